@@ -1,0 +1,65 @@
+"""Present values and the closed-form grant element, as broadcasting functions.
+
+Rates are decimals here (0.05 = 5%). Discount factor ``(1 + D) ** -t`` with
+``t`` in years from the valuation date (signing).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["discount_factors", "grant_element_equal_principal", "present_value"]
+
+
+def discount_factors(times_years: ArrayLike, discount_rate: ArrayLike) -> NDArray[np.float64]:
+    """``(1 + D) ** -t``, broadcast over ``times_years`` (last axis) and ``discount_rate``."""
+    t = np.asarray(times_years, dtype=np.float64)
+    d = np.asarray(discount_rate, dtype=np.float64)
+    return np.asarray(np.power(1.0 + d[..., None], -t) if d.ndim else np.power(1.0 + d, -t))
+
+
+def present_value(
+    flows: ArrayLike, times_years: ArrayLike, discount_rate: ArrayLike
+) -> NDArray[np.float64]:
+    """Present value at ``t = 0`` of flows at ``times_years``.
+
+    ``PV = sum_k flows[..., k] * (1 + D) ** -times_years[k]``. ``flows`` has
+    time on its last axis; ``discount_rate`` broadcasts against the leading axes.
+
+    >>> float(present_value([105.0], [1.0], 0.05))
+    100.0
+    """
+    f = np.asarray(flows, dtype=np.float64)
+    df = discount_factors(times_years, discount_rate)
+    return np.asarray(np.sum(f * df, axis=-1))
+
+
+def grant_element_equal_principal(
+    rate: ArrayLike,
+    maturity_years: ArrayLike,
+    grace_years: ArrayLike,
+    payments_per_year: ArrayLike = 2,
+    discount_rate: ArrayLike = 0.05,
+) -> NDArray[np.float64]:
+    """Grant element (percent) of an equal-principal loan disbursed at signing, no fees.
+
+    The OECD-DAC closed form, in debttrap's grace convention (first repayment at
+    ``grace + 1/a``). With ``q = r/a``, ``d = (1+D)^(1/a) - 1`` and ``n = a(M-G)``:
+
+    ``GE = 100 (1 - q/d) [1 - ((1+d)^(-aG) - (1+d)^(-aM)) / (d n)]``
+
+    It rests on the identity ``PV(service) = PV(principal) + (q/d)(1 - PV(principal))``
+    for a loan of face 1 (Source: OECD-DAC grant-element formula, as restated in
+    the project reference ``lending-terms.md`` §1.3). Broadcasts like a ufunc.
+    """
+    r = np.asarray(rate, dtype=np.float64)
+    m = np.asarray(maturity_years, dtype=np.float64)
+    g = np.asarray(grace_years, dtype=np.float64)
+    a = np.asarray(payments_per_year, dtype=np.float64)
+    big_d = np.asarray(discount_rate, dtype=np.float64)
+    q = r / a
+    d = np.power(1.0 + big_d, 1.0 / a) - 1.0
+    n = a * (m - g)
+    pv_principal = (np.power(1.0 + d, -a * g) - np.power(1.0 + d, -a * m)) / (d * n)
+    return np.asarray(100.0 * (1.0 - q / d) * (1.0 - pv_principal))

@@ -1,0 +1,170 @@
+"""``debttrap schedule`` and ``debttrap grant-element``."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from debttrap.cashflows import grant_element, schedule
+from debttrap.cli import app
+from debttrap.cli._common import console, print_json
+from debttrap.errors import InputError
+from debttrap.io.files import load_loan, parse_model
+from debttrap.terms.loan import Loan
+
+
+@app.command("schedule")
+def schedule_cmd(
+    loan_file: Annotated[Path, typer.Argument(help="Loan file (.toml or .json).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    by_year: Annotated[
+        bool, typer.Option("--by-year", help="Sum flows by calendar year instead of per period.")
+    ] = False,
+) -> None:
+    """Print a loan's schedule: disbursements, interest, principal, fees and balance."""
+    if as_json and as_csv:
+        raise InputError("choose one of --json and --csv", field="--json/--csv")
+    loan = load_loan(loan_file)
+    sched = schedule(loan)
+    frame = sched.by_year() if by_year else sched.to_frame()
+    if as_csv:
+        buf = io.StringIO()
+        frame.to_csv(buf, float_format="%.10g")
+        sys.stdout.write(buf.getvalue())
+        return
+    if as_json:
+        index_name = "year" if by_year else "years_after_signing"
+        rows = [
+            {index_name: idx, **{c: row[c] for c in frame.columns}}
+            for idx, row in frame.iterrows()
+        ]
+        ge = grant_element(loan)
+        print_json(
+            {
+                "loan": loan.name,
+                "currency": loan.currency,
+                "amount_m": loan.amount_m,
+                "units": f"millions of {loan.currency}",
+                "rows": rows,
+                "totals": sched.totals(),
+                "grant_element_pct": ge.grant_element_pct,
+            }
+        )
+        return
+    table = Table(
+        title=f"{loan.name}: {loan.creditor.name}, {loan.amount_m:,.1f} m {loan.currency}, "
+        f"{loan.interest.describe()}, grace {loan.grace_years:g} y, maturity {loan.maturity_years:g} y",
+        title_justify="left",
+    )
+    table.add_column("year" if by_year else "t (years)", justify="right")
+    for c in frame.columns:
+        table.add_column(c.replace("_", " "), justify="right")
+    for idx, row in frame.iterrows():
+        label = str(idx) if by_year else f"{idx:g}"
+        table.add_row(label, *[f"{row[c]:,.3f}" if c != "year" else str(int(row[c])) for c in frame.columns])
+    console.print(table)
+    ge = grant_element(loan)
+    console.print(
+        f"Grant element (IMF, 5%): [bold]{ge.grant_element_pct:.2f}%[/bold] -> "
+        f"{'concessional' if ge.concessional else 'not concessional'} (threshold 35%)"
+    )
+
+
+def _parse_shares(text: str | None) -> tuple[float, ...] | None:
+    if text is None:
+        return None
+    try:
+        return tuple(float(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise InputError(
+            f"'{text}' is not a comma-separated list of numbers", field="--disbursement-shares"
+        ) from None
+
+
+@app.command("grant-element")
+def grant_element_cmd(
+    loan_file: Annotated[
+        Path | None, typer.Argument(help="Loan file (.toml or .json), instead of the flags.")
+    ] = None,
+    rate_pct: Annotated[float | None, typer.Option(help="Fixed interest rate, % a year.")] = None,
+    maturity_years: Annotated[float | None, typer.Option(help="Maturity, years from signing.")] = None,
+    grace_years: Annotated[
+        float | None, typer.Option(help="Grace: no principal before this; first repayment at grace + 1/a.")
+    ] = None,
+    payments_per_year: Annotated[int, typer.Option(help="1, 2 or 4.")] = 2,
+    amortization: Annotated[str, typer.Option(help="equal-principal | annuity | bullet")] = "equal-principal",
+    management_fee_pct: Annotated[float, typer.Option(help="Front-end fee, % of commitment.")] = 0.0,
+    commitment_fee_pct: Annotated[float, typer.Option(help="% a year on the undisbursed balance.")] = 0.0,
+    disbursement_shares: Annotated[
+        str | None, typer.Option(help="Shares by year after signing, e.g. 0.3,0.4,0.3.")
+    ] = None,
+    method: Annotated[str, typer.Option(help="imf | oecd-dac")] = "imf",
+    income_group: Annotated[
+        str | None, typer.Option(help="ldc | lic | lmic | umic (needed for oecd-dac)")
+    ] = None,
+    discount_rate_pct: Annotated[
+        float | None, typer.Option(help="Override the method's discount rate, %.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Grant element of a loan by the IMF or the OECD-DAC method."""
+    if loan_file is not None:
+        flags = {"--rate-pct": rate_pct, "--maturity-years": maturity_years, "--grace-years": grace_years}
+        given = [k for k, v in flags.items() if v is not None]
+        if given:
+            raise InputError(f"give either LOAN_FILE or {', '.join(given)}, not both", field=given[0])
+        loan = load_loan(loan_file)
+    else:
+        missing = [
+            name
+            for name, v in (
+                ("--rate-pct", rate_pct),
+                ("--maturity-years", maturity_years),
+                ("--grace-years", grace_years),
+            )
+            if v is None
+        ]
+        if missing:
+            raise InputError(
+                "is required when no LOAN_FILE is given", field=", ".join(missing)
+            )
+        data: dict[str, object] = {
+            "name": "loan from flags",
+            "creditor": {"name": "unspecified", "type": "bilateral_other"},
+            "amount_m": 100.0,
+            "signing_year": 2025,
+            "rate_pct": rate_pct,
+            "maturity_years": maturity_years,
+            "grace_years": grace_years,
+            "payments_per_year": payments_per_year,
+            "amortization": amortization,
+            "management_fee_pct": management_fee_pct,
+            "commitment_fee_pct": commitment_fee_pct,
+        }
+        shares = _parse_shares(disbursement_shares)
+        if shares is not None:
+            data["disbursement_shares"] = shares
+        if amortization.strip().lower().replace("-", "_") not in ("equal_principal", "annuity", "bullet"):
+            raise InputError(
+                f"unknown amortization '{amortization}' (use equal-principal, annuity or bullet)",
+                field="--amortization",
+            )
+        if payments_per_year not in (1, 2, 4):
+            raise InputError("must be 1, 2 or 4", field="--payments-per-year")
+        loan = parse_model(Loan, data, source="flags")
+    ge = grant_element(loan, method=method, income_group=income_group, discount_rate_pct=discount_rate_pct)
+    if as_json:
+        print_json(ge.to_dict())
+        return
+    console.print(
+        f"Grant element ({ge.method}, discount {ge.discount_rate_pct:g}%): "
+        f"[bold]{ge.grant_element_pct:.2f}%[/bold] -> "
+        f"{'concessional' if ge.concessional else 'not concessional'} "
+        f"(threshold {ge.threshold_pct:g}%)"
+    )
