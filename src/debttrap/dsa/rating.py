@@ -1,0 +1,706 @@
+"""LIC-DSF risk rating: breaches, most extreme shock, signals, moderate-risk space.
+
+Rules (2018 Guidance Note, the 2025-08-12 template's "Chart Data" sheet; see
+``docs/dsa-rating.md``):
+
+* Rating window: the first projection year ``t`` and the ten after (``t … t+10``).
+* Breach flag: an indicator path breaches when it is strictly above its
+  threshold in **two or more** years of the window; one-year breaches are left
+  to judgment.
+* Most extreme shock, per indicator, among B1-B6, C1-C4 and A2 (A1 never
+  counts): rank each candidate by its peak over ``t+1 … t+10``; a candidate
+  that breaches in exactly one of those years and not in ``t`` is ranked by its
+  second-largest value instead; the highest rank wins, ties go to the first in
+  the order B1, B2, B3, B4, B5, B6, C1, C2, C3, C4, A2.
+* External signal: high if any external indicator's baseline breaches, else
+  moderate if any external indicator's most-extreme-shock path breaches, else
+  low. Fiscal signal: the same for the public-debt benchmark. Overall =
+  max(external, fiscal).
+* Moderate-risk granularity (external moderate only): headroom ``(T − B)/T``
+  with ``B`` the highest baseline value in the window; limited space if any
+  indicator's headroom is below 20 % (stock) / 12 % (service), substantial if
+  all are at least 40 % / 35 %, some otherwise.
+* "In debt distress" when the inputs record arrears or a restructuring
+  (external → both ratings; domestic → overall). Judgment overrides are inputs;
+  mechanical and final ratings are kept apart.
+
+The vectorized functions broadcast over any leading shape (paths of a
+stochastic run); loops run over indicators and candidates, never over paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from debttrap.dsa.indicators import (
+    BASELINE,
+    EXTERNAL_INDICATORS,
+    INDICATORS,
+    MOST_EXTREME_ORDER,
+    PUBLIC_INDICATORS,
+    STOCK_INDICATORS,
+    Indicator,
+    StressTest,
+    parse_indicator,
+    parse_stress_test,
+)
+from debttrap.dsa.thresholds import DEFAULT_SPACE_BANDS, ModerateSpaceBands, validate_thresholds
+from debttrap.errors import InputError
+
+__all__ = [
+    "MIN_BREACH_YEARS",
+    "RATING_WINDOW_YEARS",
+    "Judgment",
+    "MechanicalRatings",
+    "ModerateSpace",
+    "MostExtremeShock",
+    "RatingResult",
+    "Risk",
+    "Signal",
+    "breach_count",
+    "breach_flag",
+    "mechanical_ratings",
+    "moderate_space",
+    "most_extreme_shock",
+    "ranking_value",
+    "rate_risk",
+    "rating_window",
+]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+#: Years in the rating window: ``t`` and the ten after.
+RATING_WINDOW_YEARS = 11
+#: A path breaches only if it is above its threshold in at least this many years.
+MIN_BREACH_YEARS = 2
+
+
+class Risk(StrEnum):
+    """Risk of debt distress."""
+
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+    IN_DISTRESS = "in_distress"
+
+    @property
+    def code(self) -> int:
+        """1 low, 2 moderate, 3 high (the template's scale), 4 in distress."""
+        return _RISK_CODE[self]
+
+    @classmethod
+    def from_code(cls, code: int) -> Risk:
+        try:
+            return _CODE_RISK[int(code)]
+        except KeyError:
+            raise InputError(f"no risk rating has code {code!r}", field="risk") from None
+
+
+_RISK_CODE = {Risk.LOW: 1, Risk.MODERATE: 2, Risk.HIGH: 3, Risk.IN_DISTRESS: 4}
+_CODE_RISK = {v: k for k, v in _RISK_CODE.items()}
+
+
+class ModerateSpace(StrEnum):
+    """Space to absorb shocks, graded for an external moderate rating."""
+
+    LIMITED = "limited"
+    SOME = "some"
+    SUBSTANTIAL = "substantial"
+
+    @property
+    def code(self) -> int:
+        """1 limited, 2 some, 3 substantial (0 is used for 'not applicable')."""
+        return {ModerateSpace.LIMITED: 1, ModerateSpace.SOME: 2, ModerateSpace.SUBSTANTIAL: 3}[self]
+
+
+_SPACE_FROM_CODE = {1: ModerateSpace.LIMITED, 2: ModerateSpace.SOME, 3: ModerateSpace.SUBSTANTIAL}
+
+
+# --------------------------------------------------------------------------- window and flags
+
+
+def _years(years: ArrayLike) -> IntArray:
+    yrs = np.asarray(years)
+    if yrs.ndim != 1 or yrs.size == 0 or not np.issubdtype(yrs.dtype, np.integer):
+        raise InputError("years must be a non-empty 1-D sequence of integers", field="years")
+    if np.any(np.diff(yrs) != 1):
+        raise InputError("years must be consecutive and increasing", field="years")
+    return yrs.astype(np.int64)
+
+
+def rating_window(years: ArrayLike, first_projection_year: int) -> slice:
+    """Positions of ``t … t+10`` in ``years``; :class:`InputError` if not all there."""
+    yrs = _years(years)
+    t = int(first_projection_year)
+    last = t + RATING_WINDOW_YEARS - 1
+    if t < yrs[0] or last > yrs[-1]:
+        raise InputError(
+            f"paths must cover {t}-{last} (t to t+10); they cover {yrs[0]}-{yrs[-1]}",
+            field="years",
+        )
+    i0 = int(t - yrs[0])
+    return slice(i0, i0 + RATING_WINDOW_YEARS)
+
+
+def breach_count(values: ArrayLike, threshold: ArrayLike) -> IntArray:
+    """Years strictly above ``threshold`` along the last axis (pass the window)."""
+    v = np.asarray(values, dtype=np.float64)
+    thr = np.asarray(threshold, dtype=np.float64)
+    return np.asarray((v > thr[..., None]).sum(axis=-1), dtype=np.int64)
+
+
+def breach_flag(
+    values: ArrayLike, threshold: ArrayLike, *, min_years: int = MIN_BREACH_YEARS
+) -> BoolArray:
+    """True where a path is above ``threshold`` in at least ``min_years`` years of the last axis."""
+    return np.asarray(breach_count(values, threshold) >= min_years, dtype=np.bool_)
+
+
+def ranking_value(window: ArrayLike, threshold: ArrayLike) -> FloatArray:
+    """The value that ranks a stress path for the most extreme shock (template rule).
+
+    ``window`` holds ``t … t+10`` along the last axis. The rank is the peak over
+    ``t+1 … t+10``, or the second-largest value there when the path breaches in
+    exactly one of those years and not in ``t``.
+    """
+    w = np.asarray(window, dtype=np.float64)
+    thr = np.asarray(threshold, dtype=np.float64)[..., None]
+    after = w[..., 1:]
+    if after.shape[-1] < 2:
+        raise InputError("the window needs t and at least two later years", field="years")
+    single = ((after > thr).sum(axis=-1) == 1) & ~(w[..., 0] > thr[..., 0])
+    top2 = np.sort(after, axis=-1)[..., -2:]
+    return np.asarray(np.where(single, top2[..., 0], top2[..., 1]), dtype=np.float64)
+
+
+# --------------------------------------------------------------------------- most extreme
+
+
+@dataclass(frozen=True, slots=True)
+class MostExtremeShock:
+    """The most extreme shock of one indicator, for every leading element (path).
+
+    ``candidates`` are the tests considered, in tie-breaking order;
+    ``ranking_values`` has shape ``(len(candidates), *shape)``; ``index`` picks
+    the winner; ``path`` is the winner's path over all the given years.
+    """
+
+    candidates: tuple[StressTest, ...]
+    ranking_values: FloatArray
+    index: IntArray
+    path: FloatArray
+
+    @property
+    def name(self) -> Any:
+        """The winning test: a :class:`StressTest` for one path, else an array of codes."""
+        codes = np.array([c.value for c in self.candidates])[self.index]
+        if self.index.ndim == 0:
+            return StressTest(str(codes))
+        return codes.astype(np.str_)
+
+
+def _as_path(name: str, values: ArrayLike, n_years: int) -> FloatArray:
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim == 0 or arr.shape[-1] != n_years:
+        got = arr.shape[-1] if arr.ndim else 0
+        raise InputError(f"path has {got} years, expected {n_years}", field=name)
+    return arr
+
+
+def _check_window(name: str, window: FloatArray) -> None:
+    if not np.all(np.isfinite(window)):
+        raise InputError("path has NaN or infinite values in the rating window", field=name)
+
+
+def most_extreme_shock(
+    candidates: Mapping[str, ArrayLike] | Mapping[StressTest, ArrayLike],
+    threshold: float,
+    years: ArrayLike,
+    first_projection_year: int,
+    *,
+    field: str = "stress",
+) -> MostExtremeShock | None:
+    """Pick the most extreme shock for one indicator among the stress paths given.
+
+    ``candidates`` maps stress-test codes to paths ``(..., len(years))``; A1 is
+    ignored (it never counts), the rest are ranked in the order B1 … C4, A2
+    whatever the mapping's order. Returns ``None`` when no candidate remains.
+    """
+    yrs = _years(years)
+    win = rating_window(yrs, first_projection_year)
+    parsed: dict[StressTest, FloatArray] = {}
+    for key, values in candidates.items():
+        test = parse_stress_test(key, field=f"{field}.{key}")
+        if test in parsed:
+            raise InputError("stress test given twice", field=f"{field}.{test}")
+        parsed[test] = _as_path(f"{field}.{test}", values, yrs.size)
+    order = tuple(t for t in MOST_EXTREME_ORDER if t in parsed)
+    if not order:
+        return None
+    try:
+        stacked = np.stack(np.broadcast_arrays(*(parsed[t] for t in order)))
+    except ValueError:
+        raise InputError("stress paths have shapes that do not broadcast", field=field) from None
+    for k, t in enumerate(order):
+        _check_window(f"{field}.{t}", stacked[k][..., win])
+    ranks = ranking_value(stacked[..., win], threshold)
+    idx = np.asarray(np.argmax(ranks, axis=0), dtype=np.int64)  # first maximum wins ties
+    path = np.take_along_axis(stacked, idx[None, ..., None], axis=0)[0]
+    ranks.setflags(write=False)
+    idx.setflags(write=False)
+    path.setflags(write=False)
+    return MostExtremeShock(candidates=order, ranking_values=ranks, index=idx, path=path)
+
+
+# --------------------------------------------------------------------------- vectorized ratings
+
+
+def _headroom(baseline_window: FloatArray, threshold: float) -> FloatArray:
+    return np.asarray((threshold - baseline_window.max(axis=-1)) / threshold, dtype=np.float64)
+
+
+def moderate_space(
+    headroom: Mapping[Indicator, ArrayLike], bands: ModerateSpaceBands = DEFAULT_SPACE_BANDS
+) -> IntArray:
+    """Space codes from external headroom shares: 1 limited, 2 some, 3 substantial.
+
+    ``headroom`` maps each external indicator to ``(T − B)/T`` (any shape).
+    """
+    limited: BoolArray | None = None
+    substantial: BoolArray | None = None
+    for ind in EXTERNAL_INDICATORS:
+        if ind not in headroom:
+            raise InputError("headroom missing for an external indicator", field=f"headroom.{ind}")
+        h = np.asarray(headroom[ind], dtype=np.float64)
+        stock = ind in STOCK_INDICATORS
+        lo = bands.stock_limited if stock else bands.service_limited
+        hi = bands.stock_substantial if stock else bands.service_substantial
+        limited = (h < lo) if limited is None else (limited | (h < lo))
+        substantial = (h >= hi) if substantial is None else (substantial & (h >= hi))
+    assert limited is not None and substantial is not None
+    return np.asarray(np.where(limited, 1, np.where(substantial, 3, 2)), dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class MechanicalRatings:
+    """Mechanical signals for every leading element (path); codes 1 low, 2 moderate, 3 high.
+
+    ``space`` is 1 limited / 2 some / 3 substantial where the external signal is
+    moderate, 0 elsewhere.
+    """
+
+    external: IntArray
+    fiscal: IntArray
+    overall: IntArray
+    external_baseline_breach: BoolArray
+    external_shock_breach: BoolArray
+    fiscal_baseline_breach: BoolArray
+    fiscal_shock_breach: BoolArray
+    space: IntArray
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per path (C order) with the codes, flags and rating names."""
+        names = np.array(["", "low", "moderate", "high"])
+        spaces = np.array(["", "limited", "some", "substantial"])
+        cols: dict[str, Any] = {
+            "external": names[self.external.ravel()],
+            "fiscal": names[self.fiscal.ravel()],
+            "overall": names[self.overall.ravel()],
+            "moderate_space": spaces[self.space.ravel()],
+            "external_baseline_breach": self.external_baseline_breach.ravel(),
+            "external_shock_breach": self.external_shock_breach.ravel(),
+            "fiscal_baseline_breach": self.fiscal_baseline_breach.ravel(),
+            "fiscal_shock_breach": self.fiscal_shock_breach.ravel(),
+        }
+        return pd.DataFrame(cols, index=pd.RangeIndex(self.external.size, name="path"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    years: IntArray
+    window: slice
+    thresholds: dict[Indicator, float]
+    baseline: dict[Indicator, FloatArray]
+    stress: dict[Indicator, dict[str, FloatArray]]
+
+
+def _prepare(
+    baseline: Mapping[str, ArrayLike] | Mapping[Indicator, ArrayLike],
+    stress: Mapping[str, Mapping[str, ArrayLike]] | Mapping[Indicator, Mapping[str, ArrayLike]],
+    thresholds: Mapping[str, float] | Mapping[Indicator, float],
+    years: ArrayLike,
+    first_projection_year: int,
+) -> _Prepared:
+    yrs = _years(years)
+    win = rating_window(yrs, first_projection_year)
+    thr = validate_thresholds(thresholds)
+    base: dict[Indicator, FloatArray] = {}
+    for key, values in baseline.items():
+        ind = parse_indicator(key, field=f"baseline.{key}")
+        base[ind] = _as_path(f"baseline.{ind}", values, yrs.size)
+        _check_window(f"baseline.{ind}", base[ind][..., win])
+    missing = [i.value for i in INDICATORS if i not in base]
+    if missing:
+        raise InputError(f"missing baseline paths for {', '.join(missing)}", field="baseline")
+    st: dict[Indicator, dict[str, FloatArray]] = {}
+    for key, tests in stress.items():
+        ind = parse_indicator(key, field=f"stress.{key}")
+        st[ind] = {str(k): np.asarray(v, dtype=np.float64) for k, v in tests.items()}
+    return _Prepared(years=yrs, window=win, thresholds=thr, baseline=base, stress=st)
+
+
+def _mechanical(
+    p: _Prepared, first_projection_year: int, bands: ModerateSpaceBands
+) -> tuple[MechanicalRatings, dict[Indicator, MostExtremeShock | None]]:
+    win = p.window
+    mx: dict[Indicator, MostExtremeShock | None] = {}
+    flags_base: dict[Indicator, BoolArray] = {}
+    flags_shock: dict[Indicator, BoolArray] = {}
+    for ind in INDICATORS:
+        t = p.thresholds[ind]
+        flags_base[ind] = breach_flag(p.baseline[ind][..., win], t)
+        m = most_extreme_shock(
+            p.stress.get(ind, {}), t, p.years, first_projection_year, field=f"stress.{ind}"
+        )
+        mx[ind] = m
+        flags_shock[ind] = (
+            np.zeros_like(flags_base[ind]) if m is None else breach_flag(m.path[..., win], t)
+        )
+
+    def any_of(flags: dict[Indicator, BoolArray], inds: Sequence[Indicator]) -> BoolArray:
+        return np.asarray(np.logical_or.reduce(np.broadcast_arrays(*(flags[i] for i in inds))))
+
+    eb = any_of(flags_base, EXTERNAL_INDICATORS)
+    es = any_of(flags_shock, EXTERNAL_INDICATORS)
+    fb = any_of(flags_base, PUBLIC_INDICATORS)
+    fs = any_of(flags_shock, PUBLIC_INDICATORS)
+    eb, es, fb, fs = np.broadcast_arrays(eb, es, fb, fs)
+    ext = np.where(eb, 3, np.where(es, 2, 1)).astype(np.int64)
+    fis = np.where(fb, 3, np.where(fs, 2, 1)).astype(np.int64)
+    head = {
+        ind: _headroom(p.baseline[ind][..., win], p.thresholds[ind]) for ind in EXTERNAL_INDICATORS
+    }
+    space = np.where(ext == 2, moderate_space(head, bands), 0).astype(np.int64)
+    out = MechanicalRatings(
+        external=ext,
+        fiscal=fis,
+        overall=np.maximum(ext, fis),
+        external_baseline_breach=np.array(eb),
+        external_shock_breach=np.array(es),
+        fiscal_baseline_breach=np.array(fb),
+        fiscal_shock_breach=np.array(fs),
+        space=np.broadcast_to(space, ext.shape).copy(),
+    )
+    return out, mx
+
+
+def mechanical_ratings(
+    baseline: Mapping[str, ArrayLike] | Mapping[Indicator, ArrayLike],
+    stress: Mapping[str, Mapping[str, ArrayLike]] | Mapping[Indicator, Mapping[str, ArrayLike]],
+    thresholds: Mapping[str, float] | Mapping[Indicator, float],
+    years: ArrayLike,
+    first_projection_year: int,
+    *,
+    bands: ModerateSpaceBands = DEFAULT_SPACE_BANDS,
+) -> MechanicalRatings:
+    """Mechanical signals for many paths at once (no judgment, no distress).
+
+    ``baseline`` maps each of the five indicators to paths ``(..., len(years))``;
+    ``stress`` maps indicators to ``{test code: paths}`` (A1 ignored, missing
+    indicators have no stress tests). Leading shapes broadcast.
+    """
+    p = _prepare(baseline, stress, thresholds, years, first_projection_year)
+    return _mechanical(p, first_projection_year, bands)[0]
+
+
+# --------------------------------------------------------------------------- one rating, explained
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """Why an indicator path matters: the years it is above its threshold.
+
+    ``counts`` is True when the breach enters the mechanical rating (two or
+    more years); a one-year breach is listed for judgment but does not count.
+    """
+
+    indicator: Indicator
+    scope: str  # "external" or "public"
+    scenario: str  # "baseline" or the most extreme shock's code
+    threshold_pct: float
+    breach_years: tuple[int, ...]
+    values_pct: tuple[float, ...]
+    counts: bool
+    signal: Risk  # what this breach alone signals: high (baseline) or moderate (stress)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "indicator": self.indicator.value,
+            "scope": self.scope,
+            "scenario": self.scenario,
+            "threshold_pct": self.threshold_pct,
+            "breach_years": list(self.breach_years),
+            "values_pct": list(self.values_pct),
+            "years_above": len(self.breach_years),
+            "counts": self.counts,
+            "signal": self.signal.value if self.counts else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Judgment:
+    """An analyst's override of the mechanical ratings (kept apart from them).
+
+    ``discounted_one_year_breach`` says the judgment only set aside a single
+    one-year breach: a moderate rating is then graded with that breach removed
+    instead of being put in "limited space".
+    """
+
+    reason: str
+    external: Risk | None = None
+    overall: Risk | None = None
+    discounted_one_year_breach: bool = False
+
+    def __post_init__(self) -> None:
+        if not str(self.reason).strip():
+            raise InputError("say why the mechanical rating is overridden", field="judgment.reason")
+        for name in ("external", "overall"):
+            v = getattr(self, name)
+            if v is not None:
+                try:
+                    object.__setattr__(self, name, Risk(str(v)))
+                except ValueError:
+                    raise InputError(
+                        f"unknown rating {v!r}; use low, moderate, high or in_distress",
+                        field=f"judgment.{name}",
+                    ) from None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reason": self.reason,
+            "external": None if self.external is None else self.external.value,
+            "overall": None if self.overall is None else self.overall.value,
+            "discounted_one_year_breach": self.discounted_one_year_breach,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RatingResult:
+    """A country's LIC-DSF risk rating: final and mechanical, with the reasons.
+
+    ``external``/``overall`` are final (after distress flags and judgment);
+    ``mechanical_*`` are the signals of the rules alone. ``moderate_space`` is
+    set only when the final external rating is moderate. ``signals`` lists every
+    baseline or most-extreme-shock path above its threshold in some year of the
+    window. ``paths_pct`` holds, per indicator, the baseline and most extreme
+    shock over the window (rows: baseline, most extreme; NaN without stress).
+    """
+
+    external: Risk
+    overall: Risk
+    moderate_space: ModerateSpace | None
+    signals: tuple[Signal, ...]
+    mechanical_external: Risk
+    mechanical_fiscal: Risk
+    mechanical_overall: Risk
+    most_extreme: Mapping[Indicator, StressTest | None]
+    thresholds: Mapping[Indicator, float]
+    headroom: Mapping[Indicator, float]
+    window_years: tuple[int, ...]
+    paths_pct: Mapping[Indicator, FloatArray]
+    external_arrears_or_restructuring: bool = False
+    domestic_arrears_or_restructuring: bool = False
+    judgment: Judgment | None = None
+    space_bands: ModerateSpaceBands = field(default=DEFAULT_SPACE_BANDS)
+
+    @property
+    def first_projection_year(self) -> int:
+        return self.window_years[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rating as plain values (the ``rating`` block of ``debttrap dsa --json``)."""
+        return {
+            "external": self.external.value,
+            "overall": self.overall.value,
+            "moderate_space": None if self.moderate_space is None else self.moderate_space.value,
+            "signals": [s.to_dict() for s in self.signals],
+            "mechanical": {
+                "external": self.mechanical_external.value,
+                "fiscal": self.mechanical_fiscal.value,
+                "overall": self.mechanical_overall.value,
+            },
+            "most_extreme": {
+                i.value: (None if t is None else t.value) for i, t in self.most_extreme.items()
+            },
+            "thresholds": {i.value: v for i, v in self.thresholds.items()},
+            "headroom_pct": {i.value: 100.0 * v for i, v in self.headroom.items()},
+            "window": [self.window_years[0], self.window_years[-1]],
+            "in_debt_distress_inputs": {
+                "external_arrears_or_restructuring": self.external_arrears_or_restructuring,
+                "domestic_arrears_or_restructuring": self.domestic_arrears_or_restructuring,
+            },
+            "judgment": None if self.judgment is None else self.judgment.to_dict(),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Year-indexed window: per indicator the baseline, most extreme shock and threshold."""
+        cols: dict[tuple[str, str], Any] = {}
+        for ind in INDICATORS:
+            p = self.paths_pct[ind]
+            cols[(ind.value, BASELINE)] = p[0]
+            cols[(ind.value, "most_extreme")] = p[1]
+            cols[(ind.value, "threshold")] = np.full(p.shape[1], self.thresholds[ind])
+        frame = pd.DataFrame(cols, index=pd.Index(list(self.window_years), name="year"))
+        frame.columns = pd.MultiIndex.from_tuples(list(cols), names=["indicator", "series"])
+        return frame
+
+
+def _signals_for(
+    ind: Indicator, scenario: str, window: FloatArray, threshold: float, years: IntArray
+) -> Signal | None:
+    above = window > threshold
+    if not above.any():
+        return None
+    scope = "external" if ind in EXTERNAL_INDICATORS else "public"
+    return Signal(
+        indicator=ind,
+        scope=scope,
+        scenario=scenario,
+        threshold_pct=threshold,
+        breach_years=tuple(int(y) for y in years[above]),
+        values_pct=tuple(float(v) for v in window[above]),
+        counts=int(above.sum()) >= MIN_BREACH_YEARS,
+        signal=Risk.HIGH if scenario == BASELINE else Risk.MODERATE,
+    )
+
+
+def _max_risk(*risks: Risk) -> Risk:
+    return max(risks, key=lambda r: r.code)
+
+
+def rate_risk(
+    baseline: Mapping[str, ArrayLike] | Mapping[Indicator, ArrayLike],
+    stress: Mapping[str, Mapping[str, ArrayLike]] | Mapping[Indicator, Mapping[str, ArrayLike]],
+    thresholds: Mapping[str, float] | Mapping[Indicator, float],
+    years: ArrayLike,
+    first_projection_year: int,
+    *,
+    external_arrears_or_restructuring: bool = False,
+    domestic_arrears_or_restructuring: bool = False,
+    judgment: Judgment | None = None,
+    bands: ModerateSpaceBands = DEFAULT_SPACE_BANDS,
+) -> RatingResult:
+    """Rate one country: mechanical signals, distress flags, judgment, and the reasons.
+
+    ``baseline`` maps each of the five indicator names to a 1-D path on
+    ``years``; ``stress`` maps indicator names to ``{test code: path}`` (A1 is
+    shown elsewhere but never rated). ``thresholds`` maps indicator names to
+    percent (see :func:`debttrap.dsa.thresholds.thresholds`).
+
+    Final ratings: a judgment override wins; otherwise recorded external
+    arrears or restructuring make both ratings ``in_distress`` and domestic ones
+    the overall rating. The overall rating is never below the external one.
+    """
+    p = _prepare(baseline, stress, thresholds, years, first_projection_year)
+    for ind in INDICATORS:
+        if p.baseline[ind].ndim != 1:
+            raise InputError(
+                "rate_risk takes one path per indicator; use mechanical_ratings for many",
+                field=f"baseline.{ind}",
+            )
+    mech, mx = _mechanical(p, first_projection_year, bands)
+    win = p.window
+    wyears = p.years[win]
+
+    signals: list[Signal] = []
+    paths: dict[Indicator, FloatArray] = {}
+    for ind in INDICATORS:
+        t = p.thresholds[ind]
+        bw = p.baseline[ind][win]
+        s = _signals_for(ind, BASELINE, bw, t, wyears)
+        if s is not None:
+            signals.append(s)
+        m = mx[ind]
+        if m is not None:
+            if m.path.ndim != 1:
+                raise InputError("rate_risk takes one path per stress test", field=f"stress.{ind}")
+            mw = m.path[win]
+            s = _signals_for(ind, StressTest(m.name).value, mw, t, wyears)
+            if s is not None:
+                signals.append(s)
+        else:
+            mw = np.full(bw.shape, np.nan)
+        pair = np.vstack([bw, mw])
+        pair.setflags(write=False)
+        paths[ind] = pair
+
+    mech_ext = Risk.from_code(int(mech.external))
+    mech_fis = Risk.from_code(int(mech.fiscal))
+    mech_all = Risk.from_code(int(mech.overall))
+
+    if judgment is not None and judgment.external is not None:
+        ext = judgment.external
+    elif external_arrears_or_restructuring:
+        ext = Risk.IN_DISTRESS
+    else:
+        ext = mech_ext
+    if judgment is not None and judgment.overall is not None:
+        overall = _max_risk(ext, judgment.overall)
+    else:
+        fiscal = (
+            Risk.IN_DISTRESS
+            if (domestic_arrears_or_restructuring or external_arrears_or_restructuring)
+            else mech_fis
+        )
+        overall = _max_risk(ext, fiscal)
+
+    headroom = {
+        ind: float(_headroom(p.baseline[ind][win], p.thresholds[ind]))
+        for ind in EXTERNAL_INDICATORS
+    }
+    space: ModerateSpace | None = None
+    if ext is Risk.MODERATE:
+        if mech_ext is Risk.MODERATE:
+            space = _SPACE_FROM_CODE[int(mech.space)]
+        elif judgment is not None and judgment.discounted_one_year_breach:
+            adj: dict[Indicator, float] = {}
+            for ind in EXTERNAL_INDICATORS:
+                bw = p.baseline[ind][win]
+                thr = p.thresholds[ind]
+                above = bw > thr
+                kept = bw[~above] if int(above.sum()) == 1 else bw
+                adj[ind] = float((thr - kept.max()) / thr)
+            space = _SPACE_FROM_CODE[int(moderate_space(adj, bands))]
+        else:
+            space = ModerateSpace.LIMITED  # a moderate rating reached by judgment
+
+    return RatingResult(
+        external=ext,
+        overall=overall,
+        moderate_space=space,
+        signals=tuple(signals),
+        mechanical_external=mech_ext,
+        mechanical_fiscal=mech_fis,
+        mechanical_overall=mech_all,
+        most_extreme=MappingProxyType(
+            {ind: (None if mx[ind] is None else StressTest(mx[ind].name)) for ind in INDICATORS}  # type: ignore[union-attr]
+        ),
+        thresholds=MappingProxyType(dict(p.thresholds)),
+        headroom=MappingProxyType(headroom),
+        window_years=tuple(int(y) for y in wyears),
+        paths_pct=MappingProxyType(paths),
+        external_arrears_or_restructuring=bool(external_arrears_or_restructuring),
+        domestic_arrears_or_restructuring=bool(domestic_arrears_or_restructuring),
+        judgment=judgment,
+        space_bands=bands,
+    )
