@@ -1,0 +1,376 @@
+"""What the creditor can do with the debt: exposure figures, before and after an offer.
+
+Inputs are plain, year-indexed tables — this module does not run the DSA:
+
+* ``existing_debt_usd_m``: PPG external debt outstanding at the end of each
+  year, one column per creditor (US$ m), without the offer;
+* ``existing_service_usd_m`` (optional): external debt service by creditor;
+* the offer itself (its loans are run through the loan engine and converted
+  to US$, :func:`debttrap.leverage.flows.offer_flows`), or its flows;
+* optional yardsticks by year: government revenue, exports, FX reserves,
+  and the project revenue routed through a lender-controlled account.
+
+Figures, by year (``to_frame``) and at their peak (``summary``):
+
+* the lender's share of PPG external debt and of external debt service,
+  before (existing debt only) and after (plus the offer's PPG loans);
+* revenue pledged or swept into lender-controlled accounts, in US$ and as a
+  percent of government revenue and of exports, and cash the borrower must
+  keep in those accounts;
+* the amount that falls due at once if an acceleration trigger fires
+  (policy change, severed diplomatic relations, cross-default, acts adverse to
+  the lender state's entities, cross-cancellation), and the same plus the debts
+  that cross-default with it, against reserves and exports;
+* debt kept out of collective restructuring ("no Paris Club"), and physical
+  assets pledged against the debt they secure.
+
+Only PPG loans of the offer count in the borrower's PPG debt; a project
+company's loans (``ppg = false``) are shown as contingent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from debttrap.errors import InputError
+from debttrap.leverage.flows import OfferFlows, offer_flows
+from debttrap.terms.offer import Offer
+
+__all__ = ["TRIGGERS", "Exposure", "creditor_exposure", "share_pct"]
+
+FloatArray = NDArray[np.float64]
+
+#: Acceleration triggers of :class:`debttrap.terms.AccelerationTriggers`, in display order.
+TRIGGERS: tuple[str, ...] = (
+    "policy_change",
+    "severing_diplomatic_relations",
+    "cross_default",
+    "adverse_action_to_lender_state_entity",
+    "cross_cancellation",
+)
+
+
+def share_pct(part: ArrayLike, total: ArrayLike) -> FloatArray:
+    """``100 * part / total`` elementwise (broadcasting), NaN where ``total <= 0``."""
+    p = np.asarray(part, dtype=np.float64)
+    t = np.asarray(total, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(t > 0, 100.0 * p / np.where(t > 0, t, 1.0), np.nan)
+
+
+def _frozen(a: ArrayLike) -> FloatArray:
+    out = np.array(a, dtype=np.float64, copy=True)
+    out.setflags(write=False)
+    return out
+
+
+def _peak(x: FloatArray) -> float:
+    return float(np.nanmax(x)) if np.any(np.isfinite(x)) else float("nan")
+
+
+def _years_of(frame: pd.DataFrame | pd.Series, name: str) -> NDArray[np.int64]:
+    idx = frame.index
+    try:
+        years = np.asarray(idx, dtype=np.int64)
+    except (TypeError, ValueError):
+        raise InputError("the index must be calendar years (integers)", field=name) from None
+    if years.size == 0:
+        raise InputError("has no years", field=name)
+    if np.any(np.diff(years) <= 0):
+        raise InputError("years must be increasing, without repeats", field=name)
+    return years
+
+
+def _series_on(
+    values: pd.Series | Mapping[int, float] | None, years: NDArray[np.int64], name: str
+) -> FloatArray | None:
+    """A year-indexed input on ``years`` (NaN where missing)."""
+    if values is None:
+        return None
+    s = pd.Series(values, dtype="float64") if not isinstance(values, pd.Series) else values
+    if s.size:
+        _years_of(s.sort_index(), name)
+    s = s.copy()
+    s.index = s.index.astype(np.int64)
+    out = np.asarray(s.reindex(years).to_numpy(dtype=np.float64), dtype=np.float64)
+    finite = out[np.isfinite(out)]
+    if np.any(finite < 0):
+        raise InputError("must not be negative", field=name)
+    return out
+
+
+def _table(frame: pd.DataFrame, name: str) -> tuple[NDArray[np.int64], pd.DataFrame]:
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError("must be a table (year x creditor)", field=name)
+    f = frame.sort_index()
+    years = _years_of(f, name)
+    f = f.copy()
+    f.index = pd.Index(years, name="year")
+    vals = f.to_numpy(dtype=np.float64, na_value=0.0)
+    if not np.all(np.isfinite(vals)) or np.any(vals < 0):
+        raise InputError("amounts must be finite and not negative", field=name)
+    return years, f.fillna(0.0).astype(np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """Leverage figures of one offer, by year. Arrays ``(Y,)`` in US$ m or percent."""
+
+    offer: str
+    lender: str
+    years: NDArray[np.int64]
+    offer_ppg_debt_usd_m: FloatArray
+    offer_ppg_service_usd_m: FloatArray
+    offer_contingent_debt_usd_m: FloatArray
+    lender_debt_share_before_pct: FloatArray
+    lender_debt_share_after_pct: FloatArray
+    lender_service_share_before_pct: FloatArray
+    lender_service_share_after_pct: FloatArray
+    pledged_revenue_usd_m: FloatArray
+    pledged_pct_of_revenue: FloatArray
+    pledged_pct_of_exports: FloatArray
+    account_cash_held_usd_m: FloatArray
+    acceleration_usd_m: Mapping[str, FloatArray]
+    acceleration_max_usd_m: FloatArray
+    acceleration_with_cross_default_usd_m: FloatArray
+    acceleration_pct_of_reserves: FloatArray
+    acceleration_pct_of_exports: FloatArray
+    cross_default_creditors: tuple[str, ...]
+    no_paris_club_usd_m: FloatArray
+    no_paris_club_pct_of_ppg_external: FloatArray
+    collateral_usd_m: FloatArray
+    collateral_cover_pct: FloatArray
+    triggers_present: tuple[str, ...]
+    keeps_out_of_restructuring: bool
+    lever_clauses: tuple[str, ...] = field(default=())
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every by-year figure as a column, indexed by calendar year."""
+        cols: dict[str, FloatArray] = {
+            "offer_ppg_debt_usd_m": self.offer_ppg_debt_usd_m,
+            "offer_ppg_service_usd_m": self.offer_ppg_service_usd_m,
+            "offer_contingent_debt_usd_m": self.offer_contingent_debt_usd_m,
+            "lender_debt_share_before_pct": self.lender_debt_share_before_pct,
+            "lender_debt_share_after_pct": self.lender_debt_share_after_pct,
+            "lender_service_share_before_pct": self.lender_service_share_before_pct,
+            "lender_service_share_after_pct": self.lender_service_share_after_pct,
+            "pledged_revenue_usd_m": self.pledged_revenue_usd_m,
+            "pledged_pct_of_revenue": self.pledged_pct_of_revenue,
+            "pledged_pct_of_exports": self.pledged_pct_of_exports,
+            "account_cash_held_usd_m": self.account_cash_held_usd_m,
+        }
+        for t in TRIGGERS:
+            cols[f"acceleration_{t}_usd_m"] = self.acceleration_usd_m[t]
+        cols.update(
+            {
+                "acceleration_max_usd_m": self.acceleration_max_usd_m,
+                "acceleration_with_cross_default_usd_m": self.acceleration_with_cross_default_usd_m,
+                "acceleration_pct_of_reserves": self.acceleration_pct_of_reserves,
+                "acceleration_pct_of_exports": self.acceleration_pct_of_exports,
+                "no_paris_club_usd_m": self.no_paris_club_usd_m,
+                "no_paris_club_pct_of_ppg_external": self.no_paris_club_pct_of_ppg_external,
+                "collateral_usd_m": self.collateral_usd_m,
+                "collateral_cover_pct": self.collateral_cover_pct,
+            }
+        )
+        return pd.DataFrame(cols, index=pd.Index(self.years, name="year"))
+
+    def summary(self) -> dict[str, Any]:
+        """Peaks over the years (NaN where a yardstick was not given)."""
+        return {
+            "offer": self.offer,
+            "lender": self.lender,
+            "lender_debt_share_before_peak_pct": _peak(self.lender_debt_share_before_pct),
+            "lender_debt_share_after_peak_pct": _peak(self.lender_debt_share_after_pct),
+            "lender_service_share_before_peak_pct": _peak(self.lender_service_share_before_pct),
+            "lender_service_share_after_peak_pct": _peak(self.lender_service_share_after_pct),
+            "pledged_revenue_peak_usd_m": _peak(self.pledged_revenue_usd_m),
+            "pledged_pct_of_revenue_peak": _peak(self.pledged_pct_of_revenue),
+            "pledged_pct_of_exports_peak": _peak(self.pledged_pct_of_exports),
+            "account_cash_held_peak_usd_m": _peak(self.account_cash_held_usd_m),
+            "acceleration_peak_usd_m": _peak(self.acceleration_max_usd_m),
+            "acceleration_with_cross_default_peak_usd_m": _peak(
+                self.acceleration_with_cross_default_usd_m
+            ),
+            "acceleration_pct_of_reserves_peak": _peak(self.acceleration_pct_of_reserves),
+            "acceleration_pct_of_exports_peak": _peak(self.acceleration_pct_of_exports),
+            "triggers_present": list(self.triggers_present),
+            "cross_default_creditors": list(self.cross_default_creditors),
+            "keeps_out_of_restructuring": self.keeps_out_of_restructuring,
+            "no_paris_club_peak_usd_m": _peak(self.no_paris_club_usd_m),
+            "no_paris_club_pct_of_ppg_external_peak": _peak(self.no_paris_club_pct_of_ppg_external),
+            "collateral_usd_m": _peak(self.collateral_usd_m),
+            "lever_clauses": list(self.lever_clauses),
+        }
+
+
+def creditor_exposure(
+    offer: Offer,
+    existing_debt_usd_m: pd.DataFrame,
+    existing_service_usd_m: pd.DataFrame | None = None,
+    *,
+    government_revenue_usd_m: pd.Series | Mapping[int, float] | None = None,
+    exports_usd_m: pd.Series | Mapping[int, float] | None = None,
+    reserves_usd_m: pd.Series | Mapping[int, float] | None = None,
+    project_revenue_usd_m: pd.Series | Mapping[int, float] | None = None,
+    cross_default_creditors: Sequence[str] = (),
+    flows: OfferFlows | None = None,
+) -> Exposure:
+    """Leverage figures of ``offer`` on the years of ``existing_debt_usd_m``.
+
+    ``cross_default_creditors`` names the columns of ``existing_debt_usd_m``
+    whose contracts cross-default to other external debt (typically bonds and
+    commercial loans): if the offer's debt is accelerated and not paid, they
+    may fall due too. ``flows`` may be passed to reuse a computation (it must
+    come from ``offer``).
+    """
+    years, debt = _table(existing_debt_usd_m, "existing_debt_usd_m")
+    service: pd.DataFrame | None = None
+    if existing_service_usd_m is not None:
+        _, service = _table(existing_service_usd_m, "existing_service_usd_m")
+        service = service.reindex(years).fillna(0.0)
+    unknown = [c for c in cross_default_creditors if c not in debt.columns]
+    if unknown:
+        raise InputError(
+            f"'{unknown[0]}' is not a creditor column of existing_debt_usd_m",
+            field="cross_default_creditors",
+        )
+    revenue = _series_on(government_revenue_usd_m, years, "government_revenue_usd_m")
+    exports = _series_on(exports_usd_m, years, "exports_usd_m")
+    reserves = _series_on(reserves_usd_m, years, "reserves_usd_m")
+    proj_rev = _series_on(project_revenue_usd_m, years, "project_revenue_usd_m")
+
+    lo, hi = int(years[0]), int(years[-1])
+    f = flows if flows is not None else offer_flows(offer, lo, hi)
+    if flows is not None:
+        pos = pd.Index(f.years).get_indexer(pd.Index(years))
+        if np.any(pos < 0):
+            raise InputError("the offer's flows do not cover the debt table's years", field="flows")
+    else:
+        pos = np.arange(years.size)
+
+    def on_axis(x: FloatArray) -> FloatArray:
+        return x[..., pos]
+
+    ppg = f.ppg
+    bal = on_axis(f.balance_end_usd_m)  # (n, Y)
+    ds = on_axis(f.debt_service_usd_m)
+    offer_ppg_debt = bal[ppg].sum(axis=0) if ppg.any() else np.zeros(years.size)
+    offer_ppg_service = ds[ppg].sum(axis=0) if ppg.any() else np.zeros(years.size)
+    offer_contingent = bal[~ppg].sum(axis=0) if (~ppg).any() else np.zeros(years.size)
+
+    lender = offer.group
+    zero = np.zeros(years.size)
+    lender_debt = debt[lender].to_numpy() if lender in debt.columns else zero
+    total_debt = debt.to_numpy().sum(axis=1)
+    debt_before = share_pct(lender_debt, total_debt)
+    debt_after = share_pct(lender_debt + offer_ppg_debt, total_debt + offer_ppg_debt)
+    if service is not None:
+        lender_service = service[lender].to_numpy() if lender in service.columns else zero
+        total_service = service.to_numpy().sum(axis=1)
+        service_before = share_pct(lender_service, total_service)
+        service_after = share_pct(
+            lender_service + offer_ppg_service, total_service + offer_ppg_service
+        )
+    else:
+        service_before = service_after = np.full(years.size, np.nan)
+
+    # A loan's clauses bind from signing until its last flow.
+    sign = np.array([ln.signing_year for ln in offer.loans], dtype=np.int64)
+    live = (f.debt_service_usd_m + f.balance_end_usd_m) > 0  # (n, Yf)
+    last_idx = live.shape[1] - 1 - np.argmax(live[:, ::-1], axis=1) if live.size else sign
+    last_flow = np.where(live.any(axis=1), f.years[last_idx], sign) if live.size else sign
+    active = (years[None, :] >= sign[:, None]) & (years[None, :] <= last_flow[:, None])  # (n, Y)
+    clauses = [ln.clauses for ln in offer.loans]
+
+    def per_loan(values: list[float]) -> FloatArray:
+        return np.asarray(values, dtype=np.float64).reshape(-1, 1) * active
+
+    pledged = per_loan([c.pledged_revenue_usd_m_per_year for c in clauses]).sum(axis=0)
+    account_share = per_loan(
+        [c.account_revenue_share_pct if c.lender_controlled_account else 0.0 for c in clauses]
+    )
+    if proj_rev is not None and account_share.size:
+        # one project, one account: the largest share in force routes the revenue
+        pledged = pledged + np.nan_to_num(proj_rev) * account_share.max(axis=0) / 100.0
+    cash_held = per_loan([c.minimum_account_balance_usd_m for c in clauses]).sum(axis=0)
+    collateral = per_loan([c.collateral_assets_usd_m for c in clauses]).sum(axis=0)
+
+    def pct_of(x: FloatArray, base: FloatArray | None) -> FloatArray:
+        return share_pct(x, base) if base is not None else np.full(years.size, np.nan)
+
+    accel: dict[str, FloatArray] = {}
+    has_trigger = np.zeros(len(offer.loans), dtype=np.bool_)
+    cross = np.array([c.acceleration.cross_default for c in clauses], dtype=np.bool_)
+    present: list[str] = []
+    cascade = np.zeros(years.size)
+    cd_stock = (
+        debt[list(cross_default_creditors)].to_numpy().sum(axis=1)
+        if cross_default_creditors
+        else zero
+    )
+    for t in TRIGGERS:
+        m = np.array([getattr(c.acceleration, t) for c in clauses], dtype=np.bool_) & ppg
+        accel[t] = _frozen(bal[m].sum(axis=0) if m.any() else zero)
+        if m.any():
+            present.append(t)
+            has_trigger |= m
+            # the triggered loans, the offer's own cross-default loans, and the other
+            # creditors' debt that cross-defaults once the offer's debt is in default
+            hit = (m | cross) & ppg
+            cascade = np.maximum(cascade, bal[hit].sum(axis=0) + cd_stock)
+    accel_max = np.max(np.vstack([accel[t] for t in TRIGGERS]), axis=0)
+    cascade = np.where(accel_max > 0, cascade, 0.0)
+
+    npc = np.array([c.no_paris_club for c in clauses], dtype=np.bool_) & ppg
+    npc_debt = bal[npc].sum(axis=0) if npc.any() else zero
+
+    levers = []
+    for t in ("policy_change", "severing_diplomatic_relations",
+              "adverse_action_to_lender_state_entity", "cross_cancellation"):
+        if t in present:
+            levers.append(f"acceleration.{t}")
+    if any(c.lender_controlled_account for c in clauses):
+        levers.append("lender_controlled_account")
+    if npc.any():
+        levers.append("no_paris_club")
+
+    all_bal = bal.sum(axis=0) if bal.shape[0] else zero
+    return Exposure(
+        offer=offer.name,
+        lender=lender,
+        years=np.array(years, copy=True),
+        offer_ppg_debt_usd_m=_frozen(offer_ppg_debt),
+        offer_ppg_service_usd_m=_frozen(offer_ppg_service),
+        offer_contingent_debt_usd_m=_frozen(offer_contingent),
+        lender_debt_share_before_pct=_frozen(debt_before),
+        lender_debt_share_after_pct=_frozen(debt_after),
+        lender_service_share_before_pct=_frozen(service_before),
+        lender_service_share_after_pct=_frozen(service_after),
+        pledged_revenue_usd_m=_frozen(pledged),
+        pledged_pct_of_revenue=_frozen(pct_of(pledged, revenue)),
+        pledged_pct_of_exports=_frozen(pct_of(pledged, exports)),
+        account_cash_held_usd_m=_frozen(cash_held),
+        acceleration_usd_m=MappingProxyType(accel),
+        acceleration_max_usd_m=_frozen(accel_max),
+        acceleration_with_cross_default_usd_m=_frozen(cascade),
+        acceleration_pct_of_reserves=_frozen(pct_of(cascade, reserves)),
+        acceleration_pct_of_exports=_frozen(pct_of(cascade, exports)),
+        cross_default_creditors=tuple(cross_default_creditors),
+        no_paris_club_usd_m=_frozen(npc_debt),
+        no_paris_club_pct_of_ppg_external=_frozen(
+            share_pct(npc_debt, total_debt + offer_ppg_debt)
+        ),
+        collateral_usd_m=_frozen(collateral),
+        collateral_cover_pct=_frozen(share_pct(collateral, all_bal)),
+        triggers_present=tuple(present),
+        keeps_out_of_restructuring=bool(npc.any()),
+        lever_clauses=tuple(levers),
+    )
