@@ -32,6 +32,7 @@ from debttrap.dsa.capacity import (
     composite_indicator,
     composite_indicator_from_series,
     debt_carrying_capacity,
+    published_capacity,
     reclassify,
 )
 from debttrap.errors import InputError
@@ -459,3 +460,30 @@ def test_more_cpia_growth_remittances_or_world_growth_never_lower_ci(
     assert float(composite_indicator(c, g + d / 10, r, x, w).score) >= base
     assert float(composite_indicator(c, g, r + d / 10, x, w).score) >= base
     assert float(composite_indicator(c, g, r, x, w + d / 10).score) >= base
+
+
+# --------------------------------------------------------------------------- published classes
+
+
+def test_published_capacity_is_the_latest_dsa_of_the_framework() -> None:
+    # Kenya's latest DSA in the FDL database: December 2023, CI 3.01, medium;
+    # Zambia's: December 2023, CI 2.57, weak; Kenya's 2013-framework class as of
+    # January 2015 comes from its September 2014 DSA (strong).
+    ken = published_capacity("ken")
+    assert (ken.dsa_id, ken.classification, ken.ci_score) == ("KEN_2023_12", Capacity.MEDIUM, 3.01)
+    zmb = published_capacity("ZMB").to_dict()
+    assert (zmb["dsa_id"], zmb["classification"], zmb["ci_score"]) == ("ZMB_2023_12", "weak", 2.57)
+    old = published_capacity("KEN", as_of=(2015, 1), framework="2013")
+    assert (old.dsa_id, old.classification) == ("KEN_2014_09", Capacity.STRONG)
+    with pytest.raises(InputError, match=r"'iso3'.*'SYR'"):
+        published_capacity("SYR")
+
+
+def test_published_capacity_agrees_with_the_reference_copy(fdl: pd.DataFrame) -> None:
+    rows = fdl[fdl["framework"].str.contains("2018") & fdl["dcc"].notna()]
+    latest = rows.sort_values(["pub_year", "pub_month"]).groupby("iso3").tail(1)
+    assert len(latest) > 60
+    for _, row in latest.iterrows():
+        got = published_capacity(row["iso3"])
+        assert got.dsa_id == row["dsa_id"]
+        assert got.classification.value == row["dcc"].lower()
