@@ -1,0 +1,507 @@
+"""One country's LIC-DSF inputs in domain terms: validated, immutable.
+
+Units are in every field name: ``_usd_m`` millions of US dollars, ``_lcu_m``
+millions of local currency, ``_pct`` percent (rates percent per year),
+``_lcu_per_usd`` exchange rates. Series are ``{year: value}`` tables.
+
+Years: ``first_projection_year`` is ``t``; history is ``t-10 … t-1``;
+projections run ``t … last_projection_year`` (default ``t+20``). Flows are
+calendar-year totals, stocks are end-of-year.
+
+Sign conventions: ``net_current_transfers_usd_m`` and ``net_fdi_usd_m`` are
+positive for net inflows; ``current_account_usd_m`` is negative for a deficit;
+``imports_usd_m`` is a positive number.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from debttrap.terms.loan import CreditorType, Loan
+
+__all__ = [
+    "CapacityInputs",
+    "Country",
+    "DomesticDebt",
+    "ExistingDebtLine",
+    "ExternalDebt",
+    "ExternalDebtDefinition",
+    "FinancingLine",
+    "LocalDebtHeldAbroad",
+    "Macro",
+    "TailoredTestInputs",
+    "YearSeries",
+]
+
+YearSeries = dict[int, float]
+
+HISTORY_YEARS = 10
+_NEG_TOL = 1e-6  # rounding noise in source data (e.g. -2e-16) is not a negative value
+DEFAULT_HORIZON_YEARS = 20
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def _check_series(name: str, values: YearSeries | None) -> YearSeries | None:
+    if values is None:
+        return None
+    for year, v in values.items():
+        if not isinstance(v, (int, float)) or not math.isfinite(float(v)):
+            raise ValueError(f"{name}[{year}] must be a finite number")
+    return {int(k): float(v) for k, v in sorted(values.items())}
+
+
+class ExternalDebtDefinition(StrEnum):
+    """Which debt counts as external (GN §1): owed to non-residents, or in foreign currency."""
+
+    RESIDENCY = "residency"
+    CURRENCY = "currency"
+
+
+class Macro(_Frozen):
+    """The macro framework (Input 3 of the template). Every series is ``{year: value}``.
+
+    History ``t-10 … t-1`` is needed for real growth, exports, net transfers
+    and FDI (stress-test calibration) and for GDP; ``t-1 … T`` for exchange
+    rates; ``t … T`` for everything else.
+    """
+
+    nominal_gdp_usd_m: YearSeries = Field(description="GDP, current US$, millions.")
+    real_gdp_growth_pct: YearSeries | None = Field(
+        default=None, description="Real GDP growth, percent (give this or real_gdp_lcu_m)."
+    )
+    real_gdp_lcu_m: YearSeries | None = Field(
+        default=None,
+        description="Real GDP level, constant prices, LCU millions (growth derives from it).",
+    )
+    exchange_rate_eop_lcu_per_usd: YearSeries = Field(
+        description="Local currency per US$, end of period."
+    )
+    exchange_rate_avg_lcu_per_usd: YearSeries = Field(
+        description="Local currency per US$, period average (converts flows and GDP)."
+    )
+    nominal_gdp_lcu_m: YearSeries | None = Field(
+        default=None,
+        description="GDP in LCU, millions; optional check: must equal GDP US$ x average rate.",
+    )
+    exports_usd_m: YearSeries = Field(description="Exports of goods and services, US$ m.")
+    imports_usd_m: YearSeries = Field(description="Imports of goods and services, US$ m (>0).")
+    current_account_usd_m: YearSeries | None = Field(
+        default=None, description="Current-account balance, US$ m (negative = deficit)."
+    )
+    net_current_transfers_usd_m: YearSeries = Field(
+        description="Net current transfers (incl. remittances), US$ m, positive = inflow."
+    )
+    official_transfers_usd_m: YearSeries | None = Field(
+        default=None, description="Official current transfers, US$ m (part of net transfers)."
+    )
+    net_fdi_usd_m: YearSeries = Field(description="Net FDI, US$ m, positive = inflow.")
+    remittances_usd_m: YearSeries | None = Field(
+        default=None, description="Workers' remittances, US$ m (capacity indicator)."
+    )
+    government_revenue_incl_grants_lcu_m: YearSeries = Field(
+        description="General government revenue including grants, LCU m."
+    )
+    government_grants_lcu_m: YearSeries = Field(description="Grants received, LCU m.")
+    government_primary_expenditure_lcu_m: YearSeries = Field(
+        description="Primary (non-interest) expenditure, LCU m."
+    )
+    primary_balance_history_pct_gdp: YearSeries | None = Field(
+        default=None,
+        description="Primary balance, percent of GDP, for years before t (B2 calibration).",
+    )
+    privatization_proceeds_lcu_m: YearSeries = Field(default_factory=dict)
+    contingent_liabilities_recognized_lcu_m: YearSeries = Field(default_factory=dict)
+    debt_relief_lcu_m: YearSeries = Field(default_factory=dict)
+    other_debt_creating_flows_lcu_m: YearSeries = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean(cls, data: object) -> object:
+        if isinstance(data, dict):
+            out = {}
+            for k, v in data.items():
+                if isinstance(v, dict):
+                    try:
+                        v = {int(y): x for y, x in v.items()}
+                    except (TypeError, ValueError):
+                        raise ValueError(f"{k}: years must be integers") from None
+                out[k] = v
+            return out
+        return data
+
+    @model_validator(mode="after")
+    def _finite(self) -> Macro:
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, dict):
+                _check_series(name, value)
+        for name in ("nominal_gdp_usd_m", "real_gdp_lcu_m", "nominal_gdp_lcu_m"):
+            series = getattr(self, name)
+            for year, v in (series or {}).items():
+                if v <= 0:
+                    raise ValueError(f"{name}[{year}] = {v:g}: GDP must be positive")
+        for name in ("exchange_rate_eop_lcu_per_usd", "exchange_rate_avg_lcu_per_usd"):
+            for year, v in getattr(self, name).items():
+                if v <= 0:
+                    raise ValueError(f"{name}[{year}] = {v:g}: exchange rates must be positive")
+        for name in ("exports_usd_m", "imports_usd_m"):
+            for year, v in getattr(self, name).items():
+                if v < 0:
+                    raise ValueError(f"{name}[{year}] = {v:g} must not be negative")
+        if self.real_gdp_growth_pct is None and self.real_gdp_lcu_m is None:
+            raise ValueError("give real_gdp_growth_pct or real_gdp_lcu_m")
+        return self
+
+
+class ExistingDebtLine(_Frozen):
+    """PPG external MLT debt outstanding at the end of ``t-1``, one creditor line.
+
+    ``debt_service_usd_m``: contractual principal + interest by year (from
+    ``t``); ``principal_usd_m`` optional (gives interest and the stock path).
+    """
+
+    name: str = Field(min_length=1)
+    creditor_group: CreditorType
+    debt_service_usd_m: YearSeries
+    principal_usd_m: YearSeries | None = None
+    source: str = ""
+
+    @field_validator("debt_service_usd_m", "principal_usd_m")
+    @classmethod
+    def _series(cls, v: YearSeries | None) -> YearSeries | None:
+        checked = _check_series("debt_service", v)
+        if checked and any(x < -_NEG_TOL for x in checked.values()):
+            raise ValueError("debt service and principal must not be negative")
+        return checked
+
+
+class LocalDebtHeldAbroad(_Frozen):
+    """Locally issued PPG debt counted as external (residency basis): held by non-residents.
+
+    Enters the PV of external debt at face (grant element 0). Stock in LCU
+    (converted at end-of-period rates) and service in LCU (average rates).
+    """
+
+    stock_lcu_m: YearSeries = Field(default_factory=dict)
+    debt_service_lcu_m: YearSeries = Field(default_factory=dict)
+    pv_lcu_m: YearSeries = Field(
+        default_factory=dict,
+        description="PV at end of year, LCU m; default min(PV of the given service, face).",
+    )
+    source: str = ""
+
+
+class ExternalDebt(_Frozen):
+    """Existing external debt and short-term debt (Input 3 of the template)."""
+
+    ppg_mlt_outstanding_usd_m: float = Field(
+        ge=0.0, description="PPG external MLT debt at the end of t-1, US$ m."
+    )
+    existing_lines: tuple[ExistingDebtLine, ...] = ()
+    existing_principal_total_usd_m: YearSeries | None = Field(
+        default=None,
+        description="Principal due on all existing PPG MLT debt by year (stock path and interest).",
+    )
+    ppg_short_term_usd_m: YearSeries = Field(
+        default_factory=dict, description="PPG short-term external debt, end of year, US$ m."
+    )
+    short_term_interest_rate_pct: float = Field(default=0.0, ge=0.0, le=100.0)
+    private_mlt_outstanding_usd_m: YearSeries = Field(default_factory=dict)
+    private_short_term_usd_m: YearSeries = Field(default_factory=dict)
+    private_interest_usd_m: YearSeries = Field(default_factory=dict)
+    arrears_usd_m: float = Field(default=0.0, ge=0.0)
+    local_debt_held_abroad: LocalDebtHeldAbroad | None = None
+    unitemised_ppg_stock_usd_m: YearSeries | None = Field(
+        default=None,
+        description=(
+            "Calibration only: PPG external debt known to exist but not itemised, US$ m, "
+            "counted at face in PV."
+        ),
+    )
+    unitemised_ppg_debt_service_usd_m: YearSeries | None = None
+    in_arrears_or_restructuring: bool = Field(
+        default=False, description="External arrears or ongoing restructuring (GN 'in distress')."
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> ExternalDebt:
+        for name in (
+            "ppg_short_term_usd_m",
+            "private_mlt_outstanding_usd_m",
+            "private_short_term_usd_m",
+            "private_interest_usd_m",
+            "existing_principal_total_usd_m",
+        ):
+            values = _check_series(name, getattr(self, name)) or {}
+            if any(v < 0 for v in values.values()):
+                raise ValueError(f"{name} must not be negative")
+        return self
+
+
+class FinancingLine(_Frozen):
+    """New PPG external borrowing as amounts plus terms (the template's Input 4 way).
+
+    Each year's disbursement is a unit-loan cohort: no principal in years
+    ``s … s+grace``, then ``principal_shares`` (default equal shares) in
+    ``s+grace+1 … s+maturity``; interest ``interest_rate_pct`` on the balance
+    outstanding at the end of the previous year.
+    """
+
+    name: str = Field(min_length=1)
+    creditor_group: CreditorType
+    interest_rate_pct: float = Field(ge=0.0, le=100.0)
+    grace_years: int = Field(ge=0, le=60)
+    maturity_years: int = Field(ge=1, le=100)
+    principal_shares: tuple[float, ...] | None = Field(
+        default=None,
+        description="Share of principal repaid in each year grace+1 … maturity (IDA profiles).",
+    )
+    disbursements_usd_m: YearSeries
+    concessional: bool | None = Field(
+        default=None, description="Counted as concessional (aid); default: grant element >= 35%."
+    )
+    market_financing: bool = Field(
+        default=False, description="Commercial/market borrowing (repriced in B2/B6 market, C4)."
+    )
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> FinancingLine:
+        if self.grace_years >= self.maturity_years:
+            raise ValueError(
+                f"grace_years ({self.grace_years}) must be shorter than maturity_years "
+                f"({self.maturity_years})"
+            )
+        if self.principal_shares is not None:
+            n = self.maturity_years - self.grace_years
+            if len(self.principal_shares) != n:
+                raise ValueError(
+                    f"principal_shares needs {n} entries (years grace+1 … maturity), "
+                    f"got {len(self.principal_shares)}"
+                )
+            if (
+                any(s < 0 for s in self.principal_shares)
+                or abs(sum(self.principal_shares) - 1.0) > 1e-6
+            ):
+                raise ValueError("principal_shares must be non-negative and sum to 1")
+        d = _check_series("disbursements_usd_m", self.disbursements_usd_m) or {}
+        if any(v < 0 for v in d.values()):
+            raise ValueError("disbursements_usd_m must not be negative")
+        return self
+
+
+class DomesticDebt(_Frozen):
+    """Domestic public debt (face value, LCU), the public block of the DSA.
+
+    ``stock_lcu_m`` gives the baseline path (end of year, ``t … T``).
+    Stress tests add the domestic share of any extra financing need on top,
+    at ``residual_nominal_rate_pct``.
+    """
+
+    stock_lcu_m: YearSeries
+    debt_service_lcu_m: YearSeries = Field(
+        default_factory=dict, description="Baseline domestic interest + amortization, LCU m."
+    )
+    in_arrears_or_restructuring: bool = False
+    source: str = ""
+
+    @field_validator("stock_lcu_m")
+    @classmethod
+    def _stock(cls, v: YearSeries) -> YearSeries:
+        checked = _check_series("stock_lcu_m", v) or {}
+        if any(x < 0 for x in checked.values()):
+            raise ValueError("domestic debt must not be negative")
+        return checked
+
+
+class CapacityInputs(_Frozen):
+    """Debt-carrying capacity: a given classification, a given CI score, or its components.
+
+    Components (10-year averages, percent except CPIA) follow GN Table 4.
+    """
+
+    classification: Literal["weak", "medium", "strong"] | None = None
+    ci_score: float | None = None
+    cpia: float | None = Field(default=None, ge=1.0, le=6.0)
+    real_growth_pct: float | None = None
+    remittances_pct_gdp: float | None = None
+    reserves_pct_imports: float | None = None
+    world_growth_pct: float | None = None
+    prior_classification: Literal["weak", "medium", "strong"] | None = Field(
+        default=None, description="Class in force before this vintage (two-vintage rule)."
+    )
+    previous_signal: Literal["weak", "medium", "strong"] | None = Field(
+        default=None, description="CI class signalled by the previous vintage."
+    )
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> CapacityInputs:
+        comps = (
+            self.cpia,
+            self.real_growth_pct,
+            self.remittances_pct_gdp,
+            self.reserves_pct_imports,
+            self.world_growth_pct,
+        )
+        has_all = all(c is not None for c in comps)
+        if self.classification is None and self.ci_score is None and not has_all:
+            raise ValueError(
+                "give classification, ci_score, or all five CI components "
+                "(cpia, real_growth_pct, remittances_pct_gdp, reserves_pct_imports, "
+                "world_growth_pct)"
+            )
+        return self
+
+
+class TailoredTestInputs(_Frozen):
+    """Country facts that size the tailored tests (template Inputs 2 and 6)."""
+
+    contingent_liabilities_pct_gdp: float = Field(
+        default=7.0,
+        ge=0.0,
+        le=100.0,
+        description="C1 one-off shock, % of GDP (default 5 financial + 2 SOE).",
+    )
+    natural_disaster: bool = False
+    natural_disaster_shock_pct_gdp: float = Field(default=10.0, ge=0.0, le=100.0)
+    commodity_exporter: bool = False
+    commodity_price_shock_decimal: float = Field(
+        default=0.0, le=0.0, ge=-1.0, description="C3 average commodity price fall (e.g. -0.23)."
+    )
+    commodity_exports_share_pct: float = Field(default=0.0, ge=0.0, le=100.0)
+    market_access: bool = False
+
+
+class Country(_Frozen):
+    """Everything the LIC-DSF needs about one country, in domain terms."""
+
+    name: str = Field(min_length=1)
+    first_projection_year: int = Field(ge=1980, le=2100)
+    last_projection_year: int | None = None
+    discount_rate_pct: float = Field(default=5.0, gt=0.0, le=50.0)
+    external_debt_definition: ExternalDebtDefinition = ExternalDebtDefinition.RESIDENCY
+    macro: Macro
+    external_debt: ExternalDebt
+    new_external_financing: tuple[FinancingLine, ...] = ()
+    new_loans: tuple[Loan, ...] = Field(
+        default=(), description="New external loans as contracts (run through the loan engine)."
+    )
+    domestic_debt: DomesticDebt
+    capacity: CapacityInputs
+    tailored: TailoredTestInputs = Field(default_factory=TailoredTestInputs)
+    notes: str = ""
+
+    @property
+    def t(self) -> int:
+        return self.first_projection_year
+
+    @property
+    def last_year(self) -> int:
+        return (
+            self.last_projection_year
+            if self.last_projection_year is not None
+            else self.first_projection_year + DEFAULT_HORIZON_YEARS
+        )
+
+    @property
+    def projection_years(self) -> list[int]:
+        return list(range(self.t, self.last_year + 1))
+
+    @property
+    def history_years(self) -> list[int]:
+        return list(range(self.t - HISTORY_YEARS, self.t))
+
+    @model_validator(mode="after")
+    def _years(self) -> Country:
+        t, last = self.t, self.last_year
+        if last < t + 10:
+            raise ValueError(
+                f"last_projection_year ({last}) must be at least t+10 = {t + 10} "
+                "(the rating window)"
+            )
+        proj = range(t, last + 1)
+        m = self.macro
+
+        def need(field: str, series: YearSeries | None, years: range) -> None:
+            missing = [y for y in years if series is None or y not in series]
+            if missing:
+                span = f"{missing[0]}" if len(missing) == 1 else f"{missing[0]}…{missing[-1]}"
+                raise ValueError(
+                    f"macro.{field} is missing year(s) {span} ({len(missing)} missing); "
+                    f"it needs {years.start}…{years.stop - 1}"
+                )
+
+        need("nominal_gdp_usd_m", m.nominal_gdp_usd_m, range(t - HISTORY_YEARS, last + 1))
+        if m.real_gdp_lcu_m is not None:
+            need("real_gdp_lcu_m", m.real_gdp_lcu_m, range(t - HISTORY_YEARS - 1, last + 1))
+        else:
+            need("real_gdp_growth_pct", m.real_gdp_growth_pct, range(t - HISTORY_YEARS, last + 1))
+        need(
+            "exchange_rate_eop_lcu_per_usd", m.exchange_rate_eop_lcu_per_usd, range(t - 1, last + 1)
+        )
+        need(
+            "exchange_rate_avg_lcu_per_usd", m.exchange_rate_avg_lcu_per_usd, range(t - 1, last + 1)
+        )
+        need("exports_usd_m", m.exports_usd_m, range(t - HISTORY_YEARS - 1, last + 1))
+        need("imports_usd_m", m.imports_usd_m, proj)
+        need(
+            "net_current_transfers_usd_m",
+            m.net_current_transfers_usd_m,
+            range(t - HISTORY_YEARS, last + 1),
+        )
+        need("net_fdi_usd_m", m.net_fdi_usd_m, range(t - HISTORY_YEARS, last + 1))
+        need("government_revenue_incl_grants_lcu_m", m.government_revenue_incl_grants_lcu_m, proj)
+        need("government_grants_lcu_m", m.government_grants_lcu_m, proj)
+        need("government_primary_expenditure_lcu_m", m.government_primary_expenditure_lcu_m, proj)
+        for y in range(t - 1, last + 1):
+            eop = m.exchange_rate_eop_lcu_per_usd[y]
+            avg = m.exchange_rate_avg_lcu_per_usd[y]
+            if not (1 / 3 <= eop / avg <= 3):
+                raise ValueError(
+                    f"macro exchange rates for {y} are inconsistent: end-of-period {eop:g} vs "
+                    f"average {avg:g} LCU per US$ (more than a factor 3 apart; check the units)"
+                )
+            if m.nominal_gdp_lcu_m is not None and y in m.nominal_gdp_lcu_m and y >= t:
+                implied = m.nominal_gdp_usd_m[y] * avg
+                if abs(m.nominal_gdp_lcu_m[y] / implied - 1) > 0.005:
+                    raise ValueError(
+                        f"macro exchange rates for {y} are inconsistent: GDP "
+                        f"{m.nominal_gdp_lcu_m[y]:g} LCU m vs {m.nominal_gdp_usd_m[y]:g} US$ m "
+                        f"x {avg:g} = {implied:g}; "
+                        "fix nominal_gdp_lcu_m or exchange_rate_avg_lcu_per_usd"
+                    )
+        for y in proj:
+            rev = m.government_revenue_incl_grants_lcu_m[y] - m.government_grants_lcu_m[y]
+            if rev <= 0:
+                raise ValueError(
+                    f"macro: revenue excluding grants for {y} is {rev:g}; it must be positive"
+                )
+        dd = self.domestic_debt.stock_lcu_m
+        missing_dd = [y for y in proj if y not in dd]
+        if missing_dd:
+            raise ValueError(
+                f"domestic_debt.stock_lcu_m is missing year(s) {missing_dd[0]}…{missing_dd[-1]}; "
+                f"it needs {t}…{last}"
+            )
+        for i, line in enumerate(self.new_external_financing):
+            bad = [y for y in line.disbursements_usd_m if y < t or y > last]
+            if bad:
+                raise ValueError(
+                    f"new_external_financing[{i}] ({line.name}): disbursement year {bad[0]} is "
+                    f"outside the projection years {t}…{last}"
+                )
+        for i, loan in enumerate(self.new_loans):
+            if loan.currency != "USD":
+                raise ValueError(
+                    f"new_loans[{i}] ({loan.name}): currency {loan.currency}; "
+                    "give new external loans in USD"
+                )
+        return self

@@ -1,0 +1,489 @@
+"""Standardized (B1–B6) and tailored (C1–C4) stress tests as transformations of kernel inputs.
+
+Each test changes the macro denominators and adds borrowing; the path kernel
+(:func:`debttrap.dsa.paths.debt_paths`) is the same for every scenario, so the
+baseline and all tests run as one batch (leading axis = scenario).
+
+Sizing (``lic-dsf-method.md`` §4, 2018 GN, 2025-08-12 template defaults):
+
+* Shocked variable ``x`` in ``t+1`` and ``t+2`` (``t`` is never shocked):
+  ``min(mu - k sd, baseline - k sd)`` ("whichever is lower"), the branch
+  chosen in ``t+1`` kept in ``t+2``; ``mu``/``sd`` are the mean and sample
+  standard deviation over ``t-10 … t-1``. From ``t+3`` growth rates return to
+  baseline, so levels stay lower.
+* B1 real growth (deflator falls by 0.6 x the growth shortfall); B2 primary
+  balance (needs its history); B3 export growth in US$ (real growth falls by
+  0.8 x last year's export share x the shortfall; if shocked export growth is
+  negative, real growth = baseline + 0.8 x share x shocked growth); B4 net
+  transfers and FDI (% of GDP); B5 one-off 30 % depreciation in ``t+1``
+  (US$ GDP falls by (1-0.3) x 30 %; the trade deficit falls by 0.15 x the real
+  depreciation in ``t+2``); B6 all at half size (15 % depreciation).
+* C1 contingent liabilities: one-off ``x`` % of GDP in ``t+1``; C2 natural
+  disaster: +10 % of GDP in ``t+1``, real growth −1.5 pp, export growth
+  −3.5 pp; C3 commodity prices: ``-5 x price fall`` pp of growth and
+  ``-7.5 x price fall`` pp of revenue/GDP in ``t+1 … t+3``; C4 market
+  financing: +400 bp, maturity ``min(5, 2/3 m)``, grace ``x 2/3`` on new
+  market borrowing in ``t+1 … t+3`` and a 15 % depreciation in ``t+1``.
+* Financing of shocks: a balance-of-payments gap (lower exports, transfers or
+  FDI) is filled with new PPG external debt on residual terms; a fiscal gap
+  (B2, C1–C3) is split by the residual-financing shares (external on residual
+  terms, the rest domestic at the residual domestic real rate plus LCU
+  inflation); the revenue loss from lower GDP (B1, B3–B6) is financed
+  domestically. Private flows stay at baseline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field
+
+from debttrap.country.derived import series_array
+from debttrap.country.model import Country
+from debttrap.dsa.paths import BaselineSetup, InstrumentTerms, PathInputs, baseline_setup
+
+__all__ = [
+    "Scenario",
+    "ShockStats",
+    "StressSettings",
+    "build_scenarios",
+    "residual_terms",
+    "shock_pair",
+    "stack_inputs",
+]
+
+FloatArray = NDArray[np.float64]
+
+
+class StressSettings(BaseModel):
+    """Stress-test settings (template "Input 6" and "Input 7"); defaults are the template's."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mode: Literal["whichever_lower", "historical", "baseline"] = "whichever_lower"
+    interactions: bool = True
+    b1_growth_sd: float = Field(default=1.0, ge=0.0)
+    b2_primary_balance_sd: float = Field(default=1.0, ge=0.0)
+    b3_exports_sd: float = Field(default=1.0, ge=0.0)
+    b4_transfers_sd: float = Field(default=1.0, ge=0.0)
+    b4_fdi_sd: float = Field(default=1.0, ge=0.0)
+    b5_depreciation_pct: float = Field(default=30.0, ge=0.0, le=500.0)
+    combination_factor: float = Field(default=0.5, ge=0.0, le=1.0)
+    inflation_elasticity: float = Field(default=0.6, ge=0.0)
+    exports_gdp_elasticity: float = Field(default=0.8, ge=0.0)
+    fx_passthrough: float = Field(default=0.3, ge=0.0, le=1.0)
+    trade_response_to_real_depreciation: float = Field(default=0.15, ge=0.0)
+    primary_balance_mean_pct_gdp: float | None = None
+    primary_balance_sd_pct_gdp: float | None = Field(default=None, ge=0.0)
+    residual_external_share: float | None = Field(default=None, ge=0.0, le=1.0)
+    residual_rate_pct: float | None = Field(default=None, ge=0.0, le=100.0)
+    residual_grace_years: int | None = Field(default=None, ge=0)
+    residual_maturity_years: int | None = Field(default=None, ge=1)
+    residual_domestic_real_rate_pct: float = Field(default=2.9, ge=-50.0, le=100.0)
+    natural_disaster_growth_pp: float = 1.5
+    natural_disaster_exports_pp: float = 3.5
+    commodity_growth_per_price: float = 5.0
+    commodity_revenue_per_price: float = 7.5
+    market_cost_bp: float = Field(default=400.0, ge=0.0)
+    market_maturity_cap_years: int = Field(default=5, ge=1)
+    market_grace_factor: float = Field(default=2.0 / 3.0, gt=0.0, le=1.0)
+    market_depreciation_pct: float = Field(default=15.0, ge=0.0)
+    market_fx_passthrough: float = Field(default=0.3, ge=0.0, le=1.0)
+    market_years: int = Field(default=3, ge=1)
+
+
+@dataclass(frozen=True, slots=True)
+class ShockStats:
+    """Historical mean and sample standard deviation (``t-10 … t-1``) of a shocked variable."""
+
+    mean: float
+    sd: float
+
+    @classmethod
+    def of(cls, history: FloatArray) -> ShockStats:
+        h = history[np.isfinite(history)]
+        if h.size < 2:
+            return cls(float("nan"), float("nan"))
+        return cls(float(h.mean()), float(h.std(ddof=1)))
+
+
+def shock_pair(base: FloatArray, stats: ShockStats, k: float, mode: str) -> tuple[float, float]:
+    """Shocked values for ``t+1`` and ``t+2`` (``base`` = baseline at those two years)."""
+    hist = stats.mean - k * stats.sd
+    b1 = float(base[0]) - k * stats.sd
+    if mode == "historical" or (mode == "whichever_lower" and hist < b1):
+        return hist, hist
+    return b1, float(base[1]) - k * stats.sd
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One stress test: its kernel inputs and what was shocked (for the docs and JSON)."""
+
+    code: str
+    label: str
+    inputs: PathInputs
+    notes: tuple[str, ...] = ()
+
+
+def stack_inputs(items: Sequence[PathInputs]) -> PathInputs:
+    """Stack unbatched inputs along a new leading (scenario) axis."""
+    first = items[0]
+    out: dict[str, object] = {}
+    for f in fields(PathInputs):
+        vals = [getattr(x, f.name) for x in items]
+        if f.name in ("years", "short_term_rate_dec"):
+            out[f.name] = vals[0]
+        else:
+            shape = np.broadcast_shapes(*(np.shape(v) for v in vals))
+            out[f.name] = np.stack([np.broadcast_to(v, shape) for v in vals])
+    del first
+    return PathInputs(**out)  # type: ignore[arg-type]
+
+
+def residual_terms(country: Country, settings: StressSettings) -> InstrumentTerms:
+    """Terms of new external debt that fills shock gaps (Input 7).
+
+    Default: disbursement-weighted average terms of the baseline's new external
+    MLT borrowing over ``t … t+10``, grace and maturity rounded down.
+    """
+    t = country.t
+    years = np.arange(t, t + 11, dtype=np.int64)
+    w_sum = rate = grace = mat = 0.0
+    for ln in country.new_external_financing:
+        w = float(series_array(ln.disbursements_usd_m, years, 0.0).sum())
+        w_sum += w
+        rate += w * ln.interest_rate_pct
+        grace += w * ln.grace_years
+        mat += w * ln.maturity_years
+    if w_sum > 0:
+        rate, grace, mat = rate / w_sum, grace / w_sum, mat / w_sum
+    else:
+        rate, grace, mat = country.discount_rate_pct, 4.0, 9.0
+    g = settings.residual_grace_years if settings.residual_grace_years is not None else int(grace)
+    m = (
+        settings.residual_maturity_years
+        if settings.residual_maturity_years is not None
+        else int(mat)
+    )
+    m = max(m, g + 1)
+    r = settings.residual_rate_pct if settings.residual_rate_pct is not None else rate
+    return InstrumentTerms("residual financing", r / 100.0, g, m)
+
+
+def market_terms(country: Country, settings: StressSettings) -> list[InstrumentTerms]:
+    """Stressed terms of each market-financing line (C4)."""
+    out = []
+    for ln in country.new_external_financing:
+        if not ln.market_financing:
+            continue
+        m = max(1, min(settings.market_maturity_cap_years, int(2 * ln.maturity_years / 3)))
+        g = min(int(ln.grace_years * settings.market_grace_factor), m - 1)
+        out.append(
+            InstrumentTerms(
+                f"{ln.name} (C4 market stress)",
+                (ln.interest_rate_pct + settings.market_cost_bp / 100.0) / 100.0,
+                g,
+                m,
+            )
+        )
+    return out
+
+
+def _default_external_share(setup: BaselineSetup) -> float:
+    """Share of external in baseline new borrowing over ``t … t+10`` (gross ext vs net domestic)."""
+    n = min(11, setup.inputs.years.size)
+    ext_usd = setup.inputs.disbursements_usd_m[..., :n].sum(axis=-2)
+    ext = float((ext_usd * setup.inputs.fx_avg_lcu_per_usd[:n]).sum())
+    dom = setup.inputs.domestic_debt_lcu_m
+    dom_new = float(np.maximum(np.diff(dom[: n + 1]), 0.0).sum())
+    total = ext + dom_new
+    return ext / total if total > 0 else 1.0
+
+
+def build_scenarios(
+    country: Country, settings: StressSettings
+) -> tuple[BaselineSetup, PathInputs, list[Scenario], dict[str, object]]:
+    """The baseline setup, its inputs, and one :class:`Scenario` per applicable stress test."""
+    res = residual_terms(country, settings)
+    mkt = market_terms(country, settings)
+    setup = baseline_setup(country, extra_terms=[res, *mkt])
+    base = setup.inputs
+    der = setup.derived
+    n = base.years.size
+    ti = der.t_index
+    sl = slice(ti, ti + n)
+    hist = slice(0, ti)
+    s = settings
+    n_lines = len(country.new_external_financing)
+    res_idx = n_lines
+    mkt_idx = list(range(n_lines + 1, n_lines + 1 + len(mkt)))
+    mkt_lines = [i for i, ln in enumerate(country.new_external_financing) if ln.market_financing]
+
+    g_b = der.real_gdp_growth_pct[sl] / 100.0
+    pi_b = der.gdp_deflator_usd_growth_pct[sl] / 100.0
+    x_b = der.exports_growth_usd_pct[sl] / 100.0
+    gdp_b = base.gdp_usd_m
+    exp_b = base.exports_usd_m
+    fxa_b, fxe_b = base.fx_avg_lcu_per_usd, base.fx_eop_lcu_per_usd
+    gdp_lcu_b = gdp_b * fxa_b
+    rev_ratio = base.revenue_excl_grants_lcu_m / gdp_lcu_b
+    rev_incl_ratio = base.revenue_incl_grants_lcu_m / gdp_lcu_b
+    infl_lcu = der.gdp_deflator_lcu_growth_pct[sl] / 100.0
+    dom_rate = (1 + s.residual_domestic_real_rate_pct / 100.0) * (1 + infl_lcu) - 1
+    share_ext = (
+        s.residual_external_share
+        if s.residual_external_share is not None
+        else _default_external_share(setup)
+    )
+
+    st_g = ShockStats.of(der.real_gdp_growth_pct[hist])
+    st_x = ShockStats.of(der.exports_growth_usd_pct[hist])
+    st_tr = ShockStats.of(der.transfers_to_gdp_pct[hist])
+    st_fdi = ShockStats.of(der.fdi_to_gdp_pct[hist])
+    pb_hist = series_array(country.macro.primary_balance_history_pct_gdp, der.years[hist], np.nan)
+    st_pb = ShockStats.of(pb_hist)
+    if s.primary_balance_mean_pct_gdp is not None and s.primary_balance_sd_pct_gdp is not None:
+        st_pb = ShockStats(s.primary_balance_mean_pct_gdp, s.primary_balance_sd_pct_gdp)
+    has_pb = np.isfinite(st_pb.mean) and np.isfinite(st_pb.sd)
+    k_inter = 1.0 if s.interactions else 0.0
+    shock_years = slice(1, 3)
+
+    def make(
+        code: str,
+        label: str,
+        *,
+        g: FloatArray | None = None,
+        pi: FloatArray | None = None,
+        x: FloatArray | None = None,
+        dep: float = 0.0,
+        passthrough: float = 0.0,
+        bop_gap_usd: FloatArray | None = None,
+        fiscal_gap_lcu: FloatArray | None = None,
+        rev_ratio_s: FloatArray | None = None,
+        market: bool = False,
+        notes: tuple[str, ...] = (),
+    ) -> Scenario:
+        g_s = g_b if g is None else g
+        pi_s = pi_b if pi is None else pi
+        x_s = x_b if x is None else x
+        rel = np.cumprod((1 + g_s) * (1 + pi_s) / ((1 + g_b) * (1 + pi_b)))
+        dep_path = np.zeros(n)
+        dep_path[1:] = dep
+        rel = rel * (1 - (1 - passthrough) * dep_path)
+        gdp = gdp_b * rel
+        exports = exp_b * np.cumprod((1 + x_s) / (1 + x_b))
+        fxa = fxa_b * (1 + dep_path)
+        fxe = fxe_b * (1 + dep_path)
+        gdp_lcu = gdp * fxa
+        rr = rev_ratio if rev_ratio_s is None else rev_ratio_s
+        revenue = rr * gdp_lcu
+        revenue_incl = revenue + (base.revenue_incl_grants_lcu_m - base.revenue_excl_grants_lcu_m)
+        # the revenue loss against baseline (spending held at its baseline level) is a fiscal
+        # gap financed domestically; explicit fiscal gaps are split by the residual shares
+        lost_revenue = np.where(
+            np.arange(n) >= 1, rev_incl_ratio * gdp_lcu_b - rev_incl_ratio * gdp_lcu, 0.0
+        )
+        if rev_ratio_s is not None:
+            lost_revenue = lost_revenue + (rev_ratio - rev_ratio_s) * gdp_lcu
+        fg = np.zeros(n) if fiscal_gap_lcu is None else fiscal_gap_lcu
+        ext_new = (np.zeros(n) if bop_gap_usd is None else bop_gap_usd) + share_ext * fg / fxa
+        dom_flow = lost_revenue + (1 - share_ext) * fg
+        extra_dom = np.zeros(n)
+        acc = 0.0
+        for y in range(n):  # loop over time: domestic residual debt accrues interest
+            acc = acc * (1 + dom_rate[y]) + dom_flow[y]
+            extra_dom[y] = acc
+        disb = base.disbursements_usd_m.copy()
+        disb[res_idx] += ext_new
+        if market and mkt_idx:
+            window = slice(1, 1 + s.market_years)
+            for src, dst in zip(mkt_lines, mkt_idx, strict=True):
+                disb[dst, window] += disb[src, window]
+                disb[src, window] = 0.0
+        inputs = base.replace(
+            gdp_usd_m=gdp,
+            exports_usd_m=exports,
+            revenue_excl_grants_lcu_m=revenue,
+            revenue_incl_grants_lcu_m=revenue_incl,
+            fx_avg_lcu_per_usd=fxa,
+            fx_eop_lcu_per_usd=fxe,
+            disbursements_usd_m=disb,
+            lc_external_stock_lcu_m=base.lc_external_stock_lcu_m,
+            domestic_debt_lcu_m=base.domestic_debt_lcu_m + extra_dom,
+        )
+        return Scenario(code, label, inputs, notes)
+
+    def growth_shock(k: float) -> tuple[FloatArray, FloatArray]:
+        g1, g2 = shock_pair(100 * g_b[shock_years], st_g, k, s.mode)
+        g = g_b.copy()
+        g[1], g[2] = g1 / 100.0, g2 / 100.0
+        pi = pi_b - k_inter * s.inflation_elasticity * (g_b - g)
+        return g, pi
+
+    def export_shock(k: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+        x1, x2 = shock_pair(100 * x_b[shock_years], st_x, k, s.mode)
+        x = x_b.copy()
+        x[1], x[2] = x1 / 100.0, x2 / 100.0
+        exports_s = exp_b * np.cumprod((1 + x) / (1 + x_b))
+        share_prev = np.concatenate(
+            [[der.exports_to_gdp_pct[ti - 1]], 100 * exp_b[:-1] / gdp_b[:-1]]
+        )
+        g = g_b.copy()
+        for y in (1, 2):
+            e = k_inter * s.exports_gdp_elasticity * share_prev[y] / 100.0
+            if x[y] < 0:
+                g[y] = g_b[y] + e * x[y]
+            else:
+                g[y] = g_b[y] - e * (x_b[y] - x[y])
+        return x, g, exp_b - exports_s
+
+    def flows_shock(k_tr: float, k_fdi: float) -> FloatArray:
+        gap = np.zeros(n)
+        tr_b = 100 * base_tr / gdp_b
+        fdi_b = 100 * base_fdi / gdp_b
+        t1, t2 = shock_pair(tr_b[shock_years], st_tr, k_tr, s.mode)
+        f1, f2 = shock_pair(fdi_b[shock_years], st_fdi, k_fdi, s.mode)
+        gap[1] = (tr_b[1] - t1 + fdi_b[1] - f1) / 100 * gdp_b[1]
+        gap[2] = (tr_b[2] - t2 + fdi_b[2] - f2) / 100 * gdp_b[2]
+        return gap
+
+    def pb_gap(k: float) -> FloatArray:
+        gap = np.zeros(n)
+        pb_b = (
+            100
+            * (
+                base.revenue_incl_grants_lcu_m
+                - series_array(country.macro.government_primary_expenditure_lcu_m, base.years, 0.0)
+            )
+            / gdp_lcu_b
+        )
+        p1, p2 = shock_pair(pb_b[shock_years], st_pb, k, s.mode)
+        gap[1] = (pb_b[1] - p1) / 100 * gdp_lcu_b[1]
+        gap[2] = (pb_b[2] - p2) / 100 * gdp_lcu_b[2]
+        return gap
+
+    def dep_trade_gap(dep: float, passthrough: float) -> FloatArray:
+        gap = np.zeros(n)
+        real_dep = (1 - passthrough) * dep
+        rel = 1 - real_dep
+        if n > 2:
+            gap[2] = -k_inter * s.trade_response_to_real_depreciation * real_dep * gdp_b[2] * rel
+        return gap
+
+    base_tr = der.net_current_transfers_usd_m[sl]
+    base_fdi = der.net_fdi_usd_m[sl]
+    pt = s.fx_passthrough if s.interactions else 0.0
+    half = s.combination_factor
+    scenarios: list[Scenario] = []
+    skipped: dict[str, str] = {}
+
+    g1, pi1 = growth_shock(s.b1_growth_sd)
+    scenarios.append(make("B1", "Real GDP growth", g=g1, pi=pi1))
+    if has_pb:
+        scenarios.append(
+            make("B2", "Primary balance", fiscal_gap_lcu=pb_gap(s.b2_primary_balance_sd))
+        )
+    else:
+        skipped["B2"] = (
+            "needs the primary-balance history (macro.primary_balance_history_pct_gdp or "
+            "stress.primary_balance_mean_pct_gdp/_sd_pct_gdp)"
+        )
+    x3, g3, gap3 = export_shock(s.b3_exports_sd)
+    scenarios.append(make("B3", "Exports", g=g3, x=x3, bop_gap_usd=gap3))
+    scenarios.append(
+        make("B4", "Other flows", bop_gap_usd=flows_shock(s.b4_transfers_sd, s.b4_fdi_sd))
+    )
+    dep5 = s.b5_depreciation_pct / 100.0
+    scenarios.append(
+        make("B5", "Depreciation", dep=dep5, passthrough=pt, bop_gap_usd=dep_trade_gap(dep5, pt))
+    )
+    # B6: everything at half size; growth is the lower of the B1 and B3 arms
+    g6a, pi6 = growth_shock(half * s.b1_growth_sd)
+    x6, g6b, gap6x = export_shock(half * s.b3_exports_sd)
+    g6 = np.minimum(g6a, g6b)
+    gap6 = gap6x + flows_shock(half * s.b4_transfers_sd, half * s.b4_fdi_sd)
+    gap6 = gap6 + dep_trade_gap(half * dep5, pt)
+    fg6 = pb_gap(half * s.b2_primary_balance_sd) if has_pb else None
+    scenarios.append(
+        make(
+            "B6",
+            "Combination of B1-B5",
+            g=g6,
+            pi=pi6,
+            x=x6,
+            dep=half * dep5,
+            passthrough=pt,
+            bop_gap_usd=gap6,
+            fiscal_gap_lcu=fg6,
+        )
+    )
+    tl = country.tailored
+    cl = np.zeros(n)
+    cl[1] = tl.contingent_liabilities_pct_gdp / 100 * gdp_lcu_b[1]
+    scenarios.append(make("C1", "Combined contingent liabilities", fiscal_gap_lcu=cl))
+    if tl.natural_disaster:
+        nd = np.zeros(n)
+        nd[1] = tl.natural_disaster_shock_pct_gdp / 100 * gdp_lcu_b[1]
+        g_nd = g_b.copy()
+        g_nd[1] -= s.natural_disaster_growth_pp / 100
+        x_nd = x_b.copy()
+        x_nd[1] -= s.natural_disaster_exports_pp / 100
+        gap_nd = np.zeros(n)
+        gap_nd[1] = exp_b[1] * (1 - (1 + x_nd[1]) / (1 + x_b[1]))
+        scenarios.append(
+            make("C2", "Natural disaster", g=g_nd, x=x_nd, fiscal_gap_lcu=nd, bop_gap_usd=gap_nd)
+        )
+    else:
+        skipped["C2"] = "not applicable (tailored.natural_disaster is false)"
+    if tl.commodity_exporter and tl.commodity_price_shock_decimal < 0:
+        fall = -tl.commodity_price_shock_decimal
+        g_c = g_b.copy()
+        g_c[1:4] -= s.commodity_growth_per_price * fall / 100
+        rr = rev_ratio.copy()
+        rr[1:4] -= s.commodity_revenue_per_price * fall / 100
+        share = tl.commodity_exports_share_pct / 100
+        x_c = x_b.copy()
+        x_c[1] = (1 + x_b[1]) * (1 - share * fall) - 1
+        gap_c = exp_b - exp_b * np.cumprod((1 + x_c) / (1 + x_b))
+        scenarios.append(
+            make("C3", "Commodity price", g=g_c, x=x_c, rev_ratio_s=rr, bop_gap_usd=gap_c)
+        )
+    else:
+        skipped["C3"] = (
+            "not applicable or not sized (tailored.commodity_exporter and "
+            "tailored.commodity_price_shock_decimal)"
+        )
+    if tl.market_access:
+        scenarios.append(
+            make(
+                "C4",
+                "Market financing",
+                dep=s.market_depreciation_pct / 100.0,
+                passthrough=s.market_fx_passthrough,
+                market=True,
+            )
+        )
+    else:
+        skipped["C4"] = "not applicable (tailored.market_access is false)"
+    meta: dict[str, object] = {
+        "residual_terms": {
+            "interest_rate_pct": 100 * res.rate_dec,
+            "grace_years": res.grace_years,
+            "maturity_years": res.maturity_years,
+        },
+        "residual_external_share": share_ext,
+        "shock_stats": {
+            "real_gdp_growth_pct": [st_g.mean, st_g.sd],
+            "exports_growth_usd_pct": [st_x.mean, st_x.sd],
+            "transfers_pct_gdp": [st_tr.mean, st_tr.sd],
+            "fdi_pct_gdp": [st_fdi.mean, st_fdi.sd],
+            "primary_balance_pct_gdp": [st_pb.mean, st_pb.sd],
+        },
+        "not_run": skipped,
+    }
+    return setup, base, scenarios, meta

@@ -1,0 +1,278 @@
+"""Write ``examples/lic-dsf-illustrative.toml`` from the LIC-DSF golden inputs.
+
+Run once (not imported by the package)::
+
+    python tools/make_illustrative_example.py PATH/TO/lic-dsf/golden
+
+The golden folder holds ``illustrative-country.json`` (the 2025-08-12
+template's default inputs in domain terms, from Teal-Insights/py-lic-dsf) and
+``expected-outputs.csv`` (Excel outputs). Every value written carries its
+source cell as a comment. A few inputs are absent from the template's leaf set;
+they are filled from named output cells and marked ``DERIVED``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+INPUT3 = "'Input 3 - Macro-Debt data(DMX)'"
+OUT = Path(__file__).resolve().parents[1] / "examples" / "lic-dsf-illustrative.toml"
+
+
+def col(year: int, base_year: int = 2011, base_col: int = 11) -> str:
+    """Spreadsheet column letter of ``year`` when ``base_year`` sits in column ``base_col``."""
+    n = base_col + (year - base_year)
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def num(x: float) -> str:
+    v = float(x)
+    if v == int(v) and abs(v) < 1e15:
+        return f"{int(v)}.0"
+    return repr(v)
+
+
+def series_block(table: str, values: dict[str, float], row: int | None, note: str) -> list[str]:
+    lines = [f"[{table}]  # {note}"]
+    for y, v in sorted(values.items(), key=lambda kv: int(kv[0])):
+        cell = f"  # {col(int(y))}{row}" if row is not None else ""
+        lines.append(f"{int(y)} = {num(v)}{cell}")
+    lines.append("")
+    return lines
+
+
+def main(golden: Path) -> None:
+    d = json.loads((golden / "illustrative-country.json").read_text(encoding="utf-8"))
+    rows = list(csv.DictReader((golden / "expected-outputs.csv").open(encoding="utf-8")))
+
+    def out(case: str, q: str) -> dict[int, float]:
+        return {
+            int(r["year"]): float(r["excel_value"])
+            for r in rows
+            if r["case_id"] == case and r["quantity"] == q
+        }
+
+    m = d["macro"]
+    L: list[str] = [
+        "# The LIC-DSF template's illustrative country (IMF/World Bank LIC-DSF template of",
+        "# 2025-08-12, default data, Ghana-labelled) in debttrap's domain terms.",
+        "# Source: Teal-Insights/py-lic-dsf lic_dsf/inputs.py (DEFAULT_INPUTS, commit c535975),",
+        "# re-expressed as illustrative-country.json; each value names its template cell.",
+        "# Illustrative template data: NOT data for a real country.",
+        "# Written by tools/make_illustrative_example.py; do not edit by hand.",
+        "# Money in millions (US$ or local currency units, LCU); rates in percent.",
+        "",
+        'name = "LIC-DSF template illustrative country (2025-08-12)"',
+        "first_projection_year = 2024  # 'Input 1 - Basics'!C18",
+        "last_projection_year = 2044",
+        "discount_rate_pct = 5.0  # 'Input 1 - Basics'!C25 = 0.05",
+        'external_debt_definition = "residency"  # template default',
+        "",
+    ]
+    macro_map = [
+        ("nominal_gdp_usd_m", "nominal_gdp_usd_mn", 12, 1.0),
+        ("real_gdp_lcu_m", "real_gdp_constant_prices_lcu_mn", 13, 1.0),
+        ("exchange_rate_eop_lcu_per_usd", "exchange_rate_lcu_per_usd_eop", 19, 1.0),
+        ("exchange_rate_avg_lcu_per_usd", "exchange_rate_lcu_per_usd_avg", 20, 1.0),
+        ("government_revenue_incl_grants_lcu_m", "government_revenue_incl_grants_lcu_mn", 22, 1.0),
+        ("government_grants_lcu_m", "government_grants_lcu_mn", 23, 1.0),
+        ("government_primary_expenditure_lcu_m", "government_primary_expenditure_lcu_mn", 24, 1.0),
+        ("privatization_proceeds_lcu_m", "privatization_proceeds_lcu_mn", 27, 1.0),
+        (
+            "contingent_liabilities_recognized_lcu_m",
+            "contingent_liabilities_recognized_lcu_mn",
+            28,
+            1.0,
+        ),
+        ("debt_relief_lcu_m", "debt_relief_non_multilateral_hipc_lcu_mn", 29, 1.0),
+        ("other_debt_creating_flows_lcu_m", "other_debt_creating_flows_lcu_mn", 30, 1.0),
+        ("current_account_usd_m", "current_account_balance_usd_mn", 34, 1.0),
+        ("exports_usd_m", "exports_goods_services_usd_mn", 35, 1.0),
+        ("imports_usd_m", "imports_goods_services_usd_mn", 38, 1.0),
+        ("net_current_transfers_usd_m", "net_current_transfers_usd_mn", 41, 1.0),
+        ("net_fdi_usd_m", "net_fdi_usd_mn", 43, 1.0),
+    ]
+    gdp = m["nominal_gdp_usd_mn"]["values_by_year"]
+    for key, src, row, _ in macro_map:
+        values = dict(m[src]["values_by_year"])
+        note = f"{INPUT3} row {row}"
+        fill = {
+            "imports_usd_m": ("imports_gs_to_gdp_pct", 1.0, "P16"),
+            "net_current_transfers_usd_m": (
+                "net_current_transfers_neg_is_inflow_pct_gdp",
+                -1.0,
+                "P17",
+            ),
+            "net_fdi_usd_m": ("net_fdi_neg_is_inflow_pct_gdp", -1.0, "P20"),
+        }
+        if key in fill and "2024" not in values:
+            # 2024 is not in the leaf set: Output 1-1 (% of GDP, sign as shown) x GDP
+            q, sign, cell = fill[key]
+            share = out("template-baseline-output11", q)[2024]
+            L += series_block(f"macro.{key}", values, row, note)
+            L.insert(
+                len(L) - 1,
+                f"2024 = {num(sign * share / 100.0 * gdp['2024'])}  # DERIVED: Output 1-1 {cell} "
+                f"({share!r} % of GDP, sign {sign:+g}) x GDP 2024 (X{row} not in the leaf set)",
+            )
+            continue
+        L += series_block(f"macro.{key}", values, row, note)
+
+    es = d["external_debt_stocks_and_service"]
+    mlt_2023 = es["ppg_external_mlt_debt_outstanding_usd_mn"]["values_by_year"]["2023"]
+    st_rate = d["new_external_financing"]["short_term_external_interest_rate_decimal"]
+    L += [
+        "[external_debt]",
+        f"ppg_mlt_outstanding_usd_m = {num(mlt_2023)}  # {INPUT3}!W51 (end-2023)",
+        f"short_term_interest_rate_pct = {num(100 * st_rate)}"
+        "  # 'Input 4 - External Financing'!F45 = 0.1",
+        "",
+    ]
+    L += series_block(
+        "external_debt.existing_principal_total_usd_m",
+        es["existing_ppg_external_principal_total_usd_mn"]["values_by_year"],
+        95,
+        f"{INPUT3} row 95, principal on end-2023 PPG debt",
+    )
+    L += series_block(
+        "external_debt.ppg_short_term_usd_m",
+        es["ppg_external_st_debt_outstanding_usd_mn"]["values_by_year"],
+        52,
+        f"{INPUT3} row 52",
+    )
+    L += series_block(
+        "external_debt.private_mlt_outstanding_usd_m",
+        es["private_external_mlt_debt_outstanding_usd_mn"]["values_by_year"],
+        57,
+        f"{INPUT3} row 57",
+    )
+    L += series_block(
+        "external_debt.private_short_term_usd_m",
+        es["private_external_st_debt_outstanding_usd_mn"]["values_by_year"],
+        58,
+        f"{INPUT3} row 58",
+    )
+    L += series_block(
+        "external_debt.private_interest_usd_m",
+        es["private_external_interest_due_usd_mn"]["values_by_year"],
+        59,
+        f"{INPUT3} row 59",
+    )
+    groups = {
+        "multilateral": "multilateral",
+        "bilateral Paris Club / ECA": "bilateral_paris_club",
+        "bilateral non-Paris Club": "bilateral_other",
+        "commercial": "commercial_bank",
+        "other multilateral": "multilateral",
+    }
+
+    def group(g: str) -> str:
+        for k, v in groups.items():
+            if g.startswith(k):
+                return v
+        raise SystemExit(f"unknown creditor group {g!r}")
+
+    for line in d["existing_external_debt_service_by_creditor"]["lines"]:
+        ds = line["debt_service_usd_mn_by_year"]
+        if not any(ds.values()):
+            continue  # an empty line carries no information
+        row = int(line["source"].split("row ")[1].split(" ")[0])
+        ds = {y: v for y, v in ds.items() if int(y) >= 2024}
+        L += [
+            "[[external_debt.existing_lines]]",
+            f'name = "existing debt, {line["creditor_line"]}"',
+            f'creditor_group = "{group(line["creditor_group"])}"  # {line["creditor_group"]}',
+            f'source = "{INPUT3} row {row}, columns X (2024) to BP (2068)"',
+            "",
+        ]
+        L += series_block(
+            "external_debt.existing_lines.debt_service_usd_m",
+            ds,
+            row,
+            "principal + interest, US$ m",
+        )
+
+    ida = {r["row"]: r for r in d["new_external_financing"]["ida_terms_table"]}
+    ida_line = {"Input 4 row 11": 68, "Input 4 row 12": 71, "Input 4 row 13": 70}
+    for line in d["new_external_financing"]["lines"]:
+        disb = line.get("disbursements_usd_mn_by_year", {})
+        if not any(disb.values()):
+            continue
+        disb = {y: v for y, v in disb.items() if v}
+        row = int(line["disbursements_source"].split("row ")[1].split(" ")[0])
+        t4 = int(line["creditor_line"].split("row ")[1])
+        if isinstance(line["terms"], dict):
+            rate = 100 * line["terms"]["interest_rate_decimal"]
+            grace, mat = line["terms"]["grace_years"], line["terms"]["maturity_years"]
+            tsrc = f"'Input 4 - External Financing'!F{t4}/G{t4}/H{t4}"
+            name = f"new borrowing, Input 4 row {t4}"
+        else:
+            r = ida[ida_line[line["creditor_line"]]]
+            rate = 100 * (r["interest_or_service_charge_decimal"] or 0.0)
+            grace, mat = r["grace_years"], r["maturity_years"]
+            tsrc = f"IDA terms table 'Input 4 - External Financing' row {r['row']} ({r['name']})"
+            name = f"{line['name_if_known']}, Input 4 row {t4}"
+        grp = group(line["creditor_group"])
+        L += [
+            "[[new_external_financing]]",
+            f'name = "{name}"',
+            f'creditor_group = "{grp}"  # {line["creditor_group"]}',
+            f"interest_rate_pct = {num(rate)}  # {tsrc}",
+            f"grace_years = {grace}",
+            f"maturity_years = {mat}",
+            f"market_financing = {'true' if grp == 'commercial_bank' else 'false'}",
+            f'source = "disbursements {INPUT3} row {row}; terms {tsrc}"',
+            "",
+        ]
+        L += series_block("new_external_financing.disbursements_usd_m", disb, row, "US$ m")
+
+    pub = out("template-baseline-output12", "public_debt_nominal_to_gdp_pct")
+    ext = out("template-baseline-output12", "public_ext_debt_nominal_to_gdp_pct")
+    gdp_lcu = out("template-baseline-output12", "nominal_gdp_lcu_mn")
+    dom = {y: (pub[y] - ext[y]) / 100.0 * gdp_lcu[y] for y in sorted(pub)}
+    last_ratio = (pub[2034] - ext[2034]) / 100.0
+    fxa = m["exchange_rate_lcu_per_usd_avg"]["values_by_year"]
+    L += [
+        "[domestic_debt]",
+        'source = "DERIVED: Output 1-2 (public debt minus its external part, % of GDP) x GDP in '
+        "LCU, 2024-2034; 2035-2044 hold the 2034 ratio; the template's domestic-debt block "
+        '(Input 3 rows 138-180, Input 5) is only partly in the leaf set"',
+        "",
+        "[domestic_debt.stock_lcu_m]  # DERIVED (see source)",
+    ]
+    for y, v in dom.items():
+        L.append(f"{y} = {num(v)}  # (Output 1-2 row 8 - row 9) x row 41, {y}")
+    for y in range(2035, 2045):
+        L.append(f"{y} = {num(last_ratio * gdp[str(y)] * fxa[str(y)])}  # 2034 ratio x GDP_LCU {y}")
+    L.append("")
+    L += [
+        "[capacity]",
+        'classification = "medium"',
+        'source = "inferred: the template outputs use the medium-capacity thresholds 40/180/15/18 '
+        "and benchmark 55 (Output 3-1 rows 31/55/79/103, Output 3-2 row 32); the CPIA/CI inputs "
+        'are not in the leaf set"',
+        "",
+        "[tailored]",
+        "contingent_liabilities_pct_gdp = 9.375480101740473"
+        "  # 'Input 2' F25 (= larger_cl_shock preset / 1.5; not in the leaf set)",
+        "natural_disaster = false  # 'Input 6 - Tailored Tests'!C9 (template default No)",
+        "natural_disaster_shock_pct_gdp = 10.0  # 'Input 6 - Tailored Tests'!G21",
+        "commodity_exporter = true  # 'Input 6 - Tailored Tests'!C10 (template default Yes)",
+        "market_access = true  # 'Input 1 - Basics'!C27 = Yes (template default)",
+        "",
+    ]
+    OUT.write_text("\n".join(L), encoding="utf-8")
+    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        raise SystemExit(__doc__)
+    main(Path(sys.argv[1]))
