@@ -1,0 +1,506 @@
+"""The path kernel: N macro paths x Y years of external and public debt dynamics.
+
+Inputs are arrays (:class:`PathInputs`): a baseline macro path, the
+contractual schedules of every debt line (each loan, or an aggregate), and
+the terms on which any extra financing need is borrowed. Shocks come from
+:mod:`debttrap.stochastic.shocks` as an array ``(paths, years, 6)`` of
+decimals; with all shocks zero every path is the baseline.
+
+What a shock does, year ``y`` (decimals; ``b`` marks the baseline):
+
+* levels move by cumulative ratios, so the baseline is reproduced exactly at
+  zero shock: ``GDP_LCU = GDP_b * prod (1+g_b+s_g)(1+pi_b+s_pi) / ((1+g_b)(1+pi_b))``,
+  ``FX = FX_b * prod (1+e_b+s_e)/(1+e_b)`` (LCU per USD, + = depreciation),
+  ``exports = X_b * prod (1+x_b+s_x)/(1+x_b)``; each growth factor ``1+rate`` is
+  floored at 0.05 (a 95% fall);
+* revenue (with and without grants) stays at its baseline share of GDP; the
+  primary balance is the baseline share of GDP plus the shock ``s_pb``;
+* floating-rate lines pay ``s_r`` times their balance at the end of ``y-1`` on
+  top of their contractual interest; fixed-rate lines do not move;
+* foreign-currency lines are in US dollars: their local-currency cost moves
+  with ``FX``; local-currency lines held abroad (external on a residency basis)
+  shrink in dollars when ``FX`` rises;
+* the change of the public gross financing need against the baseline,
+  ``dGFN = (-PB + public debt service) - (same on the baseline)`` in LCU, is
+  borrowed in the same year: a share ``external_share`` abroad in US dollars on
+  the residual terms (a linear unit loan: ``grace`` years without principal,
+  equal principal to ``maturity``, interest on the balance of the year before,
+  PV at the discount rate capped at face, as the LIC-DSF unit-loan method), the
+  rest at home in LCU at ``domestic_rate + s_r`` (rolled over: interest only).
+  A negative ``dGFN`` (a better year than the baseline) borrows less: the
+  residual is symmetric;
+* PV of contractual lines: their baseline PV (expected rates); local-currency
+  lines converted at the current ``FX``.
+
+Indicators follow LIC-DSF §1 (percent, current-year denominators): see
+:data:`OUTPUTS`. One exchange rate converts stocks and flows (the baseline's
+period-average rate); the DSA engine's end-of-period conversion of stocks is
+not replicated.
+
+The loop runs over years; every step works on all paths at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from debttrap.errors import InputError
+
+__all__ = [
+    "OUTPUTS",
+    "THRESHOLD_OUTPUTS",
+    "DebtLines",
+    "KernelArrays",
+    "MacroPath",
+    "PathInputs",
+    "ResidualFinancing",
+    "prepare",
+    "run_paths",
+    "unit_loan_profile",
+]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.int64]
+
+OUTPUTS: tuple[str, ...] = (
+    "pv_ext_debt_to_gdp_pct",
+    "pv_ext_debt_to_exports_pct",
+    "ext_debt_service_to_exports_pct",
+    "ext_debt_service_to_revenue_pct",
+    "pv_public_debt_to_gdp_pct",
+    "ext_debt_to_gdp_pct",
+    "public_debt_to_gdp_pct",
+    "public_debt_service_to_revenue_pct",
+    "extra_financing_need_pct_gdp",
+)
+#: the five LIC-DSF indicators with a threshold or benchmark (the first five outputs).
+THRESHOLD_OUTPUTS: tuple[str, ...] = OUTPUTS[:5]
+N_OUT = len(OUTPUTS)
+GROWTH_FLOOR = 0.05  # smallest growth factor 1 + rate: a 95% fall in one year
+
+# shock columns (order of shocks.SHOCK_VARIABLES)
+_G, _PI, _E, _X, _PB, _R = range(6)
+
+
+def _arr(x: object, name: str, shape: tuple[int, ...]) -> FloatArray:
+    a = np.asarray(x, dtype=np.float64)
+    if a.shape != shape:
+        raise InputError(f"expected shape {shape}, got {a.shape}", field=name)
+    if not np.all(np.isfinite(a)):
+        raise InputError("must be finite", field=name)
+    a = a.copy()
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MacroPath:
+    """The baseline macro path over ``Y`` projection years (``years[0] = t``).
+
+    Growth rates are decimals; money in millions; ``fx_lcu_per_usd`` is the
+    period-average rate; ``*_prev`` are the values of year ``t-1`` (they give
+    the baseline depreciation and export growth of year ``t``).
+    """
+
+    years: IntArray
+    real_growth_dec: FloatArray
+    deflator_growth_dec: FloatArray
+    gdp_lcu_m: FloatArray
+    fx_lcu_per_usd: FloatArray
+    fx_prev_lcu_per_usd: float
+    exports_usd_m: FloatArray
+    exports_prev_usd_m: float
+    revenue_ex_grants_lcu_m: FloatArray
+    revenue_incl_grants_lcu_m: FloatArray
+    primary_balance_lcu_m: FloatArray
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        years: Sequence[int] | IntArray,
+        real_growth_dec: Sequence[float] | FloatArray,
+        deflator_growth_dec: Sequence[float] | FloatArray,
+        gdp_lcu_m: Sequence[float] | FloatArray,
+        fx_lcu_per_usd: Sequence[float] | FloatArray,
+        fx_prev_lcu_per_usd: float,
+        exports_usd_m: Sequence[float] | FloatArray,
+        exports_prev_usd_m: float,
+        revenue_ex_grants_lcu_m: Sequence[float] | FloatArray,
+        primary_balance_lcu_m: Sequence[float] | FloatArray,
+        revenue_incl_grants_lcu_m: Sequence[float] | FloatArray | None = None,
+    ) -> MacroPath:
+        """Validate shapes and signs; arrays are copied and made read-only."""
+        y = np.asarray(years, dtype=np.int64)
+        if y.ndim != 1 or y.size < 1 or np.any(np.diff(y) != 1):
+            raise InputError("years must be consecutive calendar years", field="years")
+        shape = (int(y.size),)
+        y = y.copy()
+        y.setflags(write=False)
+        gdp = _arr(gdp_lcu_m, "gdp_lcu_m", shape)
+        fx = _arr(fx_lcu_per_usd, "fx_lcu_per_usd", shape)
+        exp = _arr(exports_usd_m, "exports_usd_m", shape)
+        rev = _arr(revenue_ex_grants_lcu_m, "revenue_ex_grants_lcu_m", shape)
+        revg = (rev if revenue_incl_grants_lcu_m is None
+                else _arr(revenue_incl_grants_lcu_m, "revenue_incl_grants_lcu_m", shape))
+        for name, a in (("gdp_lcu_m", gdp), ("fx_lcu_per_usd", fx), ("exports_usd_m", exp),
+                        ("revenue_ex_grants_lcu_m", rev), ("revenue_incl_grants_lcu_m", revg)):
+            if np.any(a <= 0):
+                raise InputError("must be positive in every year", field=name)
+        if not (np.isfinite(fx_prev_lcu_per_usd) and fx_prev_lcu_per_usd > 0):
+            raise InputError("must be a positive number", field="fx_prev_lcu_per_usd")
+        if not (np.isfinite(exports_prev_usd_m) and exports_prev_usd_m > 0):
+            raise InputError("must be a positive number", field="exports_prev_usd_m")
+        g = _arr(real_growth_dec, "real_growth_dec", shape)
+        pi = _arr(deflator_growth_dec, "deflator_growth_dec", shape)
+        if np.any(g <= -1) or np.any(pi <= -1):
+            raise InputError("growth rates must be above -100%", field="real_growth_dec")
+        return cls(
+            years=y,
+            real_growth_dec=g,
+            deflator_growth_dec=pi,
+            gdp_lcu_m=gdp,
+            fx_lcu_per_usd=fx,
+            fx_prev_lcu_per_usd=float(fx_prev_lcu_per_usd),
+            exports_usd_m=exp,
+            exports_prev_usd_m=float(exports_prev_usd_m),
+            revenue_ex_grants_lcu_m=rev,
+            revenue_incl_grants_lcu_m=revg,
+            primary_balance_lcu_m=_arr(primary_balance_lcu_m, "primary_balance_lcu_m", shape),
+        )
+
+    @property
+    def n_years(self) -> int:
+        return int(self.years.size)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DebtLines:
+    """Contractual schedules of ``m`` debt lines over the ``Y`` projection years.
+
+    Each line is in its own currency: US dollars for foreign-currency lines
+    (other currencies converted at fixed cross rates by the caller), local
+    currency for ``local_currency`` lines. ``pv_end_m`` is the PV at the end of
+    each year of the service still to come (the DSA convention); domestic lines
+    enter public debt at face, so their PV is not used. ``balance_open_m`` is the
+    balance at the end of ``t-1``. ``group`` ties lines to an offer (``-1``: the
+    country's debt without any offer).
+    """
+
+    names: tuple[str, ...]
+    principal_m: FloatArray
+    interest_m: FloatArray
+    balance_end_m: FloatArray
+    pv_end_m: FloatArray
+    balance_open_m: FloatArray
+    external: BoolArray
+    local_currency: BoolArray
+    floating: BoolArray
+    group: IntArray
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        principal_m: FloatArray,
+        interest_m: FloatArray,
+        balance_end_m: FloatArray,
+        pv_end_m: FloatArray | None = None,
+        balance_open_m: FloatArray | None = None,
+        external: Sequence[bool] | BoolArray,
+        local_currency: Sequence[bool] | BoolArray,
+        floating: Sequence[bool] | BoolArray,
+        group: Sequence[int] | IntArray | None = None,
+        names: Sequence[str] | None = None,
+    ) -> DebtLines:
+        """Validate; ``pv_end_m`` defaults to the face value, ``balance_open_m`` to
+        ``balance_end[0] + principal[0]`` (no disbursement in ``t``)."""
+        p = np.atleast_2d(np.asarray(principal_m, dtype=np.float64))
+        shape = p.shape
+        m = shape[0]
+        p = _arr(p, "principal_m", shape)
+        i = _arr(interest_m, "interest_m", shape)
+        b = _arr(balance_end_m, "balance_end_m", shape)
+        pv = b if pv_end_m is None else _arr(pv_end_m, "pv_end_m", shape)
+        bo = (_arr(b[:, 0] + p[:, 0], "balance_open_m", (m,)) if balance_open_m is None
+              else _arr(balance_open_m, "balance_open_m", (m,)))
+
+        def flags(x: object, name: str) -> BoolArray:
+            a = np.asarray(x, dtype=np.bool_)
+            if a.shape != (m,):
+                raise InputError(f"expected {m} flags, got shape {a.shape}", field=name)
+            a = a.copy()
+            a.setflags(write=False)
+            return a
+
+        grp = np.full(m, -1, dtype=np.int64) if group is None else np.asarray(group, np.int64)
+        if grp.shape != (m,) or np.any(grp < -1):
+            raise InputError("group must hold one integer >= -1 per line", field="group")
+        grp = grp.copy()
+        grp.setflags(write=False)
+        nm = tuple(names) if names is not None else tuple(f"line{k}" for k in range(m))
+        if len(nm) != m:
+            raise InputError(f"expected {m} names", field="names")
+        return cls(
+            names=nm,
+            principal_m=p,
+            interest_m=i,
+            balance_end_m=b,
+            pv_end_m=pv,
+            balance_open_m=bo,
+            external=flags(external, "external"),
+            local_currency=flags(local_currency, "local_currency"),
+            floating=flags(floating, "floating"),
+            group=grp,
+        )
+
+    @property
+    def n_lines(self) -> int:
+        return int(self.principal_m.shape[0])
+
+    @property
+    def groups(self) -> tuple[int, ...]:
+        """Offer groups present (excluding -1), sorted."""
+        return tuple(sorted(int(g) for g in set(self.group.tolist()) if g >= 0))
+
+
+@dataclass(frozen=True, slots=True)
+class ResidualFinancing:
+    """Terms on which an extra financing need (against the baseline) is borrowed.
+
+    ``external_share`` in [0, 1]; rates and the discount rate decimals;
+    ``grace_years`` and ``maturity_years`` whole years (linear unit loan).
+    """
+
+    external_share: float
+    external_rate_dec: float
+    grace_years: int
+    maturity_years: int
+    domestic_rate_dec: float
+    discount_rate_dec: float = 0.05
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.external_share <= 1.0:
+            raise InputError("must be between 0 and 1", field="external_share")
+        if not (0 <= self.grace_years < self.maturity_years):
+            raise InputError("need 0 <= grace_years < maturity_years", field="grace_years")
+        for name in ("external_rate_dec", "domestic_rate_dec", "discount_rate_dec"):
+            v = getattr(self, name)
+            if not (np.isfinite(v) and -0.5 < v < 1.0):
+                raise InputError("must be a decimal rate between -0.5 and 1", field=name)
+
+
+def unit_loan_profile(
+    rate_dec: float, grace_years: int, maturity_years: int, discount_rate_dec: float, n: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Service, balance and PV (capped at face) of 1 disbursed at k = 0, for k = 0 .. n-1.
+
+    No principal in ``0 .. grace``; ``1/(maturity-grace)`` in each of
+    ``grace+1 .. maturity``; interest in ``k`` = rate x balance at ``k-1``.
+    """
+    big = max(n, maturity_years + 1)
+    k = np.arange(big)
+    n_rep = maturity_years - grace_years
+    principal = np.where((k > grace_years) & (k <= maturity_years), 1.0 / n_rep, 0.0)
+    balance = np.clip(1.0 - np.cumsum(principal), 0.0, None)
+    balance[k >= maturity_years] = 0.0
+    prev = np.concatenate([[0.0], balance[:-1]])
+    service = principal + rate_dec * prev
+    service[0] = 0.0
+    pv = np.zeros(big)
+    v = 1.0 / (1.0 + discount_rate_dec)
+    for j in range(big - 2, -1, -1):  # backward over the loan's life (not over paths)
+        pv[j] = (pv[j + 1] + service[j + 1]) * v
+    pv = np.minimum(pv, balance)
+    return service[:n].copy(), balance[:n].copy(), pv[:n].copy()
+
+
+@dataclass(frozen=True, slots=True)
+class PathInputs:
+    """Everything the kernel needs: macro baseline, debt lines, residual financing terms."""
+
+    macro: MacroPath
+    lines: DebtLines
+    residual: ResidualFinancing
+
+    def __post_init__(self) -> None:
+        if self.lines.principal_m.shape[1] != self.macro.n_years:
+            raise InputError(
+                f"debt lines cover {self.lines.principal_m.shape[1]} years but the macro path "
+                f"{self.macro.n_years}",
+                field="lines",
+            )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class KernelArrays:
+    """The kernel's flat inputs for one variant (lines included by ``mask``), all (Y,)."""
+
+    g_b: FloatArray
+    pi_b: FloatArray
+    e_b: FloatArray
+    x_b: FloatArray
+    gdp_b: FloatArray
+    fx_b: FloatArray
+    exp_b: FloatArray
+    rev_ratio: FloatArray
+    revg_ratio: FloatArray
+    pb_ratio: FloatArray
+    # contractual classes: external FX (USD), external LCU, domestic FX (USD), domestic LCU
+    s_efx: FloatArray
+    s_elcu: FloatArray
+    s_dfx: FloatArray
+    s_dlcu: FloatArray
+    b_efx: FloatArray
+    b_elcu: FloatArray
+    b_dfx: FloatArray
+    b_dlcu: FloatArray
+    pv_efx: FloatArray
+    pv_elcu: FloatArray
+    f_efx: FloatArray  # floating balance at end of y-1
+    f_elcu: FloatArray
+    f_dfx: FloatArray
+    f_dlcu: FloatArray
+    gfn_b: FloatArray  # baseline public gross financing need, LCU
+    unit_ds: FloatArray
+    unit_bal: FloatArray
+    unit_pv: FloatArray
+    ext_share: float
+    dom_rate: float
+
+
+def prepare(inputs: PathInputs, mask: BoolArray | None = None) -> KernelArrays:
+    """Aggregate the included lines into the four currency/residency classes.
+
+    The kernel is linear in each line's flows, so summing lines first is exact;
+    the shocks act on the class totals (and floating balances) alike.
+    """
+    mac = inputs.macro
+    ln = inputs.lines
+    res = inputs.residual
+    n_years = mac.n_years
+    inc = np.ones(ln.n_lines, dtype=np.bool_) if mask is None else np.asarray(mask, np.bool_)
+
+    def total(x: FloatArray, sel: BoolArray) -> FloatArray:
+        out: FloatArray = x[inc & sel].sum(axis=0) if np.any(inc & sel) else np.zeros(n_years)
+        return out
+
+    ext, lcu, flt = ln.external, ln.local_currency, ln.floating
+    classes = {"efx": ext & ~lcu, "elcu": ext & lcu, "dfx": ~ext & ~lcu, "dlcu": ~ext & lcu}
+    service = ln.principal_m + ln.interest_m
+    bal_prev = np.concatenate([ln.balance_open_m[:, None], ln.balance_end_m[:, :-1]], axis=1)
+    s = {k: total(service, c) for k, c in classes.items()}
+    b = {k: total(ln.balance_end_m, c) for k, c in classes.items()}
+    pv = {k: total(ln.pv_end_m, c) for k, c in classes.items()}
+    f = {k: total(bal_prev, c & flt) for k, c in classes.items()}
+
+    fx_prev = np.concatenate([[mac.fx_prev_lcu_per_usd], mac.fx_lcu_per_usd[:-1]])
+    exp_prev = np.concatenate([[mac.exports_prev_usd_m], mac.exports_usd_m[:-1]])
+    unit_ds, unit_bal, unit_pv = unit_loan_profile(
+        res.external_rate_dec, res.grace_years, res.maturity_years, res.discount_rate_dec, n_years
+    )
+    ka = KernelArrays(
+        g_b=mac.real_growth_dec,
+        pi_b=mac.deflator_growth_dec,
+        e_b=mac.fx_lcu_per_usd / fx_prev - 1.0,
+        x_b=mac.exports_usd_m / exp_prev - 1.0,
+        gdp_b=mac.gdp_lcu_m,
+        fx_b=mac.fx_lcu_per_usd,
+        exp_b=mac.exports_usd_m,
+        rev_ratio=mac.revenue_ex_grants_lcu_m / mac.gdp_lcu_m,
+        revg_ratio=mac.revenue_incl_grants_lcu_m / mac.gdp_lcu_m,
+        pb_ratio=mac.primary_balance_lcu_m / mac.gdp_lcu_m,
+        s_efx=s["efx"], s_elcu=s["elcu"], s_dfx=s["dfx"], s_dlcu=s["dlcu"],
+        b_efx=b["efx"], b_elcu=b["elcu"], b_dfx=b["dfx"], b_dlcu=b["dlcu"],
+        pv_efx=pv["efx"], pv_elcu=pv["elcu"],
+        f_efx=f["efx"], f_elcu=f["elcu"], f_dfx=f["dfx"], f_dlcu=f["dlcu"],
+        gfn_b=np.zeros(n_years),
+        unit_ds=unit_ds, unit_bal=unit_bal, unit_pv=unit_pv,
+        ext_share=float(res.external_share),
+        dom_rate=float(res.domestic_rate_dec),
+    )
+    # the baseline financing need, computed with the very operations the kernel uses
+    gfn = _baseline_gfn(ka)
+    object.__setattr__(ka, "gfn_b", gfn)
+    return ka
+
+
+def _baseline_gfn(k: KernelArrays) -> FloatArray:
+    n_years = k.gdp_b.size
+    out = np.zeros(n_years)
+    for y in range(n_years):
+        gdp = k.gdp_b[y] * 1.0
+        fx = k.fx_b[y] * 1.0
+        pb = (k.pb_ratio[y] + 0.0) * gdp
+        ds_ext_usd = (k.s_efx[y] + 0.0 * k.f_efx[y]) + (k.s_elcu[y] + 0.0 * k.f_elcu[y]) / fx
+        ds_pub = (ds_ext_usd + 0.0) * fx + (k.s_dfx[y] + 0.0 * k.f_dfx[y]) * fx + (
+            k.s_dlcu[y] + 0.0 * k.f_dlcu[y]) + 0.0
+        out[y] = -pb + ds_pub
+    return out
+
+
+def run_paths(k: KernelArrays, shocks: FloatArray) -> FloatArray:
+    """NumPy reference kernel: ``shocks (N, Y, 6)`` decimals -> outputs ``(N, Y, len(OUTPUTS))``.
+
+    Memory: the output plus ``N x Y`` floats for the residual external cohorts
+    and a few ``(N,)`` vectors.
+    """
+    n_paths, n_years, n_var = shocks.shape
+    if n_years != k.gdp_b.size or n_var != 6:
+        raise InputError(
+            f"shocks must be (paths, {k.gdp_b.size}, 6), got {shocks.shape}", field="shocks"
+        )
+    out = np.empty((n_paths, n_years, N_OUT))
+    mg = np.ones(n_paths)
+    mfx = np.ones(n_paths)
+    mx = np.ones(n_paths)
+    cohorts = np.zeros((n_paths, n_years))  # residual external borrowing by year, USD
+    rdom = np.zeros(n_paths)  # residual domestic debt, LCU
+    for y in range(n_years):
+        sh = shocks[:, y, :]
+        g_b, pi_b, e_b, x_b = k.g_b[y], k.pi_b[y], k.e_b[y], k.x_b[y]
+        fg = np.maximum(1.0 + g_b + sh[:, _G], GROWTH_FLOOR) * np.maximum(
+            1.0 + pi_b + sh[:, _PI], GROWTH_FLOOR)
+        mg = mg * (fg / ((1.0 + g_b) * (1.0 + pi_b)))
+        mfx = mfx * (np.maximum(1.0 + e_b + sh[:, _E], GROWTH_FLOOR) / (1.0 + e_b))
+        mx = mx * (np.maximum(1.0 + x_b + sh[:, _X], GROWTH_FLOOR) / (1.0 + x_b))
+        gdp = k.gdp_b[y] * mg
+        fx = k.fx_b[y] * mfx
+        exp = k.exp_b[y] * mx
+        pb = (k.pb_ratio[y] + sh[:, _PB]) * gdp
+        sr = sh[:, _R]
+
+        res_ds = cohorts[:, :y] @ k.unit_ds[y:0:-1] if y > 0 else np.zeros(n_paths)
+        res_int_dom = (k.dom_rate + sr) * rdom
+        ds_ext_usd = (k.s_efx[y] + sr * k.f_efx[y]) + (k.s_elcu[y] + sr * k.f_elcu[y]) / fx
+        ds_ext_usd = ds_ext_usd + res_ds
+        ds_pub = ds_ext_usd * fx + (k.s_dfx[y] + sr * k.f_dfx[y]) * fx + (
+            k.s_dlcu[y] + sr * k.f_dlcu[y]) + res_int_dom
+        dgfn = (-pb + ds_pub) - k.gfn_b[y]
+        cohorts[:, y] = k.ext_share * dgfn / fx
+        rdom = rdom + (1.0 - k.ext_share) * dgfn
+
+        res_bal = cohorts[:, : y + 1] @ k.unit_bal[y::-1]
+        res_pv = cohorts[:, : y + 1] @ k.unit_pv[y::-1]
+        pv_ext = k.pv_efx[y] + k.pv_elcu[y] / fx + res_pv
+        bal_ext = k.b_efx[y] + k.b_elcu[y] / fx + res_bal
+        dom_face = k.b_dlcu[y] + k.b_dfx[y] * fx + rdom
+        gdp_usd = gdp / fx
+        rev = k.rev_ratio[y] * gdp
+        revg = k.revg_ratio[y] * gdp
+        o = out[:, y, :]
+        o[:, 0] = np.maximum(100.0 * pv_ext / gdp_usd, 0.0)
+        o[:, 1] = np.maximum(100.0 * pv_ext / exp, 0.0)
+        o[:, 2] = np.maximum(100.0 * ds_ext_usd / exp, 0.0)
+        o[:, 3] = np.maximum(100.0 * ds_ext_usd * fx / rev, 0.0)
+        o[:, 4] = np.maximum(100.0 * (pv_ext * fx + dom_face) / gdp, 0.0)
+        o[:, 5] = np.maximum(100.0 * bal_ext / gdp_usd, 0.0)
+        o[:, 6] = np.maximum(100.0 * (bal_ext * fx + dom_face) / gdp, 0.0)
+        o[:, 7] = np.maximum(100.0 * ds_pub / revg, 0.0)
+        o[:, 8] = 100.0 * dgfn / gdp
+    return out
