@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from debttrap.cashflows import AnnualFlows, schedules
+from debttrap.cashflows import AnnualFlows, grant_element, schedules
 from debttrap.errors import InputError
 from debttrap.terms.offer import Offer
 
-__all__ = ["OfferFlows", "offer_flows", "usd_annual_flows"]
+__all__ = ["OfferFlows", "offer_flows", "package_grant_element_pct", "usd_annual_flows"]
 
 FloatArray = NDArray[np.float64]
 
@@ -139,3 +139,24 @@ def offer_flows(
         ppg=_frozen(offer.ppg_mask()),
         serviced_by_project=_frozen(offer.project_mask()),
     )
+
+
+def package_grant_element_pct(
+    offer: Offer, method: str = "imf", income_group: str | None = None
+) -> float:
+    """Grant element of the whole offer, percent: loans weighted by US$ face, grants at 100%.
+
+    Each loan's grant element comes from :func:`debttrap.cashflows.grant_element`
+    under ``method`` (``"imf"``: 5%; ``"oecd-dac"``: by income group); the
+    package figure is their average weighted by commitments in US$, with the
+    grants counted as 100% grant element — the package view of the IMF Debt
+    Limits Policy.
+    """
+    weights = [ln.amount_m * fx for ln, fx in zip(offer.loans, offer.usd_per_unit(), strict=True)]
+    ges = [
+        grant_element(ln, method=method, income_group=income_group).grant_element_pct
+        for ln in offer.loans
+    ]
+    total = sum(weights) + offer.grants_usd_m
+    loans_part = sum(w * g for w, g in zip(weights, ges, strict=True))
+    return float((loans_part + 100.0 * offer.grants_usd_m) / total)
