@@ -74,6 +74,7 @@ def main(golden: Path) -> None:
         "last_projection_year = 2044",
         "discount_rate_pct = 5.0  # 'Input 1 - Basics'!C25 = 0.05",
         'external_debt_definition = "residency"  # template default',
+        "market_access = true  # 'Input 1 - Basics'!C27 = Yes (template default)",
         "",
     ]
     macro_map = [
@@ -265,7 +266,18 @@ def main(golden: Path) -> None:
         "natural_disaster = false  # 'Input 6 - Tailored Tests'!C9 (template default No)",
         "natural_disaster_shock_pct_gdp = 10.0  # 'Input 6 - Tailored Tests'!G21",
         "commodity_exporter = true  # 'Input 6 - Tailored Tests'!C10 (template default Yes)",
-        "market_access = true  # 'Input 1 - Basics'!C27 = Yes (template default)",
+        "market_financing = true  # 'Input 6 - Tailored Tests'!C11 (template default Yes)",
+        "",
+    ]
+    L += [
+        "[stress]",
+        "# Input 7 residual-financing defaults as documented in py-lic-dsf's",
+        "# data/parity/OUTPUT_3_INPUT_CATALOG.md (approximate where marked ~; not in the leaf set)",
+        "residual_external_share = 0.43  # 'Input 7 - Residual Financing'!H9 (~0.43)",
+        "residual_rate_pct = 8.0  # 'Input 7 - Residual Financing'!C14 (~0.08)",
+        "residual_grace_years = 4  # 'Input 7 - Residual Financing'!C17",
+        "residual_maturity_years = 9  # 'Input 7 - Residual Financing'!C16",
+        "residual_discount_rate_pct = 5.0  # 'Input 7 - Residual Financing'!C15",
         "",
     ]
     OUT.write_text("\n".join(L), encoding="utf-8")

@@ -377,7 +377,10 @@ class TailoredTestInputs(_Frozen):
         default=0.0, le=0.0, ge=-1.0, description="C3 average commodity price fall (e.g. -0.23)."
     )
     commodity_exports_share_pct: float = Field(default=0.0, ge=0.0, le=100.0)
-    market_access: bool = False
+    market_financing: bool = Field(
+        default=False,
+        description="C4 applies: outstanding Eurobonds or market-access criterion (Input 6 C11).",
+    )
 
 
 class Country(_Frozen):
@@ -388,6 +391,13 @@ class Country(_Frozen):
     last_projection_year: int | None = None
     discount_rate_pct: float = Field(default=5.0, gt=0.0, le=50.0)
     external_debt_definition: ExternalDebtDefinition = ExternalDebtDefinition.RESIDENCY
+    market_access: bool = Field(
+        default=False,
+        description=(
+            "Country has market access (Input 1 C27); enters only the market variants of B2/B6, "
+            "which debttrap does not run yet"
+        ),
+    )
     macro: Macro
     external_debt: ExternalDebt
     new_external_financing: tuple[FinancingLine, ...] = ()

@@ -44,7 +44,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from debttrap.country.derived import series_array
 from debttrap.country.model import Country
-from debttrap.dsa.paths import BaselineSetup, InstrumentTerms, PathInputs, baseline_setup
+from debttrap.dsa.paths import (
+    BaselineSetup,
+    InstrumentTerms,
+    PathInputs,
+    UnitLoanBasis,
+    baseline_setup,
+)
 
 __all__ = [
     "Scenario",
@@ -94,6 +100,12 @@ class StressSettings(BaseModel):
     market_depreciation_pct: float = Field(default=15.0, ge=0.0)
     market_fx_passthrough: float = Field(default=0.3, ge=0.0, le=1.0)
     market_years: int = Field(default=3, ge=1)
+    residual_discount_rate_pct: float = Field(
+        default=5.0,
+        gt=0.0,
+        le=50.0,
+        description="Input 7 C15: only for the residual loans' grant element, never for PVs.",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,7 +470,7 @@ def build_scenarios(
             "not applicable or not sized (tailored.commodity_exporter and "
             "tailored.commodity_price_shock_decimal)"
         )
-    if tl.market_access:
+    if tl.market_financing:
         scenarios.append(
             make(
                 "C4",
@@ -469,12 +481,15 @@ def build_scenarios(
             )
         )
     else:
-        skipped["C4"] = "not applicable (tailored.market_access is false)"
+        skipped["C4"] = "not applicable (tailored.market_financing is false)"
+    res_unit = UnitLoanBasis.build([res], 1, s.residual_discount_rate_pct / 100.0)
     meta: dict[str, object] = {
         "residual_terms": {
             "interest_rate_pct": 100 * res.rate_dec,
             "grace_years": res.grace_years,
             "maturity_years": res.maturity_years,
+            "grant_element_pct": 100.0 * (1.0 - float(res_unit.pv[0, 0, 0])),
+            "grant_element_discount_rate_pct": s.residual_discount_rate_pct,
         },
         "residual_external_share": share_ext,
         "shock_stats": {
