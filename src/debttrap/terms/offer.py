@@ -14,7 +14,8 @@ loan's own table (``ppg = false``); they are split out here.
 
 Loans may be written in any currency; ``fx_usd_per_unit`` gives US dollars per
 unit of each non-USD currency (one constant rate, with its ``source``), so
-that the leverage layer can add them up in US$ millions.
+that the leverage layer can add them up in US$ millions. A loan written
+without a ``creditor`` is lent by the offer's ``lender``.
 """
 
 from __future__ import annotations
@@ -141,6 +142,8 @@ class Offer(_Frozen):
                 if isinstance(entry, dict):
                     e = dict(entry)
                     role = {k: e.pop(k) for k in _ROLE_KEYS if k in e}
+                    if "creditor" not in e and d.get("lender") is not None:
+                        e["creditor"] = d["lender"]  # a loan's creditor defaults to the lender
                     found = found or bool(role)
                     roles.append(role)
                     clean.append(e)

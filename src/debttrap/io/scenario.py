@@ -1,0 +1,305 @@
+"""Scenario files: a country and the financing offers on the table, with every source.
+
+A scenario is a TOML (or JSON) document::
+
+    name = "Sri Lanka: Hambantota port, 2007"
+    country = "LKA"                 # an ISO3 code (bundled data) ...
+    # country = "countries/x.toml"  # ... or a country file, relative to this file ...
+    # [country] ...                 # ... or the country inline (the country-file format)
+
+    [settings]
+    seed = 2007                     # Monte Carlo seed (randomness is always injected)
+    n_paths = 10000
+    first_projection_year = 2008
+
+    [sources]                       # notes for any field, by dotted path
+    "country.macro.nominal_gdp_usd_m" = "World Bank, ..."
+
+    [[offers]]
+    name = "China Eximbank, phase I"
+    lender = { name = "Export-Import Bank of China", type = "bilateral_other" }
+    lender_group = "china"
+    conditions = ["Chinese contractor (CHEC) builds the port"]
+    [[offers.loans]]                # the loan model; creditor defaults to the lender;
+    amount_m = 306.7                # may carry ppg / serviced_by_project / source / sources
+    ...
+    [[offers.grants]]
+    donor = "..."
+    amounts_usd_m = { 2026 = 50.0 }
+    [offers.project]
+    ...
+
+Every table of an offer may carry a ``source`` note (and a ``sources`` table of
+field -> note); :meth:`Scenario.provenance` collects them all by dotted path.
+Errors are one line naming the file and the field
+(``syria.toml: field 'offers[1].loans[0].grace_years': ...``).
+
+The JSON Schema of the format (``debttrap/schemas/scenario.schema.json``) is
+generated from these models by ``tools/gen_schema.py``
+(:func:`scenario_json_schema`).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from debttrap.country.model import Country
+from debttrap.errors import DataError, InputError
+from debttrap.io.country_file import load_country
+from debttrap.io.files import parse_model, read_document
+from debttrap.terms.offer import Offer
+
+__all__ = [
+    "SCHEMA_ID",
+    "Scenario",
+    "ScenarioSettings",
+    "load_scenario",
+    "parse_scenario",
+    "scenario_json_schema",
+]
+
+SCHEMA_ID = "https://debttrap.invalid/schemas/scenario.schema.json"
+_ISO3 = re.compile(r"^[A-Za-z]{3}$")
+_FILE_SUFFIXES = (".toml", ".json")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class ScenarioSettings(_Frozen):
+    """How the scenario is run."""
+
+    seed: int = Field(default=20250101, ge=0, description="Seed of every random draw.")
+    n_paths: int = Field(
+        default=10_000, ge=100, le=1_000_000, description="Monte Carlo paths (project, macro)."
+    )
+    first_projection_year: int | None = Field(
+        default=None,
+        ge=1980,
+        le=2100,
+        description="First projection year t (for a country built from an ISO3 code).",
+    )
+    horizon_years: int = Field(
+        default=20, ge=10, le=50, description="Projection years after t (LIC-DSF: 20)."
+    )
+
+
+class Scenario(_Frozen):
+    """A country and the offers to compare (the no-offer reference is always implied)."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    country: str | Country = Field(
+        description="An ISO3 code (built from the bundled data), or the country itself "
+        "(a country file's path in a document, or an inline table)."
+    )
+    country_file: str | None = Field(
+        default=None, description="The country file the country was read from, as written."
+    )
+    settings: ScenarioSettings = Field(default_factory=ScenarioSettings)
+    offers: tuple[Offer, ...] = Field(min_length=1)
+    sources: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> Scenario:
+        if isinstance(self.country, str) and not _ISO3.match(self.country):
+            raise ValueError(
+                f"country '{self.country}' is not an ISO3 code (three letters such as LKA)"
+            )
+        seen: set[str] = set()
+        for offer in self.offers:
+            if offer.name in seen:
+                raise ValueError(f"two offers are named '{offer.name}'; give each its own name")
+            seen.add(offer.name)
+        return self
+
+    @property
+    def country_code(self) -> str | None:
+        """The ISO3 code where the country is to be built from the bundled data."""
+        return self.country if isinstance(self.country, str) else None
+
+    def offer(self, name: str) -> Offer:
+        for o in self.offers:
+            if o.name == name:
+                return o
+        names = ", ".join(f"'{o.name}'" for o in self.offers)
+        raise InputError(f"no offer named '{name}' (offers: {names})", field="offer")
+
+    def provenance(self) -> dict[str, str]:
+        """Every source note in the scenario, keyed by dotted field path."""
+        out: dict[str, str] = dict(self.sources)
+        for i, offer in enumerate(self.offers):
+            base = f"offers[{i}]"
+            _notes(out, base, offer.source, offer.sources)
+            for j, role in enumerate(offer.roles):
+                _notes(out, f"{base}.loans[{j}]", role.source, role.sources)
+            for j, grant in enumerate(offer.grants):
+                _notes(out, f"{base}.grants[{j}]", grant.source, {})
+            for j, cond in enumerate(offer.conditions):
+                _notes(out, f"{base}.conditions[{j}]", cond.source, {})
+            if offer.project is not None:
+                p = offer.project
+                _notes(out, f"{base}.project", p.source, p.sources)
+                for j, line in enumerate(p.financing):
+                    _notes(out, f"{base}.project.financing[{j}]", line.source, {})
+                pri = p.priors
+                out.setdefault(f"{base}.project.overrun_prior", pri.overrun.source)
+                out.setdefault(f"{base}.project.demand_prior", pri.demand.source)
+        return out
+
+
+def _notes(out: dict[str, str], base: str, source: str, sources: dict[str, str]) -> None:
+    if source:
+        out[base] = source
+    for key, note in sources.items():
+        out[f"{base}.{key}"] = note
+
+
+def _resolve_country(value: Any, *, base_dir: Path | None, source: str | None) -> dict[str, Any]:
+    """``{"country": ..., "country_file": ...}`` for the document's ``country`` value."""
+    if isinstance(value, dict):
+        return {"country": parse_model(Country, value, source=source, prefix="country")}
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(
+            "must be an ISO3 code, a country file path, or an inline [country] table",
+            field="country",
+            source=source,
+        )
+    text = value.strip()
+    if _ISO3.match(text):
+        code = text.upper()
+        from debttrap import datasets
+
+        try:
+            covered = datasets.covered_countries()
+        except DataError:
+            covered = ()
+        if covered and code not in covered:
+            raise InputError(
+                f"'{code}' is not a country of the bundled data ({len(covered)} covered); "
+                "give a country file or an inline [country] table",
+                field="country",
+                source=source,
+            )
+        return {"country": code}
+    if text.lower().endswith(_FILE_SUFFIXES):
+        path = Path(text)
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        if not path.is_file():
+            raise InputError(f"country file '{text}' not found", field="country", source=source)
+        return {"country": load_country(path), "country_file": text}
+    raise InputError(
+        f"'{text}' is neither an ISO3 code (three letters such as LKA) nor a country file "
+        "(.toml or .json)",
+        field="country",
+        source=source,
+    )
+
+
+def parse_scenario(
+    data: dict[str, Any], *, source: str | None = None, base_dir: Path | None = None
+) -> Scenario:
+    """Validate a scenario document already read into a dict (see :func:`load_scenario`)."""
+    if not isinstance(data, dict):
+        raise InputError("the scenario must be a table at top level", source=source)
+    d = dict(data)
+    if "country" not in d:
+        raise InputError("is required but missing", field="country", source=source)
+    if "offers" not in d or not d["offers"]:
+        raise InputError(
+            "a scenario needs at least one [[offers]] entry", field="offers", source=source
+        )
+    if not isinstance(d["offers"], list):
+        raise InputError("must be a list of [[offers]] tables", field="offers", source=source)
+    if "country_file" in d:
+        raise InputError(
+            "is set by the loader; write the path as country = \"...\"",
+            field="country_file",
+            source=source,
+        )
+    d.update(_resolve_country(d["country"], base_dir=base_dir, source=source))
+    return parse_model(Scenario, d, source=source)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (TOML or JSON); one-line errors naming the field."""
+    p = Path(path)
+    data = read_document(p)
+    return parse_scenario(data, source=p.name, base_dir=p.parent)
+
+
+# --- JSON Schema -------------------------------------------------------------------
+
+_LOAN_ROLE_PROPS: dict[str, Any] = {
+    "ppg": {
+        "type": "boolean",
+        "default": True,
+        "description": "Public and publicly guaranteed debt of the government (else a project "
+        "company's debt, a contingent liability).",
+    },
+    "serviced_by_project": {
+        "type": "boolean",
+        "default": True,
+        "description": "The project's revenue is meant to service this loan.",
+    },
+    "source": {"type": "string", "description": "Where the loan's figures come from."},
+    "sources": {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "description": "Field -> source note.",
+    },
+}
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario *document* (what a user writes).
+
+    Generated from :class:`Scenario`, then adjusted where the document is
+    more lenient than the model: ``country`` may be a file path, a loan may
+    carry its role and source keys and omit ``creditor``, a condition may be
+    plain text, and ``country_file`` is the loader's.
+    """
+    schema = copy.deepcopy(Scenario.model_json_schema(mode="validation"))
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
+              **schema}
+    schema["title"] = "debttrap scenario"
+    schema["description"] = (
+        "A country and the financing offers to compare. Money in US$ millions unless a loan's "
+        "currency says otherwise; rates in percent per year."
+    )
+    props = schema["properties"]
+    props.pop("country_file", None)
+    props["country"] = {
+        "description": "An ISO3 code (three letters, built from the bundled data), a path to a "
+        "country file (.toml/.json, relative to the scenario), or the country inline.",
+        "anyOf": [
+            {"type": "string", "pattern": "^[A-Za-z]{3}$"},
+            {"type": "string", "pattern": "\\.(toml|json|TOML|JSON)$"},
+            {"$ref": "#/$defs/Country"},
+        ],
+    }
+    defs = schema["$defs"]
+    loan = copy.deepcopy(defs["Loan"])
+    loan["title"] = "OfferLoan"
+    loan["description"] = (
+        "A loan of an offer: the loan model, plus its role (ppg, serviced_by_project) and "
+        "source notes; the creditor defaults to the offer's lender."
+    )
+    loan["properties"].update(copy.deepcopy(_LOAN_ROLE_PROPS))
+    loan["required"] = [r for r in loan.get("required", []) if r != "creditor"]
+    defs["OfferLoan"] = loan
+    offer = defs["Offer"]
+    offer["properties"]["loans"]["items"] = {"$ref": "#/$defs/OfferLoan"}
+    prior = defs["LognormalPrior"]
+    prior["required"] = []  # any one consistent pair of parameters (see its description)
+    offer["properties"]["conditions"]["items"] = {
+        "anyOf": [{"type": "string"}, {"$ref": "#/$defs/Condition"}]
+    }
+    return schema
