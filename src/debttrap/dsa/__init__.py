@@ -2,7 +2,8 @@
 
 Capacity, thresholds and rating (see ``docs/dsa-rating.md``):
 
->>> from debttrap.dsa import composite_indicator, thresholds
+>>> from debttrap.dsa import composite_indicator
+>>> from debttrap.dsa.thresholds import thresholds
 >>> ci = composite_indicator(3.09, 0.0481, 0.0671, 0.3176, 0.0353)
 >>> ci.classification.value, thresholds(ci.classification)["pv_ext_debt_to_gdp_pct"]
 ('medium', 40.0)
@@ -55,8 +56,10 @@ from debttrap.dsa.thresholds import (
     THRESHOLDS_PCT,
     ModerateSpaceBands,
     threshold_table,
-    thresholds,
 )
+
+# ``thresholds`` (the function) is not re-exported: it would hide the
+# ``debttrap.dsa.thresholds`` module. Import it from there.
 
 __all__ = [
     "CI_COEFFICIENTS_2018",
@@ -99,5 +102,4 @@ __all__ = [
     "rate_risk",
     "reclassify",
     "threshold_table",
-    "thresholds",
 ]
