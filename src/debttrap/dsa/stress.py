@@ -352,7 +352,9 @@ def build_scenarios(
                 g[y] = g_b[y] + e * x[y]
             else:
                 g[y] = g_b[y] - e * (x_b[y] - x[y])
-        return x, g, exp_b - exports_s
+        gap = exp_b - exports_s
+        gap[3:] = 0.0  # financed in the shock years only; later years keep the lower level
+        return x, g, gap
 
     def flows_shock(k_tr: float, k_fdi: float) -> FloatArray:
         gap = np.zeros(n)

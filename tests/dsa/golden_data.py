@@ -1,0 +1,104 @@
+"""Shared helpers for the LIC-DSF golden comparisons (not a test module).
+
+The template's outputs (``tests/reference/lic-dsf``) and the illustrative
+country (``examples/lic-dsf-illustrative.toml``). ``calibrated_country``
+adds, as locally issued debt held by non-residents, the part of the
+template's PPG external debt that the extracted inputs do not itemise: stock,
+service and PV are the template's totals (Output 1-1 rows 9, 33, 57) minus
+what debttrap computes from the itemised inputs, 2024-2034.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from debttrap.country import Country, LocalDebtHeldAbroad
+from debttrap.dsa.paths import baseline_setup, debt_paths
+from debttrap.dsa.stress import StressSettings
+from debttrap.io.country_file import load_dsa_inputs
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = ROOT / "tests" / "reference" / "lic-dsf" / "expected-outputs-subset.csv.gz"
+EXAMPLE = ROOT / "examples" / "lic-dsf-illustrative.toml"
+WINDOW = list(range(2024, 2035))
+
+#: debttrap indicator -> (Output 3-1/3-2 quantity, case)
+STRESS_QUANTITY = {
+    "pv_ext_debt_to_gdp_pct": ("pv_ppg_ext_debt_to_gdp_pct", "template-stress-output31"),
+    "pv_ext_debt_to_exports_pct": ("pv_ppg_ext_debt_to_exports_pct", "template-stress-output31"),
+    "ext_debt_service_to_exports_pct": (
+        "ppg_ext_debt_service_to_exports_pct",
+        "template-stress-output31",
+    ),
+    "ext_debt_service_to_revenue_pct": (
+        "ppg_ext_debt_service_to_revenue_excl_grants_pct",
+        "template-stress-output31",
+    ),
+    "pv_public_debt_to_gdp_pct": ("pv_public_debt_to_gdp_pct", "template-stress-output32"),
+}
+SCENARIO_CODE = {
+    "baseline": "baseline",
+    "B1_real_gdp_growth": "B1",
+    "B2_primary_balance": "B2",
+    "B3_exports": "B3",
+    "B4_other_flows": "B4",
+    "B5_depreciation": "B5",
+    "B6_combination_of_b1_b5": "B6",
+    "C1_combined_contingent_liabilities": "C1",
+    "C2_natural_disaster": "C2",
+    "C3_commodity_price": "C3",
+    "C4_market_financing": "C4",
+}
+
+
+@cache
+def golden() -> pd.DataFrame:
+    return pd.read_csv(GOLDEN)
+
+
+def series(case: str, quantity: str, scenario: str | None = None) -> np.ndarray:
+    g = golden()
+    sel = (g.case_id == case) & (g.quantity == quantity)
+    if scenario is not None:
+        sel &= g.scenario == scenario
+    s = g[sel].set_index("year")["excel_value"]
+    return s.reindex(WINDOW).to_numpy(dtype=float)
+
+
+def stress_path(indicator: str, code: str, case: str | None = None) -> np.ndarray:
+    quantity, default_case = STRESS_QUANTITY[indicator]
+    scen = {v: k for k, v in SCENARIO_CODE.items()}[code]
+    return series(case or default_case, quantity, scen)
+
+
+def illustrative() -> tuple[Country, StressSettings]:
+    return load_dsa_inputs(EXAMPLE)
+
+
+def calibrated_country(country: Country) -> Country:
+    """``country`` plus the template's unitemised PPG external debt as LC debt held abroad."""
+    setup = baseline_setup(country)
+    p = debt_paths(setup.inputs, setup.basis)
+    n = len(WINDOW)
+    gdp = setup.inputs.gdp_usd_m[:n]
+    exports = setup.inputs.exports_usd_m[:n]
+    fxe = setup.inputs.fx_eop_lcu_per_usd[:n]
+    fxa = setup.inputs.fx_avg_lcu_per_usd[:n]
+    case = "template-baseline-output11"
+    nominal = series(case, "ppg_ext_debt_nominal_to_gdp_pct") / 100 * gdp
+    pv = series(case, "pv_ppg_ext_debt_usd_mn")
+    service = series(case, "ppg_ext_debt_service_to_exports_pct") / 100 * exports
+    extra = LocalDebtHeldAbroad(
+        stock_lcu_m=dict(zip(WINDOW, (nominal - p.ext_debt_nominal_usd_m[:n]) * fxe, strict=True)),
+        debt_service_lcu_m=dict(
+            zip(WINDOW, (service - p.ext_debt_service_usd_m[:n]) * fxa, strict=True)
+        ),
+        pv_lcu_m=dict(zip(WINDOW, (pv - p.pv_ext_debt_usd_m[:n]) * fxe, strict=True)),
+        source="calibrated from Output 1-1 rows 9, 33 and 57",
+    )
+    ed = country.external_debt.model_copy(update={"local_debt_held_abroad": extra})
+    return country.model_copy(update={"external_debt": ed})

@@ -1,0 +1,97 @@
+"""Properties of the stress tests: no shock = baseline; a larger shock never lowers a debt ratio."""
+
+from __future__ import annotations
+
+import numpy as np
+from golden_data import illustrative
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from debttrap.dsa.engine import run_dsa
+from debttrap.dsa.stress import ShockStats, shock_pair
+
+COUNTRY, SETTINGS = illustrative()
+INDICATORS = ("pv_ext_debt_to_gdp_pct", "pv_ext_debt_to_exports_pct", "pv_public_debt_to_gdp_pct")
+
+
+def test_zero_shocks_keep_indicators_on_baseline() -> None:
+    zero = SETTINGS.model_copy(
+        update={
+            "b1_growth_sd": 0.0,
+            "b3_exports_sd": 0.0,
+            "b4_transfers_sd": 0.0,
+            "b4_fdi_sd": 0.0,
+            "b5_depreciation_pct": 0.0,
+            "mode": "baseline",
+        }
+    )
+    tl = COUNTRY.tailored.model_copy(update={"contingent_liabilities_pct_gdp": 0.0})
+    res = run_dsa(COUNTRY.model_copy(update={"tailored": tl}), zero)
+    for code in ("B1", "B3", "B4", "B5", "B6", "C1"):
+        for ind in INDICATORS:
+            np.testing.assert_allclose(
+                res.indicator_path(ind, code), res.indicator_path(ind, "baseline"), rtol=1e-12
+            )
+
+
+@settings(max_examples=6, deadline=None)
+@given(k=st.floats(0.0, 2.0), dk=st.floats(0.05, 1.5))
+def test_larger_growth_and_export_shocks_never_lower_debt_ratios(k, dk):  # type: ignore[no-untyped-def]
+    """B1: every indicator, every year. B3: PV/exports in the shock years t+1, t+2.
+
+    B3 is not monotonic later: the template's rule switches the growth
+    interaction when shocked export growth turns negative (growth = baseline +
+    0.8 x share x shocked growth), so a larger export shock can mean a smaller
+    growth shock. Excel's B3 path at t+1 confirms that rule (test_golden).
+    """
+    lo = run_dsa(COUNTRY, SETTINGS.model_copy(update={"b1_growth_sd": k, "b3_exports_sd": k}))
+    hi = run_dsa(
+        COUNTRY, SETTINGS.model_copy(update={"b1_growth_sd": k + dk, "b3_exports_sd": k + dk})
+    )
+    for ind in INDICATORS:
+        assert np.all(hi.indicator_path(ind, "B1") >= lo.indicator_path(ind, "B1") - 1e-9)
+    ind = "pv_ext_debt_to_exports_pct"
+    assert np.all(hi.indicator_path(ind, "B3")[1:3] >= lo.indicator_path(ind, "B3")[1:3] - 1e-9)
+
+
+@settings(max_examples=6, deadline=None)
+@given(size=st.floats(0.0, 20.0), more=st.floats(0.1, 20.0))
+def test_larger_contingent_liability_never_lowers_debt_ratios(size, more):  # type: ignore[no-untyped-def]
+    def run(x: float):  # type: ignore[no-untyped-def]
+        tl = COUNTRY.tailored.model_copy(update={"contingent_liabilities_pct_gdp": x})
+        return run_dsa(COUNTRY.model_copy(update={"tailored": tl}), SETTINGS)
+
+    lo, hi = run(size), run(size + more)
+    for ind in INDICATORS:
+        assert np.all(hi.indicator_path(ind, "C1") >= lo.indicator_path(ind, "C1") - 1e-9)
+
+
+@settings(max_examples=6, deadline=None)
+@given(dep=st.floats(0.0, 60.0), more=st.floats(1.0, 40.0))
+def test_larger_depreciation_never_lowers_pv_to_gdp(dep, more):  # type: ignore[no-untyped-def]
+    """External PV/GDP only, and public PV/GDP in the shock year.
+
+    Later public ratios may fall: with pass-through 0.3, GDP in LCU rises while
+    primary spending is held at its LCU level, so the deficit shrinks. Excel
+    shows the same (Output 3-2, B5 below baseline in 2033-2034).
+    """
+    lo = run_dsa(COUNTRY, SETTINGS.model_copy(update={"b5_depreciation_pct": dep}))
+    hi = run_dsa(COUNTRY, SETTINGS.model_copy(update={"b5_depreciation_pct": dep + more}))
+    ind = "pv_ext_debt_to_gdp_pct"
+    assert np.all(hi.indicator_path(ind, "B5") >= lo.indicator_path(ind, "B5") - 1e-9)
+    pub = "pv_public_debt_to_gdp_pct"
+    assert hi.indicator_path(pub, "B5")[1] >= lo.indicator_path(pub, "B5")[1] - 1e-9
+
+
+@given(
+    mean=st.floats(-10, 10),
+    sd=st.floats(0, 10),
+    b1=st.floats(-10, 10),
+    b2=st.floats(-10, 10),
+    k=st.floats(0, 3),
+)
+def test_shock_rule_whichever_lower(mean, sd, b1, b2, k):  # type: ignore[no-untyped-def]
+    """t+1 takes the lower of (mean - k sd) and (baseline - k sd); t+2 keeps the same branch."""
+    x1, x2 = shock_pair(np.array([b1, b2]), ShockStats(mean, sd), k, "whichever_lower")
+    assert x1 == min(mean - k * sd, b1 - k * sd)
+    assert x2 == (mean - k * sd if mean - k * sd < b1 - k * sd else b2 - k * sd)
