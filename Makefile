@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/debttrap demo
+	$(BIN)/debttrap schedule examples/hambantota-phase2-eximbank.toml --by-year
+	$(BIN)/debttrap grant-element examples/hambantota-phase2-eximbank.toml --method oecd-dac --income-group lmic
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
