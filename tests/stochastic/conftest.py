@@ -37,6 +37,7 @@ def make_inputs(
         fx_lcu_per_usd=fx, fx_prev_lcu_per_usd=20.0, exports_usd_m=exports,
         exports_prev_usd_m=600.0, revenue_ex_grants_lcu_m=0.17 * gdp,
         revenue_incl_grants_lcu_m=0.19 * gdp, primary_balance_lcu_m=-0.015 * gdp,
+        fx_eop_lcu_per_usd=fx * (1 + 0.01 * rng.random(Y)),
     )
     m = n_lines
     open_bal = rng.uniform(20.0, 120.0, m)

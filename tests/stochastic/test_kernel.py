@@ -29,25 +29,24 @@ IDX = {name: j for j, name in enumerate(OUTPUTS)}
 def _independent_baseline(inp: PathInputs) -> dict[str, np.ndarray]:
     """The baseline indicators written directly from the definitions (LIC-DSF §1.1)."""
     mac, ln = inp.macro, inp.lines
-    fx = mac.fx_lcu_per_usd
+    fx = mac.fx_lcu_per_usd  # flows and GDP
+    fxe = mac.fx_eop_lcu_per_usd  # stocks and PVs
     gdp_usd = mac.gdp_lcu_m / fx
     ext, lcu = ln.external[:, None], ln.local_currency[:, None]
-    to_usd = np.where(lcu, 1.0 / fx, 1.0)
-    to_lcu = np.where(lcu, 1.0, fx)
     service = ln.principal_m + ln.interest_m
-    pv_ext = (ln.pv_end_m * to_usd * ext).sum(axis=0)
-    ds_ext = (service * to_usd * ext).sum(axis=0)
-    bal_ext = (ln.balance_end_m * to_usd * ext).sum(axis=0)
-    dom = (ln.balance_end_m * to_lcu * ~ext).sum(axis=0)
-    ds_pub = (service * to_lcu).sum(axis=0)
+    pv_ext = (ln.pv_end_m * np.where(lcu, 1.0 / fxe, 1.0) * ext).sum(axis=0)
+    ds_ext = (service * np.where(lcu, 1.0 / fx, 1.0) * ext).sum(axis=0)
+    bal_ext = (ln.balance_end_m * np.where(lcu, 1.0 / fxe, 1.0) * ext).sum(axis=0)
+    dom = (ln.balance_end_m * np.where(lcu, 1.0, fxe) * ~ext).sum(axis=0)
+    ds_pub = (service * np.where(lcu, 1.0, fx)).sum(axis=0)
     return {
         "pv_ext_debt_to_gdp_pct": 100 * pv_ext / gdp_usd,
         "pv_ext_debt_to_exports_pct": 100 * pv_ext / mac.exports_usd_m,
         "ext_debt_service_to_exports_pct": 100 * ds_ext / mac.exports_usd_m,
         "ext_debt_service_to_revenue_pct": 100 * ds_ext * fx / mac.revenue_ex_grants_lcu_m,
-        "pv_public_debt_to_gdp_pct": 100 * (pv_ext * fx + dom) / mac.gdp_lcu_m,
+        "pv_public_debt_to_gdp_pct": 100 * (pv_ext * fxe + dom) / mac.gdp_lcu_m,
         "ext_debt_to_gdp_pct": 100 * bal_ext / gdp_usd,
-        "public_debt_to_gdp_pct": 100 * (bal_ext * fx + dom) / mac.gdp_lcu_m,
+        "public_debt_to_gdp_pct": 100 * (bal_ext * fxe + dom) / mac.gdp_lcu_m,
         "public_debt_service_to_revenue_pct": 100 * ds_pub / mac.revenue_incl_grants_lcu_m,
         "extra_financing_need_pct_gdp": np.zeros(Y),
     }
@@ -116,7 +115,7 @@ def test_depreciation_scales_pv_to_gdp_by_the_fx_factor(year: int, size: float) 
     # PV of FX lines unchanged in USD; LCU lines shrink by the factor; GDP in USD shrinks too
     gdp_usd = inp.macro.gdp_lcu_m / inp.macro.fx_lcu_per_usd
     pv_fx = k.pv_efx
-    pv_lcu_usd = k.pv_elcu / inp.macro.fx_lcu_per_usd  # at the baseline rate
+    pv_lcu_usd = k.pv_elcu / inp.macro.fx_eop_lcu_per_usd  # at the baseline rate
     expected = 100 * (pv_fx + pv_lcu_usd / factor) / (gdp_usd / factor)
     np.testing.assert_allclose(out[year:, IDX["pv_ext_debt_to_gdp_pct"]], expected[year:],
                                rtol=1e-12)

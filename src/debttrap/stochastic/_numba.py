@@ -29,12 +29,13 @@ AVAILABLE = numba is not None
 
 
 def _kernel(
-    shocks: Any, g_b: Any, pi_b: Any, e_b: Any, x_b: Any, gdp_b: Any, fx_b: Any, exp_b: Any,
-    rev_ratio: Any, revg_ratio: Any, pb_ratio: Any,
+    shocks: Any, g_b: Any, pi_b: Any, e_b: Any, x_b: Any, gdp_b: Any, fx_b: Any, fxe_b: Any,
+    exp_b: Any,
+    rev_ratio: Any, revg_ratio: Any, spend_b: Any, grants_b: Any,
     s_efx: Any, s_elcu: Any, s_dfx: Any, s_dlcu: Any,
     b_efx: Any, b_elcu: Any, b_dfx: Any, b_dlcu: Any, pv_efx: Any, pv_elcu: Any,
     f_efx: Any, f_elcu: Any, f_dfx: Any, f_dlcu: Any, gfn_b: Any,
-    unit_ds: Any, unit_bal: Any, unit_pv: Any, ext_share: float, dom_rate: float,
+    unit_ds: Any, unit_bal: Any, unit_pv: Any, ext_share: float, dom_rate: Any,
     floor: float, out: Any,
 ) -> None:
     n_paths = shocks.shape[0]
@@ -61,11 +62,11 @@ def _kernel(
             gdp = gdp_b[y] * mg
             fx = fx_b[y] * mfx
             exp = exp_b[y] * mx
-            pb = (pb_ratio[y] + spb) * gdp
+            pb = revg_ratio[y] * gdp - spend_b[y] + spb * gdp
             res_ds = 0.0
             for c in range(y):
                 res_ds += cohorts[c] * unit_ds[y - c]
-            res_int_dom = (dom_rate + sr) * rdom
+            res_int_dom = (dom_rate[y] + sr) * rdom
             ds_ext_usd = (s_efx[y] + sr * f_efx[y]) + (s_elcu[y] + sr * f_elcu[y]) / fx
             ds_ext_usd = ds_ext_usd + res_ds
             ds_pub = ds_ext_usd * fx + (s_dfx[y] + sr * f_dfx[y]) * fx + (
@@ -78,19 +79,20 @@ def _kernel(
             for c in range(y + 1):
                 res_bal += cohorts[c] * unit_bal[y - c]
                 res_pv += cohorts[c] * unit_pv[y - c]
-            pv_ext = pv_efx[y] + pv_elcu[y] / fx + res_pv
-            bal_ext = b_efx[y] + b_elcu[y] / fx + res_bal
-            dom_face = b_dlcu[y] + b_dfx[y] * fx + rdom
+            fxe = fxe_b[y] * mfx
+            pv_ext = pv_efx[y] + pv_elcu[y] / fxe + res_pv
+            bal_ext = b_efx[y] + b_elcu[y] / fxe + res_bal
+            dom_face = b_dlcu[y] + b_dfx[y] * fxe + rdom
             gdp_usd = gdp / fx
             rev = rev_ratio[y] * gdp
-            revg = revg_ratio[y] * gdp
+            revg = rev + grants_b[y]
             out[p, y, 0] = max(100.0 * pv_ext / gdp_usd, 0.0)
             out[p, y, 1] = max(100.0 * pv_ext / exp, 0.0)
             out[p, y, 2] = max(100.0 * ds_ext_usd / exp, 0.0)
             out[p, y, 3] = max(100.0 * ds_ext_usd * fx / rev, 0.0)
-            out[p, y, 4] = max(100.0 * (pv_ext * fx + dom_face) / gdp, 0.0)
+            out[p, y, 4] = max(100.0 * (pv_ext * fxe + dom_face) / gdp, 0.0)
             out[p, y, 5] = max(100.0 * bal_ext / gdp_usd, 0.0)
-            out[p, y, 6] = max(100.0 * (bal_ext * fx + dom_face) / gdp, 0.0)
+            out[p, y, 6] = max(100.0 * (bal_ext * fxe + dom_face) / gdp, 0.0)
             out[p, y, 7] = max(100.0 * ds_pub / revg, 0.0)
             out[p, y, 8] = 100.0 * dgfn / gdp
 
@@ -110,8 +112,8 @@ def run_paths_numba(k: KernelArrays, shocks: FloatArray) -> FloatArray:
     sh = np.ascontiguousarray(shocks, dtype=np.float64)
     out = np.empty((sh.shape[0], sh.shape[1], N_OUT))
     _compiled()(
-        sh, k.g_b, k.pi_b, k.e_b, k.x_b, k.gdp_b, k.fx_b, k.exp_b,
-        k.rev_ratio, k.revg_ratio, k.pb_ratio,
+        sh, k.g_b, k.pi_b, k.e_b, k.x_b, k.gdp_b, k.fx_b, k.fxe_b, k.exp_b,
+        k.rev_ratio, k.revg_ratio, k.spend_b, k.grants_b,
         k.s_efx, k.s_elcu, k.s_dfx, k.s_dlcu,
         k.b_efx, k.b_elcu, k.b_dfx, k.b_dlcu, k.pv_efx, k.pv_elcu,
         k.f_efx, k.f_elcu, k.f_dfx, k.f_dlcu, k.gfn_b,

@@ -27,6 +27,7 @@ def run_paths_naive(inputs: PathInputs, shocks: FloatArray) -> FloatArray:
     g_b = [float(v) for v in mac.real_growth_dec]
     pi_b = [float(v) for v in mac.deflator_growth_dec]
     fx_b = [float(v) for v in mac.fx_lcu_per_usd]
+    fxe_b = [float(v) for v in mac.fx_eop_lcu_per_usd]
     fx_prev = [float(mac.fx_prev_lcu_per_usd), *fx_b[:-1]]
     e_b = [fx_b[y] / fx_prev[y] - 1.0 for y in years]
     x_lev = [float(v) for v in mac.exports_usd_m]
@@ -35,7 +36,11 @@ def run_paths_naive(inputs: PathInputs, shocks: FloatArray) -> FloatArray:
     gdp_b = [float(v) for v in mac.gdp_lcu_m]
     rev_r = [float(mac.revenue_ex_grants_lcu_m[y] / mac.gdp_lcu_m[y]) for y in years]
     revg_r = [float(mac.revenue_incl_grants_lcu_m[y] / mac.gdp_lcu_m[y]) for y in years]
-    pb_r = [float(mac.primary_balance_lcu_m[y] / mac.gdp_lcu_m[y]) for y in years]
+    pb_lev = [float(v) for v in mac.primary_balance_lcu_m]
+    grants = [float(mac.revenue_incl_grants_lcu_m[y] - mac.revenue_ex_grants_lcu_m[y])
+              for y in years]
+    dom_rate = [float(v) for v in np.broadcast_to(
+        np.asarray(res.domestic_rate_dec, dtype=np.float64), (n_years,))]
     u_ds, u_bal, u_pv = (list(map(float, a)) for a in unit_loan_profile(
         res.external_rate_dec, res.grace_years, res.maturity_years, res.discount_rate_dec,
         n_years))
@@ -63,7 +68,7 @@ def run_paths_naive(inputs: PathInputs, shocks: FloatArray) -> FloatArray:
     gfn_b = []
     for y in years:
         de, dd = public_service(y, fx_b[y], 0.0)
-        gfn_b.append(-pb_r[y] * gdp_b[y] + de * fx_b[y] + dd)
+        gfn_b.append(-pb_lev[y] + de * fx_b[y] + dd)
 
     out = np.empty((n_paths, n_years, N_OUT))
     for p in range(n_paths):
@@ -90,28 +95,31 @@ def run_paths_naive(inputs: PathInputs, shocks: FloatArray) -> FloatArray:
             de, dd = public_service(y, fx, sr)
             res_ds = sum(a * u_ds[y - c] for c, a in enumerate(cohorts))
             de += res_ds
-            ds_pub = de * fx + dd + (res.domestic_rate_dec + sr) * rdom
-            dgfn = (-(pb_r[y] + spb) * gdp + ds_pub) - gfn_b[y]
+            ds_pub = de * fx + dd + (dom_rate[y] + sr) * rdom
+            # spending and grants at baseline levels, revenue at its share of GDP
+            pb = pb_lev[y] + revg_r[y] * (gdp - gdp_b[y]) + spb * gdp
+            dgfn = (-pb + ds_pub) - gfn_b[y]
             cohorts.append(res.external_share * dgfn / fx)
             rdom += (1 - res.external_share) * dgfn
             pv_ext = sum(a * u_pv[y - c] for c, a in enumerate(cohorts))
             bal_ext = sum(a * u_bal[y - c] for c, a in enumerate(cohorts))
             dom_face = rdom
+            fxe = fx * fxe_b[y] / fx_b[y]
             for i in range(m):
                 if ext[i]:
-                    pv_ext += pvs[i][y] / fx if lcu[i] else pvs[i][y]
-                    bal_ext += bal[i][y] / fx if lcu[i] else bal[i][y]
+                    pv_ext += pvs[i][y] / fxe if lcu[i] else pvs[i][y]
+                    bal_ext += bal[i][y] / fxe if lcu[i] else bal[i][y]
                 else:
-                    dom_face += bal[i][y] if lcu[i] else bal[i][y] * fx
+                    dom_face += bal[i][y] if lcu[i] else bal[i][y] * fxe
             gdp_usd = gdp / fx
             o = out[p, y]
             o[0] = max(100 * pv_ext / gdp_usd, 0.0)
             o[1] = max(100 * pv_ext / exp, 0.0)
             o[2] = max(100 * de / exp, 0.0)
             o[3] = max(100 * de * fx / (rev_r[y] * gdp), 0.0)
-            o[4] = max(100 * (pv_ext * fx + dom_face) / gdp, 0.0)
+            o[4] = max(100 * (pv_ext * fxe + dom_face) / gdp, 0.0)
             o[5] = max(100 * bal_ext / gdp_usd, 0.0)
-            o[6] = max(100 * (bal_ext * fx + dom_face) / gdp, 0.0)
-            o[7] = max(100 * ds_pub / (revg_r[y] * gdp), 0.0)
+            o[6] = max(100 * (bal_ext * fxe + dom_face) / gdp, 0.0)
+            o[7] = max(100 * ds_pub / (rev_r[y] * gdp + grants[y]), 0.0)
             o[8] = 100 * dgfn / gdp
     return out

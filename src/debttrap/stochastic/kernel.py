@@ -13,8 +13,11 @@ What a shock does, year ``y`` (decimals; ``b`` marks the baseline):
   ``FX = FX_b * prod (1+e_b+s_e)/(1+e_b)`` (LCU per USD, + = depreciation),
   ``exports = X_b * prod (1+x_b+s_x)/(1+x_b)``; each growth factor ``1+rate`` is
   floored at 0.05 (a 95% fall);
-* revenue (with and without grants) stays at its baseline share of GDP; the
-  primary balance is the baseline share of GDP plus the shock ``s_pb``;
+* policies do not respond to shocks (LIC-DSF §4.3): revenue excluding grants
+  stays at its baseline share of GDP, grants and primary spending at their
+  baseline levels, so the primary balance is
+  ``PB_b + r_incl * (GDP_LCU - GDP_b) + s_pb * GDP_LCU`` (``r_incl`` the
+  baseline revenue-and-grants share of GDP);
 * floating-rate lines pay ``s_r`` times their balance at the end of ``y-1`` on
   top of their contractual interest; fixed-rate lines do not move;
 * foreign-currency lines are in US dollars: their local-currency cost moves
@@ -26,16 +29,16 @@ What a shock does, year ``y`` (decimals; ``b`` marks the baseline):
   the residual terms (a linear unit loan: ``grace`` years without principal,
   equal principal to ``maturity``, interest on the balance of the year before,
   PV at the discount rate capped at face, as the LIC-DSF unit-loan method), the
-  rest at home in LCU at ``domestic_rate + s_r`` (rolled over: interest only).
+  rest at home in LCU at ``domestic_rate[y] + s_r`` (rolled over; its interest
+  is part of next year's need, so it capitalizes).
   A negative ``dGFN`` (a better year than the baseline) borrows less: the
   residual is symmetric;
 * PV of contractual lines: their baseline PV (expected rates); local-currency
   lines converted at the current ``FX``.
 
 Indicators follow LIC-DSF §1 (percent, current-year denominators): see
-:data:`OUTPUTS`. One exchange rate converts stocks and flows (the baseline's
-period-average rate); the DSA engine's end-of-period conversion of stocks is
-not replicated.
+:data:`OUTPUTS`. Flows and GDP convert at the period-average rate, stocks and
+PVs at the end-of-period rate; both move with the same shock multiplier.
 
 The loop runs over years; every step works on all paths at once.
 """
@@ -118,6 +121,7 @@ class MacroPath:
     revenue_ex_grants_lcu_m: FloatArray
     revenue_incl_grants_lcu_m: FloatArray
     primary_balance_lcu_m: FloatArray
+    fx_eop_lcu_per_usd: FloatArray
 
     @classmethod
     def build(
@@ -134,6 +138,7 @@ class MacroPath:
         revenue_ex_grants_lcu_m: Sequence[float] | FloatArray,
         primary_balance_lcu_m: Sequence[float] | FloatArray,
         revenue_incl_grants_lcu_m: Sequence[float] | FloatArray | None = None,
+        fx_eop_lcu_per_usd: Sequence[float] | FloatArray | None = None,
     ) -> MacroPath:
         """Validate shapes and signs; arrays are copied and made read-only."""
         y = np.asarray(years, dtype=np.int64)
@@ -148,7 +153,10 @@ class MacroPath:
         rev = _arr(revenue_ex_grants_lcu_m, "revenue_ex_grants_lcu_m", shape)
         revg = (rev if revenue_incl_grants_lcu_m is None
                 else _arr(revenue_incl_grants_lcu_m, "revenue_incl_grants_lcu_m", shape))
+        fxe = fx if fx_eop_lcu_per_usd is None else _arr(fx_eop_lcu_per_usd,
+                                                          "fx_eop_lcu_per_usd", shape)
         for name, a in (("gdp_lcu_m", gdp), ("fx_lcu_per_usd", fx), ("exports_usd_m", exp),
+                        ("fx_eop_lcu_per_usd", fxe),
                         ("revenue_ex_grants_lcu_m", rev), ("revenue_incl_grants_lcu_m", revg)):
             if np.any(a <= 0):
                 raise InputError("must be positive in every year", field=name)
@@ -172,6 +180,7 @@ class MacroPath:
             revenue_ex_grants_lcu_m=rev,
             revenue_incl_grants_lcu_m=revg,
             primary_balance_lcu_m=_arr(primary_balance_lcu_m, "primary_balance_lcu_m", shape),
+            fx_eop_lcu_per_usd=fxe,
         )
 
     @property
@@ -274,14 +283,15 @@ class ResidualFinancing:
     """Terms on which an extra financing need (against the baseline) is borrowed.
 
     ``external_share`` in [0, 1]; rates and the discount rate decimals;
-    ``grace_years`` and ``maturity_years`` whole years (linear unit loan).
+    ``grace_years`` and ``maturity_years`` whole years (linear unit loan);
+    ``domestic_rate_dec`` one nominal rate or one per projection year.
     """
 
     external_share: float
     external_rate_dec: float
     grace_years: int
     maturity_years: int
-    domestic_rate_dec: float
+    domestic_rate_dec: float | tuple[float, ...]
     discount_rate_dec: float = 0.05
 
     def __post_init__(self) -> None:
@@ -290,9 +300,9 @@ class ResidualFinancing:
         if not (0 <= self.grace_years < self.maturity_years):
             raise InputError("need 0 <= grace_years < maturity_years", field="grace_years")
         for name in ("external_rate_dec", "domestic_rate_dec", "discount_rate_dec"):
-            v = getattr(self, name)
-            if not (np.isfinite(v) and -0.5 < v < 1.0):
-                raise InputError("must be a decimal rate between -0.5 and 1", field=name)
+            v = np.asarray(getattr(self, name), dtype=np.float64)
+            if v.ndim > 1 or not (np.all(np.isfinite(v)) and np.all((v > -0.5) & (v < 1.0))):
+                raise InputError("must be decimal rates between -0.5 and 1", field=name)
 
 
 def unit_loan_profile(
@@ -347,10 +357,12 @@ class KernelArrays:
     x_b: FloatArray
     gdp_b: FloatArray
     fx_b: FloatArray
+    fxe_b: FloatArray
     exp_b: FloatArray
     rev_ratio: FloatArray
     revg_ratio: FloatArray
-    pb_ratio: FloatArray
+    spend_b: FloatArray  # baseline primary spending net of grants, LCU (held at level)
+    grants_b: FloatArray  # baseline grants, LCU (held at level)
     # contractual classes: external FX (USD), external LCU, domestic FX (USD), domestic LCU
     s_efx: FloatArray
     s_elcu: FloatArray
@@ -371,7 +383,7 @@ class KernelArrays:
     unit_bal: FloatArray
     unit_pv: FloatArray
     ext_share: float
-    dom_rate: float
+    dom_rate: FloatArray
 
 
 def prepare(inputs: PathInputs, mask: BoolArray | None = None) -> KernelArrays:
@@ -411,10 +423,12 @@ def prepare(inputs: PathInputs, mask: BoolArray | None = None) -> KernelArrays:
         x_b=mac.exports_usd_m / exp_prev - 1.0,
         gdp_b=mac.gdp_lcu_m,
         fx_b=mac.fx_lcu_per_usd,
+        fxe_b=mac.fx_eop_lcu_per_usd,
         exp_b=mac.exports_usd_m,
         rev_ratio=mac.revenue_ex_grants_lcu_m / mac.gdp_lcu_m,
         revg_ratio=mac.revenue_incl_grants_lcu_m / mac.gdp_lcu_m,
-        pb_ratio=mac.primary_balance_lcu_m / mac.gdp_lcu_m,
+        spend_b=mac.revenue_incl_grants_lcu_m - mac.primary_balance_lcu_m,
+        grants_b=mac.revenue_incl_grants_lcu_m - mac.revenue_ex_grants_lcu_m,
         s_efx=s["efx"], s_elcu=s["elcu"], s_dfx=s["dfx"], s_dlcu=s["dlcu"],
         b_efx=b["efx"], b_elcu=b["elcu"], b_dfx=b["dfx"], b_dlcu=b["dlcu"],
         pv_efx=pv["efx"], pv_elcu=pv["elcu"],
@@ -422,12 +436,20 @@ def prepare(inputs: PathInputs, mask: BoolArray | None = None) -> KernelArrays:
         gfn_b=np.zeros(n_years),
         unit_ds=unit_ds, unit_bal=unit_bal, unit_pv=unit_pv,
         ext_share=float(res.external_share),
-        dom_rate=float(res.domestic_rate_dec),
+        dom_rate=_dom_rate(res, n_years),
     )
     # the baseline financing need, computed with the very operations the kernel uses
     gfn = _baseline_gfn(ka)
     object.__setattr__(ka, "gfn_b", gfn)
     return ka
+
+
+def _dom_rate(res: ResidualFinancing, n_years: int) -> FloatArray:
+    r = np.asarray(res.domestic_rate_dec, dtype=np.float64)
+    if r.ndim == 1 and r.size != n_years:
+        raise InputError(f"needs one rate or {n_years} (one per year)", field="domestic_rate_dec")
+    out: FloatArray = np.broadcast_to(r, (n_years,)).copy()
+    return out
 
 
 def _baseline_gfn(k: KernelArrays) -> FloatArray:
@@ -436,7 +458,7 @@ def _baseline_gfn(k: KernelArrays) -> FloatArray:
     for y in range(n_years):
         gdp = k.gdp_b[y] * 1.0
         fx = k.fx_b[y] * 1.0
-        pb = (k.pb_ratio[y] + 0.0) * gdp
+        pb = k.revg_ratio[y] * gdp - k.spend_b[y] + 0.0 * gdp
         ds_ext_usd = (k.s_efx[y] + 0.0 * k.f_efx[y]) + (k.s_elcu[y] + 0.0 * k.f_elcu[y]) / fx
         ds_pub = (ds_ext_usd + 0.0) * fx + (k.s_dfx[y] + 0.0 * k.f_dfx[y]) * fx + (
             k.s_dlcu[y] + 0.0 * k.f_dlcu[y]) + 0.0
@@ -472,11 +494,11 @@ def run_paths(k: KernelArrays, shocks: FloatArray) -> FloatArray:
         gdp = k.gdp_b[y] * mg
         fx = k.fx_b[y] * mfx
         exp = k.exp_b[y] * mx
-        pb = (k.pb_ratio[y] + sh[:, _PB]) * gdp
+        pb = k.revg_ratio[y] * gdp - k.spend_b[y] + sh[:, _PB] * gdp
         sr = sh[:, _R]
 
         res_ds = cohorts[:, :y] @ k.unit_ds[y:0:-1] if y > 0 else np.zeros(n_paths)
-        res_int_dom = (k.dom_rate + sr) * rdom
+        res_int_dom = (k.dom_rate[y] + sr) * rdom
         ds_ext_usd = (k.s_efx[y] + sr * k.f_efx[y]) + (k.s_elcu[y] + sr * k.f_elcu[y]) / fx
         ds_ext_usd = ds_ext_usd + res_ds
         ds_pub = ds_ext_usd * fx + (k.s_dfx[y] + sr * k.f_dfx[y]) * fx + (
@@ -487,20 +509,21 @@ def run_paths(k: KernelArrays, shocks: FloatArray) -> FloatArray:
 
         res_bal = cohorts[:, : y + 1] @ k.unit_bal[y::-1]
         res_pv = cohorts[:, : y + 1] @ k.unit_pv[y::-1]
-        pv_ext = k.pv_efx[y] + k.pv_elcu[y] / fx + res_pv
-        bal_ext = k.b_efx[y] + k.b_elcu[y] / fx + res_bal
-        dom_face = k.b_dlcu[y] + k.b_dfx[y] * fx + rdom
+        fxe = k.fxe_b[y] * mfx
+        pv_ext = k.pv_efx[y] + k.pv_elcu[y] / fxe + res_pv
+        bal_ext = k.b_efx[y] + k.b_elcu[y] / fxe + res_bal
+        dom_face = k.b_dlcu[y] + k.b_dfx[y] * fxe + rdom
         gdp_usd = gdp / fx
         rev = k.rev_ratio[y] * gdp
-        revg = k.revg_ratio[y] * gdp
+        revg = rev + k.grants_b[y]
         o = out[:, y, :]
         o[:, 0] = np.maximum(100.0 * pv_ext / gdp_usd, 0.0)
         o[:, 1] = np.maximum(100.0 * pv_ext / exp, 0.0)
         o[:, 2] = np.maximum(100.0 * ds_ext_usd / exp, 0.0)
         o[:, 3] = np.maximum(100.0 * ds_ext_usd * fx / rev, 0.0)
-        o[:, 4] = np.maximum(100.0 * (pv_ext * fx + dom_face) / gdp, 0.0)
+        o[:, 4] = np.maximum(100.0 * (pv_ext * fxe + dom_face) / gdp, 0.0)
         o[:, 5] = np.maximum(100.0 * bal_ext / gdp_usd, 0.0)
-        o[:, 6] = np.maximum(100.0 * (bal_ext * fx + dom_face) / gdp, 0.0)
+        o[:, 6] = np.maximum(100.0 * (bal_ext * fxe + dom_face) / gdp, 0.0)
         o[:, 7] = np.maximum(100.0 * ds_pub / revg, 0.0)
         o[:, 8] = 100.0 * dgfn / gdp
     return out

@@ -1,0 +1,197 @@
+"""From a LIC-DSF :class:`~debttrap.country.Country` to the stochastic kernel's inputs.
+
+The DSA engine's own baseline setup (:func:`debttrap.dsa.paths.baseline_setup`)
+supplies every schedule, so that at zero shock the stochastic paths are the
+DSA baseline. Debt lines:
+
+* existing PPG MLT debt, arrears and unitemised service (fixed, US$);
+* each new-financing instrument (unit loans on the DSA's basis, PV capped at face);
+* short-term debt (service = last year's stock + interest; PV = face);
+* local-currency debt held abroad (external, LCU);
+* domestic debt (LCU, at face; repriced by the interest-rate shock, since
+  it is mostly short-dated in LICs);
+* each loan in ``country.new_loans`` as its own line and its own offer group
+  (floating when its interest is floating), so each gets a contribution.
+
+Residual financing uses the terms and the external share the DSA stress tests
+use (template Input 7 defaults: disbursement-weighted baseline terms); the
+domestic residual rate is the stress tests' nominal domestic rate, year by
+year (real rate plus the LCU deflator).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from debttrap.cashflows import schedules
+from debttrap.country.model import Country
+from debttrap.dsa.engine import country_capacity
+from debttrap.dsa.paths import baseline_setup, npv_next_years
+from debttrap.dsa.stress import StressSettings, build_scenarios
+from debttrap.dsa.thresholds import thresholds
+from debttrap.stochastic.kernel import DebtLines, MacroPath, PathInputs, ResidualFinancing
+from debttrap.terms.loan import FloatingRate
+
+__all__ = ["CountryInputs", "inputs_from_country"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class CountryInputs:
+    """Kernel inputs of a country plus what a simulation reports with them."""
+
+    inputs: PathInputs
+    thresholds_pct: dict[str, float]
+    capacity: str
+    offer_names: dict[int, str]
+    country: str
+
+
+def inputs_from_country(
+    country: Country,
+    settings: StressSettings | None = None,
+    *,
+    external_share: float | None = None,
+) -> CountryInputs:
+    """Build :class:`PathInputs` for ``country`` (see the module docstring)."""
+    s = settings if settings is not None else StressSettings()
+    _, _, _, meta = build_scenarios(country, s)
+    setup = baseline_setup(country)
+    inp = setup.inputs
+    der = setup.derived
+    n = inp.years.size
+    ti = der.t_index
+    sl = slice(ti, ti + n)
+    t = country.t
+    r = country.discount_rate_pct / 100.0
+
+    names: list[str] = []
+    prin: list[FloatArray] = []
+    intr: list[FloatArray] = []
+    bal: list[FloatArray] = []
+    pvs: list[FloatArray] = []
+    opens: list[float] = []
+    ext: list[bool] = []
+    lcu: list[bool] = []
+    flt: list[bool] = []
+    grp: list[int] = []
+
+    def add(name: str, service: FloatArray, interest: FloatArray, balance: FloatArray,
+            pv: FloatArray, *, external: bool = True, local: bool = False,
+            floating: bool = False, group: int = -1, open_balance: float | None = None) -> None:
+        names.append(name)
+        prin.append(np.asarray(service - interest, dtype=np.float64))
+        intr.append(np.asarray(interest, dtype=np.float64))
+        bal.append(np.asarray(balance, dtype=np.float64))
+        pvs.append(np.asarray(pv, dtype=np.float64))
+        opens.append(float(balance[0] + (service - interest)[0]) if open_balance is None
+                     else open_balance)
+        ext.append(external)
+        lcu.append(local)
+        flt.append(floating)
+        grp.append(group)
+
+    # new loans as contracts: their own lines (the DSA folds them into the fixed arrays)
+    loan_ds = np.zeros(n)
+    loan_int = np.zeros(n)
+    loan_bal = np.zeros(n)
+    loan_pv = np.zeros(n)
+    offer_names: dict[int, str] = {}
+    if country.new_loans:
+        loans = list(country.new_loans)
+        flows = schedules(loans).by_calendar_year(t - 1, None)
+        span = flows.years.size - 1
+        width = max(span, n)
+        ds_l = np.zeros((len(loans), width))
+        ds_l[:, :span] = flows.debt_service[:, 1:]
+        b_l = np.zeros_like(ds_l)
+        b_l[:, :span] = flows.balance_end[:, 1:]
+        i_l = np.zeros_like(ds_l)
+        i_l[:, :span] = (flows.interest + flows.fees)[:, 1:]
+        pv_l = np.minimum(npv_next_years(ds_l, r), b_l)
+        for j, loan in enumerate(loans):
+            offer_names[j] = loan.name
+            add(f"new loan: {loan.name}", ds_l[j, :n], i_l[j, :n], b_l[j, :n], pv_l[j, :n],
+                floating=isinstance(loan.interest, FloatingRate), group=j,
+                open_balance=float(flows.balance_end[j, 0]))
+            loan_ds += ds_l[j, :n]
+            loan_int += i_l[j, :n]
+            loan_bal += b_l[j, :n]
+            loan_pv += pv_l[j, :n]
+
+    add("existing PPG external debt", inp.fixed_debt_service_usd_m - loan_ds,
+        inp.fixed_interest_usd_m - loan_int, inp.fixed_stock_usd_m - loan_bal,
+        inp.fixed_pv_usd_m - loan_pv)
+    unitemised = np.broadcast_to(inp.unitemised_stock_usd_m, (n,)).astype(np.float64)
+    if np.any(unitemised != 0):
+        z = np.zeros(n)
+        add("unitemised PPG external stock", z, z, unitemised, unitemised)
+
+    basis = setup.basis
+    d = inp.disbursements_usd_m
+    for li in range(basis.n_instruments):
+        i_l = d[li] @ basis.interest[li]
+        p_l = d[li] @ basis.principal[li]
+        b_l = d[li] @ basis.balance[li]
+        pv_i = np.minimum(d[li] @ basis.pv[li], b_l)
+        add(f"new financing: {basis.terms[li].name}", i_l + p_l, i_l, b_l, pv_i)
+
+    st = inp.short_term_usd_m
+    st_int = inp.short_term_rate_dec * st[:-1]
+    add("PPG short-term external debt", st[:-1] + st_int, st_int, st[1:], st[1:],
+        open_balance=float(st[0]))
+    if np.any(inp.lc_external_stock_lcu_m != 0) or np.any(inp.lc_external_service_lcu_m != 0):
+        add("local-currency debt held abroad", inp.lc_external_service_lcu_m,
+            np.zeros(n), inp.lc_external_stock_lcu_m, inp.lc_external_pv_lcu_m, local=True)
+    dd = country.domestic_debt
+    dom_open = float(dd.stock_lcu_m.get(t - 1, inp.domestic_debt_lcu_m[0]))
+    add("domestic debt", inp.domestic_debt_service_lcu_m, np.zeros(n), inp.domestic_debt_lcu_m,
+        inp.domestic_debt_lcu_m, external=False, local=True, floating=True,
+        open_balance=dom_open)
+
+    lines = DebtLines.build(
+        principal_m=np.vstack(prin), interest_m=np.vstack(intr), balance_end_m=np.vstack(bal),
+        pv_end_m=np.vstack(pvs), balance_open_m=np.array(opens), external=ext,
+        local_currency=lcu, floating=flt, group=grp, names=names,
+    )
+    fxa = inp.fx_avg_lcu_per_usd
+    macro = MacroPath.build(
+        years=inp.years,
+        real_growth_dec=der.real_gdp_growth_pct[sl] / 100.0,
+        deflator_growth_dec=der.gdp_deflator_lcu_growth_pct[sl] / 100.0,
+        gdp_lcu_m=inp.gdp_usd_m * fxa,
+        fx_lcu_per_usd=fxa,
+        fx_prev_lcu_per_usd=float(der.exchange_rate_avg_lcu_per_usd[ti - 1]),
+        exports_usd_m=inp.exports_usd_m,
+        exports_prev_usd_m=float(der.exports_usd_m[ti - 1]),
+        revenue_ex_grants_lcu_m=inp.revenue_excl_grants_lcu_m,
+        revenue_incl_grants_lcu_m=inp.revenue_incl_grants_lcu_m,
+        primary_balance_lcu_m=der.primary_balance_lcu_m[sl],
+        fx_eop_lcu_per_usd=inp.fx_eop_lcu_per_usd,
+    )
+    terms = meta["residual_terms"]
+    assert isinstance(terms, dict)
+    share = float(meta["residual_external_share"]) if external_share is None else external_share  # type: ignore[arg-type]
+    infl = der.gdp_deflator_lcu_growth_pct[sl] / 100.0
+    dom_rate = tuple(float(v) for v in
+                     (1 + s.residual_domestic_real_rate_pct / 100.0) * (1 + infl) - 1)
+    residual = ResidualFinancing(
+        external_share=share,
+        external_rate_dec=float(terms["interest_rate_pct"]) / 100.0,
+        grace_years=int(terms["grace_years"]),
+        maturity_years=int(terms["maturity_years"]),
+        domestic_rate_dec=dom_rate,
+        discount_rate_dec=r,
+    )
+    cap = country_capacity(country)
+    return CountryInputs(
+        inputs=PathInputs(macro, lines, residual),
+        thresholds_pct=thresholds(cap.classification),
+        capacity=str(cap.classification.value),
+        offer_names=offer_names,
+        country=country.name,
+    )

@@ -1,0 +1,256 @@
+"""Running many paths: blocks, seeds, workers, variants, streaming reductions.
+
+Paths are cut into blocks of ``block_size``. Block ``b`` draws its shocks from
+``numpy.random.default_rng(SeedSequence(seed).spawn(n_blocks)[b])``: the
+shocks of a path depend on the seed, the block size and its position only, so
+results are identical whatever the number of workers. Blocks run on a thread
+pool (the compiled kernel releases the GIL; NumPy mostly does).
+
+Every variant (all offers; no offer; all but one offer, when there are two or
+more) runs on the same shocks (common random numbers). Breach and distress
+counts are reduced block by block (integers: exact, order-free); the main
+variant's paths are kept as float32 for the fan-chart quantiles, so memory is
+``4 x paths x years x outputs`` bytes plus, per worker, one block's working set
+(stated in :attr:`SimulationResult.memory_bytes`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from debttrap.errors import InputError
+from debttrap.stochastic.kernel import (
+    N_OUT,
+    OUTPUTS,
+    THRESHOLD_OUTPUTS,
+    KernelArrays,
+    PathInputs,
+    prepare,
+    run_paths,
+)
+from debttrap.stochastic.results import (
+    QUANTILE_LEVELS,
+    DistressRule,
+    SimulationResult,
+    VariantResult,
+)
+from debttrap.stochastic.shocks import ShockModel
+
+__all__ = ["RATING_WINDOW_YEARS", "block_shocks", "simulate"]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+Engine = Literal["numpy", "numba"]
+
+#: LIC-DSF rating window: t … t+10 (11 years, as the template).
+RATING_WINDOW_YEARS = 11
+_N_THR = len(THRESHOLD_OUTPUTS)
+_EXTERNAL = list(range(4))
+_EXTRA_NEED = OUTPUTS.index("extra_financing_need_pct_gdp")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Counts:
+    """Integer tallies of one block for one variant."""
+
+    breach_by_year: NDArray[np.int64]  # (Y, 5)
+    breach_any: NDArray[np.int64]  # (5,)
+    breach_flag: NDArray[np.int64]  # (5,)
+    external_flag: int
+    distress: int
+    distress_by_year: NDArray[np.int64]  # (Y,)
+
+
+def _kernel_fn(engine: Engine) -> Callable[[KernelArrays, FloatArray], FloatArray]:
+    if engine == "numpy":
+        return run_paths
+    if engine == "numba":
+        from debttrap.stochastic import _numba
+
+        if not _numba.AVAILABLE:
+            raise InputError("numba is not installed; use engine 'numpy'", field="engine")
+        return _numba.run_paths_numba
+    raise InputError(f"engine must be 'numpy' or 'numba', not {engine!r}", field="engine")
+
+
+def _count(out: FloatArray, thr: FloatArray, n_window: int, rule: DistressRule) -> _Counts:
+    vals = out[:, :, :_N_THR]
+    above = vals > thr  # (N, Y, 5)
+    win = above[:, :n_window, :]
+    per_path = win.sum(axis=1)  # (N, 5)
+    ext_flag = (per_path[:, _EXTERNAL] >= 2).any(axis=1)
+    svc = [THRESHOLD_OUTPUTS.index(s) for s in rule.service_indicators]
+    svc_above: BoolArray = np.asarray(above[:, :, svc].any(axis=2))  # (N, Y)
+    run = np.zeros(svc_above.shape[0], dtype=np.int64)
+    state = np.zeros(svc_above.shape, dtype=np.bool_)
+    for y in range(svc_above.shape[1]):  # loop over years
+        run = np.where(svc_above[:, y], run + 1, 0)
+        state[:, y] = run >= rule.consecutive_years
+    if rule.max_extra_financing_pct_gdp is not None:
+        state |= out[:, :, _EXTRA_NEED] > rule.max_extra_financing_pct_gdp
+    return _Counts(
+        breach_by_year=above.sum(axis=0).astype(np.int64),
+        breach_any=(per_path >= 1).sum(axis=0).astype(np.int64),
+        breach_flag=(per_path >= 2).sum(axis=0).astype(np.int64),
+        external_flag=int(ext_flag.sum()),
+        distress=int(state[:, :n_window].any(axis=1).sum()),
+        distress_by_year=state.sum(axis=0).astype(np.int64),
+    )
+
+
+def block_shocks(model: ShockModel, seed: int, n_paths: int, n_years: int,
+                 block_size: int) -> list[tuple[int, int, np.random.SeedSequence]]:
+    """The block plan: (first path, paths in block, seed sequence) per block."""
+    n_blocks = max(1, -(-n_paths // block_size))
+    children = np.random.SeedSequence(seed).spawn(n_blocks)
+    plan = []
+    for b in range(n_blocks):
+        start = b * block_size
+        plan.append((start, min(block_size, n_paths - start), children[b]))
+    return plan
+
+
+def simulate(
+    inputs: PathInputs,
+    model: ShockModel,
+    *,
+    n_paths: int,
+    seed: int,
+    thresholds_pct: Mapping[str, float],
+    distress: DistressRule | None = None,
+    block_size: int = 4096,
+    workers: int = 1,
+    engine: Engine = "numpy",
+    keep_paths: bool = False,
+    offer_names: Mapping[int, str] | None = None,
+    country: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> SimulationResult:
+    """Simulate ``n_paths`` paths; see the module docstring for seeds, blocks and memory.
+
+    ``thresholds_pct`` maps each of the five threshold indicators to its
+    threshold (e.g. :func:`debttrap.dsa.thresholds.thresholds`); ``progress``
+    is called with the number of paths finished after each block.
+    """
+    if not isinstance(n_paths, int) or n_paths < 1:
+        raise InputError("must be a whole number >= 1", field="paths")
+    if not isinstance(seed, int) or seed < 0:
+        raise InputError("must be a whole number >= 0", field="seed")
+    if block_size < 1:
+        raise InputError("must be >= 1", field="block_size")
+    if workers < 1:
+        raise InputError("must be >= 1", field="workers")
+    missing = [k for k in THRESHOLD_OUTPUTS if k not in thresholds_pct]
+    if missing:
+        raise InputError(f"thresholds missing for {missing}", field="thresholds_pct")
+    thr = np.array([float(thresholds_pct[k]) for k in THRESHOLD_OUTPUTS])
+    rule = distress or DistressRule()
+    kernel = _kernel_fn(engine)
+    n_years = inputs.macro.n_years
+    n_window = min(RATING_WINDOW_YEARS, n_years)
+
+    groups = inputs.lines.groups
+    names = dict(offer_names or {})
+    variant_masks: list[tuple[str, BoolArray]] = [("all_offers", np.ones(inputs.lines.n_lines,
+                                                                       dtype=np.bool_))]
+    if groups:
+        variant_masks.append(("no_offer", inputs.lines.group < 0))
+        if len(groups) > 1:
+            for g in groups:
+                variant_masks.append(
+                    (f"without_{names.get(g, f'offer{g}')}", inputs.lines.group != g))
+    prepared = [(name, prepare(inputs, mask)) for name, mask in variant_masks]
+    baseline = kernel(prepared[0][1], np.zeros((1, n_years, model.n_variables)))[0]
+
+    plan = block_shocks(model, seed, n_paths, n_years, block_size)
+    store = np.empty((n_paths, n_years, N_OUT), dtype=np.float64 if keep_paths else np.float32)
+
+    def work(b: int) -> tuple[int, list[_Counts], FloatArray]:
+        start, size, ss = plan[b]
+        shocks = model.draw(np.random.default_rng(ss), size, n_years)
+        counts = []
+        sums = np.zeros((n_years, N_OUT))
+        for v, (_, ka) in enumerate(prepared):
+            out = kernel(ka, shocks)
+            counts.append(_count(out, thr, n_window, rule))
+            if v == 0:
+                store[start:start + size] = out
+                sums = out.sum(axis=0)
+        return b, counts, sums
+
+    results: list[tuple[list[_Counts], FloatArray] | None] = [None] * len(plan)
+    done = 0
+    if workers == 1:
+        for b in range(len(plan)):
+            _, c, s = work(b)
+            results[b] = (c, s)
+            done += plan[b][1]
+            if progress is not None:
+                progress(done)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(work, b) for b in range(len(plan))]
+            for fut in as_completed(futures):
+                b, c, s = fut.result()
+                results[b] = (c, s)
+                done += plan[b][1]
+                if progress is not None:
+                    progress(done)
+
+    total = float(n_paths)
+    variants = []
+    for v, (name, _) in enumerate(prepared):
+        parts = [r[0][v] for r in results if r is not None]
+
+        def tally(get: Callable[[_Counts], object], parts: list[_Counts] = parts) -> FloatArray:
+            stacked: FloatArray = np.stack([np.asarray(get(p), dtype=np.float64) for p in parts])
+            summed: FloatArray = stacked.sum(axis=0) / total
+            return summed
+
+        variants.append(
+            VariantResult(
+                name=name,
+                prob_breach_by_year=tally(lambda p: p.breach_by_year),
+                prob_breach_any=tally(lambda p: p.breach_any),
+                prob_breach_flag=tally(lambda p: p.breach_flag),
+                prob_external_breach_flag=float(tally(lambda p: p.external_flag)),
+                prob_distress=float(tally(lambda p: p.distress)),
+                prob_distress_by_year=tally(lambda p: p.distress_by_year),
+            )
+        )
+    sums = np.zeros((n_years, N_OUT))
+    for r in results:  # in block order: deterministic whatever the workers
+        if r is not None:
+            sums = sums + r[1]
+    quantiles = np.quantile(store, QUANTILE_LEVELS, axis=0).astype(np.float64)
+
+    per_block = block_size * n_years * (model.n_variables + N_OUT + n_years + 8) * 8
+    memory = int(store.nbytes + per_block * min(workers, len(plan)))
+    return SimulationResult(
+        country=country,
+        years=inputs.macro.years,
+        window_years=inputs.macro.years[:n_window],
+        thresholds_pct={k: float(thresholds_pct[k]) for k in THRESHOLD_OUTPUTS},
+        n_paths=n_paths,
+        seed=seed,
+        method=str(model.method),
+        engine=engine,
+        block_size=block_size,
+        workers=workers,
+        quantiles=quantiles,
+        mean=sums / total,
+        baseline=baseline,
+        main=variants[0],
+        variants=tuple(variants[1:]),
+        distress_rule=rule,
+        calibration=model.calibration.to_dict(),
+        memory_bytes=memory,
+        paths=store if keep_paths else None,
+        offer_names=names,
+    )
