@@ -212,6 +212,18 @@ class Offer(_Frozen):
     def project_mask(self) -> NDArray[np.bool_]:
         return np.array([r.serviced_by_project for r in self.roles], dtype=np.bool_)
 
+    def loans_in_usd(self) -> tuple[Loan, ...]:
+        """The loans restated in US dollars at the offer's rates (same terms, scaled amount).
+
+        For engines that take US$ loans only (the DSA's ``new_loans``).
+        """
+        return tuple(
+            ln
+            if ln.currency == "USD"
+            else ln.model_copy(update={"currency": "USD", "amount_m": ln.amount_m * fx})
+            for ln, fx in zip(self.loans, self.usd_per_unit(), strict=True)
+        )
+
     @property
     def loans_usd_m(self) -> float:
         """Sum of loan commitments in US$ m."""
