@@ -86,3 +86,64 @@ def loan_terms(
 
 def loans(**kwargs: Any) -> st.SearchStrategy[Loan]:
     return loan_terms(**kwargs).map(lambda terms: Loan(**terms))
+
+
+def random_loans(rng: Any, n: int) -> list[Loan]:
+    """``n`` valid loans with every feature mixed in, from a NumPy ``Generator``."""
+    out = []
+    for i in range(n):
+        a = int(rng.choice([1, 2, 4]))
+        periods = int(rng.integers(1, 40 * a + 1))
+        grace_periods = int(rng.integers(0, periods))
+        grace = grace_periods / a
+        amort = ("equal_principal", "annuity", "bullet", "custom")[i % 4]
+        terms: dict[str, Any] = {
+            "creditor": LENDER,
+            "amount_m": float(rng.uniform(0.1, 3000.0)),
+            "signing_year": int(rng.integers(2000, 2040)),
+            "grace_years": grace,
+            "maturity_years": periods / a,
+            "payments_per_year": a,
+            "amortization": amort,
+            "management_fee_pct": float(rng.choice([0.0, rng.uniform(0, 2)])),
+            "commitment_fee_pct": float(rng.choice([0.0, rng.uniform(0, 1)])),
+            "issue_price_pct": float(rng.choice([100.0, rng.uniform(95, 102)])),
+            "capitalize_interest_during_grace": bool(rng.random() < 0.25),
+        }
+        kind = i % 3
+        if kind == 0:
+            terms["rate_pct"] = float(rng.uniform(0, 12))
+        elif kind == 1:
+            terms["interest"] = {
+                "kind": "stepped",
+                "steps": ((0.0, float(rng.uniform(0, 6))),
+                          (float(rng.integers(1, 4 * periods // a + 2)) / 4,
+                           float(rng.uniform(0, 12)))),
+            }
+        else:
+            terms["interest"] = {
+                "kind": "floating",
+                "index": "SOFR",
+                "margin_pct": float(rng.uniform(-1, 5)),
+                "default_index_pct": float(rng.uniform(0, 6)),
+                "index_path_pct": {
+                    int(y): float(rng.uniform(-1, 8))
+                    for y in rng.integers(2000, 2080, size=int(rng.integers(0, 15)))
+                },
+            }
+        n_rep = periods - grace_periods
+        if amort == "custom":
+            w = rng.random(n_rep) * (rng.random(n_rep) < 0.7)
+            w[-1] += 0.1
+            terms["principal_shares"] = tuple(w / w.sum())
+        n_tranches = int(rng.integers(1, int(grace) + 2))
+        sh = rng.random(n_tranches) + 0.05
+        terms["disbursement_shares"] = tuple(sh / sh.sum())
+        if rng.random() < 0.3:
+            years = sorted({int(k) for k in rng.integers(0, periods + 1, size=2)})
+            terms["insurance"] = Insurance(
+                premium_pct=float(rng.uniform(0, 7)),
+                instalment_years=tuple(k / a for k in years),
+            )
+        out.append(Loan(**terms))
+    return out

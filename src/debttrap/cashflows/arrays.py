@@ -122,9 +122,8 @@ class LoanArrays:
                     rate[i, :] = step_rates[idx]
                 elif isinstance(interest, FloatingRate):
                     years = loan.signing_year + np.ceil(ends - _TOL).astype(np.int64)
-                    index = np.array(
-                        [interest.index_path_pct.get(int(y), interest.default_index_pct) for y in years]
-                    )
+                    path, default = interest.index_path_pct, interest.default_index_pct
+                    index = np.array([path.get(int(y), default) for y in years])
                     rate[i, :] = np.maximum(0.0, index + interest.margin_pct) / 100.0
         insurance = None
         if any(loan.insurance is not None for loan in loans):
@@ -188,43 +187,54 @@ class LoanArrays:
         (equal_principal=0, annuity=1, bullet=2). Applies the same checks as
         :class:`Loan` and raises :class:`InputError` naming the first bad loan.
         """
-        amount, rate, grace, maturity, ppy, mfee, cfee, signing, price, cap = np.broadcast_arrays(
-            np.asarray(amount_m, dtype=np.float64),
-            np.asarray(rate_pct, dtype=np.float64),
-            np.asarray(grace_years, dtype=np.float64),
-            np.asarray(maturity_years, dtype=np.float64),
-            np.asarray(payments_per_year, dtype=np.int64),
-            np.asarray(management_fee_pct, dtype=np.float64),
-            np.asarray(commitment_fee_pct, dtype=np.float64),
-            np.asarray(signing_year, dtype=np.int64),
-            np.asarray(issue_price_pct, dtype=np.float64),
-            np.asarray(capitalize_interest_during_grace, dtype=bool),
+        f64 = np.float64
+        amount, rate, grace, maturity, ppy_f, mfee, cfee, signing_f, price, cap = (
+            np.broadcast_arrays(
+                np.asarray(amount_m, dtype=f64),
+                np.asarray(rate_pct, dtype=f64),
+                np.asarray(grace_years, dtype=f64),
+                np.asarray(maturity_years, dtype=f64),
+                np.asarray(payments_per_year, dtype=f64),
+                np.asarray(management_fee_pct, dtype=f64),
+                np.asarray(commitment_fee_pct, dtype=f64),
+                np.asarray(signing_year, dtype=f64),
+                np.asarray(issue_price_pct, dtype=f64),
+                np.asarray(capitalize_interest_during_grace, dtype=f64),
+            )
         )
-        amount = np.atleast_1d(amount)
-        n = amount.shape[0]
+        n = int(np.atleast_1d(amount).shape[0])
 
-        def full(x: NDArray[np.generic]) -> NDArray[np.generic]:
-            return np.broadcast_to(np.atleast_1d(x), (n,)).copy()
+        def full(x: FloatArray) -> FloatArray:
+            return np.broadcast_to(np.atleast_1d(x), (n,)).astype(f64, copy=True)
 
-        rate, grace, maturity, ppy, mfee, cfee, signing, price, cap = (
-            full(x) for x in (rate, grace, maturity, ppy, mfee, cfee, signing, price, cap)
+        amount, rate, grace, maturity, ppy_f, mfee, cfee, signing_f, price, cap = (
+            full(x)
+            for x in (amount, rate, grace, maturity, ppy_f, mfee, cfee, signing_f, price, cap)
         )
+        codes: IntArray
         if isinstance(amortization, str):
             codes = np.full(n, _amortization_code(amortization), dtype=np.int64)
         else:
             arr = np.asarray(amortization)
             if arr.dtype.kind in "US":
-                codes = np.array([_amortization_code(str(x)) for x in arr.ravel()], dtype=np.int64)
+                names, inverse = np.unique(arr.ravel(), return_inverse=True)
+                lookup = np.array([_amortization_code(str(x)) for x in names], dtype=np.int64)
+                raw = lookup[inverse].reshape(arr.shape)
             else:
-                codes = arr.astype(np.int64)
-            codes = np.broadcast_to(codes, (n,)).copy()
+                raw = arr.astype(np.int64)
+            codes = np.broadcast_to(raw, (n,)).copy()
         if disbursement_shares is None:
             disb = np.ones((n, 1))
         else:
-            disb = np.asarray(disbursement_shares, dtype=np.float64)
-            disb = np.broadcast_to(disb if disb.ndim == 2 else disb[None, :], (n, disb.shape[-1])).copy()
+            disb = np.asarray(disbursement_shares, dtype=f64)
+            disb = disb if disb.ndim == 2 else disb[None, :]
+            disb = np.broadcast_to(disb, (n, disb.shape[-1])).copy()
 
-        _check_batch(amount, rate, grace, maturity, ppy, mfee, cfee, price, codes, disb)
+        _check_batch(
+            amount, rate, grace, maturity, ppy_f, mfee, cfee, price, signing_f, codes, disb
+        )
+        ppy = ppy_f.astype(np.int64)
+        signing = signing_f.astype(np.int64)
         steps_per_year = int(ppy.max())
         return cls(
             amount_m=amount.astype(np.float64),
@@ -239,7 +249,7 @@ class LoanArrays:
             payments_per_year=ppy.astype(np.int64),
             amortization_code=codes,
             custom_shares=None,
-            capitalize=cap.astype(bool),
+            capitalize=cap != 0.0,
             signing_year=signing.astype(np.int64),
             steps_per_year=steps_per_year,
         )
@@ -268,43 +278,69 @@ def _first_bad(mask: NDArray[np.bool_]) -> int | None:
 
 
 def _check_batch(
-    amount: NDArray[np.generic],
-    rate: NDArray[np.generic],
-    grace: NDArray[np.generic],
-    maturity: NDArray[np.generic],
-    ppy: NDArray[np.generic],
-    mfee: NDArray[np.generic],
-    cfee: NDArray[np.generic],
-    price: NDArray[np.generic],
-    codes: NDArray[np.generic],
+    amount: FloatArray,
+    rate: FloatArray,
+    grace: FloatArray,
+    maturity: FloatArray,
+    ppy: FloatArray,
+    mfee: FloatArray,
+    cfee: FloatArray,
+    price: FloatArray,
+    signing: FloatArray,
+    codes: IntArray,
     disb: FloatArray,
 ) -> None:
-    a = ppy.astype(np.float64)
-    checks: list[tuple[str, NDArray[np.bool_], str]] = [
-        ("amount_m", ~(np.isfinite(amount) & (amount > 0)), "must be a positive number"),
-        ("rate_pct", ~(np.isfinite(rate) & (rate >= 0) & (rate <= 100)), "must be 0-100"),
-        ("payments_per_year", ~np.isin(ppy, (1, 2, 4)), "must be 1, 2 or 4"),
-        ("grace_years", ~(np.isfinite(grace) & (grace >= 0)), "must not be negative"),
-        ("maturity_years", ~(np.isfinite(maturity) & (maturity > 0) & (maturity <= 100)),
-         "must be positive and at most 100"),
-        ("grace_years", grace >= maturity, "must be shorter than maturity_years"),
-        ("grace_years", np.abs(grace * a - np.round(grace * a)) > 1e-7,
-         "must be a whole number of payment periods"),
-        ("maturity_years", np.abs(maturity * a - np.round(maturity * a)) > 1e-7,
-         "must be a whole number of payment periods"),
-        ("management_fee_pct", ~((mfee >= 0) & (mfee <= 100)), "must be 0-100"),
-        ("commitment_fee_pct", ~((cfee >= 0) & (cfee <= 100)), "must be 0-100"),
-        ("issue_price_pct", ~((price > 0) & (price <= 200)), "must be in (0, 200]"),
-        ("amortization", ~np.isin(codes, (0, 1, 2)), "must be equal-principal, annuity or bullet"),
-        ("disbursement_shares", np.abs(disb.sum(axis=1) - 1.0) > 1e-6, "must sum to 1"),
-        ("disbursement_shares", (disb < 0).any(axis=1), "must not be negative"),
-    ]
-    last_disb = np.array(
-        [np.flatnonzero(row > 0).max(initial=0) for row in disb]
-    ) if disb.shape[1] > 1 else np.zeros(disb.shape[0])
+    a = ppy
+    with np.errstate(invalid="ignore"):
+        checks: list[tuple[str, NDArray[np.bool_], str]] = [
+            ("amount_m", ~(np.isfinite(amount) & (amount > 0)), "must be a positive number"),
+            ("rate_pct", ~(np.isfinite(rate) & (rate >= 0) & (rate <= 100)), "must be 0-100"),
+            ("payments_per_year", ~np.isin(ppy, (1.0, 2.0, 4.0)), "must be 1, 2 or 4"),
+            ("grace_years", ~(np.isfinite(grace) & (grace >= 0)), "must not be negative"),
+            (
+                "maturity_years",
+                ~(np.isfinite(maturity) & (maturity > 0) & (maturity <= 100)),
+                "must be positive and at most 100",
+            ),
+            ("grace_years", grace >= maturity, "must be shorter than maturity_years"),
+            (
+                "grace_years",
+                np.abs(grace * a - np.round(grace * a)) > 1e-7,
+                "must be a whole number of payment periods",
+            ),
+            (
+                "maturity_years",
+                np.abs(maturity * a - np.round(maturity * a)) > 1e-7,
+                "must be a whole number of payment periods",
+            ),
+            ("management_fee_pct", ~((mfee >= 0) & (mfee <= 100)), "must be 0-100"),
+            ("commitment_fee_pct", ~((cfee >= 0) & (cfee <= 100)), "must be 0-100"),
+            ("issue_price_pct", ~((price > 0) & (price <= 200)), "must be in (0, 200]"),
+            (
+                "signing_year",
+                ~((signing >= 1900) & (signing <= 2200) & (signing == np.round(signing))),
+                "must be a whole year between 1900 and 2200",
+            ),
+            (
+                "amortization",
+                ~np.isin(codes, (0, 1, 2)),
+                "must be equal-principal, annuity or bullet",
+            ),
+            (
+                "disbursement_shares",
+                np.asarray(~np.isfinite(disb).all(axis=1) | (disb < 0).any(axis=1)),
+                "must be finite and not negative",
+            ),
+            ("disbursement_shares", np.abs(disb.sum(axis=1) - 1.0) > 1e-6, "must sum to 1"),
+        ]
+    positive = disb > 0
+    last_disb = disb.shape[1] - 1 - np.argmax(positive[:, ::-1], axis=1)
     checks.append(
-        ("disbursement_shares", last_disb > grace + _TOL,
-         "run past grace_years: all money must be paid out before the first repayment")
+        (
+            "disbursement_shares",
+            last_disb > grace + _TOL,
+            "run past grace_years: all money must be paid out before the first repayment",
+        )
     )
     for field, mask, message in checks:
         i = _first_bad(np.asarray(mask))

@@ -50,7 +50,12 @@ class IncomeGroup(StrEnum):
     UMIC = "umic"
 
 
-_DAC_RATE_PCT = {IncomeGroup.LDC: 9.0, IncomeGroup.LIC: 9.0, IncomeGroup.LMIC: 7.0, IncomeGroup.UMIC: 6.0}
+_DAC_RATE_PCT = {
+    IncomeGroup.LDC: 9.0,
+    IncomeGroup.LIC: 9.0,
+    IncomeGroup.LMIC: 7.0,
+    IncomeGroup.UMIC: 6.0,
+}
 _DAC_MIN_GE_PCT = {
     IncomeGroup.LDC: 45.0,
     IncomeGroup.LIC: 45.0,
@@ -65,7 +70,9 @@ def _method(method: Method | str) -> Method:
     try:
         return Method(str(method).lower())
     except ValueError:
-        raise InputError(f"unknown method '{method}' (use imf or oecd-dac)", field="method") from None
+        raise InputError(
+            f"unknown method '{method}' (use imf or oecd-dac)", field="method"
+        ) from None
 
 
 def _group(income_group: IncomeGroup | str | None, method: Method) -> IncomeGroup | None:
@@ -85,7 +92,9 @@ def _group(income_group: IncomeGroup | str | None, method: Method) -> IncomeGrou
         ) from None
 
 
-def default_discount_rate_pct(method: Method | str, income_group: IncomeGroup | str | None = None) -> float:
+def default_discount_rate_pct(
+    method: Method | str, income_group: IncomeGroup | str | None = None
+) -> float:
     """The discount rate (percent) a method prescribes."""
     m = _method(method)
     if m is Method.IMF:
@@ -157,7 +166,9 @@ def grant_element(
     group = _group(income_group, m)
     rate = default_discount_rate_pct(m, group) if discount_rate_pct is None else discount_rate_pct
     if not (-50.0 < rate < 100.0):
-        raise InputError(f"{rate} is not a plausible discount rate in percent", field="discount_rate_pct")
+        raise InputError(
+            f"{rate} is not a plausible discount rate in percent", field="discount_rate_pct"
+        )
     threshold = concessionality_threshold_pct(m, group)
     la = LoanArrays.from_loans([loan])
     _, totals = run_kernel(la, store=False, discount_rate=rate / 100.0)

@@ -92,42 +92,80 @@ class ScheduleBatch:
         """Aggregate each loan's flows into calendar years ``signing_year + ceil(t)``.
 
         Years outside ``[first_year, last_year]`` are dropped (flows) or cut
-        (balances are read at each year's end).
+        (balances are read at each year's end). Without bounds the years run from
+        the earliest signing year to the latest signing year plus the longest
+        maturity (rounded up).
         """
         la = self.loans
-        t = self.arrays.times_years
-        offset = np.ceil(t - _TOL).astype(np.int64)  # (T,)
-        cal = la.signing_year[:, None] + offset[None, :]  # (n, T)
-        lo = int(cal.min()) if first_year is None else first_year
-        hi = int(cal.max()) if last_year is None else last_year
-        years = np.arange(lo, hi + 1, dtype=np.int64)
-        n_years = years.size
-        col = cal - lo
-        inside = (col >= 0) & (col < n_years)
-        rows = np.broadcast_to(np.arange(la.n_loans)[:, None], cal.shape)
+        a = self.arrays
+        big_a = la.steps_per_year
+        n = la.n_loans
+        n_steps = a.times_years.size - 1
+        # years after signing: offset m holds grid steps ((m - 1) A, m A]; offset 0 is signing
+        full = n_steps // big_a
+        n_off = full + 1 + (1 if n_steps % big_a else 0)
 
-        def agg(x: FloatArray) -> FloatArray:
-            out = np.zeros((la.n_loans, n_years))
-            np.add.at(out, (rows[inside], col[inside]), x[inside])
+        def by_offset(x: FloatArray, out: FloatArray) -> FloatArray:
+            """(n, S+1) flows -> (n_off, n) sums by year after signing, time-major."""
+            tm = np.ascontiguousarray(x.T)  # no copy for the engine's time-major buffers
+            out[0] = tm[0]
+            if full:
+                blocks = tm[1 : 1 + full * big_a].reshape(full, big_a, n)
+                np.sum(blocks, axis=1, out=out[1 : 1 + full])
+            if n_steps % big_a:
+                np.sum(tm[1 + full * big_a :], axis=0, out=out[full + 1])
             return out
 
-        a = self.arrays
-        fees = a.management_fee + a.commitment_fee + a.insurance
-        # balance at end of calendar year Y = balance at the last grid point booked in Y
-        bal = np.zeros((la.n_loans, n_years))
-        for j, y in enumerate(years):
-            last_step = np.where(cal <= y, np.arange(t.size)[None, :], -1).max(axis=1)
-            has = last_step >= 0
-            bal[has, j] = a.balance[np.flatnonzero(has), last_step[has]]
-        return AnnualFlows(
-            years=years,
-            disbursement=agg(a.disbursement),
-            interest=agg(a.interest),
-            principal=agg(a.principal),
-            fees=agg(fees),
-            capitalized_interest=agg(a.capitalized_interest),
-            balance_end=bal,
-        )
+        signing = la.signing_year
+        lo = int(signing.min()) if first_year is None else first_year
+        hi = int(signing.max()) + n_off - 1 if last_year is None else last_year
+        years = np.arange(lo, hi + 1, dtype=np.int64)
+        n_years = years.size
+        # where each signing year's offsets land: output rows [col0 + m0, col0 + m1)
+        placements = []
+        for year in np.unique(signing):
+            col0 = int(year) - lo
+            m0, m1 = max(0, -col0), min(n_off, n_years - col0)
+            if m1 > m0:
+                mine = signing == year
+                sel: slice | NDArray[np.intp] = (
+                    slice(None) if bool(mine.all()) else np.flatnonzero(mine)
+                )
+                placements.append((col0, m0, m1, sel))
+        direct = len(placements) == 1 and placements[0][1:3] == (0, n_off)
+
+        ends = np.minimum(np.arange(n_off) * big_a, n_steps)  # last grid step of each offset year
+        bal_tm = np.ascontiguousarray(a.balance.T)
+        sources: dict[str, tuple[FloatArray, ...]] = {
+            "disbursement": (a.disbursement,),
+            "interest": (a.interest,),
+            "principal": (a.principal,),
+            "fees": (a.management_fee, a.commitment_fee, a.insurance),
+            "capitalized_interest": (a.capitalized_interest,),
+        }
+        tmp = np.empty((n_off, n)) if not direct else None
+        extra = np.empty((n_off, n))
+        out: dict[str, FloatArray] = {}
+        for name in (*sources, "balance_end"):
+            dest = np.zeros((n_years, n))  # time-major; returned transposed
+            if direct:
+                col0 = placements[0][0]
+                target = dest[col0 : col0 + n_off]
+            else:
+                assert tmp is not None
+                target = tmp
+            if name == "balance_end":
+                np.take(bal_tm, ends, axis=0, out=target)
+            else:
+                first, *more = sources[name]
+                by_offset(first, target)
+                for x in more:
+                    target += by_offset(x, extra)
+            if not direct:
+                for col0, m0, m1, sel in placements:
+                    dest[col0 + m0 : col0 + m1, sel] = target[m0:m1, sel]
+            out[name] = dest.T
+        return AnnualFlows(years=years, **out)
 
     def loan(self, i: int, source: Loan | None = None) -> Schedule:
         """The schedule of loan ``i`` on its own payment dates."""
