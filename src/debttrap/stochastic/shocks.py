@@ -98,9 +98,11 @@ def history_from_weo(
     """The six shock variables of one country from the WEO long table, percent, by year.
 
     ``weo_long`` has columns ``entity_id`` (ISO3), ``series_id`` (WEO code),
-    ``year`` and ``value``. Years after ``last_actual_year`` (projections) are
-    dropped. Missing series give NaN columns.
+    ``year`` and ``value`` (or ``iso3`` and ``series``, as
+    :func:`debttrap.datasets.weo` gives them). Years after ``last_actual_year``
+    (projections) are dropped. Missing series give NaN columns.
     """
+    weo_long = weo_long.rename(columns={"iso3": "entity_id", "series": "series_id"})
     need = {"entity_id", "series_id", "year", "value"}
     missing = need - set(weo_long.columns)
     if missing:
@@ -108,8 +110,10 @@ def history_from_weo(
     code = iso3.strip().upper()
     rows = weo_long[weo_long["entity_id"] == code]
     if rows.empty:
-        raise InputError(f"country '{iso3}' is not in the WEO table (use an ISO3 code, e.g. ZMB)",
-                         field="country")
+        raise InputError(
+            f"country '{iso3}' is not in the WEO table (use an ISO3 code, e.g. ZMB)",
+            field="country",
+        )
     wide = rows.pivot_table(index="year", columns="series_id", values="value", aggfunc="first")
     wide.index = wide.index.astype(np.int64)
     wide = wide.sort_index()
@@ -150,7 +154,9 @@ def history_from_pwt(pwt: pd.DataFrame, iso3: str) -> pd.DataFrame:
     Exports in US dollars are ``csh_x * cgdpo * pl_x`` (share of output at
     current PPPs, times output at current PPPs, times the price level of
     exports). The other three variables are NaN: PWT has no fiscal series.
+    The country column is ``isocode`` (or ``iso3``).
     """
+    pwt = pwt.rename(columns={"iso3": "isocode"})
     need = {"isocode", "year", "rgdpna", "xr", "csh_x", "cgdpo", "pl_x"}
     missing = need - set(pwt.columns)
     if missing:
@@ -240,13 +246,17 @@ class Calibration:
         )
 
     def correlation_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.correlation, index=list(self.variables),
-                            columns=list(self.variables))
+        return pd.DataFrame(
+            self.correlation, index=list(self.variables), columns=list(self.variables)
+        )
 
     def history_frame(self) -> pd.DataFrame:
         """The historical shocks (deviation from the window mean) of the years used, percent."""
-        return pd.DataFrame(self.deviations_pct, index=pd.Index(self.years_used, name="year"),
-                            columns=list(self.variables))
+        return pd.DataFrame(
+            self.deviations_pct,
+            index=pd.Index(self.years_used, name="year"),
+            columns=list(self.variables),
+        )
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -291,8 +301,9 @@ def calibrate(
     if absent:
         raise DataError(f"history lacks columns {absent}")
     if missing not in ("complete", "pairwise"):
-        raise InputError(f"missing must be 'complete' or 'pairwise', not {missing!r}",
-                         field="missing")
+        raise InputError(
+            f"missing must be 'complete' or 'pairwise', not {missing!r}", field="missing"
+        )
     idx = history.index.astype(np.int64)
     frame = history.loc[(idx >= lo) & (idx <= hi), list(SHOCK_VARIABLES)].astype(np.float64)
     if frame.empty or int(frame.index.max()) < hi:
@@ -308,8 +319,9 @@ def calibrate(
     years_used = years_all[complete]
     n_complete = int(complete.sum())
     if n_complete < MIN_YEARS and missing == "complete":
-        short = [v for v, n in zip(SHOCK_VARIABLES, finite.sum(axis=0), strict=True)
-                 if n < MIN_YEARS]
+        short = [
+            v for v, n in zip(SHOCK_VARIABLES, finite.sum(axis=0), strict=True) if n < MIN_YEARS
+        ]
         raise InputError(
             f"only {n_complete} years in {lo}:{hi} have all six variables (need {MIN_YEARS}); "
             f"widen the window or use missing='pairwise' (thin series: {', '.join(short) or '-'})",
@@ -393,8 +405,9 @@ class ShockModel:
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", Method(self.method))
         if self.method is Method.T and not self.df > 2.0:
-            raise InputError(f"Student-t degrees of freedom must exceed 2 (got {self.df})",
-                             field="df")
+            raise InputError(
+                f"Student-t degrees of freedom must exceed 2 (got {self.df})", field="df"
+            )
         if self.block_years < 1:
             raise InputError("block_years must be at least 1", field="block_years")
         if not (np.isfinite(self.scale) and self.scale >= 0.0):
@@ -402,8 +415,9 @@ class ShockModel:
         if self.first_shock_offset < 0:
             raise InputError("first_shock_offset must be >= 0", field="first_shock_offset")
         if self.method is Method.BOOTSTRAP and len(self.calibration.years_used) < 1:
-            raise InputError("the bootstrap needs at least one complete historical year",
-                             field="window")
+            raise InputError(
+                "the bootstrap needs at least one complete historical year", field="window"
+            )
 
     @property
     def n_variables(self) -> int:

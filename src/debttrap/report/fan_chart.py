@@ -1,0 +1,165 @@
+"""Fan charts of a simulation: a PNG (matplotlib, Agg) and a self-contained HTML (plotly).
+
+Each panel shows one LIC-DSF indicator: the 5-95, 10-90 and 25-75 percent
+bands, the median, the deterministic baseline and the threshold, with the
+probability of breaching in the rating window in the title.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from debttrap.stochastic.kernel import THRESHOLD_OUTPUTS
+from debttrap.stochastic.results import SimulationResult
+
+__all__ = ["LABELS", "fan_chart_html", "fan_chart_png"]
+
+LABELS: dict[str, str] = {
+    "pv_ext_debt_to_gdp_pct": "PV of PPG external debt / GDP",
+    "pv_ext_debt_to_exports_pct": "PV of PPG external debt / exports",
+    "ext_debt_service_to_exports_pct": "PPG external debt service / exports",
+    "ext_debt_service_to_revenue_pct": "PPG external debt service / revenue",
+    "pv_public_debt_to_gdp_pct": "PV of public debt / GDP",
+}
+_BANDS = (("p5", "p95", 0.15), ("p10", "p90", 0.25), ("p25", "p75", 0.4))
+
+
+def _title(res: SimulationResult, name: str) -> str:
+    j = THRESHOLD_OUTPUTS.index(name)
+    p = res.main.prob_breach_any[j]
+    return f"{LABELS[name]} (P breach {100 * p:.0f}%)"
+
+
+def fan_chart_png(res: SimulationResult, path: Path) -> Path:
+    """Write the five fan charts to ``path`` (PNG) without leaving a partial file."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    years = [int(y) for y in res.years]
+    fig, axes = plt.subplots(2, 3, figsize=(15, 8))
+    for k, name in enumerate(THRESHOLD_OUTPUTS):
+        ax = axes.flat[k]
+        fan = res.fan(name)
+        for lo, hi, alpha in _BANDS:
+            ax.fill_between(
+                years,
+                fan[lo],
+                fan[hi],
+                color="tab:blue",
+                alpha=alpha,
+                linewidth=0,
+                label=f"{lo[1:]}-{hi[1:]}%",
+            )
+        ax.plot(years, fan["p50"], color="tab:blue", label="median")
+        ax.plot(years, fan["baseline"], color="black", linestyle="--", label="baseline")
+        ax.axhline(
+            res.thresholds_pct[name],
+            color="tab:red",
+            linestyle=":",
+            label=f"threshold {res.thresholds_pct[name]:g}",
+        )
+        ax.set_title(_title(res, name), fontsize=9)
+        ax.set_ylabel("percent")
+        if k == 0:
+            ax.legend(fontsize=7)
+    ax = axes.flat[5]
+    ax.axis("off")
+    ax.text(0.0, 0.9, f"{res.n_paths:,} paths, seed {res.seed}, method {res.method}", fontsize=10)
+    ax.text(
+        0.0,
+        0.75,
+        f"P(distress) in {res.window_years[0]}-{res.window_years[-1]}: "
+        f"{100 * res.main.prob_distress:.1f}%",
+        fontsize=10,
+    )
+    ax.text(0.0, 0.6, "distress: " + res.distress_rule.describe(), fontsize=7, wrap=True)
+    fig.suptitle(f"{res.country}: stochastic debt paths (fan charts)")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    fig.savefig(tmp, dpi=110, format="png")
+    plt.close(fig)
+    tmp.replace(path)
+    return path
+
+
+def fan_chart_html(res: SimulationResult) -> str:
+    """The five fan charts as one self-contained interactive HTML page (plotly inlined)."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    years = [int(y) for y in res.years]
+    fig = make_subplots(rows=2, cols=3, subplot_titles=[_title(res, n) for n in THRESHOLD_OUTPUTS])
+    for k, name in enumerate(THRESHOLD_OUTPUTS):
+        row, col = divmod(k, 3)
+        fan = res.fan(name)
+        for lo, hi, alpha in _BANDS:
+            fig.add_trace(
+                go.Scatter(
+                    x=years,
+                    y=fan[hi].tolist(),
+                    line={"width": 0},
+                    showlegend=False,
+                    hoverinfo="skip",
+                ),
+                row=row + 1,
+                col=col + 1,
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=years,
+                    y=fan[lo].tolist(),
+                    line={"width": 0},
+                    fill="tonexty",
+                    fillcolor=f"rgba(31,119,180,{alpha})",
+                    name=f"{lo[1:]}-{hi[1:]}%",
+                    showlegend=k == 0,
+                ),
+                row=row + 1,
+                col=col + 1,
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=fan["p50"].tolist(),
+                name="median",
+                line={"color": "rgb(31,119,180)"},
+                showlegend=k == 0,
+            ),
+            row=row + 1,
+            col=col + 1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=fan["baseline"].tolist(),
+                name="baseline",
+                line={"color": "black", "dash": "dash"},
+                showlegend=k == 0,
+            ),
+            row=row + 1,
+            col=col + 1,
+        )
+        thr = res.thresholds_pct[name]
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=[thr] * len(years),
+                name="threshold",
+                line={"color": "red", "dash": "dot"},
+                showlegend=k == 0,
+            ),
+            row=row + 1,
+            col=col + 1,
+        )
+    fig.update_layout(
+        title=(
+            f"{res.country}: {res.n_paths:,} paths, seed {res.seed}, {res.method}; "
+            f"P(distress) {100 * res.main.prob_distress:.1f}%"
+        ),
+        height=750,
+    )
+    html: str = fig.to_html(include_plotlyjs="inline", full_html=True)
+    return html
