@@ -14,10 +14,14 @@ Each path draws two numbers once, from the project's priors
 
 Net operating revenue in year ``y`` is ``d x revenue(y) - opex(y)``; the
 **debt-service cover ratio** is ``DSCR(y) = net(y) / DS(y)`` in the years
-in which the project's own loans fall due (``DS(y) > 0``). The project
-**services its own debt** on a path when ``DSCR >= 1`` in every such year;
-it **covers it over its life** when the sum of net revenue over those years
-is at least the sum of debt service (``lifetime DSCR >= 1``).
+in which the project's own loans fall due (``DS(y) > 0``). The cover tests
+run over the years from the first operating year on (debt service that falls
+due during construction cannot come from the project: it is reported apart,
+as ``debt_service_before_operation_usd_m``, and falls on the budget). The
+project **services its own debt** on a path when ``DSCR >= 1`` in every such
+year; it **covers it over its life** when the sum of net revenue over those
+years is at least the sum of debt service (``lifetime DSCR >= 1``). Debt
+service after the asset's life counts, against zero revenue.
 
 The draws are one ``(n_paths, 2)`` array of standard normals from the
 injected generator; everything else is array arithmetic over paths x years.
@@ -96,7 +100,14 @@ class ProjectEconomics:
 
     @property
     def _ds_years(self) -> NDArray[np.bool_]:
-        return self.debt_service_usd_m > 0
+        """Years the cover tests run over: debt service due, construction over."""
+        return (self.debt_service_usd_m > 0) & (self.years >= self.project.first_operating_year)
+
+    @property
+    def debt_service_before_operation_usd_m(self) -> float:
+        """Project debt service that falls due before the first operating year."""
+        before = self.years < self.project.first_operating_year
+        return float(self.debt_service_usd_m[before].sum())
 
     @property
     def overrun_borrowed_total_usd_m(self) -> FloatArray:
@@ -143,7 +154,7 @@ class ProjectEconomics:
     def dscr_quantiles(self, qs: tuple[float, ...] = (0.1, 0.5, 0.9)) -> FloatArray:
         """DSCR quantiles by year, ``(len(qs), Y)``, NaN in years without debt service."""
         out = np.full((len(qs), self.years.size), np.nan)
-        m = self._ds_years
+        m = self.debt_service_usd_m > 0
         if m.any():
             out[:, m] = np.quantile(self.dscr[:, m], qs, axis=0)
         return out
@@ -153,7 +164,7 @@ class ProjectEconomics:
         p = self.project
         cost = self.cost_usd_m
         borrowed = self.overrun_borrowed_total_usd_m
-        dq = self.dscr_quantiles((0.5,))[0]
+        dq = np.where(self._ds_years, self.dscr_quantiles((0.5,))[0], np.nan)
         m = self._ds_years
         ltd = self.lifetime_dscr
         return {
@@ -173,21 +184,28 @@ class ProjectEconomics:
             "overrun_borrowed_mean_usd_m": float(borrowed.mean()),
             "demand_ratio_p50": float(np.quantile(self.demand_ratio, 0.5)),
             "project_debt_service_total_usd_m": float(self.debt_service_usd_m.sum()),
+            "debt_service_before_operation_usd_m": self.debt_service_before_operation_usd_m,
             "dscr_p50_min": float(np.nanmin(dq)) if m.any() else float("nan"),
             "dscr_p50_lifetime": float(np.quantile(ltd, 0.5)) if m.any() else float("nan"),
             "prob_self_service_pct": self.prob_self_service_pct,
             "prob_lifetime_cover_pct": self.prob_lifetime_cover_pct,
-            "overrun_prior": {"mu": p.priors.overrun.mu, "sigma": p.priors.overrun.sigma,
-                              "source": p.priors.overrun.source},
-            "demand_prior": {"mu": p.priors.demand.mu, "sigma": p.priors.demand.sigma,
-                             "source": p.priors.demand.source},
+            "overrun_prior": {
+                "mu": p.priors.overrun.mu,
+                "sigma": p.priors.overrun.sigma,
+                "source": p.priors.overrun.source,
+            },
+            "demand_prior": {
+                "mu": p.priors.demand.mu,
+                "sigma": p.priors.demand.sigma,
+                "source": p.priors.demand.source,
+            },
             **self.meta,
         }
 
     def to_frame(self) -> pd.DataFrame:
         """By calendar year: forecasts, debt service, DSCR quantiles, P(DSCR >= 1), overrun."""
         dq = self.dscr_quantiles((0.1, 0.5, 0.9))
-        m = self._ds_years
+        m = self.debt_service_usd_m > 0
         prob = np.full(self.years.size, np.nan)
         if m.any():
             prob[m] = _pct(1.0) * (self.dscr[:, m] >= 1.0).mean(axis=0)

@@ -76,6 +76,9 @@ class VerdictInputs(_Frozen):
     """
 
     offer: str = Field(min_length=1)
+    adds_debt: bool | None = Field(
+        default=None, description="The offer adds PPG debt (has PPG loans); None = unknown."
+    )
     rating_before: Rating | None = None
     rating_after: Rating | None = None
     grant_element_pct: float | None = None
@@ -236,14 +239,21 @@ def _fmt(x: float) -> str:
 
 
 def _dsa_high(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
-    title = "Risk of debt distress high after the offer"
+    title = "Adds debt while the risk of debt distress is high"
+    th = "adds debt and rating after in {high, in_distress}"
     if i.rating_after is None:
-        return RuleOutcome("dsa_high_after", title, "not_evaluated", None, None,
-                           "rating after in {high, in_distress}", "no DSA rating after", _LIC_DSF)
-    fired = i.rating_after in (Rating.HIGH, Rating.IN_DISTRESS)
+        return RuleOutcome("dsa_high_after", title, "not_evaluated", None, None, th,
+                           "no DSA rating after", _LIC_DSF)
+    high = i.rating_after in (Rating.HIGH, Rating.IN_DISTRESS)
+    if i.adds_debt is False:
+        return RuleOutcome(
+            "dsa_high_after", title, "passed", None, i.rating_after.value, th,
+            f"rating after {i.rating_after.value}, but the offer adds no debt (grants only)",
+            _LIC_DSF,
+        )
     return RuleOutcome(
-        "dsa_high_after", title, "fired" if fired else "passed", "high" if fired else None,
-        i.rating_after.value, "rating after in {high, in_distress}",
+        "dsa_high_after", title, "fired" if high else "passed", "high" if high else None,
+        i.rating_after.value, th,
         f"LIC-DSF rating after the offer: {i.rating_after.value}", _LIC_DSF,
     )
 
@@ -420,6 +430,7 @@ def judge(inputs: VerdictInputs, thresholds: Thresholds | None = None) -> Verdic
 def verdict_inputs(
     offer: str,
     *,
+    adds_debt: bool | None = None,
     rating_before: Rating | str | None = None,
     rating_after: Rating | str | None = None,
     grant_element_pct: float | None = None,
@@ -436,6 +447,7 @@ def verdict_inputs(
     """
     data: dict[str, Any] = {
         "offer": offer,
+        "adds_debt": adds_debt,
         "rating_before": rating_before,
         "rating_after": rating_after,
         "grant_element_pct": grant_element_pct,
