@@ -206,8 +206,8 @@ def simulate_cmd(
                 thresholds_pct=ci.thresholds_pct,
                 distress=distress,
                 workers=workers,
-                engine=engine,
-                offer_names=ci.offer_names,  # type: ignore[arg-type]
+                engine=eng,
+                offer_names=ci.offer_names,
                 country=ci.country,
                 progress=lambda done: bar.update(task, completed=done),
             )
@@ -220,8 +220,8 @@ def simulate_cmd(
             thresholds_pct=ci.thresholds_pct,
             distress=distress,
             workers=workers,
-            engine=engine,
-            offer_names=ci.offer_names,  # type: ignore[arg-type]
+            engine=eng,
+            offer_names=ci.offer_names,
             country=ci.country,
         )
 
