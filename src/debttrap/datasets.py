@@ -33,6 +33,7 @@ __all__ = [
     "DATASETS",
     "DatasetInfo",
     "clear_cache",
+    "countries_in",
     "covered_countries",
     "cpia",
     "currency_composition",
@@ -484,6 +485,24 @@ def distress_events(iso3: str | None = None, *, year: int | None = None) -> pd.D
         open_ = frame["end_year"].isna() | (frame["end_year"].fillna(0) >= year)
         frame = frame[(frame["start_year"] <= year) & open_.to_numpy(dtype=bool)]
     return frame.reset_index(drop=True).copy()
+
+
+def countries_in(dataset: str) -> frozenset[str]:
+    """ISO3 codes present in a country-keyed bundled dataset (cheap membership test)."""
+    files = {
+        "imf-weo-2024oct": "weo.parquet",
+        _IDS: "stocks.parquet",
+        _DSSI: "dssi.parquet",
+        "wb-ids-currency-composition": "currency.parquet",
+        "wb-wdi-cpia": "cpia.parquet",
+        _WDI: "wdi.parquet",
+        "fdl-lic-dsa-debt-carrying-capacity": "lic_dsa_debt_carrying_capacity.parquet",
+        "pwt-9.1": "pwt.parquet",
+        "aiddata-gcdf3-derived": "country_commitments.parquet",
+    }
+    if dataset not in files:
+        raise DataError(f"not a country-keyed dataset (one of {', '.join(files)})", dataset=dataset)
+    return frozenset(_by_iso3(dataset, files[dataset]))
 
 
 def covered_countries() -> tuple[str, ...]:

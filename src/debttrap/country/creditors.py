@@ -28,6 +28,7 @@ The view is the input the leverage analysis needs: ``stock_table()`` and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -43,6 +44,7 @@ __all__ = [
     "CREDITOR_GROUPS",
     "CreditorView",
     "creditor_view",
+    "dssi_groups",
     "dssi_service_by_group",
     "ids_stocks_by_group",
 ]
@@ -301,35 +303,62 @@ class CreditorView:
         )
 
 
+@functools.cache
+def _all_ids_groups() -> dict[str, pd.DataFrame]:
+    """IDS stocks by group for every country (computed once per process)."""
+    grouped = ids_stocks_by_group(ds.ids_debt_stocks())
+    return {str(k): g.droplevel("iso3") for k, g in grouped.groupby(level="iso3")}
+
+
+@functools.cache
+def _bank_shares_2018() -> dict[str, float]:
+    """Banks' share of non-Chinese private PPG stock at end-2018, by country (IDS)."""
+    g = _all_ids_groups()
+    out: dict[str, float] = {}
+    for code, frame in g.items():
+        if 2018 not in frame.index:
+            continue
+        row = frame.loc[2018].to_dict()
+        banks = float(row["commercial_banks"])
+        other = float(row["other_private"])
+        out[code] = banks / (banks + other) if banks + other > 0 else 0.5
+    return out
+
+
+@functools.cache
+def _all_dssi_groups() -> dict[str, pd.DataFrame]:
+    """DSSI stocks and service by group for every DSSI country (computed once per process)."""
+    grouped = dssi_service_by_group(ds.dssi(), _bank_shares_2018())
+    return {str(k): g.droplevel("iso3") for k, g in grouped.groupby(level="iso3")}
+
+
+def dssi_groups(iso3: str) -> pd.DataFrame | None:
+    """One DSSI country's ``(measure, year) × group`` table (``None`` if not covered)."""
+    g = _all_dssi_groups().get(str(iso3).strip().upper())
+    return None if g is None else g.copy()
+
+
 def creditor_view(iso3: str) -> CreditorView:
     """The creditor view of ``iso3`` from the bundled IDS stocks and (where covered) DSSI.
 
     Raises :class:`DataError` if the IDS has no PPG stocks for the country.
     """
     code = str(iso3).strip().upper()
-    stocks = ds.ids_debt_stocks(code)
-    grouped = pd.DataFrame(ids_stocks_by_group(stocks).xs(code, level="iso3"))
+    groups = _all_ids_groups()
+    if code not in groups:
+        ds.ids_debt_stocks(code)  # raises the DataError naming dataset and country
+        raise DataError(f"no PPG debt stocks for {code}", dataset=_IDS, series="total")
+    grouped = groups[code]
     sources = {
         "stocks": "World Bank IDS (2023 edition), DT.DOD.* by creditor, end of year, "
         "groups per debttrap.country.creditors",
         "imf": "IMF credit is not PPG debt in the IDS and is left out",
     }
     service = pd.DataFrame(columns=list(CREDITOR_GROUPS), dtype=np.float64)
-    try:
-        dssi = ds.dssi(code)
-    except DataError:
-        dssi = None
+    dssi = dssi_groups(code)
     if dssi is not None:
-        w = stocks[(stocks["creditor_id"] == "WLD") & (stocks["year"] == 2018)]
-        by = w.set_index("series")["value_usd_m"]
-        chinese = stocks[stocks["is_china"].astype(bool) & (stocks["year"] == 2018)]
-        cby = chinese.set_index("series")["value_usd_m"]
-        banks = float(by.get("commercial_banks", 0.0)) - float(cby.get("commercial_banks", 0.0))
-        other = float(by.get("other_private", 0.0)) - float(cby.get("other_private", 0.0))
-        share = banks / (banks + other) if banks + other > 0 else 0.5
-        service = pd.DataFrame(
-            dssi_service_by_group(dssi, share).xs((code, "service_due"), level=("iso3", "measure"))
-        )
+        share = _bank_shares_2018().get(code, 0.5)
+        service = pd.DataFrame(dssi.xs("service_due", level="measure"))
         sources["service_dssi"] = (
             "World Bank DSSI tables (June 2020): service due 2019-2024 as scheduled at end-2018; "
             f"non-official non-Chinese service split {share:.0%} banks / {1 - share:.0%} other "
@@ -340,7 +369,8 @@ def creditor_view(iso3: str) -> CreditorView:
     )
     stock_arr = grouped.reindex(years).to_numpy(dtype=np.float64)
     svc_arr = service.reindex(years).to_numpy(dtype=np.float64)
-    kinds = tuple("dssi_scheduled_2018" if y in set(service.index) else "" for y in years)
+    svc_years = set(service.index)
+    kinds = tuple("dssi_scheduled_2018" if y in svc_years else "" for y in years)
     return CreditorView(
         iso3=code,
         years=years,
