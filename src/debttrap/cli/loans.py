@@ -8,14 +8,42 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.table import Table
 
 from debttrap.cashflows import grant_element, schedule
 from debttrap.cli import app
 from debttrap.cli._common import console, print_json
 from debttrap.errors import InputError
-from debttrap.io.files import load_loan, parse_model
+from debttrap.io.files import load_loan, validation_error_to_input_error
 from debttrap.terms.loan import Loan
+
+# Model fields and library arguments as the user typed them on the command line.
+_FLAG_OF = {
+    "interest.rate_pct": "--rate-pct",
+    "rate_pct": "--rate-pct",
+    "maturity_years": "--maturity-years",
+    "grace_years": "--grace-years",
+    "payments_per_year": "--payments-per-year",
+    "amortization": "--amortization",
+    "management_fee_pct": "--management-fee-pct",
+    "commitment_fee_pct": "--commitment-fee-pct",
+    "disbursement_shares": "--disbursement-shares",
+    "method": "--method",
+    "income_group": "--income-group",
+    "discount_rate_pct": "--discount-rate-pct",
+}
+
+
+def _as_flag_error(err: InputError) -> InputError:
+    """The same one-line error, naming the command-line flag instead of the model field."""
+    text = str(err)
+    if err.field in _FLAG_OF:
+        return InputError(text.split(": ", 1)[1], field=_FLAG_OF[err.field])
+    for field, flag in _FLAG_OF.items():  # model-level checks name the field in the text
+        if err.field is None and "." not in field and text.startswith(f"{field} ("):
+            return InputError(text, field=flag)
+    return err
 
 
 @app.command("schedule")
@@ -41,8 +69,8 @@ def schedule_cmd(
     if as_json:
         index_name = "year" if by_year else "years_after_signing"
         rows = [
-            {index_name: idx, **{c: row[c] for c in frame.columns}}
-            for idx, row in frame.iterrows()
+            {index_name: idx, **record}
+            for idx, record in zip(frame.index.tolist(), frame.to_dict("records"), strict=True)
         ]
         ge = grant_element(loan)
         print_json(
@@ -59,7 +87,8 @@ def schedule_cmd(
         return
     table = Table(
         title=f"{loan.name}: {loan.creditor.name}, {loan.amount_m:,.1f} m {loan.currency}, "
-        f"{loan.interest.describe()}, grace {loan.grace_years:g} y, maturity {loan.maturity_years:g} y",
+        f"{loan.interest.describe()}, grace {loan.grace_years:g} y, "
+        f"maturity {loan.maturity_years:g} y",
         title_justify="left",
     )
     table.add_column("year" if by_year else "t (years)", justify="right")
@@ -67,7 +96,9 @@ def schedule_cmd(
         table.add_column(c.replace("_", " "), justify="right")
     for idx, row in frame.iterrows():
         label = str(idx) if by_year else f"{idx:g}"
-        table.add_row(label, *[f"{row[c]:,.3f}" if c != "year" else str(int(row[c])) for c in frame.columns])
+        table.add_row(
+            label, *[f"{row[c]:,.3f}" if c != "year" else str(int(row[c])) for c in frame.columns]
+        )
     console.print(table)
     ge = grant_element(loan)
     console.print(
@@ -93,14 +124,23 @@ def grant_element_cmd(
         Path | None, typer.Argument(help="Loan file (.toml or .json), instead of the flags.")
     ] = None,
     rate_pct: Annotated[float | None, typer.Option(help="Fixed interest rate, % a year.")] = None,
-    maturity_years: Annotated[float | None, typer.Option(help="Maturity, years from signing.")] = None,
+    maturity_years: Annotated[
+        float | None, typer.Option(help="Maturity, years from signing.")
+    ] = None,
     grace_years: Annotated[
-        float | None, typer.Option(help="Grace: no principal before this; first repayment at grace + 1/a.")
+        float | None,
+        typer.Option(help="Grace: no principal before this; first repayment at grace + 1/a."),
     ] = None,
     payments_per_year: Annotated[int, typer.Option(help="1, 2 or 4.")] = 2,
-    amortization: Annotated[str, typer.Option(help="equal-principal | annuity | bullet")] = "equal-principal",
-    management_fee_pct: Annotated[float, typer.Option(help="Front-end fee, % of commitment.")] = 0.0,
-    commitment_fee_pct: Annotated[float, typer.Option(help="% a year on the undisbursed balance.")] = 0.0,
+    amortization: Annotated[
+        str, typer.Option(help="equal-principal | annuity | bullet")
+    ] = "equal-principal",
+    management_fee_pct: Annotated[
+        float, typer.Option(help="Front-end fee, % of commitment.")
+    ] = 0.0,
+    commitment_fee_pct: Annotated[
+        float, typer.Option(help="% a year on the undisbursed balance.")
+    ] = 0.0,
     disbursement_shares: Annotated[
         str | None, typer.Option(help="Shares by year after signing, e.g. 0.3,0.4,0.3.")
     ] = None,
@@ -115,10 +155,16 @@ def grant_element_cmd(
 ) -> None:
     """Grant element of a loan by the IMF or the OECD-DAC method."""
     if loan_file is not None:
-        flags = {"--rate-pct": rate_pct, "--maturity-years": maturity_years, "--grace-years": grace_years}
+        flags = {
+            "--rate-pct": rate_pct,
+            "--maturity-years": maturity_years,
+            "--grace-years": grace_years,
+        }
         given = [k for k, v in flags.items() if v is not None]
         if given:
-            raise InputError(f"give either LOAN_FILE or {', '.join(given)}, not both", field=given[0])
+            raise InputError(
+                f"give either LOAN_FILE or {', '.join(given)}, not both", field=given[0]
+            )
         loan = load_loan(loan_file)
     else:
         missing = [
@@ -131,9 +177,7 @@ def grant_element_cmd(
             if v is None
         ]
         if missing:
-            raise InputError(
-                "is required when no LOAN_FILE is given", field=", ".join(missing)
-            )
+            raise InputError("is required when no LOAN_FILE is given", field=", ".join(missing))
         data: dict[str, object] = {
             "name": "loan from flags",
             "creditor": {"name": "unspecified", "type": "bilateral_other"},
@@ -150,15 +194,27 @@ def grant_element_cmd(
         shares = _parse_shares(disbursement_shares)
         if shares is not None:
             data["disbursement_shares"] = shares
-        if amortization.strip().lower().replace("-", "_") not in ("equal_principal", "annuity", "bullet"):
+        if amortization.strip().lower().replace("-", "_") not in (
+            "equal_principal",
+            "annuity",
+            "bullet",
+        ):
             raise InputError(
                 f"unknown amortization '{amortization}' (use equal-principal, annuity or bullet)",
                 field="--amortization",
             )
         if payments_per_year not in (1, 2, 4):
             raise InputError("must be 1, 2 or 4", field="--payments-per-year")
-        loan = parse_model(Loan, data, source="flags")
-    ge = grant_element(loan, method=method, income_group=income_group, discount_rate_pct=discount_rate_pct)
+        try:
+            loan = Loan.model_validate(data)
+        except ValidationError as exc:
+            raise _as_flag_error(validation_error_to_input_error(exc)) from None
+    try:
+        ge = grant_element(
+            loan, method=method, income_group=income_group, discount_rate_pct=discount_rate_pct
+        )
+    except InputError as exc:
+        raise _as_flag_error(exc) from None
     if as_json:
         print_json(ge.to_dict())
         return
