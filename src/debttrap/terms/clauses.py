@@ -21,14 +21,17 @@ class AccelerationTriggers(BaseModel):
         default=False, description="Termination/acceleration on a major change in law or policy."
     )
     severing_diplomatic_relations: bool = Field(
-        default=False, description="Termination if diplomatic relations with the lender's state end."
+        default=False,
+        description="Termination if diplomatic relations with the lender's state end.",
     )
     cross_default: bool = Field(
         default=False, description="Default on other debts of the borrower triggers this loan."
     )
     adverse_action_to_lender_state_entity: bool = Field(
         default=False,
-        description="Cross-default on acts 'adverse to a PRC entity' (or the lender state's entities).",
+        description=(
+            "Cross-default on acts 'adverse to a PRC entity' (or the lender state's entities)."
+        ),
     )
     cross_cancellation: bool = Field(
         default=False, description="Cancellation of another project's loan triggers this one."
@@ -41,7 +44,8 @@ class Clauses(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     borrower_confidentiality: bool = Field(
-        default=False, description="The borrower may not disclose the terms (or the loan's existence)."
+        default=False,
+        description="The borrower may not disclose the terms (or the loan's existence).",
     )
     lender_controlled_account: bool = Field(
         default=False, description="A special/escrow revenue account the lender controls."
@@ -65,12 +69,16 @@ class Clauses(BaseModel):
     )
     no_paris_club: bool = Field(
         default=False,
-        description="Borrower promises to keep the debt out of Paris Club or collective restructuring.",
+        description=(
+            "Borrower promises to keep the debt out of Paris Club or collective restructuring."
+        ),
     )
     acceleration: AccelerationTriggers = Field(default_factory=AccelerationTriggers)
     stabilization: bool = Field(
         default=False, description="Borrower bears the lender's cost of changes in law."
     )
-    governing_law: str = Field(default="", description="Law governing the contract, e.g. 'PRC', 'English'.")
+    governing_law: str = Field(
+        default="", description="Law governing the contract, e.g. 'PRC', 'English'."
+    )
     arbitration: str = Field(default="", description="Dispute forum, e.g. 'CIETAC', 'ICSID'.")
     immunity_waiver: bool = Field(default=False, description="Borrower waives sovereign immunity.")

@@ -20,6 +20,7 @@ Conventions (followed exactly by :mod:`debttrap.cashflows`):
 
 from __future__ import annotations
 
+import itertools
 import math
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -97,11 +98,13 @@ class SteppedRate(_Frozen):
 
     @field_validator("steps")
     @classmethod
-    def _check_steps(cls, steps: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+    def _check_steps(
+        cls, steps: tuple[tuple[float, float], ...]
+    ) -> tuple[tuple[float, float], ...]:
         if steps[0][0] != 0:
             raise ValueError("the first step must start at year 0 after signing")
         starts = [s for s, _ in steps]
-        if any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(starts)):
             raise ValueError("step start years must be strictly increasing")
         for _, rate in steps:
             if not (0.0 <= rate <= 100.0):
