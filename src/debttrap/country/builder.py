@@ -28,6 +28,7 @@ written into the country file (``debttrap country ISO3 --out FILE``).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -206,6 +207,12 @@ def _notes(
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _assumption_key(text: str) -> tuple[int, str]:
+    """Order "A3 …", "A3b …", "A10 …" by number, then suffix."""
+    m = re.match(r"A(\d+)(\w?)", text)
+    return (int(m.group(1)), m.group(2)) if m else (10**6, text)
 
 
 def _years(lo: int, hi: int) -> NDArray[np.int64]:
@@ -1030,6 +1037,7 @@ def build_country(
     )
 
     capacity, cap_detail = _capacity(code, t, mac, sources, assumptions)
+    assumptions.sort(key=_assumption_key)
 
     cc = (
         ds.currency_composition(code)

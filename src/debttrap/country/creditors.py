@@ -32,6 +32,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -251,7 +252,7 @@ class CreditorView:
         out["service_kind"] = list(self.service_kind)
         return pd.DataFrame(out, index=pd.Index(self.years, name="year"))
 
-    def summary(self, year: int | None = None) -> dict[str, object]:
+    def summary(self, year: int | None = None) -> dict[str, Any]:
         """Shares in one year (default: the latest year with a stock), for JSON output."""
         rows = np.flatnonzero(~np.isnan(self.stock_usd_m).all(axis=1))
         if rows.size == 0:
