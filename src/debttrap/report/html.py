@@ -70,13 +70,17 @@ def render_page(
         for item in section.items:
             if isinstance(item, Table):
                 html = item.frame.to_html(classes="data", border=0, na_rep="–", escape=True)
-                items.append({"kind": "table", "caption": item.caption, "html": html, "note": item.note})
+                items.append(
+                    {"kind": "table", "caption": item.caption, "html": html, "note": item.note}
+                )
             elif isinstance(item, Figure):
                 html = item.figure.to_html(
                     full_html=False, include_plotlyjs="inline" if first_fig else False
                 )
                 first_fig = False
-                items.append({"kind": "figure", "caption": item.caption, "html": html, "note": item.note})
+                items.append(
+                    {"kind": "figure", "caption": item.caption, "html": html, "note": item.note}
+                )
             else:
                 items.append({"kind": "text", "caption": "", "html": str(item), "note": ""})
         rendered.append(
