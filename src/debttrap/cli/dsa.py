@@ -119,14 +119,44 @@ def _charts(res: DSAResult, out: Path) -> list[Path]:
 
 @app.command("dsa")
 def dsa_cmd(
-    country_file: Annotated[Path, typer.Argument(help="Country file (.toml or .json).")],
+    country_file: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="COUNTRY",
+            help="Country file (.toml or .json), or an ISO3 code (e.g. ZMB) built from the "
+            "bundled data; omit with --all.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Folder for the charts (PNG and HTML).")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder for the charts (PNG and HTML); with --all, the table (.csv or .parquet).",
+        ),
     ] = None,
+    all_countries: Annotated[
+        bool, typer.Option("--all", help="Every country the bundled data covers, as one table.")
+    ] = False,
+    first_year: Annotated[
+        int, typer.Option("--first-year", help="First projection year for ISO3 codes and --all.")
+    ] = 2024,
 ) -> None:
-    """Run the LIC-DSF (baseline, stress tests, rating) for a country file."""
-    country, settings = load_dsa_inputs(country_file)
+    """Run the LIC-DSF (baseline, stress tests, rating) for a country file or an ISO3 code."""
+    from debttrap.cli.country import is_iso3, resolve_dsa_inputs, run_all_cli
+    from debttrap.errors import InputError
+
+    if all_countries:
+        if country_file is not None:
+            raise InputError("give a country or --all, not both", field="--all")
+        run_all_cli(first_year, as_json, out)
+        return
+    if country_file is None:
+        raise InputError("give a country file or an ISO3 code (or --all)", field="COUNTRY")
+    if is_iso3(country_file):
+        country, settings, _ = resolve_dsa_inputs(country_file, first_year)
+    else:
+        country, settings = load_dsa_inputs(Path(country_file))
     res = run_dsa(country, settings)
     written: list[Path] = _charts(res, out) if out is not None else []
     if as_json:
