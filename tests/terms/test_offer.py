@@ -72,7 +72,8 @@ def test_role_count_must_match() -> None:
 
 
 def test_conditions_as_text_are_recorded() -> None:
-    o = Offer.model_validate(_offer(conditions=["Chinese contractors", {"text": "x", "source": "y"}]))
+    conds = ["Chinese contractors", {"text": "x", "source": "y"}]
+    o = Offer.model_validate(_offer(conditions=conds))
     assert o.conditions == (Condition(text="Chinese contractors"), Condition(text="x", source="y"))
 
 

@@ -68,7 +68,9 @@ def test_overrun_priors_match_the_quoted_parameters(
     # lending-terms.md line 115: Flyvbjerg, Holm & Buhl 2002 means and SDs
     [(Sector.RAIL, 44.7, 38.0), (Sector.BRIDGES_TUNNELS, 33.8, 62.0), (Sector.ROADS, 20.4, 30.0)],
 )
-def test_moment_matching_against_scipy(sector: Sector, mean_overrun_pct: float, sd_pct: float) -> None:
+def test_moment_matching_against_scipy(
+    sector: Sector, mean_overrun_pct: float, sd_pct: float
+) -> None:
     """Oracle: scipy's lognormal with the fitted parameters has the published mean and SD."""
     prior = default_priors(sector).overrun
     dist = stats.lognorm(s=prior.sigma, scale=math.exp(prior.mu))
@@ -232,7 +234,7 @@ def test_financing_plan_must_cover_the_quoted_cost() -> None:
         {"name": "loan", "kind": "loan", "amount_usd_m": 60.0},
         {"name": "budget", "kind": "budget", "amount_usd_m": 30.0},
     ]
-    with pytest.raises(ValidationError, match="add up to 90.0 but quoted_cost_usd_m is 100.0"):
+    with pytest.raises(ValidationError, match=r"add up to 90\.0 but quoted_cost_usd_m is 100\.0"):
         _project(financing=lines)
     lines[1]["amount_usd_m"] = 40.0
     assert sum(f.amount_usd_m for f in _project(financing=lines).financing) == 100.0

@@ -1,0 +1,207 @@
+"""Creditor exposure: hand-computed shares, levers, identities and bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from debttrap.errors import InputError
+from debttrap.leverage.exposure import TRIGGERS, creditor_exposure, share_pct
+from debttrap.leverage.flows import offer_flows
+from debttrap.terms.offer import Offer
+
+YEARS = list(range(2010, 2036))
+LENDER = {"name": "China Eximbank", "type": "bilateral_other"}
+
+
+def _offer(clauses: dict[str, Any] | None = None, **kw: Any) -> Offer:
+    loan: dict[str, Any] = {
+        "amount_m": 600.0,
+        "signing_year": 2012,
+        "rate_pct": 2.0,
+        "grace_years": 6.5,
+        "maturity_years": 20,
+        "payments_per_year": 2,
+        "disbursement_shares": [0.3, 0.4, 0.3],
+        "clauses": clauses or {},
+    }
+    loan.update(kw)
+    return Offer.model_validate(
+        {"name": "o", "lender": LENDER, "lender_group": "china", "loans": [loan]}
+    )
+
+
+def _debt() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"china": 500.0, "multilateral": 1000.0, "bondholders": 2000.0}, index=YEARS
+    )
+
+
+def test_shares_before_and_after_by_hand() -> None:
+    e = creditor_exposure(_offer(), _debt(), _debt() * 0.1)
+    f = e.to_frame()
+    assert f.loc[2011, "lender_debt_share_before_pct"] == pytest.approx(100 * 500 / 3500)
+    assert f.loc[2011, "lender_debt_share_after_pct"] == pytest.approx(100 * 500 / 3500)
+    # fully disbursed 2014: (500 + 600) / (3500 + 600)
+    assert f.loc[2014, "offer_ppg_debt_usd_m"] == pytest.approx(600.0)
+    assert f.loc[2014, "lender_debt_share_after_pct"] == pytest.approx(100 * 1100 / 4100)
+    ds = offer_flows(_offer(), 2010, 2035).debt_service()
+    i = YEARS.index(2020)
+    assert f.loc[2020, "lender_service_share_after_pct"] == pytest.approx(
+        100 * (50 + ds[i]) / (350 + ds[i])
+    )
+    assert e.summary()["lender_debt_share_after_peak_pct"] == pytest.approx(100 * 1100 / 4100)
+
+
+def test_acceleration_with_cross_default_adds_the_cross_defaulting_debts() -> None:
+    o = _offer({"acceleration": {"policy_change": True, "cross_default": True}})
+    e = creditor_exposure(
+        o, _debt(), reserves_usd_m={y: 6000.0 for y in YEARS},
+        exports_usd_m={y: 8000.0 for y in YEARS}, cross_default_creditors=["bondholders"],
+    )
+    f = e.to_frame()
+    assert f.loc[2014, "acceleration_policy_change_usd_m"] == pytest.approx(600.0)
+    assert f.loc[2014, "acceleration_severing_diplomatic_relations_usd_m"] == 0.0
+    assert f.loc[2014, "acceleration_with_cross_default_usd_m"] == pytest.approx(2600.0)
+    assert f.loc[2014, "acceleration_pct_of_reserves"] == pytest.approx(100 * 2600 / 6000)
+    assert f.loc[2011, "acceleration_with_cross_default_usd_m"] == 0.0  # nothing lent yet
+    assert e.triggers_present == ("policy_change", "cross_default")
+    assert e.lever_clauses == ("acceleration.policy_change",)
+
+
+def test_no_trigger_means_nothing_falls_due_at_once() -> None:
+    e = creditor_exposure(_offer(), _debt(), cross_default_creditors=["bondholders"])
+    assert np.all(e.acceleration_with_cross_default_usd_m == 0)
+    assert e.lever_clauses == () and not e.keeps_out_of_restructuring
+
+
+def test_pledged_revenue_account_and_collateral() -> None:
+    clauses = {
+        "lender_controlled_account": True,
+        "account_revenue_share_pct": 50.0,
+        "pledged_revenue_usd_m_per_year": 10.0,
+        "minimum_account_balance_usd_m": 25.0,
+        "collateral_assets_usd_m": 300.0,
+        "no_paris_club": True,
+    }
+    e = creditor_exposure(
+        _offer(clauses), _debt(),
+        government_revenue_usd_m=pd.Series(1000.0, index=YEARS),
+        exports_usd_m={y: 2000.0 for y in YEARS},
+        project_revenue_usd_m={y: 40.0 for y in YEARS},
+    )
+    f = e.to_frame()
+    # from signing (2012) to the last payment (2032): 10 pledged + half of 40
+    assert f.loc[2011, "pledged_revenue_usd_m"] == 0.0
+    assert f.loc[2015, "pledged_revenue_usd_m"] == pytest.approx(30.0)
+    assert f.loc[2015, "pledged_pct_of_revenue"] == pytest.approx(3.0)
+    assert f.loc[2015, "pledged_pct_of_exports"] == pytest.approx(1.5)
+    assert f.loc[2033, "pledged_revenue_usd_m"] == 0.0
+    assert f.loc[2015, "account_cash_held_usd_m"] == 25.0
+    assert f.loc[2015, "collateral_cover_pct"] == pytest.approx(50.0)
+    assert f.loc[2015, "no_paris_club_usd_m"] == pytest.approx(600.0)
+    assert f.loc[2015, "no_paris_club_pct_of_ppg_external"] == pytest.approx(100 * 600 / 4100)
+    assert e.keeps_out_of_restructuring
+    assert set(e.lever_clauses) == {"lender_controlled_account", "no_paris_club"}
+
+
+def test_contingent_loans_stay_out_of_ppg_shares() -> None:
+    e = creditor_exposure(_offer(ppg=False), _debt())
+    f = e.to_frame()
+    assert f.loc[2015, "offer_ppg_debt_usd_m"] == 0.0
+    assert f.loc[2015, "offer_contingent_debt_usd_m"] == pytest.approx(600.0)
+    np.testing.assert_allclose(
+        e.lender_debt_share_after_pct, e.lender_debt_share_before_pct
+    )
+
+
+def test_missing_yardsticks_give_nan_not_zero() -> None:
+    e = creditor_exposure(_offer(), _debt())
+    assert np.all(np.isnan(e.pledged_pct_of_revenue))
+    assert np.all(np.isnan(e.lender_service_share_after_pct))
+    s = e.summary()
+    assert np.isnan(s["acceleration_pct_of_reserves_peak"])
+
+
+def test_lender_absent_from_the_table_starts_at_zero() -> None:
+    debt = _debt().drop(columns=["china"])
+    e = creditor_exposure(_offer(), debt)
+    assert e.to_frame().loc[2011, "lender_debt_share_before_pct"] == 0.0
+    assert e.to_frame().loc[2015, "lender_debt_share_after_pct"] == pytest.approx(
+        100 * 600 / 3600
+    )
+
+
+def test_shares_cover_every_trigger_column() -> None:
+    f = creditor_exposure(_offer(), _debt()).to_frame()
+    for t in TRIGGERS:
+        assert f"acceleration_{t}_usd_m" in f.columns
+    assert f.index.name == "year"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"existing_debt_usd_m": pd.DataFrame({"china": [-1.0]}, index=[2020])},
+         "existing_debt_usd_m"),
+        ({"existing_debt_usd_m": pd.DataFrame({"china": [1.0]}, index=["soon"])},
+         "existing_debt_usd_m"),
+        ({"existing_debt_usd_m": pd.DataFrame({"china": [1.0, 2.0]}, index=[2020, 2020])},
+         "existing_debt_usd_m"),
+        ({"existing_debt_usd_m": [1.0, 2.0]}, "existing_debt_usd_m"),
+        ({"cross_default_creditors": ["eurobonds"]}, "cross_default_creditors"),
+        ({"exports_usd_m": {2020: -5.0}}, "exports_usd_m"),
+    ],
+)
+def test_bad_input_names_the_field(kwargs: dict[str, Any], field: str) -> None:
+    args: dict[str, Any] = {"existing_debt_usd_m": _debt()}
+    args.update(kwargs)
+    with pytest.raises(InputError) as info:
+        creditor_exposure(_offer(), **args)
+    assert f"field '{field}'" in str(info.value) and "\n" not in str(info.value)
+
+
+@given(
+    part=arrays(np.float64, 8, elements=st.floats(min_value=0, max_value=1e6)),
+    rest=arrays(np.float64, 8, elements=st.floats(min_value=0, max_value=1e6)),
+)
+@settings(max_examples=80, deadline=None)
+def test_share_is_a_percentage(part: np.ndarray, rest: np.ndarray) -> None:
+    s = share_pct(part, part + rest)
+    ok = np.isfinite(s)
+    assert np.all((s[ok] >= 0) & (s[ok] <= 100 + 1e-9))
+    assert np.all(np.isnan(s[(part + rest) <= 0]))
+
+
+@given(
+    stocks=arrays(np.float64, (5, 3), elements=st.floats(min_value=0, max_value=1e5)),
+    amount=st.floats(min_value=1.0, max_value=1e5),
+)
+@settings(max_examples=40, deadline=None)
+def test_lending_more_never_lowers_the_lenders_share(stocks: np.ndarray, amount: float) -> None:
+    """Shares stay in [0, 100] and the lender's share after is at least its share before."""
+    years = list(range(2013, 2018))
+    debt = pd.DataFrame(stocks, index=years, columns=["china", "multilateral", "bondholders"])
+    e = creditor_exposure(_offer(amount_m=amount), debt, debt)
+    for arr in (e.lender_debt_share_before_pct, e.lender_debt_share_after_pct,
+                e.lender_service_share_before_pct, e.lender_service_share_after_pct,
+                e.no_paris_club_pct_of_ppg_external):
+        ok = np.isfinite(arr)
+        assert np.all((arr[ok] >= 0) & (arr[ok] <= 100 + 1e-9))
+    both = np.isfinite(e.lender_debt_share_before_pct)
+    assert np.all(
+        e.lender_debt_share_after_pct[both] >= e.lender_debt_share_before_pct[both] - 1e-9
+    )
+
+
+def test_share_pct_broadcasts() -> None:
+    out = share_pct(np.array([[1.0], [2.0]]), np.array([4.0, 8.0, 0.0]))
+    assert out.shape == (2, 3)
+    np.testing.assert_allclose(out[:, :2], [[25.0, 12.5], [50.0, 25.0]])
+    assert np.all(np.isnan(out[:, 2]))
