@@ -93,6 +93,15 @@ _GROUP_PREFIXES: tuple[tuple[str, str], ...] = (
 #: Creditor groups whose contracts typically cross-default to other external debt.
 _CROSS_DEFAULT_GROUPS = ("bondholders", "commercial_banks")
 
+#: Short indicator names for the side-by-side table.
+_SHORT: dict[Indicator, str] = {
+    Indicator.PV_EXT_DEBT_TO_GDP: "PV ext. debt / GDP",
+    Indicator.PV_EXT_DEBT_TO_EXPORTS: "PV ext. debt / exports",
+    Indicator.EXT_DEBT_SERVICE_TO_EXPORTS: "Ext. debt service / exports",
+    Indicator.EXT_DEBT_SERVICE_TO_REVENUE: "Ext. debt service / revenue",
+    Indicator.PV_PUBLIC_DEBT_TO_GDP: "PV public debt / GDP",
+}
+
 _INCOME_GROUPS = {
     "Low income": "lic",
     "Lower middle income": "lmic",
@@ -521,14 +530,13 @@ def _summary_column(
     for ind in INDICATORS:
         s = outlook.indicator_summary(ind.value)
         above = len(s["baseline_years_above_in_window"])
-        col[f"{ind.value} peak (threshold)"] = (
-            f"{_num(s['baseline_peak_pct'])} in {s['baseline_peak_year']} "
-            f"({s['threshold_pct']:g}); {above} y above"
+        col[f"{_SHORT[ind]}: peak % / threshold (years above)"] = (
+            f"{_num(s['baseline_peak_pct'])} / {s['threshold_pct']:g} ({above})"
         )
     n_stress = sum(
         1 for v in outlook.breaches().values() if len(v["stress_years"]) >= 2
     )
-    col["Indicators breached under stress (2+ years)"] = str(n_stress)
+    col["Indicators breached under the most extreme shock (2+ years)"] = str(n_stress)
     col["P(distress) in window, %"] = "–" if st is None else f"{st.prob_distress_pct:.1f}"
     if o is not None and o.economics is not None:
         s = o.economics.summary()
@@ -554,7 +562,9 @@ def _summary_column(
         col["Due at once on acceleration, peak, US$ m"] = _num(
             s["acceleration_with_cross_default_peak_usd_m"], 0
         )
-        col["Lever clauses"] = ", ".join(s["lever_clauses"]) or "none"
+        col["Lever clauses"] = ", ".join(
+            c.replace("acceleration.", "accel. ").replace("_", " ") for c in s["lever_clauses"]
+        ) or "none"
     else:
         for k in ("Lender share of PPG ext. debt, peak before → after, %",
                   "Lender share of ext. debt service, peak after, %",
@@ -710,6 +720,28 @@ def _loan_assessments(offer: Offer, income_group: str) -> tuple[LoanAssessment, 
     return tuple(out)
 
 
+class _ShareClipped:
+    """An exposure whose summary caps shares at 100% (a sole creditor can sum to 100 + 1e-14)."""
+
+    _SHARES = (
+        "lender_debt_share_before_peak_pct",
+        "lender_debt_share_after_peak_pct",
+        "lender_service_share_before_peak_pct",
+        "lender_service_share_after_peak_pct",
+    )
+
+    def __init__(self, exposure: Exposure) -> None:
+        self._exposure = exposure
+
+    def summary(self) -> dict[str, Any]:
+        s = dict(self._exposure.summary())
+        for k in self._SHARES:
+            v = s.get(k)
+            if isinstance(v, float) and math.isfinite(v):
+                s[k] = min(v, 100.0)
+        return s
+
+
 def _overrun_loan(offer: Offer, econ: ProjectEconomics) -> tuple[Loan | None, str]:
     """The expected overrun that falls on the budget, as a loan (None if there is none)."""
     mean = np.asarray(econ.overrun_borrowed_usd_m.mean(axis=0), dtype=np.float64)
@@ -767,7 +799,21 @@ def _overrun_loan(offer: Offer, econ: ProjectEconomics) -> tuple[Loan | None, st
     return loan, note
 
 
+def _iso3_of(country: Country) -> str | None:
+    """The ISO3 code of a country given as a file, from its name (WEO country names)."""
+    from debttrap import datasets as ds
+
+    names = ds.weo_countries()
+    name = country.name.strip().lower()
+    for code, label in zip(names["iso3"], names["name"], strict=True):
+        lab = str(label).strip().lower()
+        if name == lab or name == str(code).lower() or name.startswith(lab + " ("):
+            return str(code)
+    return None
+
+
 def _history_calibration(code: str, t: int) -> tuple[Any, tuple[int, int]]:
+    """Shock moments from the country's own history, over up to 30 years before ``t``."""
     from debttrap import datasets as ds
     from debttrap.stochastic.shocks import (
         WEO_2024OCT_LAST_ACTUAL_YEAR,
@@ -782,12 +828,16 @@ def _history_calibration(code: str, t: int) -> tuple[Any, tuple[int, int]]:
         hist = combine_histories(hist, history_from_pwt(ds.pwt(code), code))
     except (DataError, InputError):
         pass
-    hi = min(t - 1, WEO_2024OCT_LAST_ACTUAL_YEAR)
+    growth = hist["real_gdp_growth"].dropna()
+    if growth.empty:
+        raise DataError(f"no real GDP growth history for {code}", dataset="imf-weo-2024oct")
+    hi = min(t - 1, WEO_2024OCT_LAST_ACTUAL_YEAR, int(growth.index.max()))
     lo = max(int(hist.index.min()), hi - _CALIBRATION_YEARS + 1)
+    src = "imf-weo-2024oct (+ pwt-9.1 where WEO is missing)"
     try:
-        cal = calibrate(hist, (lo, hi), source="imf-weo-2024oct (+ pwt-9.1)")
+        cal = calibrate(hist, (lo, hi), source=src)
     except InputError:
-        cal = calibrate(hist, (lo, hi), missing="pairwise", source="imf-weo-2024oct (+ pwt-9.1)")
+        cal = calibrate(hist, (lo, hi), missing="pairwise", source=src)
     return cal, (lo, hi)
 
 
@@ -952,20 +1002,29 @@ def assess(
 
     st: _Stochastic | None = None
     if stochastic:
-        if code is None:
-            notes.append("stochastic: not run (the country is given as a file: no bundled "
-                         "history to calibrate the shocks)")
+        hist_code = code if code is not None else _iso3_of(country)
+        if hist_code is None:
+            notes.append(
+                f"stochastic: not run (no bundled history for '{country.name}' to calibrate "
+                "the shocks; name the country as in the IMF WEO)"
+            )
         else:
             try:
-                cal, window = _history_calibration(code, country.t)
+                cal, window = _history_calibration(hist_code, country.t)
                 from debttrap.stochastic.shocks import ShockModel
 
                 st = _Stochastic(ShockModel(cal), window, int(stochastic_paths), seed_)
                 assumptions.append(
-                    f"S1 macro shocks: multivariate normal on the country's historical shocks "
+                    f"S1 macro shocks: multivariate normal on {hist_code}'s historical shocks "
                     f"{window[0]}-{window[1]} (WEO, PWT where WEO is missing); "
                     f"{stochastic_paths} paths, seed {seed_}; the same shocks for every offer"
                 )
+                if window[1] < country.t - 5:
+                    notes.append(
+                        f"stochastic: the shocks are calibrated on {window[0]}-{window[1]}, the "
+                        f"last years with data; later history (up to {country.t - 1}) is not "
+                        "in them, so the probabilities may understate today's volatility"
+                    )
             except ImportError:
                 notes.append("stochastic: not run (the stochastic engine is not installed)")
             except DebtTrapError as exc:
@@ -1023,7 +1082,7 @@ def assess(
                 rating_before=reference.rating_external,
                 rating_after=outlook.rating_external,
                 grant_element_pct=ge,
-                exposure=exposure,
+                exposure=_ShareClipped(exposure),
                 economics=econ,
             )
         )

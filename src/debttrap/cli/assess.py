@@ -1,0 +1,117 @@
+"""``debttrap assess SCENARIO``: the offers side by side, the verdicts, the report.
+
+Everything is computed before anything is written: ``--out DIR`` receives
+``report.html`` (self-contained) and ``assessment.json``, each written
+atomically, only once the whole assessment and both documents exist.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from debttrap.cli import app
+from debttrap.cli._common import console, jsonable, print_json, write_text_atomic
+from debttrap.errors import InputError
+
+_STYLE = {"low": "bold green", "moderate": "bold yellow", "high": "bold red"}
+
+
+def _print_table(a: Any) -> None:
+    frame = a.summary_frame()
+    console.print(
+        f"[bold]{a.scenario_name}[/bold] — {a.country.name}, projections from {a.country.t}"
+    )
+    table = Table(show_lines=False)
+    table.add_column("measure", style="dim", no_wrap=False)
+    for col in frame.columns:
+        table.add_column(str(col), justify="right", overflow="fold")
+    for idx, row in frame.iterrows():
+        cells = []
+        for v in row:
+            text = str(v)
+            cells.append(f"[{_STYLE[text]}]{text}[/]" if text in _STYLE else text)
+        table.add_row(str(idx), *cells)
+    console.print(table)
+    for o in a.offers:
+        risk = o.verdict.trap_risk.value
+        console.print(f"[{_STYLE[risk]}]{risk} trap risk[/] — {o.name}")
+        for c in o.verdict.reasons:
+            console.print(f"    {c.severity}: {c.detail}")
+        if not o.verdict.reasons:
+            console.print("    no rule fired")
+    for note in a.notes:
+        console.print(f"[dim]note: {note}[/dim]")
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise InputError(f"'{out}' exists and is not a folder", field="--out")
+
+
+@app.command("assess")
+def assess_cmd(
+    scenario_file: Annotated[Path, typer.Argument(help="Scenario file (.toml or .json).")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the assessment as JSON.")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for report.html and assessment.json."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed of every random draw (default: scenario).")
+    ] = None,
+    paths: Annotated[
+        int | None,
+        typer.Option("--paths", help="Project Monte Carlo paths (default: scenario)."),
+    ] = None,
+    stochastic_paths: Annotated[
+        int, typer.Option("--stochastic-paths", help="Macro paths for breach probabilities.")
+    ] = 2000,
+    no_stochastic: Annotated[
+        bool, typer.Option("--no-stochastic", help="Skip the breach/distress probabilities.")
+    ] = False,
+) -> None:
+    """Judge each offer of a scenario beside the no-offer reference (table, JSON, report)."""
+    from debttrap import __version__
+    from debttrap.assess import assess
+    from debttrap.io.scenario import load_scenario
+
+    if out is not None:
+        _check_out(out)
+    if seed is not None and seed < 0:
+        raise InputError("must be a whole number >= 0", field="--seed")
+    if paths is not None and paths < 1:
+        raise InputError("must be a whole number >= 1", field="--paths")
+    if stochastic_paths < 1:
+        raise InputError("must be a whole number >= 1", field="--stochastic-paths")
+    scenario = load_scenario(scenario_file)
+    result = assess(
+        scenario,
+        seed=seed,
+        n_paths=paths,
+        stochastic=not no_stochastic,
+        stochastic_paths=stochastic_paths,
+    )
+    doc: dict[str, Any] = result.to_dict()
+    doc["scenario_file"] = str(scenario_file)
+    if out is not None:
+        from debttrap.report.assessment import assessment_html
+
+        page = assessment_html(result, version=__version__)
+        text = json.dumps(jsonable(doc), indent=2) + "\n"
+        for name, content in (("assessment.json", text), ("report.html", page)):
+            write_text_atomic(out / name, content)
+            (out / name).chmod(0o644)  # a report is meant to be shared
+    if as_json:
+        print_json(doc)
+        return
+    _print_table(result)
+    if out is not None:
+        console.print(f"report: {out / 'report.html'}")
+        console.print(f"data:   {out / 'assessment.json'}")

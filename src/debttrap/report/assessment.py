@@ -1,0 +1,515 @@
+"""The assessment report: one self-contained HTML page for a minister's desk.
+
+:func:`assessment_html` turns an :class:`~debttrap.assess.Assessment` into the
+page (via :func:`debttrap.report.html.render_page`): a headline per offer
+(verdict and the numbers behind it), the side-by-side table, debt indicators
+against their thresholds, breach and distress probabilities, creditor
+composition before and after, project cost and debt-service cover, the clause
+profile beside "How China Lends", every verdict rule with its numbers, the
+conditions attached to each offer, and the sources of every input.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from debttrap.assess import Assessment, OfferAssessment
+from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
+from debttrap.report.html import Figure, Section, Table, render_page
+
+__all__ = ["assessment_html", "assessment_sections", "headline_html"]
+
+_REF_COLOR = "#5b6876"
+_PALETTE = ("#1f5f8b", "#b3261e", "#2e7d32", "#b26a00", "#6a3d9a", "#00838f", "#8d6e63")
+_THRESHOLD_COLOR = "#b3261e"
+_GROUP_LABELS = {
+    "china": "China",
+    "multilateral": "Multilateral",
+    "paris_club": "Paris Club",
+    "other_bilateral": "Other bilateral",
+    "bondholders": "Bondholders",
+    "commercial_banks": "Commercial banks",
+    "other_private": "Other private",
+}
+_RISK_WORDS = {
+    "low": "Low trap risk",
+    "moderate": "Moderate trap risk",
+    "high": "High trap risk",
+}
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text))
+
+
+def _color(i: int) -> str:
+    return _PALETTE[i % len(_PALETTE)]
+
+
+def _num(x: Any, digits: int = 1) -> str:
+    if x is None:
+        return "–"
+    v = float(x)
+    return "–" if not math.isfinite(v) else f"{v:,.{digits}f}"
+
+
+def _layout(fig: go.Figure, height: int) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        template="plotly_white",
+        margin={"l": 60, "r": 20, "t": 50, "b": 50},
+        legend={"orientation": "h", "yanchor": "bottom", "y": -0.25, "x": 0},
+        font={"size": 12},
+    )
+    return fig
+
+
+# ----------------------------------------------------------------------------- headline
+
+
+def headline_html(a: Assessment) -> str:
+    """The verdict per offer with the two or three numbers behind it (HTML)."""
+    ref = a.reference
+    parts = [
+        f"<p><b>{_e(a.country.name)}</b>, projections from {a.country.t}. Without any new "
+        f"offer the LIC-DSF rates the risk of external debt distress "
+        f"<b>{_e(ref.rating_external)}</b> (overall: {_e(ref.rating_overall)}); debt-carrying "
+        f"capacity {_e(ref.dsa.capacity.classification.value)}."
+    ]
+    if a.reference_stochastic is not None:
+        parts.append(
+            f" Probability of distress within {a.reference_stochastic.window[0]}-"
+            f"{a.reference_stochastic.window[1]}: "
+            f"{_num(a.reference_stochastic.prob_distress_pct)}%."
+        )
+    parts.append("</p><ul>")
+    for o in a.offers:
+        risk = o.verdict.trap_risk.value
+        fired = o.verdict.reasons
+        top = sorted(fired, key=lambda c: 0 if c.severity == "high" else 1)[:3]
+        reasons = "; ".join(_e(c.detail) for c in top) if top else "no rule fired"
+        more = f" (+{len(fired) - len(top)} more)" if len(fired) > len(top) else ""
+        parts.append(
+            f'<li><span class="risk-{risk}">{_RISK_WORDS[risk]}</span> — <b>{_e(o.name)}</b> '
+            f"({_e(o.offer.lender.name)}): grant element {_num(o.grant_element_pct)}% (IMF, "
+            f"concessional from 35%); LIC-DSF rating {_e(ref.rating_external)} → "
+            f"<b>{_e(o.rating_after)}</b>"
+        )
+        if o.stochastic is not None:
+            parts.append(f"; probability of distress {_num(o.stochastic.prob_distress_pct)}%")
+        parts.append(f". <i>Because:</i> {reasons}{more}.</li>")
+    parts.append(
+        "</ul><p class=\"note\">The verdict follows explicit rules (section "
+        "&ldquo;Verdict rules&rdquo;): high if a high-severity rule fires or three moderate "
+        "ones do; moderate if one or two moderate rules fire; low if none does. Conditions "
+        "attached to an offer are listed, never scored.</p>"
+    )
+    return "".join(parts)
+
+
+# ----------------------------------------------------------------------------- charts
+
+
+def _indicator_figure(a: Assessment) -> go.Figure:
+    specs = [*INDICATORS, None]
+    titles = [INDICATOR_LABELS[i] for i in INDICATORS] + ["Public debt at face value, % of GDP"]
+    fig = make_subplots(rows=3, cols=2, subplot_titles=titles, vertical_spacing=0.09,
+                        horizontal_spacing=0.09)
+    variants: list[tuple[str, Any, str, str]] = [
+        ("No new offer", a.reference, _REF_COLOR, "dash")
+    ]
+    variants += [(o.name, o.outlook, _color(k), "solid") for k, o in enumerate(a.offers)]
+    years = a.reference.years
+    for j, ind in enumerate(specs):
+        row, col = j // 2 + 1, j % 2 + 1
+        for name, outlook, color, dash in variants:
+            y = outlook.public_debt_to_gdp_pct if ind is None else outlook.path(ind.value)
+            fig.add_trace(
+                go.Scatter(x=years, y=y, name=name, legendgroup=name, showlegend=j == 0,
+                           line={"color": color, "dash": dash, "width": 2},
+                           hovertemplate="%{x}: %{y:.1f}%<extra>" + _e(name) + "</extra>"),
+                row=row, col=col,
+            )
+        if ind is not None:
+            thr = a.reference.threshold(ind.value)
+            fig.add_trace(
+                go.Scatter(x=[years[0], years[-1]], y=[thr, thr], name="Threshold",
+                           legendgroup="thr", showlegend=j == 0, mode="lines",
+                           line={"color": _THRESHOLD_COLOR, "dash": "dot", "width": 1.5},
+                           hovertemplate=f"threshold {thr:g}%<extra></extra>"),
+                row=row, col=col,
+            )
+        fig.update_yaxes(title_text="percent", row=row, col=col, rangemode="tozero")
+        fig.update_xaxes(title_text="year", row=row, col=col)
+    return _layout(fig, 980)
+
+
+def _probability_figure(a: Assessment) -> go.Figure | None:
+    outs = [("No new offer", a.reference_stochastic)] + [(o.name, o.stochastic) for o in a.offers]
+    if any(s is None for _, s in outs):
+        return None
+    fig = go.Figure()
+    for k, ind in enumerate(INDICATORS):
+        vals = [s.prob_breach_any_pct[ind.value] for _, s in outs if s is not None]
+        fig.add_trace(go.Bar(x=[n for n, _ in outs], y=vals, name=INDICATOR_LABELS[ind],
+                             marker_color=_color(k),
+                             hovertemplate="%{y:.1f}%<extra>%{fullData.name}</extra>"))
+    fig.add_trace(go.Bar(x=[n for n, _ in outs],
+                         y=[s.prob_distress_pct for _, s in outs if s is not None],
+                         name="Distress (service above threshold two years running)",
+                         marker_color="#1d2733",
+                         hovertemplate="%{y:.1f}%<extra>distress</extra>"))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="probability within the rating window, %", range=[0, 100])
+    fig.update_xaxes(title_text="variant")
+    return _layout(fig, 460)
+
+
+def _composition_figure(a: Assessment) -> tuple[go.Figure, str]:
+    """Stacked bars: PPG external debt by creditor before and after, at each offer's peak."""
+    debt = a.creditor_debt_usd_m
+    fig = go.Figure()
+    cats: list[str] = []
+    rows: dict[str, list[float]] = {}
+    offer_col: list[float] = []
+    years_used: list[str] = []
+    for o in a.offers:
+        ex = o.exposure
+        add = np.asarray(ex.offer_ppg_debt_usd_m)
+        k = int(np.argmax(add)) if add.size and np.any(add > 0) else min(5, ex.years.size - 1)
+        year = int(ex.years[k])
+        years_used.append(f"{o.name}: {year}")
+        before = debt.reindex([year]).fillna(0.0).to_numpy(dtype=np.float64)[0]
+        for label, extra in ((f"before<br>{year}", 0.0), (f"after: {o.name}<br>{year}",
+                                                          float(add[k]))):
+            cats.append(label)
+            for j, g in enumerate(debt.columns):
+                rows.setdefault(str(g), []).append(float(before[j]))
+            offer_col.append(extra)
+    for k, (g, vals) in enumerate(rows.items()):
+        fig.add_trace(go.Bar(x=cats, y=vals, name=_GROUP_LABELS.get(g, g),
+                             marker_color=_PALETTE[(k + 1) % len(_PALETTE)],
+                             hovertemplate="US$ %{y:,.0f} m<extra>%{fullData.name}</extra>"))
+    fig.add_trace(go.Bar(x=cats, y=offer_col, name="This offer (PPG loans)",
+                         marker_color="#1d2733", marker_pattern_shape="/",
+                         hovertemplate="US$ %{y:,.0f} m<extra>offer</extra>"))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title_text="PPG external debt outstanding, US$ m")
+    fig.update_xaxes(title_text="before / after, in the year the offer's debt peaks")
+    return _layout(fig, 520), "; ".join(years_used)
+
+
+def _share_figure(a: Assessment) -> go.Figure:
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(
+        "Lender's share of PPG external debt", "Lender's share of external debt service"))
+    for k, o in enumerate(a.offers):
+        ex = o.exposure
+        for col, (before, after) in enumerate(
+            ((ex.lender_debt_share_before_pct, ex.lender_debt_share_after_pct),
+             (ex.lender_service_share_before_pct, ex.lender_service_share_after_pct)),
+            start=1,
+        ):
+            fig.add_trace(go.Scatter(x=ex.years, y=before, name=f"{o.name}: before",
+                                     legendgroup=f"b{k}", showlegend=col == 1,
+                                     line={"color": _color(k), "dash": "dot"}), row=1, col=col)
+            fig.add_trace(go.Scatter(x=ex.years, y=after, name=f"{o.name}: after",
+                                     legendgroup=f"a{k}", showlegend=col == 1,
+                                     line={"color": _color(k)}), row=1, col=col)
+            fig.update_yaxes(title_text="percent", range=[0, 100], row=1, col=col)
+            fig.update_xaxes(title_text="year", row=1, col=col)
+    return _layout(fig, 440)
+
+
+def _project_figures(o: OfferAssessment, k: int) -> list[Figure]:
+    econ = o.economics
+    if econ is None:
+        return []
+    p = econ.project
+    out: list[Figure] = []
+    cost = np.asarray(econ.cost_usd_m)
+    fig = go.Figure(go.Histogram(x=cost, nbinsx=60, marker_color=_color(k), opacity=0.8,
+                                 name="simulated cost",
+                                 hovertemplate="US$ %{x:,.0f} m: %{y} paths<extra></extra>"))
+    s = econ.summary()
+    marks = [("quoted", p.quoted_cost_usd_m, "#1d2733"), ("P50", s["cost_p50_usd_m"], "#5b6876"),
+             ("P90", s["cost_p90_usd_m"], _THRESHOLD_COLOR)]
+    if p.benchmark_cost_usd_m is not None:
+        marks.append(("benchmark", p.benchmark_cost_usd_m, "#2e7d32"))
+    for label, x, color in marks:
+        fig.add_vline(x=x, line_dash="dash", line_color=color,
+                      annotation_text=f"{label} {x:,.0f}", annotation_position="top")
+    fig.update_xaxes(title_text="project cost, US$ m")
+    fig.update_yaxes(title_text="simulated paths")
+    fig.update_layout(showlegend=False)
+    out.append(Figure(
+        f"{o.name} — {p.name}: cost distribution ({econ.n_paths:,} paths)",
+        _layout(fig, 380),
+        note=f"Overrun prior: {p.priors.overrun.source}",
+    ))
+    frame = econ.to_frame()
+    has_ds = frame["debt_service_usd_m"] > 0
+    if bool(has_ds.any()) and bool(np.isfinite(frame["dscr_p50"]).any()):
+        f = frame[has_ds]
+        fig2 = go.Figure()
+        fig2.add_trace(go.Scatter(x=f.index, y=f["dscr_p90"], line={"width": 0},
+                                  showlegend=False, hoverinfo="skip"))
+        fig2.add_trace(go.Scatter(x=f.index, y=f["dscr_p10"], fill="tonexty",
+                                  fillcolor="rgba(31,95,139,0.18)", line={"width": 0},
+                                  name="10th-90th percentile"))
+        fig2.add_trace(go.Scatter(x=f.index, y=f["dscr_p50"], name="median DSCR",
+                                  line={"color": _color(k), "width": 2}))
+        fig2.add_hline(y=1.0, line_dash="dot", line_color=_THRESHOLD_COLOR,
+                       annotation_text="DSCR = 1: revenue just covers debt service")
+        fig2.update_xaxes(title_text="year")
+        fig2.update_yaxes(title_text="net project revenue / its debt service", rangemode="tozero")
+        out.append(Figure(
+            f"{o.name} — debt-service cover ratio by year",
+            _layout(fig2, 380),
+            note=f"Demand prior: {p.priors.demand.source}. Probability the project services "
+            f"its own debt every year: {_num(s['prob_self_service_pct'])}%.",
+        ))
+    return out
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def _loans_table(a: Assessment) -> pd.DataFrame:
+    rows = []
+    for o in a.offers:
+        for ln in o.loans:
+            rows.append({
+                "offer": o.name,
+                "loan": ln.name,
+                "creditor": ln.creditor,
+                "amount": f"{ln.currency} {ln.amount_m:,.1f} m (US$ {ln.amount_usd_m:,.1f} m)",
+                "signed": ln.signing_year,
+                "terms": ln.terms,
+                "PPG": "yes" if ln.ppg else "no (contingent)",
+                "GE IMF 5%, %": _num(ln.grant_element_imf_pct),
+                "GE OECD-DAC, %": _num(ln.grant_element_oecd_dac_pct),
+                "PV of service at 5%, US$ m": _num(ln.pv_debt_service_usd_m),
+            })
+        for g in o.offer.grants:
+            rows.append({
+                "offer": o.name, "loan": f"grant: {g.purpose or g.donor}", "creditor": g.donor,
+                "amount": f"US$ {g.total_usd_m:,.1f} m", "signed": min(g.amounts_usd_m),
+                "terms": "grant", "PPG": "–", "GE IMF 5%, %": "100.0",
+                "GE OECD-DAC, %": "100.0", "PV of service at 5%, US$ m": "0.0",
+            })
+    return pd.DataFrame(rows)
+
+
+def _clause_table(o: OfferAssessment) -> pd.DataFrame:
+    f = o.clauses.to_frame()
+    out = pd.DataFrame({
+        "clause": f["label"],
+        "loans with it": [f"{int(a)} of {int(b)}" for a, b in
+                          zip(f["loans_with_clause"], f["n_loans"], strict=True)],
+        "share of the offer's amount, %": [_num(v) for v in f["share_of_amount_pct"]],
+        "HCL: Chinese contracts, %": [_num(v, 0) for v in f["hcl_chinese_pct"]],
+        "HCL: Chinese 2014+, %": [_num(v, 0) for v in f["hcl_chinese_2014_plus_pct"]],
+        "HCL: other creditors, %": [_num(v, 0) for v in f["hcl_benchmark_pct"]],
+    })
+    return out.reset_index(drop=True)
+
+
+def _rules_table(o: OfferAssessment) -> pd.DataFrame:
+    rows = []
+    for c in o.verdict.checks:
+        rows.append({
+            "rule": c.title,
+            "result": c.status.replace("_", " ") + (f" ({c.severity})" if c.severity else ""),
+            "the numbers": c.detail,
+            "fires when": c.threshold,
+            "source": c.source,
+        })
+    return pd.DataFrame(rows)
+
+
+def _probability_table(a: Assessment) -> pd.DataFrame | None:
+    outs = [("No new offer", a.reference_stochastic)] + [(o.name, o.stochastic) for o in a.offers]
+    if any(s is None for _, s in outs):
+        return None
+    data: dict[str, list[str]] = {}
+    for name, s in outs:
+        assert s is not None
+        col = [_num(s.prob_breach_any_pct[i.value]) for i in INDICATORS]
+        col += [_num(s.prob_external_breach_flag_pct), _num(s.prob_distress_pct)]
+        data[name] = col
+    index = [f"{INDICATOR_LABELS[i]}: breach in any year" for i in INDICATORS] + [
+        "External indicator above threshold 2+ years (LIC-DSF signal)",
+        "Distress",
+    ]
+    return pd.DataFrame(data, index=index)
+
+
+def _sources_table(a: Assessment) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"field": list(a.sources.keys()), "source": list(a.sources.values())}
+    )
+
+
+# ----------------------------------------------------------------------------- page
+
+
+def assessment_sections(a: Assessment) -> list[Section]:
+    """The report's sections, in reading order."""
+    summary = a.summary_frame()
+    sections: list[Section] = [
+        Section(
+            "Side by side",
+            "Each column is the country with one offer alone; the first is the country without "
+            "any new offer. Indicator peaks are over the projection years; 'y above' counts the "
+            "years above the threshold in the ten-year rating window.",
+            [Table("The offers and the reference", summary)],
+            anchor="side-by-side",
+        ),
+        Section(
+            "Debt indicators against thresholds",
+            "LIC-DSF baseline paths with each offer (solid) and without (dashed grey); the dotted "
+            "red line is the threshold for the country's debt-carrying capacity "
+            f"({a.reference.dsa.capacity.classification.value}). The offer's PPG loans and the "
+            "expected cost overrun it leaves on the budget are in the paths.",
+            [Figure("Five LIC-DSF indicators and public debt at face value", _indicator_figure(a),
+                    note="Sources: the country inputs and the offers' loans (section Sources); "
+                    "thresholds: IMF-World Bank LIC-DSF Guidance Note (2018), Table 3.")],
+            anchor="indicators",
+        ),
+    ]
+    prob_fig = _probability_figure(a)
+    prob_tab = _probability_table(a)
+    if prob_fig is not None and prob_tab is not None and a.reference_stochastic is not None:
+        st = a.reference_stochastic
+        sections.append(Section(
+            "Breach and distress probabilities",
+            f"{st.n_paths:,} joint macro paths (growth, inflation, exchange rate, exports, primary "
+            f"balance, interest rate) drawn from the country's own history "
+            f"{st.calibration_window[0]}-{st.calibration_window[1]}; the same draws with and "
+            f"without each offer. Distress: {st.distress_rule}.",
+            [Figure("Probability within the rating window", prob_fig),
+             Table("Probabilities, percent", prob_tab)],
+            anchor="probabilities",
+        ))
+    comp, years_note = _composition_figure(a)
+    sections.append(Section(
+        "Creditor composition before and after",
+        "Who the country owes, without the offer and with it, in the year the offer's PPG debt "
+        "outstanding peaks; then the lender's share of debt and of debt service year by year.",
+        [Figure("PPG external debt by creditor group", comp, note=f"Years: {years_note}."),
+         Figure("The lender's shares before and after", _share_figure(a)),
+         Table("Leverage figures at their peak", _leverage_table(a))],
+        anchor="creditors",
+    ))
+    proj_items: list[Table | Figure | str] = []
+    for k, o in enumerate(a.offers):
+        proj_items += _project_figures(o, k)
+    if proj_items:
+        sections.append(Section(
+            "Project cost and debt-service cover",
+            "Cost and demand drawn from the sector's reference classes (or the scenario's own "
+            "priors); the debt-service cover ratio compares the project's net revenue with the "
+            "service of the loans it is meant to repay.",
+            proj_items, anchor="project",
+        ))
+    sections.append(Section(
+        "Loans and grant elements",
+        "Grant element: the share of the face value that is a gift, at 5% (IMF, concessional "
+        "from 35%) and at the OECD-DAC rate for the country's income group "
+        f"({_e(a.settings.get('income_group', ''))}).",
+        [Table("Every loan and grant", _loans_table(a))], anchor="loans",
+    ))
+    sections.append(Section(
+        "Contract clauses beside How China Lends",
+        "Each offer's clauses (from the scenario) beside the shares of contracts carrying them in "
+        "Gelpern, Horn, Morris, Parks and Trebesch (2021), 100 Chinese and 142 other creditors' "
+        "contracts. Nothing here is scored; the verdict rules read the clause flags explicitly.",
+        [Table(o.name, _clause_table(o)) for o in a.offers], anchor="clauses",
+    ))
+    sections.append(Section(
+        "Verdict rules",
+        "Every rule, for every offer: whether it fired, with its numbers, threshold and source.",
+        [Table(f"{o.name}: {_RISK_WORDS[o.verdict.trap_risk.value].lower()}", _rules_table(o))
+         for o in a.offers], anchor="verdict",
+    ))
+    cond_items: list[Table | Figure | str] = []
+    for o in a.offers:
+        if o.offer.conditions:
+            cond_items.append(Table(o.name, pd.DataFrame(
+                {"condition": [c.text for c in o.offer.conditions],
+                 "source": [c.source for c in o.offer.conditions]})))
+        else:
+            cond_items.append(f"<p><b>{_e(o.name)}</b>: no conditions recorded.</p>")
+    sections.append(Section(
+        "Conditions attached to the offers",
+        "Non-financial asks, as recorded in the scenario. They are shown, never scored.",
+        cond_items, anchor="conditions",
+    ))
+    notes = [*a.notes, *(n for o in a.offers for n in o.notes)]
+    src_items: list[Table | Figure | str] = [
+        Table("Sources, by input field", _sources_table(a)),
+        Table("Assumptions", pd.DataFrame({"assumption": list(a.assumptions)})),
+    ]
+    if notes:
+        src_items.append(Table("Notes", pd.DataFrame({"note": notes})))
+    src_items.append(Table("Settings", pd.DataFrame(
+        {"setting": list(a.settings.keys()), "value": [str(v) for v in a.settings.values()]})))
+    sections.append(Section(
+        "Sources and assumptions",
+        "Where every input comes from, and each rule debttrap applied to fill a gap.",
+        src_items, anchor="sources",
+    ))
+    return sections
+
+
+def _leverage_table(a: Assessment) -> pd.DataFrame:
+    data: dict[str, list[str]] = {}
+    for o in a.offers:
+        s = o.exposure.summary()
+        data[o.name] = [
+            f"{_num(s['lender_debt_share_before_peak_pct'])} → "
+            f"{_num(s['lender_debt_share_after_peak_pct'])}",
+            f"{_num(s['lender_service_share_before_peak_pct'])} → "
+            f"{_num(s['lender_service_share_after_peak_pct'])}",
+            _num(s["pledged_revenue_peak_usd_m"]),
+            _num(s["pledged_pct_of_revenue_peak"]),
+            _num(s["acceleration_peak_usd_m"], 0),
+            _num(s["acceleration_with_cross_default_peak_usd_m"], 0),
+            _num(s["acceleration_pct_of_reserves_peak"]),
+            ", ".join(s["cross_default_creditors"]) or "none",
+            "yes" if s["keeps_out_of_restructuring"] else "no",
+            _num(s["collateral_usd_m"], 0),
+            _num(float(np.max(o.exposure.offer_contingent_debt_usd_m, initial=0.0)), 0),
+        ]
+    index = [
+        "Lender share of PPG external debt, peak, before → after, %",
+        "Lender share of external debt service, peak, before → after, %",
+        "Revenue pledged or swept to lender accounts, peak, US$ m",
+        "… as % of government revenue",
+        "Due at once if the lender accelerates, peak, US$ m",
+        "… with the debts that cross-default, US$ m",
+        "… as % of FX reserves",
+        "Creditors whose debt cross-defaults",
+        "Debt kept out of Paris Club / collective restructuring",
+        "Physical assets pledged, US$ m",
+        "Contingent (project company) debt, peak, US$ m",
+    ]
+    return pd.DataFrame(data, index=index)
+
+
+def assessment_html(a: Assessment, *, version: str = "") -> str:
+    """The self-contained report page (plotly embedded once)."""
+    return render_page(
+        f"Would these offers trap {a.country.name}? — {a.scenario_name}",
+        assessment_sections(a),
+        subtitle=a.description,
+        summary_html=headline_html(a),
+        version=version,
+    )
