@@ -24,7 +24,7 @@ app = typer.Typer(
 )
 
 # Modules that register subcommands on ``app`` when imported.
-_COMMAND_MODULES = ("loans", "dsa", "simulate", "offers", "country")
+_COMMAND_MODULES = ("loans", "dsa", "simulate", "offers", "country", "assess")
 
 for _name in _COMMAND_MODULES:
     importlib.import_module(f"debttrap.cli.{_name}")
