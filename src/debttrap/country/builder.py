@@ -818,10 +818,15 @@ def _capacity(
     # CPIA: latest score carried forward
     try:
         c = ds.cpia(code).set_index("year")["cpia_score"]
+        c = c.loc[: t - 1]  # the scores published before the WEO vintage of year t
+        if c.empty:
+            raise DataError(f"no CPIA before {t} for {code}", dataset="wb-wdi-cpia")
+        last_cpia = int(c.index.max())
         c = c.reindex(range(int(c.index.min()), window[-1] + 1)).ffill()
         comps["cpia"] = _window_mean(c, window)
         src["cpia"] = (
-            f"wb-wdi-cpia: IQ.CPA.IRAI.XQ, {window[0]}-{window[-1]}, latest carried forward"
+            f"wb-wdi-cpia: IQ.CPA.IRAI.XQ to {last_cpia} (published before {t}), carried "
+            f"forward; mean {window[0]}-{window[-1]}"
         )
     except DataError:
         comps["cpia"] = None
