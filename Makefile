@@ -13,9 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+DEMO_OUT ?= demo-report
+
 demo: $(STAMP)
-	$(BIN)/debttrap schedule examples/hambantota-phase2-eximbank.toml --by-year
-	$(BIN)/debttrap grant-element examples/hambantota-phase2-eximbank.toml --method oecd-dac --income-group lmic
+	COLUMNS=$${COLUMNS:-160} $(BIN)/debttrap assess examples/syria-2025.toml --out $(DEMO_OUT)
+	@echo "Open $(DEMO_OUT)/report.html in a browser (machine-readable: $(DEMO_OUT)/assessment.json)."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
@@ -28,4 +30,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/schedules.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info
+	rm -rf $(VENV) build *.egg-info src/*.egg-info $(DEMO_OUT)
