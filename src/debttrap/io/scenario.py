@@ -293,7 +293,24 @@ def scenario_json_schema() -> dict[str, Any]:
         "source notes; the creditor defaults to the offer's lender."
     )
     loan["properties"].update(copy.deepcopy(_LOAN_ROLE_PROPS))
-    loan["required"] = [r for r in loan.get("required", []) if r != "creditor"]
+    # the loan model's shorthands: rate_pct for a fixed rate, hyphens in amortization
+    loan["properties"]["rate_pct"] = {
+        "type": "number",
+        "minimum": 0.0,
+        "maximum": 100.0,
+        "description": "Shorthand for interest = {kind = 'fixed', rate_pct = ...}; give this "
+        "or interest.",
+    }
+    loan["properties"]["amortization"] = {
+        "anyOf": [
+            loan["properties"]["amortization"],
+            {"type": "string", "enum": ["equal-principal", "EQUAL_PRINCIPAL", "ANNUITY",
+                                        "BULLET", "CUSTOM"]},
+        ],
+        "default": "equal_principal",
+    }
+    loan["required"] = [r for r in loan.get("required", []) if r not in ("creditor", "interest")]
+    loan["oneOf"] = [{"required": ["interest"]}, {"required": ["rate_pct"]}]
     defs["OfferLoan"] = loan
     offer = defs["Offer"]
     offer["properties"]["loans"]["items"] = {"$ref": "#/$defs/OfferLoan"}
