@@ -1,0 +1,93 @@
+"""``debttrap country ISO3`` and ``debttrap dsa ISO3 | --all``: contracts and bad input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from debttrap.cli import main
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    old = sys.argv
+    sys.argv = ["debttrap", *args]
+    try:
+        with pytest.raises(SystemExit) as exc:
+            main()
+    finally:
+        sys.argv = old
+    out, err = capsys.readouterr()
+    return int(exc.value.code or 0), out, err
+
+
+def test_country_writes_a_file_dsa_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "zmb.toml"
+    code, out, _ = run(["country", "ZMB", "--out", str(path)], capsys)
+    assert code == 0 and path.exists()
+    assert "wrote" in out
+    code, from_file, _ = run(["dsa", str(path), "--json"], capsys)
+    assert code == 0
+    code, from_code, _ = run(["dsa", "ZMB", "--json"], capsys)
+    assert code == 0
+    # same contract, same numbers: the ISO3 route is the file route without the file
+    assert json.loads(from_file) == json.loads(from_code)
+    doc = json.loads(from_code)
+    assert doc["rating"]["external"] == "in_distress"  # Zambia: recorded default (Nov 2020)
+
+
+def test_country_json_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["country", "KEN", "--json", "--first-year", "2024"], capsys)
+    assert code == 0
+    doc = json.loads(out)
+    for key in ("iso3", "creditors", "capacity", "sources", "assumptions", "distress_evidence"):
+        assert key in doc
+    shares = doc["creditors"]["stock_share_pct"]
+    assert sum(shares.values()) == pytest.approx(100.0)
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["country", "XYZ"], "dataset 'imf-weo-2024oct'"),
+        (["country", "AFG"], "series 'NGDPD'"),
+        (["country", "Zambia"], "ISO3"),
+        (["country", "ZMB", "--out", "OUT.txt"], "--out"),
+        (["country", "ZMB", "--first-year", "1990"], "first_year"),
+        (["dsa", "XYZ"], "dataset 'imf-weo-2024oct'"),
+        (["dsa"], "COUNTRY"),
+        (["dsa", "ZMB", "--all"], "--all"),
+        (["dsa", "--all", "--out", "OUT.txt"], "--out"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(
+    args: list[str], needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [str(tmp_path / a) if a.startswith("OUT") else a for a in args]
+    code, _out, err = run(args, capsys)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert needle in err
+    assert "Traceback" not in err
+    assert not list(tmp_path.iterdir())  # nothing written half-way
+
+
+def test_dsa_all_writes_one_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "all.csv"
+    code, out, _ = run(["dsa", "--all", "--json", "--out", str(path)], capsys)
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["countries"] >= 65 and doc["ok"] >= 55
+    table = pd.read_csv(path, index_col="iso3")
+    assert len(table) == doc["countries"]
+    ok = table[table["status"] == "ok"]
+    assert set(ok["rating_external"]) <= {"low", "moderate", "high", "in_distress"}
+    errors = table[table["status"] == "error"]
+    assert errors["error"].str.startswith("dataset '").all()
+    shares = ok[[c for c in ok.columns if c.endswith("_share_pct")]].sum(axis=1)
+    assert ((shares - 100).abs() < 1e-6).all()
