@@ -1,0 +1,101 @@
+"""``debttrap offers``: the JSON contract, the table, and bad input -> one line, exit 2."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from debttrap.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    old = sys.argv
+    sys.argv = ["debttrap", *args]
+    try:
+        with pytest.raises(SystemExit) as exc:
+            main()
+    finally:
+        sys.argv = old
+    out, err = capsys.readouterr()
+    return int(exc.value.code or 0), out, err
+
+
+def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        ["offers", str(EXAMPLES / "syria-2025.toml"), "--json", "--paths", "500"], capsys
+    )
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["scenario"].startswith("Syria") and doc["country"] == "Syria"
+    assert doc["n_paths"] == 500 and doc["seed"] == 2025
+    names = [o["name"] for o in doc["offers"]]
+    assert names == ["Belt and Road package (Eximbank + CDB)", "IDA and Gulf grants",
+                     "Eurobond (10-year)"]
+    bri, grants, bond = doc["offers"]
+    for o in doc["offers"]:
+        assert {"lender", "lender_group", "loans_usd_m", "grants_usd_m", "grant_element_pct",
+                "loans", "grants", "conditions", "project", "project_by_year", "clauses",
+                "levers"} <= set(o)
+    assert grants["grant_element_pct"] == 100.0
+    assert bond["grant_element_pct"] < 0 < bri["grant_element_pct"] < 35
+    assert bri["clauses"]["borrower_confidentiality"]["loans_with_clause"] == 2
+    assert bri["clauses"]["no_paris_club"]["hcl_chinese_pct"] == 75.0
+    assert bri["levers"]["keeps_out_of_restructuring"] is True
+    assert grants["levers"]["acceleration_peak_usd_m"] == 0.0
+    assert bri["project"]["cost_p90_usd_m"] > bri["project"]["cost_p50_usd_m"] > 2000
+    assert "2030" in bri["project_by_year"]
+    assert bri["conditions"][0]["source"]
+    assert doc["sources"]["offers[0].loans[0]"]
+
+
+def test_same_seed_same_json(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["offers", str(EXAMPLES / "laos-railway-2016.toml"), "--json", "--paths", "300",
+            "--seed", "9"]
+    _, a, _ = run(args, capsys)
+    _, b, _ = run(args, capsys)
+    assert a == b
+
+
+def test_table_and_one_offer(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        ["offers", str(EXAMPLES / "zambia-2015.toml"), "--offer", "Eurobond 2027 (2015)",
+         "--paths", "200"],
+        capsys,
+    )
+    assert code == 0
+    assert "Eurobond 2027 (2015)" in out and "Counterfactual" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (["offers", "no-such-file.toml"], "file not found"),
+        (["offers", str(EXAMPLES / "zambia-2015.toml"), "--offer", "nope"], "no offer named"),
+        (["offers", str(EXAMPLES / "zambia-2015.toml"), "--paths", "5"], "--paths"),
+        (["offers", str(EXAMPLES / "zambia-2015.toml"), "--seed", "-1"], "--seed"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    args: list[str], text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(args, capsys)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and text in err
+
+
+def test_bad_scenario_content(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'name = "x"\ncountry = "Syria"\n[[offers]]\nname = "A"\n'
+        'lender = { name = "L", type = "multilateral" }\n',
+        encoding="utf-8",
+    )
+    code, _, err = run(["offers", str(bad)], capsys)
+    assert code == 2
+    assert err.startswith("error: bad.toml: field 'country'")
