@@ -70,7 +70,9 @@ class ProjectEconomics:
 
     ``cost_ratio`` and ``demand_ratio`` are the draws ``(n_paths,)``;
     ``net_revenue_usd_m`` and ``dscr`` are ``(n_paths, Y)`` (``dscr`` NaN where
-    no debt service falls due); ``overrun_borrowed_usd_m`` is ``(n_paths, Y)``.
+    no debt service falls due); ``overrun_borrowed_total_usd_m`` is
+    ``(n_paths,)`` and ``overrun_borrowed_usd_m`` spreads it over the years
+    ``(n_paths, Y)`` (computed on demand).
     """
 
     project: Project
@@ -82,7 +84,7 @@ class ProjectEconomics:
     demand_ratio: FloatArray
     net_revenue_usd_m: FloatArray
     dscr: FloatArray
-    overrun_borrowed_usd_m: FloatArray
+    overrun_borrowed_total_usd_m: FloatArray
     meta: dict[str, Any] = field(default_factory=dict)
 
     # --- scalars --------------------------------------------------------------------
@@ -110,9 +112,10 @@ class ProjectEconomics:
         return float(self.debt_service_usd_m[before].sum())
 
     @property
-    def overrun_borrowed_total_usd_m(self) -> FloatArray:
-        """Overrun that falls on the budget, whole construction, on each path."""
-        out: FloatArray = self.overrun_borrowed_usd_m.sum(axis=1)
+    def overrun_borrowed_usd_m(self) -> FloatArray:
+        """Overrun the budget borrows, by path and year: spread like the spending."""
+        shares = self.project.spending_shares(self.years)
+        out: FloatArray = self.overrun_borrowed_total_usd_m[:, None] * shares[None, :]
         return out
 
     @property
@@ -220,7 +223,8 @@ class ProjectEconomics:
                 "dscr_p50": dq[1],
                 "dscr_p90": dq[2],
                 "prob_dscr_ge_1_pct": prob,
-                "overrun_borrowed_mean_usd_m": self.overrun_borrowed_usd_m.mean(axis=0),
+                "overrun_borrowed_mean_usd_m": float(self.overrun_borrowed_total_usd_m.mean())
+                * self.project.spending_shares(self.years),
             },
             index=pd.Index(self.years, name="year"),
         )
@@ -276,7 +280,6 @@ def project_economics(
 
     overrun_total = np.maximum(cost_ratio - 1.0, 0.0) * project.quoted_cost_usd_m
     on_budget = overrun_total * (project.overrun_on_budget_pct / 100.0)
-    borrowed = on_budget[:, None] * project.spending_shares(y)[None, :]
     return ProjectEconomics(
         project=project,
         years=np.array(y, copy=True),
@@ -287,7 +290,7 @@ def project_economics(
         demand_ratio=_frozen(demand_ratio),
         net_revenue_usd_m=_frozen(net),
         dscr=_frozen(dscr),
-        overrun_borrowed_usd_m=_frozen(borrowed),
+        overrun_borrowed_total_usd_m=_frozen(on_budget),
     )
 
 
