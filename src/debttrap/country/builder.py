@@ -504,9 +504,11 @@ def _macro(code: str, t: int, last: int, sources: dict[str, str], assumptions: l
         grants_pct = float(np.clip(diffs.mean(), 0.0, 0.5 * float(ggr[it])))
         span = f"{int(diff_years.min())}-{int(diff_years.max())}"
         assumptions.append(
-            f"A6 grants = WEO revenue (incl. grants) minus WDI revenue excluding grants, "
-            f"averaged over {span} ({grants_pct:.2f}% of GDP) and held as a ratio to GDP; "
-            "floored at 0 and capped at half of revenue (WDI covers the central government only)"
+            f"A6 revenue excluding grants (the debt-service/revenue denominator) follows the "
+            f"WDI central-government series: grants = WEO general-government revenue (incl. "
+            f"grants) minus WDI revenue excluding grants, averaged over {span} "
+            f"({grants_pct:.2f}% of GDP), held as a ratio to GDP, floored at 0 and capped at "
+            "half of revenue; it also absorbs any gap between general and central government"
         )
         sources["macro.government_grants_lcu_m"] = (
             f"{_WEO} GGR_NGDP - {_WDI} revenue_excl_grants_pct_gdp (GC.REV.XGRT.GD.ZS), "
