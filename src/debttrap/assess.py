@@ -63,6 +63,7 @@ from debttrap.terms.offer import Offer
 
 __all__ = [
     "DEFAULT_STOCHASTIC_PATHS",
+    "NOT_ITEMISED",
     "Assessment",
     "DebtOutlook",
     "LoanAssessment",
@@ -90,6 +91,8 @@ _GROUP_PREFIXES: tuple[tuple[str, str], ...] = (
     ("commercial_banks", "Commercial banks"),
     ("other_private", "Other private"),
 )
+#: Column of the creditor tables for debt whose creditor is not known (unitemised, arrears).
+NOT_ITEMISED = "not_itemised"
 #: Creditor groups whose contracts typically cross-default to other external debt.
 _CROSS_DEFAULT_GROUPS = ("bondholders", "commercial_banks")
 
@@ -613,7 +616,8 @@ def _creditor_tables(country: Country) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     Existing lines: the balance is the principal still to be repaid (their
     schedules run until repaid); new-financing lines: unit loans on the DSA's
-    basis; the country's own new loans: the loan engine.
+    basis; the country's own new loans: the loan engine; unitemised debt and
+    arrears: a column of their own (:data:`NOT_ITEMISED`).
     """
     t, last = country.t, country.last_year
     years = np.arange(t - 1, last + 1, dtype=np.int64)
@@ -648,6 +652,22 @@ def _creditor_tables(country: Country) -> tuple[pd.DataFrame, pd.DataFrame]:
         annual = schedules(list(country.new_loans)).by_calendar_year(int(years[0]), int(years[-1]))
         for j, loan in enumerate(country.new_loans):
             add(loan.creditor.name, annual.balance_end[j], annual.debt_service[j])
+    ed = country.external_debt
+    other = np.full(n, ed.arrears_usd_m)
+    if ed.unitemised_ppg_stock_usd_m is not None:
+        other = other + np.asarray(
+            pd.Series(ed.unitemised_ppg_stock_usd_m, dtype="float64").reindex(years).fillna(0.0),
+            dtype=np.float64,
+        )
+    if np.any(other > 0):
+        svc_other = np.zeros(n)
+        if ed.unitemised_ppg_debt_service_usd_m is not None:
+            svc_other = np.asarray(
+                pd.Series(ed.unitemised_ppg_debt_service_usd_m, dtype="float64")
+                .reindex(years).fillna(0.0),
+                dtype=np.float64,
+            )
+        add(NOT_ITEMISED, other, svc_other)
     idx = pd.Index(years, name="year")
     d_frame = pd.DataFrame(debt, index=idx).clip(lower=0.0)
     s_frame = pd.DataFrame(service, index=idx).clip(lower=0.0)

@@ -27,7 +27,7 @@ from debttrap.report.html import Figure, Section, Table, render_page
 __all__ = ["assessment_html", "assessment_sections", "headline_html"]
 
 _REF_COLOR = "#5b6876"
-_PALETTE = ("#1f5f8b", "#b3261e", "#2e7d32", "#b26a00", "#6a3d9a", "#00838f", "#8d6e63")
+_PALETTE = ("#1f5f8b", "#e08a00", "#2e7d32", "#6a3d9a", "#00838f", "#8d6e63", "#c2185b")
 _THRESHOLD_COLOR = "#b3261e"
 _GROUP_LABELS = {
     "china": "China",
@@ -37,6 +37,7 @@ _GROUP_LABELS = {
     "bondholders": "Bondholders",
     "commercial_banks": "Commercial banks",
     "other_private": "Other private",
+    "not_itemised": "Not itemised (creditor unknown)",
 }
 _RISK_WORDS = {
     "low": "Low trap risk",
@@ -120,7 +121,7 @@ def headline_html(a: Assessment) -> str:
 def _indicator_figure(a: Assessment) -> go.Figure:
     specs = [*INDICATORS, None]
     titles = [INDICATOR_LABELS[i] for i in INDICATORS] + ["Public debt at face value, % of GDP"]
-    fig = make_subplots(rows=3, cols=2, subplot_titles=titles, vertical_spacing=0.09,
+    fig = make_subplots(rows=3, cols=2, subplot_titles=titles, vertical_spacing=0.13,
                         horizontal_spacing=0.09)
     variants: list[tuple[str, Any, str, str]] = [
         ("No new offer", a.reference, _REF_COLOR, "dash")
@@ -148,7 +149,7 @@ def _indicator_figure(a: Assessment) -> go.Figure:
             )
         fig.update_yaxes(title_text="percent", row=row, col=col, rangemode="tozero")
         fig.update_xaxes(title_text="year", row=row, col=col)
-    return _layout(fig, 980)
+    return _layout(fig, 1150)
 
 
 def _probability_figure(a: Assessment) -> go.Figure | None:
@@ -242,9 +243,10 @@ def _project_figures(o: OfferAssessment, k: int) -> list[Figure]:
              ("P90", s["cost_p90_usd_m"], _THRESHOLD_COLOR)]
     if p.benchmark_cost_usd_m is not None:
         marks.append(("benchmark", p.benchmark_cost_usd_m, "#2e7d32"))
-    for label, x, color in marks:
-        fig.add_vline(x=x, line_dash="dash", line_color=color,
-                      annotation_text=f"{label} {x:,.0f}", annotation_position="top")
+    for j, (label, x, color) in enumerate(marks):
+        fig.add_vline(x=x, line_dash="dash", line_color=color)
+        fig.add_annotation(x=x, y=1.0 - 0.08 * j, yref="paper", text=f"{label} {x:,.0f}",
+                           showarrow=False, xanchor="left", font={"color": color})
     fig.update_xaxes(title_text="project cost, US$ m")
     fig.update_yaxes(title_text="simulated paths")
     fig.update_layout(showlegend=False)
