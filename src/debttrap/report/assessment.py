@@ -65,8 +65,8 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(
         height=height,
         template="plotly_white",
-        margin={"l": 60, "r": 20, "t": 50, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": -0.25, "x": 0},
+        margin={"l": 60, "r": 20, "t": 50, "b": 90},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         font={"size": 12},
     )
     return fig
