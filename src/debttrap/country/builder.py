@@ -68,13 +68,14 @@ FloatArray = NDArray[np.float64]
 DEFAULT_FIRST_YEAR = 2024
 HISTORY_YEARS = 10
 WEO_LAST_YEAR = 2029
-IDS_LAST_YEAR = 2022
 _WEO = "imf-weo-2024oct"
 _IDS = "wb-ids-ppg-debt-stocks-by-creditor"
 _WDI = "wb-wdi-lic-macro"
 _PWT = "pwt-9.1"
 _DSSI = "wb-dssi-debt-service-by-creditor-2020"
 _LONG_TAIL_YEARS = 60  # existing schedules are followed this far (until repaid)
+_PACE_FLOOR = 0.02  # calibrated principal pace at or below this: repayment deferred
+_DSSI_LAST_YEAR = 2024  # last year of scheduled service in the DSSI tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +230,8 @@ def _dssi_amortization_medians() -> Mapping[str, float]:
     out: dict[str, list[float]] = {g: [] for g in CREDITOR_GROUPS}
     for code in sorted(ds.countries_in("wb-dssi-debt-service-by-creditor-2020")):
         for g, p in _dssi_amortization(code).items():
-            out[g].append(p)
+            if p > _PACE_FLOOR:  # deferred groups say nothing about the pace
+                out[g].append(p)
     return MappingProxyType({g: float(np.median(v)) if v else 1.0 / 15.0 for g, v in out.items()})
 
 
@@ -239,7 +241,9 @@ def _dssi_amortization(iso3: str) -> Mapping[str, float]:
 
     With equal principal ``p·S`` a year and interest ``r`` on the balance, mean
     service over the six years is ``S(p + r − 2.5 r p)``; solved for ``p`` with
-    the group's rate from :data:`LENDING_TERMS`, clipped to 2-33% a year.
+    the group's rate from :data:`LENDING_TERMS`, clipped to 2-33% a year. A
+    result at the 2% floor means the table shows (almost) no principal before
+    2025: the group is then treated as deferred (see ``_debt``).
     """
     g = dssi_groups(iso3)
     if g is None:
@@ -257,7 +261,7 @@ def _dssi_amortization(iso3: str) -> Mapping[str, float]:
         mean_service = float(svc[grp].mean())
         r = LENDING_TERMS[grp].rate_pct / 100.0
         p = (mean_service / s - r) / (1.0 - 2.5 * r)
-        out[grp] = float(np.clip(p, 0.02, 1.0 / 3.0))
+        out[grp] = float(np.clip(p, _PACE_FLOOR, 1.0 / 3.0))
     return MappingProxyType(out)
 
 
@@ -578,25 +582,37 @@ def _debt(
     own = _dssi_amortization(code)
     med = _dssi_amortization_medians()
     pace = np.array([own.get(g, med[g]) for g in CREDITOR_GROUPS])
+    deferred = np.array([own.get(g, 1.0) <= _PACE_FLOOR for g in CREDITOR_GROUPS])
     rates = np.array([LENDING_TERMS[g].rate_pct / 100.0 for g in CREDITOR_GROUPS])
-    calibrated = [g for g in CREDITOR_GROUPS if g in own]
+    calibrated = [g for g in CREDITOR_GROUPS if g in own and own[g] > _PACE_FLOOR]
+    later = [g for g, d in zip(CREDITOR_GROUPS, deferred, strict=True) if d]
     assumptions.append(
         "A7 debt outstanding at the end of the last IDS year is repaid in equal annual "
         "principal instalments at a pace calibrated on the country's DSSI debt-service table "
         f"(groups: {', '.join(calibrated) or 'none'}; others: the median pace across the 72 "
         "DSSI countries), with interest at the creditor group's rate (LENDING_TERMS)"
+        + (
+            f"; groups whose DSSI schedule shows no principal up to {_DSSI_LAST_YEAR} "
+            f"({', '.join(later)}) pay interest only until then and repay in equal parts over "
+            "the following years, as many as the maturity of their terms"
+            if later
+            else ""
+        )
     )
 
     # projection grid: base_year+1 … far
     far = last + _LONG_TAIL_YEARS
     grid = _years(base_year + 1, far)
     n = grid.size
+    span = np.array([LENDING_TERMS[g].maturity_years for g in CREDITOR_GROUPS])
+    start = int(np.searchsorted(grid, _DSSI_LAST_YEAR + 1))
     leg_bal = np.zeros((k, n))
     leg_pr = np.zeros((k, n))
     leg_int = np.zeros((k, n))
     bal = s0.copy()
     for j in range(n):  # loop over time: equal instalments until repaid
-        pr = np.minimum(bal, pace * s0)
+        due = np.where(deferred, np.where(j >= start, s0 / span, 0.0), pace * s0)
+        pr = np.minimum(bal, due)
         leg_int[:, j] = rates * bal
         leg_pr[:, j] = pr
         bal = bal - pr
@@ -637,7 +653,7 @@ def _debt(
     gross: FloatArray = np.zeros(k)
     if len(hist) >= 2:
         h = hist.to_numpy(dtype=np.float64)
-        amort = (pace * h[:-1]).sum(axis=0)
+        amort = (np.where(deferred, 0.0, pace) * h[:-1]).sum(axis=0)
         gross = np.maximum(h[-1] - h[0] + amort, 0.0)
     if gross.sum() <= 0:
         gross = np.array(s0, dtype=np.float64)
@@ -671,10 +687,10 @@ def _debt(
     for j in range(n):  # loop over disbursement year (time)
         if not disb[:, j].any():
             continue
-        span = n - j
-        new_bal[:, j:] += disb[:, j : j + 1] * u_bal[:, :span]
-        new_pr[:, j:] += disb[:, j : j + 1] * u_pr[:, :span]
-        new_int[:, j:] += disb[:, j : j + 1] * u_int[:, :span]
+        rest = n - j
+        new_bal[:, j:] += disb[:, j : j + 1] * u_bal[:, :rest]
+        new_pr[:, j:] += disb[:, j : j + 1] * u_pr[:, :rest]
+        new_int[:, j:] += disb[:, j : j + 1] * u_int[:, :rest]
 
     # split at t: what is outstanding at end t-1 is "existing"; cohorts from t are new financing
     jt = int(np.searchsorted(grid, t))  # index of year t on the grid
