@@ -1,0 +1,67 @@
+"""Speed of ``debttrap dsa --all``: build every covered country from the bundled data and rate it.
+
+Prints, measured in the same run:
+
+* the cold panel (first call in the process: reads the bundled Parquet files),
+* the warm panel (files and whole-panel creditor groups already in memory),
+* a naive baseline on a sample of countries, with every cache cleared before each
+  country (what the panel would cost if each country re-read the data),
+
+and the ratios between them. Run from the repository root:
+``python bench/country_panel.py [sample_size]``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from debttrap import datasets as ds
+from debttrap.cli.country import run_all
+from debttrap.country import builder, creditors
+from debttrap.country.builder import dsa_countries
+
+
+def clear_all() -> None:
+    ds.clear_cache()
+    for fn in (
+        creditors._all_ids_groups,
+        creditors._bank_shares_2018,
+        creditors._all_dssi_groups,
+        builder._dssi_amortization,
+        builder._dssi_amortization_medians,
+    ):
+        fn.cache_clear()
+
+
+def main() -> None:
+    sample = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+    codes = list(dsa_countries())
+
+    clear_all()
+    t0 = time.perf_counter()
+    rows = run_all(2024, codes)
+    cold = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    run_all(2024, codes)
+    warm = time.perf_counter() - t0
+    ok = sum(1 for r in rows if r["status"] == "ok")
+
+    pick = codes[:: max(1, len(codes) // sample)][:sample]
+    t0 = time.perf_counter()
+    for code in pick:
+        clear_all()
+        run_all(2024, [code])
+    naive_per_country = (time.perf_counter() - t0) / len(pick)
+
+    per_country = warm / len(codes)
+    print(f"countries: {len(codes)} ({ok} rated, {len(codes) - ok} with a data error)")
+    print(f"cold panel (reads the data):      {cold:7.2f} s")
+    print(f"warm panel (data in memory):      {warm:7.2f} s  ({per_country * 1e3:.0f} ms/country)")
+    print(f"naive, caches cleared per country: {naive_per_country * 1e3:7.0f} ms/country")
+    print(f"ratio naive / warm per country:    {naive_per_country / per_country:7.1f}x")
+    print(f"ratio cold / warm panel:           {cold / warm:7.2f}x")
+
+
+if __name__ == "__main__":
+    main()
