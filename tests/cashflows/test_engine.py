@@ -236,3 +236,16 @@ def test_by_calendar_year_matches_each_schedule_by_year(batch: list[Loan], cut: 
             k = np.flatnonzero(annual.years == year)
             expect = full[:, k[0]] if k.size else np.zeros(len(batch))
             np.testing.assert_array_equal(got[:, j], expect)
+
+
+def test_results_are_read_only() -> None:
+    batch = schedules([loan(rate_pct=2, maturity_years=10, grace_years=2)])
+    with pytest.raises(ValueError, match="read-only"):
+        batch.arrays.interest[0, 1] = 1.0
+    annual = batch.by_calendar_year()
+    with pytest.raises(ValueError, match="read-only"):
+        annual.principal[0, 0] = 1.0
+    _, totals = run_kernel(batch.loans, store=False, discount_rate=0.05)
+    assert totals is not None
+    with pytest.raises(ValueError, match="read-only"):
+        totals.pv_debt_service[0] = 0.0

@@ -74,7 +74,7 @@ class ScheduleArrays:
 
     ``disbursement`` is cash received (face times issue price);
     ``balance`` is the face outstanding after the step's flows.
-    The arrays may be views on time-major buffers; treat them as read-only.
+    The arrays are read-only, and may be views on time-major buffers.
     """
 
     times_years: FloatArray
@@ -86,6 +86,9 @@ class ScheduleArrays:
     insurance: FloatArray
     capitalized_interest: FloatArray
     balance: FloatArray
+
+    def __post_init__(self) -> None:
+        _read_only(self)
 
     @property
     def debt_service(self) -> FloatArray:
@@ -107,6 +110,17 @@ class PVTotals:
     pv_debt_service: FloatArray
     nominal_disbursement: FloatArray
     nominal_debt_service: FloatArray
+
+    def __post_init__(self) -> None:
+        _read_only(self)
+
+
+def _read_only(result: object) -> None:
+    """Results are immutable: lock every array field (views included) against writes."""
+    for name in getattr(result, "__dataclass_fields__", {}):
+        value = getattr(result, name)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
 
 
 @dataclass(frozen=True, slots=True)

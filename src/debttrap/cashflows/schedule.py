@@ -19,7 +19,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from debttrap.cashflows.arrays import LoanArrays
-from debttrap.cashflows.engine import FLOW_NAMES, ScheduleArrays, run_kernel
+from debttrap.cashflows.engine import FLOW_NAMES, ScheduleArrays, _read_only, run_kernel
 from debttrap.terms.loan import Loan
 
 __all__ = ["AnnualFlows", "Schedule", "ScheduleBatch", "schedule", "schedules"]
@@ -54,6 +54,9 @@ class AnnualFlows:
     fees: FloatArray
     capitalized_interest: FloatArray
     balance_end: FloatArray
+
+    def __post_init__(self) -> None:
+        _read_only(self)
 
     @property
     def debt_service(self) -> FloatArray:
