@@ -269,15 +269,70 @@ def main(golden: Path) -> None:
         "market_financing = true  # 'Input 6 - Tailored Tests'!C11 (template default Yes)",
         "",
     ]
+    # Input 6/7 values not in the leaf set, derived from Excel outputs by stated rules:
+    # * residual external share (Input 7 H9): C1's one-off gap (Input 2 F25, % of GDP) is
+    #   financed in t+1 by new external debt at PV = face, so H9 = dE1(C1, 2025) / F25;
+    # * residual external rate (Input 7 C14): that debt pays interest from t+2, so
+    #   C14 = dDS(C1, 2026) / dPV(C1, 2025) (US$);
+    # * domestic short-term share (Input 7 H11) = (H9 + H11) - H9 (the sum is exact);
+    # * primary-balance history (B2, Input 6 C21 = 1 SD): the t+1 B2 gap is
+    #   dE1(B2, 2025) / H9 (% of GDP) and twice the SD under overlay-pb2 (C21 = 2):
+    #   SD = gap(2 SD) - gap(1 SD); mean = PB(2025) - gap(1 SD) + SD (historical branch).
+    o31 = "template-stress-output31"
+
+    def probe(case: str, q: str, scen: str, year: int) -> float:
+        for r in rows:
+            if (r["case_id"], r["quantity"], r["scenario"], r["year"]) == (
+                case,
+                q,
+                scen,
+                str(year),
+            ):
+                return float(r["excel_value"])
+        raise SystemExit(f"missing probe {case} {q} {scen} {year}")
+
+    e1, e3 = "pv_ppg_ext_debt_to_gdp_pct", "ppg_ext_debt_service_to_exports_pct"
+    cl_size = 9.375480101740473
+    d_e1_c1 = probe(o31, e1, "C1_combined_contingent_liabilities", 2025) - probe(
+        o31, e1, "baseline", 2025
+    )
+    share = d_e1_c1 / cl_size
+    exports = m["exports_goods_services_usd_mn"]["values_by_year"]
+    d_ds_c1 = (
+        (
+            probe(o31, e3, "C1_combined_contingent_liabilities", 2026)
+            - probe(o31, e3, "baseline", 2026)
+        )
+        / 100
+        * exports["2026"]
+    )
+    rate = 100 * d_ds_c1 / (d_e1_c1 / 100 * gdp["2025"])
+    gap1 = (probe(o31, e1, "B2_primary_balance", 2025) - probe(o31, e1, "baseline", 2025)) / share
+    gap2 = (
+        probe("overlay-pb2-output31", e1, "B2_primary_balance", 2025)
+        - probe("overlay-pb2-output31", e1, "baseline", 2025)
+    ) / share
+    pb_2025 = d["derived"]["primary_balance_pct_gdp"]["values_by_year"]["2025"]
+    sd = gap2 - gap1
+    mean = pb_2025 - gap1 + sd
     L += [
         "[stress]",
-        "# Input 7 residual-financing defaults as documented in py-lic-dsf's",
-        "# data/parity/OUTPUT_3_INPUT_CATALOG.md (approximate where marked ~; not in the leaf set)",
-        "residual_external_share = 0.43  # 'Input 7 - Residual Financing'!H9 (~0.43)",
-        "residual_rate_pct = 8.0  # 'Input 7 - Residual Financing'!C14 (~0.08)",
+        "# Input 7 residual financing: grace/maturity/discount as documented in py-lic-dsf's",
+        "# data/parity/OUTPUT_3_INPUT_CATALOG.md; the rest DERIVED from Excel outputs (see",
+        "# tools/make_illustrative_example.py for each rule). Not in the leaf set.",
+        f"residual_external_share = {num(share)}"
+        "  # DERIVED Input 7 H9: C1 dPV/GDP 2025 (Output 3-1 E26 - E11) / Input 2 F25",
+        f"residual_domestic_st_share = {num(0.7724344563773595 - share)}"
+        "  # DERIVED Input 7 H11 = (H9 + H11 = 0.7724344563773595, from two presets) - H9",
+        f"residual_rate_pct = {num(rate)}"
+        "  # DERIVED Input 7 C14: C1 dDS 2026 (Output 3-1 F74 - F59, x exports) / dPV 2025",
         "residual_grace_years = 4  # 'Input 7 - Residual Financing'!C17",
         "residual_maturity_years = 9  # 'Input 7 - Residual Financing'!C16",
         "residual_discount_rate_pct = 5.0  # 'Input 7 - Residual Financing'!C15",
+        f"primary_balance_mean_pct_gdp = {num(mean)}"
+        "  # DERIVED B2 history mean (Output 3-1 E19 vs overlay-pb2 E19, historical branch)",
+        f"primary_balance_sd_pct_gdp = {num(sd)}"
+        "  # DERIVED B2 history SD = gap(2 SD) - gap(1 SD) in 2025, % of GDP",
         "",
     ]
     OUT.write_text("\n".join(L), encoding="utf-8")

@@ -133,8 +133,15 @@ def test_no_change_cases_change_nothing(country_settings):  # type: ignore[no-un
     ref = run_dsa(c, s).to_frame()
     no_market = run_dsa(c.model_copy(update={"market_access": False}), s).to_frame()
     disc7 = run_dsa(c, s.model_copy(update={"residual_discount_rate_pct": 7.0})).to_frame()
-    np.testing.assert_array_equal(ref.to_numpy(), no_market.to_numpy())
     np.testing.assert_array_equal(ref.to_numpy(), disc7.to_numpy())
+    # market access feeds only the B2/B6 market interaction (+100 bp per pp of PB shock on
+    # new external debt); every other scenario is identical. (debttrap refinances that
+    # extra interest, so its P1 moves a little under B2/B6; the template's public sheet
+    # ignores the interaction, hence Excel's Output 3-2 does not move at all.)
+    other = ~ref.index.get_level_values("scenario").isin(["B2", "B6"])
+    np.testing.assert_array_equal(ref.to_numpy()[other], no_market.to_numpy()[other])
+    b2 = ref.index.get_level_values("scenario") == "B2"
+    assert np.any(ref.to_numpy()[b2] != no_market.to_numpy()[b2])
     # the Excel side of the claim, on the reference data itself
     for case, ref_case, q in (
         (

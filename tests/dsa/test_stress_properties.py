@@ -18,6 +18,7 @@ def test_zero_shocks_keep_indicators_on_baseline() -> None:
     zero = SETTINGS.model_copy(
         update={
             "b1_growth_sd": 0.0,
+            "b2_primary_balance_sd": 0.0,
             "b3_exports_sd": 0.0,
             "b4_transfers_sd": 0.0,
             "b4_fdi_sd": 0.0,
@@ -27,7 +28,7 @@ def test_zero_shocks_keep_indicators_on_baseline() -> None:
     )
     tl = COUNTRY.tailored.model_copy(update={"contingent_liabilities_pct_gdp": 0.0})
     res = run_dsa(COUNTRY.model_copy(update={"tailored": tl}), zero)
-    for code in ("B1", "B3", "B4", "B5", "B6", "C1"):
+    for code in ("B1", "B2", "B3", "B4", "B5", "B6", "C1"):
         for ind in INDICATORS:
             np.testing.assert_allclose(
                 res.indicator_path(ind, code), res.indicator_path(ind, "baseline"), rtol=1e-12

@@ -394,8 +394,8 @@ class Country(_Frozen):
     market_access: bool = Field(
         default=False,
         description=(
-            "Country has market access (Input 1 C27); enters only the market variants of B2/B6, "
-            "which debttrap does not run yet"
+            "Country has market access (Input 1 C27); enters only B2's market interaction "
+            "(+100 bp per pp of GDP of primary-balance shock on new external debt, cap 400 bp)"
         ),
     )
     macro: Macro

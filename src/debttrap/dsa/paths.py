@@ -159,7 +159,10 @@ class PathInputs:
 
     Money in millions (US$ or LCU as named). ``short_term_usd_m`` and
     ``domestic_debt_lcu_m`` carry one extra leading year (``t-1``) at index 0.
-    Leading batch axes broadcast against each other.
+    Leading batch axes broadcast against each other. ``external_only_*`` are
+    flows counted in the four external indicators but not in the public block
+    (the B2/B6 market-financing interaction, which the template reports in
+    Output 3-1 only).
     """
 
     years: NDArray[np.int64]
@@ -182,6 +185,8 @@ class PathInputs:
     domestic_debt_lcu_m: FloatArray
     domestic_debt_service_lcu_m: FloatArray
     unitemised_stock_usd_m: FloatArray = field(default_factory=lambda: np.zeros(1))
+    external_only_pv_usd_m: FloatArray = field(default_factory=lambda: np.zeros(1))
+    external_only_service_usd_m: FloatArray = field(default_factory=lambda: np.zeros(1))
 
     def replace(self, **changes: object) -> PathInputs:
         """A copy with some arrays replaced (inputs stay immutable)."""
@@ -253,17 +258,21 @@ def debt_paths(inp: PathInputs, basis: UnitLoanBasis) -> IndicatorPaths:
     lc_service = inp.lc_external_service_lcu_m / fx_avg
     lc_pv = inp.lc_external_pv_lcu_m / fx_eop
 
-    pv_ext = inp.fixed_pv_usd_m + new_pv + st_now + lc_pv + inp.unitemised_stock_usd_m
+    pv_pub_ext = inp.fixed_pv_usd_m + new_pv + st_now + lc_pv + inp.unitemised_stock_usd_m
+    pv_ext = pv_pub_ext + inp.external_only_pv_usd_m
     nominal = inp.fixed_stock_usd_m + new_stock + st_now + lc_stock + inp.unitemised_stock_usd_m
-    service = inp.fixed_debt_service_usd_m + new_service + st_service + lc_service
-    interest = inp.fixed_interest_usd_m + new_interest + st_interest
+    service_pub = inp.fixed_debt_service_usd_m + new_service + st_service + lc_service
+    service = service_pub + inp.external_only_service_usd_m
+    interest = (
+        inp.fixed_interest_usd_m + new_interest + st_interest + inp.external_only_service_usd_m
+    )
 
     revenue_usd = inp.revenue_excl_grants_lcu_m / fx_avg
     gdp_lcu = inp.gdp_usd_m * fx_avg
     dom = inp.domestic_debt_lcu_m
-    pv_public = pv_ext * fx_eop + dom
+    pv_public = pv_pub_ext * fx_eop + dom
     nominal_public = nominal * fx_eop + dom
-    public_service = service * fx_avg + inp.domestic_debt_service_lcu_m
+    public_service = service_pub * fx_avg + inp.domestic_debt_service_lcu_m
 
     e1 = np.maximum(100.0 * pv_ext / inp.gdp_usd_m, 0.0)
     e2 = 100.0 * pv_ext / inp.exports_usd_m

@@ -17,7 +17,10 @@ Sizing (``lic-dsf-method.md`` §4, 2018 GN, 2025-08-12 template defaults):
   negative, real growth = baseline + 0.8 x share x shocked growth); B4 net
   transfers and FDI (% of GDP); B5 one-off 30 % depreciation in ``t+1``
   (US$ GDP falls by (1-0.3) x 30 %; the trade deficit falls by 0.15 x the real
-  depreciation in ``t+2``); B6 all at half size (15 % depreciation).
+  depreciation in ``t+2``); B6 B1 and B3-B5 at half size (15 % depreciation;
+  the half-size B2 leg only with ``b6_primary_balance_leg``). B2 interactions:
+  +25 bp per pp of PB shock on new domestic debt, and for market-access
+  countries +100 bp per pp (cap 400 bp) on new external debt.
 * C1 contingent liabilities: one-off ``x`` % of GDP in ``t+1``; C2 natural
   disaster: +10 % of GDP in ``t+1``, real growth −1.5 pp, export growth
   −3.5 pp; C3 commodity prices: ``-5 x price fall`` pp of growth and
@@ -26,10 +29,11 @@ Sizing (``lic-dsf-method.md`` §4, 2018 GN, 2025-08-12 template defaults):
   market borrowing in ``t+1 … t+3`` and a 15 % depreciation in ``t+1``.
 * Financing of shocks: a balance-of-payments gap (lower exports, transfers or
   FDI) is filled with new PPG external debt on residual terms; a fiscal gap
-  (B2, C1–C3) is split by the residual-financing shares (external on residual
-  terms, the rest domestic at the residual domestic real rate plus LCU
-  inflation); the revenue loss from lower GDP (B1, B3–B6) is financed
-  domestically. Private flows stay at baseline.
+  (B2, C1–C3) raises the public gross financing need, filled year by year by
+  :func:`fiscal_financing` (external MLT, domestic short-term rolled over,
+  domestic MLT; the need includes the service of that debt); the revenue loss
+  from lower GDP (B1, B3–B6) is financed domestically at the real rate plus
+  LCU inflation. Private flows stay at baseline.
 """
 
 from __future__ import annotations
@@ -50,13 +54,17 @@ from debttrap.dsa.paths import (
     PathInputs,
     UnitLoanBasis,
     baseline_setup,
+    npv_next_years,
 )
+from debttrap.errors import InputError
 
 __all__ = [
+    "FiscalFinancing",
     "Scenario",
     "ShockStats",
     "StressSettings",
     "build_scenarios",
+    "fiscal_financing",
     "residual_terms",
     "shock_pair",
     "stack_inputs",
@@ -89,7 +97,50 @@ class StressSettings(BaseModel):
     residual_rate_pct: float | None = Field(default=None, ge=0.0, le=100.0)
     residual_grace_years: int | None = Field(default=None, ge=0)
     residual_maturity_years: int | None = Field(default=None, ge=1)
-    residual_domestic_real_rate_pct: float = Field(default=2.9, ge=-50.0, le=100.0)
+    residual_domestic_real_rate_pct: float = Field(
+        default=2.9,
+        ge=-50.0,
+        le=100.0,
+        description="Input 7: real rate of new domestic MLT debt; nominal = real + LCU deflator.",
+    )
+    residual_domestic_st_share: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Input 7: share of a fiscal financing need met by domestic short-term debt "
+            "(repaid and refinanced every year); the rest of the domestic part is MLT."
+        ),
+    )
+    residual_domestic_st_real_rate_pct: float | None = Field(
+        default=None,
+        ge=-50.0,
+        le=100.0,
+        description="Input 7: real rate of domestic short-term debt (default: the MLT rate).",
+    )
+    residual_domestic_mlt_grace_years: int = Field(default=3, ge=0, le=60)
+    residual_domestic_mlt_maturity_years: int = Field(default=5, ge=1, le=100)
+    b2_domestic_rate_bp_per_pp: float = Field(
+        default=25.0,
+        ge=0.0,
+        description="B2: extra cost of new domestic debt, bp per pp of GDP of PB deterioration.",
+    )
+    b2_market_rate_bp_per_pp: float = Field(
+        default=100.0,
+        ge=0.0,
+        description=(
+            "B2/B6 for market-access countries: extra cost of new external debt, bp per pp "
+            "of GDP of PB deterioration"
+        ),
+    )
+    b2_market_rate_cap_bp: float = Field(default=400.0, ge=0.0)
+    b6_primary_balance_leg: bool = Field(
+        default=False,
+        description=(
+            "B6 includes a half-size B2 (primary-balance) leg. Off by default, as in the "
+            "template: its B6 paths do not move when the B6 primary-balance shock is doubled."
+        ),
+    )
     natural_disaster_growth_pp: float = 1.5
     natural_disaster_exports_pp: float = 3.5
     commodity_growth_per_price: float = 5.0
@@ -217,6 +268,132 @@ def _default_external_share(setup: BaselineSetup) -> float:
     return ext / total if total > 0 else 1.0
 
 
+@dataclass(frozen=True, slots=True)
+class FiscalFinancing:
+    """How an extra public financing need is met, year by year (``t … T``).
+
+    ``external_usd_m``: new external MLT debt on residual terms (disbursements);
+    ``domestic_stock_lcu_m``: extra domestic debt outstanding (MLT + short-term);
+    ``addon_interest_usd_m`` / ``addon_pv_usd_m``: the extra external interest of
+    the B2 market interaction and its PV (zero otherwise).
+    """
+
+    need_lcu_m: FloatArray
+    external_usd_m: FloatArray
+    domestic_mlt_lcu_m: FloatArray
+    domestic_st_lcu_m: FloatArray
+    domestic_stock_lcu_m: FloatArray
+    addon_interest_usd_m: FloatArray
+    addon_pv_usd_m: FloatArray
+
+
+def fiscal_financing(
+    gap_lcu_m: FloatArray,
+    fx_avg_lcu_per_usd: FloatArray,
+    basis: UnitLoanBasis,
+    residual_index: int,
+    *,
+    external_share: float,
+    domestic_st_share: float,
+    domestic_mlt_rate_dec: FloatArray,
+    domestic_st_rate_dec: FloatArray,
+    domestic_mlt_grace_years: int,
+    domestic_mlt_maturity_years: int,
+    domestic_extra_rate_dec: float = 0.0,
+    external_extra_rate_dec: float = 0.0,
+    discount_dec: float = 0.05,
+    shock_years: tuple[int, ...] = (1, 2),
+) -> FiscalFinancing:
+    """Fill an extra public gross financing need with the residual-financing mix (§4.3).
+
+    Each year the need is the explicit gap (``gap_lcu_m``: a primary-balance
+    shortfall, a contingent liability …) plus the service of the residual
+    debt raised so far: external residual interest and principal (from the
+    unit-loan ``basis`` row ``residual_index``, at average exchange rates),
+    domestic MLT interest and amortization (equal shares over years
+    ``grace+1 … maturity``), and the previous year's domestic short-term
+    stock with its interest (short-term debt is rolled over). A need below
+    zero borrows nothing. The need is split: ``external_share`` external MLT,
+    ``domestic_st_share`` domestic short-term, the rest domestic MLT.
+
+    B2 interactions: ``domestic_extra_rate_dec`` raises the rate on domestic
+    residual debt raised in the shock years; ``external_extra_rate_dec`` (market
+    access) adds interest on the external residual debt raised in the shock
+    years, amortizing with it; its PV (discounted at ``discount_dec``) counts
+    from the second shock year on. As in the template (Output 3-1 from the
+    market-variant sheet, Output 3-2 from the public one) that extra interest
+    and its PV enter the external indicators only; the interest is refinanced
+    like any other debt service. Loops run over years.
+    """
+    n = gap_lcu_m.shape[-1]
+    r_int = basis.interest[residual_index]
+    r_pr = basis.principal[residual_index]
+    r_bal = basis.balance[residual_index]
+    share_mlt = max(1.0 - external_share - domestic_st_share, 0.0)
+    span = max(domestic_mlt_maturity_years - domestic_mlt_grace_years, 1)
+    lag = np.arange(n)
+    mlt_profile = np.where(
+        (lag > domestic_mlt_grace_years) & (lag <= domestic_mlt_maturity_years), 1.0 / span, 0.0
+    )
+    in_shock = np.zeros(n, dtype=bool)
+    in_shock[[y for y in shock_years if y < n]] = True
+    need = np.zeros(n)
+    ext = np.zeros(n)
+    mlt = np.zeros(n)
+    mlt_shock = np.zeros(n)
+    st = np.zeros(n)
+    st_shock = np.zeros(n)
+    mlt_stock = np.zeros(n)
+    addon = np.zeros(n)
+    if not np.any(gap_lcu_m):
+        z = np.zeros(n)
+        return FiscalFinancing(z, z, z, z, z, z, z)
+    for y in range(n):  # loop over time: each year's need depends on last year's debt
+        ext_service = float(ext[:y] @ (r_int[:y, y] + r_pr[:y, y]))
+        if y > 0 and external_extra_rate_dec:
+            addon[y] = external_extra_rate_dec * float((ext[:y] * in_shock[:y]) @ r_bal[:y, y - 1])
+        amort = float(mlt[:y] @ mlt_profile[y - np.arange(y)]) if y > 0 else 0.0
+        prev_mlt = mlt_stock[y - 1] if y > 0 else 0.0
+        prev_mlt_shock = float(mlt_shock[:y] @ (1.0 - np.cumsum(mlt_profile)[y - 1 - np.arange(y)]))
+        interest_mlt = prev_mlt * domestic_mlt_rate_dec[y] + domestic_extra_rate_dec * (
+            prev_mlt_shock
+        )
+        st_prev = st[y - 1] if y > 0 else 0.0
+        st_prev_shock = st_shock[y - 1] if y > 0 else 0.0
+        st_service = st_prev * (1.0 + domestic_st_rate_dec[y]) + (
+            domestic_extra_rate_dec * st_prev_shock
+        )
+        total = (
+            gap_lcu_m[y]
+            + (ext_service + addon[y]) * fx_avg_lcu_per_usd[y]
+            + amort
+            + interest_mlt
+            + st_service
+        )
+        need[y] = max(total, 0.0)
+        ext[y] = external_share * need[y] / fx_avg_lcu_per_usd[y]
+        mlt[y] = share_mlt * need[y]
+        st[y] = domestic_st_share * need[y]
+        if in_shock[y]:
+            mlt_shock[y] = mlt[y]
+            st_shock[y] = st[y]
+        mlt_stock[y] = prev_mlt + mlt[y] - amort
+    addon_pv = np.zeros(n)
+    if external_extra_rate_dec and np.any(addon):
+        addon_pv = npv_next_years(addon, discount_dec)
+        first = min(shock_years) + 1 if shock_years else 0
+        addon_pv[:first] = 0.0
+    return FiscalFinancing(
+        need_lcu_m=need,
+        external_usd_m=ext,
+        domestic_mlt_lcu_m=mlt,
+        domestic_st_lcu_m=st,
+        domestic_stock_lcu_m=mlt_stock + st,
+        addon_interest_usd_m=addon,
+        addon_pv_usd_m=addon_pv,
+    )
+
+
 def build_scenarios(
     country: Country, settings: StressSettings
 ) -> tuple[BaselineSetup, PathInputs, list[Scenario], dict[str, object]]:
@@ -246,12 +423,27 @@ def build_scenarios(
     rev_ratio = base.revenue_excl_grants_lcu_m / gdp_lcu_b
     rev_incl_ratio = base.revenue_incl_grants_lcu_m / gdp_lcu_b
     infl_lcu = der.gdp_deflator_lcu_growth_pct[sl] / 100.0
+    # nominal domestic rates: (1 + real rate) x (1 + LCU GDP-deflator inflation) - 1
     dom_rate = (1 + s.residual_domestic_real_rate_pct / 100.0) * (1 + infl_lcu) - 1
+    st_real = (
+        s.residual_domestic_st_real_rate_pct
+        if s.residual_domestic_st_real_rate_pct is not None
+        else s.residual_domestic_real_rate_pct
+    )
+    dom_st_rate = (1 + st_real / 100.0) * (1 + infl_lcu) - 1
+    r_disc = country.discount_rate_pct / 100.0
     share_ext = (
         s.residual_external_share
         if s.residual_external_share is not None
         else _default_external_share(setup)
     )
+    share_st = s.residual_domestic_st_share
+    if share_ext + share_st > 1.0 + 1e-12:
+        raise InputError(
+            f"residual shares add up to {share_ext + share_st:g} > 1 (external {share_ext:g} + "
+            f"domestic short-term {share_st:g}); lower one of them",
+            field="stress.residual_domestic_st_share",
+        )
 
     st_g = ShockStats.of(der.real_gdp_growth_pct[hist])
     st_x = ShockStats.of(der.exports_growth_usd_pct[hist])
@@ -278,6 +470,8 @@ def build_scenarios(
         fiscal_gap_lcu: FloatArray | None = None,
         rev_ratio_s: FloatArray | None = None,
         market: bool = False,
+        dom_extra_rate: float = 0.0,
+        ext_extra_rate: float = 0.0,
         notes: tuple[str, ...] = (),
     ) -> Scenario:
         g_s = g_b if g is None else g
@@ -303,13 +497,27 @@ def build_scenarios(
         if rev_ratio_s is not None:
             lost_revenue = lost_revenue + (rev_ratio - rev_ratio_s) * gdp_lcu
         fg = np.zeros(n) if fiscal_gap_lcu is None else fiscal_gap_lcu
-        ext_new = (np.zeros(n) if bop_gap_usd is None else bop_gap_usd) + share_ext * fg / fxa
-        dom_flow = lost_revenue + (1 - share_ext) * fg
-        extra_dom = np.zeros(n)
+        fin = fiscal_financing(
+            fg,
+            fxa,
+            setup.basis,
+            res_idx,
+            external_share=share_ext,
+            domestic_st_share=share_st,
+            domestic_mlt_rate_dec=dom_rate,
+            domestic_st_rate_dec=dom_st_rate,
+            domestic_mlt_grace_years=s.residual_domestic_mlt_grace_years,
+            domestic_mlt_maturity_years=s.residual_domestic_mlt_maturity_years,
+            domestic_extra_rate_dec=dom_extra_rate,
+            external_extra_rate_dec=ext_extra_rate,
+            discount_dec=r_disc,
+        )
+        ext_new = (np.zeros(n) if bop_gap_usd is None else bop_gap_usd) + fin.external_usd_m
+        extra_dom = fin.domestic_stock_lcu_m.copy()
         acc = 0.0
-        for y in range(n):  # loop over time: domestic residual debt accrues interest
-            acc = acc * (1 + dom_rate[y]) + dom_flow[y]
-            extra_dom[y] = acc
+        for y in range(n):  # loop over time: lost revenue is borrowed at home and accrues interest
+            acc = acc * (1 + dom_rate[y]) + lost_revenue[y]
+            extra_dom[y] += acc
         disb = base.disbursements_usd_m.copy()
         disb[res_idx] += ext_new
         if market and mkt_idx:
@@ -318,6 +526,8 @@ def build_scenarios(
                 disb[dst, window] += disb[src, window]
                 disb[src, window] = 0.0
         inputs = base.replace(
+            external_only_service_usd_m=fin.addon_interest_usd_m,
+            external_only_pv_usd_m=fin.addon_pv_usd_m,
             gdp_usd_m=gdp,
             exports_usd_m=exports,
             revenue_excl_grants_lcu_m=revenue,
@@ -381,6 +591,15 @@ def build_scenarios(
         gap[2] = (pb_b[2] - p2) / 100 * gdp_lcu_b[2]
         return gap
 
+    def pb_rates(gap: FloatArray) -> tuple[float, float]:
+        """B2 interactions: (domestic, external) extra cost of new debt, decimal."""
+        pp = max(0.0, float(np.max(100 * gap[1:3] / gdp_lcu_b[1:3])))
+        dom = s.b2_domestic_rate_bp_per_pp * pp / 1e4 if s.interactions else 0.0
+        ext = 0.0
+        if country.market_access:
+            ext = min(s.b2_market_rate_bp_per_pp * pp, s.b2_market_rate_cap_bp) / 1e4
+        return dom, ext
+
     def dep_trade_gap(dep: float, passthrough: float) -> FloatArray:
         gap = np.zeros(n)
         real_dep = (1 - passthrough) * dep
@@ -399,8 +618,15 @@ def build_scenarios(
     g1, pi1 = growth_shock(s.b1_growth_sd)
     scenarios.append(make("B1", "Real GDP growth", g=g1, pi=pi1))
     if has_pb:
+        gap2 = pb_gap(s.b2_primary_balance_sd)
         scenarios.append(
-            make("B2", "Primary balance", fiscal_gap_lcu=pb_gap(s.b2_primary_balance_sd))
+            make(
+                "B2",
+                "Primary balance",
+                fiscal_gap_lcu=gap2,
+                dom_extra_rate=pb_rates(gap2)[0],
+                ext_extra_rate=pb_rates(gap2)[1],
+            )
         )
     else:
         skipped["B2"] = (
@@ -422,7 +648,8 @@ def build_scenarios(
     g6 = np.minimum(g6a, g6b)
     gap6 = gap6x + flows_shock(half * s.b4_transfers_sd, half * s.b4_fdi_sd)
     gap6 = gap6 + dep_trade_gap(half * dep5, pt)
-    fg6 = pb_gap(half * s.b2_primary_balance_sd) if has_pb else None
+    fg6 = pb_gap(half * s.b2_primary_balance_sd) if has_pb and s.b6_primary_balance_leg else None
+    rates6 = pb_rates(fg6) if fg6 is not None else (0.0, 0.0)
     scenarios.append(
         make(
             "B6",
@@ -434,6 +661,8 @@ def build_scenarios(
             passthrough=pt,
             bop_gap_usd=gap6,
             fiscal_gap_lcu=fg6,
+            dom_extra_rate=rates6[0],
+            ext_extra_rate=rates6[1],
         )
     )
     tl = country.tailored
