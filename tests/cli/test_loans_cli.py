@@ -211,13 +211,6 @@ def test_json_and_csv_together(
     assert_one_line_error(code, out, err, "--json")
 
 
-USAGE_BUG = (
-    "cli.main() catches click.ClickException, but typer 0.29 raises its vendored "
-    "typer._click exceptions, so usage errors end in a traceback (to fix in cli/__init__.py)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=USAGE_BUG)
 @pytest.mark.parametrize(
     "args",
     [

@@ -15,6 +15,33 @@ from pydantic import ValidationError
 
 from debttrap.errors import DebtTrapError
 
+
+def _usage_error_classes() -> tuple[type[Exception], ...]:
+    """Click's usage-error class, and typer's bundled copy of it where typer ships one."""
+    import click
+
+    classes: list[type[Exception]] = [click.ClickException]
+    try:
+        from typer._click import exceptions as bundled  # typer >= 0.26 vendors click
+    except ImportError:
+        pass
+    else:
+        classes.append(bundled.ClickException)
+    return tuple(classes)
+
+
+_USAGE_ERRORS = _usage_error_classes()
+
+
+def _usage_message(exc: Exception) -> str:
+    fmt = getattr(exc, "format_message", None)
+    text = str(fmt()) if callable(fmt) else str(exc)
+    param = getattr(exc, "param", None)
+    hint = getattr(param, "opts", None) if param is not None else None
+    if hint and "'" not in text:
+        text = f"{'/'.join(hint)}: {text}"
+    return " ".join(text.split())
+
 app = typer.Typer(
     name="debttrap",
     help="Would this financing offer trap this country? Loans, LIC-DSF and creditor leverage.",
@@ -47,11 +74,10 @@ def main() -> None:
     except typer.Abort:
         sys.stderr.write("aborted\n")
         sys.exit(1)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except _USAGE_ERRORS as exc:
+        # a bad flag value, an unknown option, a missing argument: one line, exit 2
+        message = _usage_message(exc)
+        if message:  # no-args help has already been printed and carries no message
+            sys.stderr.write(f"error: {message}\n")
+        sys.exit(2)
     sys.exit(0)
