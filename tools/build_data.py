@@ -204,7 +204,7 @@ def build_ids(source: Path, out: Path, paris_club: frozenset[str]) -> None:
     write(_cat(stocks, "iso3", "creditor_id", "series"), out, "stocks.parquet")
 
     names = d[["wb_creditor_id", "wb_creditor_name"]].drop_duplicates("wb_creditor_id")
-    kinds = d.groupby("wb_creditor_id")["api_code"].agg(lambda s: set(s))
+    kinds = {str(k): set(v) for k, v in d.groupby("wb_creditor_id")["api_code"]}
 
     def kind(cid: str) -> str:
         if cid == "WLD":

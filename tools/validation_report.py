@@ -37,7 +37,7 @@ SHORT = {
 EXTERNAL = tuple(SHORT)
 
 
-def _ratios(row: Mapping[str, Any], kind: str) -> dict[str, float]:
+def _ratios(row: Mapping[Any, Any], kind: str) -> dict[str, float]:
     return {i: float(row[f"{i}_{kind}_max"]) / float(row[f"{i}_threshold"]) for i in EXTERNAL}
 
 
@@ -148,7 +148,10 @@ def build_rows(first_year: int) -> tuple[pd.DataFrame, dict[str, str]]:
             row = summary_row(built, res)
             base.update(row)
             base["reasons"] = reasons(
-                row, str(r.risk_of_debt_distress), r.latest_publication, first_year
+                row,
+                str(r.risk_of_debt_distress),
+                pd.Timestamp(str(r.latest_publication)),
+                first_year,
             )
         except DebtTrapError as exc:
             errors[code] = str(exc)
@@ -217,7 +220,8 @@ def render(frame: pd.DataFrame, first_year: int) -> str:
         "| peak baseline | peak stress |"
     )
     w("|---|---|---|---|---|---|---|")
-    for code, r in frame.iterrows():
+    for code, series in frame.iterrows():
+        r = series.to_dict()
         pub = f"{r['imf']} ({r['published']:%Y-%m})"
         if r["status"] != "ok":
             w(f"| {code} | {pub} | not built | | | | |")
@@ -236,7 +240,8 @@ def render(frame: pd.DataFrame, first_year: int) -> str:
     w("")
     w("## Why they differ")
     w("")
-    for code, r in frame.iterrows():
+    for code, series2 in frame.iterrows():
+        r = series2.to_dict()
         if r["status"] != "ok":
             w(f"- **{code}** ({r['country_name']}): not built — {r['error']}.")
             continue
