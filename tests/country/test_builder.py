@@ -229,3 +229,16 @@ def test_panel_builds_most_lic_dsf_countries() -> None:
         except DataError as exc:
             assert str(exc).startswith("dataset '")
     assert ok >= 55
+
+
+def test_historical_first_year_where_the_weo_stops_early() -> None:
+    # The October 2024 WEO withholds Sri Lanka after 2022: a 2024 build fails naming the
+    # series, while a historical build (t = 2012, when Hambantota's loans were signed) works,
+    # held at 2022 values beyond that year (assumption A1 says so).
+    with pytest.raises(DataError, match=r"series 'NGDPD'.*LKA in 2023"):
+        build_country("LKA")
+    b = build_country("LKA", 2012)
+    assert b.country.t == 2012 and b.country.last_year == 2032
+    assert b.assumptions[0].startswith("A1 after 2022 (the last year the WEO covers)")
+    res = run_dsa(b.country)
+    assert res.years[0] == 2012

@@ -348,7 +348,22 @@ def _macro(code: str, t: int, last: int, sources: dict[str, str], assumptions: l
     w = ds.weo_panel(code, weo_series, required=["NGDPD", "NGDP", "NGDP_RPCH", "GGR_NGDP"])
     lo = t - HISTORY_YEARS - 2
     years = _years(lo, last)
-    in_weo = years <= WEO_LAST_YEAR
+    # the last year with GDP data: 2029 (the WEO horizon) unless the WEO withholds later years
+    ends = [
+        int(w[s].loc[:WEO_LAST_YEAR].dropna().index.max())
+        for s in ("NGDPD", "NGDP", "NGDP_RPCH")
+        if w[s].notna().any()
+    ]
+    wl = min(ends) if len(ends) == 3 else lo
+    if wl < t + 5:
+        for s in ("NGDPD", "NGDP", "NGDP_RPCH"):
+            v = _col(w, s, _years(lo, t + 5))
+            gap = np.flatnonzero(np.isnan(v))
+            if gap.size:
+                raise DataError(
+                    f"no value for {code} in {lo + int(gap[0])}", dataset=_WEO, series=s
+                )
+    in_weo = years <= wl
     for s in ("NGDPD", "NGDP", "NGDP_RPCH", "GGR_NGDP", "GGXONLB_NGDP", "BCA_NGDPD"):
         v = _col(w, s, years)
         first = lo if s in ("NGDPD", "NGDP", "NGDP_RPCH") else t
@@ -358,19 +373,20 @@ def _macro(code: str, t: int, last: int, sources: dict[str, str], assumptions: l
     growth = _col(w, "NGDP_RPCH", years)
     gdp_usd = _col(w, "NGDPD", years) * 1000.0
     gdp_lcu = _col(w, "NGDP", years) * 1000.0
-    # beyond the WEO horizon: real growth and both GDP deflators held at their last WEO year
-    iw = int(np.searchsorted(years, WEO_LAST_YEAR))
+    # beyond the last WEO year: real growth and both GDP deflators held at that year's values
+    iw = int(np.searchsorted(years, wl))
     for i in range(iw + 1, years.size):  # loop over time
         growth[i] = growth[iw]
         gdp_usd[i] = gdp_usd[i - 1] * gdp_usd[iw] / gdp_usd[iw - 1]
         gdp_lcu[i] = gdp_lcu[i - 1] * gdp_lcu[iw] / gdp_lcu[iw - 1]
-    if last > WEO_LAST_YEAR:
+    if last > wl:
+        horizon = "the WEO horizon" if wl == WEO_LAST_YEAR else "the last year the WEO covers"
         assumptions.append(
-            f"A1 after {WEO_LAST_YEAR} (the WEO horizon) real growth, the US$ and LCU GDP "
-            f"deflators and every ratio to GDP are held at their {WEO_LAST_YEAR} values"
+            f"A1 after {wl} ({horizon}) real growth, the US$ and LCU GDP "
+            f"deflators and every ratio to GDP are held at their {wl} values"
         )
     fx = gdp_lcu / gdp_usd
-    rng = f"{lo}-{WEO_LAST_YEAR}"
+    rng = f"{lo}-{wl}"
     sources["macro.nominal_gdp_usd_m"] = f"{_WEO}: NGDPD x 1000, {rng}; then A1"
     sources["macro.nominal_gdp_lcu_m"] = f"{_WEO}: NGDP x 1000, {rng}; then A1"
     sources["macro.real_gdp_growth_pct"] = f"{_WEO}: NGDP_RPCH, {rng}; then A1"
@@ -408,7 +424,7 @@ def _macro(code: str, t: int, last: int, sources: dict[str, str], assumptions: l
         y = int(years[i])
         if y <= base_m:
             continue
-        if y <= WEO_LAST_YEAR:
+        if y <= wl:
             imports[i] = imports[i - 1] * (1.0 + tm[i] / 100.0) * defl_usd[i]
         else:
             imports[i] = imports[i - 1] * gdp_usd[i] / gdp_usd[i - 1]
@@ -445,7 +461,7 @@ def _macro(code: str, t: int, last: int, sources: dict[str, str], assumptions: l
     )
 
     # ---- current account and exports (US$ m)
-    ca_pct = _hold_after(_col(w, "BCA_NGDPD", years), years, WEO_LAST_YEAR)
+    ca_pct = _hold_after(_col(w, "BCA_NGDPD", years), years, wl)
     ca_pct = _fill_gaps(ca_pct, years.size)
     ca = ca_pct / 100.0 * gdp_usd
     sources["macro.current_account_usd_m"] = f"{_WEO}: BCA_NGDPD x GDP; then A1"
@@ -478,8 +494,8 @@ def _macro(code: str, t: int, last: int, sources: dict[str, str], assumptions: l
     )
 
     # ---- fiscal (LCU m)
-    ggr = _hold_after(_col(w, "GGR_NGDP", years), years, WEO_LAST_YEAR)
-    pb = _hold_after(_col(w, "GGXONLB_NGDP", years), years, WEO_LAST_YEAR)
+    ggr = _hold_after(_col(w, "GGR_NGDP", years), years, wl)
+    pb = _hold_after(_col(w, "GGXONLB_NGDP", years), years, wl)
     revenue = ggr / 100.0 * gdp_lcu
     primary_exp = (ggr - pb) / 100.0 * gdp_lcu
     sources["macro.government_revenue_incl_grants_lcu_m"] = (
@@ -522,9 +538,7 @@ def _macro(code: str, t: int, last: int, sources: dict[str, str], assumptions: l
 
     gross_raw = _col(w, "GGXWDG_NGDP", years)
     need = (years >= t - 1) & in_weo
-    gross_debt = (
-        None if np.isnan(gross_raw[need]).any() else _hold_after(gross_raw, years, WEO_LAST_YEAR)
-    )
+    gross_debt = None if np.isnan(gross_raw[need]).any() else _hold_after(gross_raw, years, wl)
     return _Macro(
         years=years,
         gdp_usd=gdp_usd,
