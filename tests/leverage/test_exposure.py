@@ -205,3 +205,41 @@ def test_share_pct_broadcasts() -> None:
     assert out.shape == (2, 3)
     np.testing.assert_allclose(out[:, :2], [[25.0, 12.5], [50.0, 25.0]])
     assert np.all(np.isnan(out[:, 2]))
+
+
+def test_sole_creditor_share_is_exactly_100_never_above() -> None:
+    """The cap lives in exposure: a sole creditor holds 100%, not 100 + 1e-14."""
+    from debttrap.leverage.exposure import _part_share_pct
+
+    assert _part_share_pct(1.0 + 1e-15, 1.0) == 100.0
+    debt = pd.DataFrame({"china": 0.1 + 0.2}, index=YEARS)
+    e = creditor_exposure(_offer(), debt, debt * 0.07)
+    for arr in (e.lender_debt_share_before_pct, e.lender_debt_share_after_pct,
+                e.lender_service_share_before_pct, e.lender_service_share_after_pct):
+        ok = np.isfinite(arr)
+        assert ok.any() and np.all(arr[ok] <= 100.0)
+        np.testing.assert_allclose(arr[ok], 100.0, rtol=1e-12)
+    assert e.summary()["lender_service_share_after_peak_pct"] <= 100.0
+
+
+def test_unknown_existing_service_gives_nan_with_the_reason_not_100() -> None:
+    """Debt without a service schedule: the lender's share of service cannot be known."""
+    years = list(range(2020, 2040))
+    debt = pd.DataFrame({"china": 0.0, "not_itemised": 20_000.0}, index=years)
+    debt.loc[2035:, "not_itemised"] = 0.0  # repaid from 2035: service known from then on
+    service = pd.DataFrame({"china": 0.0, "not_itemised": 0.0}, index=years)
+    offer = _offer(signing_year=2021)
+    blind = creditor_exposure(offer, debt, service)  # the old reading: 100% of a service of 0
+    assert np.nanmax(blind.lender_service_share_after_pct) == 100.0
+    e = creditor_exposure(offer, debt, service, service_unknown_creditors=["not_itemised"])
+    f = e.to_frame()
+    assert f.loc[2020:2034, "lender_service_share_after_pct"].isna().all()
+    assert f.loc[2035, "lender_service_share_after_pct"] == 100.0  # only the offer is left
+    assert "not_itemised" in e.service_share_note and "20,000" in e.service_share_note
+    assert e.summary()["service_share_note"] == e.service_share_note
+    # the debt shares do not depend on knowing the service
+    np.testing.assert_array_equal(e.lender_debt_share_after_pct,
+                                  blind.lender_debt_share_after_pct)
+    assert creditor_exposure(offer, debt, service).service_share_note == ""
+    with pytest.raises(InputError, match="service_unknown_creditors"):
+        creditor_exposure(offer, debt, service, service_unknown_creditors=["iran"])

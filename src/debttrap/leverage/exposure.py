@@ -13,7 +13,11 @@ Inputs are plain, year-indexed tables — this module does not run the DSA:
 Figures, by year (``to_frame``) and at their peak (``summary``):
 
 * the lender's share of PPG external debt and of external debt service,
-  before (existing debt only) and after (plus the offer's PPG loans);
+  before (existing debt only) and after (plus the offer's PPG loans), capped at
+  100% (floating-point sums of a sole creditor can exceed it by 1e-14); where
+  some existing debt has no known service schedule
+  (``service_unknown_creditors``) the service shares are NaN in the years that
+  debt is outstanding, with the reason in ``service_share_note``;
 * revenue pledged or swept into lender-controlled accounts, in US$ and as a
   percent of government revenue and of exports, and cash the borrower must
   keep in those accounts;
@@ -63,6 +67,16 @@ def share_pct(part: ArrayLike, total: ArrayLike) -> FloatArray:
     t = np.asarray(total, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(t > 0, 100.0 * p / np.where(t > 0, t, 1.0), np.nan)
+
+
+def _part_share_pct(part: ArrayLike, total: ArrayLike) -> FloatArray:
+    """:func:`share_pct` of a part that is included in the total: within [0, 100].
+
+    The part is one of the addends of the total, so a result above 100 is
+    floating-point noise (a sole creditor: 100 + 1e-14); it is capped here so that
+    no reader downstream sees more than 100%.
+    """
+    return np.clip(share_pct(part, total), 0.0, 100.0)
 
 
 def _frozen(a: ArrayLike) -> FloatArray:
@@ -150,6 +164,8 @@ class Exposure:
     triggers_present: tuple[str, ...]
     keeps_out_of_restructuring: bool
     lever_clauses: tuple[str, ...] = field(default=())
+    service_share_note: str = ""
+    """Why the service shares are NaN in some years ("" when every service is known)."""
 
     def to_frame(self) -> pd.DataFrame:
         """Every by-year figure as a column, indexed by calendar year."""
@@ -191,6 +207,7 @@ class Exposure:
             "lender_debt_share_after_peak_pct": _peak(self.lender_debt_share_after_pct),
             "lender_service_share_before_peak_pct": _peak(self.lender_service_share_before_pct),
             "lender_service_share_after_peak_pct": _peak(self.lender_service_share_after_pct),
+            "service_share_note": self.service_share_note,
             "pledged_revenue_peak_usd_m": _peak(self.pledged_revenue_usd_m),
             "pledged_pct_of_revenue_peak": _peak(self.pledged_pct_of_revenue),
             "pledged_pct_of_exports_peak": _peak(self.pledged_pct_of_exports),
@@ -221,6 +238,7 @@ def creditor_exposure(
     reserves_usd_m: pd.Series | Mapping[int, float] | None = None,
     project_revenue_usd_m: pd.Series | Mapping[int, float] | None = None,
     cross_default_creditors: Sequence[str] = (),
+    service_unknown_creditors: Sequence[str] = (),
     flows: OfferFlows | None = None,
 ) -> Exposure:
     """Leverage figures of ``offer`` on the years of ``existing_debt_usd_m``.
@@ -228,20 +246,25 @@ def creditor_exposure(
     ``cross_default_creditors`` names the columns of ``existing_debt_usd_m``
     whose contracts cross-default to other external debt (typically bonds and
     commercial loans): if the offer's debt is accelerated and not paid, they
-    may fall due too. ``flows`` may be passed to reuse a computation (it must
-    come from ``offer``).
+    may fall due too. ``service_unknown_creditors`` names the columns whose debt
+    has no known service schedule (e.g. debt that is not itemised): in the years
+    it is outstanding the lender's share of debt service cannot be known, so it is
+    NaN there (not a share of the service that happens to be known), and
+    ``service_share_note`` says why. ``flows`` may be passed to reuse a
+    computation (it must come from ``offer``).
     """
     years, debt = _table(existing_debt_usd_m, "existing_debt_usd_m")
     service: pd.DataFrame | None = None
     if existing_service_usd_m is not None:
         _, service = _table(existing_service_usd_m, "existing_service_usd_m")
         service = service.reindex(years).fillna(0.0)
-    unknown = [c for c in cross_default_creditors if c not in debt.columns]
-    if unknown:
-        raise InputError(
-            f"'{unknown[0]}' is not a creditor column of existing_debt_usd_m",
-            field="cross_default_creditors",
-        )
+    for name, cols in (("cross_default_creditors", cross_default_creditors),
+                       ("service_unknown_creditors", service_unknown_creditors)):
+        unknown = [c for c in cols if c not in debt.columns]
+        if unknown:
+            raise InputError(
+                f"'{unknown[0]}' is not a creditor column of existing_debt_usd_m", field=name
+            )
     revenue = _series_on(government_revenue_usd_m, years, "government_revenue_usd_m")
     exports = _series_on(exports_usd_m, years, "exports_usd_m")
     reserves = _series_on(reserves_usd_m, years, "reserves_usd_m")
@@ -270,17 +293,32 @@ def creditor_exposure(
     zero = np.zeros(years.size)
     lender_debt = debt[lender].to_numpy() if lender in debt.columns else zero
     total_debt = debt.to_numpy().sum(axis=1)
-    debt_before = share_pct(lender_debt, total_debt)
-    debt_after = share_pct(lender_debt + offer_ppg_debt, total_debt + offer_ppg_debt)
+    debt_before = _part_share_pct(lender_debt, total_debt)
+    debt_after = _part_share_pct(lender_debt + offer_ppg_debt, total_debt + offer_ppg_debt)
+    note = ""
     if service is not None:
         lender_service = service[lender].to_numpy() if lender in service.columns else zero
         total_service = service.to_numpy().sum(axis=1)
-        service_before = share_pct(lender_service, total_service)
-        service_after = share_pct(
+        service_before = _part_share_pct(lender_service, total_service)
+        service_after = _part_share_pct(
             lender_service + offer_ppg_service, total_service + offer_ppg_service
         )
+        if service_unknown_creditors:
+            unsched = debt[list(service_unknown_creditors)].to_numpy().sum(axis=1)
+            blind = unsched > 0
+            if blind.any():
+                service_before = np.where(blind, np.nan, service_before)
+                service_after = np.where(blind, np.nan, service_after)
+                k = int(np.argmax(unsched))
+                pct = float(_part_share_pct(unsched, total_debt)[k])
+                note = (
+                    f"existing debt service not known: {', '.join(service_unknown_creditors)} "
+                    f"(up to US$ {unsched[k]:,.0f} m, {pct:.0f}% of PPG external debt) has no "
+                    "service schedule"
+                )
     else:
         service_before = service_after = np.full(years.size, np.nan)
+        note = "no existing debt service by creditor was given"
 
     # A loan's clauses bind from signing until its last flow.
     sign = np.array([ln.signing_year for ln in offer.loans], dtype=np.int64)
@@ -366,11 +404,12 @@ def creditor_exposure(
         cross_default_creditors=tuple(cross_default_creditors),
         no_paris_club_usd_m=_frozen(npc_debt),
         no_paris_club_pct_of_ppg_external=_frozen(
-            share_pct(npc_debt, total_debt + offer_ppg_debt)
+            _part_share_pct(npc_debt, total_debt + offer_ppg_debt)
         ),
         collateral_usd_m=_frozen(collateral),
         collateral_cover_pct=_frozen(share_pct(collateral, all_bal)),
         triggers_present=tuple(present),
         keeps_out_of_restructuring=bool(npc.any()),
         lever_clauses=tuple(levers),
+        service_share_note=note,
     )
