@@ -92,13 +92,48 @@ def calibrated_country(country: Country) -> Country:
     nominal = series(case, "ppg_ext_debt_nominal_to_gdp_pct") / 100 * gdp
     pv = series(case, "pv_ppg_ext_debt_usd_mn")
     service = series(case, "ppg_ext_debt_service_to_exports_pct") / 100 * exports
+    # interest: effective rate (row 40) x last year's external debt (row 8, PPG + private)
+    gdp_prev = np.concatenate([[country.macro.nominal_gdp_usd_m[WINDOW[0] - 1]], gdp[:-1]])
+    total_prev = series(case, "external_debt_nominal_to_gdp_pct") / 100 * gdp
+    total_prev = np.concatenate([[np.nan], total_prev[:-1]])
+    interest = series(case, "effective_interest_rate_ext_debt_pct") / 100 * total_prev
+    private_int = np.array(
+        [(country.external_debt.private_interest_usd_m or {}).get(y, 0.0) for y in WINDOW]
+    )
+    del gdp_prev
     extra = LocalDebtHeldAbroad(
         stock_lcu_m=dict(zip(WINDOW, (nominal - p.ext_debt_nominal_usd_m[:n]) * fxe, strict=True)),
         debt_service_lcu_m=dict(
             zip(WINDOW, (service - p.ext_debt_service_usd_m[:n]) * fxa, strict=True)
         ),
         pv_lcu_m=dict(zip(WINDOW, (pv - p.pv_ext_debt_usd_m[:n]) * fxe, strict=True)),
-        source="calibrated from Output 1-1 rows 9, 33 and 57",
+        interest_lcu_m={
+            y: v
+            for y, v in zip(
+                WINDOW, (interest - p.ext_interest_usd_m[:n] - private_int) * fxa, strict=True
+            )
+            if np.isfinite(v)
+        },
+        source="calibrated from Output 1-1 rows 9, 33, 57 and 40",
     )
     ed = country.external_debt.model_copy(update={"local_debt_held_abroad": extra})
     return country.model_copy(update={"external_debt": ed})
+
+
+def with_public_rates(country: Country) -> Country:
+    """``country`` plus domestic interest and foreign inflation from Output 1-2.
+
+    Domestic interest = nominal domestic rate (row 45) x last year's domestic
+    stock; foreign inflation = row 55. Neither is in the extracted inputs; they
+    only feed the public debt-dynamics table (§6.2).
+    """
+    o12 = "template-baseline-output12"
+    i_d = series(o12, "avg_nominal_interest_rate_dom_debt_pct") / 100
+    stock = country.domestic_debt.stock_lcu_m
+    interest = {y: float(i_d[k]) * stock[y - 1] for k, y in enumerate(WINDOW) if (y - 1) in stock}
+    foreign = series(o12, "foreign_inflation_used_for_real_ext_rate_inferred_pct")
+    dd = country.domestic_debt.model_copy(update={"interest_lcu_m": interest})
+    macro = country.macro.model_copy(
+        update={"foreign_inflation_pct": dict(zip(WINDOW, map(float, foreign), strict=True))}
+    )
+    return country.model_copy(update={"domestic_debt": dd, "macro": macro})

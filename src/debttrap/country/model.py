@@ -116,6 +116,14 @@ class Macro(_Frozen):
         default=None,
         description="Primary balance, percent of GDP, for years before t (B2 calibration).",
     )
+    foreign_inflation_pct: YearSeries | None = Field(
+        default=None,
+        description=(
+            "Foreign (US) GDP-deflator inflation, percent, t…T (optional; only for the real "
+            "external interest rate of the public debt-dynamics table; default: the country's "
+            "US$ GDP-deflator growth)."
+        ),
+    )
     privatization_proceeds_lcu_m: YearSeries = Field(default_factory=dict)
     contingent_liabilities_recognized_lcu_m: YearSeries = Field(default_factory=dict)
     debt_relief_lcu_m: YearSeries = Field(default_factory=dict)
@@ -194,6 +202,13 @@ class LocalDebtHeldAbroad(_Frozen):
     pv_lcu_m: YearSeries = Field(
         default_factory=dict,
         description="PV at end of year, LCU m; default min(PV of the given service, face).",
+    )
+    interest_lcu_m: YearSeries = Field(
+        default_factory=dict,
+        description=(
+            "Interest part of the service, LCU m (optional; only for the debt-dynamics "
+            "tables' interest rows)."
+        ),
     )
     source: str = ""
 
@@ -308,6 +323,13 @@ class DomesticDebt(_Frozen):
     stock_lcu_m: YearSeries
     debt_service_lcu_m: YearSeries = Field(
         default_factory=dict, description="Baseline domestic interest + amortization, LCU m."
+    )
+    interest_lcu_m: YearSeries = Field(
+        default_factory=dict,
+        description=(
+            "Baseline domestic interest, LCU m (optional; only for the public debt-dynamics "
+            "table: the nominal domestic rate is interest / last year's stock)."
+        ),
     )
     in_arrears_or_restructuring: bool = False
     source: str = ""

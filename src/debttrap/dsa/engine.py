@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from debttrap.country.model import Country
 from debttrap.dsa.capacity import DebtCarryingCapacity, composite_indicator, debt_carrying_capacity
+from debttrap.dsa.contributions import Contributions, contributions_for
 from debttrap.dsa.indicators import INDICATORS, Indicator
 from debttrap.dsa.paths import IndicatorPaths, debt_paths
 from debttrap.dsa.rating import Judgment, RatingResult, rate_risk
@@ -72,7 +73,8 @@ class DSAResult:
 
     ``stress`` maps test codes (``"B1"`` …) to their paths; ``not_run`` says
     why a test was skipped; ``settings_used`` records residual-financing terms
-    and shock statistics.
+    and shock statistics; ``contributions`` holds the baseline's external and
+    public debt-dynamics tables (§6).
     """
 
     country: str
@@ -85,6 +87,7 @@ class DSAResult:
     rating: RatingResult
     settings: StressSettings
     settings_used: Mapping[str, Any]
+    contributions: Contributions | None = None
 
     @property
     def not_run(self) -> Mapping[str, str]:
@@ -157,6 +160,7 @@ class DSAResult:
                 "window": rating["window"],
             },
             "stress_tests_not_run": dict(self.not_run),
+            "contributions": None if self.contributions is None else self.contributions.to_dict(),
             "assumptions": {k: v for k, v in self.settings_used.items() if k != "not_run"},
             "units": "percent; PV discounted at the country's discount rate",
         }
@@ -202,4 +206,5 @@ def run_dsa(
         rating=rating,
         settings=s,
         settings_used=MappingProxyType(meta),
+        contributions=contributions_for(country, setup, baseline),
     )
