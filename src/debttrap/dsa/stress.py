@@ -22,11 +22,12 @@ Sizing (``lic-dsf-method.md`` §4, 2018 GN, 2025-08-12 template defaults):
   +25 bp per pp of PB shock on new domestic debt, and for market-access
   countries +100 bp per pp (cap 400 bp) on new external debt.
 * C1 contingent liabilities: one-off ``x`` % of GDP in ``t+1``; C2 natural
-  disaster: +10 % of GDP in ``t+1``, real growth −1.5 pp, export growth
-  −3.5 pp; C3 commodity prices: ``-5 x price fall`` pp of growth and
-  ``-7.5 x price fall`` pp of revenue/GDP in ``t+1 … t+3``; C4 market
-  financing: +400 bp, maturity ``min(5, 2/3 m)``, grace ``x 2/3`` on new
-  market borrowing in ``t+1 … t+3`` and a 15 % depreciation in ``t+1``.
+  disaster: +10 % of GDP in ``t+1`` (financed like C1), real growth −1.5 pp,
+  export growth −3.5 pp (denominators only, as in the template); C3
+  commodity prices: ``-5 x price fall`` pp of growth and ``-7.5 x price fall``
+  pp of revenue/GDP in ``t+1 … t+3``; C4 market financing: +400 bp,
+  maturity ``min(5, 2/3 m)``, grace ``x 2/3`` on new market borrowing in
+  ``t+1 … t+3`` and a 15 % depreciation in ``t+1``.
 * Financing of shocks: a balance-of-payments gap (lower exports, transfers or
   FDI) is filled with new PPG external debt on residual terms; a fiscal gap
   (B2, C1–C3) raises the public gross financing need, filled year by year by
@@ -670,17 +671,15 @@ def build_scenarios(
     cl[1] = tl.contingent_liabilities_pct_gdp / 100 * gdp_lcu_b[1]
     scenarios.append(make("C1", "Combined contingent liabilities", fiscal_gap_lcu=cl))
     if tl.natural_disaster:
+        # the export loss only lowers the denominators: the template does not finance it
+        # abroad (financing it put 2025 PV/GDP 1.3 pp above the disaster overlays)
         nd = np.zeros(n)
         nd[1] = tl.natural_disaster_shock_pct_gdp / 100 * gdp_lcu_b[1]
         g_nd = g_b.copy()
         g_nd[1] -= s.natural_disaster_growth_pp / 100
         x_nd = x_b.copy()
         x_nd[1] -= s.natural_disaster_exports_pp / 100
-        gap_nd = np.zeros(n)
-        gap_nd[1] = exp_b[1] * (1 - (1 + x_nd[1]) / (1 + x_b[1]))
-        scenarios.append(
-            make("C2", "Natural disaster", g=g_nd, x=x_nd, fiscal_gap_lcu=nd, bop_gap_usd=gap_nd)
-        )
+        scenarios.append(make("C2", "Natural disaster", g=g_nd, x=x_nd, fiscal_gap_lcu=nd))
     else:
         skipped["C2"] = "not applicable (tailored.natural_disaster is false)"
     if tl.commodity_exporter and tl.commodity_price_shock_decimal < 0:
