@@ -21,12 +21,14 @@ from debttrap.leverage.exposure import TRIGGERS, Exposure, creditor_exposure, sh
 from debttrap.leverage.flows import OfferFlows, offer_flows, package_grant_element_pct
 from debttrap.leverage.project import ProjectEconomics, offer_project_economics, project_economics
 from debttrap.leverage.verdict import (
+    IndicatorChange,
     Rating,
     RuleOutcome,
     Thresholds,
     TrapRisk,
     Verdict,
     VerdictInputs,
+    indicator_change,
     judge,
     verdict_inputs,
 )
@@ -35,6 +37,7 @@ __all__ = [
     "TRIGGERS",
     "ClauseProfile",
     "Exposure",
+    "IndicatorChange",
     "LenderKind",
     "OfferFlows",
     "ProjectEconomics",
@@ -48,6 +51,7 @@ __all__ = [
     "clause_profile",
     "creditor_exposure",
     "hcl_table",
+    "indicator_change",
     "judge",
     "offer_flows",
     "offer_project_economics",

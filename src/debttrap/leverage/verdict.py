@@ -2,10 +2,20 @@
 
 Each rule reads one or two numbers of a :class:`VerdictInputs` record (the
 assessment supplies them: the DSA rating before and after, the grant
-element, the exposure and project figures), compares them with a published
-threshold or a documented judgement (:class:`Thresholds`), and says whether
-it *fired*, *passed* or could *not be evaluated* (input missing), with the
-numbers. The verdict is then mechanical:
+element, what the offer's own financing does to each LIC-DSF indicator and
+to the probability of distress, the exposure and project figures), compares
+them with a published threshold or a documented judgement
+(:class:`Thresholds`), and says whether it *fired*, *passed* or could *not be
+evaluated* (input missing), with the numbers.
+
+The debt rules are **marginal**: they judge what the offer itself does, not
+the state the country is in. A country already at high risk of debt distress
+is not a reason to condemn an offer; borrowing on non-concessional terms in
+that state is (the IMF Debt Limits Policy sets a zero limit on it), and so is
+an offer that worsens the rating, raises an indicator by as much as the shocks
+that typically trigger a downgrade, creates a new breach, or raises the
+probability of distress. A grant that adds no debt fires none of them. The
+verdict is then mechanical:
 
 * **high** — a rule of high severity fired, or three or more moderate rules;
 * **moderate** — one or two moderate rules fired;
@@ -25,17 +35,21 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "RULES",
+    "IndicatorChange",
     "Rating",
     "RuleOutcome",
     "Thresholds",
     "TrapRisk",
     "Verdict",
     "VerdictInputs",
+    "indicator_change",
     "judge",
     "verdict_inputs",
 ]
@@ -67,6 +81,122 @@ def _finite(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
 
 
+#: A breach, in the LIC-DSF's mechanical rating, is two or more years above the threshold
+#: in the ten-year window (lic-dsf-method.md §5.1).
+BREACH_MIN_YEARS = 2
+
+
+class IndicatorChange(_Frozen):
+    """What the offer's own financing does to one LIC-DSF indicator (baseline path).
+
+    ``without``: the country without the offer's loans (but with whatever the
+    offer does not decide, such as the project's expected overrun on the budget);
+    ``with``: the country with them. Increases are ``with - without`` in
+    percentage points; ``max_increase_*`` is the largest of them over the rating
+    window; years above count the window years strictly above the threshold.
+    ``overrun_increase_pp`` is what the project's expected overrun adds on its own
+    (shown, not attributed to the offer).
+    """
+
+    indicator: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    kind: Literal["stock", "service"]
+    threshold_pct: float = Field(gt=0.0)
+    peak_without_pct: float | None = None
+    peak_with_pct: float | None = None
+    max_increase_pp: float | None = None
+    max_increase_year: int | None = None
+    years_above_without: int = Field(default=0, ge=0)
+    years_above_with: int = Field(default=0, ge=0)
+    overrun_increase_pp: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nan_is_missing(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {
+                k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                for k, v in data.items()
+            }
+        return data
+
+    @property
+    def peak_increase_pp(self) -> float | None:
+        """Peak with the offer minus peak without it (pp)."""
+        if self.peak_with_pct is None or self.peak_without_pct is None:
+            return None
+        return self.peak_with_pct - self.peak_without_pct
+
+    @property
+    def max_increase_pct_of_threshold(self) -> float | None:
+        """The largest increase in any window year, as a percent of the threshold."""
+        if self.max_increase_pp is None:
+            return None
+        return 100.0 * self.max_increase_pp / self.threshold_pct
+
+    @property
+    def new_breach(self) -> bool:
+        """The offer turns this indicator into a breach (2+ window years above)."""
+        return self.years_above_without < BREACH_MIN_YEARS <= self.years_above_with
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.model_dump(),
+            "peak_increase_pp": self.peak_increase_pp,
+            "max_increase_pct_of_threshold": self.max_increase_pct_of_threshold,
+            "new_breach": self.new_breach,
+        }
+
+
+def indicator_change(
+    indicator: str,
+    label: str,
+    kind: Literal["stock", "service"],
+    threshold_pct: float,
+    years: ArrayLike,
+    window_years: ArrayLike,
+    without_pct: ArrayLike,
+    with_pct: ArrayLike,
+    reference_pct: ArrayLike | None = None,
+) -> IndicatorChange:
+    """Compare two baseline paths of one indicator over the rating window.
+
+    ``years`` index the paths; ``window_years`` are the rating window's years
+    (t … t+10). ``reference_pct`` is the path with nothing at all (no offer and
+    no overrun): ``without - reference`` is the overrun's own contribution.
+    Peaks are over the window; the function is vectorised over years.
+    """
+    y = np.asarray(years, dtype=np.int64)
+    win = np.isin(y, np.asarray(window_years, dtype=np.int64))
+    a = np.asarray(without_pct, dtype=np.float64)[win]
+    b = np.asarray(with_pct, dtype=np.float64)[win]
+    yw = y[win]
+    d = b - a
+    ok = np.isfinite(d)
+    k = int(np.argmax(np.where(ok, d, -np.inf))) if ok.any() else -1
+
+    def peak(x: Any) -> float | None:
+        return float(np.nanmax(x)) if np.any(np.isfinite(x)) else None
+
+    over: float | None = None
+    if reference_pct is not None:
+        r = np.asarray(reference_pct, dtype=np.float64)[win]
+        over = peak(a - r)
+    return IndicatorChange(
+        indicator=indicator,
+        label=label,
+        kind=kind,
+        threshold_pct=threshold_pct,
+        peak_without_pct=peak(a),
+        peak_with_pct=peak(b),
+        max_increase_pp=float(d[k]) if k >= 0 else None,
+        max_increase_year=int(yw[k]) if k >= 0 else None,
+        years_above_without=int(np.sum(a > threshold_pct)),
+        years_above_with=int(np.sum(b > threshold_pct)),
+        overrun_increase_pp=over,
+    )
+
+
 class VerdictInputs(_Frozen):
     """The numbers the rules read, for one offer. ``None`` means "not available".
 
@@ -79,11 +209,33 @@ class VerdictInputs(_Frozen):
     adds_debt: bool | None = Field(
         default=None, description="The offer adds PPG debt (has PPG loans); None = unknown."
     )
-    rating_before: Rating | None = None
+    ppg_loans_usd_m: float | None = Field(
+        default=None, ge=0.0, description="The offer's PPG loan commitments, US$ m."
+    )
+    rating_before: Rating | None = Field(
+        default=None, description="LIC-DSF external rating of the country without any offer."
+    )
+    rating_without_offer: Rating | None = Field(
+        default=None,
+        description=(
+            "Rating without the offer's loans but with what the offer does not decide (the "
+            "project's expected overrun on the budget); None = rating_before."
+        ),
+    )
     rating_after: Rating | None = None
     grant_element_pct: float | None = None
+    indicator_changes: tuple[IndicatorChange, ...] = Field(
+        default=(), description="What the offer's own loans do to each LIC-DSF indicator."
+    )
+    prob_distress_without_pct: float | None = Field(default=None, ge=0.0, le=100.0)
+    prob_distress_with_pct: float | None = Field(default=None, ge=0.0, le=100.0)
+    prob_breach_without_pct: float | None = Field(default=None, ge=0.0, le=100.0)
+    prob_breach_with_pct: float | None = Field(default=None, ge=0.0, le=100.0)
     lender_service_share_after_peak_pct: float | None = Field(default=None, ge=0.0, le=100.0)
     lender_debt_share_after_peak_pct: float | None = Field(default=None, ge=0.0, le=100.0)
+    service_share_note: str = Field(
+        default="", description="Why the lender's share of debt service is unknown, if it is."
+    )
     lever_clauses: tuple[str, ...] = ()
     pledged_pct_of_revenue_peak: float | None = Field(default=None, ge=0.0)
     pledged_pct_of_exports_peak: float | None = Field(default=None, ge=0.0)
@@ -111,6 +263,24 @@ class Thresholds(_Frozen):
     grant_element_min_pct: float = Field(
         default=35.0, description="IMF Debt Limits Policy: concessional if GE >= 35% at 5%."
     )
+    deterioration_stock_moderate_pct: float = Field(
+        default=20.0, gt=0.0,
+        description="Rise of a stock indicator, % of its threshold: median downgrade shock.",
+    )
+    deterioration_stock_high_pct: float = Field(
+        default=40.0, gt=0.0, description="... upper quartile of downgrade shocks (stock)."
+    )
+    deterioration_service_moderate_pct: float = Field(
+        default=12.0, gt=0.0,
+        description="Rise of a service indicator, % of its threshold: median downgrade shock.",
+    )
+    deterioration_service_high_pct: float = Field(
+        default=35.0, gt=0.0, description="... upper quartile of downgrade shocks (service)."
+    )
+    probability_moderate_pp: float = Field(
+        default=5.0, gt=0.0, description="Rise in P(distress) or P(breach), pp (judgement)."
+    )
+    probability_high_pp: float = Field(default=10.0, gt=0.0)
     concentration_moderate_pct: float = Field(default=30.0, ge=0.0, le=100.0)
     concentration_high_pct: float = Field(default=50.0, ge=0.0, le=100.0)
     pledged_moderate_pct: float = Field(default=5.0, ge=0.0)
@@ -125,6 +295,9 @@ class Thresholds(_Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> Thresholds:
         for lo, hi in (
+            ("deterioration_stock_moderate_pct", "deterioration_stock_high_pct"),
+            ("deterioration_service_moderate_pct", "deterioration_service_high_pct"),
+            ("probability_moderate_pp", "probability_high_pp"),
             ("concentration_moderate_pct", "concentration_high_pct"),
             ("pledged_moderate_pct", "pledged_high_pct"),
             ("acceleration_reserves_moderate_pct", "acceleration_reserves_high_pct"),
@@ -209,6 +382,32 @@ _LIC_DSF = (
     "for Low Income Countries: risk of external debt distress"
 )
 _DLP = "IMF Debt Limits Policy (2015, 2021 reforms): concessional if grant element >= 35% at 5%"
+_DLP_ZERO = (
+    "IMF Debt Limits Policy (2015 reform, 2021 review): for countries at high risk of debt "
+    "distress or in distress the limit on non-concessional external debt is zero (grant "
+    "element >= 35% at 5%, lending-terms.md §1.2)"
+)
+_DLP_CONC = (
+    "IMF Debt Limits Policy (2015 reform, 2021 review): at high risk, external borrowing "
+    "should be concessional (GE >= 35%); debttrap judgement: concessional debt at high "
+    "risk is at most a moderate concern by itself"
+)
+_LIC_DSF_WORSE = (
+    "IMF & World Bank (2018) LIC-DSF Guidance Note: risk of external debt distress, rated "
+    "with and without the offer; a downgrade the offer causes alone is judged high "
+    "(debttrap judgement)"
+)
+_DOWNGRADE = (
+    "IMF & World Bank (2018) LIC-DSF Guidance Note, moderate-risk granularity: observed "
+    "downgrade shocks raise an indicator by a median 20% (stock) / 12% (service) of its "
+    "threshold, upper quartile 40% / 35% (lic-dsf-method.md §5.5); breach = 2+ years above "
+    "in the window (§5.1). Using them for one offer's rise is debttrap's judgement"
+)
+_PROB = (
+    "debttrap judgement: +5 pp (moderate) / +10 pp (high) in the probability of distress or "
+    "of a two-year external breach, from the stochastic engine on the same macro paths with "
+    "and without the offer (common random numbers)"
+)
 _CASES = (
     "debttrap judgement anchored on cases (lending-terms.md §5): Chinese lenders held ~40% of "
     "Zambia's public external debt at its 2020 default, ~half of Laos's; levers per How China "
@@ -238,55 +437,168 @@ def _fmt(x: float) -> str:
     return f"{x:,.1f}"
 
 
-def _dsa_high(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
-    title = "Adds debt while the risk of debt distress is high"
-    th = "adds debt and rating after in {high, in_distress}"
-    if i.rating_after is None:
-        return RuleOutcome("dsa_high_after", title, "not_evaluated", None, None, th,
-                           "no DSA rating after", _LIC_DSF)
-    high = i.rating_after in (Rating.HIGH, Rating.IN_DISTRESS)
-    if i.adds_debt is False:
-        return RuleOutcome(
-            "dsa_high_after", title, "passed", None, i.rating_after.value, th,
-            f"rating after {i.rating_after.value}, but the offer adds no debt (grants only)",
-            _LIC_DSF,
-        )
-    return RuleOutcome(
-        "dsa_high_after", title, "fired" if high else "passed", "high" if high else None,
-        i.rating_after.value, th,
-        f"LIC-DSF rating after the offer: {i.rating_after.value}", _LIC_DSF,
-    )
+_AT_HIGH = (Rating.HIGH, Rating.IN_DISTRESS)
+
+
+def _at_high_risk(i: VerdictInputs) -> bool | None:
+    return None if i.rating_before is None else i.rating_before in _AT_HIGH
+
+
+def _state(r: Rating | None) -> str:
+    return "unknown" if r is None else r.value.replace("_", " ")
 
 
 def _dsa_worse(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
-    title = "Risk rating worse after the offer"
-    if i.rating_after is None or i.rating_before is None:
-        return RuleOutcome("dsa_rating_worse", title, "not_evaluated", None, None,
-                           "after worse than before", "rating before or after missing", _LIC_DSF)
-    fired = _ORDER[i.rating_after] > _ORDER[i.rating_before]
+    title = "The offer worsens the risk rating"
+    th = "rating with the offer worse than without it"
+    without = i.rating_without_offer or i.rating_before
+    if i.rating_after is None or without is None:
+        return RuleOutcome("dsa_rating_worse", title, "not_evaluated", None, None, th,
+                           "rating before or after missing", _LIC_DSF_WORSE)
+    fired = _ORDER[i.rating_after] > _ORDER[without]
+    detail = f"rating {without.value} without the offer, {i.rating_after.value} with it"
+    if i.rating_before is not None and i.rating_before != without:
+        detail += (f" (the country alone: {i.rating_before.value}; the difference is the "
+                   "project's overrun on the budget, not the offer)")
     return RuleOutcome(
         "dsa_rating_worse", title, "fired" if fired else "passed",
-        "moderate" if fired else None, f"{i.rating_before.value} -> {i.rating_after.value}",
-        "after worse than before",
-        f"rating {i.rating_before.value} before, {i.rating_after.value} after", _LIC_DSF,
+        "high" if fired else None, f"{without.value} -> {i.rating_after.value}", th,
+        detail, _LIC_DSF_WORSE,
     )
 
 
 def _concessional(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
-    title = "Not concessional"
-    th = f"grant element < {t.grant_element_min_pct:g}%"
+    title = "Non-concessional borrowing"
+    g = t.grant_element_min_pct
+    th = f"grant element < {g:g}% (high if the country is at high risk or in distress)"
     ge = _finite(i.grant_element_pct)
     if ge is None:
         return RuleOutcome("non_concessional", title, "not_evaluated", None, None, th,
                            "no grant element", _DLP)
-    fired = ge < t.grant_element_min_pct
+    if i.adds_debt is False:
+        return RuleOutcome("non_concessional", title, "passed", None, ge, th,
+                           f"the offer adds no debt (grant element {_fmt(ge)}%)", _DLP)
+    if ge >= g:
+        return RuleOutcome("non_concessional", title, "passed", None, ge, th,
+                           f"grant element {_fmt(ge)}% (IMF, 5%) at or above {g:g}%", _DLP)
+    if _at_high_risk(i):
+        return RuleOutcome(
+            "non_concessional", title, "fired", "high", ge, th,
+            f"grant element {_fmt(ge)}% below {g:g}% while the country is at "
+            f"{_state(i.rating_before)} risk: the IMF debt limit on non-concessional debt is "
+            "zero", _DLP_ZERO,
+        )
     return RuleOutcome(
-        "non_concessional", title, "fired" if fired else "passed",
-        "moderate" if fired else None, ge, th,
-        f"grant element {_fmt(ge)}% (IMF, 5%) "
-        f"{'below' if fired else 'at or above'} {t.grant_element_min_pct:g}%",
-        _DLP,
+        "non_concessional", title, "fired", "moderate", ge, th,
+        f"grant element {_fmt(ge)}% (IMF, 5%) below {g:g}% (rating before "
+        f"{_state(i.rating_before)})", _DLP,
     )
+
+
+def _concessional_at_high(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
+    title = "Concessional debt added at high risk"
+    th = "adds PPG debt, grant element >= 35%, country at high risk or in distress"
+    high = _at_high_risk(i)
+    ge = _finite(i.grant_element_pct)
+    if high is None or i.adds_debt is None:
+        return RuleOutcome("concessional_debt_at_high_risk", title, "not_evaluated", None,
+                           None, th, "rating before or the offer's debt unknown", _DLP_CONC)
+    if not i.adds_debt:
+        return RuleOutcome("concessional_debt_at_high_risk", title, "passed", None, 0.0, th,
+                           "the offer adds no debt", _DLP_CONC)
+    if not high:
+        return RuleOutcome("concessional_debt_at_high_risk", title, "passed", None, None, th,
+                           f"rating before {_state(i.rating_before)}", _DLP_CONC)
+    if ge is None or ge < t.grant_element_min_pct:
+        return RuleOutcome("concessional_debt_at_high_risk", title, "passed", None, ge, th,
+                           "the borrowing is not concessional (see the non-concessional rule)",
+                           _DLP_CONC)
+    amount = _finite(i.ppg_loans_usd_m)
+    parts = [f"adds US$ {amount:,.0f} m of PPG debt" if amount is not None else "adds PPG debt",
+             f"grant element {_fmt(ge)}%"]
+    top = _largest_rise(i)
+    if top is not None and top.max_increase_pp is not None:
+        parts.append(f"{top.label} +{_fmt(top.max_increase_pp)} pp at most")
+    return RuleOutcome(
+        "concessional_debt_at_high_risk", title, "fired", "moderate", ge, th,
+        f"{', '.join(parts)}, to a country at {_state(i.rating_before)} risk", _DLP_CONC,
+    )
+
+
+def _largest_rise(i: VerdictInputs) -> IndicatorChange | None:
+    """The indicator the offer raises most, relative to its threshold."""
+    rated = [c for c in i.indicator_changes if c.max_increase_pct_of_threshold is not None]
+    if not rated:
+        return None
+    return max(rated, key=lambda c: c.max_increase_pct_of_threshold or 0.0)
+
+
+def _deterioration(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
+    title = "The offer's own rise in the debt indicators"
+    th = (f"rise >= {t.deterioration_stock_moderate_pct:g}% of threshold (stock) or "
+          f"{t.deterioration_service_moderate_pct:g}% (service); high >= "
+          f"{t.deterioration_stock_high_pct:g}% / {t.deterioration_service_high_pct:g}%, "
+          "or a new breach")
+    top = _largest_rise(i)
+    if top is None or top.max_increase_pct_of_threshold is None:
+        return RuleOutcome("dsa_deterioration", title, "not_evaluated", None, None, th,
+                           "no indicator paths with and without the offer", _DOWNGRADE)
+    sev: Severity | None = None
+    for c in i.indicator_changes:
+        share = c.max_increase_pct_of_threshold
+        if share is None:
+            continue
+        mod, hi = ((t.deterioration_stock_moderate_pct, t.deterioration_stock_high_pct)
+                   if c.kind == "stock"
+                   else (t.deterioration_service_moderate_pct, t.deterioration_service_high_pct))
+        if c.new_breach or share >= hi:
+            sev = "high"
+        elif share >= mod and sev is None:
+            sev = "moderate"
+    value = top.max_increase_pct_of_threshold
+    rise = max(top.max_increase_pp or 0.0, 0.0)
+    detail = (f"largest rise {top.label} +{_fmt(rise)} pp"
+              + (f" in {top.max_increase_year}" if top.max_increase_year and rise > 0 else "")
+              + f" ({max(value, 0.0):.0f}% of its {top.threshold_pct:g}% threshold)")
+    new = [c for c in i.indicator_changes if c.new_breach]
+    if new:
+        detail += "; new breach: " + ", ".join(
+            f"{c.label} ({c.years_above_without} -> {c.years_above_with} years above)"
+            for c in new)
+    over = [c.overrun_increase_pp for c in i.indicator_changes
+            if c.overrun_increase_pp is not None and c.overrun_increase_pp > 0.05]
+    if over:
+        detail += "; the project's overrun on the budget, not counted here, adds up to " \
+                  f"+{_fmt(max(over))} pp"
+    return RuleOutcome(
+        "dsa_deterioration", title, "fired" if sev else "passed", sev, value, th, detail,
+        _DOWNGRADE,
+    )
+
+
+def _probability(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
+    title = "The offer raises the probability of distress"
+    th = (f"P(distress) or P(breach) up >= {t.probability_moderate_pp:g} pp "
+          f"(high >= {t.probability_high_pp:g} pp)")
+    pairs = [
+        ("P(distress)", i.prob_distress_without_pct, i.prob_distress_with_pct),
+        ("P(external breach)", i.prob_breach_without_pct, i.prob_breach_with_pct),
+    ]
+    rises = [(name, b - a, a, b) for name, a, b in pairs if a is not None and b is not None]
+    if not rises:
+        return RuleOutcome("distress_probability", title, "not_evaluated", None, None, th,
+                           "no stochastic run", _PROB)
+    name, d, a, b = max(rises, key=lambda r: r[1])
+    sev: Severity | None = (
+        "high" if d >= t.probability_high_pp
+        else "moderate" if d >= t.probability_moderate_pp else None
+    )
+    others = "; ".join(f"{n} {_fmt(x)}% -> {_fmt(y)}%" for n, _, x, y in rises if n != name)
+    detail = f"{name} {_fmt(a)}% without the offer -> {_fmt(b)}% with it ({d:+.1f} pp)"
+    if others:
+        detail += f"; {others}"
+    return RuleOutcome("distress_probability", title, "fired" if sev else "passed", sev, d, th,
+                       detail, _PROB)
 
 
 def _concentration(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
@@ -298,6 +610,8 @@ def _concentration(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
     if share is None:
         share = _finite(i.lender_debt_share_after_peak_pct)
         what = "PPG external debt"
+        if i.service_share_note:
+            what += " (share of service not known)"
     if share is None:
         return RuleOutcome("lever_concentration", title, "not_evaluated", None, None, th,
                            "no creditor shares", _CASES)
@@ -401,9 +715,11 @@ def _lock(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
 
 #: The rules in the order they are shown.
 RULES: tuple[Callable[[VerdictInputs, Thresholds], RuleOutcome], ...] = (
-    _dsa_high,
     _dsa_worse,
     _concessional,
+    _concessional_at_high,
+    _deterioration,
+    _probability,
     _concentration,
     _pledged,
     _acceleration,
@@ -431,9 +747,14 @@ def verdict_inputs(
     offer: str,
     *,
     adds_debt: bool | None = None,
+    ppg_loans_usd_m: float | None = None,
     rating_before: Rating | str | None = None,
+    rating_without_offer: Rating | str | None = None,
     rating_after: Rating | str | None = None,
     grant_element_pct: float | None = None,
+    indicator_changes: tuple[IndicatorChange, ...] = (),
+    prob_distress_pct: tuple[float, float] | None = None,
+    prob_breach_pct: tuple[float, float] | None = None,
     exposure: Any = None,
     economics: Any = None,
     clauses_no_paris_club: bool | None = None,
@@ -443,20 +764,30 @@ def verdict_inputs(
 
     ``exposure`` is a :class:`~debttrap.leverage.exposure.Exposure` (or None),
     ``economics`` a :class:`~debttrap.leverage.project.ProjectEconomics` (or
-    None). Clause flags default to the exposure's (any PPG loan of the offer).
+    None). ``prob_distress_pct`` and ``prob_breach_pct`` are (without the offer,
+    with it) on the same macro paths. Clause flags default to the exposure's
+    (any PPG loan of the offer).
     """
     data: dict[str, Any] = {
         "offer": offer,
         "adds_debt": adds_debt,
+        "ppg_loans_usd_m": ppg_loans_usd_m,
         "rating_before": rating_before,
+        "rating_without_offer": rating_without_offer,
         "rating_after": rating_after,
         "grant_element_pct": grant_element_pct,
+        "indicator_changes": tuple(indicator_changes),
     }
+    if prob_distress_pct is not None:
+        data["prob_distress_without_pct"], data["prob_distress_with_pct"] = prob_distress_pct
+    if prob_breach_pct is not None:
+        data["prob_breach_without_pct"], data["prob_breach_with_pct"] = prob_breach_pct
     if exposure is not None:
         s = exposure.summary()
         data.update(
             lender_service_share_after_peak_pct=s["lender_service_share_after_peak_pct"],
             lender_debt_share_after_peak_pct=s["lender_debt_share_after_peak_pct"],
+            service_share_note=s.get("service_share_note", ""),
             lever_clauses=tuple(s["lever_clauses"]),
             pledged_pct_of_revenue_peak=s["pledged_pct_of_revenue_peak"],
             pledged_pct_of_exports_peak=s["pledged_pct_of_exports_peak"],
