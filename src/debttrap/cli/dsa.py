@@ -10,8 +10,10 @@ from rich.table import Table
 
 from debttrap.cli import app
 from debttrap.cli._common import console, print_json, write_text_atomic
+from debttrap.country.model import Country
 from debttrap.dsa.engine import DSAResult, run_dsa
 from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
+from debttrap.dsa.stress import StressSettings
 from debttrap.io.country_file import load_dsa_inputs
 
 
@@ -117,13 +119,24 @@ def _charts(res: DSAResult, out: Path) -> list[Path]:
     return written
 
 
+def _load_file(path: Path) -> tuple[Country, StressSettings]:
+    """A country file, or a filled LIC-DSF workbook read through its versioned mapping."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from debttrap.io.workbook import read_workbook
+
+        wb = read_workbook(path)
+        return wb.country, wb.settings
+    return load_dsa_inputs(path)
+
+
 @app.command("dsa")
 def dsa_cmd(
     country_file: Annotated[
         str | None,
         typer.Argument(
             metavar="COUNTRY",
-            help="Country file (.toml or .json), or an ISO3 code (e.g. ZMB) built from the "
+            help="Country file (.toml or .json), a filled LIC-DSF workbook (.xlsx or .xlsm), "
+            "or an ISO3 code (e.g. ZMB) built from the "
             "bundled data; omit with --all.",
         ),
     ] = None,
@@ -156,7 +169,7 @@ def dsa_cmd(
     if is_iso3(country_file):
         country, settings, _ = resolve_dsa_inputs(country_file, first_year)
     else:
-        country, settings = load_dsa_inputs(Path(country_file))
+        country, settings = _load_file(Path(country_file))
     res = run_dsa(country, settings)
     written: list[Path] = _charts(res, out) if out is not None else []
     if as_json:

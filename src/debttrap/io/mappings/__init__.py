@@ -1,0 +1,1 @@
+"""Versioned cell maps of the LIC-DSF Excel template (read by debttrap.io.workbook)."""
