@@ -42,6 +42,8 @@ STRESS_QUANTITY = {
 }
 SCENARIO_CODE = {
     "baseline": "baseline",
+    "A1_historical": "A1",
+    "A2_custom": "A2",
     "B1_real_gdp_growth": "B1",
     "B2_primary_balance": "B2",
     "B3_exports": "B3",

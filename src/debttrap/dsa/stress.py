@@ -47,7 +47,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
-from debttrap.country.derived import series_array
+from debttrap.country.derived import DerivedSeries, series_array
 from debttrap.country.model import Country
 from debttrap.dsa.paths import (
     BaselineSetup,
@@ -55,11 +55,13 @@ from debttrap.dsa.paths import (
     PathInputs,
     UnitLoanBasis,
     baseline_setup,
+    debt_paths,
     npv_next_years,
 )
 from debttrap.errors import InputError
 
 __all__ = [
+    "CustomScenario",
     "FiscalFinancing",
     "Scenario",
     "ShockStats",
@@ -72,6 +74,36 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
+
+
+class CustomScenario(BaseModel):
+    """A2, the customized scenario (template "Customized Scenario" sheets): user deltas.
+
+    Every field is ``{year: delta}`` against the baseline for projection years
+    after ``t``; missing years are 0. ``_pp`` deltas are percentage points
+    (growth rates, or ratios to GDP); ``depreciation_pct`` is an extra nominal
+    depreciation of the LCU against the baseline level in that year (levels,
+    not cumulated; pass-through as B5). Financing as the standard tests:
+    balance-of-payments deltas (imports, transfers, FDI) by new external debt
+    on residual terms; spending and grants deltas by the Input 7 mix; revenue
+    deltas at home. A2 is a candidate for the most extreme shock.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: str = "Customized scenario"
+    real_gdp_growth_pp: dict[int, float] = Field(default_factory=dict)
+    gdp_deflator_usd_pp: dict[int, float] = Field(default_factory=dict)
+    export_growth_pp: dict[int, float] = Field(default_factory=dict)
+    imports_pct_gdp_pp: dict[int, float] = Field(default_factory=dict)
+    transfers_pct_gdp_pp: dict[int, float] = Field(
+        default_factory=dict, description="net current transfers, + = more inflow"
+    )
+    fdi_pct_gdp_pp: dict[int, float] = Field(default_factory=dict, description="+ = more inflow")
+    revenue_excl_grants_pct_gdp_pp: dict[int, float] = Field(default_factory=dict)
+    grants_pct_gdp_pp: dict[int, float] = Field(default_factory=dict)
+    primary_expenditure_pct_gdp_pp: dict[int, float] = Field(default_factory=dict)
+    depreciation_pct: dict[int, float] = Field(default_factory=dict)
 
 
 class StressSettings(BaseModel):
@@ -152,6 +184,16 @@ class StressSettings(BaseModel):
     market_depreciation_pct: float = Field(default=15.0, ge=0.0)
     market_fx_passthrough: float = Field(default=0.3, ge=0.0, le=1.0)
     market_years: int = Field(default=3, ge=1)
+    a1_non_interest_cad_pct_gdp: float | None = Field(
+        default=None,
+        description=(
+            "A1: historical (t-10 … t-1) average non-interest current-account deficit, % of GDP. "
+            "A1 is not run without it (historical interest is not an input)."
+        ),
+    )
+    custom: CustomScenario | None = Field(
+        default=None, description="A2 customized scenario ([stress.custom]); not run if absent."
+    )
     residual_discount_rate_pct: float = Field(
         default=5.0,
         gt=0.0,
@@ -439,6 +481,8 @@ def build_scenarios(
         else _default_external_share(setup)
     )
     share_st = s.residual_domestic_st_share
+    # a need met at home only keeps Input 7's domestic split (short-term vs MLT)
+    dom_st_only = share_st / (1.0 - share_ext) if share_ext < 1.0 else 0.0
     if share_ext + share_st > 1.0 + 1e-12:
         raise InputError(
             f"residual shares add up to {share_ext + share_st:g} > 1 (external {share_ext:g} + "
@@ -473,6 +517,10 @@ def build_scenarios(
         market: bool = False,
         dom_extra_rate: float = 0.0,
         ext_extra_rate: float = 0.0,
+        dep_path_s: FloatArray | None = None,
+        spending_follows_gdp: bool = False,
+        exports_follow_gdp: bool = False,
+        fiscal_external_share: float | None = None,
         notes: tuple[str, ...] = (),
     ) -> Scenario:
         g_s = g_b if g is None else g
@@ -481,9 +529,13 @@ def build_scenarios(
         rel = np.cumprod((1 + g_s) * (1 + pi_s) / ((1 + g_b) * (1 + pi_b)))
         dep_path = np.zeros(n)
         dep_path[1:] = dep
+        if dep_path_s is not None:
+            dep_path = dep_path_s
         rel = rel * (1 - (1 - passthrough) * dep_path)
         gdp = gdp_b * rel
         exports = exp_b * np.cumprod((1 + x_s) / (1 + x_b))
+        if exports_follow_gdp:  # exports keep their baseline ratio to GDP (A1)
+            exports = exp_b * rel
         fxa = fxa_b * (1 + dep_path)
         fxe = fxe_b * (1 + dep_path)
         gdp_lcu = gdp * fxa
@@ -495,6 +547,8 @@ def build_scenarios(
         lost_revenue = np.where(
             np.arange(n) >= 1, rev_incl_ratio * gdp_lcu_b - rev_incl_ratio * gdp_lcu, 0.0
         )
+        if spending_follows_gdp:  # the fiscal gap is given in full (A1: PB as a ratio)
+            lost_revenue = np.zeros(n)
         if rev_ratio_s is not None:
             lost_revenue = lost_revenue + (rev_ratio - rev_ratio_s) * gdp_lcu
         fg = np.zeros(n) if fiscal_gap_lcu is None else fiscal_gap_lcu
@@ -503,8 +557,8 @@ def build_scenarios(
             fxa,
             setup.basis,
             res_idx,
-            external_share=share_ext,
-            domestic_st_share=share_st,
+            external_share=share_ext if fiscal_external_share is None else fiscal_external_share,
+            domestic_st_share=share_st if fiscal_external_share is None else dom_st_only,
             domestic_mlt_rate_dec=dom_rate,
             domestic_st_rate_dec=dom_st_rate,
             domestic_mlt_grace_years=s.residual_domestic_mlt_grace_years,
@@ -712,6 +766,70 @@ def build_scenarios(
         )
     else:
         skipped["C4"] = "not applicable (tailored.market_financing is false)"
+    a1 = _historical_scenario(country, s, setup, der, st_g, st_pb, has_pb)
+    if isinstance(a1, str):
+        skipped["A1"] = a1
+    else:
+        g_a, pi_a, bop_a, pb_gap_a = a1
+        scenarios.append(
+            make(
+                "A1",
+                "Historical scenario (displayed, never rated)",
+                g=g_a,
+                pi=pi_a,
+                exports_follow_gdp=True,
+                bop_gap_usd=bop_a,
+                fiscal_gap_lcu=pb_gap_a,
+                fiscal_external_share=0.0,
+                spending_follows_gdp=True,
+            )
+        )
+    if s.custom is None:
+        skipped["A2"] = "no customized scenario ([stress.custom])"
+    else:
+        cu = s.custom
+        proj = {int(y) for y in base.years[1:]}
+        for name in type(cu).model_fields:
+            table = getattr(cu, name)
+            if isinstance(table, dict):
+                bad = sorted(set(table) - proj)
+                if bad:
+                    raise InputError(
+                        f"year {bad[0]} is outside the shockable years {min(proj)}-{max(proj)}",
+                        field=f"stress.custom.{name}",
+                    )
+
+        def delta(tbl: dict[int, float]) -> FloatArray:
+            return series_array(tbl, base.years, 0.0) / 100.0
+
+        g_c2 = g_b + delta(cu.real_gdp_growth_pp)
+        pi_c2 = pi_b + delta(cu.gdp_deflator_usd_pp)
+        x_c2 = x_b + delta(cu.export_growth_pp)
+        dep_c2 = delta(cu.depreciation_pct)
+        rel_c2 = np.cumprod((1 + g_c2) * (1 + pi_c2) / ((1 + g_b) * (1 + pi_b)))
+        gdp_c2 = gdp_b * rel_c2 * (1 - (1 - pt) * dep_c2)
+        bop_c2 = (
+            delta(cu.imports_pct_gdp_pp) - delta(cu.transfers_pct_gdp_pp) - delta(cu.fdi_pct_gdp_pp)
+        ) * gdp_c2
+        gdp_lcu_c2 = gdp_c2 * fxa_b * (1 + dep_c2)
+        fiscal_c2 = (
+            delta(cu.primary_expenditure_pct_gdp_pp) - delta(cu.grants_pct_gdp_pp)
+        ) * gdp_lcu_c2
+        rr_c2 = rev_ratio + delta(cu.revenue_excl_grants_pct_gdp_pp)
+        scenarios.append(
+            make(
+                "A2",
+                cu.label,
+                g=g_c2,
+                pi=pi_c2,
+                x=x_c2,
+                dep_path_s=dep_c2,
+                passthrough=pt,
+                bop_gap_usd=bop_c2,
+                fiscal_gap_lcu=fiscal_c2,
+                rev_ratio_s=rr_c2,
+            )
+        )
     res_unit = UnitLoanBasis.build([res], 1, s.residual_discount_rate_pct / 100.0)
     meta: dict[str, object] = {
         "residual_terms": {
@@ -732,3 +850,62 @@ def build_scenarios(
         "not_run": skipped,
     }
     return setup, base, scenarios, meta
+
+
+def _historical_scenario(
+    country: Country,
+    s: StressSettings,
+    setup: BaselineSetup,
+    der: DerivedSeries,
+    st_g: ShockStats,
+    st_pb: ShockStats,
+    has_pb: bool,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray] | str:
+    """A1 (§4.1): from ``t+1`` growth, US$ deflator, PB/GDP, non-interest CAD/GDP and FDI/GDP
+    at their ``t-10 … t-1`` averages. Returns (growth, deflator, BoP gap US$, fiscal gap LCU)
+    as decimals / millions, or why it cannot run.
+
+    The external financing need changes by (non-interest CAD − FDI) x GDP under A1 minus the
+    same at baseline, filled with new external debt on residual terms; the primary-balance
+    change is financed at home (its external part is already in the balance of payments).
+    Exports keep their baseline ratio to GDP.
+    """
+    base = setup.inputs
+    n = base.years.size
+    ti = der.t_index
+    ca = country.macro.current_account_usd_m
+    if s.a1_non_interest_cad_pct_gdp is None:
+        return "needs stress.a1_non_interest_cad_pct_gdp (historical interest is not an input)"
+    if ca is None or any(int(y) not in ca for y in base.years[1:]):
+        return "needs macro.current_account_usd_m for every projection year after t"
+    if not has_pb:
+        return "needs the primary-balance history (as B2)"
+    st_pi = ShockStats.of(der.gdp_deflator_usd_growth_pct[:ti])
+    st_fdi = ShockStats.of(der.fdi_to_gdp_pct[:ti])
+    if not (np.isfinite(st_g.mean) and np.isfinite(st_pi.mean) and np.isfinite(st_fdi.mean)):
+        return "needs the growth, US$ deflator and FDI history (t-10 … t-1)"
+    sl = slice(ti, ti + n)
+    g_b = der.real_gdp_growth_pct[sl] / 100.0
+    pi_b = der.gdp_deflator_usd_growth_pct[sl] / 100.0
+    g = g_b.copy()
+    pi = pi_b.copy()
+    g[1:] = st_g.mean / 100.0
+    pi[1:] = st_pi.mean / 100.0
+    gdp_b = base.gdp_usd_m
+    gdp = gdp_b * np.cumprod((1 + g) * (1 + pi) / ((1 + g_b) * (1 + pi_b)))
+    paths = debt_paths(base, setup.basis)
+    interest = paths.ext_interest_usd_m + setup.private_interest_usd_m
+    lc = country.external_debt.local_debt_held_abroad
+    if lc is not None:
+        interest = interest + series_array(lc.interest_lcu_m, base.years, 0.0) / (
+            base.fx_avg_lcu_per_usd
+        )
+    ca_b = series_array(ca, base.years)
+    need_b = -(ca_b + interest) - der.net_fdi_usd_m[sl]
+    need_a = (s.a1_non_interest_cad_pct_gdp - st_fdi.mean) / 100.0 * gdp
+    bop = np.where(np.arange(n) >= 1, need_a - need_b, 0.0)
+    fxa = base.fx_avg_lcu_per_usd
+    pb_b = der.primary_balance_lcu_m[sl] / (gdp_b * fxa)
+    # primary balance in LCU: baseline level minus the A1 ratio times A1 GDP
+    fiscal = np.where(np.arange(n) >= 1, (pb_b * gdp_b - st_pb.mean / 100.0 * gdp) * fxa, 0.0)
+    return g, pi, bop, fiscal
