@@ -155,7 +155,7 @@ def test_concessional_debt_at_high_risk_is_moderate_with_its_numbers() -> None:
         ({"indicator_changes": _changes({"ext_debt_service_to_revenue_pct": 35.0})},
          "dsa_deterioration", "high"),
         ({"indicator_changes": _changes(above={"pv_ext_debt_to_gdp_pct": (1, 2)})},
-         "dsa_deterioration", "high"),
+         "dsa_deterioration", "moderate"),
         ({"prob_distress_with_pct": 8.0}, "distress_probability", "moderate"),
         ({"prob_breach_with_pct": 14.0}, "distress_probability", "high"),
         ({"lever_clauses": ("no_paris_club",), "lender_service_share_after_peak_pct": 30.0},

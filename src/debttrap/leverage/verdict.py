@@ -136,7 +136,12 @@ class IndicatorChange(_Frozen):
 
     @property
     def new_breach(self) -> bool:
-        """The offer turns this indicator into a breach (2+ window years above)."""
+        """The offer turns this indicator into a breach (2+ window years above).
+
+    At least moderate in the verdict: where it changes the rating, the rating rule
+    (high) fires as well; where the country is already rated high, a breach that
+    one more year above the threshold creates is not by itself proof of a trap.
+    """
         return self.years_above_without < BREACH_MIN_YEARS <= self.years_above_with
 
     def to_dict(self) -> dict[str, Any]:
@@ -537,8 +542,8 @@ def _deterioration(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
     title = "The offer's own rise in the debt indicators"
     th = (f"rise >= {t.deterioration_stock_moderate_pct:g}% of threshold (stock) or "
           f"{t.deterioration_service_moderate_pct:g}% (service); high >= "
-          f"{t.deterioration_stock_high_pct:g}% / {t.deterioration_service_high_pct:g}%, "
-          "or a new breach")
+          f"{t.deterioration_stock_high_pct:g}% / {t.deterioration_service_high_pct:g}%; "
+          "a new breach is at least moderate")
     top = _largest_rise(i)
     if top is None or top.max_increase_pct_of_threshold is None:
         return RuleOutcome("dsa_deterioration", title, "not_evaluated", None, None, th,
@@ -551,9 +556,9 @@ def _deterioration(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
         mod, hi = ((t.deterioration_stock_moderate_pct, t.deterioration_stock_high_pct)
                    if c.kind == "stock"
                    else (t.deterioration_service_moderate_pct, t.deterioration_service_high_pct))
-        if c.new_breach or share >= hi:
+        if share >= hi:
             sev = "high"
-        elif share >= mod and sev is None:
+        elif (share >= mod or c.new_breach) and sev is None:
             sev = "moderate"
     value = top.max_increase_pct_of_threshold
     rise = max(top.max_increase_pp or 0.0, 0.0)
