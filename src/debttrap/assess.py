@@ -50,14 +50,25 @@ from debttrap.country.builder import DEFAULT_FIRST_YEAR, BuiltCountry, build_cou
 from debttrap.country.derived import derive
 from debttrap.country.model import Country
 from debttrap.dsa.engine import DSAResult, run_dsa
-from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS, Indicator
+from debttrap.dsa.indicators import (
+    INDICATOR_LABELS,
+    INDICATORS,
+    SERVICE_INDICATORS,
+    Indicator,
+)
 from debttrap.dsa.paths import UnitLoanBasis, line_terms
 from debttrap.errors import DataError, DebtTrapError, InputError
 from debttrap.leverage.clauses import ClauseProfile, clause_profile
 from debttrap.leverage.exposure import Exposure, creditor_exposure
 from debttrap.leverage.flows import OfferFlows, offer_flows, package_grant_element_pct
 from debttrap.leverage.project import ProjectEconomics, offer_project_economics
-from debttrap.leverage.verdict import Verdict, judge, verdict_inputs
+from debttrap.leverage.verdict import (
+    IndicatorChange,
+    Verdict,
+    indicator_change,
+    judge,
+    verdict_inputs,
+)
 from debttrap.terms.loan import FixedRate, Loan
 from debttrap.terms.offer import Offer
 
@@ -93,6 +104,8 @@ _GROUP_PREFIXES: tuple[tuple[str, str], ...] = (
 )
 #: Column of the creditor tables for debt whose creditor is not known (unitemised, arrears).
 NOT_ITEMISED = "not_itemised"
+#: Debt-line names that mean "creditor not known" (they go to :data:`NOT_ITEMISED`).
+_UNKNOWN_PREFIXES = ("creditor unknown", "not itemised", "not_itemised")
 #: Creditor groups whose contracts typically cross-default to other external debt.
 _CROSS_DEFAULT_GROUPS = ("bondholders", "commercial_banks")
 
@@ -337,10 +350,37 @@ class OfferAssessment:
     stochastic: StochasticOutlook | None
     overrun_loan: Loan | None
     notes: tuple[str, ...] = ()
+    without_offer: DebtOutlook | None = None
+    """The country with the project's expected overrun on the budget but without the
+    offer's loans: what the offer's own effect is measured against (None: the reference)."""
+    indicator_changes: tuple[IndicatorChange, ...] = ()
+    stochastic_without: StochasticOutlook | None = None
 
     @property
     def name(self) -> str:
         return self.offer.name
+
+    def attribution(self) -> dict[str, Any]:
+        """What the offer's own loans change: the numbers the marginal rules read."""
+        wo = self.without_offer
+        sw = self.stochastic_without
+        return {
+            "compared_with": (
+                "the country with the project's expected overrun on the budget, without the "
+                "offer's loans" if self.overrun_loan is not None
+                else "the country without any new offer"
+            ),
+            "rating_without_offer": None if wo is None else wo.rating_external,
+            "rating_after": self.rating_after,
+            "indicator_changes": [c.to_dict() for c in self.indicator_changes],
+            "prob_distress_without_pct": None if sw is None else _f(sw.prob_distress_pct),
+            "prob_distress_with_pct": None if self.stochastic is None
+            else _f(self.stochastic.prob_distress_pct),
+            "prob_external_breach_without_pct": None if sw is None
+            else _f(sw.prob_external_breach_flag_pct),
+            "prob_external_breach_with_pct": None if self.stochastic is None
+            else _f(self.stochastic.prob_external_breach_flag_pct),
+        }
 
     @property
     def rating_after(self) -> str:
@@ -382,6 +422,7 @@ class OfferAssessment:
             "rating_after": self.rating_after,
             "rating_overall_after": self.outlook.rating_overall,
             "verdict": self.verdict.to_dict(),
+            "attribution": self.attribution(),
             "debt": self.outlook.to_dict(),
             "stochastic": None if self.stochastic is None else self.stochastic.to_dict(),
             "project": None if econ is None else {
@@ -604,7 +645,14 @@ def _income_group(code: str | None) -> tuple[str, str]:
 
 
 def _group_of(name: str) -> str:
-    """The creditor group a debt line belongs to (builder labels), else its own name."""
+    """The creditor group a debt line belongs to (builder labels), else its own name.
+
+    Lines whose name starts with "Creditor unknown" or "Not itemised" (debt known in
+    total only, e.g. with an assumed schedule) share the :data:`NOT_ITEMISED` column.
+    """
+    low = name.lower()
+    if low.startswith(_UNKNOWN_PREFIXES):
+        return NOT_ITEMISED
     for key, prefix in _GROUP_PREFIXES:
         if name.lower().startswith(prefix.lower()) or name.lower().startswith(key):
             return key
@@ -674,6 +722,16 @@ def _creditor_tables(country: Country) -> tuple[pd.DataFrame, pd.DataFrame]:
     return d_frame, s_frame
 
 
+def _unscheduled_columns(country: Country, debt: pd.DataFrame) -> list[str]:
+    """Creditor columns whose existing debt has no service schedule (service unknown)."""
+    ed = country.external_debt
+    stock = ed.unitemised_ppg_stock_usd_m or {}
+    if (NOT_ITEMISED in debt.columns and ed.unitemised_ppg_debt_service_usd_m is None
+            and any(v > 0 for v in stock.values())):
+        return [NOT_ITEMISED]
+    return []
+
+
 def _lender_column(frame: pd.DataFrame, group: str) -> pd.DataFrame:
     """Rename the column that matches the lender's group (case-insensitive) to ``group``."""
     if group in frame.columns:
@@ -738,28 +796,6 @@ def _loan_assessments(offer: Offer, income_group: str) -> tuple[LoanAssessment, 
             )
         )
     return tuple(out)
-
-
-class _ShareClipped:
-    """An exposure whose summary caps shares at 100% (a sole creditor can sum to 100 + 1e-14)."""
-
-    _SHARES = (
-        "lender_debt_share_before_peak_pct",
-        "lender_debt_share_after_peak_pct",
-        "lender_service_share_before_peak_pct",
-        "lender_service_share_after_peak_pct",
-    )
-
-    def __init__(self, exposure: Exposure) -> None:
-        self._exposure = exposure
-
-    def summary(self) -> dict[str, Any]:
-        s = dict(self._exposure.summary())
-        for k in self._SHARES:
-            v = s.get(k)
-            if isinstance(v, float) and math.isfinite(v):
-                s[k] = min(v, 100.0)
-        return s
 
 
 def _overrun_loan(offer: Offer, econ: ProjectEconomics) -> tuple[Loan | None, str]:
@@ -870,21 +906,31 @@ class _Stochastic:
 
 
 def _simulate(
-    country: Country, n_base_loans: int, st: _Stochastic, label: str, offer_label: str
-) -> tuple[StochasticOutlook, StochasticOutlook | None]:
-    """(with the offer, without it) on the same shocks; the offer's loans form one group."""
+    country: Country, n_base_loans: int, n_offer_loans: int, has_overrun: bool,
+    st: _Stochastic, label: str,
+) -> tuple[StochasticOutlook, StochasticOutlook, StochasticOutlook]:
+    """(with the offer, without the offer's loans, with nothing new) on the same shocks.
+
+    ``country.new_loans`` holds the base loans, then the overrun loan (if
+    ``has_overrun``), then the offer's ``n_offer_loans`` PPG loans. The offer's
+    loans form group 0 and the overrun group 1, so one run gives every variant
+    on common random numbers.
+    """
     from debttrap.stochastic.from_country import inputs_from_country
     from debttrap.stochastic.kernel import THRESHOLD_OUTPUTS, PathInputs
     from debttrap.stochastic.simulate import simulate
 
     ci = inputs_from_country(country)
     lines = ci.inputs.lines
-    group = np.where(lines.group >= n_base_loans, 0, -1).astype(np.int64)
+    first_offer = n_base_loans + (1 if has_overrun else 0)
+    group = np.where(lines.group >= first_offer, 0,
+                     np.where(lines.group >= n_base_loans, 1, -1)).astype(np.int64)
     lines = dataclasses.replace(lines, group=group)
     inputs = PathInputs(ci.inputs.macro, lines, ci.inputs.residual)
+    names = {0: "offer", 1: "overrun"}
     res = simulate(
         inputs, st.model, n_paths=st.n_paths, seed=st.seed, thresholds_pct=ci.thresholds_pct,
-        offer_names={0: offer_label}, country=ci.country,
+        offer_names=names, country=ci.country,
     )
     window = (int(res.window_years[0]), int(res.window_years[-1]))
 
@@ -907,9 +953,31 @@ def _simulate(
             calibration_window=st.window,
         )
 
+    by_name = {v.name: v for v in res.variants}
     main = outlook(res.main, label)
-    without = next((v for v in res.variants if v.name == "no_offer"), None)
-    return main, (None if without is None else outlook(without, "No new offer"))
+    nothing = outlook(by_name["no_offer"], "No new offer") if "no_offer" in by_name else main
+    if n_offer_loans == 0:
+        without = main
+    elif not has_overrun:
+        without = nothing
+    else:
+        without = outlook(by_name["without_offer"], f"{label}: without its loans")
+    return main, without, nothing
+
+
+def _indicator_changes(
+    reference: DebtOutlook, without: DebtOutlook, with_offer: DebtOutlook, overrun: bool
+) -> tuple[IndicatorChange, ...]:
+    """What the offer's own loans change in each indicator over the rating window."""
+    out = []
+    for ind in INDICATORS:
+        out.append(indicator_change(
+            ind.value, _SHORT[ind], "service" if ind in SERVICE_INDICATORS else "stock",
+            with_offer.threshold(ind.value), with_offer.years, with_offer.window_years,
+            without.path(ind.value), with_offer.path(ind.value),
+            reference.path(ind.value) if overrun else None,
+        ))
+    return tuple(out)
 
 
 # ----------------------------------------------------------------------------- the chain
@@ -972,6 +1040,13 @@ def assess(
     sources["income_group"] = ig_source
 
     debt_tab, svc_tab = _creditor_tables(country)
+    unscheduled = _unscheduled_columns(country, debt_tab)
+    if unscheduled:
+        assumptions.append(
+            "L5 existing debt without a service schedule (not itemised): its service is not "
+            "known, so the lender's share of external debt service is not reported in the years "
+            "it is outstanding (the lever rule falls back to the share of debt)"
+        )
     assumptions.append(
         "L1 PPG external debt by creditor: existing lines carry the principal still to be "
         "repaid; new financing lines the unit-loan balances of the LIC-DSF; lines named after "
@@ -1073,9 +1148,18 @@ def assess(
         ppg_loans = tuple(
             ln for ln, r in zip(offer.loans_in_usd(), offer.roles, strict=True) if r.ppg
         )
-        extra = ppg_loans + ((overrun,) if overrun is not None else ())
-        with_offer = country.model_copy(update={"new_loans": base_loans + extra})
+        overrun_only = base_loans + ((overrun,) if overrun is not None else ())
+        with_offer = country.model_copy(update={"new_loans": overrun_only + ppg_loans})
         outlook = _outlook(offer.name, with_offer)
+        # the offer's own effect is measured against the country with the project's overrun
+        # (which does not depend on who finances it) but without the offer's loans
+        without: DebtOutlook = reference
+        if overrun is not None:
+            without = _outlook(
+                f"{offer.name}: without its loans",
+                country.model_copy(update={"new_loans": overrun_only}),
+            )
+        changes = _indicator_changes(reference, without, outlook, overrun is not None)
 
         flows = offer_flows(offer)
         lo = min(int(years_c[0]), int(flows.years[0]))
@@ -1093,24 +1177,37 @@ def assess(
             reserves_usd_m=reserves_usd,
             project_revenue_usd_m=proj_rev,
             cross_default_creditors=cross,
+            service_unknown_creditors=unscheduled,
             flows=flows,
         )
         profile = clause_profile(offer)
+        stoch: StochasticOutlook | None = None
+        stoch_without: StochasticOutlook | None = None
+        if st is not None:
+            stoch, stoch_without, nothing = _simulate(
+                with_offer, len(base_loans), len(ppg_loans), overrun is not None, st, offer.name
+            )
+            if ref_stoch is None and nothing is not None:
+                ref_stoch = nothing
         verdict = judge(
             verdict_inputs(
                 offer.name,
+                adds_debt=bool(ppg_loans),
+                ppg_loans_usd_m=float(sum(ln.amount_m for ln in ppg_loans)),
                 rating_before=reference.rating_external,
+                rating_without_offer=without.rating_external,
                 rating_after=outlook.rating_external,
                 grant_element_pct=ge,
-                exposure=_ShareClipped(exposure),
+                indicator_changes=changes,
+                prob_distress_pct=None if stoch is None or stoch_without is None
+                else (stoch_without.prob_distress_pct, stoch.prob_distress_pct),
+                prob_breach_pct=None if stoch is None or stoch_without is None
+                else (stoch_without.prob_external_breach_flag_pct,
+                      stoch.prob_external_breach_flag_pct),
+                exposure=exposure,
                 economics=econ,
             )
         )
-        stoch: StochasticOutlook | None = None
-        if st is not None:
-            stoch, without = _simulate(with_offer, len(base_loans), st, offer.name, offer.name)
-            if ref_stoch is None and without is not None:
-                ref_stoch = without
         results.append(
             OfferAssessment(
                 offer=offer,
@@ -1129,10 +1226,13 @@ def assess(
                 stochastic=stoch,
                 overrun_loan=overrun,
                 notes=tuple(o_notes),
+                without_offer=None if overrun is None else without,
+                indicator_changes=changes,
+                stochastic_without=stoch_without,
             )
         )
     if st is not None and ref_stoch is None:
-        ref_stoch, _ = _simulate(country, len(base_loans), st, "No new offer", "none")
+        ref_stoch, _, _ = _simulate(country, len(base_loans), 0, False, st, "No new offer")
 
     inputs: dict[str, Any] = {
         "scenario": scenario.name,
