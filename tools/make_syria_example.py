@@ -33,6 +33,15 @@ IMPORTS_PCT, TRANSFERS_PCT = 20.0, 8.0
 FDI_HIST_PCT, FDI_PROJ_PCT = 0.5, 1.5
 DOMESTIC_DEBT_PCT = 20.0
 EXTERNAL_DEBT_USD_M = 21_500.0
+# The existing external debt has no published creditor breakdown or schedule. Assumption:
+# treated as rescheduled on Paris Club Naples-like terms (lending-terms.md §3: the remainder
+# repaid over 23 years including 6 years' grace), with no cancellation (Naples cancelled 67%
+# of non-ODA claims; none is assumed here) and interest at 1% a year (anchored on Zambia's
+# 2023 Common Framework terms, 1% to 2037, lending-terms.md §5).
+RESCHEDULE_FIRST_YEAR = T  # consolidation from the first projection year
+RESCHEDULE_YEARS, RESCHEDULE_GRACE = 23, 6
+RESCHEDULE_RATE_PCT = 1.0
+EXISTING_LINE_NAME = "Creditor unknown: existing external debt (assumed rescheduled)"
 
 RULES: dict[str, str] = {
     "country.macro.nominal_gdp_usd_m": (
@@ -85,10 +94,18 @@ RULES: dict[str, str] = {
     "country.external_debt.ppg_mlt_outstanding_usd_m": (
         "US$20-23bn external debt (caretaker finance minister, Jan 2025; syria-2025-facts.md §5): "
         "midpoint 21.5bn; excludes the disputed Iranian (US$30-50bn) and Russian claims; no "
-        "creditor breakdown or service schedule is published, so no repayments are projected"
+        "creditor breakdown or service schedule is published"
     ),
-    "country.external_debt.unitemised_ppg_stock_usd_m": (
-        "the same US$21.5bn held flat and counted at face in present value (no terms known)"
+    "country.external_debt.existing_lines": (
+        "assumption: the US$21.5bn, creditors unknown, treated as rescheduled on Paris Club "
+        f"Naples-like terms (lending-terms.md §3): repaid over {RESCHEDULE_YEARS} years from "
+        f"{RESCHEDULE_FIRST_YEAR} including {RESCHEDULE_GRACE} years' grace (interest only "
+        f"{RESCHEDULE_FIRST_YEAR}-{RESCHEDULE_FIRST_YEAR + RESCHEDULE_GRACE - 1}, then "
+        f"{RESCHEDULE_YEARS - RESCHEDULE_GRACE} equal annual instalments); no cancellation "
+        "assumed (Naples cancelled 67% of non-ODA claims); interest "
+        f"{RESCHEDULE_RATE_PCT:g}% a year (assumption anchored on Zambia's 2023 Common "
+        "Framework terms, 1% to 2037, lending-terms.md §5); creditor group 'bilateral_other' "
+        "is a placeholder (no breakdown published)"
     ),
     "country.domestic_debt.stock_lcu_m": (
         "not found; assumption 20% of GDP (the 2021 CIA figure of 67% of GDP for all public debt "
@@ -129,6 +146,23 @@ def exports_pct(y: int) -> float:
     return EXPORTS_PCT_START + frac * (EXPORTS_PCT_END - EXPORTS_PCT_START)
 
 
+def rescheduled() -> tuple[dict[int, float], dict[int, float]]:
+    """(debt service, principal) by year of the existing debt under the assumed rescheduling."""
+    n_inst = RESCHEDULE_YEARS - RESCHEDULE_GRACE
+    instalment = EXTERNAL_DEBT_USD_M / n_inst
+    balance = EXTERNAL_DEBT_USD_M
+    service: dict[int, float] = {}
+    principal: dict[int, float] = {}
+    for k in range(RESCHEDULE_YEARS):  # a loop over years
+        y = RESCHEDULE_FIRST_YEAR + k
+        interest = balance * RESCHEDULE_RATE_PCT / 100.0
+        pay = instalment if k >= RESCHEDULE_GRACE else 0.0
+        principal[y] = pay
+        service[y] = pay + interest
+        balance -= pay
+    return service, principal
+
+
 def table(name: str, values: dict[int, float], digits: int = 1) -> str:
     body = ", ".join(f"{y} = {round(v, digits)}" for y, v in sorted(values.items()))
     return f"{name} = {{ {body} }}"
@@ -143,6 +177,7 @@ def render() -> str:
     exports = {y: gdp.get(y, gdp[T - 10]) * exports_pct(y) / 100 for y in range(T - 11, LAST + 1)}
     exports[T - 11] = gdp[T - 10] / (1 + g[T - 10] / 100) * EXPORTS_PCT_START / 100
     lcu = {y: gdp[y] * rate_avg[y] for y in proj}
+    service, principal = rescheduled()
     lines = [
         "[country]",
         'name = "Syria"',
@@ -181,10 +216,13 @@ def render() -> str:
         "",
         "[country.external_debt]",
         f"ppg_mlt_outstanding_usd_m = {EXTERNAL_DEBT_USD_M}",
-        table(
-            "unitemised_ppg_stock_usd_m",
-            {y: EXTERNAL_DEBT_USD_M for y in range(T - 1, LAST + 1)},
-        ),
+        "",
+        "[[country.external_debt.existing_lines]]",
+        f'name = "{EXISTING_LINE_NAME}"',
+        'creditor_group = "bilateral_other"',
+        f'source = "{RULES["country.external_debt.existing_lines"]}"',
+        table("debt_service_usd_m", service, 3),
+        table("principal_usd_m", principal, 3),
         "",
         "[country.domestic_debt]",
         table("stock_lcu_m", {y: lcu[y] * DOMESTIC_DEBT_PCT / 100 for y in proj}, 0),
