@@ -176,14 +176,18 @@ def test_provenance_names_cells_and_defaults(book: Path) -> None:
     assert frame.loc["capacity.classification", "value"] == "medium"
 
 
-def test_primary_balance_history_is_mean_and_sample_sd(tmp_path: Path, example: Any) -> None:
-    """Input 3 rows 22/24 (and GDP, FX) over t-10 .. t-1 size B2; oracle: statistics."""
+def test_primary_balance_history_feeds_b2(tmp_path: Path) -> None:
+    """Input 3 rows 22/24 (with GDP and FX) over t-10 .. t-1 give the PB history B2 uses.
+
+    Oracle: the same workbook without history, with B2 sized by hand from the mean and
+    sample SD (``statistics``) of the independently computed balances, gives the same
+    B2 paths.
+    """
     rng = np.random.default_rng(7)
     cells = base_cells()
     sheet = "Input 3 - Macro-Debt data(DMX)"
-    years = range(2014, 2024)
-    pb_pct = []
-    for y in years:
+    pb_pct: dict[int, float] = {}
+    for y in range(2014, 2024):
         col = column_letter(column_index("X") + y - 2024)
         gdp, fx = float(cells[(sheet, f"{col}12")]), 1.5 + 0.1 * (y - 2014)
         rev = float(rng.uniform(10_000, 20_000))
@@ -191,16 +195,31 @@ def test_primary_balance_history_is_mean_and_sample_sd(tmp_path: Path, example: 
         cells[(sheet, f"{col}20")] = fx
         cells[(sheet, f"{col}22")] = rev
         cells[(sheet, f"{col}24")] = pexp
-        pb_pct.append(100.0 * (rev - pexp) / (gdp * fx))
+        pb_pct[y] = 100.0 * (rev - pexp) / (gdp * fx)
     wb = read_workbook(write_book(tmp_path / "hist.xlsx", cells))
-    assert wb.settings.primary_balance_mean_pct_gdp == pytest.approx(
-        statistics.fmean(pb_pct), rel=1e-12
-    )
-    assert wb.settings.primary_balance_sd_pct_gdp == pytest.approx(
-        float(np.std(pb_pct, ddof=1)), rel=1e-12
-    )
+    got = wb.country.macro.primary_balance_history_pct_gdp
+    assert got is not None and set(got) == set(pb_pct)
+    for y, v in pb_pct.items():
+        assert got[y] == pytest.approx(v, rel=1e-12)
+    assert not any("B2" in n for n in wb.notes)
     res = run_dsa(wb.country, wb.settings)
     assert "B2" in res.stress
+
+    plain = read_workbook(write_book(tmp_path / "plain.xlsx", base_cells()))
+    by_hand = plain.settings.model_copy(
+        update={
+            "primary_balance_mean_pct_gdp": statistics.fmean(pb_pct.values()),
+            "primary_balance_sd_pct_gdp": statistics.stdev(pb_pct.values()),
+        }
+    )
+    oracle = run_dsa(plain.country, by_hand)
+    for ind in INDICATORS:
+        np.testing.assert_allclose(
+            res.indicator_path(ind.value, "B2"),
+            oracle.indicator_path(ind.value, "B2"),
+            rtol=1e-9,
+            err_msg=ind.value,
+        )
 
 
 @given(st.integers(min_value=1, max_value=18_278))

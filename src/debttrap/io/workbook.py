@@ -21,7 +21,6 @@ the cells it came from, its value, and whether it was read or defaulted).
 from __future__ import annotations
 
 import math
-import statistics
 import tomllib
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -560,7 +559,8 @@ class _Reader:
         self.doc["new_external_financing"] = new
 
     # -- derived blocks ----------------------------------------------------------
-    def _primary_balance_history(self, stress: dict[str, Any]) -> None:
+    def _primary_balance_history(self) -> None:
+        """``macro.primary_balance_history_pct_gdp`` for t-10 .. t-1 (B2 sizes from it)."""
         pb = self.spec["primary_balance_history"]
         t = self._t()
         first, last = t + int(pb["years"][0]), t + int(pb["years"][1])
@@ -569,29 +569,39 @@ class _Reader:
             k: self.year_row("macro", int(pb[k]), first, last, k, t_column=t_column)
             for k in ("revenue_row", "primary_expenditure_row", "gdp_usd_row", "fx_avg_row")
         }
-        years = range(first, last + 1)
-        if not all(y in r for r in rows.values() for y in years):
+        years = [y for y in range(first, last + 1) if all(y in r for r in rows.values())]
+        where = f"Input 3 rows {pb['revenue_row']}/{pb['primary_expenditure_row']}"
+        if len(years) < 2:
             self.notes.append(
-                f"B2: no primary-balance history {first}-{last} in Input 3 rows "
-                f"{pb['revenue_row']}/{pb['primary_expenditure_row']}; B2 is not run unless "
-                "stress.primary_balance_mean_pct_gdp/_sd_pct_gdp are given"
+                f"B2: no primary-balance history {first}-{last} in {where}; B2 is not run "
+                "unless stress.primary_balance_mean_pct_gdp/_sd_pct_gdp are given"
             )
             return
-        hist = [
-            100.0
+        hist = {
+            y: 100.0
             * (rows["revenue_row"][y] - rows["primary_expenditure_row"][y])
             / (rows["gdp_usd_row"][y] * rows["fx_avg_row"][y])
             for y in years
-        ]
-        mean, sd = statistics.fmean(hist), statistics.stdev(hist)
-        stress["primary_balance_mean_pct_gdp"] = mean
-        stress["primary_balance_sd_pct_gdp"] = sd
-        cells = f"rows {pb['revenue_row']},{pb['primary_expenditure_row']}, {first}-{last}"
-        sheet = self.m.sheet("macro")
-        self.prov.append(
-            CellRead("stress.primary_balance_mean_pct_gdp", sheet, cells, mean, "derived")
+        }
+        if len(years) < last - first + 1:
+            self.notes.append(
+                f"B2: primary-balance history has {len(years)} of {last - first + 1} years "
+                f"({where}); B2 is sized on those"
+            )
+        _set(self.doc, "macro.primary_balance_history_pct_gdp", hist)
+        cells = (
+            f"rows {pb['revenue_row']}, {pb['primary_expenditure_row']}, {pb['gdp_usd_row']}, "
+            f"{pb['fx_avg_row']}, {years[0]}-{years[-1]}"
         )
-        self.prov.append(CellRead("stress.primary_balance_sd_pct_gdp", sheet, cells, sd, "derived"))
+        self.prov.append(
+            CellRead(
+                "macro.primary_balance_history_pct_gdp",
+                self.m.sheet("macro"),
+                cells,
+                hist,
+                "derived",
+            )
+        )
 
     def _combination(self, stress: dict[str, Any]) -> None:
         comb = self.spec["combination"]
@@ -716,9 +726,9 @@ class _Reader:
         self._lines()
         self._domestic_debt()
         self._capacity()
+        self._primary_balance_history()
         stress: dict[str, Any] = dict(self.doc.pop("stress", {}))
         self._combination(stress)
-        self._primary_balance_history(stress)
         tmpl = self.spec["template"]
         self.doc["name"] = f"{path.stem} (LIC-DSF workbook)"
         self.doc["last_projection_year"] = t + int(tmpl["horizon_years"])
