@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,6 +110,14 @@ _UNKNOWN_PREFIXES = ("creditor unknown", "not itemised", "not_itemised")
 #: Creditor groups whose contracts typically cross-default to other external debt.
 _CROSS_DEFAULT_GROUPS = ("bondholders", "commercial_banks")
 
+#: Tiny indicator names (the LIC-DSF's usual abbreviations) for one-cell figures.
+_TINY: dict[Indicator, str] = {
+    Indicator.PV_EXT_DEBT_TO_GDP: "PV/GDP",
+    Indicator.PV_EXT_DEBT_TO_EXPORTS: "PV/X",
+    Indicator.EXT_DEBT_SERVICE_TO_EXPORTS: "DS/X",
+    Indicator.EXT_DEBT_SERVICE_TO_REVENUE: "DS/R",
+    Indicator.PV_PUBLIC_DEBT_TO_GDP: "PV pub./GDP",
+}
 #: Short indicator names for the side-by-side table.
 _SHORT: dict[Indicator, str] = {
     Indicator.PV_EXT_DEBT_TO_GDP: "PV ext. debt / GDP",
@@ -489,6 +498,8 @@ class Assessment:
     sources: Mapping[str, str] = field(default_factory=dict, repr=False)
     assumptions: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    service_unknown: tuple[str, ...] = ()
+    """Creditor columns whose existing debt has no service schedule (service unknown)."""
 
     def offer(self, name: str) -> OfferAssessment:
         for o in self.offers:
@@ -499,12 +510,32 @@ class Assessment:
     def summary_frame(self) -> pd.DataFrame:
         """The side-by-side table: one row per measure, one column per variant."""
         ref = self.reference
+        unknown = bool(self.service_unknown)
         cols: dict[str, dict[str, Any]] = {
-            "No new offer (reference)": _summary_column(ref, None, self.reference_stochastic)
+            "No new offer (reference)": _summary_column(
+                ref, None, self.reference_stochastic, unknown
+            )
         }
         for o in self.offers:
-            cols[o.name] = _summary_column(o.outlook, o, o.stochastic)
+            cols[o.name] = _summary_column(o.outlook, o, o.stochastic, unknown)
         return pd.DataFrame(cols)
+
+    def summary_notes(self) -> tuple[str, ...]:
+        """How to read :meth:`summary_frame` (legend lines)."""
+        notes = list(SUMMARY_NOTES)
+        if self.service_unknown:
+            notes.append("≥: the service of existing debt without a schedule is not in it.")
+        return tuple(notes)
+
+    def existing_debt_frame(self) -> pd.DataFrame:
+        """The existing external debt line by line: what is itemised, what is assumed.
+
+        One row per existing debt line (its creditor group, the principal still to be
+        repaid at the end of t-1, its service in t, and whether the schedule was given,
+        derived by a stated rule or assumed), plus debt known only in total
+        (unitemised stock, arrears), whose service is unknown unless given.
+        """
+        return _existing_debt_frame(self.country)
 
     def to_frame(self) -> pd.DataFrame:
         """By year: each indicator's baseline path for the reference and every offer."""
@@ -535,6 +566,11 @@ class Assessment:
                 if self.reference_stochastic is None
                 else self.reference_stochastic.to_dict(),
                 "creditor_debt_usd_m": _table_dict(self.creditor_debt_usd_m),
+                "existing_debt": [
+                    {k: (_f(v) if isinstance(v, float) else v) for k, v in row.items()}
+                    for row in self.existing_debt_frame().to_dict(orient="records")
+                ],
+                "service_unknown": list(self.service_unknown),
             },
             "offers": [
                 {**o.to_dict(), "rating_before": ref.rating_external} for o in self.offers
@@ -552,67 +588,105 @@ def _table_dict(frame: pd.DataFrame) -> dict[str, dict[str, float | None]]:
     return {str(c): _by_year(years, frame[c].to_numpy(dtype=np.float64)) for c in frame.columns}
 
 
+#: Short names of the lever clauses for the table.
+_LEVER_SHORT = {
+    "acceleration.policy_change": "policy change",
+    "acceleration.severing_diplomatic_relations": "severed relations",
+    "acceleration.adverse_action_to_lender_state_entity": "adverse acts",
+    "acceleration.cross_cancellation": "cross-cancellation",
+    "lender_controlled_account": "lender account",
+    "no_paris_club": "no Paris Club",
+}
+#: How to read the side-by-side table (printed under it and in the report).
+SUMMARY_NOTES = (
+    "Indicators: peak % / threshold (years above it in the 10-year rating window).",
+    "Largest rise: what the offer's own loans add to an indicator, pp (% of its threshold).",
+    "n/a: not applicable or not known, with the reason.",
+)
+
+
 def _summary_column(
-    outlook: DebtOutlook, o: OfferAssessment | None, st: StochasticOutlook | None
+    outlook: DebtOutlook, o: OfferAssessment | None, st: StochasticOutlook | None,
+    service_unknown: bool = False,
 ) -> dict[str, Any]:
     col: dict[str, Any] = {}
     if o is None:
-        col["Trap-risk verdict"] = "–"
+        col["Trap risk"] = "–"
         col["Loans / grants, US$ m"] = "–"
         col["Grant element IMF / DAC, %"] = "–"
-        col["PV of debt service at 5%, US$ m"] = "–"
+        col["PV of service at 5%, US$ m"] = "–"
     else:
-        col["Trap-risk verdict"] = o.verdict.trap_risk.value
+        col["Trap risk"] = o.verdict.trap_risk.value
         col["Loans / grants, US$ m"] = f"{o.offer.loans_usd_m:,.0f} / {o.offer.grants_usd_m:,.0f}"
         col["Grant element IMF / DAC, %"] = (
             f"{o.grant_element_pct:.1f} / {o.grant_element_oecd_dac_pct:.1f}"
         )
-        col["PV of debt service at 5%, US$ m"] = f"{o.pv_debt_service_usd_m:,.0f}"
-    col["LIC-DSF rating (external / overall)"] = (
-        f"{outlook.rating_external} / {outlook.rating_overall}"
-    )
+        col["PV of service at 5%, US$ m"] = f"{o.pv_debt_service_usd_m:,.0f}"
+    col["Rating, external / overall"] = f"{outlook.rating_external} / {outlook.rating_overall}"
     for ind in INDICATORS:
         s = outlook.indicator_summary(ind.value)
         above = len(s["baseline_years_above_in_window"])
-        col[f"{_SHORT[ind]}: peak % / threshold (years above)"] = (
-            f"{_num(s['baseline_peak_pct'])} / {s['threshold_pct']:g} ({above})"
+        low = "≥" if service_unknown and ind in SERVICE_INDICATORS else ""
+        col[f"{_SHORT[ind]}, %"] = (
+            f"{low}{_num(s['baseline_peak_pct'])} / {s['threshold_pct']:g} ({above})"
         )
+    if o is None:
+        col["Largest rise from the offer"] = "–"
+    else:
+        rated = [c for c in o.indicator_changes if c.max_increase_pct_of_threshold is not None]
+        if rated:
+            top = max(rated, key=lambda c: c.max_increase_pct_of_threshold or 0.0)
+            pp = max(top.max_increase_pp or 0.0, 0.0)
+            col["Largest rise from the offer"] = "none" if pp < 0.05 else (
+                f"{_TINY[Indicator(top.indicator)]} +{pp:.1f} pp "
+                f"({max(top.max_increase_pct_of_threshold or 0.0, 0.0):.0f}%)"
+            )
+        else:
+            col["Largest rise from the offer"] = "n/a: no paths"
     n_stress = sum(
         1 for v in outlook.breaches().values() if len(v["stress_years"]) >= 2
     )
-    col["Indicators breached under the most extreme shock (2+ years)"] = str(n_stress)
-    col["P(distress) in window, %"] = "–" if st is None else f"{st.prob_distress_pct:.1f}"
+    col["Breached under stress (of 5)"] = str(n_stress)
+    col["P(distress), %"] = "n/a: not run" if st is None else f"{st.prob_distress_pct:.1f}"
     if o is not None and o.economics is not None:
         s = o.economics.summary()
         col["Project cost P50 / P90, US$ m"] = (
             f"{s['cost_p50_usd_m']:,.0f} / {s['cost_p90_usd_m']:,.0f}"
         )
-        col["Project DSCR (median, lifetime)"] = _num(s["dscr_p50_lifetime"], 2)
-        col["P(project services its debt), %"] = _num(s["prob_self_service_pct"])
-        col["Overrun borrowed (mean), US$ m"] = _num(s["overrun_borrowed_mean_usd_m"], 0)
+        no_loan = "n/a: no project loan"
+        dscr = _f(s["dscr_p50_lifetime"])
+        col["Project DSCR, median"] = no_loan if dscr is None else f"{dscr:.2f}"
+        pself = _f(s["prob_self_service_pct"])
+        col["P(project pays its debt), %"] = (
+            no_loan if pself is None or dscr is None else f"{pself:.1f}"
+        )
+        col["Overrun on budget (mean), US$ m"] = _num(s["overrun_borrowed_mean_usd_m"], 0)
     else:
-        for k in ("Project cost P50 / P90, US$ m", "Project DSCR (median, lifetime)",
-                  "P(project services its debt), %", "Overrun borrowed (mean), US$ m"):
-            col[k] = "–"
+        na = "–" if o is None else "n/a: no project"
+        for k in ("Project cost P50 / P90, US$ m", "Project DSCR, median",
+                  "P(project pays its debt), %", "Overrun on budget (mean), US$ m"):
+            col[k] = na
     if o is not None:
         s = o.exposure.summary()
-        col["Lender share of PPG ext. debt, peak before → after, %"] = (
+        col["Lender share of debt, %"] = (
             f"{_num(s['lender_debt_share_before_peak_pct'])} → "
             f"{_num(s['lender_debt_share_after_peak_pct'])}"
         )
-        col["Lender share of ext. debt service, peak after, %"] = _num(
-            s["lender_service_share_after_peak_pct"]
-        )
-        col["Due at once on acceleration, peak, US$ m"] = _num(
+        svc = _f(s["lender_service_share_after_peak_pct"])
+        if svc is None:
+            why = "service unknown" if s.get("service_share_note") else "no service"
+            col["Lender share of service, %"] = f"n/a: {why}"
+        else:
+            col["Lender share of service, %"] = f"{svc:.1f}"
+        col["Due at once if accelerated, US$ m"] = _num(
             s["acceleration_with_cross_default_peak_usd_m"], 0
         )
         col["Lever clauses"] = ", ".join(
-            c.replace("acceleration.", "accel. ").replace("_", " ") for c in s["lever_clauses"]
+            _LEVER_SHORT.get(c, c) for c in s["lever_clauses"]
         ) or "none"
     else:
-        for k in ("Lender share of PPG ext. debt, peak before → after, %",
-                  "Lender share of ext. debt service, peak after, %",
-                  "Due at once on acceleration, peak, US$ m", "Lever clauses"):
+        for k in ("Lender share of debt, %", "Lender share of service, %",
+                  "Due at once if accelerated, US$ m", "Lever clauses"):
             col[k] = "–"
     return col
 
@@ -720,6 +794,52 @@ def _creditor_tables(country: Country) -> tuple[pd.DataFrame, pd.DataFrame]:
     d_frame = pd.DataFrame(debt, index=idx).clip(lower=0.0)
     s_frame = pd.DataFrame(service, index=idx).clip(lower=0.0)
     return d_frame, s_frame
+
+
+def _schedule_basis(source: str) -> str:
+    """How a debt line's schedule was obtained, read from its source note."""
+    low = source.lower()
+    if "assum" in low:
+        return "assumed"
+    if re.search(r"\bA\d{1,2}\b", source):
+        return "derived by a stated rule"
+    return "given" if source else "given (no source note)"
+
+
+def _existing_debt_frame(country: Country) -> pd.DataFrame:
+    t = country.t
+    ed = country.external_debt
+    rows: list[dict[str, Any]] = []
+    for ln in ed.existing_lines:
+        sched = ln.principal_usd_m if ln.principal_usd_m is not None else ln.debt_service_usd_m
+        group = _group_of(ln.name)
+        rows.append({
+            "debt": ln.name,
+            "creditor": "unknown" if group == NOT_ITEMISED else group,
+            "outstanding_usd_m": float(sum(v for y, v in sched.items() if y >= t)),
+            "service_t_usd_m": float(ln.debt_service_usd_m.get(t, 0.0)),
+            "schedule": _schedule_basis(ln.source),
+            "source": ln.source,
+        })
+    stock = ed.unitemised_ppg_stock_usd_m or {}
+    if any(v > 0 for v in stock.values()):
+        svc = ed.unitemised_ppg_debt_service_usd_m
+        rows.append({
+            "debt": "Not itemised (known in total only)",
+            "creditor": "unknown",
+            "outstanding_usd_m": float(stock.get(t - 1, stock.get(t, 0.0))),
+            "service_t_usd_m": float(svc.get(t, 0.0)) if svc is not None else float("nan"),
+            "schedule": "given" if svc is not None else "none: service unknown",
+            "source": "country.external_debt.unitemised_ppg_stock_usd_m",
+        })
+    if ed.arrears_usd_m > 0:
+        rows.append({
+            "debt": "Arrears", "creditor": "unknown", "outstanding_usd_m": ed.arrears_usd_m,
+            "service_t_usd_m": float("nan"), "schedule": "overdue (no schedule)",
+            "source": "country.external_debt.arrears_usd_m",
+        })
+    cols = ["debt", "creditor", "outstanding_usd_m", "service_t_usd_m", "schedule", "source"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _unscheduled_columns(country: Country, debt: pd.DataFrame) -> list[str]:
@@ -1270,4 +1390,5 @@ def assess(
         sources=sources,
         assumptions=tuple(assumptions),
         notes=tuple(notes),
+        service_unknown=tuple(unscheduled),
     )

@@ -27,7 +27,7 @@ def _print_table(a: Any) -> None:
         f"[bold]{a.scenario_name}[/bold] — {a.country.name}, projections from {a.country.t}"
     )
     table = Table(show_lines=False)
-    table.add_column("measure", style="dim", no_wrap=False)
+    table.add_column("measure", style="dim", no_wrap=False, min_width=14)
     for col in frame.columns:
         table.add_column(str(col), justify="right", overflow="fold")
     for idx, row in frame.iterrows():
@@ -37,13 +37,17 @@ def _print_table(a: Any) -> None:
             cells.append(f"[{_STYLE[text]}]{text}[/]" if text in _STYLE else text)
         table.add_row(str(idx), *cells)
     console.print(table)
+    for line in a.summary_notes():
+        console.print(f"[dim]{line}[/dim]")
     for o in a.offers:
         risk = o.verdict.trap_risk.value
         console.print(f"[{_STYLE[risk]}]{risk} trap risk[/] — {o.name}")
         for c in o.verdict.reasons:
-            console.print(f"    {c.severity}: {c.detail}")
+            console.print(f"  • {c.severity}: {c.detail}")
         if not o.verdict.reasons:
-            console.print("    no rule fired")
+            console.print("  • no rule fired: judged safe on every rule evaluated")
+        if o.verdict.not_evaluated:
+            console.print(f"[dim]    not evaluated: {', '.join(o.verdict.not_evaluated)}[/dim]")
     for note in a.notes:
         console.print(f"[dim]note: {note}[/dim]")
 

@@ -570,11 +570,13 @@ def _deterioration(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
         detail += "; new breach: " + ", ".join(
             f"{c.label} ({c.years_above_without} -> {c.years_above_with} years above)"
             for c in new)
-    over = [c.overrun_increase_pp for c in i.indicator_changes
+    over = [c for c in i.indicator_changes
             if c.overrun_increase_pp is not None and c.overrun_increase_pp > 0.05]
     if over:
-        detail += "; the project's overrun on the budget, not counted here, adds up to " \
-                  f"+{_fmt(max(over))} pp"
+        big = max(over, key=lambda c: (c.overrun_increase_pp or 0.0) / c.threshold_pct)
+        pp = big.overrun_increase_pp or 0.0
+        detail += (f"; not counted: the project's overrun adds up to +{_fmt(pp)} pp to "
+                   f"{big.label} ({100.0 * pp / big.threshold_pct:.0f}% of its threshold)")
     return RuleOutcome(
         "dsa_deterioration", title, "fired" if sev else "passed", sev, value, th, detail,
         _DOWNGRADE,

@@ -95,24 +95,45 @@ def headline_html(a: Assessment) -> str:
         risk = o.verdict.trap_risk.value
         fired = o.verdict.reasons
         top = sorted(fired, key=lambda c: 0 if c.severity == "high" else 1)[:3]
-        reasons = "; ".join(_e(c.detail) for c in top) if top else "no rule fired"
+        reasons = ("; ".join(_e(c.detail) for c in top) if top
+                   else "no rule fired: judged safe on every rule evaluated")
         more = f" (+{len(fired) - len(top)} more)" if len(fired) > len(top) else ""
         parts.append(
             f'<li><span class="risk-{risk}">{_RISK_WORDS[risk]}</span> — <b>{_e(o.name)}</b> '
             f"({_e(o.offer.lender.name)}): grant element {_num(o.grant_element_pct)}% (IMF, "
             f"concessional from 35%); LIC-DSF rating {_e(ref.rating_external)} → "
-            f"<b>{_e(o.rating_after)}</b>"
+            f"<b>{_e(o.rating_after)}</b>; {_e(_own_effect(o))}"
         )
         if o.stochastic is not None:
-            parts.append(f"; probability of distress {_num(o.stochastic.prob_distress_pct)}%")
+            sw = o.stochastic_without
+            base = f"{_num(sw.prob_distress_pct)}% → " if sw is not None else ""
+            parts.append(f"; probability of distress {base}{_num(o.stochastic.prob_distress_pct)}%")
         parts.append(f". <i>Because:</i> {reasons}{more}.</li>")
     parts.append(
         "</ul><p class=\"note\">The verdict follows explicit rules (section "
         "&ldquo;Verdict rules&rdquo;): high if a high-severity rule fires or three moderate "
-        "ones do; moderate if one or two moderate rules fire; low if none does. Conditions "
-        "attached to an offer are listed, never scored.</p>"
+        "ones do; moderate if one or two moderate rules fire; low if none does. The debt rules "
+        "judge what the offer itself does (its terms, and the rise its own loans cause in the "
+        "indicators and in the probability of distress, against the country with the project's "
+        "overrun but without the offer's loans), not the state the country is already in. "
+        "Conditions attached to an offer are listed, never scored.</p>"
     )
     return "".join(parts)
+
+
+def _own_effect(o: OfferAssessment) -> str:
+    """One phrase: the largest rise the offer's own loans cause in an indicator."""
+    rated = [c for c in o.indicator_changes if c.max_increase_pct_of_threshold is not None]
+    if not o.offer.loans or not any(r.ppg for r in o.offer.roles):
+        return "it adds no public debt of its own"
+    if not rated:
+        return "its effect on the indicators was not computed"
+    top = max(rated, key=lambda c: c.max_increase_pct_of_threshold or 0.0)
+    pp = max(top.max_increase_pp or 0.0, 0.0)
+    if pp < 0.05:
+        return "its loans raise no indicator"
+    return (f"its loans raise {top.label.lower()} by up to {pp:.1f} pp "
+            f"({top.max_increase_pct_of_threshold:.0f}% of the threshold)")
 
 
 # ----------------------------------------------------------------------------- charts
@@ -309,6 +330,22 @@ def _loans_table(a: Assessment) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _existing_debt_table(a: Assessment) -> pd.DataFrame:
+    f = a.existing_debt_frame()
+    return pd.DataFrame({
+        "debt": f["debt"],
+        "creditor": [_GROUP_LABELS.get(str(c), str(c)) if c != "unknown" else "unknown"
+                     for c in f["creditor"]],
+        f"outstanding end-{a.country.t - 1}, US$ m": [_num(v, 0) for v in f["outstanding_usd_m"]],
+        f"service {a.country.t}, US$ m": [
+            _num(v, 0) if math.isfinite(float(v)) else "n/a: unknown"
+            for v in f["service_t_usd_m"]
+        ],
+        "schedule": f["schedule"],
+        "source": f["source"],
+    }).set_index("debt")
+
+
 def _clause_table(o: OfferAssessment) -> pd.DataFrame:
     f = o.clauses.to_frame()
     out = pd.DataFrame({
@@ -320,7 +357,7 @@ def _clause_table(o: OfferAssessment) -> pd.DataFrame:
         "HCL: Chinese 2014+, %": [_num(v, 0) for v in f["hcl_chinese_2014_plus_pct"]],
         "HCL: other creditors, %": [_num(v, 0) for v in f["hcl_benchmark_pct"]],
     })
-    return out.reset_index(drop=True)
+    return out.set_index("clause")
 
 
 def _rules_table(o: OfferAssessment) -> pd.DataFrame:
@@ -333,7 +370,7 @@ def _rules_table(o: OfferAssessment) -> pd.DataFrame:
             "fires when": c.threshold,
             "source": c.source,
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("rule")
 
 
 def _probability_table(a: Assessment) -> pd.DataFrame | None:
@@ -371,7 +408,7 @@ def assessment_sections(a: Assessment) -> list[Section]:
             "Each column is the country with one offer alone; the first is the country without "
             "any new offer. Indicator peaks are over the projection years; 'y above' counts the "
             "years above the threshold in the ten-year rating window.",
-            [Table("The offers and the reference", summary)],
+            [Table("The offers and the reference", summary, note=" ".join(a.summary_notes()))],
             anchor="side-by-side",
         ),
         Section(
@@ -405,7 +442,13 @@ def assessment_sections(a: Assessment) -> list[Section]:
         "Creditor composition before and after",
         "Who the country owes, without the offer and with it, in the year the offer's PPG debt "
         "outstanding peaks; then the lender's share of debt and of debt service year by year.",
-        [Figure("PPG external debt by creditor group", comp, note=f"Years: {years_note}."),
+        [Table("Existing external debt: what is itemised and what is assumed",
+               _existing_debt_table(a),
+               note="Outstanding: principal still to be repaid at the end of "
+               f"{a.country.t - 1}; service in {a.country.t}. 'assumed': the schedule is an "
+               "assumption stated in its source note; 'none: service unknown': the debt is "
+               "known in total only, so the lender's share of debt service is not reported."),
+         Figure("PPG external debt by creditor group", comp, note=f"Years: {years_note}."),
          Figure("The lender's shares before and after", _share_figure(a)),
          Table("Leverage figures at their peak", _leverage_table(a))],
         anchor="creditors",
@@ -471,6 +514,14 @@ def assessment_sections(a: Assessment) -> list[Section]:
     return sections
 
 
+def _service_share(s: dict[str, Any]) -> str:
+    after = s["lender_service_share_after_peak_pct"]
+    if after is None or not math.isfinite(float(after)):
+        return f"n/a: {s.get('service_share_note') or 'no service by creditor'}"
+    return (f"{_num(s['lender_service_share_before_peak_pct'])} → "
+            f"{_num(s['lender_service_share_after_peak_pct'])}")
+
+
 def _leverage_table(a: Assessment) -> pd.DataFrame:
     data: dict[str, list[str]] = {}
     for o in a.offers:
@@ -478,8 +529,7 @@ def _leverage_table(a: Assessment) -> pd.DataFrame:
         data[o.name] = [
             f"{_num(s['lender_debt_share_before_peak_pct'])} → "
             f"{_num(s['lender_debt_share_after_peak_pct'])}",
-            f"{_num(s['lender_service_share_before_peak_pct'])} → "
-            f"{_num(s['lender_service_share_after_peak_pct'])}",
+            _service_share(s),
             _num(s["pledged_revenue_peak_usd_m"]),
             _num(s["pledged_pct_of_revenue_peak"]),
             _num(s["acceleration_peak_usd_m"], 0),
