@@ -196,3 +196,22 @@ def test_summary_table_labels_are_short(syria: Assessment) -> None:
     frame = syria.summary_frame()
     assert max(len(str(i)) for i in frame.index) <= 36
     assert isinstance(frame, pd.DataFrame)
+
+
+def test_historical_verdicts_rest_on_what_the_lending_did() -> None:
+    """Zambia (default 2020) and Laos stay high, and for reasons the lending itself carries
+    (terms, levers), not only because the country was already at high risk; the same
+    Zambian money on IDA terms is not high (lending-terms.md §5)."""
+    z = _by_name(assess(scenario("zambia-2015.toml"), n_paths=PROJECT_PATHS,
+                        stochastic=False))
+    china = next(o for n, o in z.items() if n.startswith("Chinese lenders"))
+    ida = next(o for n, o in z.items() if "IDA" in n)
+    high = {c.rule for c in china.verdict.reasons if c.severity == "high"}
+    assert china.verdict.trap_risk.value == "high"
+    assert {"non_concessional", "lever_concentration"} <= high
+    assert ida.verdict.trap_risk.value == "moderate"
+    assert "concessional_debt_at_high_risk" in {c.rule for c in ida.verdict.reasons}
+    (laos,) = assess(scenario("laos-railway-2016.toml"), n_paths=PROJECT_PATHS,
+                     stochastic=False).offers
+    high = {c.rule for c in laos.verdict.reasons if c.severity == "high"}
+    assert {"non_concessional", "lever_concentration", "acceleration_exposure"} <= high
