@@ -62,11 +62,43 @@ def _summary(res: SimulationResult, capacity: str) -> None:
         f"P(distress: {res.distress_rule.describe()}): "
         f"[bold]{100 * res.main.prob_distress:.1f}%[/bold]"
     )
-    for v in res.variants:
+    for name, c in res.offer_contributions().items():
+        if not c["adds_debt"]:
+            console.print(f"  {name}: adds no PPG debt (contribution 0)")
+            continue
+        d = float(c["contribution_prob_distress"])  # type: ignore[arg-type]
+        b = float(c["contribution_prob_external_breach_flag"])  # type: ignore[arg-type]
         console.print(
-            f"  {v.name}: P(distress) {100 * v.prob_distress:.1f}% "
-            f"(offer adds {100 * (res.main.prob_distress - v.prob_distress):+.1f} pp)"
+            f"  {name}: P(distress) without it "
+            f"{100 * float(c['prob_distress_without']):.1f}% "  # type: ignore[arg-type]
+            f"(it adds {100 * d:+.1f} pp); P(external breach flag) adds {100 * b:+.1f} pp"
         )
+
+
+def _scenario_or_none(arg: str) -> Any:
+    """The scenario in ``arg`` when it is a scenario file (a document with ``offers``)."""
+    path = Path(arg)
+    if not (path.is_file() and path.suffix.lower() in (".toml", ".json")):
+        return None
+    from debttrap.io.files import read_document
+    from debttrap.io.scenario import load_scenario
+
+    data = read_document(path)
+    if not isinstance(data, dict) or "offers" not in data:
+        return None  # a country file
+    return load_scenario(path)
+
+
+def _scenario_country(scenario: Any, first_year: int | None) -> tuple[Any, str | None]:
+    """The scenario's country, built as debttrap assess builds it; its ISO3 code if given."""
+    if isinstance(scenario.country, str):
+        from debttrap.country.builder import DEFAULT_FIRST_YEAR, build_country
+
+        code = scenario.country.upper()
+        t = first_year or scenario.settings.first_projection_year or DEFAULT_FIRST_YEAR
+        built = build_country(code, t, horizon_years=scenario.settings.horizon_years)
+        return built.country, code
+    return scenario.country, None
 
 
 @app.command("simulate")
@@ -74,11 +106,19 @@ def simulate_cmd(
     country: Annotated[
         str,
         typer.Argument(
-            help="ISO3 code (the country built from the bundled data) or a country file."
+            help="ISO3 code (the country built from the bundled data), a country file, or a "
+            "scenario file (its offers' PPG loans are added, one group per offer)."
         ),
     ],
-    paths: Annotated[int, typer.Option("--paths", help="Number of simulated paths.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (>= 0).")] = 1,
+    paths: Annotated[
+        int | None,
+        typer.Option("--paths", help="Number of simulated paths (default 10,000; a scenario's "
+                     "settings.n_paths)."),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="Random seed >= 0 (default 1; a scenario's settings.seed)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     out: Annotated[
         Path | None,
@@ -89,8 +129,11 @@ def simulate_cmd(
         str, typer.Option("--method", help="normal, t (Student-t) or bootstrap (block bootstrap).")
     ] = "normal",
     window: Annotated[
-        str, typer.Option("--window", help="Calibration years FIRST:LAST (actual data only).")
-    ] = "2000:2023",
+        str | None,
+        typer.Option("--window", help="Calibration years FIRST:LAST (actual data only; default "
+                     "2000:2023, for a scenario the 30 years before its first projection year "
+                     "as debttrap assess)."),
+    ] = None,
     history: Annotated[
         str | None,
         typer.Option(
@@ -147,17 +190,36 @@ def simulate_cmd(
         eng = "numba"
     else:
         raise InputError(f"'{engine}' is not numpy or numba", field="--engine")
-    if paths < 1 or paths > 5_000_000:
+    if paths is not None and (paths < 1 or paths > 5_000_000):
         raise InputError("must be between 1 and 5,000,000", field="--paths")
-    if seed < 0:
+    if seed is not None and seed < 0:
         raise InputError("must be >= 0", field="--seed")
     if workers < 1 or workers > 64:
         raise InputError("must be between 1 and 64", field="--workers")
-    win = _window(window)
+    win = _window(window) if window is not None else None
     distress = DistressRule(max_extra_financing_pct_gdp=max_gap_pct_gdp)
 
     iso3: str | None = None
-    if _ISO3.match(country) and not Path(country).exists():
+    scenario = _scenario_or_none(country)
+    if scenario is not None:
+        sim_country, iso3 = _scenario_country(scenario, first_year)
+        if history is None and iso3 is None:
+            from debttrap.assess import _iso3_of
+
+            iso3 = _iso3_of(sim_country)
+        if paths is None:
+            paths = scenario.settings.n_paths
+        if seed is None:
+            seed = scenario.settings.seed
+    n_paths = 10_000 if paths is None else paths
+    seed_ = 1 if seed is None else seed
+
+    if scenario is not None:
+        from debttrap.dsa.stress import StressSettings
+
+        ctry = sim_country
+        settings = StressSettings()  # as debttrap assess (run_dsa's defaults)
+    elif _ISO3.match(country) and not Path(country).exists():
         from debttrap.country.builder import DEFAULT_FIRST_YEAR, build_country
 
         iso3 = country.upper()
@@ -172,24 +234,37 @@ def simulate_cmd(
         ctry, settings = load_dsa_inputs(Path(country))
     hist_code = (history or iso3 or "").upper()
     if not hist_code:
+        what = ("the scenario's country is not named as in the IMF WEO" if scenario is not None
+                else "a country file")
         raise InputError(
-            "a country file needs --history ISO3 to calibrate the shocks", field="--history"
+            f"{what}: give --history ISO3 to calibrate the shocks", field="--history"
         )
-    hist = history_from_weo(datasets.weo(hist_code), hist_code)
-    missing: Any = "complete"
-    if pwt:
-        hist = combine_histories(hist, history_from_pwt(datasets.pwt(hist_code), hist_code))
-        missing = "pairwise"
-    cal = calibrate(
-        hist,
-        win,
-        missing=missing,
-        source=f"IMF WEO Oct-2024{' + PWT 9.1' if pwt else ''}, {hist_code}",
-    )
-    model = ShockModel(cal, method=meth, df=df, block_years=block_years)
-    ci = inputs_from_country(ctry, settings)
+    if scenario is not None and win is None and not pwt:
+        from debttrap.assess import _history_calibration
 
-    if paths >= _PROGRESS_FROM_PATHS and not as_json:
+        cal, _ = _history_calibration(hist_code, ctry.t)  # the window debttrap assess uses
+    else:
+        hist = history_from_weo(datasets.weo(hist_code), hist_code)
+        missing: Any = "complete"
+        if pwt:
+            hist = combine_histories(hist, history_from_pwt(datasets.pwt(hist_code), hist_code))
+            missing = "pairwise"
+        cal = calibrate(
+            hist,
+            win if win is not None else (2000, 2023),
+            missing=missing,
+            source=f"IMF WEO Oct-2024{' + PWT 9.1' if pwt else ''}, {hist_code}",
+        )
+    model = ShockModel(cal, method=meth, df=df, block_years=block_years)
+    if scenario is not None:
+        from debttrap.stochastic.from_country import inputs_for_offers
+
+        ci = inputs_for_offers(ctry, scenario.offers, settings)
+    else:
+        ci = inputs_from_country(ctry, settings)
+    fan_variants: tuple[str, ...] = ("no_offer",) if ci.inputs.lines.groups else ()
+
+    if n_paths >= _PROGRESS_FROM_PATHS and not as_json:
         with Progress(
             TextColumn("simulating"),
             BarColumn(),
@@ -201,8 +276,8 @@ def simulate_cmd(
             res = simulate(
                 ci.inputs,
                 model,
-                n_paths=paths,
-                seed=seed,
+                n_paths=n_paths,
+                seed=seed_,
                 thresholds_pct=ci.thresholds_pct,
                 distress=distress,
                 workers=workers,
@@ -210,19 +285,21 @@ def simulate_cmd(
                 offer_names=ci.offer_names,
                 country=ci.country,
                 progress=lambda done: bar.update(task, completed=done),
+                fan_variants=fan_variants,
             )
     else:
         res = simulate(
             ci.inputs,
             model,
-            n_paths=paths,
-            seed=seed,
+            n_paths=n_paths,
+            seed=seed_,
             thresholds_pct=ci.thresholds_pct,
             distress=distress,
             workers=workers,
             engine=eng,
             offer_names=ci.offer_names,
             country=ci.country,
+            fan_variants=fan_variants,
         )
 
     written: list[Path] = []
@@ -239,6 +316,9 @@ def simulate_cmd(
     if as_json:
         doc = res.to_dict()
         doc["capacity"] = ci.capacity
+        doc["history"] = hist_code
+        if scenario is not None:
+            doc["scenario"] = scenario.name
         doc["units"] = "indicators in percent; probabilities as shares of paths (0-1)"
         if written:
             doc["files"] = [str(p) for p in written]

@@ -2,7 +2,9 @@
 
 Each panel shows one LIC-DSF indicator: the 5-95, 10-90 and 25-75 percent
 bands, the median, the deterministic baseline and the threshold, with the
-probability of breaching in the rating window in the title.
+probability of breaching in the rating window in the title. Variants whose
+fans were kept (e.g. the run with no offer) add their median and 10-90 band
+as lines in their own colour.
 """
 
 from __future__ import annotations
@@ -22,6 +24,15 @@ LABELS: dict[str, str] = {
     "pv_public_debt_to_gdp_pct": "PV of public debt / GDP",
 }
 _BANDS = (("p5", "p95", 0.15), ("p10", "p90", 0.25), ("p25", "p75", 0.4))
+#: colours of further variants' median and 10-90 band (the main fan is blue)
+_VARIANT_COLOURS = ("tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:gray")
+_VARIANT_RGB = ("255,127,14", "44,160,44", "148,103,189", "140,86,75", "127,127,127")
+
+
+def _variant_label(name: str) -> str:
+    if name == "no_offer":
+        return "no offer"
+    return name.replace("without_", "without ", 1)
 
 
 def _title(res: SimulationResult, name: str) -> str:
@@ -53,6 +64,14 @@ def fan_chart_png(res: SimulationResult, path: Path) -> Path:
                 label=f"{lo[1:]}-{hi[1:]}%",
             )
         ax.plot(years, fan["p50"], color="tab:blue", label="median")
+        for c, vname in enumerate(res.variant_fans):
+            vf = res.variant_fan(vname, name)
+            colour = _VARIANT_COLOURS[c % len(_VARIANT_COLOURS)]
+            label = _variant_label(vname)
+            ax.plot(years, vf["p50"], color=colour, label=f"{label}: median")
+            ax.plot(years, vf["p10"], color=colour, linewidth=0.8, linestyle="-.",
+                    label=f"{label}: 10-90%")
+            ax.plot(years, vf["p90"], color=colour, linewidth=0.8, linestyle="-.")
         ax.plot(years, fan["baseline"], color="black", linestyle="--", label="baseline")
         ax.axhline(
             res.thresholds_pct[name],
@@ -131,6 +150,24 @@ def fan_chart_html(res: SimulationResult) -> str:
             row=row + 1,
             col=col + 1,
         )
+        for c, vname in enumerate(res.variant_fans):
+            vf = res.variant_fan(vname, name)
+            rgb = _VARIANT_RGB[c % len(_VARIANT_RGB)]
+            label = _variant_label(vname)
+            for col_name, dash, text in (("p50", None, "median"), ("p10", "dashdot", "10-90%"),
+                                         ("p90", "dashdot", None)):
+                fig.add_trace(
+                    go.Scatter(
+                        x=years,
+                        y=vf[col_name].tolist(),
+                        name=f"{label}: {text or '10-90%'}",
+                        line={"color": f"rgb({rgb})", "dash": dash or "solid",
+                              "width": 2 if dash is None else 1},
+                        showlegend=k == 0 and text is not None,
+                    ),
+                    row=row + 1,
+                    col=col + 1,
+                )
         fig.add_trace(
             go.Scatter(
                 x=years,

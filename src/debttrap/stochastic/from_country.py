@@ -21,7 +21,8 @@ year (real rate plus the LCU deflator).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,8 +35,9 @@ from debttrap.dsa.stress import StressSettings, build_scenarios
 from debttrap.dsa.thresholds import thresholds
 from debttrap.stochastic.kernel import DebtLines, MacroPath, PathInputs, ResidualFinancing
 from debttrap.terms.loan import FloatingRate
+from debttrap.terms.offer import Offer
 
-__all__ = ["CountryInputs", "inputs_from_country"]
+__all__ = ["CountryInputs", "inputs_for_offers", "inputs_from_country"]
 
 FloatArray = NDArray[np.float64]
 
@@ -194,4 +196,46 @@ def inputs_from_country(
         capacity=str(cap.classification.value),
         offer_names=offer_names,
         country=country.name,
+    )
+
+
+def inputs_for_offers(
+    country: Country,
+    offers: Sequence[Offer],
+    settings: StressSettings | None = None,
+    *,
+    external_share: float | None = None,
+) -> CountryInputs:
+    """Kernel inputs for ``country`` with every offer's PPG loans, one group per offer.
+
+    Each offer's PPG loans (restated in US$ at the offer's rates,
+    :meth:`Offer.loans_in_usd`) are appended to ``country.new_loans``; the
+    lines of offer ``i`` form group ``i`` and the country's own new loans
+    group ``-1``, so a simulation's variants are "with every offer", "with
+    none" and "all but offer ``i``". An offer without PPG loans (grants only,
+    or a project company's debt) adds no line; ``offer_names`` still lists it.
+    """
+    base = tuple(country.new_loans)
+    added: list[int] = []  # offer index of each appended loan
+    loans = list(base)
+    for i, offer in enumerate(offers):
+        for ln, ppg in zip(offer.loans_in_usd(), offer.ppg_mask().tolist(), strict=True):
+            if ppg:
+                loans.append(ln)
+                added.append(i)
+    with_offers = country.model_copy(update={"new_loans": tuple(loans)})
+    ci = inputs_from_country(with_offers, settings, external_share=external_share)
+    # inputs_from_country gives new loan j group j; map it to its offer (base loans: -1)
+    by_loan = np.array([-1] * len(base) + added, dtype=np.int64)
+    old = ci.inputs.lines.group
+    group = np.where(old >= 0, by_loan[np.clip(old, 0, None)] if by_loan.size else -1, -1)
+    group = group.astype(np.int64)
+    group.setflags(write=False)
+    lines = replace(ci.inputs.lines, group=group)
+    return CountryInputs(
+        inputs=PathInputs(ci.inputs.macro, lines, ci.inputs.residual),
+        thresholds_pct=ci.thresholds_pct,
+        capacity=ci.capacity,
+        offer_names={i: o.name for i, o in enumerate(offers)},
+        country=ci.country,
     )

@@ -109,6 +109,61 @@ class SimulationResult:
     memory_bytes: int
     paths: FloatArray | None = None  # (N, Y, len(OUTPUTS)) when kept
     offer_names: Mapping[int, str] = field(default_factory=dict)
+    #: offer name -> the variant without it ("no_offer" when it is the only one; None when
+    #: the offer adds no debt line)
+    offer_variants: Mapping[str, str | None] = field(default_factory=dict)
+    #: variant name -> (quantiles, mean, baseline) for variants whose fans were kept
+    variant_fans: Mapping[str, tuple[FloatArray, FloatArray, FloatArray]] = field(
+        default_factory=dict)
+
+    def variant(self, name: str) -> VariantResult:
+        """One variant's probabilities by name (``all_offers``, ``no_offer``, ``without_…``)."""
+        for v in (self.main, *self.variants):
+            if v.name == name:
+                return v
+        raise InputError(f"no variant '{name}' in this run", field="variant")
+
+    def offer_contributions(self) -> dict[str, dict[str, object]]:
+        """Per offer: probabilities with every offer, without this one, and the difference."""
+        out: dict[str, dict[str, object]] = {}
+        for name, vname in self.offer_variants.items():
+            v = self.main if vname is None else self.variant(vname)
+            out[name] = {
+                "variant_without": vname,
+                "adds_debt": vname is not None,
+                "prob_distress_with": self.main.prob_distress,
+                "prob_distress_without": v.prob_distress,
+                "contribution_prob_distress": self.main.prob_distress - v.prob_distress,
+                "prob_external_breach_flag_with": self.main.prob_external_breach_flag,
+                "prob_external_breach_flag_without": v.prob_external_breach_flag,
+                "contribution_prob_external_breach_flag": (
+                    self.main.prob_external_breach_flag - v.prob_external_breach_flag),
+                "contribution_prob_breach_any_year": {
+                    ind: float(self.main.prob_breach_any[j] - v.prob_breach_any[j])
+                    for j, ind in enumerate(THRESHOLD_OUTPUTS)
+                },
+                "contribution_prob_breach_two_or_more_years": {
+                    ind: float(self.main.prob_breach_flag[j] - v.prob_breach_flag[j])
+                    for j, ind in enumerate(THRESHOLD_OUTPUTS)
+                },
+            }
+        return out
+
+    def variant_fan(self, variant: str, indicator: str) -> pd.DataFrame:
+        """A kept variant's fan for one indicator (``all_offers`` is the main fan)."""
+        if variant == self.main.name:
+            return self.fan(indicator)
+        if variant not in self.variant_fans:
+            raise InputError(f"no fan kept for variant '{variant}'", field="variant")
+        if indicator not in OUTPUTS:
+            raise InputError(f"unknown indicator '{indicator}'; use one of {list(OUTPUTS)}",
+                             field="indicator")
+        q, mean, base = self.variant_fans[variant]
+        j = OUTPUTS.index(indicator)
+        data: dict[str, FloatArray] = {"baseline": base[:, j], "mean": mean[:, j]}
+        for k, lev in enumerate(QUANTILE_LEVELS):
+            data[f"p{round(lev * 100)}"] = q[k, :, j]
+        return pd.DataFrame(data, index=pd.Index(self.years, name="year"))
 
     # ------------------------------------------------------------ frames
     def to_frame(self) -> pd.DataFrame:
@@ -196,7 +251,7 @@ class SimulationResult:
             }
             for j, name in enumerate(THRESHOLD_OUTPUTS)
         }
-        contributions = {
+        variants = {
             v.name: {
                 "prob_distress": v.prob_distress,
                 "prob_external_breach_flag": v.prob_external_breach_flag,
@@ -227,7 +282,20 @@ class SimulationResult:
             "prob_external_breach_flag": self.main.prob_external_breach_flag,
             "indicators": probs,
             "fan_charts": fans,
-            "offers": contributions,
+            "offers": self.offer_contributions(),
+            "variants": variants,
+            "variant_fan_charts": {
+                name: {
+                    ind: {
+                        "baseline": by_year(base[:, j]),
+                        "mean": by_year(mean[:, j]),
+                        **{f"p{round(lev * 100)}": by_year(q[k, :, j])
+                           for k, lev in enumerate(QUANTILE_LEVELS)},
+                    }
+                    for j, ind in enumerate(OUTPUTS)
+                }
+                for name, (q, mean, base) in self.variant_fans.items()
+            },
             "calibration": self.calibration,
             "memory_bytes": self.memory_bytes,
         }

@@ -17,7 +17,7 @@ plus, per worker, one block's working set (the bound is stated in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Literal
@@ -132,12 +132,17 @@ def simulate(
     offer_names: Mapping[int, str] | None = None,
     country: str = "",
     progress: Callable[[int], None] | None = None,
+    fan_variants: Sequence[str] = (),
 ) -> SimulationResult:
     """Simulate ``n_paths`` paths; see the module docstring for seeds, blocks and memory.
 
     ``thresholds_pct`` maps each of the five threshold indicators to its
     threshold (e.g. :func:`debttrap.dsa.thresholds.thresholds`); ``progress``
     is called with the number of paths finished after each block.
+    ``offer_names`` maps offer groups to names (an offer may be named without
+    any line: it then adds nothing). ``fan_variants`` names further variants
+    (``"no_offer"``, ``"without_<offer>"``) whose fan-chart quantiles are kept
+    besides the main one's (each costs as much memory as the main variant's paths).
     """
     if not isinstance(n_paths, int) or n_paths < 1:
         raise InputError("must be a whole number >= 1", field="paths")
@@ -167,10 +172,27 @@ def simulate(
                 variant_masks.append(
                     (f"without_{names.get(g, f'offer{g}')}", inputs.lines.group != g))
     prepared = [(name, prepare(inputs, mask)) for name, mask in variant_masks]
-    baseline = kernel(prepared[0][1], np.zeros((1, n_years, model.n_variables)))[0]
+    zero = np.zeros((1, n_years, model.n_variables))
+    baseline = kernel(prepared[0][1], zero)[0]
+    # which variant measures each offer: the run without it (with one offer: no offer)
+    offer_variants: dict[str, str | None] = {}
+    for g, nm in sorted(names.items()):
+        if g not in groups:
+            offer_variants[nm] = None
+        elif len(groups) == 1:
+            offer_variants[nm] = "no_offer"
+        else:
+            offer_variants[nm] = f"without_{nm}"
+    known = [name for name, _ in prepared]
+    bad = [v for v in fan_variants if v not in known]
+    if bad:
+        raise InputError(f"unknown variants {bad}; this run has {known}", field="fan_variants")
+    extra_fan = [known.index(v) for v in dict.fromkeys(fan_variants) if known.index(v) != 0]
 
     plan = block_shocks(model, seed, n_paths, n_years, block_size)
     store = np.empty((n_paths, n_years, N_OUT), dtype=np.float64 if keep_paths else np.float32)
+    extra_store = {v: np.empty((n_paths, n_years, N_OUT), dtype=np.float32) for v in extra_fan}
+    extra_sums = {v: [np.zeros((n_years, N_OUT)) for _ in plan] for v in extra_fan}
 
     def work(b: int) -> tuple[int, list[_Counts], FloatArray]:
         start, size, ss = plan[b]
@@ -183,6 +205,9 @@ def simulate(
             if v == 0:
                 store[start:start + size] = out
                 sums = out.sum(axis=0)
+            elif v in extra_store:
+                extra_store[v][start:start + size] = out
+                extra_sums[v][b] = out.sum(axis=0)
         return b, counts, sums
 
     results: list[tuple[list[_Counts], FloatArray] | None] = [None] * len(plan)
@@ -230,9 +255,19 @@ def simulate(
         if r is not None:
             sums = sums + r[1]
     quantiles = np.quantile(store, QUANTILE_LEVELS, axis=0).astype(np.float64)
+    variant_fans: dict[str, tuple[FloatArray, FloatArray, FloatArray]] = {}
+    for v in extra_fan:
+        vsum = np.zeros((n_years, N_OUT))
+        for part in extra_sums[v]:  # in block order
+            vsum = vsum + part
+        q = np.quantile(extra_store[v], QUANTILE_LEVELS, axis=0).astype(np.float64)
+        variant_fans[known[v]] = (q, vsum / float(n_paths), kernel(prepared[v][1], zero)[0])
+        del extra_store[v]
 
     per_block = block_size * n_years * (model.n_variables + N_OUT + n_years + 8) * 8
-    memory = int(2 * store.nbytes + per_block * min(workers, len(plan)))
+    one_variant = 4 * n_paths * n_years * N_OUT  # float32 paths of a kept fan variant
+    memory = int(2 * store.nbytes + one_variant * (len(extra_fan) + (1 if extra_fan else 0))
+                 + per_block * min(workers, len(plan)))
     return SimulationResult(
         country=country,
         years=inputs.macro.years,
@@ -254,4 +289,6 @@ def simulate(
         memory_bytes=memory,
         paths=store if keep_paths else None,
         offer_names=names,
+        offer_variants=offer_variants,
+        variant_fans=variant_fans,
     )
