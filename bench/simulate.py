@@ -61,6 +61,9 @@ def with_extra_loans(inputs: PathInputs, n_extra: int, seed: int) -> PathInputs:
             local_currency=np.concatenate([ln.local_currency, local]),
             floating=np.concatenate([ln.floating, rng.random(n_extra) < 0.3]),
             group=np.concatenate([ln.group, group]),
+            # floating synthetic loans may fall to a zero rate; the country keeps its floors
+            rate_headroom_dec=np.vstack([ln.rate_headroom_dec,
+                                         np.repeat(rate[:, None], n_years, axis=1)]),
         ),
         inputs.residual,
     )

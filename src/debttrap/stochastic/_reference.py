@@ -47,6 +47,7 @@ def run_paths_naive(inputs: PathInputs, shocks: FloatArray) -> FloatArray:
     ext = ln.external.tolist()
     lcu = ln.local_currency.tolist()
     flt = ln.floating.tolist()
+    head = ln.rate_headroom_dec.tolist()
     serv = (ln.principal_m + ln.interest_m).tolist()
     bal = ln.balance_end_m.tolist()
     pvs = ln.pv_end_m.tolist()
@@ -58,7 +59,7 @@ def run_paths_naive(inputs: PathInputs, shocks: FloatArray) -> FloatArray:
         ds_dom = 0.0
         for i in range(m):
             prev = open_[i] if y == 0 else bal[i][y - 1]
-            s = serv[i][y] + (sr * prev if flt[i] else 0.0)
+            s = serv[i][y] + (max(sr, -head[i][y]) * prev if flt[i] else 0.0)
             if ext[i]:
                 ds_ext += s / fx if lcu[i] else s
             else:
@@ -95,7 +96,7 @@ def run_paths_naive(inputs: PathInputs, shocks: FloatArray) -> FloatArray:
             de, dd = public_service(y, fx, sr)
             res_ds = sum(a * u_ds[y - c] for c, a in enumerate(cohorts))
             de += res_ds
-            ds_pub = de * fx + dd + (dom_rate[y] + sr) * rdom
+            ds_pub = de * fx + dd + (dom_rate[y] + max(sr, -max(dom_rate[y], 0.0))) * rdom
             # spending and grants at baseline levels, revenue at its share of GDP
             pb = pb_lev[y] + revg_r[y] * (gdp - gdp_b[y]) + spb * gdp
             dgfn = (-pb + ds_pub) - gfn_b[y]

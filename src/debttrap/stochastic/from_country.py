@@ -34,7 +34,7 @@ from debttrap.dsa.paths import baseline_setup, npv_next_years
 from debttrap.dsa.stress import StressSettings, build_scenarios
 from debttrap.dsa.thresholds import thresholds
 from debttrap.stochastic.kernel import DebtLines, MacroPath, PathInputs, ResidualFinancing
-from debttrap.terms.loan import FloatingRate
+from debttrap.terms.loan import FloatingRate, Loan
 from debttrap.terms.offer import Offer
 
 __all__ = ["CountryInputs", "inputs_for_offers", "inputs_from_country"]
@@ -81,11 +81,14 @@ def inputs_from_country(
     lcu: list[bool] = []
     flt: list[bool] = []
     grp: list[int] = []
+    heads: list[FloatArray] = []
 
     def add(name: str, service: FloatArray, interest: FloatArray, balance: FloatArray,
             pv: FloatArray, *, external: bool = True, local: bool = False,
-            floating: bool = False, group: int = -1, open_balance: float | None = None) -> None:
+            floating: bool = False, group: int = -1, open_balance: float | None = None,
+            headroom: FloatArray | None = None) -> None:
         names.append(name)
+        heads.append(np.full(n, np.inf) if headroom is None else headroom)
         prin.append(np.asarray(service - interest, dtype=np.float64))
         intr.append(np.asarray(interest, dtype=np.float64))
         bal.append(np.asarray(balance, dtype=np.float64))
@@ -117,9 +120,10 @@ def inputs_from_country(
         pv_l = np.minimum(npv_next_years(ds_l, r), b_l)
         for j, loan in enumerate(loans):
             offer_names[j] = loan.name
+            floating = isinstance(loan.interest, FloatingRate)
             add(f"new loan: {loan.name}", ds_l[j, :n], i_l[j, :n], b_l[j, :n], pv_l[j, :n],
-                floating=isinstance(loan.interest, FloatingRate), group=j,
-                open_balance=float(flows.balance_end[j, 0]))
+                floating=floating, group=j, open_balance=float(flows.balance_end[j, 0]),
+                headroom=_all_in_rate_dec(loan, inp.years) if floating else None)
             loan_ds += ds_l[j, :n]
             loan_int += i_l[j, :n]
             loan_bal += b_l[j, :n]
@@ -151,14 +155,18 @@ def inputs_from_country(
             np.zeros(n), inp.lc_external_stock_lcu_m, inp.lc_external_pv_lcu_m, local=True)
     dd = country.domestic_debt
     dom_open = float(dd.stock_lcu_m.get(t - 1, inp.domestic_debt_lcu_m[0]))
+    infl = der.gdp_deflator_lcu_growth_pct[sl] / 100.0
+    dom_rate_arr = (1 + s.residual_domestic_real_rate_pct / 100.0) * (1 + infl) - 1
+    # the nominal domestic rate the stress tests use is the rate that cannot fall below zero
     add("domestic debt", inp.domestic_debt_service_lcu_m, np.zeros(n), inp.domestic_debt_lcu_m,
         inp.domestic_debt_lcu_m, external=False, local=True, floating=True,
-        open_balance=dom_open)
+        open_balance=dom_open, headroom=np.maximum(dom_rate_arr, 0.0))
 
     lines = DebtLines.build(
         principal_m=np.vstack(prin), interest_m=np.vstack(intr), balance_end_m=np.vstack(bal),
         pv_end_m=np.vstack(pvs), balance_open_m=np.array(opens), external=ext,
         local_currency=lcu, floating=flt, group=grp, names=names,
+        rate_headroom_dec=np.vstack(heads),
     )
     fxa = inp.fx_avg_lcu_per_usd
     macro = MacroPath.build(
@@ -178,9 +186,7 @@ def inputs_from_country(
     terms = meta["residual_terms"]
     assert isinstance(terms, dict)
     share = float(meta["residual_external_share"]) if external_share is None else external_share  # type: ignore[arg-type]
-    infl = der.gdp_deflator_lcu_growth_pct[sl] / 100.0
-    dom_rate = tuple(float(v) for v in
-                     (1 + s.residual_domestic_real_rate_pct / 100.0) * (1 + infl) - 1)
+    dom_rate = tuple(float(v) for v in dom_rate_arr)
     residual = ResidualFinancing(
         external_share=share,
         external_rate_dec=float(terms["interest_rate_pct"]) / 100.0,
@@ -197,6 +203,13 @@ def inputs_from_country(
         offer_names=offer_names,
         country=country.name,
     )
+
+
+def _all_in_rate_dec(loan: Loan, years: NDArray[np.int64]) -> FloatArray:
+    """A floating loan's baseline all-in rate by calendar year (decimal; floored at zero by
+    the loan model): how far a rate shock can push it down before the floor."""
+    rates = [loan.rate_pct_at(float(y - loan.signing_year), int(y)) / 100.0 for y in years]
+    return np.maximum(np.array(rates, dtype=np.float64), 0.0)
 
 
 def inputs_for_offers(

@@ -18,8 +18,11 @@ What a shock does, year ``y`` (decimals; ``b`` marks the baseline):
   baseline levels, so the primary balance is
   ``PB_b + r_incl * (GDP_LCU - GDP_b) + s_pb * GDP_LCU`` (``r_incl`` the
   baseline revenue-and-grants share of GDP);
-* floating-rate lines pay ``s_r`` times their balance at the end of ``y-1`` on
-  top of their contractual interest; fixed-rate lines do not move;
+* floating-rate lines pay ``max(s_r, -h)`` times their balance at the end of
+  ``y-1`` on top of their contractual interest, where ``h`` (the line's
+  ``rate_headroom_dec``) is how far its baseline rate is above its floor: a
+  floating rate never falls below its floor (zero for the loan model's all-in
+  rate and for the domestic rate); fixed-rate lines do not move;
 * foreign-currency lines are in US dollars: their local-currency cost moves
   with ``FX``; local-currency lines held abroad (external on a residency basis)
   shrink in dollars when ``FX`` rises;
@@ -29,12 +32,18 @@ What a shock does, year ``y`` (decimals; ``b`` marks the baseline):
   the residual terms (a linear unit loan: ``grace`` years without principal,
   equal principal to ``maturity``, interest on the balance of the year before,
   PV at the discount rate capped at face, as the LIC-DSF unit-loan method), the
-  rest at home in LCU at ``domestic_rate[y] + s_r`` (rolled over; its interest
-  is part of next year's need, so it capitalizes).
+  rest at home in LCU at ``domestic_rate[y] + max(s_r, -max(domestic_rate[y], 0))``
+  (the shocked rate floored at zero; rolled over; its interest is part of next
+  year's need, so it capitalizes).
   A negative ``dGFN`` (a better year than the baseline) borrows less: the
   residual is symmetric;
 * PV of contractual lines: their baseline PV (expected rates); local-currency
-  lines converted at the current ``FX``.
+  lines converted at the current ``FX``. Rate shocks are serially independent
+  with mean zero, so at the end of ``y`` the expected future rate of a
+  floating line is its baseline rate and the baseline PV is the expected PV
+  (the LIC-DSF discounts projected service at baseline rate projections);
+  the floor's convexity (expected rate slightly above baseline when the
+  headroom is small) is not in the PV.
 
 Indicators follow LIC-DSF §1 (percent, current-year denominators): see
 :data:`OUTPUTS`. Flows and GDP convert at the period-average rate, stocks and
@@ -211,6 +220,7 @@ class DebtLines:
     local_currency: BoolArray
     floating: BoolArray
     group: IntArray
+    rate_headroom_dec: FloatArray
 
     @classmethod
     def build(
@@ -226,9 +236,13 @@ class DebtLines:
         floating: Sequence[bool] | BoolArray,
         group: Sequence[int] | IntArray | None = None,
         names: Sequence[str] | None = None,
+        rate_headroom_dec: FloatArray | None = None,
     ) -> DebtLines:
         """Validate; ``pv_end_m`` defaults to the face value, ``balance_open_m`` to
-        ``balance_end[0] + principal[0]`` (no disbursement in ``t``)."""
+        ``balance_end[0] + principal[0]`` (no disbursement in ``t``);
+        ``rate_headroom_dec`` (lines x years, >= 0, ``inf`` for no floor; default
+        ``inf``) is how far each floating line's baseline rate in year ``y`` is
+        above its floor, so a rate shock below ``-headroom`` stops at the floor."""
         p = np.atleast_2d(np.asarray(principal_m, dtype=np.float64))
         shape = p.shape
         m = shape[0]
@@ -252,6 +266,14 @@ class DebtLines:
             raise InputError("group must hold one integer >= -1 per line", field="group")
         grp = grp.copy()
         grp.setflags(write=False)
+        if rate_headroom_dec is None:
+            head = np.full(shape, np.inf)
+        else:
+            head = np.array(rate_headroom_dec, dtype=np.float64)
+            if head.shape != shape or np.any(np.isnan(head)) or np.any(head < 0):
+                raise InputError(f"must be {shape} numbers >= 0 (inf: no floor)",
+                                 field="rate_headroom_dec")
+        head.setflags(write=False)
         nm = tuple(names) if names is not None else tuple(f"line{k}" for k in range(m))
         if len(nm) != m:
             raise InputError(f"expected {m} names", field="names")
@@ -266,6 +288,7 @@ class DebtLines:
             local_currency=flags(local_currency, "local_currency"),
             floating=flags(floating, "floating"),
             group=grp,
+            rate_headroom_dec=head,
         )
 
     @property
@@ -374,10 +397,11 @@ class KernelArrays:
     b_dlcu: FloatArray
     pv_efx: FloatArray
     pv_elcu: FloatArray
-    f_efx: FloatArray  # floating balance at end of y-1
-    f_elcu: FloatArray
-    f_dfx: FloatArray
-    f_dlcu: FloatArray
+    # floating lines, summed by (class, rate headroom): balance at end of y-1, headroom, class
+    fl_prev: FloatArray  # (K, Y)
+    fl_head: FloatArray  # (K, Y), >= 0, inf: no floor
+    fl_cls: IntArray  # (K,) 0 efx, 1 elcu, 2 dfx, 3 dlcu
+    fl_onehot: FloatArray  # (K, 4)
     gfn_b: FloatArray  # baseline public gross financing need, LCU
     unit_ds: FloatArray
     unit_bal: FloatArray
@@ -409,7 +433,28 @@ def prepare(inputs: PathInputs, mask: BoolArray | None = None) -> KernelArrays:
     s = {k: total(service, c) for k, c in classes.items()}
     b = {k: total(ln.balance_end_m, c) for k, c in classes.items()}
     pv = {k: total(ln.pv_end_m, c) for k, c in classes.items()}
-    f = {k: total(bal_prev, c & flt) for k, c in classes.items()}
+    # floating lines with the same class and headroom path add up exactly (linear above the
+    # floor, and they hit it together); unfloored lines of a class collapse to one row
+    rows: dict[tuple[int, bytes], int] = {}
+    fl_prev_l: list[FloatArray] = []
+    fl_head_l: list[FloatArray] = []
+    fl_cls_l: list[int] = []
+    for c_idx, c in enumerate(classes.values()):
+        for i in np.flatnonzero(inc & c & flt):  # once per line at setup, not in the kernel
+            head = ln.rate_headroom_dec[i]
+            key = (c_idx, head.tobytes())
+            if key not in rows:
+                rows[key] = len(fl_prev_l)
+                fl_prev_l.append(np.zeros(n_years))
+                fl_head_l.append(head.copy())
+                fl_cls_l.append(c_idx)
+            fl_prev_l[rows[key]] = fl_prev_l[rows[key]] + bal_prev[i]
+    n_fl = len(fl_prev_l)
+    fl_prev = np.vstack(fl_prev_l) if n_fl else np.zeros((0, n_years))
+    fl_head = np.vstack(fl_head_l) if n_fl else np.zeros((0, n_years))
+    fl_cls = np.array(fl_cls_l, dtype=np.int64)
+    onehot = np.zeros((n_fl, 4))
+    onehot[np.arange(n_fl), fl_cls] = 1.0
 
     fx_prev = np.concatenate([[mac.fx_prev_lcu_per_usd], mac.fx_lcu_per_usd[:-1]])
     exp_prev = np.concatenate([[mac.exports_prev_usd_m], mac.exports_usd_m[:-1]])
@@ -432,7 +477,7 @@ def prepare(inputs: PathInputs, mask: BoolArray | None = None) -> KernelArrays:
         s_efx=s["efx"], s_elcu=s["elcu"], s_dfx=s["dfx"], s_dlcu=s["dlcu"],
         b_efx=b["efx"], b_elcu=b["elcu"], b_dfx=b["dfx"], b_dlcu=b["dlcu"],
         pv_efx=pv["efx"], pv_elcu=pv["elcu"],
-        f_efx=f["efx"], f_elcu=f["elcu"], f_dfx=f["dfx"], f_dlcu=f["dlcu"],
+        fl_prev=fl_prev, fl_head=fl_head, fl_cls=fl_cls, fl_onehot=onehot,
         gfn_b=np.zeros(n_years),
         unit_ds=unit_ds, unit_bal=unit_bal, unit_pv=unit_pv,
         ext_share=float(res.external_share),
@@ -459,9 +504,9 @@ def _baseline_gfn(k: KernelArrays) -> FloatArray:
         gdp = k.gdp_b[y] * 1.0
         fx = k.fx_b[y] * 1.0
         pb = k.revg_ratio[y] * gdp - k.spend_b[y] + 0.0 * gdp
-        ds_ext_usd = (k.s_efx[y] + 0.0 * k.f_efx[y]) + (k.s_elcu[y] + 0.0 * k.f_elcu[y]) / fx
-        ds_pub = (ds_ext_usd + 0.0) * fx + (k.s_dfx[y] + 0.0 * k.f_dfx[y]) * fx + (
-            k.s_dlcu[y] + 0.0 * k.f_dlcu[y]) + 0.0
+        ds_ext_usd = (k.s_efx[y] + 0.0) + (k.s_elcu[y] + 0.0) / fx
+        ds_pub = (ds_ext_usd + 0.0) * fx + (k.s_dfx[y] + 0.0) * fx + (
+            k.s_dlcu[y] + 0.0) + 0.0
         out[y] = -pb + ds_pub
     return out
 
@@ -498,11 +543,14 @@ def run_paths(k: KernelArrays, shocks: FloatArray) -> FloatArray:
         sr = sh[:, _R]
 
         res_ds = cohorts[:, :y] @ k.unit_ds[y:0:-1] if y > 0 else np.zeros(n_paths)
-        res_int_dom = (k.dom_rate[y] + sr) * rdom
-        ds_ext_usd = (k.s_efx[y] + sr * k.f_efx[y]) + (k.s_elcu[y] + sr * k.f_elcu[y]) / fx
+        dr = k.dom_rate[y]
+        res_int_dom = (dr + np.maximum(sr, -max(dr, 0.0))) * rdom
+        # extra floating interest by class: balance x shock, the shock stopped at the floor
+        xf = (np.maximum(sr[:, None], -k.fl_head[:, y]) * k.fl_prev[:, y]) @ k.fl_onehot
+        ds_ext_usd = (k.s_efx[y] + xf[:, 0]) + (k.s_elcu[y] + xf[:, 1]) / fx
         ds_ext_usd = ds_ext_usd + res_ds
-        ds_pub = ds_ext_usd * fx + (k.s_dfx[y] + sr * k.f_dfx[y]) * fx + (
-            k.s_dlcu[y] + sr * k.f_dlcu[y]) + res_int_dom
+        ds_pub = ds_ext_usd * fx + (k.s_dfx[y] + xf[:, 2]) * fx + (
+            k.s_dlcu[y] + xf[:, 3]) + res_int_dom
         dgfn = (-pb + ds_pub) - k.gfn_b[y]
         cohorts[:, y] = k.ext_share * dgfn / fx
         rdom = rdom + (1.0 - k.ext_share) * dgfn
