@@ -34,7 +34,12 @@ from debttrap.dsa.engine import run_dsa  # noqa: E402
 
 DOC = ROOT / "docs" / "dsa.md"
 START, END = "<!-- gap-table:start -->", "<!-- gap-table:end -->"
-SCENARIOS = ["baseline", "B1", "B2", "B3", "B4", "B5", "B6", "C1", "C4"]
+SCENARIOS = ["baseline", "B1", "B2", "B2.1", "B3", "B4", "B5", "B6", "B6.1", "C1", "C4"]
+# For a market-access country the template's Output 3-1 B2 row is the market variant
+# (debttrap's B2.1); its Output 3-2 (public) B2 row ignores the market cost (debttrap's B2).
+# The template shows no B6 market variant, so B6.1 has no Excel counterpart.
+EXCEL_ROW = {"B2.1": "B2"}
+PUBLIC = "pv_public_debt_to_gdp_pct"
 SHORT = {
     "pv_ext_debt_to_gdp_pct": "E1 PV/GDP",
     "pv_ext_debt_to_exports_pct": "E2 PV/exports",
@@ -47,7 +52,9 @@ SHORT = {
 def gap_table(res, title: str) -> list[str]:  # type: ignore[no-untyped-def]
     lines = [
         f"**{title}** — debttrap minus Excel, percentage points, 2024-2034: "
-        "max |gap| / mean gap (`n/r`: not run by debttrap).",
+        "max |gap| / mean gap (`n/r`: not run by debttrap; `n/a`: no Excel row — Excel's "
+        "Output 3-1 B2 row is the market variant, compared with B2.1; its Output 3-2 B2 row "
+        "ignores the market cost, compared with B2; B6.1 has no Excel row).",
         "",
         "| indicator | " + " | ".join(SCENARIOS) + " |",
         "|---|" + "---|" * len(SCENARIOS),
@@ -55,7 +62,10 @@ def gap_table(res, title: str) -> list[str]:  # type: ignore[no-untyped-def]
     for ind in STRESS_QUANTITY:
         cells = []
         for code in SCENARIOS:
-            excel = stress_path(ind, code)
+            if code == "B6.1" or ((code == "B2.1") == (ind == PUBLIC) and code in ("B2", "B2.1")):
+                cells.append("n/a")
+                continue
+            excel = stress_path(ind, EXCEL_ROW.get(code, code))
             if code != "baseline" and code not in res.stress:
                 cells.append("n/r")
                 continue

@@ -6,6 +6,12 @@ primary-balance history (mean, SD), residual external share and rate are not in
 the template's leaf inputs; ``tools/make_illustrative_example.py`` derives them
 from the t+1 (2025) values of C1, B2 and overlay-pb2, so 2025 itself is fitted.
 Every later year, every other indicator and every overlay below is a test.
+
+The example has market access (Input 1 C27 = Yes), and for such a country the
+template's Output 3-1 B2 row is the market variant: the t+2 service of B2's residual
+debt carries the +400 bp market cost (test below). debttrap runs that variant as
+``B2.1`` and keeps ``B2`` as the standard test, so Output 3-1 (external) is compared
+with ``B2.1`` and Output 3-2 (public, where the template ignores the market cost) with ``B2``.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ def calibrated():  # type: ignore[no-untyped-def]
 
 
 def _gap(res, ind, case=None):  # type: ignore[no-untyped-def]
-    return res.indicator_path(ind, "B2")[:11] - stress_path(ind, "B2", case)
+    return res.indicator_path(ind, "B2.1")[:11] - stress_path(ind, "B2", case)
 
 
 def test_b2_runs_on_the_example() -> None:
@@ -61,7 +67,7 @@ def test_b2_moves_with_the_input6_and_input7_overlays_as_excel(calibrated, case,
     c, s = calibrated
     res = run_dsa(c, s.model_copy(update=update))
     for ind in PV:  # within 0.1 % of Excel in 2025-2027
-        ours = res.indicator_path(ind, "B2")[1:4]
+        ours = res.indicator_path(ind, "B2.1")[1:4]
         np.testing.assert_allclose(ours, stress_path(ind, "B2", case)[1:4], rtol=1e-3)
     for ind in ("ext_debt_service_to_exports_pct", "ext_debt_service_to_revenue_pct"):
         np.testing.assert_allclose(_gap(res, ind, case)[1:5], 0.0, atol=0.15)
@@ -72,13 +78,17 @@ def test_market_cost_is_100bp_per_pp_capped_at_400(calibrated):  # type: ignore[
     c, s = calibrated
     for rate, case in ((s.residual_rate_pct, None), (12.0, "overlay-resfin-rate12-output31")):
         res = run_dsa(c, s.model_copy(update={"residual_rate_pct": rate}))
-        b2, base = res.stress["B2"], res.baseline
+        b2, base = res.stress["B2.1"], res.baseline
         d_pv = b2.pv_ext_debt_usd_m[1] - base.pv_ext_debt_usd_m[1]
         d_ds = b2.ext_debt_service_usd_m[2] - base.ext_debt_service_usd_m[2]
         assert d_ds / d_pv == pytest.approx((rate or 0.0) / 100 + 0.04, rel=1e-12)
         excel = stress_path("ext_debt_service_to_exports_pct", "B2", case)[2]
-        ours = res.indicator_path("ext_debt_service_to_exports_pct", "B2")[2]
+        ours = res.indicator_path("ext_debt_service_to_exports_pct", "B2.1")[2]
         assert ours == pytest.approx(excel, abs=1e-3)
+        # the standard B2 carries the residual rate alone
+        std = res.stress["B2"]
+        d_ds = std.ext_debt_service_usd_m[2] - base.ext_debt_service_usd_m[2]
+        assert d_ds / d_pv == pytest.approx((rate or 0.0) / 100, rel=1e-12)
 
 
 def test_c1_uses_the_same_residual_financing(calibrated):  # type: ignore[no-untyped-def]

@@ -468,7 +468,8 @@ def oracle(
         t = thr[ind]
         base_flag[ind] = count(base[ind], t) >= 2
         best, best_rank = None, -float("inf")
-        for code in ["B1", "B2", "B3", "B4", "B5", "B6", "C1", "C2", "C3", "C4", "A2"]:
+        order = ["B1", "B2", "B2.1", "B3", "B4", "B5", "B6", "B6.1", "C1", "C2", "C3", "C4", "A2"]
+        for code in order:
             if code in stress.get(ind, {}):
                 r = rank(stress[ind][code], t)
                 if r > best_rank:

@@ -416,8 +416,9 @@ class Country(_Frozen):
     market_access: bool = Field(
         default=False,
         description=(
-            "Country has market access (Input 1 C27); enters only B2's market interaction "
-            "(+100 bp per pp of GDP of primary-balance shock on new external debt, cap 400 bp)"
+            "Country has market access (Input 1 C27); only runs the market variants B2.1 and "
+            "B6.1 (+100 bp per pp of GDP of primary-balance shock on new external debt, cap "
+            "400 bp)"
         ),
     )
     macro: Macro

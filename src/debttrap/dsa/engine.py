@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from debttrap.country.model import Country
 from debttrap.dsa.capacity import DebtCarryingCapacity, composite_indicator, debt_carrying_capacity
 from debttrap.dsa.contributions import Contributions, contributions_for
-from debttrap.dsa.indicators import INDICATORS, Indicator
+from debttrap.dsa.indicators import EXTERNAL_INDICATORS, INDICATORS, MARKET_VARIANTS, Indicator
 from debttrap.dsa.paths import IndicatorPaths, debt_paths
 from debttrap.dsa.rating import Judgment, RatingResult, rate_risk
 from debttrap.dsa.stress import StressSettings, build_scenarios, stack_inputs
@@ -185,7 +185,11 @@ def run_dsa(
     rating = rate_risk(
         {ind.value: baseline.indicator(ind.value) for ind in INDICATORS},
         {
-            ind.value: {code: p.indicator(ind.value) for code, p in stress.items()}
+            ind.value: {
+                code: p.indicator(ind.value)
+                for code, p in stress.items()
+                if ind in EXTERNAL_INDICATORS or code not in MARKET_VARIANTS
+            }
             for ind in INDICATORS
         },
         thr,

@@ -16,8 +16,10 @@ name                                    code  what it is
 ======================================  ====  ==========================================
 
 Stress tests carry their template code: ``A1`` (historical scenario, shown but
-never rated), ``A2`` (customized scenario), ``B1``-``B6`` (standardized) and
-``C1``-``C4`` (tailored). :data:`STRESS_TESTS` lists them in the row order of
+never rated), ``A2`` (customized scenario), ``B1``-``B6`` (standardized), their
+market-financing variants ``B2.1`` and ``B6.1`` (market-access countries only;
+candidates for the external indicators, whose template table, Output 3-1, shows
+them) and ``C1``-``C4`` (tailored). :data:`STRESS_TESTS` lists them in the row order of
 the template's Output 3-1/3-2 tables; :data:`MOST_EXTREME_ORDER` is the order
 of the template's "Chart Data" sheet, which breaks ties when the most extreme
 shock is chosen (A1 excluded).
@@ -34,6 +36,7 @@ __all__ = [
     "EXTERNAL_INDICATORS",
     "INDICATORS",
     "INDICATOR_LABELS",
+    "MARKET_VARIANTS",
     "MOST_EXTREME_ORDER",
     "PUBLIC_INDICATORS",
     "SERVICE_INDICATORS",
@@ -64,10 +67,12 @@ class StressTest(StrEnum):
     A2 = "A2"
     B1 = "B1"
     B2 = "B2"
+    B2_1 = "B2.1"
     B3 = "B3"
     B4 = "B4"
     B5 = "B5"
     B6 = "B6"
+    B6_1 = "B6.1"
     C1 = "C1"
     C2 = "C2"
     C3 = "C3"
@@ -103,17 +108,23 @@ SERVICE_INDICATORS: tuple[Indicator, ...] = (
     Indicator.EXT_DEBT_SERVICE_TO_REVENUE,
 )
 
-#: Template row order of Output 3-1 / 3-2 (A1, A2, B1-B6, C1-C4).
+#: Template row order of Output 3-1 / 3-2 (A1, A2, B1-B6 with B2.1/B6.1 after B2/B6, C1-C4).
 STRESS_TESTS: tuple[StressTest, ...] = tuple(StressTest)
 
-#: Candidates for the most extreme shock, in "Chart Data" order (ties go to the first).
+#: Market-financing variants (§4.1 table): rated against the external thresholds only.
+MARKET_VARIANTS: tuple[StressTest, ...] = (StressTest.B2_1, StressTest.B6_1)
+
+#: Candidates for the most extreme shock, in "Chart Data" order (ties go to the first;
+#: a market variant comes right after its standard test, so a tie keeps the standard one).
 MOST_EXTREME_ORDER: tuple[StressTest, ...] = (
     StressTest.B1,
     StressTest.B2,
+    StressTest.B2_1,
     StressTest.B3,
     StressTest.B4,
     StressTest.B5,
     StressTest.B6,
+    StressTest.B6_1,
     StressTest.C1,
     StressTest.C2,
     StressTest.C3,
@@ -134,10 +145,12 @@ STRESS_TEST_LABELS: dict[StressTest, str] = {
     StressTest.A2: "Customized scenario",
     StressTest.B1: "Real GDP growth",
     StressTest.B2: "Primary balance",
+    StressTest.B2_1: "Primary balance, market financing",
     StressTest.B3: "Exports",
     StressTest.B4: "Other flows",
     StressTest.B5: "Depreciation",
     StressTest.B6: "Combination of B1-B5",
+    StressTest.B6_1: "Combination of B1-B5, market financing",
     StressTest.C1: "Combined contingent liabilities",
     StressTest.C2: "Natural disaster",
     StressTest.C3: "Commodity price",

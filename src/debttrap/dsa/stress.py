@@ -18,9 +18,11 @@ Sizing (``lic-dsf-method.md`` §4, 2018 GN, 2025-08-12 template defaults):
   transfers and FDI (% of GDP); B5 one-off 30 % depreciation in ``t+1``
   (US$ GDP falls by (1-0.3) x 30 %; the trade deficit falls by 0.15 x the real
   depreciation in ``t+2``); B6 B1 and B3-B5 at half size (15 % depreciation;
-  the half-size B2 leg only with ``b6_primary_balance_leg``). B2 interactions:
-  +25 bp per pp of PB shock on new domestic debt, and for market-access
-  countries +100 bp per pp (cap 400 bp) on new external debt.
+  the half-size B2 leg only with ``b6_primary_balance_leg``). B2 interaction:
+  +25 bp per pp of PB shock on new domestic debt. Market variants B2.1 and
+  B6.1 (market-access countries only): +100 bp per pp (cap 400 bp) on the
+  external residual debt of the shock years (B6.1 sized on B6's half-size PB
+  shock).
 * C1 contingent liabilities: one-off ``x`` % of GDP in ``t+1``; C2 natural
   disaster: +10 % of GDP in ``t+1`` (financed like C1), real growth −1.5 pp,
   export growth −3.5 pp (denominators only, as in the template); C3
@@ -501,6 +503,7 @@ def build_scenarios(
     has_pb = np.isfinite(st_pb.mean) and np.isfinite(st_pb.sd)
     k_inter = 1.0 if s.interactions else 0.0
     shock_years = slice(1, 3)
+    idx = np.arange(n)
 
     def make(
         code: str,
@@ -552,6 +555,17 @@ def build_scenarios(
         if rev_ratio_s is not None:
             lost_revenue = lost_revenue + (rev_ratio - rev_ratio_s) * gdp_lcu
         fg = np.zeros(n) if fiscal_gap_lcu is None else fiscal_gap_lcu
+        bop_addon = np.zeros(n)
+        bop_addon_pv = np.zeros(n)
+        if ext_extra_rate and bop_gap_usd is not None:
+            # market variants: the extra cost also falls on the external residual debt that
+            # fills the shock years' balance-of-payments gap; it is paid from t+2 and
+            # refinanced through the public financing need like any other debt service
+            shock_debt = np.where((idx >= 1) & (idx <= 2), bop_gap_usd, 0.0)
+            bop_addon[1:] = ext_extra_rate * (shock_debt @ setup.basis.balance[res_idx])[:-1]
+            bop_addon_pv = npv_next_years(bop_addon, r_disc)
+            bop_addon_pv[:2] = 0.0
+            fg = fg + bop_addon * fxa
         fin = fiscal_financing(
             fg,
             fxa,
@@ -581,8 +595,8 @@ def build_scenarios(
                 disb[dst, window] += disb[src, window]
                 disb[src, window] = 0.0
         inputs = base.replace(
-            external_only_service_usd_m=fin.addon_interest_usd_m,
-            external_only_pv_usd_m=fin.addon_pv_usd_m,
+            external_only_service_usd_m=fin.addon_interest_usd_m + bop_addon,
+            external_only_pv_usd_m=fin.addon_pv_usd_m + bop_addon_pv,
             gdp_usd_m=gdp,
             exports_usd_m=exports,
             revenue_excl_grants_lcu_m=revenue,
@@ -650,9 +664,7 @@ def build_scenarios(
         """B2 interactions: (domestic, external) extra cost of new debt, decimal."""
         pp = max(0.0, float(np.max(100 * gap[1:3] / gdp_lcu_b[1:3])))
         dom = s.b2_domestic_rate_bp_per_pp * pp / 1e4 if s.interactions else 0.0
-        ext = 0.0
-        if country.market_access:
-            ext = min(s.b2_market_rate_bp_per_pp * pp, s.b2_market_rate_cap_bp) / 1e4
+        ext = min(s.b2_market_rate_bp_per_pp * pp, s.b2_market_rate_cap_bp) / 1e4
         return dom, ext
 
     def dep_trade_gap(dep: float, passthrough: float) -> FloatArray:
@@ -672,22 +684,30 @@ def build_scenarios(
 
     g1, pi1 = growth_shock(s.b1_growth_sd)
     scenarios.append(make("B1", "Real GDP growth", g=g1, pi=pi1))
+    no_pb = (
+        "needs the primary-balance history (macro.primary_balance_history_pct_gdp or "
+        "stress.primary_balance_mean_pct_gdp/_sd_pct_gdp)"
+    )
+    no_market = "not applicable (market_access is false)"
     if has_pb:
         gap2 = pb_gap(s.b2_primary_balance_sd)
-        scenarios.append(
-            make(
-                "B2",
-                "Primary balance",
-                fiscal_gap_lcu=gap2,
-                dom_extra_rate=pb_rates(gap2)[0],
-                ext_extra_rate=pb_rates(gap2)[1],
+        dom2, ext2 = pb_rates(gap2)
+        scenarios.append(make("B2", "Primary balance", fiscal_gap_lcu=gap2, dom_extra_rate=dom2))
+        if country.market_access:
+            scenarios.append(
+                make(
+                    "B2.1",
+                    "Primary balance, market financing",
+                    fiscal_gap_lcu=gap2,
+                    dom_extra_rate=dom2,
+                    ext_extra_rate=ext2,
+                )
             )
-        )
+        else:
+            skipped["B2.1"] = no_market
     else:
-        skipped["B2"] = (
-            "needs the primary-balance history (macro.primary_balance_history_pct_gdp or "
-            "stress.primary_balance_mean_pct_gdp/_sd_pct_gdp)"
-        )
+        skipped["B2"] = no_pb
+        skipped["B2.1"] = no_market if not country.market_access else f"as B2: {no_pb}"
     x3, g3, gap3 = export_shock(s.b3_exports_sd)
     scenarios.append(make("B3", "Exports", g=g3, x=x3, bop_gap_usd=gap3))
     scenarios.append(
@@ -703,23 +723,33 @@ def build_scenarios(
     g6 = np.minimum(g6a, g6b)
     gap6 = gap6x + flows_shock(half * s.b4_transfers_sd, half * s.b4_fdi_sd)
     gap6 = gap6 + dep_trade_gap(half * dep5, pt)
-    fg6 = pb_gap(half * s.b2_primary_balance_sd) if has_pb and s.b6_primary_balance_leg else None
-    rates6 = pb_rates(fg6) if fg6 is not None else (0.0, 0.0)
-    scenarios.append(
-        make(
-            "B6",
-            "Combination of B1-B5",
-            g=g6,
-            pi=pi6,
-            x=x6,
-            dep=half * dep5,
-            passthrough=pt,
-            bop_gap_usd=gap6,
-            fiscal_gap_lcu=fg6,
-            dom_extra_rate=rates6[0],
-            ext_extra_rate=rates6[1],
+    pb6 = pb_gap(half * s.b2_primary_balance_sd) if has_pb else None
+    fg6 = pb6 if s.b6_primary_balance_leg else None
+    rates6 = pb_rates(pb6) if pb6 is not None else (0.0, 0.0)
+    b6_args: dict[str, object] = {
+        "g": g6,
+        "pi": pi6,
+        "x": x6,
+        "dep": half * dep5,
+        "passthrough": pt,
+        "bop_gap_usd": gap6,
+        "fiscal_gap_lcu": fg6,
+        "dom_extra_rate": rates6[0] if fg6 is not None else 0.0,
+    }
+    scenarios.append(make("B6", "Combination of B1-B5", **b6_args))  # type: ignore[arg-type]
+    if country.market_access and pb6 is not None:
+        # B6.1: the market cost is sized on B6's half-size primary-balance deterioration,
+        # whether or not that leg is financed (b6_primary_balance_leg)
+        scenarios.append(
+            make(
+                "B6.1",
+                "Combination of B1-B5, market financing",
+                ext_extra_rate=rates6[1],
+                **b6_args,  # type: ignore[arg-type]
+            )
         )
-    )
+    else:
+        skipped["B6.1"] = no_market if not country.market_access else f"as B2: {no_pb}"
     tl = country.tailored
     cl = np.zeros(n)
     cl[1] = tl.contingent_liabilities_pct_gdp / 100 * gdp_lcu_b[1]
