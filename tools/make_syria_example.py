@@ -10,7 +10,7 @@ text goes into the scenario's ``[sources]`` table). It prints the TOML of the
 
 Usage::
 
-    python tools/make_syria_example.py > /tmp/syria-country.toml
+    python tools/make_syria_example.py > syria-country.toml
 """
 
 from __future__ import annotations
