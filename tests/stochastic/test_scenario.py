@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from debttrap.io.country_file import load_dsa_inputs
 from debttrap.stochastic.from_country import inputs_for_offers, inputs_from_country
@@ -132,3 +134,84 @@ def test_adding_fixed_rate_loans_raises_every_path_unless_the_currency_is_strong
     with_ = run_paths(prepare(ci.inputs), shocks)
     without = run_paths(prepare(ci.inputs, ci.inputs.lines.group < 0), shocks)
     assert np.any(with_[:, :, 0] < without[:, :, 0] - 1e-6)  # the stated exception exists
+
+
+class _DepreciationSide:
+    """A shock model whose exchange-rate draws are folded onto the depreciation side (|s_e|):
+    the case in which an offer's effect has a sign path by path (see the test above)."""
+
+    def __init__(self, model: ShockModel) -> None:
+        self.model = model
+        self.n_variables = model.n_variables
+        self.method = model.method
+        self.calibration = model.calibration
+
+    def draw(self, rng: np.random.Generator, n_paths: int, n_years: int) -> np.ndarray:
+        out = self.model.draw(rng, n_paths, n_years)
+        out[:, :, 2] = np.abs(out[:, :, 2])
+        return out
+
+
+def _never_lower(res) -> None:  # type: ignore[no-untyped-def]
+    for v in res.variants:
+        assert np.all(res.main.prob_breach_any >= v.prob_breach_any), v.name
+        assert np.all(res.main.prob_breach_flag >= v.prob_breach_flag), v.name
+        n = res.window_years.size  # the rating window (the Eurobond is repaid after it)
+        assert np.all(res.main.prob_breach_by_year[:n] >= v.prob_breach_by_year[:n]), v.name
+        assert res.main.prob_distress >= v.prob_distress, v.name
+        assert res.main.prob_external_breach_flag >= v.prob_external_breach_flag, v.name
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_a_non_concessional_offer_never_lowers_breach_probabilities(seed: int) -> None:
+    """Common random numbers, any seed: adding offers of 6-8% ten-year loans never lowers
+    P(breach) of any indicator (any year, two years, by year in the rating window),
+    P(distress) or the external flag, on draws where the currency is never stronger than its
+    baseline (path by path it cannot: see the test above)."""
+    ctry, settings_ = load_dsa_inputs(EXAMPLE)
+    offers = (
+        Offer(name="A", lender=LENDER, loans=(_loan("a", 1500.0, rate=8.0),)),
+        Offer(name="B", lender=LENDER, loans=(_loan("b", 900.0, rate=6.0),)),
+    )
+    ci = _offer_inputs(ctry, offers, settings_)
+    model = _DepreciationSide(ShockModel(calibrate(synthetic_history(), (1995, 2020)), scale=2.0))
+    res = simulate(ci.inputs, model, n_paths=400, seed=seed,  # type: ignore[arg-type]
+                   thresholds_pct=ci.thresholds_pct, offer_names=ci.offer_names)
+    _never_lower(res)
+    assert res.main.prob_breach_any.sum() > res.variant("no_offer").prob_breach_any.sum()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_zambia_offers_do_not_lower_breach_probabilities_on_history(seed: int) -> None:
+    """The Zambia 2015 scenario on its own history (all exchange-rate draws, appreciations
+    included, 1,000 paths): on these seeds no offer lowers any probability. An empirical check
+    on fixed seeds, not a theorem: with appreciation an offer can lower a path (see above)."""
+    from debttrap.assess import _history_calibration
+    from debttrap.io.scenario import load_scenario
+
+    sc = load_scenario(Path(__file__).resolve().parents[2] / "examples" / "zambia-2015.toml")
+    ci = _zambia_inputs(sc)
+    cal, _ = _history_calibration("ZMB", 2016)
+    res = simulate(ci.inputs, ShockModel(cal), n_paths=1000, seed=seed,
+                   thresholds_pct=ci.thresholds_pct, offer_names=ci.offer_names)
+    _never_lower(res)
+
+
+_CACHE: dict[str, object] = {}
+
+
+def _offer_inputs(ctry, offers, settings_):  # type: ignore[no-untyped-def]
+    key = "illustrative"
+    if key not in _CACHE:
+        _CACHE[key] = inputs_for_offers(ctry, offers, settings_)
+    return _CACHE[key]
+
+
+def _zambia_inputs(sc):  # type: ignore[no-untyped-def]
+    if "zmb" not in _CACHE:
+        from debttrap.country.builder import build_country
+
+        country = build_country("ZMB", 2016, horizon_years=sc.settings.horizon_years).country
+        _CACHE["zmb"] = inputs_for_offers(country, sc.offers)
+    return _CACHE["zmb"]

@@ -34,6 +34,7 @@ def _kernel(
     rev_ratio: Any, revg_ratio: Any, spend_b: Any, grants_b: Any,
     s_efx: Any, s_elcu: Any, s_dfx: Any, s_dlcu: Any,
     b_efx: Any, b_elcu: Any, b_dfx: Any, b_dlcu: Any, pv_efx: Any, pv_elcu: Any,
+    f_efx: Any, f_elcu: Any, f_dfx: Any, f_dlcu: Any,
     fl_prev: Any, fl_head: Any, fl_cls: Any, gfn_b: Any,
     unit_ds: Any, unit_bal: Any, unit_pv: Any, ext_share: float, dom_rate: Any,
     floor: float, out: Any,
@@ -70,10 +71,12 @@ def _kernel(
                 res_ds += cohorts[c] * unit_ds[y - c]
             dr = dom_rate[y]
             res_int_dom = (dr + max(sr, -max(dr, 0.0))) * rdom
-            for c in range(4):
-                xf[c] = 0.0
-            for j in range(n_fl):
-                xf[fl_cls[j]] += max(sr, -fl_head[j, y]) * fl_prev[j, y]
+            xf[0] = sr * f_efx[y]
+            xf[1] = sr * f_elcu[y]
+            xf[2] = sr * f_dfx[y]
+            xf[3] = sr * f_dlcu[y]
+            for j in range(n_fl):  # floored lines: the part of the shock below the floor
+                xf[fl_cls[j]] += max(-fl_head[j, y] - sr, 0.0) * fl_prev[j, y]
             ds_ext_usd = (s_efx[y] + xf[0]) + (s_elcu[y] + xf[1]) / fx
             ds_ext_usd = ds_ext_usd + res_ds
             ds_pub = ds_ext_usd * fx + (s_dfx[y] + xf[2]) * fx + (
@@ -123,6 +126,7 @@ def run_paths_numba(k: KernelArrays, shocks: FloatArray) -> FloatArray:
         k.rev_ratio, k.revg_ratio, k.spend_b, k.grants_b,
         k.s_efx, k.s_elcu, k.s_dfx, k.s_dlcu,
         k.b_efx, k.b_elcu, k.b_dfx, k.b_dlcu, k.pv_efx, k.pv_elcu,
+        k.f_efx, k.f_elcu, k.f_dfx, k.f_dlcu,
         np.ascontiguousarray(k.fl_prev), np.ascontiguousarray(k.fl_head), k.fl_cls, k.gfn_b,
         k.unit_ds, k.unit_bal, k.unit_pv, k.ext_share, k.dom_rate,
         GROWTH_FLOOR, out,

@@ -397,11 +397,18 @@ class KernelArrays:
     b_dlcu: FloatArray
     pv_efx: FloatArray
     pv_elcu: FloatArray
-    # floating lines, summed by (class, rate headroom): balance at end of y-1, headroom, class
+    f_efx: FloatArray  # balance at end of y-1 of every floating line, by class
+    f_elcu: FloatArray
+    f_dfx: FloatArray
+    f_dlcu: FloatArray
+    # floating lines with a floor, summed by (class, headroom path): balance at end of y-1,
+    # headroom, class; a rate shock s adds s x balance, plus max(-headroom - s, 0) x balance
     fl_prev: FloatArray  # (K, Y)
-    fl_head: FloatArray  # (K, Y), >= 0, inf: no floor
+    fl_head: FloatArray  # (K, Y), >= 0 (inf in a year: no floor that year)
     fl_cls: IntArray  # (K,) 0 efx, 1 elcu, 2 dfx, 3 dlcu
-    fl_onehot: FloatArray  # (K, 4)
+    # per class, for the NumPy kernel: headrooms sorted by year (Y, K_c) and the cumulative
+    # sums of balance and headroom x balance in that order (Y, K_c + 1)
+    fl_sorted: tuple[tuple[FloatArray, FloatArray, FloatArray], ...]
     gfn_b: FloatArray  # baseline public gross financing need, LCU
     unit_ds: FloatArray
     unit_bal: FloatArray
@@ -433,14 +440,16 @@ def prepare(inputs: PathInputs, mask: BoolArray | None = None) -> KernelArrays:
     s = {k: total(service, c) for k, c in classes.items()}
     b = {k: total(ln.balance_end_m, c) for k, c in classes.items()}
     pv = {k: total(ln.pv_end_m, c) for k, c in classes.items()}
-    # floating lines with the same class and headroom path add up exactly (linear above the
-    # floor, and they hit it together); unfloored lines of a class collapse to one row
+    f = {k: total(bal_prev, c & flt) for k, c in classes.items()}
+    # floored floating lines with the same class and headroom path add up exactly (linear
+    # above the floor, and they reach it together)
     rows: dict[tuple[int, bytes], int] = {}
     fl_prev_l: list[FloatArray] = []
     fl_head_l: list[FloatArray] = []
     fl_cls_l: list[int] = []
+    floored = np.any(np.isfinite(ln.rate_headroom_dec), axis=1)
     for c_idx, c in enumerate(classes.values()):
-        for i in np.flatnonzero(inc & c & flt):  # once per line at setup, not in the kernel
+        for i in np.flatnonzero(inc & c & flt & floored):  # once per line at setup
             head = ln.rate_headroom_dec[i]
             key = (c_idx, head.tobytes())
             if key not in rows:
@@ -453,8 +462,8 @@ def prepare(inputs: PathInputs, mask: BoolArray | None = None) -> KernelArrays:
     fl_prev = np.vstack(fl_prev_l) if n_fl else np.zeros((0, n_years))
     fl_head = np.vstack(fl_head_l) if n_fl else np.zeros((0, n_years))
     fl_cls = np.array(fl_cls_l, dtype=np.int64)
-    onehot = np.zeros((n_fl, 4))
-    onehot[np.arange(n_fl), fl_cls] = 1.0
+    fl_sorted = tuple(_sorted_floors(fl_prev[fl_cls == c], fl_head[fl_cls == c])
+                      for c in range(4))
 
     fx_prev = np.concatenate([[mac.fx_prev_lcu_per_usd], mac.fx_lcu_per_usd[:-1]])
     exp_prev = np.concatenate([[mac.exports_prev_usd_m], mac.exports_usd_m[:-1]])
@@ -477,7 +486,8 @@ def prepare(inputs: PathInputs, mask: BoolArray | None = None) -> KernelArrays:
         s_efx=s["efx"], s_elcu=s["elcu"], s_dfx=s["dfx"], s_dlcu=s["dlcu"],
         b_efx=b["efx"], b_elcu=b["elcu"], b_dfx=b["dfx"], b_dlcu=b["dlcu"],
         pv_efx=pv["efx"], pv_elcu=pv["elcu"],
-        fl_prev=fl_prev, fl_head=fl_head, fl_cls=fl_cls, fl_onehot=onehot,
+        f_efx=f["efx"], f_elcu=f["elcu"], f_dfx=f["dfx"], f_dlcu=f["dlcu"],
+        fl_prev=fl_prev, fl_head=fl_head, fl_cls=fl_cls, fl_sorted=fl_sorted,
         gfn_b=np.zeros(n_years),
         unit_ds=unit_ds, unit_bal=unit_bal, unit_pv=unit_pv,
         ext_share=float(res.external_share),
@@ -487,6 +497,34 @@ def prepare(inputs: PathInputs, mask: BoolArray | None = None) -> KernelArrays:
     gfn = _baseline_gfn(ka)
     object.__setattr__(ka, "gfn_b", gfn)
     return ka
+
+
+def _sorted_floors(prev: FloatArray, head: FloatArray) -> tuple[FloatArray, FloatArray,
+                                                                  FloatArray]:
+    """Headrooms sorted within each year, with cumulative balances and headroom x balance."""
+    order = np.argsort(head, axis=0, kind="stable")  # (K, Y); inf (no floor) last
+    h = np.take_along_axis(head, order, axis=0)
+    p = np.take_along_axis(prev, order, axis=0)
+    hp = np.where(np.isfinite(h), h, 0.0) * p
+    zero = np.zeros((1, head.shape[1]))
+    cum_p = np.concatenate([zero, np.cumsum(p, axis=0)]).T.copy()
+    cum_hp = np.concatenate([zero, np.cumsum(hp, axis=0)]).T.copy()
+    return h.T.copy(), cum_p, cum_hp
+
+
+def _floor_correction(k: KernelArrays, y: int, sr: FloatArray) -> FloatArray:
+    """Per path and class, ``sum max(-h - s_r, 0) x balance`` over the floored lines: the
+    lines whose headroom is below ``-s_r`` (found by a sorted search, not a loop over lines)."""
+    out = np.zeros((sr.size, 4))
+    for c, (h, cum_p, cum_hp) in enumerate(k.fl_sorted):  # four classes
+        if h.shape[1] == 0:
+            continue
+        hit = np.flatnonzero(sr < -h[y, 0])  # paths where some floor binds (h[y, 0]: lowest)
+        if hit.size:
+            s = sr[hit]
+            idx = np.searchsorted(h[y], -s, side="left")  # lines with h < -s_r
+            out[hit, c] = -cum_hp[y, idx] - s * cum_p[y, idx]
+    return out
 
 
 def _dom_rate(res: ResidualFinancing, n_years: int) -> FloatArray:
@@ -504,9 +542,10 @@ def _baseline_gfn(k: KernelArrays) -> FloatArray:
         gdp = k.gdp_b[y] * 1.0
         fx = k.fx_b[y] * 1.0
         pb = k.revg_ratio[y] * gdp - k.spend_b[y] + 0.0 * gdp
-        ds_ext_usd = (k.s_efx[y] + 0.0) + (k.s_elcu[y] + 0.0) / fx
-        ds_pub = (ds_ext_usd + 0.0) * fx + (k.s_dfx[y] + 0.0) * fx + (
-            k.s_dlcu[y] + 0.0) + 0.0
+        ds_ext_usd = (k.s_efx[y] + (0.0 * k.f_efx[y] + 0.0)) + (
+            k.s_elcu[y] + (0.0 * k.f_elcu[y] + 0.0)) / fx
+        ds_pub = (ds_ext_usd + 0.0) * fx + (k.s_dfx[y] + (0.0 * k.f_dfx[y] + 0.0)) * fx + (
+            k.s_dlcu[y] + (0.0 * k.f_dlcu[y] + 0.0)) + 0.0
         out[y] = -pb + ds_pub
     return out
 
@@ -546,11 +585,12 @@ def run_paths(k: KernelArrays, shocks: FloatArray) -> FloatArray:
         dr = k.dom_rate[y]
         res_int_dom = (dr + np.maximum(sr, -max(dr, 0.0))) * rdom
         # extra floating interest by class: balance x shock, the shock stopped at the floor
-        xf = (np.maximum(sr[:, None], -k.fl_head[:, y]) * k.fl_prev[:, y]) @ k.fl_onehot
-        ds_ext_usd = (k.s_efx[y] + xf[:, 0]) + (k.s_elcu[y] + xf[:, 1]) / fx
+        cf = _floor_correction(k, y, sr)
+        ds_ext_usd = (k.s_efx[y] + (sr * k.f_efx[y] + cf[:, 0])) + (
+            k.s_elcu[y] + (sr * k.f_elcu[y] + cf[:, 1])) / fx
         ds_ext_usd = ds_ext_usd + res_ds
-        ds_pub = ds_ext_usd * fx + (k.s_dfx[y] + xf[:, 2]) * fx + (
-            k.s_dlcu[y] + xf[:, 3]) + res_int_dom
+        ds_pub = ds_ext_usd * fx + (k.s_dfx[y] + (sr * k.f_dfx[y] + cf[:, 2])) * fx + (
+            k.s_dlcu[y] + (sr * k.f_dlcu[y] + cf[:, 3])) + res_int_dom
         dgfn = (-pb + ds_pub) - k.gfn_b[y]
         cohorts[:, y] = k.ext_share * dgfn / fx
         rdom = rdom + (1.0 - k.ext_share) * dgfn
