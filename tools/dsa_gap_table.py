@@ -123,10 +123,37 @@ OVERLAYS = [  # (label, case, code, country update)
 ]
 
 
+# C3: the template's commodity inputs are not in the leaf set; the price fall and the
+# commodity share of exports are derived from Excel's 2025 revenue/GDP and export cuts
+# (tests/dsa/test_golden_c3.py); each overlay keeps the derived export fall where the
+# overlay leaves the fuel/non-fuel price rows alone.
+C3_CASES = [  # (label, case, price fall, export fall factor vs default)
+    ("C3, default (derived)", "template-stress-output31", None, 1.0),
+    ("C3, severe price (G46 -0.4)", "overlay-commodity-price-severe-output31", 0.4, None),
+    (
+        "C3, severe fuel price (G46 -0.268)",
+        "overlay-commodity-fuel-price-severe-output31",
+        0.26772446433554825,
+        1.0,
+    ),
+]
+
+
+def c3_inputs(country) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    from test_golden_c3 import _excel_t1
+
+    from debttrap.country.derived import derive
+
+    d = derive(country)
+    x, rev_level, _ = _excel_t1()
+    fall = float(d.revenue_excl_grants_to_gdp_pct[d.t_index + 1]) * (1.0 - rev_level) / 7.5
+    return fall, (1.0 - x) / fall
+
+
 def overlay_table(country, settings) -> list[str]:  # type: ignore[no-untyped-def]
     lines = [
         "**Tailored tests under the template's overlays (calibrated)** — debttrap minus Excel, "
-        "pp, 2024-2028 (Output 3-1 only): max |gap| / mean gap; in brackets 2024-2027.",
+        "pp, 2024-2028 (Output 3-1 only): max |gap| / mean gap (brackets: below the table).",
         "",
         "| overlay | " + " | ".join(SHORT[k] for k in list(STRESS_QUANTITY)[:4]) + " |",
         "|---|---|---|---|---|",
@@ -145,6 +172,30 @@ def overlay_table(country, settings) -> list[str]:  # type: ignore[no-untyped-de
                 f"{np.max(np.abs(d)):.2f} / {np.mean(d):+.2f} ({np.max(np.abs(d[:4])):.2f})"
             )
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    fall0, share0 = c3_inputs(country)
+    for label, case, fall, factor in C3_CASES:
+        f = fall0 if fall is None else fall
+        share = share0 * (fall0 / f if factor is None else 1.0)
+        tl = country.tailored.model_copy(
+            update={
+                "commodity_exporter": True,
+                "commodity_price_shock_decimal": -f,
+                "commodity_exports_share_pct": 100.0 * share,
+            }
+        )
+        res = run_dsa(country.model_copy(update={"tailored": tl}), settings)
+        cells = []
+        for ind in list(STRESS_QUANTITY)[:4]:
+            d = res.indicator_path(ind, "C3")[:5] - stress_path(ind, "C3", case)[:5]
+            cells.append(
+                f"{np.max(np.abs(d)):.2f} / {np.mean(d):+.2f} ({np.max(np.abs(d[:2])):.2f})"
+            )
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(
+        "C2 rows: in brackets 2024-2027. C3 rows: in brackets 2024-2025 (t+1, where the "
+        "derived price fall and export share make the comparison a test)."
+    )
     lines.append("")
     return lines
 

@@ -394,15 +394,91 @@ class TailoredTestInputs(_Frozen):
     )
     natural_disaster: bool = False
     natural_disaster_shock_pct_gdp: float = Field(default=10.0, ge=0.0, le=100.0)
-    commodity_exporter: bool = False
-    commodity_price_shock_decimal: float = Field(
-        default=0.0, le=0.0, ge=-1.0, description="C3 average commodity price fall (e.g. -0.23)."
+    commodity_exporter: bool = Field(
+        default=False,
+        description=(
+            "C3 applies by judgment (Input 6 C10 relevance tick), whatever the export-share "
+            "history says."
+        ),
     )
-    commodity_exports_share_pct: float = Field(default=0.0, ge=0.0, le=100.0)
+    commodity_price_shock_decimal: float = Field(
+        default=0.0,
+        le=0.0,
+        ge=-1.0,
+        description=(
+            "C3 commodity price fall in t+1, export-share weighted (e.g. -0.23; Input 6 G46). "
+            "0 = size it from the price forecast and its -1 SD band, if given."
+        ),
+    )
+    commodity_exports_share_pct: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=100.0,
+        description=(
+            "C3: commodity exports, % of exports of goods and services, hit by the price fall "
+            "(0 = the t-3 … t-1 average of commodity_exports_share_history_pct)."
+        ),
+    )
+    commodity_exports_share_history_pct: dict[int, float] | None = Field(
+        default=None,
+        description=(
+            "C3 trigger: commodity exports, % of exports of G&S, t-3 … t-1; C3 applies when "
+            "their average is 50 or more (or commodity_exporter is true)."
+        ),
+    )
+    commodity_price_forecast_index: float | None = Field(
+        default=None,
+        gt=0.0,
+        description="C3 sizing: baseline commodity price forecast for t+1 (any index).",
+    )
+    commodity_price_lower_band_index: float | None = Field(
+        default=None,
+        gt=0.0,
+        description=(
+            "C3 sizing: the -1 SD (68 %) lower band of that forecast for t+1, same index; the "
+            "price fall is lower band / forecast - 1."
+        ),
+    )
     market_financing: bool = Field(
         default=False,
         description="C4 applies: outstanding Eurobonds or market-access criterion (Input 6 C11).",
     )
+
+    @field_validator("commodity_exports_share_history_pct")
+    @classmethod
+    def _share_history(cls, v: dict[int, float] | None) -> dict[int, float] | None:
+        if v is not None:
+            for y, x in v.items():
+                if not 0.0 <= x <= 100.0:
+                    raise ValueError(f"year {y}: {x} is not a share between 0 and 100")
+        return v
+
+    @model_validator(mode="after")
+    def _price_band(self) -> TailoredTestInputs:
+        f, lo = self.commodity_price_forecast_index, self.commodity_price_lower_band_index
+        if (f is None) != (lo is None):
+            raise ValueError(
+                "give both commodity_price_forecast_index and commodity_price_lower_band_index"
+            )
+        if f is not None and lo is not None and lo > f:
+            raise ValueError("commodity_price_lower_band_index is above the forecast")
+        return self
+
+    def commodity_share_history_avg_pct(self, t: int) -> float | None:
+        """Average commodity share of exports over ``t-3 … t-1`` (None without all three)."""
+        h = self.commodity_exports_share_history_pct
+        if h is None or any(y not in h for y in (t - 3, t - 2, t - 1)):
+            return None
+        return (h[t - 3] + h[t - 2] + h[t - 1]) / 3.0
+
+    def commodity_price_fall_decimal(self) -> float:
+        """The C3 price shock in t+1 (negative): given, or from the -1 SD band (0 if neither)."""
+        if self.commodity_price_shock_decimal < 0:
+            return self.commodity_price_shock_decimal
+        f, lo = self.commodity_price_forecast_index, self.commodity_price_lower_band_index
+        if f is not None and lo is not None:
+            return lo / f - 1.0
+        return 0.0
 
 
 class Country(_Frozen):

@@ -26,8 +26,9 @@ Sizing (``lic-dsf-method.md`` §4, 2018 GN, 2025-08-12 template defaults):
 * C1 contingent liabilities: one-off ``x`` % of GDP in ``t+1``; C2 natural
   disaster: +10 % of GDP in ``t+1`` (financed like C1), real growth −1.5 pp,
   export growth −3.5 pp (denominators only, as in the template); C3
-  commodity prices: ``-5 x price fall`` pp of growth and ``-7.5 x price fall``
-  pp of revenue/GDP in ``t+1 … t+3``; C4 market financing: +400 bp,
+  commodity prices (:func:`commodity_shock`): the price gap closes over 6
+  years, ``-5 x price fall`` pp of growth and ``-7.5 x price fall`` pp of
+  revenue/GDP in ``t+1 … t+3``, then converging; C4 market financing: +400 bp,
   maturity ``min(5, 2/3 m)``, grace ``x 2/3`` on new market borrowing in
   ``t+1 … t+3`` and a 15 % depreciation in ``t+1``.
 * Financing of shocks: a balance-of-payments gap (lower exports, transfers or
@@ -63,12 +64,14 @@ from debttrap.dsa.paths import (
 from debttrap.errors import InputError
 
 __all__ = [
+    "CommodityShock",
     "CustomScenario",
     "FiscalFinancing",
     "Scenario",
     "ShockStats",
     "StressSettings",
     "build_scenarios",
+    "commodity_shock",
     "fiscal_financing",
     "residual_terms",
     "shock_pair",
@@ -178,8 +181,39 @@ class StressSettings(BaseModel):
     )
     natural_disaster_growth_pp: float = 1.5
     natural_disaster_exports_pp: float = 3.5
-    commodity_growth_per_price: float = 5.0
-    commodity_revenue_per_price: float = 7.5
+    commodity_growth_per_price: float = Field(
+        default=5.0,
+        ge=0.0,
+        description="C3: pp of real growth lost per unit of price fall (0.5 pp per 10 %).",
+    )
+    commodity_revenue_per_price: float = Field(
+        default=7.5,
+        ge=0.0,
+        description="C3: pp of revenue/GDP lost per unit of price fall (0.75 pp per 10 %).",
+    )
+    commodity_gap_years: int = Field(
+        default=6, ge=1, le=20, description="C3: years over which the price gap closes."
+    )
+    commodity_full_years: int = Field(
+        default=3,
+        ge=1,
+        le=20,
+        description="C3: years of full growth and revenue cuts before they converge to zero.",
+    )
+    commodity_deflator_cut: bool = Field(
+        default=False,
+        description=(
+            "C3: also cut the US$ GDP deflator by the price impact (commodity exports/GDP x "
+            "price gap). Off by default: the template's C3 US$ GDP falls by the growth cut "
+            "alone in t+1 (Output 3-1, default and severe-price overlays)."
+        ),
+    )
+    commodity_threshold_pct: float = Field(
+        default=50.0,
+        ge=0.0,
+        le=100.0,
+        description="C3 trigger: commodity share of exports (t-3 … t-1 average) at or above it.",
+    )
     market_cost_bp: float = Field(default=400.0, ge=0.0)
     market_maturity_cap_years: int = Field(default=5, ge=1)
     market_grace_factor: float = Field(default=2.0 / 3.0, gt=0.0, le=1.0)
@@ -436,6 +470,107 @@ def fiscal_financing(
         domestic_stock_lcu_m=mlt_stock + st,
         addon_interest_usd_m=addon,
         addon_pv_usd_m=addon_pv,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CommodityShock:
+    """C3 paths (decimals, ``t … T``): price gap, the shocked growth rates and revenue ratio."""
+
+    price_fall_decimal: float
+    exports_share_pct: float
+    price_gap: FloatArray
+    cut_weight: FloatArray
+    real_growth_dec: FloatArray
+    deflator_usd_dec: FloatArray
+    export_growth_dec: FloatArray
+    export_level: FloatArray
+    revenue_ratio: FloatArray
+
+
+def commodity_shock(
+    country: Country,
+    settings: StressSettings,
+    exports_usd_m: FloatArray,
+    gdp_usd_m: FloatArray,
+    export_growth_dec: FloatArray,
+    deflator_usd_dec: FloatArray,
+    real_growth_dec: FloatArray,
+    revenue_ratio: FloatArray,
+) -> CommodityShock | str:
+    """C3 commodity-price test (``lic-dsf-method.md`` §4.2), or why it is not run.
+
+    Trigger: ``tailored.commodity_exporter`` (judgment), or commodity exports of at least
+    ``commodity_threshold_pct`` (50) % of exports on average over ``t-3 … t-1``. Size: the
+    price fall ``f`` in ``t+1`` (given, or the -1 SD band over the forecast, minus 1). The
+    price gap closes linearly over ``commodity_gap_years`` (6): ``f (G-k+1)/G`` in year
+    ``t+k``. Exports: commodity exports (share ``s`` of exports) move with the price gap,
+    ``X = X_b (1 + s gap)``. Real growth loses ``5 |f|`` pp and revenue/GDP ``7.5 |f|`` pp
+    in full for ``commodity_full_years`` (3) years from ``t+1``, then the cuts fall
+    linearly to zero by the end of the gap window. Optional (``commodity_deflator_cut``):
+    the US$ GDP deflator level falls by commodity exports/GDP x the price gap. The export
+    loss is a balance-of-payments gap filled with new external debt on residual terms in
+    every year of the price gap (the template's t+1 PV rises by exactly the export loss);
+    the revenue loss is a fiscal gap financed at home, as in the other tests.
+    """
+    tl = country.tailored
+    t = country.t
+    avg = tl.commodity_share_history_avg_pct(t)
+    applies = tl.commodity_exporter or (avg is not None and avg >= settings.commodity_threshold_pct)
+    if not applies:
+        if avg is None:
+            return (
+                "not applicable (tailored.commodity_exporter is false and "
+                "tailored.commodity_exports_share_history_pct does not cover t-3 … t-1)"
+            )
+        return (
+            f"not applicable (commodity exports {avg:.1f} % of exports over t-3 … t-1, "
+            f"below {settings.commodity_threshold_pct:g} %)"
+        )
+    fall = tl.commodity_price_fall_decimal()
+    if fall >= 0:
+        return (
+            "not sized (needs tailored.commodity_price_shock_decimal or the price forecast "
+            "and its -1 SD band, tailored.commodity_price_forecast_index/_lower_band_index)"
+        )
+    share_pct = tl.commodity_exports_share_pct if tl.commodity_exports_share_pct > 0 else avg
+    if share_pct is None or share_pct <= 0:
+        return (
+            "not sized (needs tailored.commodity_exports_share_pct or "
+            "tailored.commodity_exports_share_history_pct)"
+        )
+    n = exports_usd_m.shape[-1]
+    k = np.arange(n, dtype=np.float64)
+    big_g = float(settings.commodity_gap_years)
+    full = float(min(settings.commodity_full_years, settings.commodity_gap_years))
+    closing = np.clip((big_g + 1.0 - k) / big_g, 0.0, 1.0)
+    gap = np.where(k >= 1, fall * closing, 0.0)
+    weight = np.where(
+        k < 1,
+        0.0,
+        np.where(k <= full, 1.0, np.clip((big_g + 1.0 - k) / (big_g + 1.0 - full), 0.0, 1.0)),
+    )
+    size = -fall
+    g = real_growth_dec - settings.commodity_growth_per_price * size / 100.0 * weight
+    rr = revenue_ratio - settings.commodity_revenue_per_price * size / 100.0 * weight
+    level_x = 1.0 + share_pct / 100.0 * gap
+    prev_x = np.concatenate([[1.0], level_x[:-1]])
+    x = (1.0 + export_growth_dec) * level_x / prev_x - 1.0
+    pi = deflator_usd_dec
+    if settings.commodity_deflator_cut:
+        level_p = 1.0 + share_pct / 100.0 * exports_usd_m / gdp_usd_m * gap
+        prev_p = np.concatenate([[1.0], level_p[:-1]])
+        pi = (1.0 + deflator_usd_dec) * level_p / prev_p - 1.0
+    return CommodityShock(
+        price_fall_decimal=fall,
+        exports_share_pct=float(share_pct),
+        price_gap=gap,
+        cut_weight=weight,
+        real_growth_dec=g,
+        deflator_usd_dec=pi,
+        export_growth_dec=x,
+        export_level=level_x,
+        revenue_ratio=rr,
     )
 
 
@@ -766,23 +901,24 @@ def build_scenarios(
         scenarios.append(make("C2", "Natural disaster", g=g_nd, x=x_nd, fiscal_gap_lcu=nd))
     else:
         skipped["C2"] = "not applicable (tailored.natural_disaster is false)"
-    if tl.commodity_exporter and tl.commodity_price_shock_decimal < 0:
-        fall = -tl.commodity_price_shock_decimal
-        g_c = g_b.copy()
-        g_c[1:4] -= s.commodity_growth_per_price * fall / 100
-        rr = rev_ratio.copy()
-        rr[1:4] -= s.commodity_revenue_per_price * fall / 100
-        share = tl.commodity_exports_share_pct / 100
-        x_c = x_b.copy()
-        x_c[1] = (1 + x_b[1]) * (1 - share * fall) - 1
-        gap_c = exp_b - exp_b * np.cumprod((1 + x_c) / (1 + x_b))
-        scenarios.append(
-            make("C3", "Commodity price", g=g_c, x=x_c, rev_ratio_s=rr, bop_gap_usd=gap_c)
-        )
+    c3 = commodity_shock(country, s, exp_b, gdp_b, x_b, pi_b, g_b, rev_ratio)
+    if isinstance(c3, str):
+        skipped["C3"] = c3
     else:
-        skipped["C3"] = (
-            "not applicable or not sized (tailored.commodity_exporter and "
-            "tailored.commodity_price_shock_decimal)"
+        scenarios.append(
+            make(
+                "C3",
+                "Commodity price",
+                g=c3.real_growth_dec,
+                pi=c3.deflator_usd_dec,
+                x=c3.export_growth_dec,
+                rev_ratio_s=c3.revenue_ratio,
+                bop_gap_usd=exp_b * (1.0 - c3.export_level),
+                notes=(
+                    f"price fall {100 * c3.price_fall_decimal:.1f} % in t+1 on "
+                    f"{c3.exports_share_pct:.1f} % of exports",
+                ),
+            )
         )
     if tl.market_financing:
         scenarios.append(
