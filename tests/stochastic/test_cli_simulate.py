@@ -147,3 +147,15 @@ def test_bad_scenario_is_one_line_and_exit_2(body: str, field: str, tmp_path: Pa
     assert len(lines) == 1 and field in lines[0] and "bad.toml" in lines[0], r.stderr
     assert "Traceback" not in r.stderr
     assert not (tmp_path / "charts").exists()
+
+
+def test_all_fans_keeps_every_variant(tmp_path: Path) -> None:
+    r = run(str(ZAMBIA), "--paths", "300", "--json", "--all-fans", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert set(doc["variant_fan_charts"]) == set(doc["variants"])  # no_offer + 3 without_
+    for fans in doc["variant_fan_charts"].values():
+        f = fans["pv_ext_debt_to_exports_pct"]
+        for y in f["p50"]:
+            assert f["p5"][y] <= f["p25"][y] <= f["p50"][y] <= f["p75"][y] <= f["p95"][y]
+    assert (tmp_path / "fan-charts.html").stat().st_size > 0

@@ -164,6 +164,11 @@ def simulate_cmd(
         ),
     ] = None,
     engine: Annotated[str, typer.Option("--engine", help="numpy or numba.")] = "numpy",
+    all_fans: Annotated[
+        bool,
+        typer.Option("--all-fans", help="Keep and draw the fan of every variant (all but each "
+                     "offer), not only the no-offer reference's (more memory)."),
+    ] = False,
 ) -> None:
     """Simulate stochastic debt paths: fan charts and probabilities of breach and distress."""
     from debttrap import datasets
@@ -262,7 +267,10 @@ def simulate_cmd(
         ci = inputs_for_offers(ctry, scenario.offers, settings)
     else:
         ci = inputs_from_country(ctry, settings)
-    fan_variants: tuple[str, ...] = ("no_offer",) if ci.inputs.lines.groups else ()
+    groups = ci.inputs.lines.groups
+    fan_variants: tuple[str, ...] = ("no_offer",) if groups else ()
+    if all_fans and len(groups) > 1:
+        fan_variants += tuple(f"without_{ci.offer_names.get(g, f'offer{g}')}" for g in groups)
 
     if n_paths >= _PROGRESS_FROM_PATHS and not as_json:
         with Progress(
