@@ -40,7 +40,7 @@ from numpy.typing import NDArray
 
 from debttrap.country.derived import series_array
 from debttrap.country.model import Country
-from debttrap.dsa.paths import BaselineSetup, IndicatorPaths
+from debttrap.dsa.paths import BaselineSetup, IndicatorPaths, PathInputs
 from debttrap.errors import InputError
 
 __all__ = [
@@ -321,9 +321,28 @@ def public_contributions(
 
 
 def contributions_for(
-    country: Country, setup: BaselineSetup, paths: IndicatorPaths
+    country: Country,
+    setup: BaselineSetup,
+    paths: IndicatorPaths,
+    *,
+    inputs: PathInputs | None = None,
+    real_growth_pct: FloatArray | None = None,
+    primary_expenditure_lcu_m: FloatArray | None = None,
+    other_flows_lcu_m: FloatArray | None = None,
+    bop_gap_usd_m: FloatArray | None = None,
+    baseline: IndicatorPaths | None = None,
 ) -> Contributions:
     """Both tables for one unbatched scenario (``paths``) of ``country``.
+
+    For a stress scenario pass its kernel ``inputs``, its ``real_growth_pct`` and,
+    where the test changes them, its primary expenditure and other debt-creating
+    flows (:class:`debttrap.dsa.stress.Scenario` carries all of them); the US$ and
+    LCU deflators then follow from the scenario's GDP paths and real growth
+    (``(1+g)(1+pi) = GDP_y / GDP_{y-1}``, ``t-1`` unshocked). Without them the
+    baseline's series are used. The scenario's non-interest current-account deficit is
+    the baseline's plus ``bop_gap_usd_m`` (the balance-of-payments gap its new external
+    debt fills; FDI stays at baseline in the table); that needs the ``baseline`` paths
+    (for the change in interest), else the current-account rows are NaN.
 
     The stock at the end of ``t-1`` is rebuilt from the inputs (existing PPG
     MLT stock, short-term debt, arrears, local-currency debt held abroad and
@@ -336,7 +355,7 @@ def contributions_for(
     if np.ndim(paths.pv_ext_debt_usd_m) != 1:
         raise InputError("contributions need unbatched paths; index the batch first", field="paths")
     der = setup.derived
-    inp = setup.inputs
+    inp = setup.inputs if inputs is None else inputs
     ti = der.t_index
     n = inp.years.size
     t = country.t
@@ -368,18 +387,36 @@ def contributions_for(
     sl = slice(ti, ti + n)
     years = inp.years
     ca = series_array(country.macro.current_account_usd_m, years)
+    g_pct = der.real_gdp_growth_pct[sl]
+    pi_usd_pct = der.gdp_deflator_usd_growth_pct[sl]
+    pi_lcu_pct = der.gdp_deflator_lcu_growth_pct[sl]
+    if inputs is not None:
+        g_pct = g_pct if real_growth_pct is None else np.asarray(real_growth_pct, dtype=np.float64)
+        gdp_s = np.concatenate([[der.nominal_gdp_usd_m[ti - 1]], inp.gdp_usd_m])
+        gdp_lcu_s = np.concatenate(
+            [[der.nominal_gdp_lcu_m[ti - 1]], inp.gdp_usd_m * inp.fx_avg_lcu_per_usd]
+        )
+        pi_usd_pct = 100.0 * (gdp_s[1:] / gdp_s[:-1] / (1.0 + g_pct / 100.0) - 1.0)
+        pi_lcu_pct = 100.0 * (gdp_lcu_s[1:] / gdp_lcu_s[:-1] / (1.0 + g_pct / 100.0) - 1.0)
+        if baseline is None:
+            ca = np.full(n, np.nan)
+        else:
+            gap = np.zeros(n) if bop_gap_usd_m is None else np.asarray(bop_gap_usd_m)
+            ca = ca + (baseline.ext_interest_usd_m - paths.ext_interest_usd_m) - gap
     ext_interest = paths.ext_interest_usd_m.copy()
     if ed.local_debt_held_abroad is not None:
         lc_int = series_array(ed.local_debt_held_abroad.interest_lcu_m, years, 0.0)
         ext_interest = ext_interest + lc_int / inp.fx_avg_lcu_per_usd
+    if inputs is not None:
+        gdp_usd = np.concatenate([[der.nominal_gdp_usd_m[ti - 1]], inp.gdp_usd_m])
     external = external_contributions(
         years,
         gdp_usd_m=gdp_usd,
         external_debt_usd_m=ext_total,
         ppg_external_debt_usd_m=ppg,
         interest_usd_m=ext_interest + setup.private_interest_usd_m,
-        real_growth_pct=der.real_gdp_growth_pct[sl],
-        usd_deflator_growth_pct=der.gdp_deflator_usd_growth_pct[sl],
+        real_growth_pct=g_pct,
+        usd_deflator_growth_pct=pi_usd_pct,
         exports_usd_m=inp.exports_usd_m,
         imports_usd_m=der.imports_usd_m[sl],
         net_transfers_usd_m=der.net_current_transfers_usd_m[sl],
@@ -398,6 +435,16 @@ def contributions_for(
         if country.macro.foreign_inflation_pct is not None
         else der.gdp_deflator_usd_growth_pct[sl]
     )
+    spend = (
+        der.primary_expenditure_lcu_m[sl]
+        if primary_expenditure_lcu_m is None
+        else np.asarray(primary_expenditure_lcu_m, dtype=np.float64)
+    )
+    other = (
+        der.other_flows_lcu_m[sl]
+        if other_flows_lcu_m is None
+        else np.asarray(other_flows_lcu_m, dtype=np.float64)
+    )
     public = public_contributions(
         years,
         gdp_lcu_m=gdp_lcu,
@@ -408,12 +455,12 @@ def contributions_for(
         domestic_interest_lcu_m=series_array(dd.interest_lcu_m, years),
         fx_avg_lcu_per_usd=inp.fx_avg_lcu_per_usd,
         fx_eop_lcu_per_usd=fxe,
-        real_growth_pct=der.real_gdp_growth_pct[sl],
-        lcu_deflator_growth_pct=der.gdp_deflator_lcu_growth_pct[sl],
+        real_growth_pct=g_pct,
+        lcu_deflator_growth_pct=pi_lcu_pct,
         foreign_inflation_pct=foreign,
         revenue_incl_grants_lcu_m=inp.revenue_incl_grants_lcu_m,
         grants_lcu_m=der.grants_lcu_m[sl],
-        primary_expenditure_lcu_m=der.primary_expenditure_lcu_m[sl],
-        other_flows_lcu_m=der.other_flows_lcu_m[sl],
+        primary_expenditure_lcu_m=spend,
+        other_flows_lcu_m=other,
     )
     return Contributions(external=external, public=public)

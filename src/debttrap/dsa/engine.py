@@ -9,7 +9,7 @@ batch; capacity, thresholds and the rating come from
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -25,6 +25,7 @@ from debttrap.dsa.paths import IndicatorPaths, debt_paths
 from debttrap.dsa.rating import Judgment, RatingResult, rate_risk
 from debttrap.dsa.stress import StressSettings, build_scenarios, stack_inputs
 from debttrap.dsa.thresholds import thresholds as threshold_values
+from debttrap.errors import InputError
 
 __all__ = ["DSAResult", "country_capacity", "run_dsa"]
 
@@ -74,7 +75,8 @@ class DSAResult:
     ``stress`` maps test codes (``"B1"`` …) to their paths; ``not_run`` says
     why a test was skipped; ``settings_used`` records residual-financing terms
     and shock statistics; ``contributions`` holds the baseline's external and
-    public debt-dynamics tables (§6).
+    public debt-dynamics tables (§6); ``stress_contributions`` the same tables for
+    every stress test run (``contributions_of`` also finds the most extreme one).
     """
 
     country: str
@@ -88,6 +90,23 @@ class DSAResult:
     settings: StressSettings
     settings_used: Mapping[str, Any]
     contributions: Contributions | None = None
+    stress_contributions: Mapping[str, Contributions] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def contributions_of(self, scenario: str, indicator: str | None = None) -> Contributions | None:
+        """Debt-dynamics tables of ``baseline``, a test code, or ``most_extreme`` (per indicator).
+
+        ``None`` where the test was not run or no test is the most extreme one.
+        """
+        if scenario == "baseline":
+            return self.contributions
+        if scenario == "most_extreme":
+            if indicator is None:
+                raise InputError("most_extreme needs an indicator", field="indicator")
+            mx = self.rating.most_extreme[Indicator(indicator)]
+            return None if mx is None else self.stress_contributions.get(mx.value)
+        return self.stress_contributions.get(scenario)
 
     @property
     def not_run(self) -> Mapping[str, str]:
@@ -161,6 +180,9 @@ class DSAResult:
             },
             "stress_tests_not_run": dict(self.not_run),
             "contributions": None if self.contributions is None else self.contributions.to_dict(),
+            "stress_contributions": {
+                code: c.to_dict() for code, c in self.stress_contributions.items()
+            },
             "assumptions": {k: v for k, v in self.settings_used.items() if k != "not_run"},
             "units": "percent; PV discounted at the country's discount rate",
         }
@@ -179,6 +201,20 @@ def run_dsa(
     paths = debt_paths(batch, setup.basis)
     baseline = _index(paths, 0)
     stress = {sc.code: _index(paths, i + 1) for i, sc in enumerate(scenarios)}
+    stress_contrib = {
+        sc.code: contributions_for(
+            country,
+            setup,
+            stress[sc.code],
+            inputs=sc.inputs,
+            real_growth_pct=None if sc.real_growth_dec is None else 100.0 * sc.real_growth_dec,
+            primary_expenditure_lcu_m=sc.primary_expenditure_lcu_m,
+            other_flows_lcu_m=sc.other_flows_lcu_m,
+            bop_gap_usd_m=sc.bop_gap_usd_m,
+            baseline=baseline,
+        )
+        for sc in scenarios
+    }
     cap = country_capacity(country)
     thr = threshold_values(cap.classification)
     years = base.years
@@ -211,4 +247,5 @@ def run_dsa(
         settings=s,
         settings_used=MappingProxyType(meta),
         contributions=contributions_for(country, setup, baseline),
+        stress_contributions=MappingProxyType(stress_contrib),
     )

@@ -33,10 +33,10 @@ Sizing (``lic-dsf-method.md`` §4, 2018 GN, 2025-08-12 template defaults):
   ``t+1 … t+3`` and a 15 % depreciation in ``t+1``.
 * Financing of shocks: a balance-of-payments gap (lower exports, transfers or
   FDI) is filled with new PPG external debt on residual terms; a fiscal gap
-  (B2, C1–C3) raises the public gross financing need, filled year by year by
+  (B2, C1, C2) raises the public gross financing need, filled year by year by
   :func:`fiscal_financing` (external MLT, domestic short-term rolled over,
   domestic MLT; the need includes the service of that debt); the revenue loss
-  from lower GDP (B1, B3–B6) is financed domestically at the real rate plus
+  from lower GDP (B1, B3–B6) and C3's revenue cut are financed domestically at the real rate plus
   LCU inflation. Private flows stay at baseline.
 """
 
@@ -270,6 +270,10 @@ class Scenario:
     label: str
     inputs: PathInputs
     notes: tuple[str, ...] = ()
+    real_growth_dec: FloatArray | None = None
+    primary_expenditure_lcu_m: FloatArray | None = None
+    other_flows_lcu_m: FloatArray | None = None
+    bop_gap_usd_m: FloatArray | None = None
 
 
 def stack_inputs(items: Sequence[PathInputs]) -> PathInputs:
@@ -639,6 +643,8 @@ def build_scenarios(
     k_inter = 1.0 if s.interactions else 0.0
     shock_years = slice(1, 3)
     idx = np.arange(n)
+    spending_b = der.primary_expenditure_lcu_m[sl]
+    other_b = der.other_flows_lcu_m[sl]
 
     def make(
         code: str,
@@ -659,6 +665,7 @@ def build_scenarios(
         spending_follows_gdp: bool = False,
         exports_follow_gdp: bool = False,
         fiscal_external_share: float | None = None,
+        gap_is_deficit: bool = True,
         notes: tuple[str, ...] = (),
     ) -> Scenario:
         g_s = g_b if g is None else g
@@ -742,7 +749,15 @@ def build_scenarios(
             lc_external_stock_lcu_m=base.lc_external_stock_lcu_m,
             domestic_debt_lcu_m=base.domestic_debt_lcu_m + extra_dom,
         )
-        return Scenario(code, label, inputs, notes)
+        # for the debt-dynamics tables: an explicit fiscal gap is a higher primary deficit
+        # (B2, A1, A2, refinanced market cost) or another debt-creating flow (C1, C2)
+        explicit = np.zeros(n) if fiscal_gap_lcu is None else fiscal_gap_lcu
+        spend = spending_b + (explicit if gap_is_deficit else 0.0)
+        spend = spend + (fg - explicit)
+        if spending_follows_gdp:  # A1: the gap is the whole primary-balance change
+            spend = spend + (revenue_incl - base.revenue_incl_grants_lcu_m)
+        other = other_b + (0.0 if gap_is_deficit else explicit)
+        return Scenario(code, label, inputs, notes, g_s, spend, other, ext_new - fin.external_usd_m)
 
     def growth_shock(k: float) -> tuple[FloatArray, FloatArray]:
         g1, g2 = shock_pair(100 * g_b[shock_years], st_g, k, s.mode)
@@ -888,7 +903,9 @@ def build_scenarios(
     tl = country.tailored
     cl = np.zeros(n)
     cl[1] = tl.contingent_liabilities_pct_gdp / 100 * gdp_lcu_b[1]
-    scenarios.append(make("C1", "Combined contingent liabilities", fiscal_gap_lcu=cl))
+    scenarios.append(
+        make("C1", "Combined contingent liabilities", fiscal_gap_lcu=cl, gap_is_deficit=False)
+    )
     if tl.natural_disaster:
         # the export loss only lowers the denominators: the template does not finance it
         # abroad (financing it put 2025 PV/GDP 1.3 pp above the disaster overlays)
@@ -898,7 +915,16 @@ def build_scenarios(
         g_nd[1] -= s.natural_disaster_growth_pp / 100
         x_nd = x_b.copy()
         x_nd[1] -= s.natural_disaster_exports_pp / 100
-        scenarios.append(make("C2", "Natural disaster", g=g_nd, x=x_nd, fiscal_gap_lcu=nd))
+        scenarios.append(
+            make(
+                "C2",
+                "Natural disaster",
+                g=g_nd,
+                x=x_nd,
+                fiscal_gap_lcu=nd,
+                gap_is_deficit=False,
+            )
+        )
     else:
         skipped["C2"] = "not applicable (tailored.natural_disaster is false)"
     c3 = commodity_shock(country, s, exp_b, gdp_b, x_b, pi_b, g_b, rev_ratio)
