@@ -76,6 +76,7 @@ from debttrap.terms.offer import Offer
 __all__ = [
     "DEFAULT_STOCHASTIC_PATHS",
     "NOT_ITEMISED",
+    "OTHER_NEW",
     "Assessment",
     "DebtOutlook",
     "LoanAssessment",
@@ -105,6 +106,9 @@ _GROUP_PREFIXES: tuple[tuple[str, str], ...] = (
 )
 #: Column of the creditor tables for debt whose creditor is not known (unitemised, arrears).
 NOT_ITEMISED = "not_itemised"
+#: Column of the creditor tables for the baseline's projected new external borrowing (the
+#: DSA's new-financing lines): no lender has committed it, so it is nobody's claim yet.
+OTHER_NEW = "other_new_borrowing"
 #: Debt-line names that mean "creditor not known" (they go to :data:`NOT_ITEMISED`).
 _UNKNOWN_PREFIXES = ("creditor unknown", "not itemised", "not_itemised")
 #: Creditor groups whose contracts typically cross-default to other external debt.
@@ -738,8 +742,12 @@ def _creditor_tables(country: Country) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     Existing lines: the balance is the principal still to be repaid (their
     schedules run until repaid); new-financing lines: unit loans on the DSA's
-    basis; the country's own new loans: the loan engine; unitemised debt and
-    arrears: a column of their own (:data:`NOT_ITEMISED`).
+    basis, all in one column (:data:`OTHER_NEW`) whatever group the line is named
+    after — it is projected borrowing that no lender has committed, so it counts in
+    every denominator and in no lender's claim; the country's own new loans
+    (contracts with a named creditor): the loan engine; unitemised debt and
+    arrears: a column of their own (:data:`NOT_ITEMISED`). The debt table runs
+    t-1 … T, the service table t … T (no service of t-1 is an input).
     """
     t, last = country.t, country.last_year
     years = np.arange(t - 1, last + 1, dtype=np.int64)
@@ -767,7 +775,7 @@ def _creditor_tables(country: Country) -> tuple[pd.DataFrame, pd.DataFrame]:
             dv = np.asarray(d, dtype=np.float64)
             bal = dv @ basis.balance[li]
             fsvc = dv @ (basis.interest[li] + basis.principal[li])
-            add(_group_of(fl.name), np.concatenate([[0.0], bal]), np.concatenate([[0.0], fsvc]))
+            add(OTHER_NEW, np.concatenate([[0.0], bal]), np.concatenate([[0.0], fsvc]))
     if country.new_loans:
         from debttrap.cashflows import schedules
 
@@ -792,7 +800,7 @@ def _creditor_tables(country: Country) -> tuple[pd.DataFrame, pd.DataFrame]:
         add(NOT_ITEMISED, other, svc_other)
     idx = pd.Index(years, name="year")
     d_frame = pd.DataFrame(debt, index=idx).clip(lower=0.0)
-    s_frame = pd.DataFrame(service, index=idx).clip(lower=0.0)
+    s_frame = pd.DataFrame(service, index=idx).clip(lower=0.0).loc[t:]
     return d_frame, s_frame
 
 
@@ -842,6 +850,19 @@ def _existing_debt_frame(country: Country) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def _loan_book(
+    loan: Loan | None, years: NDArray[np.int64]
+) -> tuple[pd.Series | None, pd.Series | None]:
+    """End-of-year balance and debt service of ``loan`` on ``years`` (US$ m), or (None, None)."""
+    if loan is None:
+        return None, None
+    from debttrap.cashflows import schedules
+
+    annual = schedules([loan]).by_calendar_year(int(years[0]), int(years[-1]))
+    return (pd.Series(annual.balance_end[0], index=years),
+            pd.Series(annual.debt_service[0], index=years))
+
+
 def _unscheduled_columns(country: Country, debt: pd.DataFrame) -> list[str]:
     """Creditor columns whose existing debt has no service schedule (service unknown)."""
     ed = country.external_debt
@@ -857,6 +878,8 @@ def _lender_column(frame: pd.DataFrame, group: str) -> pd.DataFrame:
     if group in frame.columns:
         return frame
     for c in frame.columns:
+        if c in (OTHER_NEW, NOT_ITEMISED):
+            continue
         if str(c).lower() == group.lower() or str(c).lower().startswith(group.lower()):
             return frame.rename(columns={c: group})
     return frame
@@ -1169,9 +1192,13 @@ def assess(
         )
     assumptions.append(
         "L1 PPG external debt by creditor: existing lines carry the principal still to be "
-        "repaid; new financing lines the unit-loan balances of the LIC-DSF; lines named after "
-        "a builder creditor group count for that group"
+        "repaid, by creditor group; the baseline's projected new borrowing (the LIC-DSF's "
+        "new-financing lines) is 'other new borrowing', nobody's claim yet, in every "
+        "denominator and in no lender's share; the offer's PPG loans and the project's "
+        "overrun borrowing join the denominators after the offer, so they add up to the PPG "
+        "external debt and service the DSA carries with the offer"
     )
+
     der = derive(country)
     years_c = debt_tab.index.to_numpy(dtype=np.int64)
     sl = np.searchsorted(der.years, years_c)
@@ -1214,6 +1241,12 @@ def assess(
         )
 
     reference = _outlook("No new offer (reference)", country)
+    rating_window = (min(reference.window_years), max(reference.window_years))
+    assumptions.append(
+        f"L6 leverage peaks (lender shares, pledged revenue, amount due at once) are taken over "
+        f"the LIC-DSF rating window {rating_window[0]}-{rating_window[1]}, like the "
+        f"indicators; the by-year series run to {country.last_year}"
+    )
 
     st: _Stochastic | None = None
     if stochastic:
@@ -1288,6 +1321,7 @@ def assess(
         proj_rev = None
         if offer.project is not None:
             proj_rev = pd.Series(offer.project.forecast_revenue_usd_m(years_c), index=years_c)
+        added_debt, added_service = _loan_book(overrun, years_c)
         exposure = creditor_exposure(
             offer,
             _lender_column(debt_tab, offer.group),
@@ -1299,6 +1333,9 @@ def assess(
             cross_default_creditors=cross,
             service_unknown_creditors=unscheduled,
             flows=flows,
+            added_debt_usd_m=added_debt,
+            added_service_usd_m=added_service,
+            window_years=rating_window,
         )
         profile = clause_profile(offer)
         stoch: StochasticOutlook | None = None

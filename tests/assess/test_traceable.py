@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -84,16 +85,59 @@ def test_json_figures_trace_to_inputs(syria: Assessment) -> None:
         assert o["rating_before"] == doc["reference"]["rating_before"]
 
 
+def _overrun_balance(o: Any, years: np.ndarray) -> np.ndarray:
+    """The overrun loan's end-of-year balance, from the loan engine (zeros without one)."""
+    if o.overrun_loan is None:
+        return np.zeros(years.size)
+    from debttrap.cashflows import schedules
+
+    annual = schedules([o.overrun_loan]).by_calendar_year(int(years[0]), int(years[-1]))
+    return np.asarray(annual.balance_end[0], dtype=np.float64)
+
+
 def test_lender_share_recomputes_from_the_creditor_table(syria: Assessment) -> None:
+    """After the offer the denominator is the creditor table + the offer's PPG loans + the
+    project's overrun borrowing (which the DSA with the offer carries; it was missing before,
+    which overstated the share)."""
     debt = syria.creditor_debt_usd_m
     for o in syria.offers:
         ex = o.exposure
         lender = debt[o.offer.group].to_numpy() if o.offer.group in debt else 0.0
         total = debt.to_numpy().sum(axis=1)
         add = np.asarray(ex.offer_ppg_debt_usd_m)
+        over = _overrun_balance(o, ex.years)
+        den = total + add + over
         with np.errstate(invalid="ignore", divide="ignore"):
-            expected = np.where(total + add > 0, 100.0 * (lender + add) / (total + add), np.nan)
+            expected = np.where(den > 0, 100.0 * (lender + add) / den, np.nan)
         np.testing.assert_allclose(ex.lender_debt_share_after_pct, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["syria-2025.toml", "zambia-2015.toml"])
+def test_share_denominators_are_the_debt_the_dsa_carries(name: str) -> None:
+    """Oracle: the LIC-DSF run with the offer. Its PPG external debt and debt service in every
+    projection year equal the denominators of the lender's shares (creditor table incl. the
+    baseline's unallocated new borrowing, + the offer's PPG loans, + the overrun loan)."""
+    a = assess(scenario(name), n_paths=200, stochastic=False)
+    svc_tab = a.creditor_service_usd_m
+    for o in a.offers:
+        ex = o.exposure
+        yrs = o.outlook.years
+        pos = np.searchsorted(ex.years, yrs)
+        over = _overrun_balance(o, ex.years)[pos]
+        den_debt = (a.creditor_debt_usd_m.loc[yrs].to_numpy().sum(axis=1)
+                    + ex.offer_ppg_debt_usd_m[pos] + over)
+        # rtol 1e-6: the Syria schedule is given to US$ 0.001 m
+        np.testing.assert_allclose(den_debt, o.outlook.dsa.baseline.ext_debt_nominal_usd_m,
+                                   rtol=1e-6, atol=1e-6)
+        lender = (svc_tab[o.offer.group].loc[yrs].to_numpy() if o.offer.group in svc_tab
+                  else np.zeros(yrs.size))
+        share = np.asarray(ex.lender_service_share_after_pct)[pos]
+        dsa_svc = o.outlook.dsa.baseline.ext_debt_service_usd_m
+        ok = np.isfinite(share) & (dsa_svc > 0)
+        expected = 100.0 * (lender + ex.offer_ppg_service_usd_m[pos]) / dsa_svc
+        np.testing.assert_allclose(share[ok], np.minimum(expected[ok], 100.0), rtol=1e-6)
+        # the year before t has no existing service as an input: unknown, never 100%
+        assert np.isnan(ex.lender_service_share_after_pct[0])
 
 
 def test_indicator_paths_with_the_offer_are_the_dsa_with_its_loans(control: Assessment) -> None:

@@ -134,8 +134,10 @@ def test_results_are_read_only_and_framed_by_year() -> None:
 
 @given(
     k=st.floats(min_value=1e-3, max_value=1e4),
-    revenue=st.floats(min_value=0.0, max_value=1e3),
-    opex=st.floats(min_value=0.0, max_value=1e3),
+    # zero or normal-range floats: a subnormal revenue (5e-324) times 2 is not 2 x the revenue
+    # in floating point, which is underflow, not a failure of scale invariance
+    revenue=st.one_of(st.just(0.0), st.floats(min_value=1e-6, max_value=1e3)),
+    opex=st.one_of(st.just(0.0), st.floats(min_value=1e-6, max_value=1e3)),
     ds=st.floats(min_value=0.1, max_value=1e3),
     seed=st.integers(min_value=0, max_value=2**32 - 1),
 )

@@ -13,8 +13,11 @@ Inputs are plain, year-indexed tables — this module does not run the DSA:
 Figures, by year (``to_frame``) and at their peak (``summary``):
 
 * the lender's share of PPG external debt and of external debt service,
-  before (existing debt only) and after (plus the offer's PPG loans), capped at
-  100% (floating-point sums of a sole creditor can exceed it by 1e-14); where
+  before (the debt table only) and after (plus the offer's PPG loans and any
+  ``added_debt_usd_m``, the other debt the offer brings onto the books, such as
+  the project's overrun borrowing), capped at 100% (floating-point sums of a
+  sole creditor can exceed it by 1e-14); years the service table does not cover
+  (e.g. t-1) have NaN service shares, never a share of a service of 0; where
   some existing debt has no known service schedule
   (``service_unknown_creditors``) the service shares are NaN in the years that
   debt is outstanding, with the reason in ``service_share_note``;
@@ -30,6 +33,11 @@ Figures, by year (``to_frame``) and at their peak (``summary``):
 
 Only PPG loans of the offer count in the borrower's PPG debt; a project
 company's loans (``ppg = false``) are shown as contingent.
+
+Every series runs over all the years of the debt table; the peaks of
+:meth:`Exposure.summary` are taken over ``window_years`` (first, last) when one
+is given — the assessment passes the LIC-DSF rating window t … t+10 — and each
+peak is reported with its year.
 """
 
 from __future__ import annotations
@@ -166,6 +174,16 @@ class Exposure:
     lever_clauses: tuple[str, ...] = field(default=())
     service_share_note: str = ""
     """Why the service shares are NaN in some years ("" when every service is known)."""
+    window_years: tuple[int, int] | None = None
+    """(first, last) calendar years the peaks of :meth:`summary` are taken over (None: all)."""
+
+    @property
+    def in_window(self) -> NDArray[np.bool_]:
+        """``(Y,)`` mask of the years inside :attr:`window_years` (all years when None)."""
+        if self.window_years is None:
+            return np.ones(self.years.shape, dtype=np.bool_)
+        lo, hi = self.window_years
+        return (self.years >= lo) & (self.years <= hi)
 
     def to_frame(self) -> pd.DataFrame:
         """Every by-year figure as a column, indexed by calendar year."""
@@ -199,31 +217,54 @@ class Exposure:
         return pd.DataFrame(cols, index=pd.Index(self.years, name="year"))
 
     def summary(self) -> dict[str, Any]:
-        """Peaks over the years (NaN where a yardstick was not given)."""
+        """Peaks over :attr:`window_years` (NaN where a yardstick was not given).
+
+        ``<figure>_peak_year`` says in which year each headline peak falls (None
+        when the figure is NaN throughout the window); ``window`` echoes the window.
+        """
+        w = self.in_window
+
+        def peak(x: FloatArray) -> float:
+            return _peak(x[w])
+
+        def year(x: FloatArray) -> int | None:
+            xs = x[w]
+            if not np.any(np.isfinite(xs)):
+                return None
+            return int(self.years[w][int(np.nanargmax(xs))])
+
         return {
             "offer": self.offer,
             "lender": self.lender,
-            "lender_debt_share_before_peak_pct": _peak(self.lender_debt_share_before_pct),
-            "lender_debt_share_after_peak_pct": _peak(self.lender_debt_share_after_pct),
-            "lender_service_share_before_peak_pct": _peak(self.lender_service_share_before_pct),
-            "lender_service_share_after_peak_pct": _peak(self.lender_service_share_after_pct),
+            "window": None if self.window_years is None else list(self.window_years),
+            "lender_debt_share_before_peak_pct": peak(self.lender_debt_share_before_pct),
+            "lender_debt_share_after_peak_pct": peak(self.lender_debt_share_after_pct),
+            "lender_debt_share_after_peak_year": year(self.lender_debt_share_after_pct),
+            "lender_service_share_before_peak_pct": peak(self.lender_service_share_before_pct),
+            "lender_service_share_after_peak_pct": peak(self.lender_service_share_after_pct),
+            "lender_service_share_after_peak_year": year(self.lender_service_share_after_pct),
             "service_share_note": self.service_share_note,
-            "pledged_revenue_peak_usd_m": _peak(self.pledged_revenue_usd_m),
-            "pledged_pct_of_revenue_peak": _peak(self.pledged_pct_of_revenue),
-            "pledged_pct_of_exports_peak": _peak(self.pledged_pct_of_exports),
-            "account_cash_held_peak_usd_m": _peak(self.account_cash_held_usd_m),
-            "acceleration_peak_usd_m": _peak(self.acceleration_max_usd_m),
-            "acceleration_with_cross_default_peak_usd_m": _peak(
+            "pledged_revenue_peak_usd_m": peak(self.pledged_revenue_usd_m),
+            "pledged_pct_of_revenue_peak": peak(self.pledged_pct_of_revenue),
+            "pledged_pct_of_revenue_peak_year": year(self.pledged_pct_of_revenue),
+            "pledged_pct_of_exports_peak": peak(self.pledged_pct_of_exports),
+            "account_cash_held_peak_usd_m": peak(self.account_cash_held_usd_m),
+            "acceleration_peak_usd_m": peak(self.acceleration_max_usd_m),
+            "acceleration_with_cross_default_peak_usd_m": peak(
                 self.acceleration_with_cross_default_usd_m
             ),
-            "acceleration_pct_of_reserves_peak": _peak(self.acceleration_pct_of_reserves),
-            "acceleration_pct_of_exports_peak": _peak(self.acceleration_pct_of_exports),
+            "acceleration_with_cross_default_peak_year": year(
+                self.acceleration_with_cross_default_usd_m
+            ),
+            "acceleration_pct_of_reserves_peak": peak(self.acceleration_pct_of_reserves),
+            "acceleration_pct_of_reserves_peak_year": year(self.acceleration_pct_of_reserves),
+            "acceleration_pct_of_exports_peak": peak(self.acceleration_pct_of_exports),
             "triggers_present": list(self.triggers_present),
             "cross_default_creditors": list(self.cross_default_creditors),
             "keeps_out_of_restructuring": self.keeps_out_of_restructuring,
-            "no_paris_club_peak_usd_m": _peak(self.no_paris_club_usd_m),
-            "no_paris_club_pct_of_ppg_external_peak": _peak(self.no_paris_club_pct_of_ppg_external),
-            "collateral_usd_m": _peak(self.collateral_usd_m),
+            "no_paris_club_peak_usd_m": peak(self.no_paris_club_usd_m),
+            "no_paris_club_pct_of_ppg_external_peak": peak(self.no_paris_club_pct_of_ppg_external),
+            "collateral_usd_m": peak(self.collateral_usd_m),
             "lever_clauses": list(self.lever_clauses),
         }
 
@@ -240,6 +281,9 @@ def creditor_exposure(
     cross_default_creditors: Sequence[str] = (),
     service_unknown_creditors: Sequence[str] = (),
     flows: OfferFlows | None = None,
+    added_debt_usd_m: pd.Series | Mapping[int, float] | None = None,
+    added_service_usd_m: pd.Series | Mapping[int, float] | None = None,
+    window_years: tuple[int, int] | None = None,
 ) -> Exposure:
     """Leverage figures of ``offer`` on the years of ``existing_debt_usd_m``.
 
@@ -250,14 +294,32 @@ def creditor_exposure(
     has no known service schedule (e.g. debt that is not itemised): in the years
     it is outstanding the lender's share of debt service cannot be known, so it is
     NaN there (not a share of the service that happens to be known), and
-    ``service_share_note`` says why. ``flows`` may be passed to reuse a
-    computation (it must come from ``offer``).
+    ``service_share_note`` says why. Years that ``existing_service_usd_m`` does
+    not cover have NaN service shares (the existing service is not known there).
+    ``added_debt_usd_m`` / ``added_service_usd_m``: PPG external debt (and its
+    service) that the country carries *with* the offer but that is neither the
+    lender's nor the offer's loans — e.g. the project's cost overrun borrowed by
+    the budget; they enter the "after" denominators only. ``window_years``
+    (first, last) bounds the peaks of :meth:`Exposure.summary`. ``flows`` may be
+    passed to reuse a computation (it must come from ``offer``).
     """
     years, debt = _table(existing_debt_usd_m, "existing_debt_usd_m")
     service: pd.DataFrame | None = None
+    service_given = np.zeros(years.size, dtype=np.bool_)
     if existing_service_usd_m is not None:
-        _, service = _table(existing_service_usd_m, "existing_service_usd_m")
+        svc_years, service = _table(existing_service_usd_m, "existing_service_usd_m")
+        service_given = np.isin(years, svc_years)
         service = service.reindex(years).fillna(0.0)
+    if window_years is not None:
+        w_lo, w_hi = (int(v) for v in window_years)
+        if w_hi < w_lo:
+            raise InputError(f"last year {w_hi} is before first year {w_lo}", field="window_years")
+        if not np.any((years >= w_lo) & (years <= w_hi)):
+            raise InputError(
+                f"{w_lo}-{w_hi} has no year of the debt table ({years[0]}-{years[-1]})",
+                field="window_years",
+            )
+        window_years = (w_lo, w_hi)
     for name, cols in (("cross_default_creditors", cross_default_creditors),
                        ("service_unknown_creditors", service_unknown_creditors)):
         unknown = [c for c in cols if c not in debt.columns]
@@ -269,6 +331,10 @@ def creditor_exposure(
     exports = _series_on(exports_usd_m, years, "exports_usd_m")
     reserves = _series_on(reserves_usd_m, years, "reserves_usd_m")
     proj_rev = _series_on(project_revenue_usd_m, years, "project_revenue_usd_m")
+    added = _series_on(added_debt_usd_m, years, "added_debt_usd_m")
+    added_svc = _series_on(added_service_usd_m, years, "added_service_usd_m")
+    added_debt = np.zeros(years.size) if added is None else np.nan_to_num(added)
+    added_service = np.zeros(years.size) if added_svc is None else np.nan_to_num(added_svc)
 
     lo, hi = int(years[0]), int(years[-1])
     f = flows if flows is not None else offer_flows(offer, lo, hi)
@@ -294,15 +360,19 @@ def creditor_exposure(
     lender_debt = debt[lender].to_numpy() if lender in debt.columns else zero
     total_debt = debt.to_numpy().sum(axis=1)
     debt_before = _part_share_pct(lender_debt, total_debt)
-    debt_after = _part_share_pct(lender_debt + offer_ppg_debt, total_debt + offer_ppg_debt)
+    total_after = total_debt + offer_ppg_debt + added_debt
+    debt_after = _part_share_pct(lender_debt + offer_ppg_debt, total_after)
     note = ""
     if service is not None:
         lender_service = service[lender].to_numpy() if lender in service.columns else zero
         total_service = service.to_numpy().sum(axis=1)
         service_before = _part_share_pct(lender_service, total_service)
         service_after = _part_share_pct(
-            lender_service + offer_ppg_service, total_service + offer_ppg_service
+            lender_service + offer_ppg_service, total_service + offer_ppg_service + added_service
         )
+        # where the existing service is not given (e.g. t-1) the share is not known
+        service_before = np.where(service_given, service_before, np.nan)
+        service_after = np.where(service_given, service_after, np.nan)
         if service_unknown_creditors:
             unsched = debt[list(service_unknown_creditors)].to_numpy().sum(axis=1)
             blind = unsched > 0
@@ -404,7 +474,7 @@ def creditor_exposure(
         cross_default_creditors=tuple(cross_default_creditors),
         no_paris_club_usd_m=_frozen(npc_debt),
         no_paris_club_pct_of_ppg_external=_frozen(
-            _part_share_pct(npc_debt, total_debt + offer_ppg_debt)
+            _part_share_pct(npc_debt, total_after)
         ),
         collateral_usd_m=_frozen(collateral),
         collateral_cover_pct=_frozen(share_pct(collateral, all_bal)),
@@ -412,4 +482,5 @@ def creditor_exposure(
         keeps_out_of_restructuring=bool(npc.any()),
         lever_clauses=tuple(levers),
         service_share_note=note,
+        window_years=window_years,
     )
