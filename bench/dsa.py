@@ -14,9 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from debttrap.country.model import Country
 from debttrap.dsa.engine import run_dsa
 from debttrap.dsa.paths import PathInputs, UnitLoanBasis, debt_paths
-from debttrap.dsa.stress import build_scenarios, stack_inputs
+from debttrap.dsa.stress import StressSettings, build_scenarios, stack_inputs
 from debttrap.io.country_file import load_dsa_inputs
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "lic-dsf-illustrative.toml"
@@ -67,7 +68,7 @@ def loop_indicators(inp: PathInputs, basis: UnitLoanBasis) -> dict[str, list[flo
     return out
 
 
-def loop_assessment(country, settings):  # type: ignore[no-untyped-def]
+def loop_assessment(country: Country, settings: StressSettings) -> list[dict[str, list[float]]]:
     setup, base, scenarios, _ = build_scenarios(country, settings)
     return [loop_indicators(x, setup.basis) for x in [base, *(sc.inputs for sc in scenarios)]]
 
