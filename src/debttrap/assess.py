@@ -527,6 +527,11 @@ class Assessment:
     def summary_notes(self) -> tuple[str, ...]:
         """How to read :meth:`summary_frame` (legend lines)."""
         notes = list(SUMMARY_NOTES)
+        w = self.reference.window_years
+        notes.append(
+            f"Lender shares and amounts due at once: peak in the rating window {min(w)}-{max(w)}, "
+            "before → after; shares are of all PPG external debt (and its service) the DSA carries."
+        )
         if self.service_unknown:
             notes.append("≥: the service of existing debt without a schedule is not in it.")
         return tuple(notes)
@@ -681,10 +686,19 @@ def _summary_column(
             why = "service unknown" if s.get("service_share_note") else "no service"
             col["Lender share of service, %"] = f"n/a: {why}"
         else:
-            col["Lender share of service, %"] = f"{svc:.1f}"
-        col["Due at once if accelerated, US$ m"] = _num(
-            s["acceleration_with_cross_default_peak_usd_m"], 0
-        )
+            col["Lender share of service, %"] = (
+                f"{_num(s['lender_service_share_before_peak_pct'])} → {svc:.1f}"
+            )
+        due = _num(s["acceleration_with_cross_default_peak_usd_m"], 0)
+        res = _f(s["acceleration_pct_of_reserves_peak"])
+        res_year = s["acceleration_pct_of_reserves_peak_year"]
+        if res is not None and res_year is not None and due != "0":
+            # the amount in the year it weighs most on reserves: the figure the rule reads
+            ex = o.exposure
+            at = int(np.flatnonzero(ex.years == res_year)[0])
+            due = (f"{ex.acceleration_with_cross_default_usd_m[at]:,.0f} "
+                   f"({res:.0f}% of res., {res_year})")
+        col["Due at once if accelerated, US$ m"] = due
         col["Lever clauses"] = ", ".join(
             _LEVER_SHORT.get(c, c) for c in s["lever_clauses"]
         ) or "none"

@@ -174,6 +174,8 @@ class Exposure:
     lever_clauses: tuple[str, ...] = field(default=())
     service_share_note: str = ""
     """Why the service shares are NaN in some years ("" when every service is known)."""
+    added_debt_usd_m: FloatArray | None = None
+    """Other debt the country carries with the offer (e.g. the overrun borrowing), ``(Y,)``."""
     window_years: tuple[int, int] | None = None
     """(first, last) calendar years the peaks of :meth:`summary` are taken over (None: all)."""
 
@@ -191,6 +193,10 @@ class Exposure:
             "offer_ppg_debt_usd_m": self.offer_ppg_debt_usd_m,
             "offer_ppg_service_usd_m": self.offer_ppg_service_usd_m,
             "offer_contingent_debt_usd_m": self.offer_contingent_debt_usd_m,
+            "added_debt_usd_m": (
+                np.zeros(self.years.shape) if self.added_debt_usd_m is None
+                else self.added_debt_usd_m
+            ),
             "lender_debt_share_before_pct": self.lender_debt_share_before_pct,
             "lender_debt_share_after_pct": self.lender_debt_share_after_pct,
             "lender_service_share_before_pct": self.lender_service_share_before_pct,
@@ -482,5 +488,6 @@ def creditor_exposure(
         keeps_out_of_restructuring=bool(npc.any()),
         lever_clauses=tuple(levers),
         service_share_note=note,
+        added_debt_usd_m=_frozen(added_debt),
         window_years=window_years,
     )

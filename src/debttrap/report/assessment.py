@@ -38,7 +38,10 @@ _GROUP_LABELS = {
     "commercial_banks": "Commercial banks",
     "other_private": "Other private",
     "not_itemised": "Not itemised (creditor unknown)",
+    "other_new_borrowing": "Other new borrowing (no lender committed)",
 }
+#: Fixed colours for the columns of unknown creditor, so no creditor group shares them.
+_GROUP_COLORS = {"other_new_borrowing": "#d5d9e0", "not_itemised": "#b0b7c3"}
 _RISK_WORDS = {
     "low": "Low trap risk",
     "moderate": "Moderate trap risk",
@@ -201,6 +204,7 @@ def _composition_figure(a: Assessment) -> tuple[go.Figure, str]:
     cats: list[str] = []
     rows: dict[str, list[float]] = {}
     offer_col: list[float] = []
+    overrun_col: list[float] = []
     years_used: list[str] = []
     for o in a.offers:
         ex = o.exposure
@@ -209,22 +213,27 @@ def _composition_figure(a: Assessment) -> tuple[go.Figure, str]:
         year = int(ex.years[k])
         years_used.append(f"{o.name}: {year}")
         before = debt.reindex([year]).fillna(0.0).to_numpy(dtype=np.float64)[0]
-        for label, extra in ((f"before<br>{year}", 0.0), (f"after: {o.name}<br>{year}",
-                                                          float(add[k]))):
+        over = 0.0 if ex.added_debt_usd_m is None else float(ex.added_debt_usd_m[k])
+        for label, extra, extra_over in ((f"before<br>{year}", 0.0, 0.0),
+                                         (f"after: {o.name}<br>{year}", float(add[k]), over)):
             cats.append(label)
             for j, g in enumerate(debt.columns):
                 rows.setdefault(str(g), []).append(float(before[j]))
             offer_col.append(extra)
+            overrun_col.append(extra_over)
     for k, (g, vals) in enumerate(rows.items()):
         fig.add_trace(go.Bar(x=cats, y=vals, name=_GROUP_LABELS.get(g, g),
-                             marker_color=_PALETTE[(k + 1) % len(_PALETTE)],
+                             marker_color=_GROUP_COLORS.get(g, _PALETTE[(k + 1) % len(_PALETTE)]),
                              hovertemplate="US$ %{y:,.0f} m<extra>%{fullData.name}</extra>"))
+    if any(v > 0 for v in overrun_col):
+        fig.add_trace(go.Bar(x=cats, y=overrun_col, name="Project overrun, borrowed",
+                             marker_color="#8a94a6", marker_pattern_shape=".",
+                             hovertemplate="US$ %{y:,.0f} m<extra>overrun</extra>"))
     fig.add_trace(go.Bar(x=cats, y=offer_col, name="This offer (PPG loans)",
                          marker_color="#1d2733", marker_pattern_shape="/",
                          hovertemplate="US$ %{y:,.0f} m<extra>offer</extra>"))
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text="PPG external debt outstanding, US$ m")
-    fig.update_xaxes(title_text="before / after, in the year the offer's debt peaks")
     return _layout(fig, 520), "; ".join(years_used)
 
 
@@ -246,7 +255,35 @@ def _share_figure(a: Assessment) -> go.Figure:
                                      line={"color": _color(k)}), row=1, col=col)
             fig.update_yaxes(title_text="percent", range=[0, 100], row=1, col=col)
             fig.update_xaxes(title_text="year", row=1, col=col)
+    w = a.reference.window_years
+    for col in (1, 2):
+        fig.add_vrect(x0=min(w) - 0.5, x1=max(w) + 0.5, fillcolor="#8a94a6", opacity=0.12,
+                      line_width=0, row=1, col=col)
+    fig.add_annotation(x=min(w), y=98, xref="x", yref="y", xanchor="left", showarrow=False,
+                       text=f"rating window {min(w)}-{max(w)}: peaks taken here",
+                       font={"size": 11, "color": "#4a5568"})
     return _layout(fig, 440)
+
+
+def _share_table(a: Assessment) -> pd.DataFrame:
+    """The lender's shares by year, before → after, the rating window marked."""
+    w = a.reference.window_years
+    lo, hi = min(w), max(w)
+    data: dict[str, list[str]] = {}
+    years: list[int] = []
+    for o in a.offers:
+        ex = o.exposure
+        years = [int(y) for y in ex.years]
+        pairs = (("debt", ex.lender_debt_share_before_pct, ex.lender_debt_share_after_pct),
+                 ("service", ex.lender_service_share_before_pct,
+                  ex.lender_service_share_after_pct))
+        for what, before, after in pairs:
+            data[f"{o.name}: share of {what}, %"] = [
+                "n/a" if not math.isfinite(float(b2)) else f"{_num(b1)} → {_num(b2)}"
+                for b1, b2 in zip(before, after, strict=True)
+            ]
+    index = [f"{y}\u00a0◆" if lo <= y <= hi else str(y) for y in years]
+    return pd.DataFrame(data, index=pd.Index(index, name="year"))
 
 
 def _project_figures(o: OfferAssessment, k: int) -> list[Figure]:
@@ -448,9 +485,20 @@ def assessment_sections(a: Assessment) -> list[Section]:
                f"{a.country.t - 1}; service in {a.country.t}. 'assumed': the schedule is an "
                "assumption stated in its source note; 'none: service unknown': the debt is "
                "known in total only, so the lender's share of debt service is not reported."),
-         Figure("PPG external debt by creditor group", comp, note=f"Years: {years_note}."),
-         Figure("The lender's shares before and after", _share_figure(a)),
-         Table("Leverage figures at their peak", _leverage_table(a))],
+         Figure("PPG external debt by creditor group", comp,
+                note=f"Before / after, in the year the offer's PPG debt peaks: {years_note}."),
+         Figure("The lender's shares before and after", _share_figure(a),
+                note="Shaded: the LIC-DSF rating window; the peaks in the table below are "
+                "taken there. Denominators: all PPG external debt (and its service) the DSA "
+                "carries in the year — existing debt by creditor, the baseline's other new "
+                "borrowing (no lender committed), the offer's PPG loans and the project's "
+                "overrun borrowing."),
+         Table("The lender's shares year by year, before → after", _share_table(a),
+               note=f"◆: year in the rating window {min(a.reference.window_years)}-"
+               f"{max(a.reference.window_years)}. n/a: the existing debt's service is not "
+               "known that year (the year before the projection, or debt without a "
+               "schedule)."),
+         Table("Leverage figures at their peak in the rating window", _leverage_table(a))],
         anchor="creditors",
     ))
     proj_items: list[Table | Figure | str] = []
@@ -518,8 +566,16 @@ def _service_share(s: dict[str, Any]) -> str:
     after = s["lender_service_share_after_peak_pct"]
     if after is None or not math.isfinite(float(after)):
         return f"n/a: {s.get('service_share_note') or 'no service by creditor'}"
-    return (f"{_num(s['lender_service_share_before_peak_pct'])} → "
-            f"{_num(s['lender_service_share_after_peak_pct'])}")
+    return _at(f"{_num(s['lender_service_share_before_peak_pct'])} → "
+               f"{_num(s['lender_service_share_after_peak_pct'])}",
+               s["lender_service_share_after_peak_year"])
+
+
+def _at(value: str, year: Any) -> str:
+    """A peak with the year it falls in."""
+    if year is None or not any(c in "123456789" for c in value):
+        return value  # not known, or zero: no year to name
+    return f"{value} ({int(year)})"
 
 
 def _leverage_table(a: Assessment) -> pd.DataFrame:
@@ -527,27 +583,30 @@ def _leverage_table(a: Assessment) -> pd.DataFrame:
     for o in a.offers:
         s = o.exposure.summary()
         data[o.name] = [
-            f"{_num(s['lender_debt_share_before_peak_pct'])} → "
-            f"{_num(s['lender_debt_share_after_peak_pct'])}",
+            _at(f"{_num(s['lender_debt_share_before_peak_pct'])} → "
+                f"{_num(s['lender_debt_share_after_peak_pct'])}",
+                s["lender_debt_share_after_peak_year"]),
             _service_share(s),
             _num(s["pledged_revenue_peak_usd_m"]),
-            _num(s["pledged_pct_of_revenue_peak"]),
+            _at(_num(s["pledged_pct_of_revenue_peak"]), s["pledged_pct_of_revenue_peak_year"]),
             _num(s["acceleration_peak_usd_m"], 0),
-            _num(s["acceleration_with_cross_default_peak_usd_m"], 0),
-            _num(s["acceleration_pct_of_reserves_peak"]),
+            _at(_num(s["acceleration_with_cross_default_peak_usd_m"], 0),
+                s["acceleration_with_cross_default_peak_year"]),
+            _at(_num(s["acceleration_pct_of_reserves_peak"]),
+                s["acceleration_pct_of_reserves_peak_year"]),
             ", ".join(s["cross_default_creditors"]) or "none",
             "yes" if s["keeps_out_of_restructuring"] else "no",
             _num(s["collateral_usd_m"], 0),
             _num(float(np.max(o.exposure.offer_contingent_debt_usd_m, initial=0.0)), 0),
         ]
     index = [
-        "Lender share of PPG external debt, peak, before → after, %",
-        "Lender share of external debt service, peak, before → after, %",
+        "Lender share of PPG external debt, peak, before → after, % (year)",
+        "Lender share of external debt service, peak, before → after, % (year)",
         "Revenue pledged or swept to lender accounts, peak, US$ m",
-        "… as % of government revenue",
+        "… as % of government revenue (year)",
         "Due at once if the lender accelerates, peak, US$ m",
-        "… with the debts that cross-default, US$ m",
-        "… as % of FX reserves",
+        "… with the debts that cross-default, US$ m (year)",
+        "… as % of FX reserves that year (year)",
         "Creditors whose debt cross-defaults",
         "Debt kept out of Paris Club / collective restructuring",
         "Physical assets pledged, US$ m",
