@@ -243,3 +243,76 @@ def test_unknown_existing_service_gives_nan_with_the_reason_not_100() -> None:
     assert creditor_exposure(offer, debt, service).service_share_note == ""
     with pytest.raises(InputError, match="service_unknown_creditors"):
         creditor_exposure(offer, debt, service, service_unknown_creditors=["iran"])
+
+
+def test_peaks_are_taken_over_the_window_with_their_year() -> None:
+    """Hand case: the offer's share peaks in 2014 (600 of 4,100); outside a 2010-2012 window
+    it has not been lent yet, so the window's peak is the share before (500 of 3,500)."""
+    e = creditor_exposure(_offer(), _debt(), window_years=(2010, 2012))
+    s = e.summary()
+    assert s["window"] == [2010, 2012]
+    f = e.to_frame()
+    assert s["lender_debt_share_after_peak_pct"] == pytest.approx(
+        f.loc[2010:2012, "lender_debt_share_after_pct"].max()
+    )
+    assert s["lender_debt_share_after_peak_pct"] < 100 * 1100 / 4100
+    assert s["lender_debt_share_after_peak_year"] == 2012
+    whole = creditor_exposure(_offer(), _debt()).summary()
+    assert whole["window"] is None
+    assert whole["lender_debt_share_after_peak_pct"] == pytest.approx(100 * 1100 / 4100)
+    assert whole["lender_debt_share_after_peak_year"] == 2014
+    with pytest.raises(InputError, match="window_years"):
+        creditor_exposure(_offer(), _debt(), window_years=(1990, 2000))
+    with pytest.raises(InputError, match="window_years"):
+        creditor_exposure(_offer(), _debt(), window_years=(2015, 2012))
+
+
+def test_years_without_existing_service_give_nan_not_100() -> None:
+    """The year before the projection has no existing service as an input: an offer's fee
+    paid that year is not 100% of the country's debt service (Hambantota's Sinosure premium)."""
+    service = _debt().loc[2013:] * 0.1  # service known from 2013 only
+    o = _offer(signing_year=2010, insurance={"premium_pct": 6.0, "instalment_years": [0.0]})
+    e = creditor_exposure(o, _debt(), service)
+    f = e.to_frame()
+    assert f.loc[2010, "offer_ppg_service_usd_m"] > 0
+    assert f.loc[2010:2012, "lender_service_share_after_pct"].isna().all()
+    assert f.loc[2013:, "lender_service_share_after_pct"].notna().all()
+    assert e.summary()["lender_service_share_after_peak_pct"] < 100.0
+
+
+def test_added_debt_enters_the_after_denominators_only() -> None:
+    """By hand: 400 of overrun borrowing in 2014 -> (500 + 600) / (3,500 + 600 + 400)."""
+    added = pd.Series(400.0, index=YEARS)
+    svc_added = pd.Series(30.0, index=YEARS)
+    e = creditor_exposure(_offer(), _debt(), _debt() * 0.1,
+                          added_debt_usd_m=added, added_service_usd_m=svc_added)
+    base = creditor_exposure(_offer(), _debt(), _debt() * 0.1)
+    f = e.to_frame()
+    assert f.loc[2014, "lender_debt_share_after_pct"] == pytest.approx(100 * 1100 / 4500)
+    np.testing.assert_array_equal(e.lender_debt_share_before_pct,
+                                  base.lender_debt_share_before_pct)
+    ds = offer_flows(_offer(), 2010, 2035).debt_service()
+    i = YEARS.index(2020)
+    assert f.loc[2020, "lender_service_share_after_pct"] == pytest.approx(
+        100 * (50 + ds[i]) / (350 + ds[i] + 30)
+    )
+    assert f.loc[2014, "no_paris_club_pct_of_ppg_external"] == 0.0
+    assert f.loc[2014, "added_debt_usd_m"] == 400.0
+
+
+@given(
+    stocks=arrays(np.float64, (5, 3), elements=st.floats(min_value=0, max_value=1e5)),
+    extra=arrays(np.float64, (5,), elements=st.floats(min_value=0, max_value=1e5)),
+)
+@settings(max_examples=40, deadline=None)
+def test_other_added_debt_never_raises_the_lenders_share(
+    stocks: np.ndarray, extra: np.ndarray
+) -> None:
+    """Debt that is not the lender's can only dilute its share after the offer."""
+    years = list(range(2013, 2018))
+    debt = pd.DataFrame(stocks, index=years, columns=["china", "multilateral", "bondholders"])
+    with_extra = creditor_exposure(_offer(), debt, added_debt_usd_m=pd.Series(extra, index=years))
+    without = creditor_exposure(_offer(), debt)
+    a, b = with_extra.lender_debt_share_after_pct, without.lender_debt_share_after_pct
+    ok = np.isfinite(a) & np.isfinite(b)
+    assert np.all(a[ok] <= b[ok] + 1e-9)
