@@ -26,7 +26,9 @@ def _offer(a: Assessment, prefix: str) -> OfferAssessment:
 
 
 def _at(o: OfferAssessment, column: str, year: int) -> float:
-    return float(o.exposure.to_frame().loc[year, column])
+    ex = o.exposure
+    k = int(np.flatnonzero(ex.years == year)[0])
+    return float(ex.to_frame()[column].to_numpy(dtype=np.float64)[k])
 
 
 def _lka() -> Assessment:
@@ -67,9 +69,11 @@ def test_sri_lanka_denominator_matches_the_treasury_share_of_china_eximbank() ->
     a = _lka()
     o = _offer(a, "Phases I and II")
     year = 2022
-    denominator = (float(a.creditor_debt_usd_m.loc[year].sum())
+    table = a.creditor_debt_usd_m
+    denominator = (float(table.loc[year].to_numpy(dtype=np.float64).sum())
                    + _at(o, "offer_ppg_debt_usd_m", year) + _at(o, "added_debt_usd_m", year))
-    assert float(a.creditor_debt_usd_m.loc[year, OTHER_NEW]) > 0.5 * denominator
+    other_new = table[OTHER_NEW].to_numpy(dtype=np.float64)[table.index == year]
+    assert float(other_new[0]) > 0.5 * denominator
     assert 10.0 <= 100.0 * 4200.0 / denominator <= 20.0
 
 
