@@ -456,7 +456,9 @@ class OfferAssessment:
                                 "lender_service_share_before_pct",
                                 "lender_service_share_after_pct", "pledged_pct_of_revenue",
                                 "acceleration_with_cross_default_usd_m",
-                                "offer_ppg_debt_usd_m", "offer_contingent_debt_usd_m")
+                                "acceleration_pct_of_reserves", "offer_ppg_debt_usd_m",
+                                "offer_ppg_service_usd_m", "added_debt_usd_m",
+                                "offer_contingent_debt_usd_m")
                 },
             },
             "clauses": _clause_rows(self.clauses),

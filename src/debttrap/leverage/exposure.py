@@ -226,7 +226,8 @@ class Exposure:
         """Peaks over :attr:`window_years` (NaN where a yardstick was not given).
 
         ``<figure>_peak_year`` says in which year each headline peak falls (None
-        when the figure is NaN throughout the window); ``window`` echoes the window.
+        when the figure is NaN or zero throughout the window); ``window`` echoes the
+        window.
         """
         w = self.in_window
 
@@ -235,8 +236,8 @@ class Exposure:
 
         def year(x: FloatArray) -> int | None:
             xs = x[w]
-            if not np.any(np.isfinite(xs)):
-                return None
+            if not np.any(np.isfinite(xs)) or float(np.nanmax(xs)) <= 0.0:
+                return None  # not known, or zero throughout: no year to name
             return int(self.years[w][int(np.nanargmax(xs))])
 
         return {
