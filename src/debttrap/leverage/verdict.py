@@ -205,7 +205,9 @@ def indicator_change(
 class VerdictInputs(_Frozen):
     """The numbers the rules read, for one offer. ``None`` means "not available".
 
-    Percentages are peaks over the projection years unless the name says
+    Percentages are peaks over the years the exposure's summary covers (the
+    assessment passes the LIC-DSF rating window t … t+10; see
+    :meth:`debttrap.leverage.exposure.Exposure.summary`) unless the name says
     otherwise; ``lever_clauses`` lists the clauses that let the lender act on
     policy (see :attr:`debttrap.leverage.exposure.Exposure.lever_clauses`).
     """
