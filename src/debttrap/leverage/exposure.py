@@ -266,6 +266,7 @@ class Exposure:
             "acceleration_pct_of_reserves_peak": peak(self.acceleration_pct_of_reserves),
             "acceleration_pct_of_reserves_peak_year": year(self.acceleration_pct_of_reserves),
             "acceleration_pct_of_exports_peak": peak(self.acceleration_pct_of_exports),
+            "acceleration_pct_of_exports_peak_year": year(self.acceleration_pct_of_exports),
             "triggers_present": list(self.triggers_present),
             "cross_default_creditors": list(self.cross_default_creditors),
             "keeps_out_of_restructuring": self.keeps_out_of_restructuring,
