@@ -20,6 +20,8 @@ demo: $(STAMP)
 	@echo "Open $(DEMO_OUT)/report.html in a browser (machine-readable: $(DEMO_OUT)/assessment.json)."
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP)
