@@ -91,7 +91,7 @@ FloatArray = NDArray[np.float64]
 #: for a demo (the stochastic engine handles 10,000 paths in about a second).
 DEFAULT_STOCHASTIC_PATHS = 2000
 #: Calibration window of the shock model: up to this many years before t.
-_CALIBRATION_YEARS = 30
+CALIBRATION_YEARS = 30
 _IMF_RATE_PCT = 5.0
 
 # Creditor groups of the country builder: their lines are named "<label> (existing|new)".
@@ -1014,48 +1014,6 @@ def _overrun_loan(offer: Offer, econ: ProjectEconomics) -> tuple[Loan | None, st
     return loan, note
 
 
-def _iso3_of(country: Country) -> str | None:
-    """The ISO3 code of a country given as a file, from its name (WEO country names)."""
-    from debttrap import datasets as ds
-
-    names = ds.weo_countries()
-    name = country.name.strip().lower()
-    for code, label in zip(names["iso3"], names["name"], strict=True):
-        lab = str(label).strip().lower()
-        if name == lab or name == str(code).lower() or name.startswith(lab + " ("):
-            return str(code)
-    return None
-
-
-def _history_calibration(code: str, t: int) -> tuple[Any, tuple[int, int]]:
-    """Shock moments from the country's own history, over up to 30 years before ``t``."""
-    from debttrap import datasets as ds
-    from debttrap.stochastic.shocks import (
-        WEO_2024OCT_LAST_ACTUAL_YEAR,
-        calibrate,
-        combine_histories,
-        history_from_pwt,
-        history_from_weo,
-    )
-
-    hist = history_from_weo(ds.weo(code), code)
-    try:
-        hist = combine_histories(hist, history_from_pwt(ds.pwt(code), code))
-    except (DataError, InputError):
-        pass
-    growth = hist["real_gdp_growth"].dropna()
-    if growth.empty:
-        raise DataError(f"no real GDP growth history for {code}", dataset="imf-weo-2024oct")
-    hi = min(t - 1, WEO_2024OCT_LAST_ACTUAL_YEAR, int(growth.index.max()))
-    lo = max(int(hist.index.min()), hi - _CALIBRATION_YEARS + 1)
-    src = "imf-weo-2024oct (+ pwt-9.1 where WEO is missing)"
-    try:
-        cal = calibrate(hist, (lo, hi), source=src)
-    except InputError:
-        cal = calibrate(hist, (lo, hi), missing="pairwise", source=src)
-    return cal, (lo, hi)
-
-
 @dataclass(frozen=True, slots=True)
 class _Stochastic:
     model: Any
@@ -1266,7 +1224,10 @@ def assess(
 
     st: _Stochastic | None = None
     if stochastic:
-        hist_code = code if code is not None else _iso3_of(country)
+        from debttrap.datasets import iso3_for_name
+        from debttrap.stochastic.shocks import ShockModel, calibrate_from_history
+
+        hist_code = code if code is not None else iso3_for_name(country.name)
         if hist_code is None:
             notes.append(
                 f"stochastic: not run (no bundled history for '{country.name}' to calibrate "
@@ -1274,9 +1235,9 @@ def assess(
             )
         else:
             try:
-                cal, window = _history_calibration(hist_code, country.t)
-                from debttrap.stochastic.shocks import ShockModel
-
+                cal, window = calibrate_from_history(
+                    hist_code, country.t, years=CALIBRATION_YEARS
+                )
                 st = _Stochastic(ShockModel(cal), window, int(stochastic_paths), seed_)
                 assumptions.append(
                     f"S1 macro shocks: multivariate normal on {hist_code}'s historical shocks "

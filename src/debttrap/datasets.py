@@ -45,6 +45,7 @@ __all__ = [
     "ids_creditors",
     "ids_debt_stocks",
     "imf_risk_ratings",
+    "iso3_for_name",
     "paris_club_members",
     "pwt",
     "wdi_macro",
@@ -230,6 +231,21 @@ def weo_series() -> pd.DataFrame:
 def weo_countries() -> pd.DataFrame:
     """WEO countries: ``iso3``, ``name``."""
     return _table(_WEO, "countries.parquet").copy()
+
+
+def iso3_for_name(name: str) -> str | None:
+    """The ISO3 code of a country named as the WEO names it (or by its code), else None.
+
+    Matches the WEO name exactly (case-insensitive), the code itself, or a name
+    followed by a parenthesis (``"Zambia (illustrative)"``).
+    """
+    wanted = name.strip().lower()
+    names = weo_countries()
+    for code, label in zip(names["iso3"], names["name"], strict=True):
+        lab = str(label).strip().lower()
+        if wanted in (lab, str(code).lower()) or wanted.startswith(lab + " ("):
+            return str(code)
+    return None
 
 
 def weo(iso3: str | None = None, series: Sequence[str] | None = None) -> pd.DataFrame:

@@ -267,3 +267,13 @@ def test_covered_countries() -> None:
     cov = ds.covered_countries()
     assert {"ZMB", "KEN", "LAO", "GHA", "NPL"} <= set(cov)
     assert "USA" not in cov
+
+
+def test_iso3_for_name_matches_weo_names_codes_and_labelled_names() -> None:
+    from debttrap.datasets import iso3_for_name
+
+    assert iso3_for_name("Zambia") == "ZMB"
+    assert iso3_for_name("  zambia ") == "ZMB"
+    assert iso3_for_name("zmb") == "ZMB"
+    assert iso3_for_name("Zambia (illustrative macro framework)") == "ZMB"
+    assert iso3_for_name("Atlantis") is None

@@ -187,12 +187,12 @@ def test_zambia_offers_do_not_lower_breach_probabilities_on_history(seed: int) -
     """The Zambia 2015 scenario on its own history (all exchange-rate draws, appreciations
     included, 1,000 paths): on these seeds no offer lowers any probability. An empirical check
     on fixed seeds, not a theorem: with appreciation an offer can lower a path (see above)."""
-    from debttrap.assess import _history_calibration
     from debttrap.io.scenario import load_scenario
+    from debttrap.stochastic.shocks import calibrate_from_history
 
     sc = load_scenario(Path(__file__).resolve().parents[2] / "examples" / "zambia-2015.toml")
     ci = _zambia_inputs(sc)
-    cal, _ = _history_calibration("ZMB", 2016)
+    cal, _ = calibrate_from_history("ZMB", 2016)
     res = simulate(ci.inputs, ShockModel(cal), n_paths=1000, seed=seed,
                    thresholds_pct=ci.thresholds_pct, offer_names=ci.offer_names)
     _never_lower(res)

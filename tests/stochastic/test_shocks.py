@@ -283,3 +283,16 @@ def test_bad_parameters_are_input_errors() -> None:
         ShockModel(c, method=Method.BOOTSTRAP, block_years=0)
     with pytest.raises(InputError, match="scale"):
         ShockModel(c, scale=-1.0)
+
+
+def test_calibrate_from_history_window_ends_before_t_and_at_the_last_actual() -> None:
+    """The window is the 30 (or fewer) years ending at min(t - 1, WEO's last actual, 2023)."""
+    from debttrap.stochastic.shocks import WEO_2024OCT_LAST_ACTUAL_YEAR, calibrate_from_history
+
+    cal, window = calibrate_from_history("ZMB", 2016, years=30)
+    assert window == (1986, 2015)
+    assert cal.to_frame().notna().any().any()
+    _, window_late = calibrate_from_history("ZMB", 2030, years=10)
+    assert window_late == (WEO_2024OCT_LAST_ACTUAL_YEAR - 9, WEO_2024OCT_LAST_ACTUAL_YEAR)
+    with pytest.raises(InputError, match="years"):
+        calibrate_from_history("ZMB", 2016, years=2)

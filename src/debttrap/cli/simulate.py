@@ -209,9 +209,7 @@ def simulate_cmd(
     if scenario is not None:
         sim_country, iso3 = _scenario_country(scenario, first_year)
         if history is None and iso3 is None:
-            from debttrap.assess import _iso3_of
-
-            iso3 = _iso3_of(sim_country)
+            iso3 = datasets.iso3_for_name(sim_country.name)
         if paths is None:
             paths = scenario.settings.n_paths
         if seed is None:
@@ -245,9 +243,11 @@ def simulate_cmd(
             f"{what}: give --history ISO3 to calibrate the shocks", field="--history"
         )
     if scenario is not None and win is None and not pwt:
-        from debttrap.assess import _history_calibration
+        from debttrap.assess import CALIBRATION_YEARS
+        from debttrap.stochastic.shocks import calibrate_from_history
 
-        cal, _ = _history_calibration(hist_code, ctry.t)  # the window debttrap assess uses
+        # the window debttrap assess uses
+        cal, _ = calibrate_from_history(hist_code, ctry.t, years=CALIBRATION_YEARS)
     else:
         hist = history_from_weo(datasets.weo(hist_code), hist_code)
         missing: Any = "complete"

@@ -51,6 +51,7 @@ __all__ = [
     "Method",
     "ShockModel",
     "calibrate",
+    "calibrate_from_history",
     "combine_histories",
     "history_from_pwt",
     "history_from_weo",
@@ -466,3 +467,37 @@ class ShockModel:
                 drawn = drawn * np.sqrt((nu - 2.0) / w)
         out[:, self.first_shock_offset :, :] = drawn * self.scale
         return out
+
+
+def calibrate_from_history(
+    iso3: str, t: int, *, years: int = 30
+) -> tuple[Calibration, tuple[int, int]]:
+    """Shock moments from a country's own bundled history, over up to ``years`` before ``t``.
+
+    WEO October 2024 actuals (to 2023), with the Penn World Table 9.1 filling
+    what the WEO lacks; the window ends at ``min(t - 1, last actual year, last
+    growth observation)``. Falls back to pairwise moments when no year has every
+    variable. Returns the calibration and the window used.
+    """
+    from debttrap import datasets as ds
+
+    if years < 3:
+        raise InputError("needs at least 3 years of history", field="years")
+    hist = history_from_weo(ds.weo(iso3), iso3)
+    try:
+        hist = combine_histories(hist, history_from_pwt(ds.pwt(iso3), iso3))
+    except (DataError, InputError):
+        pass  # no PWT coverage: the WEO history alone
+    growth = hist["real_gdp_growth"].dropna()
+    if growth.empty:
+        raise DataError(
+            f"no real GDP growth history for {iso3}", dataset="imf-weo-2024oct", series="NGDP_RPCH"
+        )
+    hi = min(t - 1, WEO_2024OCT_LAST_ACTUAL_YEAR, int(growth.index.max()))
+    lo = max(int(hist.index.min()), hi - years + 1)
+    src = "imf-weo-2024oct (+ pwt-9.1 where WEO is missing)"
+    try:
+        cal = calibrate(hist, (lo, hi), source=src)
+    except InputError:
+        cal = calibrate(hist, (lo, hi), missing="pairwise", source=src)
+    return cal, (lo, hi)
