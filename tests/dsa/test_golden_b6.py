@@ -87,3 +87,29 @@ def test_excel_b6_depreciation_leg_is_temporary_in_the_denominators(calibrated):
     assert np.all(ours(res, "B6") - excel_b6 > 4.0)
     excel_b5 = _exports_to_gdp(stress_path(e1, "B5"), stress_path(e2, "B5"))[3:5]
     np.testing.assert_allclose(ours(res, "B5"), excel_b5, atol=0.1)
+
+
+@pytest.mark.parametrize("indicator", EXTERNAL)
+def test_b6_export_arm_has_its_own_elasticity(calibrated, indicator):  # type: ignore[no-untyped-def]
+    """overlay-exports-gdp-elast (Input 6 G25 = 1.2) moves Excel's B3 and leaves its B6 alone
+    (to the last digits); yet Excel's B6 exports/GDP needs the export arm (the denominator
+    test above, which fails without it). So B6's export arm has its own elasticity."""
+    case = "overlay-exports-gdp-elast-output31"
+    np.testing.assert_allclose(
+        stress_path(indicator, "B6", case)[:5], stress_path(indicator, "B6")[:5], rtol=1e-12
+    )
+    c, s = calibrated
+    one = run_dsa(c, s)
+    hi = run_dsa(c, s.model_copy(update={"exports_gdp_elasticity": 1.2}))
+    np.testing.assert_array_equal(
+        one.indicator_path(indicator, "B6"), hi.indicator_path(indicator, "B6")
+    )
+    b6_hi = run_dsa(c, s.model_copy(update={"b6_exports_gdp_elasticity": 1.2}))
+    if indicator in ("pv_ext_debt_to_gdp_pct", "ext_debt_service_to_revenue_pct"):
+        # growth moves GDP and revenue; debt, its service and exports do not depend on it
+        assert (
+            np.max(
+                np.abs(b6_hi.indicator_path(indicator, "B6") - one.indicator_path(indicator, "B6"))
+            )
+            > 0.1
+        )

@@ -110,3 +110,32 @@ def test_to_frame_has_year_index() -> None:
     frame = debt_paths(s.inputs, s.basis).to_frame()
     assert frame.index.name == "year"
     assert frame.index[0] == c.first_projection_year
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    rate=st.floats(0.0, 0.15),
+    grace=st.integers(0, 6),
+    extra=st.integers(1, 15),
+    disb=st.lists(st.floats(-1000.0, 1000.0), min_size=21, max_size=21),
+)
+def test_new_debt_pv_is_linear_in_signed_amounts(rate, grace, extra, disb):  # type: ignore[no-untyped-def]
+    """PV of new debt is capped at face loan by loan, so it is linear in the amounts: debt a
+    shock saves (a negative amount, B5's smaller trade deficit) is worth minus the same
+    debt borrowed, and at a rate above the discount rate exactly minus its face.
+
+    Oracle: each unit loan's own min(PV, face) (method §1.2), summed by hand."""
+    c, _ = illustrative()
+    inp = baseline_setup(c.model_copy(update={"new_external_financing": ()})).inputs
+    n = inp.years.size
+    assert n == 21
+    basis = UnitLoanBasis.build([InstrumentTerms("x", rate, grace, grace + extra)], n, 0.05)
+    d = np.array(disb)
+    plus = debt_paths(inp.replace(disbursements_usd_m=d[None, :]), basis).new_borrowing_pv_usd_m
+    minus = debt_paths(inp.replace(disbursements_usd_m=-d[None, :]), basis).new_borrowing_pv_usd_m
+    np.testing.assert_allclose(plus, -minus, atol=1e-9)
+    by_hand = sum(d[s] * np.minimum(basis.pv[0, s], basis.balance[0, s]) for s in range(n))
+    np.testing.assert_allclose(plus, by_hand, atol=1e-9)
+    if rate > 0.05:
+        face = np.einsum("s,sy->y", -d, basis.balance[0])
+        np.testing.assert_allclose(minus, face, atol=1e-9)

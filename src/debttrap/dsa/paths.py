@@ -242,7 +242,10 @@ def debt_paths(inp: PathInputs, basis: UnitLoanBasis) -> IndicatorPaths:
     interest_l = np.einsum("...ls,lsy->...ly", d, basis.interest)
     principal_l = np.einsum("...ls,lsy->...ly", d, basis.principal)
     balance_l = np.einsum("...ls,lsy->...ly", d, basis.balance)
-    pv_l = np.minimum(np.einsum("...ls,lsy->...ly", d, basis.pv), balance_l)
+    # each unit loan's PV is capped at its own face before scaling, so that a negative
+    # amount (debt a shock saves, e.g. B5's smaller trade deficit) is valued like a
+    # positive one; capping the sum let it count below face where PV > face
+    pv_l = np.einsum("...ls,lsy->...ly", d, np.minimum(basis.pv, basis.balance))
     new_interest = interest_l.sum(axis=-2)
     new_service = new_interest + principal_l.sum(axis=-2)
     new_stock = balance_l.sum(axis=-2)

@@ -18,6 +18,8 @@ Sizing (``lic-dsf-method.md`` §4, 2018 GN, 2025-08-12 template defaults):
   transfers and FDI (% of GDP); B5 one-off 30 % depreciation in ``t+1``
   (US$ GDP falls by (1-0.3) x 30 %; the trade deficit falls by 0.15 x the real
   depreciation in ``t+2``); B6 B1 and B3-B5 at half size (15 % depreciation;
+  real growth the lower of the B1 and B3 arms, the B3 arm on B6's own
+  exports-GDP elasticity, ``b6_exports_gdp_elasticity``;
   the half-size B2 leg only with ``b6_primary_balance_leg``). B2 interaction:
   +25 bp per pp of PB shock on new domestic debt. Market variants B2.1 and
   B6.1 (market-access countries only): +100 bp per pp (cap 400 bp) on the
@@ -127,6 +129,14 @@ class StressSettings(BaseModel):
     combination_factor: float = Field(default=0.5, ge=0.0, le=1.0)
     inflation_elasticity: float = Field(default=0.6, ge=0.0)
     exports_gdp_elasticity: float = Field(default=0.8, ge=0.0)
+    b6_exports_gdp_elasticity: float = Field(
+        default=0.8,
+        ge=0.0,
+        description=(
+            "B6: exports-GDP elasticity of its export arm. Separate from the stand-alone B3 "
+            "one, as in the template: its B6 does not move when Input 6 G25 changes."
+        ),
+    )
     fx_passthrough: float = Field(default=0.3, ge=0.0, le=1.0)
     trade_response_to_real_depreciation: float = Field(default=0.15, ge=0.0)
     primary_balance_mean_pct_gdp: float | None = None
@@ -666,6 +676,7 @@ def build_scenarios(
         exports_follow_gdp: bool = False,
         fiscal_external_share: float | None = None,
         gap_is_deficit: bool = True,
+        finance_lost_revenue: bool = True,
         notes: tuple[str, ...] = (),
     ) -> Scenario:
         g_s = g_b if g is None else g
@@ -692,7 +703,9 @@ def build_scenarios(
         lost_revenue = np.where(
             np.arange(n) >= 1, rev_incl_ratio * gdp_lcu_b - rev_incl_ratio * gdp_lcu, 0.0
         )
-        if spending_follows_gdp:  # the fiscal gap is given in full (A1: PB as a ratio)
+        if spending_follows_gdp or not finance_lost_revenue:
+            # A1: the fiscal gap is given in full (PB as a ratio); B3, C4: the template's
+            # public paths do not depend on any domestic residual term (Input 7 presets)
             lost_revenue = np.zeros(n)
         if rev_ratio_s is not None:
             lost_revenue = lost_revenue + (rev_ratio - rev_ratio_s) * gdp_lcu
@@ -726,7 +739,7 @@ def build_scenarios(
         ext_new = (np.zeros(n) if bop_gap_usd is None else bop_gap_usd) + fin.external_usd_m
         extra_dom = fin.domestic_stock_lcu_m.copy()
         acc = 0.0
-        for y in range(n):  # loop over time: lost revenue is borrowed at home and accrues interest
+        for y in range(n):  # loop over time: lost revenue is borrowed at home with interest
             acc = acc * (1 + dom_rate[y]) + lost_revenue[y]
             extra_dom[y] += acc
         disb = base.disbursements_usd_m.copy()
@@ -766,7 +779,10 @@ def build_scenarios(
         pi = pi_b - k_inter * s.inflation_elasticity * (g_b - g)
         return g, pi
 
-    def export_shock(k: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+    def export_shock(
+        k: float, elasticity: float | None = None
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        el = s.exports_gdp_elasticity if elasticity is None else elasticity
         x1, x2 = shock_pair(100 * x_b[shock_years], st_x, k, s.mode)
         x = x_b.copy()
         x[1], x[2] = x1 / 100.0, x2 / 100.0
@@ -776,7 +792,7 @@ def build_scenarios(
         )
         g = g_b.copy()
         for y in (1, 2):
-            e = k_inter * s.exports_gdp_elasticity * share_prev[y] / 100.0
+            e = k_inter * el * share_prev[y] / 100.0
             if x[y] < 0:
                 g[y] = g_b[y] + e * x[y]
             else:
@@ -859,7 +875,9 @@ def build_scenarios(
         skipped["B2"] = no_pb
         skipped["B2.1"] = no_market if not country.market_access else f"as B2: {no_pb}"
     x3, g3, gap3 = export_shock(s.b3_exports_sd)
-    scenarios.append(make("B3", "Exports", g=g3, x=x3, bop_gap_usd=gap3))
+    scenarios.append(
+        make("B3", "Exports", g=g3, x=x3, bop_gap_usd=gap3, finance_lost_revenue=False)
+    )
     scenarios.append(
         make("B4", "Other flows", bop_gap_usd=flows_shock(s.b4_transfers_sd, s.b4_fdi_sd))
     )
@@ -867,9 +885,11 @@ def build_scenarios(
     scenarios.append(
         make("B5", "Depreciation", dep=dep5, passthrough=pt, bop_gap_usd=dep_trade_gap(dep5, pt))
     )
-    # B6: everything at half size; growth is the lower of the B1 and B3 arms
+    # B6: everything at half size; growth is the lower of the B1 and B3 arms. The B3 arm
+    # uses B6's own exports-GDP elasticity: Excel's B6 does not move when the stand-alone
+    # elasticity (Input 6 G25) rises to 1.2, yet its B6 exports/GDP needs the export arm
     g6a, pi6 = growth_shock(half * s.b1_growth_sd)
-    x6, g6b, gap6x = export_shock(half * s.b3_exports_sd)
+    x6, g6b, gap6x = export_shock(half * s.b3_exports_sd, s.b6_exports_gdp_elasticity)
     g6 = np.minimum(g6a, g6b)
     gap6 = gap6x + flows_shock(half * s.b4_transfers_sd, half * s.b4_fdi_sd)
     gap6 = gap6 + dep_trade_gap(half * dep5, pt)
@@ -954,6 +974,7 @@ def build_scenarios(
                 dep=s.market_depreciation_pct / 100.0,
                 passthrough=s.market_fx_passthrough,
                 market=True,
+                finance_lost_revenue=False,
             )
         )
     else:
