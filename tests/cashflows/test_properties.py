@@ -199,10 +199,69 @@ def test_engine_equals_dac_closed_form(
         )
     )
     engine = grant_element(loan, discount_rate_pct=discount).grant_element_pct
-    # 1e-9 pp absolute, or 1e-12 relative where the grant element is in the hundreds
-    # of percent: there the closed form's (1 - q/d) factor (q/d up to ~120) amplifies
-    # rounding in d = (1 + D)^(1/a) - 1 by that ratio.
-    assert engine == pytest.approx(closed, rel=1e-12, abs=1e-9)
+    # The closed form is ill-conditioned when D is small: its (1 - q/d) factor, with
+    # d = (1 + D)^(1/a) - 1, multiplies the rounding of d by q/d (70 for 7%, a = 2,
+    # D = 0.1%; exact arithmetic then shows the engine right to 1e-15 and the closed
+    # form off by 1e-9, see test_engine_matches_exact_decimal_sum). So the tolerance
+    # is 1e-9 pp scaled by that amplification.
+    q_over_d = (rate / 100.0 / a) / ((1.0 + discount / 100.0) ** (1.0 / a) - 1.0)
+    assert engine == pytest.approx(closed, abs=1e-9 * max(1.0, q_over_d))
+
+
+def _exact_ge_equal_principal(
+    rate_pct: float, a: int, maturity: float, grace: float, discount_pct: float
+) -> float:
+    """Grant element by the period-by-period sum in 50-digit decimal arithmetic."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 50
+        q = Decimal(repr(rate_pct)) / 100 / a
+        v = 1 / (1 + Decimal(repr(discount_pct)) / 100)
+        n = round(a * (maturity - grace))
+        first = round(a * grace) + 1
+        bal, pv = Decimal(1), Decimal(0)
+        for k in range(1, round(a * maturity) + 1):
+            principal = Decimal(1) / n if k >= first else Decimal(0)
+            pv += (bal * q + principal) * v ** (Decimal(k) / a)
+            bal -= principal
+        return float(100 * (1 - pv))
+
+
+@PROPERTY
+@given(
+    rate=rates_pct,
+    a=st.sampled_from([1, 2, 4]),
+    years=st.integers(1, 40),
+    data=st.data(),
+    discount=st.floats(0.1, 15.0),
+)
+def test_engine_matches_exact_decimal_sum(
+    rate: float, a: int, years: int, data: st.DataObject, discount: float
+) -> None:
+    """An independent oracle in exact arithmetic: the engine's grant element of an
+    equal-principal loan equals the 50-digit period-by-period sum to 1e-11 pp."""
+    periods = years * a
+    grace_periods = data.draw(st.integers(0, periods - 1))
+    loan = Loan(
+        creditor=LENDER, amount_m=100.0, signing_year=2025, rate_pct=rate,
+        maturity_years=periods / a, grace_years=grace_periods / a, payments_per_year=a,
+    )
+    exact = _exact_ge_equal_principal(rate, a, periods / a, grace_periods / a, discount)
+    engine = grant_element(loan, discount_rate_pct=discount).grant_element_pct
+    assert engine == pytest.approx(exact, abs=1e-11)
+
+
+def test_engine_is_exact_where_the_closed_form_loses_digits() -> None:
+    """The case hypothesis found: 7%, semi-annual, 2 years, grace 1.5, D = 0.1%."""
+    loan = Loan(
+        creditor=LENDER, amount_m=100.0, signing_year=2025, rate_pct=7.0,
+        maturity_years=2.0, grace_years=1.5, payments_per_year=2,
+    )
+    exact = _exact_ge_equal_principal(7.0, 2, 2.0, 1.5, 0.1)
+    assert grant_element(loan, discount_rate_pct=0.1).grant_element_pct == pytest.approx(
+        exact, abs=1e-12
+    )
 
 
 @PROPERTY
