@@ -315,6 +315,38 @@ def main(golden: Path) -> None:
     pb_2025 = d["derived"]["primary_balance_pct_gdp"]["values_by_year"]["2025"]
     sd = gap2 - gap1
     mean = pb_2025 - gap1 + sd
+    # C3 (Input 6 G46 and the commodity export share; neither in the leaf set), from Excel's
+    # 2025 (t+1) C3 values, where debt service has not moved yet, so Output 3-1 identities
+    # give levels against baseline: exports x = E3(base)/E3(C3); GDP from E2/E1 = exports/
+    # GDP; revenue from E3/E4 = revenue/exports. Revenue/GDP falls by 7.5 x the price fall
+    # (K27), so fall = rev/GDP(2025) x (1 - level) / 7.5; exports fall by share x fall.
+    e2, e4 = "pv_ppg_ext_debt_to_exports_pct", "ppg_ext_debt_service_to_revenue_excl_grants_pct"
+    c3 = "C3_commodity_price"
+
+    def ratio(q: str, scen: str) -> float:
+        return probe(o31, q, scen, 2025)
+
+    x_lvl = ratio(e3, "baseline") / ratio(e3, c3)
+    gdp_lvl = (
+        x_lvl * (ratio(e2, c3) / ratio(e1, c3)) / (ratio(e2, "baseline") / ratio(e1, "baseline"))
+    )
+    rev_lvl = (
+        x_lvl * (ratio(e3, c3) / ratio(e4, c3)) / (ratio(e3, "baseline") / ratio(e4, "baseline"))
+    )
+    rev_gdp_2025 = probe(
+        "template-baseline-output11", "government_revenue_excl_grants_to_gdp_pct", "baseline", 2025
+    )
+    fall = rev_gdp_2025 * (1.0 - rev_lvl / gdp_lvl) / 7.5
+    c3_share = 100.0 * (1.0 - x_lvl) / fall
+    at = L.index("market_financing = true  # 'Input 6 - Tailored Tests'!C11 (template default Yes)")
+    L[at + 1 : at + 1] = [
+        f"commodity_price_shock_decimal = {num(-fall)}"
+        "  # DERIVED Input 6 G46: 2025 C3 revenue/GDP cut"
+        " (Output 3-1 D28/D52/D76/D100 vs baseline) / 7.5",
+        f"commodity_exports_share_pct = {num(c3_share)}"
+        "  # DERIVED commodity share of exports (Input 3 fuel/non-fuel rows):"
+        " 2025 C3 export fall (Output 3-1 D76 vs baseline) / -G46",
+    ]
     L += [
         "[stress]",
         "# Input 7 residual financing: grace/maturity/discount as documented in py-lic-dsf's",

@@ -147,7 +147,13 @@ def test_deflator_cut_option_is_off_as_excel(derived_inputs):  # type: ignore[no
 
 def _shock(**tailored):  # type: ignore[no-untyped-def]
     c, s = illustrative()
-    tl = c.tailored.model_copy(update={"commodity_exporter": False, **tailored})
+    # from a blank C3 (the example carries a derived price fall and share)
+    blank = {
+        "commodity_exporter": False,
+        "commodity_price_shock_decimal": 0.0,
+        "commodity_exports_share_pct": 0.0,
+    }
+    tl = c.tailored.model_copy(update={**blank, **tailored})
     c = c.model_copy(update={"tailored": tl})
     n = 12
     one = np.ones(n)
@@ -198,3 +204,14 @@ def test_band_needs_both_ends() -> None:
         c.tailored.model_validate(
             {**c.tailored.model_dump(), "commodity_price_forecast_index": 100.0}
         )
+
+
+def test_example_carries_the_derived_inputs_and_runs_c3(derived_inputs):  # type: ignore[no-untyped-def]
+    """examples/lic-dsf-illustrative.toml (tools/make_illustrative_example.py) carries the
+    same fall and share as derived here, so C3 runs on the example as shipped."""
+    fall, share = derived_inputs
+    c, s = illustrative()
+    assert c.tailored.commodity_price_shock_decimal == pytest.approx(-fall, rel=1e-12)
+    assert c.tailored.commodity_exports_share_pct == pytest.approx(100.0 * share, rel=1e-12)
+    res = run_dsa(c, s)
+    assert "C3" in res.stress and "C3" not in res.not_run

@@ -58,6 +58,17 @@ PRESETS: dict[str, list[dict[str, Any]]] = json.loads(
 # The example derives the B2 primary-balance history (mean, SD) from Excel outputs; the
 # template's leaf set has no fiscal history before t, so the workbook cannot carry it.
 PB_FIELDS = ("primary_balance_mean_pct_gdp", "primary_balance_sd_pct_gdp")
+# Likewise the C3 commodity share of exports: the example derives it from Excel outputs;
+# the template's fuel/non-fuel export rows are not identified, so the reader does not map it.
+C3_SHARE = "commodity_exports_share_pct"
+
+
+def with_c3_share(country: Any, example_country: Any) -> Any:
+    """The workbook's country with the example's commodity export share (C3)."""
+    tl = country.tailored.model_copy(update={C3_SHARE: getattr(example_country.tailored, C3_SHARE)})
+    return country.model_copy(update={"tailored": tl})
+
+
 TEXT_FIELDS = {"name", "source", "notes"}
 
 Cells = dict[tuple[str, str], Any]
@@ -131,7 +142,11 @@ def test_illustrative_workbook_reads_as_the_example_country(book: Path, example:
     country, settings = example
     wb = read_workbook(book)
     assert wb.template_version == "2025-08-12"
-    assert_same(wb.country.model_dump(), country.model_dump())
+    ours_c = wb.country.model_dump()
+    assert ours_c["tailored"].pop(C3_SHARE) == 0.0  # not mapped: stated, not invented
+    theirs_c = country.model_dump()
+    assert theirs_c["tailored"].pop(C3_SHARE) > 0.0
+    assert_same(ours_c, theirs_c)
     # every macro series and creditor line, not just a sample
     assert len(wb.country.new_external_financing) == 8
     assert len(wb.country.external_debt.existing_lines) == 7
@@ -142,14 +157,16 @@ def test_illustrative_workbook_reads_as_the_example_country(book: Path, example:
         theirs.pop(f)
     assert_same(ours, theirs)
     assert any("B2" in n for n in wb.notes)
+    assert any("C3" in n and C3_SHARE in n for n in wb.notes)
 
 
 def test_illustrative_workbook_gives_the_example_indicator_paths(book: Path, example: Any) -> None:
     country, settings = example
     wb = read_workbook(book)
     pb = {f: getattr(settings, f) for f in PB_FIELDS}
-    ours = run_dsa(wb.country, wb.settings.model_copy(update=pb))
+    ours = run_dsa(with_c3_share(wb.country, country), wb.settings.model_copy(update=pb))
     theirs = run_dsa(country, settings)
+    assert "C3" in theirs.stress
     assert list(ours.stress) == list(theirs.stress)
     assert dict(ours.thresholds) == dict(theirs.thresholds)
     for ind in INDICATORS:
@@ -165,14 +182,26 @@ def test_illustrative_workbook_gives_the_example_indicator_paths(book: Path, exa
     assert ours.rating.overall == theirs.rating.overall
 
 
+def test_empty_optional_cell_takes_the_default(tmp_path: Path) -> None:
+    cells = _without(base_cells(), "Input 6 - Tailored Tests", "G46")
+    wb = read_workbook(write_book(tmp_path / "no-g46.xlsx", cells))
+    assert wb.defaults_used == ("tailored.commodity_price_shock_decimal",)
+    assert wb.country.tailored.commodity_price_shock_decimal == 0.0
+    assert "not sized" in run_dsa(wb.country, wb.settings).not_run["C3"]
+
+
 def test_provenance_names_cells_and_defaults(book: Path) -> None:
     wb = read_workbook(book)
     frame = wb.to_frame()
     assert frame.loc["first_projection_year", "cells"] == "C18"
     assert frame.loc["first_projection_year", "value"] == 2024
     assert frame.loc["stress.residual_rate_pct", "sheet"] == "Input 7 - Residual Financing"
-    # no C3 price shock in the template's leaf set or the example: the default is used
-    assert "tailored.commodity_price_shock_decimal" in wb.defaults_used
+    # the C3 price fall is read from G46 (H46, the user column, is empty)
+    assert "G46" in frame.loc["tailored.commodity_price_shock_decimal", "cells"]
+    assert frame.loc["tailored.commodity_price_shock_decimal", "value"] == pytest.approx(
+        -0.2334, abs=1e-4
+    )
+    assert wb.defaults_used == ()
     assert frame.loc["capacity.classification", "value"] == "medium"
 
 
@@ -280,8 +309,9 @@ PUBLIC = ["pv_public_debt_to_gdp_pct"]
 # Scenarios each preset moves in Excel, 2024-2028, from the case inventory of the golden
 # README (Output 3-1 rows for *-output31 cases, Output 3-2 PV/GDP rows 12-32 for
 # *-output32 cases; larger_gdp_shock: B1 sheet plus parity catalog S1 "hits B1, B6").
-# A1 (historical scenario) is not an engine scenario; C3 runs only once a price shock is
-# sized. `ignore`: scenarios Excel did not probe for that case.
+# A1 (historical scenario) is not run on the example (it needs the historical non-interest
+# CAD). C3 runs with the example's derived price fall (G46) and commodity export share.
+# `ignore`: scenarios Excel did not probe for that case.
 EXPECTED_MOVES: dict[str, tuple[list[str], set[str], set[str]]] = {
     # preset: (indicators compared, scenarios that move, scenarios not probed).
     # Excel's single B2/B6 rows are the market variants for this market-access example,
@@ -307,12 +337,12 @@ EXPECTED_MOVES: dict[str, tuple[list[str], set[str], set[str]]] = {
     "larger_cl_shock": (EXTERNAL, {"C1"}, set()),
     "higher_resfin_domestic_st_share": (
         PUBLIC,
-        {"B1", "B2", "B5", "B6", "C1", "B2.1", "B6.1"},
+        {"B1", "B2", "B5", "B6", "C1", "C3", "B2.1", "B6.1"},
         set(),
     ),
     "higher_resfin_external_interest": (
         EXTERNAL,
-        {"B2", "B3", "B4", "B5", "B6", "C1", "B2.1", "B6.1"},
+        {"B2", "B3", "B4", "B5", "B6", "C1", "C3", "B2.1", "B6.1"},
         set(),
     ),
     # Residual maturity and grace: Excel's B2 row here is the market variant (B2.1), whose
@@ -325,7 +355,7 @@ EXPECTED_MOVES: dict[str, tuple[list[str], set[str], set[str]]] = {
     "longer_resfin_grace": (EXTERNAL, {"B2.1"}, {"B2", "B6.1"}),
     "higher_resfin_domestic_mlt_rate": (
         PUBLIC,
-        {"B1", "B2", "B5", "B6", "C1", "B2.1", "B6.1"},
+        {"B1", "B2", "B5", "B6", "C1", "C3", "B2.1", "B6.1"},
         set(),
     ),
 }
@@ -335,10 +365,6 @@ EXPECTED_MOVES: dict[str, tuple[list[str], set[str], set[str]]] = {
 ENGINE_GAPS = {
     "higher_resfin_domestic_st_share": "engine moves B2 and C1 public debt only; Excel also "
     "B1, B5 and B6",
-    "more_severe_commodity_price": "C3 does not run on the example: the engine's C3 needs "
-    "the commodity export share, which the template's extracted inputs do not carry",
-    "more_severe_fuel_price": "C3 does not run on the example: the engine's C3 needs "
-    "the commodity export share, which the template's extracted inputs do not carry",
 }
 
 
@@ -405,7 +431,9 @@ def test_preset_changes_exactly_its_fields(
 @pytest.fixture(scope="module")
 def base_result(base_read: Any, example: Any) -> DSAResult:
     pb = {f: getattr(example[1], f) for f in PB_FIELDS}
-    return run_dsa(base_read.country, base_read.settings.model_copy(update=pb))
+    return run_dsa(
+        with_c3_share(base_read.country, example[0]), base_read.settings.model_copy(update=pb)
+    )
 
 
 def _moved(base: DSAResult, other: DSAResult, indicators: list[str], ignore: set[str]) -> set[str]:
@@ -439,7 +467,7 @@ def test_preset_moves_the_stress_scenarios_excel_moves(
 ) -> None:
     wb = preset_reads(name)
     pb = {f: getattr(example[1], f) for f in PB_FIELDS}
-    res = run_dsa(wb.country, wb.settings.model_copy(update=pb))
+    res = run_dsa(with_c3_share(wb.country, example[0]), wb.settings.model_copy(update=pb))
     indicators, moves, ignore = EXPECTED_MOVES[name]
     for ind in indicators + PUBLIC:
         np.testing.assert_array_equal(

@@ -729,6 +729,12 @@ class _Reader:
         self._primary_balance_history()
         stress: dict[str, Any] = dict(self.doc.pop("stress", {}))
         self._combination(stress)
+        tl = self.doc.get("tailored", {})
+        if tl.get("commodity_exporter") and not tl.get("commodity_exports_share_pct"):
+            self.notes.append(
+                "C3: the commodity share of exports (the template's fuel/non-fuel export rows) "
+                "is not mapped; C3 runs once tailored.commodity_exports_share_pct is given"
+            )
         tmpl = self.spec["template"]
         self.doc["name"] = f"{path.stem} (LIC-DSF workbook)"
         self.doc["last_projection_year"] = t + int(tmpl["horizon_years"])
