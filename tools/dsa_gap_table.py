@@ -34,7 +34,7 @@ from debttrap.dsa.engine import run_dsa  # noqa: E402
 
 DOC = ROOT / "docs" / "dsa.md"
 START, END = "<!-- gap-table:start -->", "<!-- gap-table:end -->"
-SCENARIOS = ["baseline", "B1", "B2", "B2.1", "B3", "B4", "B5", "B6", "B6.1", "C1", "C4"]
+SCENARIOS = ["baseline", "B1", "B2", "B2.1", "B3", "B4", "B5", "B6", "B6.1", "C1", "C3", "C4"]
 # For a market-access country the template's Output 3-1 B2 row is the market variant
 # (debttrap's B2.1); its Output 3-2 (public) B2 row ignores the market cost (debttrap's B2).
 # The template shows no B6 market variant, so B6.1 has no Excel counterpart.
