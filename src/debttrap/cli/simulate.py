@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -272,31 +273,8 @@ def simulate_cmd(
     if all_fans and len(groups) > 1:
         fan_variants += tuple(f"without_{ci.offer_names.get(g, f'offer{g}')}" for g in groups)
 
-    if n_paths >= _PROGRESS_FROM_PATHS and not as_json:
-        with Progress(
-            TextColumn("simulating"),
-            BarColumn(),
-            TextColumn("{task.completed:,}/{task.total:,} paths"),
-            TimeElapsedColumn(),
-            console=err_console,
-        ) as bar:
-            task = bar.add_task("paths", total=paths)
-            res = simulate(
-                ci.inputs,
-                model,
-                n_paths=n_paths,
-                seed=seed_,
-                thresholds_pct=ci.thresholds_pct,
-                distress=distress,
-                workers=workers,
-                engine=eng,
-                offer_names=ci.offer_names,
-                country=ci.country,
-                progress=lambda done: bar.update(task, completed=done),
-                fan_variants=fan_variants,
-            )
-    else:
-        res = simulate(
+    def run(progress: Callable[[int], None] | None = None) -> SimulationResult:
+        return simulate(
             ci.inputs,
             model,
             n_paths=n_paths,
@@ -307,8 +285,22 @@ def simulate_cmd(
             engine=eng,
             offer_names=ci.offer_names,
             country=ci.country,
+            progress=progress,
             fan_variants=fan_variants,
         )
+
+    if n_paths >= _PROGRESS_FROM_PATHS and not as_json:
+        with Progress(
+            TextColumn("simulating"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,} paths"),
+            TimeElapsedColumn(),
+            console=err_console,
+        ) as bar:
+            task = bar.add_task("paths", total=paths)
+            res = run(lambda done: bar.update(task, completed=done))
+    else:
+        res = run()
 
     written: list[Path] = []
     if out is not None:

@@ -59,6 +59,20 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+class _NanIsMissing(_Frozen):
+    """A record whose non-finite numbers mean "not available" (stored as None)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nan_is_missing(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {
+                k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                for k, v in data.items()
+            }
+        return data
+
+
 class Rating(StrEnum):
     """LIC-DSF risk of external debt distress."""
 
@@ -86,7 +100,7 @@ def _finite(x: float | None) -> float | None:
 BREACH_MIN_YEARS = 2
 
 
-class IndicatorChange(_Frozen):
+class IndicatorChange(_NanIsMissing):
     """What the offer's own financing does to one LIC-DSF indicator (baseline path).
 
     ``without``: the country without the offer's loans (but with whatever the
@@ -109,16 +123,6 @@ class IndicatorChange(_Frozen):
     years_above_without: int = Field(default=0, ge=0)
     years_above_with: int = Field(default=0, ge=0)
     overrun_increase_pp: float | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _nan_is_missing(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {
-                k: (None if isinstance(v, float) and not math.isfinite(v) else v)
-                for k, v in data.items()
-            }
-        return data
 
     @property
     def peak_increase_pp(self) -> float | None:
@@ -202,7 +206,7 @@ def indicator_change(
     )
 
 
-class VerdictInputs(_Frozen):
+class VerdictInputs(_NanIsMissing):
     """The numbers the rules read, for one offer. ``None`` means "not available".
 
     Percentages are peaks over the years the exposure's summary covers (the
@@ -252,16 +256,6 @@ class VerdictInputs(_Frozen):
     prob_self_service_pct: float | None = Field(default=None, ge=0.0, le=100.0)
     no_paris_club: bool | None = None
     cross_default: bool | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _nan_is_missing(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {
-                k: (None if isinstance(v, float) and not math.isfinite(v) else v)
-                for k, v in data.items()
-            }
-        return data
 
 
 class Thresholds(_Frozen):
