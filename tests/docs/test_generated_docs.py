@@ -1,0 +1,46 @@
+"""Documents generated from the code must match what the code now computes.
+
+The README quotes figures from these files, so a change that moves a number
+has to regenerate them (the failure message says how).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _tool(name: str) -> ModuleType:
+    path = ROOT / "tools" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"_tool_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_validation_report_is_current() -> None:
+    tool = _tool("validation_report")
+    frame, _ = tool.build_rows(2024)
+    expected = tool.render(frame, 2024)
+    committed = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    assert committed == expected, (
+        "docs/validation.md is stale: run `python tools/validation_report.py` and commit it"
+    )
+
+
+def test_readme_quotes_the_validation_figures() -> None:
+    tool = _tool("validation_report")
+    frame, _ = tool.build_rows(2024)
+    ok = frame[frame["status"] == "ok"]
+    notch = tool.NOTCH
+    exact = int((ok["imf"].map(notch) == ok["rating_external"].map(notch)).sum())
+    within = int(((ok["imf"].map(notch) - ok["rating_external"].map(notch)).abs() <= 1).sum())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"{exact} of {len(ok)} countries" in readme
+    assert f"within one notch for {within} of {len(ok)}" in readme
