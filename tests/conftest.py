@@ -9,9 +9,33 @@ ever finds locally is kept in the example database and replayed.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 
+import pytest
 from hypothesis import settings
+
+#: ``run_cli(args)`` -> (exit code, stdout, stderr) of ``debttrap ARGS``.
+RunCli = Callable[[list[str]], tuple[int, str, str]]
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.register_profile("dev", print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> RunCli:
+    """Run ``debttrap ARGS`` in-process through ``debttrap.cli.main``, the code the installed
+    script runs; ``main`` must end by ``sys.exit`` with an integer code."""
+    from debttrap.cli import main
+
+    def run(args: list[str]) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["debttrap", *args])
+        with pytest.raises(SystemExit) as exc:
+            main()
+        code = exc.value.code
+        out, err = capsys.readouterr()
+        assert isinstance(code, int), f"exit code {code!r} is not an integer"
+        return code, out, err
+
+    return run

@@ -15,10 +15,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from debttrap.cli import main
+if TYPE_CHECKING:
+    from conftest import RunCli
 
 GOOD_TOML = """\
 name = "Hambantota II terms"
@@ -45,17 +47,6 @@ GOOD_JSON = {
     "payments_per_year": 2,
     "creditor": {"name": "IDA", "type": "multilateral"},
 }
-
-
-def run_cli(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["debttrap", *args])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out, err = capsys.readouterr()
-    code = exc.value.code
-    return (code if isinstance(code, int) else 1), out, err
 
 
 def write(tmp_path: Path, name: str, text: str) -> str:
@@ -121,13 +112,12 @@ def test_bad_loan_file(
     edit: tuple[str, str],
     needles: tuple[str, ...],
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run_cli: RunCli,
 ) -> None:
     text = GOOD_TOML.replace(*edit)
     assert text != GOOD_TOML, label
     path = write(tmp_path, "loan.toml", text)
-    code, out, err = run_cli([command, path], capsys, monkeypatch)
+    code, out, err = run_cli([command, path])
     assert_one_line_error(code, out, err, "loan.toml", *needles)
 
 
@@ -145,17 +135,16 @@ def test_malformed_files(
     text: str,
     needles: tuple[str, ...],
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run_cli: RunCli,
 ) -> None:
-    code, out, err = run_cli(["schedule", write(tmp_path, name, text)], capsys, monkeypatch)
+    code, out, err = run_cli(["schedule", write(tmp_path, name, text)])
     assert_one_line_error(code, out, err, *needles)
 
 
 def test_missing_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, run_cli: RunCli
 ) -> None:
-    code, out, err = run_cli(["grant-element", str(tmp_path / "nope.toml")], capsys, monkeypatch)
+    code, out, err = run_cli(["grant-element", str(tmp_path / "nope.toml")])
     assert_one_line_error(code, out, err, "nope.toml", "not found")
 
 
@@ -183,31 +172,30 @@ FLAGS = ["--rate-pct", "2", "--maturity-years", "20", "--grace-years", "6.5"]
 def test_bad_flags(
     extra: list[str],
     needles: tuple[str, ...],
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run_cli: RunCli,
 ) -> None:
-    code, out, err = run_cli(["grant-element", *FLAGS, *extra, "--json"], capsys, monkeypatch)
+    code, out, err = run_cli(["grant-element", *FLAGS, *extra, "--json"])
     assert_one_line_error(code, out, err, *needles)
 
 
-def test_missing_flags(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out, err = run_cli(["grant-element", "--rate-pct", "2", "--json"], capsys, monkeypatch)
+def test_missing_flags(run_cli: RunCli) -> None:
+    code, out, err = run_cli(["grant-element", "--rate-pct", "2", "--json"])
     assert_one_line_error(code, out, err, "--maturity-years", "--grace-years")
 
 
 def test_file_and_flags_together(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, run_cli: RunCli
 ) -> None:
     path = write(tmp_path, "loan.toml", GOOD_TOML)
-    code, out, err = run_cli(["grant-element", path, "--rate-pct", "3"], capsys, monkeypatch)
+    code, out, err = run_cli(["grant-element", path, "--rate-pct", "3"])
     assert_one_line_error(code, out, err, "--rate-pct")
 
 
 def test_json_and_csv_together(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, run_cli: RunCli
 ) -> None:
     path = write(tmp_path, "loan.toml", GOOD_TOML)
-    code, out, err = run_cli(["schedule", path, "--json", "--csv"], capsys, monkeypatch)
+    code, out, err = run_cli(["schedule", path, "--json", "--csv"])
     assert_one_line_error(code, out, err, "--json")
 
 
@@ -221,10 +209,10 @@ def test_json_and_csv_together(
     ids=["not-a-number", "unknown-flag", "missing-argument"],
 )
 def test_usage_errors(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    args: list[str], run_cli: RunCli
 ) -> None:
     try:
-        code, out, err = run_cli(args, capsys, monkeypatch)
+        code, out, err = run_cli(args)
     except Exception as exc:  # the traceback a user would see
         pytest.fail(f"uncaught {type(exc).__name__}: {exc}")
     assert_one_line_error(code, out, err)
@@ -232,9 +220,9 @@ def test_usage_errors(
 
 # ----------------------------------------------------------------------------- contract
 def ge_json(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    args: list[str], run_cli: RunCli
 ) -> dict[str, object]:
-    code, out, err = run_cli(["grant-element", *args, "--json"], capsys, monkeypatch)
+    code, out, err = run_cli(["grant-element", *args, "--json"])
     assert code == 0, err
     assert err == ""
     data = json.loads(out)
@@ -243,9 +231,9 @@ def ge_json(
 
 
 def test_grant_element_json_contract_keys(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    run_cli: RunCli
 ) -> None:
-    data = ge_json(FLAGS, capsys, monkeypatch)
+    data = ge_json(FLAGS, run_cli)
     for key in ("grant_element_pct", "concessional", "method", "discount_rate_pct"):
         assert key in data, key
     assert isinstance(data["grant_element_pct"], float)
@@ -327,10 +315,9 @@ def test_grant_element_answers_to_a_hundredth(
     rate: float,
     expected: float,
     concessional: bool,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run_cli: RunCli,
 ) -> None:
-    data = ge_json(args, capsys, monkeypatch)
+    data = ge_json(args, run_cli)
     assert data["method"] == method
     assert data["discount_rate_pct"] == rate
     assert data["grant_element_pct"] == pytest.approx(expected, abs=0.005)
@@ -346,34 +333,33 @@ def test_grant_element_dac_groups(
     group: str,
     rate: float,
     expected: float,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run_cli: RunCli,
 ) -> None:
-    data = ge_json([*FLAGS, "--method", "oecd-dac", "--income-group", group], capsys, monkeypatch)
+    data = ge_json([*FLAGS, "--method", "oecd-dac", "--income-group", group], run_cli)
     assert data["discount_rate_pct"] == rate
     assert data["grant_element_pct"] == pytest.approx(expected, abs=0.05)
     assert data["concessional"] is True
 
 
 def test_grant_element_from_file_equals_flags(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, run_cli: RunCli
 ) -> None:
     """lending-terms.md line 43 (E2, 27.7%): the same loan from a file and from flags."""
     path = write(tmp_path, "loan.toml", GOOD_TOML)
-    from_file = ge_json([path], capsys, monkeypatch)
-    from_flags = ge_json([*FLAGS, "--management-fee-pct", "0.5"], capsys, monkeypatch)
+    from_file = ge_json([path], run_cli)
+    from_flags = ge_json([*FLAGS, "--management-fee-pct", "0.5"], run_cli)
     assert from_file["grant_element_pct"] == pytest.approx(27.7, abs=0.05)
     assert from_file["grant_element_pct"] == pytest.approx(
         from_flags["grant_element_pct"], abs=1e-12
     )
     json_path = write(tmp_path, "loan.json", json.dumps(GOOD_JSON))
-    ida = ge_json([json_path], capsys, monkeypatch)
+    ida = ge_json([json_path], run_cli)
     # lending-terms.md line 42 (C1, IDA20 regular 0.75%/38 y/6 y grace): 53.2%
     assert ida["grant_element_pct"] == pytest.approx(53.2, abs=0.05)
 
 
 def test_discount_rate_override(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    run_cli: RunCli
 ) -> None:
     """At a discount rate equal to the loan's annual rate the grant element is zero."""
     data = ge_json(
@@ -389,8 +375,7 @@ def test_discount_rate_override(
             "--discount-rate-pct",
             "6",
         ],
-        capsys,
-        monkeypatch,
+        run_cli,
     )
     assert data["discount_rate_pct"] == 6.0
     assert data["grant_element_pct"] == pytest.approx(0.0, abs=1e-9)
@@ -398,10 +383,10 @@ def test_discount_rate_override(
 
 # ----------------------------------------------------------------------------- schedule
 def test_schedule_json(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, run_cli: RunCli
 ) -> None:
     path = write(tmp_path, "loan.toml", GOOD_TOML)
-    code, out, err = run_cli(["schedule", path, "--json"], capsys, monkeypatch)
+    code, out, err = run_cli(["schedule", path, "--json"])
     assert code == 0, err
     data = json.loads(out)
     assert data["units"] == "millions of USD"
@@ -417,10 +402,10 @@ def test_schedule_json(
 
 
 def test_schedule_csv_by_year(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, run_cli: RunCli
 ) -> None:
     path = write(tmp_path, "loan.toml", GOOD_TOML)
-    code, out, err = run_cli(["schedule", path, "--by-year", "--csv"], capsys, monkeypatch)
+    code, out, err = run_cli(["schedule", path, "--by-year", "--csv"])
     assert code == 0, err
     lines = out.strip().split("\n")
     assert lines[0].split(",")[0] == "year"
@@ -432,10 +417,10 @@ def test_schedule_csv_by_year(
 
 
 def test_schedule_table(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, run_cli: RunCli
 ) -> None:
     path = write(tmp_path, "loan.toml", GOOD_TOML)
-    code, out, err = run_cli(["schedule", path], capsys, monkeypatch)
+    code, out, err = run_cli(["schedule", path])
     assert code == 0, err
     assert "Export-Import Bank of China" in out
     assert "27.65%" in out and "not concessional" in out

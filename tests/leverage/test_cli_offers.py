@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from debttrap.cli import main
+if TYPE_CHECKING:
+    from conftest import RunCli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    old = sys.argv
-    sys.argv = ["debttrap", *args]
-    try:
-        with pytest.raises(SystemExit) as exc:
-            main()
-    finally:
-        sys.argv = old
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
-
-
-def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(
-        ["offers", str(EXAMPLES / "syria-2025.toml"), "--json", "--paths", "500"], capsys
+def test_json_contract(run_cli: RunCli) -> None:
+    code, out, err = run_cli(
+        ["offers", str(EXAMPLES / "syria-2025.toml"), "--json", "--paths", "500"]
     )
     assert code == 0, err
     doc = json.loads(out)
@@ -53,19 +42,18 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert doc["sources"]["offers[0].loans[0]"]
 
 
-def test_same_seed_same_json(capsys: pytest.CaptureFixture[str]) -> None:
+def test_same_seed_same_json(run_cli: RunCli) -> None:
     args = ["offers", str(EXAMPLES / "laos-railway-2016.toml"), "--json", "--paths", "300",
             "--seed", "9"]
-    _, a, _ = run(args, capsys)
-    _, b, _ = run(args, capsys)
+    _, a, _ = run_cli(args)
+    _, b, _ = run_cli(args)
     assert a == b
 
 
-def test_table_and_one_offer(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(
+def test_table_and_one_offer(run_cli: RunCli) -> None:
+    code, out, _ = run_cli(
         ["offers", str(EXAMPLES / "zambia-2015.toml"), "--offer", "Eurobond 2027 (2015)",
-         "--paths", "200"],
-        capsys,
+         "--paths", "200"]
     )
     assert code == 0
     assert "Eurobond 2027 (2015)" in out and "Counterfactual" not in out
@@ -81,21 +69,21 @@ def test_table_and_one_offer(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
-    args: list[str], text: str, capsys: pytest.CaptureFixture[str]
+    args: list[str], text: str, run_cli: RunCli
 ) -> None:
-    code, out, err = run(args, capsys)
+    code, out, err = run_cli(args)
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1 and text in err
 
 
-def test_bad_scenario_content(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_scenario_content(tmp_path: Path, run_cli: RunCli) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text(
         'name = "x"\ncountry = "Syria"\n[[offers]]\nname = "A"\n'
         'lender = { name = "L", type = "multilateral" }\n',
         encoding="utf-8",
     )
-    code, _, err = run(["offers", str(bad)], capsys)
+    code, _, err = run_cli(["offers", str(bad)])
     assert code == 2
     assert err.startswith("error: bad.toml: field 'country'")
