@@ -390,14 +390,14 @@ def contributions_for(
     g_pct = der.real_gdp_growth_pct[sl]
     pi_usd_pct = der.gdp_deflator_usd_growth_pct[sl]
     pi_lcu_pct = der.gdp_deflator_lcu_growth_pct[sl]
+    gdp_lcu = np.concatenate(
+        [[der.nominal_gdp_lcu_m[ti - 1]], inp.gdp_usd_m * inp.fx_avg_lcu_per_usd]
+    )
     if inputs is not None:
         g_pct = g_pct if real_growth_pct is None else np.asarray(real_growth_pct, dtype=np.float64)
-        gdp_s = np.concatenate([[der.nominal_gdp_usd_m[ti - 1]], inp.gdp_usd_m])
-        gdp_lcu_s = np.concatenate(
-            [[der.nominal_gdp_lcu_m[ti - 1]], inp.gdp_usd_m * inp.fx_avg_lcu_per_usd]
-        )
-        pi_usd_pct = 100.0 * (gdp_s[1:] / gdp_s[:-1] / (1.0 + g_pct / 100.0) - 1.0)
-        pi_lcu_pct = 100.0 * (gdp_lcu_s[1:] / gdp_lcu_s[:-1] / (1.0 + g_pct / 100.0) - 1.0)
+        gdp_usd = np.concatenate([[der.nominal_gdp_usd_m[ti - 1]], inp.gdp_usd_m])
+        pi_usd_pct = 100.0 * (gdp_usd[1:] / gdp_usd[:-1] / (1.0 + g_pct / 100.0) - 1.0)
+        pi_lcu_pct = 100.0 * (gdp_lcu[1:] / gdp_lcu[:-1] / (1.0 + g_pct / 100.0) - 1.0)
         if baseline is None:
             ca = np.full(n, np.nan)
         else:
@@ -407,8 +407,6 @@ def contributions_for(
     if ed.local_debt_held_abroad is not None:
         lc_int = series_array(ed.local_debt_held_abroad.interest_lcu_m, years, 0.0)
         ext_interest = ext_interest + lc_int / inp.fx_avg_lcu_per_usd
-    if inputs is not None:
-        gdp_usd = np.concatenate([[der.nominal_gdp_usd_m[ti - 1]], inp.gdp_usd_m])
     external = external_contributions(
         years,
         gdp_usd_m=gdp_usd,
@@ -427,9 +425,6 @@ def contributions_for(
     )
     dd = country.domestic_debt
     dom = np.concatenate([series_array(dd.stock_lcu_m, prev_year), inp.domestic_debt_lcu_m])
-    gdp_lcu = np.concatenate(
-        [[der.nominal_gdp_lcu_m[ti - 1]], inp.gdp_usd_m * inp.fx_avg_lcu_per_usd]
-    )
     foreign = (
         series_array(country.macro.foreign_inflation_pct, years)
         if country.macro.foreign_inflation_pct is not None
