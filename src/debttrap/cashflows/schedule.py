@@ -27,17 +27,7 @@ __all__ = ["AnnualFlows", "Schedule", "ScheduleBatch", "schedule", "schedules"]
 FloatArray = NDArray[np.float64]
 _TOL = 1e-9
 
-_FRAME_COLUMNS = (
-    "disbursement",
-    "interest",
-    "principal",
-    "management_fee",
-    "commitment_fee",
-    "insurance",
-    "capitalized_interest",
-    "debt_service",
-    "balance",
-)
+_FRAME_COLUMNS = (*FLOW_NAMES, "debt_service", "balance")
 
 
 @dataclass(frozen=True, slots=True)
