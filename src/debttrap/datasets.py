@@ -209,13 +209,17 @@ def _country(dataset: str, file: str, iso3: str | None, what: str = "") -> pd.Da
     return parts[code].reset_index(drop=True).copy()
 
 
-def _check_series(dataset: str, have: Iterable[str], want: Sequence[str]) -> None:
+def _only_series(
+    frame: pd.DataFrame, dataset: str, have: Iterable[str], want: Sequence[str]
+) -> pd.DataFrame:
+    """The rows of the ``want`` series (``have`` lists the known ones; an unknown one raises)."""
     known = set(have)
     for s in want:
         if s not in known:
             raise DataError(
                 f"unknown series (known: {', '.join(sorted(known))})", dataset=dataset, series=s
             )
+    return frame[frame["series"].isin(list(want))].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- WEO
@@ -256,8 +260,7 @@ def weo(iso3: str | None = None, series: Sequence[str] | None = None) -> pd.Data
     """
     frame = _country(_WEO, "weo.parquet", iso3)
     if series is not None:
-        _check_series(_WEO, weo_series()["series"], series)
-        frame = frame[frame["series"].isin(list(series))].reset_index(drop=True)
+        frame = _only_series(frame, _WEO, weo_series()["series"], series)
     return frame
 
 
@@ -334,8 +337,7 @@ def ids_debt_stocks(iso3: str | None = None, series: Sequence[str] | None = None
     """
     frame = _country(_IDS, "stocks.parquet", iso3)
     if series is not None:
-        _check_series(_IDS, IDS_SERIES, series)
-        frame = frame[frame["series"].isin(list(series))]
+        frame = _only_series(frame, _IDS, IDS_SERIES, series)
     cred = _table(_IDS, "creditors.parquet")
     out = frame.merge(cred, on="creditor_id", how="left", validate="many_to_one")
     cols = [
@@ -409,8 +411,7 @@ def wdi_macro(iso3: str | None = None, series: Sequence[str] | None = None) -> p
     """
     frame = _country(_WDI, "wdi.parquet", iso3)
     if series is not None:
-        _check_series(_WDI, WDI_SERIES, series)
-        frame = frame[frame["series"].isin(list(series))].reset_index(drop=True)
+        frame = _only_series(frame, _WDI, WDI_SERIES, series)
     return frame
 
 
