@@ -190,32 +190,42 @@ def simulate(
     extra_fan = [known.index(v) for v in dict.fromkeys(fan_variants) if known.index(v) != 0]
 
     plan = block_shocks(model, seed, n_paths, n_years, block_size)
-    store = np.empty((n_paths, n_years, N_OUT), dtype=np.float64 if keep_paths else np.float32)
-    extra_store = {v: np.empty((n_paths, n_years, N_OUT), dtype=np.float32) for v in extra_fan}
-    extra_sums = {v: [np.zeros((n_years, N_OUT)) for _ in plan] for v in extra_fan}
+    # the main variant and each extra fan variant keep their paths and per-block sums alike;
+    # only the main one's paths may be float64 (keep_paths)
+    stores = {
+        v: np.empty((n_paths, n_years, N_OUT),
+                    dtype=np.float64 if keep_paths and v == 0 else np.float32)
+        for v in (0, *extra_fan)
+    }
+    block_sums = {v: [np.zeros((n_years, N_OUT)) for _ in plan] for v in stores}
+    store = stores[0]
 
-    def work(b: int) -> tuple[int, list[_Counts], FloatArray]:
+    def work(b: int) -> tuple[int, list[_Counts]]:
         start, size, ss = plan[b]
         shocks = model.draw(np.random.default_rng(ss), size, n_years)
         counts = []
-        sums = np.zeros((n_years, N_OUT))
         for v, (_, ka) in enumerate(prepared):
             out = kernel(ka, shocks)
             counts.append(_count(out, thr, n_window, rule))
-            if v == 0:
-                store[start:start + size] = out
-                sums = out.sum(axis=0)
-            elif v in extra_store:
-                extra_store[v][start:start + size] = out
-                extra_sums[v][b] = out.sum(axis=0)
-        return b, counts, sums
+            if v in stores:
+                stores[v][start:start + size] = out
+                block_sums[v][b] = out.sum(axis=0)
+        return b, counts
 
-    results: list[tuple[list[_Counts], FloatArray] | None] = [None] * len(plan)
+    def fan(v: int) -> tuple[FloatArray, FloatArray]:
+        """Quantiles and mean of a kept variant (sums added in block order: deterministic)."""
+        vsum = np.zeros((n_years, N_OUT))
+        for part in block_sums[v]:
+            vsum = vsum + part
+        q = np.quantile(stores[v], QUANTILE_LEVELS, axis=0).astype(np.float64)
+        return q, vsum / float(n_paths)
+
+    results: list[list[_Counts] | None] = [None] * len(plan)
     done = 0
     if workers == 1:
         for b in range(len(plan)):
-            _, c, s = work(b)
-            results[b] = (c, s)
+            _, c = work(b)
+            results[b] = c
             done += plan[b][1]
             if progress is not None:
                 progress(done)
@@ -223,8 +233,8 @@ def simulate(
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(work, b) for b in range(len(plan))]
             for fut in as_completed(futures):
-                b, c, s = fut.result()
-                results[b] = (c, s)
+                b, c = fut.result()
+                results[b] = c
                 done += plan[b][1]
                 if progress is not None:
                     progress(done)
@@ -232,7 +242,7 @@ def simulate(
     total = float(n_paths)
     variants = []
     for v, (name, _) in enumerate(prepared):
-        parts = [r[0][v] for r in results if r is not None]
+        parts = [r[v] for r in results if r is not None]
 
         def tally(get: Callable[[_Counts], object], parts: list[_Counts] = parts) -> FloatArray:
             stacked: FloatArray = np.stack([np.asarray(get(p), dtype=np.float64) for p in parts])
@@ -250,19 +260,12 @@ def simulate(
                 prob_distress_by_year=tally(lambda p: p.distress_by_year),
             )
         )
-    sums = np.zeros((n_years, N_OUT))
-    for r in results:  # in block order: deterministic whatever the workers
-        if r is not None:
-            sums = sums + r[1]
-    quantiles = np.quantile(store, QUANTILE_LEVELS, axis=0).astype(np.float64)
+    quantiles, mean = fan(0)
     variant_fans: dict[str, tuple[FloatArray, FloatArray, FloatArray]] = {}
     for v in extra_fan:
-        vsum = np.zeros((n_years, N_OUT))
-        for part in extra_sums[v]:  # in block order
-            vsum = vsum + part
-        q = np.quantile(extra_store[v], QUANTILE_LEVELS, axis=0).astype(np.float64)
-        variant_fans[known[v]] = (q, vsum / float(n_paths), kernel(prepared[v][1], zero)[0])
-        del extra_store[v]
+        q, vmean = fan(v)
+        variant_fans[known[v]] = (q, vmean, kernel(prepared[v][1], zero)[0])
+        del stores[v]
 
     per_block = block_size * n_years * (model.n_variables + N_OUT + n_years + 8) * 8
     one_variant = 4 * n_paths * n_years * N_OUT  # float32 paths of a kept fan variant
@@ -280,7 +283,7 @@ def simulate(
         block_size=block_size,
         workers=workers,
         quantiles=quantiles,
-        mean=sums / total,
+        mean=mean,
         baseline=baseline,
         main=variants[0],
         variants=tuple(variants[1:]),
