@@ -136,36 +136,20 @@ def main(golden: Path) -> None:
         "  # 'Input 4 - External Financing'!F45 = 0.1",
         "",
     ]
-    L += series_block(
-        "external_debt.existing_principal_total_usd_m",
-        es["existing_ppg_external_principal_total_usd_mn"]["values_by_year"],
-        95,
-        f"{INPUT3} row 95, principal on end-2023 PPG debt",
-    )
-    L += series_block(
-        "external_debt.ppg_short_term_usd_m",
-        es["ppg_external_st_debt_outstanding_usd_mn"]["values_by_year"],
-        52,
-        f"{INPUT3} row 52",
-    )
-    L += series_block(
-        "external_debt.private_mlt_outstanding_usd_m",
-        es["private_external_mlt_debt_outstanding_usd_mn"]["values_by_year"],
-        57,
-        f"{INPUT3} row 57",
-    )
-    L += series_block(
-        "external_debt.private_short_term_usd_m",
-        es["private_external_st_debt_outstanding_usd_mn"]["values_by_year"],
-        58,
-        f"{INPUT3} row 58",
-    )
-    L += series_block(
-        "external_debt.private_interest_usd_m",
-        es["private_external_interest_due_usd_mn"]["values_by_year"],
-        59,
-        f"{INPUT3} row 59",
-    )
+    for field, source, row, extra in (
+        ("existing_principal_total_usd_m", "existing_ppg_external_principal_total_usd_mn", 95,
+         ", principal on end-2023 PPG debt"),
+        ("ppg_short_term_usd_m", "ppg_external_st_debt_outstanding_usd_mn", 52, ""),
+        ("private_mlt_outstanding_usd_m", "private_external_mlt_debt_outstanding_usd_mn", 57, ""),
+        ("private_short_term_usd_m", "private_external_st_debt_outstanding_usd_mn", 58, ""),
+        ("private_interest_usd_m", "private_external_interest_due_usd_mn", 59, ""),
+    ):
+        L += series_block(
+            f"external_debt.{field}",
+            es[source]["values_by_year"],
+            row,
+            f"{INPUT3} row {row}{extra}",
+        )
     groups = {
         "multilateral": "multilateral",
         "bilateral Paris Club / ECA": "bilateral_paris_club",
