@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from debttrap._numeric import read_only_copy
 from debttrap.cashflows import grant_element
 from debttrap.country.builder import DEFAULT_FIRST_YEAR, BuiltCountry, build_country
 from debttrap.country.derived import derive
@@ -136,12 +137,6 @@ _INCOME_GROUPS = {
     "Lower middle income": "lmic",
     "Upper middle income": "umic",
 }
-
-
-def _frozen(a: Any) -> FloatArray:
-    out = np.array(a, dtype=np.float64, copy=True)
-    out.setflags(write=False)
-    return out
 
 
 def _f(x: Any) -> float | None:
@@ -906,7 +901,7 @@ def _public_debt_to_gdp_pct(country: Country, dsa: DSAResult) -> FloatArray:
     n = dsa.years.size
     sl = slice(der.t_index, der.t_index + n)
     gdp_lcu = der.nominal_gdp_usd_m[sl] * der.exchange_rate_avg_lcu_per_usd[sl]
-    return _frozen(100.0 * dsa.baseline.public_debt_nominal_lcu_m / gdp_lcu)
+    return read_only_copy(100.0 * dsa.baseline.public_debt_nominal_lcu_m / gdp_lcu)
 
 
 def _outlook(label: str, country: Country) -> DebtOutlook:
@@ -1064,7 +1059,7 @@ def _simulate(
                                   zip(THRESHOLD_OUTPUTS, v.prob_breach_flag, strict=True)},
             prob_external_breach_flag_pct=100.0 * float(v.prob_external_breach_flag),
             prob_distress_pct=100.0 * float(v.prob_distress),
-            prob_distress_by_year_pct=_frozen(100.0 * np.asarray(v.prob_distress_by_year)),
+            prob_distress_by_year_pct=read_only_copy(100.0 * np.asarray(v.prob_distress_by_year)),
             years=np.array(res.years, dtype=np.int64),
             distress_rule=res.distress_rule.describe(),
             calibration_window=st.window,

@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from debttrap._numeric import read_only_copy
 from debttrap.errors import InputError
 from debttrap.leverage.flows import OfferFlows, offer_flows
 from debttrap.terms.offer import Offer
@@ -85,12 +86,6 @@ def _part_share_pct(part: ArrayLike, total: ArrayLike) -> FloatArray:
     no reader downstream sees more than 100%.
     """
     return np.clip(share_pct(part, total), 0.0, 100.0)
-
-
-def _frozen(a: ArrayLike) -> FloatArray:
-    out = np.array(a, dtype=np.float64, copy=True)
-    out.setflags(write=False)
-    return out
 
 
 def _peak(x: FloatArray) -> float:
@@ -434,7 +429,7 @@ def creditor_exposure(
     )
     for t in TRIGGERS:
         m = np.array([getattr(c.acceleration, t) for c in clauses], dtype=np.bool_) & ppg
-        accel[t] = _frozen(bal[m].sum(axis=0) if m.any() else zero)
+        accel[t] = read_only_copy(bal[m].sum(axis=0) if m.any() else zero)
         if m.any():
             present.append(t)
             has_trigger |= m
@@ -463,33 +458,33 @@ def creditor_exposure(
         offer=offer.name,
         lender=lender,
         years=np.array(years, copy=True),
-        offer_ppg_debt_usd_m=_frozen(offer_ppg_debt),
-        offer_ppg_service_usd_m=_frozen(offer_ppg_service),
-        offer_contingent_debt_usd_m=_frozen(offer_contingent),
-        lender_debt_share_before_pct=_frozen(debt_before),
-        lender_debt_share_after_pct=_frozen(debt_after),
-        lender_service_share_before_pct=_frozen(service_before),
-        lender_service_share_after_pct=_frozen(service_after),
-        pledged_revenue_usd_m=_frozen(pledged),
-        pledged_pct_of_revenue=_frozen(pct_of(pledged, revenue)),
-        pledged_pct_of_exports=_frozen(pct_of(pledged, exports)),
-        account_cash_held_usd_m=_frozen(cash_held),
+        offer_ppg_debt_usd_m=read_only_copy(offer_ppg_debt),
+        offer_ppg_service_usd_m=read_only_copy(offer_ppg_service),
+        offer_contingent_debt_usd_m=read_only_copy(offer_contingent),
+        lender_debt_share_before_pct=read_only_copy(debt_before),
+        lender_debt_share_after_pct=read_only_copy(debt_after),
+        lender_service_share_before_pct=read_only_copy(service_before),
+        lender_service_share_after_pct=read_only_copy(service_after),
+        pledged_revenue_usd_m=read_only_copy(pledged),
+        pledged_pct_of_revenue=read_only_copy(pct_of(pledged, revenue)),
+        pledged_pct_of_exports=read_only_copy(pct_of(pledged, exports)),
+        account_cash_held_usd_m=read_only_copy(cash_held),
         acceleration_usd_m=MappingProxyType(accel),
-        acceleration_max_usd_m=_frozen(accel_max),
-        acceleration_with_cross_default_usd_m=_frozen(cascade),
-        acceleration_pct_of_reserves=_frozen(pct_of(cascade, reserves)),
-        acceleration_pct_of_exports=_frozen(pct_of(cascade, exports)),
+        acceleration_max_usd_m=read_only_copy(accel_max),
+        acceleration_with_cross_default_usd_m=read_only_copy(cascade),
+        acceleration_pct_of_reserves=read_only_copy(pct_of(cascade, reserves)),
+        acceleration_pct_of_exports=read_only_copy(pct_of(cascade, exports)),
         cross_default_creditors=tuple(cross_default_creditors),
-        no_paris_club_usd_m=_frozen(npc_debt),
-        no_paris_club_pct_of_ppg_external=_frozen(
+        no_paris_club_usd_m=read_only_copy(npc_debt),
+        no_paris_club_pct_of_ppg_external=read_only_copy(
             _part_share_pct(npc_debt, total_after)
         ),
-        collateral_usd_m=_frozen(collateral),
-        collateral_cover_pct=_frozen(share_pct(collateral, all_bal)),
+        collateral_usd_m=read_only_copy(collateral),
+        collateral_cover_pct=read_only_copy(share_pct(collateral, all_bal)),
         triggers_present=tuple(present),
         keeps_out_of_restructuring=bool(npc.any()),
         lever_clauses=tuple(levers),
         service_share_note=note,
-        added_debt_usd_m=_frozen(added_debt),
+        added_debt_usd_m=read_only_copy(added_debt),
         window_years=window_years,
     )

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from debttrap._numeric import read_only_copy
 from debttrap.errors import InputError
 from debttrap.terms.offer import Offer
 from debttrap.terms.project import Project
@@ -44,12 +45,6 @@ __all__ = ["ProjectEconomics", "offer_project_economics", "project_economics"]
 
 FloatArray = NDArray[np.float64]
 DEFAULT_PATHS = 10_000
-
-
-def _frozen(a: ArrayLike) -> FloatArray:
-    out = np.array(a, dtype=np.float64, copy=True)
-    out.setflags(write=False)
-    return out
 
 
 def _rng(seed: int | np.random.Generator) -> np.random.Generator:
@@ -283,14 +278,14 @@ def project_economics(
     return ProjectEconomics(
         project=project,
         years=np.array(y, copy=True),
-        forecast_revenue_usd_m=_frozen(forecast),
-        operating_cost_usd_m=_frozen(opex),
-        debt_service_usd_m=_frozen(ds),
-        cost_ratio=_frozen(cost_ratio),
-        demand_ratio=_frozen(demand_ratio),
-        net_revenue_usd_m=_frozen(net),
-        dscr=_frozen(dscr),
-        overrun_borrowed_total_usd_m=_frozen(on_budget),
+        forecast_revenue_usd_m=read_only_copy(forecast),
+        operating_cost_usd_m=read_only_copy(opex),
+        debt_service_usd_m=read_only_copy(ds),
+        cost_ratio=read_only_copy(cost_ratio),
+        demand_ratio=read_only_copy(demand_ratio),
+        net_revenue_usd_m=read_only_copy(net),
+        dscr=read_only_copy(dscr),
+        overrun_borrowed_total_usd_m=read_only_copy(on_budget),
     )
 
 
