@@ -288,7 +288,6 @@ class Scenario:
 
 def stack_inputs(items: Sequence[PathInputs]) -> PathInputs:
     """Stack unbatched inputs along a new leading (scenario) axis."""
-    first = items[0]
     out: dict[str, object] = {}
     for f in fields(PathInputs):
         vals = [getattr(x, f.name) for x in items]
@@ -297,7 +296,6 @@ def stack_inputs(items: Sequence[PathInputs]) -> PathInputs:
         else:
             shape = np.broadcast_shapes(*(np.shape(v) for v in vals))
             out[f.name] = np.stack([np.broadcast_to(v, shape) for v in vals])
-    del first
     return PathInputs(**out)  # type: ignore[arg-type]
 
 
