@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["read_only_copy"]
+__all__ = ["finite_or_none", "format_number", "read_only_copy"]
 
 
 def read_only_copy(a: ArrayLike) -> NDArray[np.float64]:
@@ -13,3 +16,17 @@ def read_only_copy(a: ArrayLike) -> NDArray[np.float64]:
     out = np.array(a, dtype=np.float64, copy=True)
     out.setflags(write=False)
     return out
+
+
+def finite_or_none(x: Any) -> float | None:
+    """``x`` as a float, or None where it is None, NaN or infinite (a missing number)."""
+    if x is None:
+        return None
+    v = float(x)
+    return v if math.isfinite(v) else None
+
+
+def format_number(x: Any, digits: int = 1) -> str:
+    """``x`` with thousands separators and ``digits`` decimals; an en dash where missing."""
+    v = finite_or_none(x)
+    return "–" if v is None else f"{v:,.{digits}f}"

@@ -46,6 +46,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from debttrap._numeric import finite_or_none as _f
+from debttrap._numeric import format_number as _num
 from debttrap._numeric import read_only_copy
 from debttrap.cashflows import grant_element
 from debttrap.country.builder import DEFAULT_FIRST_YEAR, BuiltCountry, build_country
@@ -137,14 +139,6 @@ _INCOME_GROUPS = {
     "Lower middle income": "lmic",
     "Upper middle income": "umic",
 }
-
-
-def _f(x: Any) -> float | None:
-    """A JSON-ready float (None for NaN/inf/None)."""
-    if x is None:
-        return None
-    v = float(x)
-    return v if math.isfinite(v) else None
 
 
 def _by_year(years: Any, values: Any) -> dict[str, float | None]:
@@ -704,11 +698,6 @@ def _summary_column(
                   "Due at once if accelerated, US$ m", "Lever clauses"):
             col[k] = "–"
     return col
-
-
-def _num(x: Any, digits: int = 1) -> str:
-    v = _f(x)
-    return "–" if v is None else f"{v:,.{digits}f}"
 
 
 # ----------------------------------------------------------------------------- helpers

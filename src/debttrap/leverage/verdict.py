@@ -40,6 +40,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from debttrap._numeric import finite_or_none as _finite
+
 __all__ = [
     "RULES",
     "IndicatorChange",
@@ -89,10 +91,6 @@ class TrapRisk(StrEnum):
     LOW = "low"
     MODERATE = "moderate"
     HIGH = "high"
-
-
-def _finite(x: float | None) -> float | None:
-    return None if x is None or not math.isfinite(x) else float(x)
 
 
 #: A breach, in the LIC-DSF's mechanical rating, is two or more years above the threshold

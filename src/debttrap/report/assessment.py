@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from debttrap._numeric import format_number as _num
 from debttrap.assess import Assessment, OfferAssessment
 from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
 from debttrap.report.html import Figure, Section, Table, render_page
@@ -55,13 +56,6 @@ def _e(text: Any) -> str:
 
 def _color(i: int) -> str:
     return _PALETTE[i % len(_PALETTE)]
-
-
-def _num(x: Any, digits: int = 1) -> str:
-    if x is None:
-        return "–"
-    v = float(x)
-    return "–" if not math.isfinite(v) else f"{v:,.{digits}f}"
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:
