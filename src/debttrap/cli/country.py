@@ -162,17 +162,23 @@ def country_toml(built: BuiltCountry) -> str:
     return "\n".join(out) + "\n"
 
 
+def _country_file_suffix(path: Path) -> str:
+    """``.toml`` or ``.json``, the file types a country file is written as."""
+    suffix = path.suffix.lower()
+    if suffix not in (".toml", ".json"):
+        raise InputError(
+            f"unsupported file type '{path.suffix or '(none)'}' (use .toml or .json)",
+            field="--out",
+        )
+    return suffix
+
+
 def write_country_file(built: BuiltCountry, path: Path) -> None:
     """Write ``.toml`` or ``.json`` (by suffix), atomically."""
-    suffix = path.suffix.lower()
-    if suffix == ".toml":
+    if _country_file_suffix(path) == ".toml":
         text = country_toml(built)
-    elif suffix == ".json":
-        text = json.dumps(jsonable(country_document(built)), indent=2, ensure_ascii=False) + "\n"
     else:
-        raise InputError(
-            f"unsupported file type '{suffix or '(none)'}' (use .toml or .json)", field="--out"
-        )
+        text = json.dumps(jsonable(country_document(built)), indent=2, ensure_ascii=False) + "\n"
     write_text_atomic(path, text)
 
 
@@ -367,11 +373,8 @@ def country_cmd(
     """Build a country's LIC-DSF inputs from the bundled open data (WEO, IDS, DSSI, WDI, CPIA)."""
     if not _ISO3.match(iso3):
         raise InputError(f"'{iso3}' is not an ISO3 country code (e.g. ZMB)", field="ISO3")
-    if out is not None and out.suffix.lower() not in (".toml", ".json"):
-        raise InputError(
-            f"unsupported file type '{out.suffix or '(none)'}' (use .toml or .json)",
-            field="--out",
-        )
+    if out is not None:
+        _country_file_suffix(out)  # before the build: a bad --out fails at once
     built = build_country(iso3, first_year)
     if out is not None:
         write_country_file(built, out)
