@@ -21,12 +21,12 @@ Conventions (followed exactly by :mod:`debttrap.cashflows`):
 from __future__ import annotations
 
 import itertools
-import math
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from debttrap.terms._shares import check_shares
 from debttrap.terms.clauses import Clauses
 from debttrap.terms.currencies import validate_currency
 
@@ -155,10 +155,7 @@ class Insurance(_Frozen):
                 raise ValueError(
                     "insurance instalment_shares must have one share per instalment year"
                 )
-            if any(s < 0 for s in self.instalment_shares):
-                raise ValueError("insurance instalment_shares must not be negative")
-            if abs(sum(self.instalment_shares) - 1.0) > 1e-6:
-                raise ValueError("insurance instalment_shares must sum to 1")
+            check_shares("insurance instalment_shares", self.instalment_shares)
         return self
 
     @property
@@ -232,10 +229,7 @@ class Loan(_Frozen):
     def _disbursement(cls, shares: tuple[float, ...]) -> tuple[float, ...]:
         if not shares:
             raise ValueError("needs at least one share")
-        if any(s < 0 or not math.isfinite(s) for s in shares):
-            raise ValueError("shares must be finite and not negative")
-        if abs(sum(shares) - 1.0) > 1e-6:
-            raise ValueError(f"shares must sum to 1 (they sum to {sum(shares):.6g})")
+        check_shares("shares", shares)
         return shares
 
     @model_validator(mode="after")
@@ -272,10 +266,7 @@ class Loan(_Frozen):
                     f"principal_shares has {len(self.principal_shares)} entries but the loan has "
                     f"{n} repayment dates (from grace to maturity, {a} a year)"
                 )
-            if any(s < 0 for s in self.principal_shares):
-                raise ValueError("principal_shares must not be negative")
-            if abs(sum(self.principal_shares) - 1.0) > 1e-6:
-                raise ValueError("principal_shares must sum to 1")
+            check_shares("principal_shares", self.principal_shares)
         elif self.principal_shares is not None:
             raise ValueError("principal_shares is only used with amortization 'custom'")
         if self.insurance is not None:

@@ -28,6 +28,8 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from debttrap.terms._shares import check_shares
+
 __all__ = [
     "SECTOR_PRIORS",
     "FinancingKind",
@@ -322,13 +324,6 @@ class FinancingSource(_Frozen):
     source: str = ""
 
 
-def _finite_nonneg_shares(name: str, shares: tuple[float, ...], *, sum_to_one: bool) -> None:
-    if any(not math.isfinite(s) or s < 0 for s in shares):
-        raise ValueError(f"{name} must be finite and not negative")
-    if sum_to_one and abs(sum(shares) - 1.0) > 1e-6:
-        raise ValueError(f"{name} must sum to 1 (they sum to {sum(shares):.6g})")
-
-
 class Project(_Frozen):
     """An infrastructure project: what it costs, when it is built, and what it earns.
 
@@ -383,13 +378,13 @@ class Project(_Frozen):
     def _phasing(cls, shares: tuple[float, ...]) -> tuple[float, ...]:
         if not shares:
             raise ValueError("needs at least one construction year")
-        _finite_nonneg_shares("construction_phasing", shares, sum_to_one=True)
+        check_shares("construction_phasing", shares)
         return shares
 
     @field_validator("revenue_ramp_up")
     @classmethod
     def _ramp(cls, shares: tuple[float, ...]) -> tuple[float, ...]:
-        _finite_nonneg_shares("revenue_ramp_up", shares, sum_to_one=False)
+        check_shares("revenue_ramp_up", shares, sum_to_one=False)
         if any(s > 2.0 for s in shares):
             raise ValueError("revenue_ramp_up shares are fractions of full revenue (at most 2)")
         return shares
