@@ -154,28 +154,19 @@ def grant_element_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Grant element of a loan by the IMF or the OECD-DAC method."""
+    # the terms a loan from flags needs, and which a LOAN_FILE already gives
+    terms = {
+        "--rate-pct": rate_pct, "--maturity-years": maturity_years, "--grace-years": grace_years
+    }
     if loan_file is not None:
-        flags = {
-            "--rate-pct": rate_pct,
-            "--maturity-years": maturity_years,
-            "--grace-years": grace_years,
-        }
-        given = [k for k, v in flags.items() if v is not None]
+        given = [k for k, v in terms.items() if v is not None]
         if given:
             raise InputError(
                 f"give either LOAN_FILE or {', '.join(given)}, not both", field=given[0]
             )
         loan = load_loan(loan_file)
     else:
-        missing = [
-            name
-            for name, v in (
-                ("--rate-pct", rate_pct),
-                ("--maturity-years", maturity_years),
-                ("--grace-years", grace_years),
-            )
-            if v is None
-        ]
+        missing = [k for k, v in terms.items() if v is None]
         if missing:
             raise InputError("is required when no LOAN_FILE is given", field=", ".join(missing))
         data: dict[str, object] = {
