@@ -46,8 +46,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from debttrap._model import FrozenModel as _Frozen
 from debttrap.country.model import Country
 from debttrap.errors import DataError, InputError
 from debttrap.io.country_file import load_country
@@ -66,10 +67,6 @@ __all__ = [
 SCHEMA_ID = "https://debttrap.invalid/schemas/scenario.schema.json"
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 _FILE_SUFFIXES = (".toml", ".json")
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class ScenarioSettings(_Frozen):

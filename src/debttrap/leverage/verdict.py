@@ -38,8 +38,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from debttrap._model import FrozenModel as _Frozen
 from debttrap._numeric import finite_or_none as _finite
 
 __all__ = [
@@ -55,10 +56,6 @@ __all__ = [
     "judge",
     "verdict_inputs",
 ]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class _NanIsMissing(_Frozen):

@@ -24,8 +24,9 @@ import itertools
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from debttrap._model import FrozenModel as _Frozen
 from debttrap.terms._shares import check_shares
 from debttrap.terms.clauses import Clauses
 from debttrap.terms.currencies import validate_currency
@@ -43,10 +44,6 @@ __all__ = [
 ]
 
 _TOL = 1e-9
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class CreditorType(StrEnum):

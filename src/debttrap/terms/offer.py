@@ -25,8 +25,9 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from debttrap._model import FrozenModel as _Frozen
 from debttrap.terms.currencies import validate_currency
 from debttrap.terms.loan import Creditor, Loan
 from debttrap.terms.project import Project
@@ -34,10 +35,6 @@ from debttrap.terms.project import Project
 __all__ = ["Condition", "Grant", "LoanRole", "Offer"]
 
 _ROLE_KEYS = ("ppg", "serviced_by_project", "source", "sources")
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class Grant(_Frozen):

@@ -26,8 +26,9 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from debttrap._model import FrozenModel as _Frozen
 from debttrap.terms._shares import check_shares
 
 __all__ = [
@@ -43,10 +44,6 @@ __all__ = [
 
 _Z90 = NormalDist().inv_cdf(0.90)  # 1.2815515...
 _FINANCING_TOL_PCT = 0.5  # financing lines may differ from the quoted cost by rounding only
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class LognormalPrior(_Frozen):
