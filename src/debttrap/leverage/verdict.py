@@ -627,53 +627,48 @@ def _concentration(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
 
 
 def _graded(
-    rule: str, title: str, value: float | None, moderate: float, high: float, unit: str,
-    source: str, what: str,
-) -> RuleOutcome | None:
-    if value is None:
-        return None
-    th = f">= {moderate:g}% of {unit} (high >= {high:g}%)"
-    if value >= high:
-        return RuleOutcome(rule, title, "fired", "high", value, th,
+    rule: str, title: str, what: str, source: str,
+    yardsticks: tuple[tuple[float | None, float, float, str], ...], missing: str,
+) -> RuleOutcome:
+    """Grade ``what`` against the first yardstick ``(value %, moderate, high, unit)`` whose
+    value is known; not evaluated (``missing``) where none is."""
+    for pct, moderate, high, unit in yardsticks:
+        value = _finite(pct)
+        if value is None:
+            continue
+        level: Severity | None = (
+            "high" if value >= high else "moderate" if value >= moderate else None
+        )
+        return RuleOutcome(rule, title, "passed" if level is None else "fired", level, value,
+                           f">= {moderate:g}% of {unit} (high >= {high:g}%)",
                            f"{what} {_fmt(value)}% of {unit}", source)
-    if value >= moderate:
-        return RuleOutcome(rule, title, "fired", "moderate", value, th,
-                           f"{what} {_fmt(value)}% of {unit}", source)
-    return RuleOutcome(rule, title, "passed", None, value, th,
-                       f"{what} {_fmt(value)}% of {unit}", source)
+    _, moderate, _, unit = yardsticks[0]
+    return RuleOutcome(rule, title, "not_evaluated", None, None, f">= {moderate:g}% of {unit}",
+                       missing, source)
 
 
 def _pledged(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
-    title = "Revenue pledged or swept into lender-controlled accounts"
-    out = _graded("pledged_revenue", title, _finite(i.pledged_pct_of_revenue_peak),
-                  t.pledged_moderate_pct, t.pledged_high_pct, "government revenue", _PLEDGE,
-                  "peak pledged revenue")
-    if out is None:
-        out = _graded("pledged_revenue", title, _finite(i.pledged_pct_of_exports_peak),
-                      t.pledged_moderate_pct, t.pledged_high_pct, "exports", _PLEDGE,
-                      "peak pledged revenue")
-    if out is None:
-        return RuleOutcome("pledged_revenue", title, "not_evaluated", None, None,
-                           f">= {t.pledged_moderate_pct:g}% of government revenue",
-                           "no government revenue or exports to compare with", _PLEDGE)
-    return out
+    return _graded(
+        "pledged_revenue", "Revenue pledged or swept into lender-controlled accounts",
+        "peak pledged revenue", _PLEDGE,
+        ((i.pledged_pct_of_revenue_peak, t.pledged_moderate_pct, t.pledged_high_pct,
+          "government revenue"),
+         (i.pledged_pct_of_exports_peak, t.pledged_moderate_pct, t.pledged_high_pct, "exports")),
+        "no government revenue or exports to compare with",
+    )
 
 
 def _acceleration(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
-    title = "Amount due at once if the lender accelerates (with cross-defaults)"
-    what = "peak amount due at once"
-    out = _graded("acceleration_exposure", title, _finite(i.acceleration_pct_of_reserves_peak),
-                  t.acceleration_reserves_moderate_pct, t.acceleration_reserves_high_pct,
-                  "FX reserves", _ACCEL, what)
-    if out is None:
-        out = _graded("acceleration_exposure", title, _finite(i.acceleration_pct_of_exports_peak),
-                      t.acceleration_exports_moderate_pct, t.acceleration_exports_high_pct,
-                      "exports", _ACCEL, what)
-    if out is None:
-        return RuleOutcome("acceleration_exposure", title, "not_evaluated", None, None,
-                           f">= {t.acceleration_reserves_moderate_pct:g}% of FX reserves",
-                           "no reserves or exports to compare with", _ACCEL)
-    return out
+    return _graded(
+        "acceleration_exposure",
+        "Amount due at once if the lender accelerates (with cross-defaults)",
+        "peak amount due at once", _ACCEL,
+        ((i.acceleration_pct_of_reserves_peak, t.acceleration_reserves_moderate_pct,
+          t.acceleration_reserves_high_pct, "FX reserves"),
+         (i.acceleration_pct_of_exports_peak, t.acceleration_exports_moderate_pct,
+          t.acceleration_exports_high_pct, "exports")),
+        "no reserves or exports to compare with",
+    )
 
 
 def _dscr(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
