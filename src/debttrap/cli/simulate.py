@@ -82,12 +82,12 @@ def _scenario_or_none(arg: str) -> Any:
     if not (path.is_file() and path.suffix.lower() in (".toml", ".json")):
         return None
     from debttrap.io.files import read_document
-    from debttrap.io.scenario import load_scenario
+    from debttrap.io.scenario import parse_scenario
 
     data = read_document(path)
-    if not isinstance(data, dict) or "offers" not in data:
+    if "offers" not in data:
         return None  # a country file
-    return load_scenario(path)
+    return parse_scenario(data, source=path.name, base_dir=path.parent)  # as load_scenario does
 
 
 def _scenario_country(scenario: Any, first_year: int | None) -> tuple[Any, str | None]:
