@@ -1275,10 +1275,7 @@ def assess(
             )
         changes = _indicator_changes(reference, without, outlook, overrun is not None)
 
-        flows = offer_flows(offer)
-        lo = min(int(years_c[0]), int(flows.years[0]))
-        hi = max(int(years_c[-1]), int(flows.years[-1]))
-        flows = offer_flows(offer, lo, hi)
+        flows = offer_flows(offer, int(years_c[0]), int(years_c[-1]), widen=True)
         proj_rev = None
         if offer.project is not None:
             proj_rev = pd.Series(offer.project.forecast_revenue_usd_m(years_c), index=years_c)

@@ -102,12 +102,17 @@ def usd_annual_flows(
 
 
 def offer_flows(
-    offer: Offer, first_year: int | None = None, last_year: int | None = None
+    offer: Offer,
+    first_year: int | None = None,
+    last_year: int | None = None,
+    *,
+    widen: bool = False,
 ) -> OfferFlows:
     """The offer's loans (converted to US$) and grants on calendar years.
 
     Without bounds the axis runs from the first to the last year in which any
-    loan or grant has a flow.
+    loan or grant has a flow. A bound replaces its end of that axis; with
+    ``widen`` it only extends it (the axis covers both the flows and the bounds).
     """
     grant_years = [y for g in offer.grants for y in g.amounts_usd_m]
     n = len(offer.loans)
@@ -118,8 +123,10 @@ def offer_flows(
         hi = max([int(natural.years[-1]), *grant_years])
     else:
         lo, hi = min(grant_years), max(grant_years)
-    lo = lo if first_year is None else first_year
-    hi = hi if last_year is None else last_year
+    if first_year is not None:
+        lo = min(lo, first_year) if widen else first_year
+    if last_year is not None:
+        hi = max(hi, last_year) if widen else last_year
     if hi < lo:
         raise InputError(f"last_year {hi} is before first_year {lo}", field="last_year")
     years = np.arange(lo, hi + 1, dtype=np.int64)

@@ -305,10 +305,9 @@ def offer_project_economics(
     project = offer.project
     if project is None:
         raise InputError(f"offer '{offer.name}' has no project", field="project")
-    flows = offer_flows(offer)
-    lo = min(project.construction_start_year, int(flows.years[0]))
-    hi = max(project.last_operating_year, int(flows.years[-1]))
-    flows = offer_flows(offer, lo, hi)
+    flows = offer_flows(
+        offer, project.construction_start_year, project.last_operating_year, widen=True
+    )
     result = project_economics(
         project,
         flows.years,
