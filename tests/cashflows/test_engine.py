@@ -249,3 +249,15 @@ def test_results_are_read_only() -> None:
     assert totals is not None
     with pytest.raises(ValueError, match="read-only"):
         totals.pv_debt_service[0] = 0.0
+
+
+def test_window_drops_a_loan_signed_and_repaid_before_it() -> None:
+    """Regression (found by hypothesis): with a window that starts after one loan's
+    life, only the loan signed inside the window may appear in it. Two 1-year
+    interest-free loans, signed 2000 and 2004, each repaid in full a year later."""
+    early = loan(rate_pct=0, maturity_years=1, grace_years=0, signing_year=2000)
+    late = loan(rate_pct=0, maturity_years=1, grace_years=0, signing_year=2004)
+    window = schedules([early, late]).by_calendar_year(2004, 2005)
+    assert window.balance_end.tolist() == [[0.0, 0.0], [100.0, 0.0]]
+    assert window.principal.tolist() == [[0.0, 0.0], [0.0, 100.0]]
+    assert window.disbursement.tolist() == [[0.0, 0.0], [100.0, 0.0]]

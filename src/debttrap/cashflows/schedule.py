@@ -125,7 +125,12 @@ class ScheduleBatch:
                     slice(None) if bool(mine.all()) else np.flatnonzero(mine)
                 )
                 placements.append((col0, m0, m1, sel))
-        direct = len(placements) == 1 and placements[0][1:3] == (0, n_off)
+        # one placement covering every loan and every offset: sum straight into place
+        direct = (
+            len(placements) == 1
+            and placements[0][1:3] == (0, n_off)
+            and isinstance(placements[0][3], slice)
+        )
 
         ends = np.minimum(np.arange(n_off) * big_a, n_steps)  # last grid step of each offset year
         bal_tm = np.ascontiguousarray(a.balance.T)
