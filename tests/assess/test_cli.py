@@ -3,30 +3,27 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from .conftest import EXAMPLES
 
+if TYPE_CHECKING:
+    from conftest import RunCli
+
 CONTROL = (EXAMPLES / "ida-negative-control.toml").read_text(encoding="utf-8")
 
 
-def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from debttrap.cli import main; main()", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=300,
-    )
-
-
-def test_json_contract_and_report(tmp_path: Path) -> None:
+def test_json_contract_and_report(tmp_path: Path, run_cli: RunCli) -> None:
     out = tmp_path / "rep"
-    r = _run("assess", str(EXAMPLES / "ida-negative-control.toml"), "--json", "--out", str(out),
-             "--paths", "500", "--stochastic-paths", "200")
-    assert r.returncode == 0, r.stderr
-    doc = json.loads(r.stdout)
+    code, stdout, stderr = run_cli(
+        ["assess", str(EXAMPLES / "ida-negative-control.toml"), "--json", "--out", str(out),
+         "--paths", "500", "--stochastic-paths", "200"]
+    )
+    assert code == 0, stderr
+    doc = json.loads(stdout)
     o = doc["offers"][0]
     for key in ("name", "grant_element_pct", "rating_after"):
         assert key in o
@@ -41,11 +38,12 @@ def test_json_contract_and_report(tmp_path: Path) -> None:
         assert text in page
 
 
-def test_table_output_names_the_verdict(tmp_path: Path) -> None:
-    r = _run("assess", str(EXAMPLES / "ida-negative-control.toml"), "--no-stochastic",
-             "--paths", "300")
-    assert r.returncode == 0, r.stderr
-    assert "low trap risk" in r.stdout and "IDA rural roads credit" in r.stdout
+def test_table_output_names_the_verdict(tmp_path: Path, run_cli: RunCli) -> None:
+    code, stdout, stderr = run_cli(
+        ["assess", str(EXAMPLES / "ida-negative-control.toml"), "--no-stochastic", "--paths", "300"]
+    )
+    assert code == 0, stderr
+    assert "low trap risk" in stdout and "IDA rural roads credit" in stdout
 
 
 BAD = {
@@ -63,24 +61,28 @@ def _without_loans(text: str) -> str:
 
 
 @pytest.mark.parametrize("case", list(BAD))
-def test_bad_input_one_line_exit_2_nothing_written(tmp_path: Path, case: str) -> None:
+def test_bad_input_one_line_exit_2_nothing_written(
+    tmp_path: Path, case: str, run_cli: RunCli
+) -> None:
     old, new, must_name = BAD[case]
     text = _without_loans(CONTROL) if old is None else CONTROL.replace(old, new)
     assert text != CONTROL
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    r = _run("assess", str(path), "--out", str(out), "--no-stochastic")
-    assert r.returncode == 2
-    lines = r.stderr.strip().splitlines()
+    code, _, stderr = run_cli(["assess", str(path), "--out", str(out), "--no-stochastic"])
+    assert code == 2
+    lines = stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:")
-    assert "Traceback" not in r.stderr
+    assert "Traceback" not in stderr
     assert must_name in lines[0]
     assert not out.exists() or not any(out.iterdir())
 
 
-def test_out_must_be_a_folder(tmp_path: Path) -> None:
+def test_out_must_be_a_folder(tmp_path: Path, run_cli: RunCli) -> None:
     f = tmp_path / "file.txt"
     f.write_text("x")
-    r = _run("assess", str(EXAMPLES / "ida-negative-control.toml"), "--out", str(f))
-    assert r.returncode == 2 and "--out" in r.stderr
+    code, _, stderr = run_cli(
+        ["assess", str(EXAMPLES / "ida-negative-control.toml"), "--out", str(f)]
+    )
+    assert code == 2 and "--out" in stderr
