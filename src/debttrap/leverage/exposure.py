@@ -443,11 +443,8 @@ def creditor_exposure(
     npc = np.array([c.no_paris_club for c in clauses], dtype=np.bool_) & ppg
     npc_debt = bal[npc].sum(axis=0) if npc.any() else zero
 
-    levers = []
-    for t in ("policy_change", "severing_diplomatic_relations",
-              "adverse_action_to_lender_state_entity", "cross_cancellation"):
-        if t in present:
-            levers.append(f"acceleration.{t}")
+    # lever clauses let the lender act on policy (docs/method.md): every trigger but cross-default
+    levers = [f"acceleration.{t}" for t in present if t != "cross_default"]
     if any(c.lender_controlled_account for c in clauses):
         levers.append("lender_controlled_account")
     if npc.any():
