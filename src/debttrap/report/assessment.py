@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from debttrap._numeric import format_number as _num
-from debttrap.assess import Assessment, OfferAssessment
+from debttrap.assess import Assessment, OfferAssessment, StochasticOutlook
 from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
 from debttrap.report.html import Figure, Section, Table, render_page
 
@@ -170,18 +170,25 @@ def _indicator_figure(a: Assessment) -> go.Figure:
     return _layout(fig, 1150)
 
 
-def _probability_figure(a: Assessment) -> go.Figure | None:
+def _stochastic_outlooks(a: Assessment) -> list[tuple[str, StochasticOutlook]] | None:
+    """(variant name, probabilities) for the reference and each offer; None unless all ran."""
     outs = [("No new offer", a.reference_stochastic)] + [(o.name, o.stochastic) for o in a.offers]
-    if any(s is None for _, s in outs):
+    ran = [(name, s) for name, s in outs if s is not None]
+    return ran if len(ran) == len(outs) else None
+
+
+def _probability_figure(a: Assessment) -> go.Figure | None:
+    outs = _stochastic_outlooks(a)
+    if outs is None:
         return None
     fig = go.Figure()
     for k, ind in enumerate(INDICATORS):
-        vals = [s.prob_breach_any_pct[ind.value] for _, s in outs if s is not None]
+        vals = [s.prob_breach_any_pct[ind.value] for _, s in outs]
         fig.add_trace(go.Bar(x=[n for n, _ in outs], y=vals, name=INDICATOR_LABELS[ind],
                              marker_color=_color(k),
                              hovertemplate="%{y:.1f}%<extra>%{fullData.name}</extra>"))
     fig.add_trace(go.Bar(x=[n for n, _ in outs],
-                         y=[s.prob_distress_pct for _, s in outs if s is not None],
+                         y=[s.prob_distress_pct for _, s in outs],
                          name="Distress (service above threshold two years running)",
                          marker_color="#1d2733",
                          hovertemplate="%{y:.1f}%<extra>distress</extra>"))
@@ -405,12 +412,11 @@ def _rules_table(o: OfferAssessment) -> pd.DataFrame:
 
 
 def _probability_table(a: Assessment) -> pd.DataFrame | None:
-    outs = [("No new offer", a.reference_stochastic)] + [(o.name, o.stochastic) for o in a.offers]
-    if any(s is None for _, s in outs):
+    outs = _stochastic_outlooks(a)
+    if outs is None:
         return None
     data: dict[str, list[str]] = {}
     for name, s in outs:
-        assert s is not None
         col = [_num(s.prob_breach_any_pct[i.value]) for i in INDICATORS]
         col += [_num(s.prob_external_breach_flag_pct), _num(s.prob_distress_pct)]
         data[name] = col
