@@ -39,6 +39,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from debttrap import datasets as ds
+from debttrap._numeric import read_only_copy
 from debttrap.errors import DataError, InputError
 
 __all__ = [
@@ -64,12 +65,6 @@ CREDITOR_GROUPS: tuple[str, ...] = (
 
 _IDS = "wb-ids-ppg-debt-stocks-by-creditor"
 _DSSI = "wb-dssi-debt-service-by-creditor-2020"
-
-
-def _frozen(a: FloatArray) -> FloatArray:
-    out = np.array(a, dtype=np.float64, copy=True)
-    out.setflags(write=False)
-    return out
 
 
 def ids_stocks_by_group(stocks: pd.DataFrame) -> pd.DataFrame:
@@ -189,8 +184,8 @@ class CreditorView:
         years = np.array(self.years, dtype=np.int64, copy=True)
         years.setflags(write=False)
         object.__setattr__(self, "years", years)
-        object.__setattr__(self, "stock_usd_m", _frozen(self.stock_usd_m))
-        object.__setattr__(self, "service_usd_m", _frozen(self.service_usd_m))
+        object.__setattr__(self, "stock_usd_m", read_only_copy(self.stock_usd_m))
+        object.__setattr__(self, "service_usd_m", read_only_copy(self.service_usd_m))
         object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
 
     # ------------------------------------------------------------------ tables
@@ -211,11 +206,11 @@ class CreditorView:
 
     @property
     def total_stock_usd_m(self) -> FloatArray:
-        return _frozen(self.stock_usd_m.sum(axis=1))
+        return read_only_copy(self.stock_usd_m.sum(axis=1))
 
     @property
     def total_service_usd_m(self) -> FloatArray:
-        return _frozen(self.service_usd_m.sum(axis=1))
+        return read_only_copy(self.service_usd_m.sum(axis=1))
 
     @staticmethod
     def _shares(values: FloatArray) -> FloatArray:
@@ -226,12 +221,12 @@ class CreditorView:
     @property
     def stock_share_pct(self) -> FloatArray:
         """Each group's share of the PPG external stock, percent (rows sum to 100)."""
-        return _frozen(self._shares(self.stock_usd_m))
+        return read_only_copy(self._shares(self.stock_usd_m))
 
     @property
     def service_share_pct(self) -> FloatArray:
         """Each group's share of PPG external debt service, percent."""
-        return _frozen(self._shares(self.service_usd_m))
+        return read_only_copy(self._shares(self.service_usd_m))
 
     def to_frame(self) -> pd.DataFrame:
         """Wide table by ``year``: ``<group>_stock_usd_m``, ``<group>_stock_share_pct``,

@@ -19,8 +19,9 @@ import math
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from debttrap._model import FrozenModel
 from debttrap.terms.loan import CreditorType, Loan
 
 __all__ = [
@@ -44,10 +45,6 @@ _NEG_TOL = 1e-6  # rounding noise in source data (e.g. -2e-16) is not a negative
 DEFAULT_HORIZON_YEARS = 20
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-
 def _check_series(name: str, values: YearSeries | None) -> YearSeries | None:
     if values is None:
         return None
@@ -64,7 +61,7 @@ class ExternalDebtDefinition(StrEnum):
     CURRENCY = "currency"
 
 
-class Macro(_Frozen):
+class Macro(FrozenModel):
     """The macro framework (Input 3 of the template). Every series is ``{year: value}``.
 
     History ``t-10 … t-1`` is needed for real growth, exports, net transfers
@@ -168,7 +165,7 @@ class Macro(_Frozen):
         return self
 
 
-class ExistingDebtLine(_Frozen):
+class ExistingDebtLine(FrozenModel):
     """PPG external MLT debt outstanding at the end of ``t-1``, one creditor line.
 
     ``debt_service_usd_m``: contractual principal + interest by year (from
@@ -190,7 +187,7 @@ class ExistingDebtLine(_Frozen):
         return checked
 
 
-class LocalDebtHeldAbroad(_Frozen):
+class LocalDebtHeldAbroad(FrozenModel):
     """Locally issued PPG debt counted as external (residency basis): held by non-residents.
 
     Enters the PV of external debt at face (grant element 0). Stock in LCU
@@ -213,7 +210,7 @@ class LocalDebtHeldAbroad(_Frozen):
     source: str = ""
 
 
-class ExternalDebt(_Frozen):
+class ExternalDebt(FrozenModel):
     """Existing external debt and short-term debt (Input 3 of the template)."""
 
     ppg_mlt_outstanding_usd_m: float = Field(
@@ -260,7 +257,7 @@ class ExternalDebt(_Frozen):
         return self
 
 
-class FinancingLine(_Frozen):
+class FinancingLine(FrozenModel):
     """New PPG external borrowing as amounts plus terms (the template's Input 4 way).
 
     Each year's disbursement is a unit-loan cohort: no principal in years
@@ -312,7 +309,7 @@ class FinancingLine(_Frozen):
         return self
 
 
-class DomesticDebt(_Frozen):
+class DomesticDebt(FrozenModel):
     """Domestic public debt (face value, LCU), the public block of the DSA.
 
     ``stock_lcu_m`` gives the baseline path (end of year, ``t … T``).
@@ -343,7 +340,7 @@ class DomesticDebt(_Frozen):
         return checked
 
 
-class CapacityInputs(_Frozen):
+class CapacityInputs(FrozenModel):
     """Debt-carrying capacity: a given classification, a given CI score, or its components.
 
     Components (10-year averages, percent except CPIA) follow GN Table 4.
@@ -383,7 +380,7 @@ class CapacityInputs(_Frozen):
         return self
 
 
-class TailoredTestInputs(_Frozen):
+class TailoredTestInputs(FrozenModel):
     """Country facts that size the tailored tests (template Inputs 2 and 6)."""
 
     contingent_liabilities_pct_gdp: float = Field(
@@ -481,7 +478,7 @@ class TailoredTestInputs(_Frozen):
         return 0.0
 
 
-class Country(_Frozen):
+class Country(FrozenModel):
     """Everything the LIC-DSF needs about one country, in domain terms."""
 
     name: str = Field(min_length=1)

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from debttrap._numeric import read_only_copy
 from debttrap.errors import DataError, InputError
 
 __all__ = [
@@ -175,12 +176,6 @@ def classify_cpia_2013(cpia_3yr_avg: float | NDArray[Any]) -> Capacity | NDArray
 # --------------------------------------------------------------------------- CI
 
 
-def _readonly(a: ArrayLike) -> FloatArray:
-    out = np.array(a, dtype=np.float64, copy=True)
-    out.setflags(write=False)
-    return out
-
-
 def _finite(name: str, a: FloatArray) -> None:
     if not np.all(np.isfinite(a)):
         raise InputError("must be a finite number (no NaN or infinity)", field=name)
@@ -321,18 +316,18 @@ def composite_indicator(
         + parts["world"]
     )
     return CompositeIndicator(
-        cpia=_readonly(c),
-        real_growth=_readonly(g),
-        remittances=_readonly(rem),
-        reserves=_readonly(res),
-        world_growth=_readonly(gw),
-        cpia_contribution=_readonly(parts["cpia"]),
-        real_growth_contribution=_readonly(parts["growth"]),
-        remittances_contribution=_readonly(parts["remittances"]),
-        reserves_contribution=_readonly(parts["reserves"]),
-        reserves_squared_contribution=_readonly(parts["reserves_sq"]),
-        world_growth_contribution=_readonly(parts["world"]),
-        score=_readonly(score),
+        cpia=read_only_copy(c),
+        real_growth=read_only_copy(g),
+        remittances=read_only_copy(rem),
+        reserves=read_only_copy(res),
+        world_growth=read_only_copy(gw),
+        cpia_contribution=read_only_copy(parts["cpia"]),
+        real_growth_contribution=read_only_copy(parts["growth"]),
+        remittances_contribution=read_only_copy(parts["remittances"]),
+        reserves_contribution=read_only_copy(parts["reserves"]),
+        reserves_squared_contribution=read_only_copy(parts["reserves_sq"]),
+        world_growth_contribution=read_only_copy(parts["world"]),
+        score=read_only_copy(score),
         coefficients=coefficients,
     )
 
