@@ -449,23 +449,27 @@ class ShockModel:
         if n_paths < 0 or n_years < 1:
             raise InputError("need n_paths >= 0 and n_years >= 1", field="n_paths")
         k = self.n_variables
-        out = np.zeros((n_paths, n_years, k))
         n_shock = n_years - self.first_shock_offset
         if n_shock <= 0 or n_paths == 0:
-            return out
+            return np.zeros((n_paths, n_years, k))
+        # one output array, written in place: no zeroed copy, no scaled copy
+        out = np.empty((n_paths, n_years, k))
+        out[:, : self.first_shock_offset, :] = 0.0
+        drawn = out[:, self.first_shock_offset :, :]
         if self.method is Method.BOOTSTRAP:
             rows = self.bootstrap_years(rng, n_paths, n_shock)
             dev = self.calibration.deviations_pct / 100.0
-            drawn = dev[rows]
+            np.take(dev, rows, axis=0, out=drawn)
         else:
             factor = _psd_factor(self.calibration.cov_dec)
             z = rng.standard_normal((n_paths, n_shock, k))
-            drawn = z @ factor.T
+            np.matmul(z, factor.T, out=drawn)
             if self.method is Method.T:
                 nu = self.df
                 w = rng.chisquare(nu, size=(n_paths, n_shock, 1))
-                drawn = drawn * np.sqrt((nu - 2.0) / w)
-        out[:, self.first_shock_offset :, :] = drawn * self.scale
+                drawn *= np.sqrt((nu - 2.0) / w)
+        if self.scale != 1.0:  # x * 1.0 == x exactly
+            drawn *= self.scale
         return out
 
 
