@@ -513,17 +513,18 @@ def _sorted_floors(prev: FloatArray, head: FloatArray) -> tuple[FloatArray, Floa
 
 
 def _floor_correction(k: KernelArrays, y: int, sr: FloatArray) -> FloatArray:
-    """Per path and class, ``sum max(-h - s_r, 0) x balance`` over the floored lines: the
-    lines whose headroom is below ``-s_r`` (found by a sorted search, not a loop over lines)."""
-    out = np.zeros((sr.size, 4))
+    """Per class and path (4, N), ``sum max(-h - s_r, 0) x balance`` over the floored lines:
+    the lines whose headroom is below ``-s_r`` (found by a sorted search, not a loop over
+    lines)."""
+    out = np.zeros((4, sr.size))
+    lowest = sr.min() if sr.size else 0.0  # no floor binds in a class whose lowest h >= -lowest
     for c, (h, cum_p, cum_hp) in enumerate(k.fl_sorted):  # four classes
-        if h.shape[1] == 0:
+        if h.shape[1] == 0 or lowest >= -h[y, 0]:
             continue
         hit = np.flatnonzero(sr < -h[y, 0])  # paths where some floor binds (h[y, 0]: lowest)
-        if hit.size:
-            s = sr[hit]
-            idx = np.searchsorted(h[y], -s, side="left")  # lines with h < -s_r
-            out[hit, c] = -cum_hp[y, idx] - s * cum_p[y, idx]
+        s = sr[hit]
+        idx = np.searchsorted(h[y], -s, side="left")  # lines with h < -s_r
+        out[c, hit] = -cum_hp[y, idx] - s * cum_p[y, idx]
     return out
 
 
@@ -561,7 +562,8 @@ def run_paths(k: KernelArrays, shocks: FloatArray) -> FloatArray:
         raise InputError(
             f"shocks must be (paths, {k.gdp_b.size}, 6), got {shocks.shape}", field="shocks"
         )
-    out = np.empty((n_paths, n_years, N_OUT))
+    # written year by year as contiguous rows of paths, handed back as an (N, Y, out) view
+    out_t = np.empty((n_years, N_OUT, n_paths))
     mg = np.ones(n_paths)
     mfx = np.ones(n_paths)
     mx = np.ones(n_paths)
@@ -586,11 +588,11 @@ def run_paths(k: KernelArrays, shocks: FloatArray) -> FloatArray:
         res_int_dom = (dr + np.maximum(sr, -max(dr, 0.0))) * rdom
         # extra floating interest by class: balance x shock, the shock stopped at the floor
         cf = _floor_correction(k, y, sr)
-        ds_ext_usd = (k.s_efx[y] + (sr * k.f_efx[y] + cf[:, 0])) + (
-            k.s_elcu[y] + (sr * k.f_elcu[y] + cf[:, 1])) / fx
+        ds_ext_usd = (k.s_efx[y] + (sr * k.f_efx[y] + cf[0])) + (
+            k.s_elcu[y] + (sr * k.f_elcu[y] + cf[1])) / fx
         ds_ext_usd = ds_ext_usd + res_ds
-        ds_pub = ds_ext_usd * fx + (k.s_dfx[y] + (sr * k.f_dfx[y] + cf[:, 2])) * fx + (
-            k.s_dlcu[y] + (sr * k.f_dlcu[y] + cf[:, 3])) + res_int_dom
+        ds_pub = ds_ext_usd * fx + (k.s_dfx[y] + (sr * k.f_dfx[y] + cf[2])) * fx + (
+            k.s_dlcu[y] + (sr * k.f_dlcu[y] + cf[3])) + res_int_dom
         dgfn = (-pb + ds_pub) - k.gfn_b[y]
         cohorts[:, y] = k.ext_share * dgfn / fx
         rdom = rdom + (1.0 - k.ext_share) * dgfn
@@ -604,14 +606,15 @@ def run_paths(k: KernelArrays, shocks: FloatArray) -> FloatArray:
         gdp_usd = gdp / fx
         rev = k.rev_ratio[y] * gdp
         revg = rev + k.grants_b[y]
-        o = out[:, y, :]
-        o[:, 0] = np.maximum(100.0 * pv_ext / gdp_usd, 0.0)
-        o[:, 1] = np.maximum(100.0 * pv_ext / exp, 0.0)
-        o[:, 2] = np.maximum(100.0 * ds_ext_usd / exp, 0.0)
-        o[:, 3] = np.maximum(100.0 * ds_ext_usd * fx / rev, 0.0)
-        o[:, 4] = np.maximum(100.0 * (pv_ext * fxe + dom_face) / gdp, 0.0)
-        o[:, 5] = np.maximum(100.0 * bal_ext / gdp_usd, 0.0)
-        o[:, 6] = np.maximum(100.0 * (bal_ext * fxe + dom_face) / gdp, 0.0)
-        o[:, 7] = np.maximum(100.0 * ds_pub / revg, 0.0)
-        o[:, 8] = 100.0 * dgfn / gdp
+        o = out_t[y]
+        np.maximum(100.0 * pv_ext / gdp_usd, 0.0, out=o[0])
+        np.maximum(100.0 * pv_ext / exp, 0.0, out=o[1])
+        np.maximum(100.0 * ds_ext_usd / exp, 0.0, out=o[2])
+        np.maximum(100.0 * ds_ext_usd * fx / rev, 0.0, out=o[3])
+        np.maximum(100.0 * (pv_ext * fxe + dom_face) / gdp, 0.0, out=o[4])
+        np.maximum(100.0 * bal_ext / gdp_usd, 0.0, out=o[5])
+        np.maximum(100.0 * (bal_ext * fxe + dom_face) / gdp, 0.0, out=o[6])
+        np.maximum(100.0 * ds_pub / revg, 0.0, out=o[7])
+        np.divide(100.0 * dgfn, gdp, out=o[8])
+    out: FloatArray = out_t.transpose(2, 0, 1)
     return out

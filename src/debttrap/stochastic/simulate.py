@@ -264,8 +264,11 @@ def simulate(
             out = kernel(ka, shocks)
             counts.append(_count(out, thr, n_window, rule))
             if v in stores:
-                stores[v][start:start + size] = out
-                block_sums[v][b] = out.sum(axis=0)
+                # path-major copy: the sum over paths then runs path after path, the
+                # same additions in the same order whatever layout the kernel returns
+                flat = np.ascontiguousarray(out)
+                stores[v][start:start + size] = flat
+                block_sums[v][b] = flat.sum(axis=0)
         return b, counts
 
     def fan(v: int) -> tuple[FloatArray, FloatArray]:
