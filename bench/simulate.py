@@ -86,8 +86,11 @@ def main() -> None:
     model = ShockModel(cal)
     thr = ci.thresholds_pct
     n_years = inputs.macro.n_years
+    n_groups = len(inputs.lines.groups)
+    # all offers, no offer, and all but one offer for each offer (when there are two or more)
+    n_variants = 1 + (1 if n_groups else 0) + (n_groups if n_groups > 1 else 0)
     print(f"country: Zambia + 60 synthetic loans = {inputs.lines.n_lines} debt lines, "
-          f"{n_years} years, {len(inputs.lines.groups)} offers (4 variants per run)")
+          f"{n_years} years, {n_groups} offers ({n_variants} variants per run)")
 
     # naive per-path loop on a sample of paths, same shocks as the kernel
     sample = 50 if quick else 200
@@ -111,9 +114,15 @@ def main() -> None:
     def run(n: int, workers: int = 1) -> object:
         return simulate(inputs, model, n_paths=n, seed=1, thresholds_pct=thr, workers=workers)
 
+    ran = run(10)
+    assert 1 + len(ran.variants) == n_variants  # type: ignore[attr-defined]
     sim_10k = best_of(3, lambda: run(10_000))
-    print(f"simulate (shocks + 4 variants + counts + quantiles), 10,000 paths: {sim_10k:.3f} s "
-          f"-> {4 * naive_10k / sim_10k:,.0f}x the naive loop on the same work; target < 1 s")
+    # the naive loop is timed on every line; the variants without an offer carry 1 to 3
+    # fewer of the 70 lines, so the naive equivalent is overstated by under 2%; the
+    # second figure counts only 4 variants (what earlier versions of this bench printed)
+    print(f"simulate (shocks + {n_variants} variants + counts + quantiles), 10,000 paths: "
+          f"{sim_10k:.3f} s -> {n_variants * naive_10k / sim_10k:,.0f}x the naive loop on the "
+          f"same work ({4 * naive_10k / sim_10k:,.0f}x counting 4 variants); target < 1 s")
     if not quick:
         for workers in (1, 2):
             t_100k = best_of(1, lambda workers=workers: run(100_000, workers))

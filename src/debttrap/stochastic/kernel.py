@@ -555,7 +555,9 @@ def run_paths(k: KernelArrays, shocks: FloatArray) -> FloatArray:
     """NumPy reference kernel: ``shocks (N, Y, 6)`` decimals -> outputs ``(N, Y, len(OUTPUTS))``.
 
     Memory: the output plus ``N x Y`` floats for the residual external cohorts
-    and a few ``(N,)`` vectors.
+    and a few ``(N,)`` vectors. The output is a view of a ``(Y, outputs, N)``
+    buffer (each year's indicators are written as contiguous rows of paths);
+    ``np.ascontiguousarray`` gives a path-major copy where one is needed.
     """
     n_paths, n_years, n_var = shocks.shape
     if n_years != k.gdp_b.size or n_var != 6:
