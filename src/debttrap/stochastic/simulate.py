@@ -12,7 +12,7 @@ counts are reduced block by block (integers: exact, order-free); the main
 variant's paths are kept as float32 for the fan-chart quantiles, so memory is
 ``4 x paths x years x outputs`` bytes (twice while the quantiles are taken)
 plus, per worker, one block's working set (the bound is stated in
-:attr:`SimulationResult.memory_bytes`; 100,000 paths x 21 years: about 210 MB).
+:attr:`SimulationResult.memory_bytes`; 100,000 paths x 21 years: about 225 MB).
 
 The reductions are arranged for speed without changing a number: tallies run
 on a years x indicators x paths comparison (contiguous rows of paths); the fan
