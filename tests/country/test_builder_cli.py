@@ -3,37 +3,27 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
 
-from debttrap.cli import main
+if TYPE_CHECKING:
+    from conftest import RunCli
 
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    old = sys.argv
-    sys.argv = ["debttrap", *args]
-    try:
-        with pytest.raises(SystemExit) as exc:
-            main()
-    finally:
-        sys.argv = old
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
 
 
 def test_country_writes_a_file_dsa_reads(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, run_cli: RunCli
 ) -> None:
     path = tmp_path / "zmb.toml"
-    code, out, _ = run(["country", "ZMB", "--out", str(path)], capsys)
+    code, out, _ = run_cli(["country", "ZMB", "--out", str(path)])
     assert code == 0 and path.exists()
     assert "wrote" in out
-    code, from_file, _ = run(["dsa", str(path), "--json"], capsys)
+    code, from_file, _ = run_cli(["dsa", str(path), "--json"])
     assert code == 0
-    code, from_code, _ = run(["dsa", "ZMB", "--json"], capsys)
+    code, from_code, _ = run_cli(["dsa", "ZMB", "--json"])
     assert code == 0
     # same contract, same numbers: the ISO3 route is the file route without the file
     assert json.loads(from_file) == json.loads(from_code)
@@ -41,8 +31,8 @@ def test_country_writes_a_file_dsa_reads(
     assert doc["rating"]["external"] == "in_distress"  # Zambia: recorded default (Nov 2020)
 
 
-def test_country_json_summary(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["country", "KEN", "--json", "--first-year", "2024"], capsys)
+def test_country_json_summary(run_cli: RunCli) -> None:
+    code, out, _ = run_cli(["country", "KEN", "--json", "--first-year", "2024"])
     assert code == 0
     doc = json.loads(out)
     for key in ("iso3", "creditors", "capacity", "sources", "assumptions", "distress_evidence"):
@@ -66,10 +56,10 @@ def test_country_json_summary(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_bad_input_is_one_line_exit_2(
-    args: list[str], needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    args: list[str], needle: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
     args = [str(tmp_path / a) if a.startswith("OUT") else a for a in args]
-    code, _out, err = run(args, capsys)
+    code, _out, err = run_cli(args)
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("error: ")
     assert needle in err
@@ -77,9 +67,9 @@ def test_bad_input_is_one_line_exit_2(
     assert not list(tmp_path.iterdir())  # nothing written half-way
 
 
-def test_dsa_all_writes_one_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dsa_all_writes_one_table(tmp_path: Path, run_cli: RunCli) -> None:
     path = tmp_path / "all.csv"
-    code, out, _ = run(["dsa", "--all", "--json", "--out", str(path)], capsys)
+    code, out, _ = run_cli(["dsa", "--all", "--json", "--out", str(path)])
     assert code == 0
     doc = json.loads(out)
     assert doc["countries"] >= 65 and doc["ok"] >= 55

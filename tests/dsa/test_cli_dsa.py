@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from golden_data import EXAMPLE
 
-from debttrap.cli import main
+if TYPE_CHECKING:
+    from conftest import RunCli
+from golden_data import EXAMPLE
 
 KEYS = [
     "pv_ext_debt_to_gdp_pct",
@@ -21,20 +22,8 @@ KEYS = [
 ]
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    old = sys.argv
-    sys.argv = ["debttrap", *args]
-    try:
-        with pytest.raises(SystemExit) as exc:
-            main()
-    finally:
-        sys.argv = old
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
-
-
-def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["dsa", str(EXAMPLE), "--json"], capsys)
+def test_json_contract(run_cli: RunCli) -> None:
+    code, out, _ = run_cli(["dsa", str(EXAMPLE), "--json"])
     assert code == 0
     doc = json.loads(out)
     for key in (
@@ -64,8 +53,8 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert e1["stress"]["most_extreme"] == e1["stress"][mx]
 
 
-def test_summary_and_charts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["dsa", str(EXAMPLE), "--out", str(tmp_path)], capsys)
+def test_summary_and_charts(tmp_path: Path, run_cli: RunCli) -> None:
+    code, out, _ = run_cli(["dsa", str(EXAMPLE), "--out", str(tmp_path)])
     assert code == 0
     assert "Risk of external debt distress" in out
     png = tmp_path / "dsa-indicators.png"
@@ -113,10 +102,10 @@ def _gdp_lcu_mismatch(d: dict) -> None:  # type: ignore[type-arg]
         (_gdp_lcu_mismatch, "exchange rates for 2025 are inconsistent"),
     ],
 )
-def test_bad_input_one_line_exit_2(tmp_path, capsys, edit, needle):  # type: ignore[no-untyped-def]
+def test_bad_input_one_line_exit_2(tmp_path, run_cli, edit, needle):  # type: ignore[no-untyped-def]
     path = _write_broken(tmp_path, edit)
     out_dir = tmp_path / "charts"
-    code, out, err = run(["dsa", str(path), "--json", "--out", str(out_dir)], capsys)
+    code, out, err = run_cli(["dsa", str(path), "--json", "--out", str(out_dir)])
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1 and err.startswith("error: ")
@@ -125,6 +114,6 @@ def test_bad_input_one_line_exit_2(tmp_path, capsys, edit, needle):  # type: ign
     assert not out_dir.exists()  # nothing written half-way
 
 
-def test_missing_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(["dsa", str(tmp_path / "nope.toml")], capsys)
+def test_missing_file_exit_2(tmp_path: Path, run_cli: RunCli) -> None:
+    code, _, err = run_cli(["dsa", str(tmp_path / "nope.toml")])
     assert code == 2 and "not found" in err
