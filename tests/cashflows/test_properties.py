@@ -174,6 +174,14 @@ def test_batch_equals_one_at_a_time(batch: list[Loan]) -> None:
         assert ge_together[i] == pytest.approx(grant_element(loan).grant_element_pct, abs=1e-10)
 
 
+def _equal_principal_loan(rate: float, a: int, periods: int, grace_periods: int) -> Loan:
+    """US$100m, disbursed at signing, equal principal, ``periods`` payment periods."""
+    return Loan(
+        creditor=LENDER, amount_m=100.0, signing_year=2025, rate_pct=rate,
+        maturity_years=periods / a, grace_years=grace_periods / a, payments_per_year=a,
+    )
+
+
 @PROPERTY
 @given(
     rate=rates_pct,
@@ -189,10 +197,7 @@ def test_engine_equals_dac_closed_form(
     loan disbursed at signing equals the period-by-period cash-flow sum."""
     periods = years * a
     grace_periods = data.draw(st.integers(0, periods - 1))
-    loan = Loan(
-        creditor=LENDER, amount_m=100.0, signing_year=2025, rate_pct=rate,
-        maturity_years=periods / a, grace_years=grace_periods / a, payments_per_year=a,
-    )
+    loan = _equal_principal_loan(rate, a, periods, grace_periods)
     closed = float(
         grant_element_equal_principal(
             rate / 100.0, periods / a, grace_periods / a, a, discount / 100.0
@@ -243,10 +248,7 @@ def test_engine_matches_exact_decimal_sum(
     equal-principal loan equals the 50-digit period-by-period sum to 1e-11 pp."""
     periods = years * a
     grace_periods = data.draw(st.integers(0, periods - 1))
-    loan = Loan(
-        creditor=LENDER, amount_m=100.0, signing_year=2025, rate_pct=rate,
-        maturity_years=periods / a, grace_years=grace_periods / a, payments_per_year=a,
-    )
+    loan = _equal_principal_loan(rate, a, periods, grace_periods)
     exact = _exact_ge_equal_principal(rate, a, periods / a, grace_periods / a, discount)
     engine = grant_element(loan, discount_rate_pct=discount).grant_element_pct
     assert engine == pytest.approx(exact, abs=1e-11)
