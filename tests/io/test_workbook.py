@@ -21,10 +21,9 @@ from __future__ import annotations
 import gzip
 import json
 import statistics
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import openpyxl
@@ -32,7 +31,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from debttrap.cli import main
+if TYPE_CHECKING:
+    from conftest import RunCli
+
 from debttrap.dsa.engine import DSAResult, run_dsa
 from debttrap.dsa.indicators import INDICATORS
 from debttrap.errors import WorkbookError
@@ -567,26 +568,13 @@ def test_corrupt_or_missing_file_is_one_line(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- command line
 
 
-def run_cli(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["debttrap", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_cli_dsa_reads_a_workbook(
-    book: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    book: Path, run_cli: RunCli
 ) -> None:
-    code, out, err = run_cli(["dsa", str(book), "--json"], capsys, monkeypatch)
+    code, out, err = run_cli(["dsa", str(book), "--json"])
     assert code == 0, err
     ours = json.loads(out)
-    code, out, err = run_cli(["dsa", str(EXAMPLE), "--json"], capsys, monkeypatch)
+    code, out, err = run_cli(["dsa", str(EXAMPLE), "--json"])
     assert code == 0, err
     theirs = json.loads(out)
     assert ours["thresholds"] == theirs["thresholds"]
@@ -603,13 +591,12 @@ def test_cli_dsa_reads_a_workbook(
 def test_cli_corrupt_workbook_is_one_line_exit_2(
     tmp_path: Path,
     content: bytes,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run_cli: RunCli,
 ) -> None:
     bad = tmp_path / "broken.xlsm"
     bad.write_bytes(content)
     out_dir = tmp_path / "charts"
-    code, out, err = run_cli(["dsa", str(bad), "--out", str(out_dir)], capsys, monkeypatch)
+    code, out, err = run_cli(["dsa", str(bad), "--out", str(out_dir)])
     assert code == 2
     assert out == ""
     lines = err.strip().splitlines()
@@ -618,10 +605,10 @@ def test_cli_corrupt_workbook_is_one_line_exit_2(
 
 
 def test_cli_mismatched_workbook_is_one_line_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, run_cli: RunCli
 ) -> None:
     path = write_book(tmp_path / "nosheet.xlsx", _without(base_cells(), "Input 2 - Debt Coverage"))
-    code, out, err = run_cli(["dsa", str(path), "--json"], capsys, monkeypatch)
+    code, out, err = run_cli(["dsa", str(path), "--json"])
     assert code == 2 and out == ""
     assert err.strip().count("\n") == 0
     assert "sheet 'Input 2 - Debt Coverage' is missing" in err
