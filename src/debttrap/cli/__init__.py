@@ -9,25 +9,24 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 
+from debttrap import __version__
 from debttrap.errors import DebtTrapError
 
 
 def _usage_error_classes() -> tuple[type[Exception], ...]:
-    """Click's usage-error class, and typer's bundled copy of it where typer ships one."""
-    import click
+    """The click exception class behind typer's usage errors, found without importing click.
 
-    classes: list[type[Exception]] = [click.ClickException]
-    try:
-        from typer._click import exceptions as bundled  # typer >= 0.26 vendors click
-    except ImportError:
-        pass
-    else:
-        classes.append(bundled.ClickException)
-    return tuple(classes)
+    Older typer releases build on the ``click`` package; newer ones ship their own copy of it.
+    ``typer.BadParameter`` is that copy's (or click's) class either way, and its ancestry
+    holds the ``ClickException`` base every usage error derives from.
+    """
+    bases = [c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"]
+    return tuple(bases) or (typer.BadParameter,)
 
 
 _USAGE_ERRORS = _usage_error_classes()
@@ -42,6 +41,12 @@ def _usage_message(exc: Exception) -> str:
         text = f"{'/'.join(hint)}: {text}"
     return " ".join(text.split())
 
+def _version_callback(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"debttrap {__version__}\n")
+        raise typer.Exit()
+
+
 app = typer.Typer(
     name="debttrap",
     help="Would this financing offer trap this country? Loans, LIC-DSF and creditor leverage.",
@@ -50,17 +55,57 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Modules that register subcommands on ``app`` when imported.
-_COMMAND_MODULES = ("loans", "dsa", "simulate", "offers", "country", "assess")
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            callback=_version_callback,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Would this financing offer trap this country? Loans, LIC-DSF and creditor leverage."""
+
+
+# Modules that register subcommands on ``app`` when imported; ``--help`` lists the commands in
+# this order, the main one (``assess``) first.
+_COMMAND_MODULES = ("assess", "dsa", "country", "simulate", "offers", "loans")
 
 for _name in _COMMAND_MODULES:
     importlib.import_module(f"debttrap.cli.{_name}")
 
 
+def _show_flags_as_flags(command: Any) -> None:
+    """Give every on/off option an empty metavar so ``--help`` shows ``--json``, not ``<bool>``.
+
+    Walks the command tree once; the help option of each command is created here too (recent
+    typer releases create it lazily and label its type), so it gets the same treatment.
+    """
+    context = command.context_class(command, info_name=command.name)
+    help_option = command.get_help_option(context)
+    params = [*command.params, *([help_option] if help_option is not None else [])]
+    for param in params:
+        if getattr(param, "is_flag", False) and not getattr(param, "count", False):
+            param.metavar = ""
+    for sub in getattr(command, "commands", {}).values():
+        _show_flags_as_flags(sub)
+
+
+def _command() -> Any:
+    command = typer.main.get_command(app)
+    _show_flags_as_flags(command)
+    return command
+
+
 def main() -> None:
     """Entry point: run the app and turn deliberate errors into one line and exit 2."""
     try:
-        app(standalone_mode=False)
+        _command().main(prog_name="debttrap", standalone_mode=False)
     except DebtTrapError as exc:
         sys.stderr.write(f"error: {exc}\n")
         sys.exit(exc.exit_code)
