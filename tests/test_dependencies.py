@@ -1,0 +1,117 @@
+"""The package imports only what ``pyproject.toml`` declares, and declares nothing it never uses.
+
+A plain ``pip install .`` once gave a command that crashed on ``--help`` because the
+package imported ``click``, which only the test extras happened to bring in. This test reads
+every import of ``src/debttrap`` and checks each third-party module against the
+distributions the package (or the extra that is named for it) declares.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PKG = ROOT / "src" / "debttrap"
+
+#: import name -> distribution name, where the two differ
+DISTRIBUTION_OF = {"yaml": "pyyaml", "QuantLib": "quantlib", "sklearn": "scikit-learn"}
+
+#: declared for a reason other than an ``import`` in the package:
+#: pyarrow is the engine pandas uses to read the bundled Parquet files.
+USED_WITHOUT_IMPORT = {"pyarrow"}
+
+#: optional imports, guarded by ``try: ... except ImportError``, and the extra declaring them
+OPTIONAL = {"numba": "fast"}
+
+
+def _name(requirement: str) -> str:
+    match = re.match(r"[A-Za-z0-9_.-]+", requirement)
+    assert match is not None, requirement
+    return match.group(0).lower().replace("_", "-")
+
+
+def _project() -> dict[str, object]:
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        return tomllib.load(handle)["project"]  # type: ignore[no-any-return]
+
+
+def _third_party_imports() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    stdlib = sys.stdlib_module_names
+    for path in PKG.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            modules: list[str] = []
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                modules = [node.module]
+            for module in modules:
+                top = module.split(".")[0]
+                if top in stdlib or top in {"debttrap", "__future__"}:
+                    continue
+                found.setdefault(top, []).append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_every_import_is_declared() -> None:
+    project = _project()
+    core = {_name(r) for r in project["dependencies"]}  # type: ignore[attr-defined]
+    extras = {
+        extra: {_name(r) for r in reqs}
+        for extra, reqs in project["optional-dependencies"].items()  # type: ignore[attr-defined]
+    }
+    undeclared = []
+    for module, where in sorted(_third_party_imports().items()):
+        dist = DISTRIBUTION_OF.get(module, module).lower().replace("_", "-")
+        if module in OPTIONAL:
+            if dist not in extras.get(OPTIONAL[module], set()):
+                undeclared.append(f"{module} (extra {OPTIONAL[module]}) at {where[0]}")
+        elif dist not in core:
+            undeclared.append(f"{module} at {where[0]}")
+    assert undeclared == [], f"imported but not declared in [project.dependencies]: {undeclared}"
+
+
+def test_nothing_declared_is_unused() -> None:
+    imported = {
+        DISTRIBUTION_OF.get(m, m).lower().replace("_", "-") for m in _third_party_imports()
+    }
+    core = {_name(r) for r in _project()["dependencies"]}  # type: ignore[attr-defined]
+    unused = sorted(core - imported - USED_WITHOUT_IMPORT)
+    assert unused == [], f"declared in [project.dependencies] but never imported: {unused}"
+
+
+def test_optional_imports_are_guarded() -> None:
+    """At module level an optional module is imported only inside ``try`` blocks that catch
+    ImportError, so every module of the package imports without it; inside a function the
+    import runs only after the caller has checked that the module is there."""
+    offenders = []
+    for path in PKG.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        guarded: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Try) and any(
+                isinstance(h.type, ast.Name) and h.type.id in {"ImportError", "ModuleNotFoundError"}
+                for h in node.handlers
+            ):
+                guarded.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+        in_functions = {
+            id(n)
+            for f in ast.walk(tree)
+            if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+            for n in ast.walk(f)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in in_functions:
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                )
+                if any(n.split(".")[0] in OPTIONAL for n in names) and id(node) not in guarded:
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == [], f"optional modules imported without an ImportError guard: {offenders}"
