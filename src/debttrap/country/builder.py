@@ -39,6 +39,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from debttrap import datasets as ds
+from debttrap.conventions import CreditorGroup
 from debttrap.country.creditors import CREDITOR_GROUPS, CreditorView, creditor_view, dssi_groups
 from debttrap.country.model import (
     CapacityInputs,
@@ -736,6 +737,7 @@ def _debt(
             ExistingDebtLine(
                 name=f"{_GROUP_LABEL[g]} (existing)",
                 creditor_group=_GROUP_TYPE[g],
+                group=CreditorGroup(g),
                 debt_service_usd_m=_as_series(svc[:end], yrs),
                 principal_usd_m=_as_series(pr[:end], yrs),
                 source=(
@@ -761,6 +763,7 @@ def _debt(
             FinancingLine(
                 name=f"{_GROUP_LABEL[g]} (new)",
                 creditor_group=_GROUP_TYPE[g],
+                group=CreditorGroup(g),
                 interest_rate_pct=lt.rate_pct,
                 grace_years=lt.grace_years,
                 maturity_years=lt.maturity_years,

@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 
 from debttrap import datasets as ds
 from debttrap._numeric import read_only_copy
+from debttrap.conventions import CREDITOR_GROUPS
 from debttrap.errors import DataError, InputError
 
 __all__ = [
@@ -53,15 +54,6 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 
-CREDITOR_GROUPS: tuple[str, ...] = (
-    "china",
-    "multilateral",
-    "paris_club",
-    "other_bilateral",
-    "bondholders",
-    "commercial_banks",
-    "other_private",
-)
 
 _IDS = "wb-ids-ppg-debt-stocks-by-creditor"
 _DSSI = "wb-dssi-debt-service-by-creditor-2020"

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from debttrap._model import FrozenModel
-from debttrap.terms.loan import CreditorType, Loan
+from debttrap.conventions import CreditorGroup, CreditorType
+from debttrap.terms.loan import Loan
 
 __all__ = [
     "CapacityInputs",
@@ -165,6 +166,17 @@ class Macro(FrozenModel):
         return self
 
 
+def _default_group(data: Any) -> Any:
+    """Fill a debt line's ``group`` from its ``creditor_group`` when the line gives none."""
+    if isinstance(data, dict) and data.get("group") is None and "creditor_group" in data:
+        try:
+            group = CreditorGroup.of_creditor_type(data["creditor_group"])
+        except ValueError:
+            return data  # the creditor_group check names the bad value
+        return {**data, "group": group}
+    return data
+
+
 class ExistingDebtLine(FrozenModel):
     """PPG external MLT debt outstanding at the end of ``t-1``, one creditor line.
 
@@ -174,9 +186,19 @@ class ExistingDebtLine(FrozenModel):
 
     name: str = Field(min_length=1)
     creditor_group: CreditorType
+    group: CreditorGroup = Field(
+        default=None,  # type: ignore[assignment]  # filled from creditor_group before checks
+        description=(
+            "Who the line is owed to, as the creditor tables group debt (china, multilateral, "
+            "paris_club, other_bilateral, bondholders, commercial_banks, other_private, "
+            "not_itemised); default: the group of the creditor type."
+        ),
+    )
     debt_service_usd_m: YearSeries
     principal_usd_m: YearSeries | None = None
     source: str = ""
+
+    _group = model_validator(mode="before")(_default_group)
 
     @field_validator("debt_service_usd_m", "principal_usd_m")
     @classmethod
@@ -268,6 +290,14 @@ class FinancingLine(FrozenModel):
 
     name: str = Field(min_length=1)
     creditor_group: CreditorType
+    group: CreditorGroup = Field(
+        default=None,  # type: ignore[assignment]  # filled from creditor_group before checks
+        description=(
+            "Who the line is owed to, as the creditor tables group debt (china, multilateral, "
+            "paris_club, other_bilateral, bondholders, commercial_banks, other_private, "
+            "not_itemised); default: the group of the creditor type."
+        ),
+    )
     interest_rate_pct: float = Field(ge=0.0, le=100.0)
     grace_years: int = Field(ge=0, le=60)
     maturity_years: int = Field(ge=1, le=100)
@@ -283,6 +313,8 @@ class FinancingLine(FrozenModel):
         default=False, description="Commercial/market borrowing (repriced in B2/B6 market, C4)."
     )
     source: str = ""
+
+    _group = model_validator(mode="before")(_default_group)
 
     @model_validator(mode="after")
     def _check(self) -> FinancingLine:

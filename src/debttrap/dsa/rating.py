@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from debttrap.conventions import MIN_BREACH_YEARS, Risk
 from debttrap.dsa.indicators import (
     BASELINE,
     EXTERNAL_INDICATORS,
@@ -81,33 +82,6 @@ BoolArray = NDArray[np.bool_]
 
 #: Years in the rating window: ``t`` and the ten after.
 RATING_WINDOW_YEARS = 11
-#: A path breaches only if it is above its threshold in at least this many years.
-MIN_BREACH_YEARS = 2
-
-
-class Risk(StrEnum):
-    """Risk of debt distress."""
-
-    LOW = "low"
-    MODERATE = "moderate"
-    HIGH = "high"
-    IN_DISTRESS = "in_distress"
-
-    @property
-    def code(self) -> int:
-        """1 low, 2 moderate, 3 high (the template's scale), 4 in distress."""
-        return _RISK_CODE[self]
-
-    @classmethod
-    def from_code(cls, code: int) -> Risk:
-        try:
-            return _CODE_RISK[int(code)]
-        except KeyError:
-            raise InputError(f"no risk rating has code {code!r}", field="risk") from None
-
-
-_RISK_CODE = {Risk.LOW: 1, Risk.MODERATE: 2, Risk.HIGH: 3, Risk.IN_DISTRESS: 4}
-_CODE_RISK = {v: k for k, v in _RISK_CODE.items()}
 
 
 class ModerateSpace(StrEnum):

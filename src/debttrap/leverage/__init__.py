@@ -22,7 +22,6 @@ from debttrap.leverage.flows import OfferFlows, offer_flows, package_grant_eleme
 from debttrap.leverage.project import ProjectEconomics, offer_project_economics, project_economics
 from debttrap.leverage.verdict import (
     IndicatorChange,
-    Rating,
     RuleOutcome,
     Thresholds,
     TrapRisk,
@@ -41,7 +40,6 @@ __all__ = [
     "LenderKind",
     "OfferFlows",
     "ProjectEconomics",
-    "Rating",
     "RuleOutcome",
     "Thresholds",
     "TrapRisk",

@@ -42,11 +42,11 @@ from pydantic import Field, model_validator
 
 from debttrap._model import FrozenModel as _Frozen
 from debttrap._numeric import finite_or_none as _finite
+from debttrap.conventions import MIN_BREACH_YEARS, Risk
 
 __all__ = [
     "RULES",
     "IndicatorChange",
-    "Rating",
     "RuleOutcome",
     "Thresholds",
     "TrapRisk",
@@ -72,27 +72,12 @@ class _NanIsMissing(_Frozen):
         return data
 
 
-class Rating(StrEnum):
-    """LIC-DSF risk of external debt distress."""
-
-    LOW = "low"
-    MODERATE = "moderate"
-    HIGH = "high"
-    IN_DISTRESS = "in_distress"
-
-
-_ORDER = {Rating.LOW: 0, Rating.MODERATE: 1, Rating.HIGH: 2, Rating.IN_DISTRESS: 3}
 
 
 class TrapRisk(StrEnum):
     LOW = "low"
     MODERATE = "moderate"
     HIGH = "high"
-
-
-#: A breach, in the LIC-DSF's mechanical rating, is two or more years above the threshold
-#: in the ten-year window (lic-dsf-method.md §5.1).
-BREACH_MIN_YEARS = 2
 
 
 class IndicatorChange(_NanIsMissing):
@@ -141,7 +126,7 @@ class IndicatorChange(_NanIsMissing):
     (high) fires as well; where the country is already rated high, a breach that
     one more year above the threshold creates is not by itself proof of a trap.
     """
-        return self.years_above_without < BREACH_MIN_YEARS <= self.years_above_with
+        return self.years_above_without < MIN_BREACH_YEARS <= self.years_above_with
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -218,17 +203,17 @@ class VerdictInputs(_NanIsMissing):
     ppg_loans_usd_m: float | None = Field(
         default=None, ge=0.0, description="The offer's PPG loan commitments, US$ m."
     )
-    rating_before: Rating | None = Field(
+    rating_before: Risk | None = Field(
         default=None, description="LIC-DSF external rating of the country without any offer."
     )
-    rating_without_offer: Rating | None = Field(
+    rating_without_offer: Risk | None = Field(
         default=None,
         description=(
-            "Rating without the offer's loans but with what the offer does not decide (the "
+            "Risk without the offer's loans but with what the offer does not decide (the "
             "project's expected overrun on the budget); None = rating_before."
         ),
     )
-    rating_after: Rating | None = None
+    rating_after: Risk | None = None
     grant_element_pct: float | None = None
     indicator_changes: tuple[IndicatorChange, ...] = Field(
         default=(), description="What the offer's own loans do to each LIC-DSF indicator."
@@ -433,14 +418,14 @@ def _fmt(x: float) -> str:
     return f"{x:,.1f}"
 
 
-_AT_HIGH = (Rating.HIGH, Rating.IN_DISTRESS)
+_AT_HIGH = (Risk.HIGH, Risk.IN_DISTRESS)
 
 
 def _at_high_risk(i: VerdictInputs) -> bool | None:
     return None if i.rating_before is None else i.rating_before in _AT_HIGH
 
 
-def _state(r: Rating | None) -> str:
+def _state(r: Risk | None) -> str:
     return "unknown" if r is None else r.value.replace("_", " ")
 
 
@@ -451,7 +436,7 @@ def _dsa_worse(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
     if i.rating_after is None or without is None:
         return RuleOutcome("dsa_rating_worse", title, "not_evaluated", None, None, th,
                            "rating before or after missing", _LIC_DSF_WORSE)
-    fired = _ORDER[i.rating_after] > _ORDER[without]
+    fired = i.rating_after.code > without.code
     detail = f"rating {without.value} without the offer, {i.rating_after.value} with it"
     if i.rating_before is not None and i.rating_before != without:
         detail += (f" (the country alone: {i.rating_before.value}; the difference is the "
@@ -741,9 +726,9 @@ def verdict_inputs(
     *,
     adds_debt: bool | None = None,
     ppg_loans_usd_m: float | None = None,
-    rating_before: Rating | str | None = None,
-    rating_without_offer: Rating | str | None = None,
-    rating_after: Rating | str | None = None,
+    rating_before: Risk | str | None = None,
+    rating_without_offer: Risk | str | None = None,
+    rating_after: Risk | str | None = None,
     grant_element_pct: float | None = None,
     indicator_changes: tuple[IndicatorChange, ...] = (),
     prob_distress_pct: tuple[float, float] | None = None,

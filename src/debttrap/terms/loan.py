@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from debttrap._model import FrozenModel as _Frozen
+from debttrap.conventions import CreditorType
 from debttrap.terms._shares import check_shares
 from debttrap.terms.clauses import Clauses
 from debttrap.terms.currencies import validate_currency
@@ -44,17 +45,6 @@ __all__ = [
 ]
 
 _TOL = 1e-9
-
-
-class CreditorType(StrEnum):
-    """Creditor groups, as the World Bank's debt statistics and the LIC-DSF split them."""
-
-    MULTILATERAL = "multilateral"
-    BILATERAL_PARIS_CLUB = "bilateral_paris_club"
-    BILATERAL_OTHER = "bilateral_other"
-    COMMERCIAL_BANK = "commercial_bank"
-    BONDHOLDERS = "bondholders"
-    SUPPLIER = "supplier"
 
 
 class Amortization(StrEnum):
