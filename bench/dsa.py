@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from debttrap.country.model import Country
-from debttrap.dsa.engine import run_dsa
 from debttrap.dsa.paths import PathInputs, UnitLoanBasis, debt_paths
+from debttrap.dsa.run import run_dsa
 from debttrap.dsa.stress import StressSettings, build_scenarios, stack_inputs
 from debttrap.io.country_file import load_dsa_inputs
 

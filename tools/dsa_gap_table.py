@@ -30,7 +30,7 @@ from golden_data import (  # noqa: E402
     with_public_rates,
 )
 
-from debttrap.dsa.engine import run_dsa  # noqa: E402
+from debttrap.dsa.run import run_dsa  # noqa: E402
 
 DOC = ROOT / "docs" / "dsa.md"
 START, END = "<!-- gap-table:start -->", "<!-- gap-table:end -->"
@@ -146,7 +146,7 @@ def c3_inputs(country) -> tuple[float, float]:  # type: ignore[no-untyped-def]
 
     d = derive(country)
     x, rev_level, _ = _excel_t1()
-    fall = float(d.revenue_excl_grants_to_gdp_pct[d.t_index + 1]) * (1.0 - rev_level) / 7.5
+    fall = float(d.revenue_excl_grants_pct_gdp[d.t_index + 1]) * (1.0 - rev_level) / 7.5
     return fall, (1.0 - x) / fall
 
 

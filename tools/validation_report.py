@@ -23,7 +23,7 @@ import pandas as pd
 
 from debttrap import datasets as ds
 from debttrap.cli.country import resolve_dsa_inputs, summary_row
-from debttrap.dsa.engine import run_dsa
+from debttrap.dsa.run import run_dsa
 from debttrap.errors import DebtTrapError
 
 NOTCH = {"low": 1, "moderate": 2, "high": 3, "in debt distress": 4, "in_distress": 4}

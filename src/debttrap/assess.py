@@ -53,7 +53,6 @@ from debttrap.cashflows import grant_element
 from debttrap.country.builder import DEFAULT_FIRST_YEAR, BuiltCountry, build_country
 from debttrap.country.derived import derive
 from debttrap.country.model import Country
-from debttrap.dsa.engine import DSAResult, run_dsa
 from debttrap.dsa.indicators import (
     INDICATOR_LABELS,
     INDICATORS,
@@ -61,6 +60,7 @@ from debttrap.dsa.indicators import (
     Indicator,
 )
 from debttrap.dsa.paths import UnitLoanBasis, line_terms
+from debttrap.dsa.run import DSAResult, run_dsa
 from debttrap.errors import DataError, DebtTrapError, InputError
 from debttrap.leverage.clauses import ClauseProfile, clause_profile
 from debttrap.leverage.exposure import Exposure, creditor_exposure

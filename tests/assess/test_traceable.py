@@ -143,7 +143,7 @@ def test_share_denominators_are_the_debt_the_dsa_carries(name: str) -> None:
 def test_indicator_paths_with_the_offer_are_the_dsa_with_its_loans(control: Assessment) -> None:
     """The 'after' paths are exactly a LIC-DSF of the country plus the offer's PPG loans
     and the overrun loan (nothing else changes)."""
-    from debttrap.dsa.engine import run_dsa
+    from debttrap.dsa.run import run_dsa
 
     (o,) = control.offers
     extra = tuple(o.offer.loans_in_usd()) + ((o.overrun_loan,) if o.overrun_loan else ())

@@ -18,7 +18,7 @@ from debttrap.country.builder import (
     dsa_countries,
 )
 from debttrap.country.creditors import CREDITOR_GROUPS
-from debttrap.dsa.engine import run_dsa
+from debttrap.dsa.run import run_dsa
 from debttrap.errors import DataError, InputError
 from debttrap.io.country_file import load_dsa_inputs
 

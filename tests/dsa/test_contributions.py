@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from debttrap.dsa.contributions import external_contributions, public_contributions
-from debttrap.dsa.engine import run_dsa
+from debttrap.dsa.run import run_dsa
 
 O11 = "template-baseline-output11"
 O12 = "template-baseline-output12"

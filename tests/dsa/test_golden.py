@@ -19,7 +19,7 @@ from golden_data import (
 )
 
 from debttrap.country import derive
-from debttrap.dsa.engine import run_dsa
+from debttrap.dsa.run import run_dsa
 from debttrap.dsa.stress import StressSettings
 
 O11 = "template-baseline-output11"
@@ -48,10 +48,10 @@ def _window(a: np.ndarray, years: np.ndarray) -> np.ndarray:
         ("real_gdp_growth_pct", O11, "real_gdp_growth_pct"),  # Output 1-1 row 38
         ("gdp_deflator_usd_growth_pct", O11, "gdp_deflator_usd_growth_pct"),  # row 39
         ("exports_growth_usd_pct", O11, "exports_gs_growth_usd_pct"),  # row 41
-        ("revenue_excl_grants_to_gdp_pct", O11, "government_revenue_excl_grants_to_gdp_pct"),
-        ("exports_to_gdp_pct", O11, "exports_gs_to_gdp_pct"),  # row 15
+        ("revenue_excl_grants_pct_gdp", O11, "government_revenue_excl_grants_to_gdp_pct"),
+        ("exports_pct_gdp", O11, "exports_gs_to_gdp_pct"),  # row 15
         ("nominal_gdp_lcu_m", O12, "nominal_gdp_lcu_mn"),  # Output 1-2 row 41
-        ("revenue_incl_grants_to_gdp_pct", O12, "revenue_and_grants_to_gdp_pct"),  # row 14
+        ("revenue_incl_grants_pct_gdp", O12, "revenue_and_grants_to_gdp_pct"),  # row 14
         ("gdp_deflator_lcu_growth_pct", O12, "gdp_deflator_lcu_inflation_pct"),  # row 54
     ],
 )

@@ -20,8 +20,8 @@ import numpy as np
 import pytest
 from golden_data import STRESS_QUANTITY, calibrated_country, illustrative, stress_path
 
-from debttrap.dsa.engine import run_dsa
 from debttrap.dsa.paths import InstrumentTerms, UnitLoanBasis
+from debttrap.dsa.run import run_dsa
 from debttrap.dsa.stress import fiscal_financing
 
 EXTERNAL = [k for k in STRESS_QUANTITY if k != "pv_public_debt_to_gdp_pct"]

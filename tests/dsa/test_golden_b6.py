@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from golden_data import STRESS_QUANTITY, calibrated_country, illustrative, stress_path
 
-from debttrap.dsa.engine import run_dsa
+from debttrap.dsa.run import run_dsa
 
 EXTERNAL = [k for k in STRESS_QUANTITY if k != "pv_public_debt_to_gdp_pct"]
 

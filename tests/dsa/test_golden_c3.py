@@ -19,7 +19,7 @@ import pytest
 from golden_data import STRESS_QUANTITY, calibrated_country, illustrative, stress_path
 
 from debttrap.country.derived import derive
-from debttrap.dsa.engine import run_dsa
+from debttrap.dsa.run import run_dsa
 from debttrap.dsa.stress import StressSettings, commodity_shock
 from debttrap.errors import InputError
 
@@ -48,7 +48,7 @@ def derived_inputs() -> tuple[float, float]:
     """(price fall, commodity share of exports) implied by Excel's 2025 values."""
     c, _ = illustrative()
     d = derive(c)
-    rev_ratio_pct = d.revenue_excl_grants_to_gdp_pct[d.t_index + 1]
+    rev_ratio_pct = d.revenue_excl_grants_pct_gdp[d.t_index + 1]
     x, rev_level, _ = _excel_t1()
     fall = rev_ratio_pct * (1.0 - rev_level) / 7.5
     return fall, (1.0 - x) / fall

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from golden_data import calibrated_country, illustrative, stress_path
 
-from debttrap.dsa.engine import run_dsa
+from debttrap.dsa.run import run_dsa
 
 P1 = "pv_public_debt_to_gdp_pct"
 CASE = "overlay-resfin-dom-mlt-rate6-output32"

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from golden_data import STRESS_QUANTITY, calibrated_country, illustrative, series
 
-from debttrap.dsa.engine import run_dsa
+from debttrap.dsa.run import run_dsa
 
 CASES = {15.0: "overlay-disaster-on-output31", 20.0: "overlay-disaster-shock20-output31"}
 EXTERNAL = [k for k in STRESS_QUANTITY if k != "pv_public_debt_to_gdp_pct"]

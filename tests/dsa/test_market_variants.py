@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from golden_data import illustrative
 
-from debttrap.dsa.engine import run_dsa
 from debttrap.dsa.paths import baseline_setup
+from debttrap.dsa.run import run_dsa
 
 COUNTRY, SETTINGS = illustrative()
 EXTERNAL = (

@@ -13,7 +13,7 @@ import pytest
 from golden_data import illustrative
 
 from debttrap.country import derive
-from debttrap.dsa.engine import run_dsa
+from debttrap.dsa.run import run_dsa
 from debttrap.dsa.stress import CustomScenario, StressSettings
 from debttrap.errors import InputError
 

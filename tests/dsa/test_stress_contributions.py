@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from golden_data import WINDOW, calibrated_country, illustrative, series, with_public_rates
 
-from debttrap.dsa.engine import run_dsa
 from debttrap.dsa.paths import baseline_setup
+from debttrap.dsa.run import run_dsa
 
 
 @pytest.fixture(scope="module")

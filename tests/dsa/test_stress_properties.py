@@ -7,7 +7,7 @@ from golden_data import illustrative
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from debttrap.dsa.engine import run_dsa
+from debttrap.dsa.run import run_dsa
 from debttrap.dsa.stress import ShockStats, shock_pair
 
 COUNTRY, SETTINGS = illustrative()

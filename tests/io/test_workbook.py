@@ -34,8 +34,8 @@ from hypothesis import strategies as st
 if TYPE_CHECKING:
     from conftest import RunCli
 
-from debttrap.dsa.engine import DSAResult, run_dsa
 from debttrap.dsa.indicators import INDICATORS
+from debttrap.dsa.run import DSAResult, run_dsa
 from debttrap.errors import WorkbookError
 from debttrap.io.country_file import load_dsa_inputs
 from debttrap.io.workbook import (

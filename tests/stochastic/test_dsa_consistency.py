@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from debttrap.dsa.engine import run_dsa
 from debttrap.dsa.paths import debt_paths
+from debttrap.dsa.run import run_dsa
 from debttrap.dsa.stress import StressSettings, build_scenarios
 from debttrap.io.country_file import load_dsa_inputs
 from debttrap.stochastic.from_country import inputs_from_country

@@ -11,8 +11,8 @@ from rich.table import Table
 from debttrap.cli import app
 from debttrap.cli._common import console, print_json, write_text_atomic
 from debttrap.country.model import Country
-from debttrap.dsa.engine import DSAResult, run_dsa
 from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
+from debttrap.dsa.run import DSAResult, run_dsa
 from debttrap.dsa.stress import StressSettings
 from debttrap.io.country_file import load_dsa_inputs
 

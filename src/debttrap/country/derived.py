@@ -61,15 +61,15 @@ class DerivedSeries:
     other_flows_lcu_m: FloatArray
 
     @property
-    def exports_to_gdp_pct(self) -> FloatArray:
+    def exports_pct_gdp(self) -> FloatArray:
         return 100.0 * self.exports_usd_m / self.nominal_gdp_usd_m
 
     @property
-    def revenue_excl_grants_to_gdp_pct(self) -> FloatArray:
+    def revenue_excl_grants_pct_gdp(self) -> FloatArray:
         return 100.0 * self.revenue_excl_grants_lcu_m / self.nominal_gdp_lcu_m
 
     @property
-    def revenue_incl_grants_to_gdp_pct(self) -> FloatArray:
+    def revenue_incl_grants_pct_gdp(self) -> FloatArray:
         return 100.0 * self.revenue_incl_grants_lcu_m / self.nominal_gdp_lcu_m
 
     @property
@@ -77,11 +77,11 @@ class DerivedSeries:
         return 100.0 * self.primary_balance_lcu_m / self.nominal_gdp_lcu_m
 
     @property
-    def transfers_to_gdp_pct(self) -> FloatArray:
+    def transfers_pct_gdp(self) -> FloatArray:
         return 100.0 * self.net_current_transfers_usd_m / self.nominal_gdp_usd_m
 
     @property
-    def fdi_to_gdp_pct(self) -> FloatArray:
+    def fdi_pct_gdp(self) -> FloatArray:
         return 100.0 * self.net_fdi_usd_m / self.nominal_gdp_usd_m
 
     def to_frame(self) -> pd.DataFrame:
@@ -91,12 +91,12 @@ class DerivedSeries:
             if name not in ("years", "t_index")
         }
         for name in (
-            "exports_to_gdp_pct",
-            "revenue_excl_grants_to_gdp_pct",
-            "revenue_incl_grants_to_gdp_pct",
+            "exports_pct_gdp",
+            "revenue_excl_grants_pct_gdp",
+            "revenue_incl_grants_pct_gdp",
             "primary_balance_pct_gdp",
-            "transfers_to_gdp_pct",
-            "fdi_to_gdp_pct",
+            "transfers_pct_gdp",
+            "fdi_pct_gdp",
         ):
             cols[name] = getattr(self, name)
         return pd.DataFrame(cols, index=pd.Index(self.years, name="year"))

@@ -29,8 +29,8 @@ from numpy.typing import NDArray
 
 from debttrap.cashflows import schedules
 from debttrap.country.model import Country
-from debttrap.dsa.engine import country_capacity
 from debttrap.dsa.paths import baseline_setup, npv_next_years
+from debttrap.dsa.run import country_capacity
 from debttrap.dsa.stress import StressSettings, build_scenarios
 from debttrap.dsa.thresholds import thresholds
 from debttrap.stochastic.kernel import DebtLines, MacroPath, PathInputs, ResidualFinancing

@@ -1,0 +1,245 @@
+"""A stress test as a transformation of the baseline's kernel inputs.
+
+A test describes what it shocks as a :class:`Shock`; :func:`apply_shock`
+turns it into a :class:`Scenario` (shocked denominators, the financing of the
+gaps as new borrowing) that the path kernel runs with the baseline in one batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+
+import numpy as np
+from numpy.typing import NDArray
+
+from debttrap.dsa.paths import PathInputs, npv_next_years
+from debttrap.dsa.stress.context import StressContext
+from debttrap.dsa.stress.financing import FiscalFinancing, fiscal_financing
+
+__all__ = ["Scenario", "Shock", "StressDefinition", "apply_shock", "stack_inputs"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One stress test: its kernel inputs and what was shocked (for the docs and JSON)."""
+
+    code: str
+    label: str
+    inputs: PathInputs
+    notes: tuple[str, ...] = ()
+    real_growth_dec: FloatArray | None = None
+    primary_expenditure_lcu_m: FloatArray | None = None
+    other_flows_lcu_m: FloatArray | None = None
+    bop_gap_usd_m: FloatArray | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StressDefinition:
+    """One stress test: its code and a builder giving its scenario, or why it is not run."""
+
+    code: str
+    build: Callable[[StressContext], Scenario | str]
+
+
+@dataclass(frozen=True, slots=True)
+class Shock:
+    """What a test changes against the baseline (``None``: the baseline path).
+
+    Paths are decimals over ``t … T``. ``depreciation_dec`` is a level
+    depreciation from ``t+1`` (or ``depreciation_path_dec`` year by year) with
+    ``passthrough`` to the US$ GDP deflator; ``bop_gap_usd_m`` is financed by
+    new external debt on residual terms, ``fiscal_gap_lcu_m`` by the Input 7
+    mix (``fiscal_external_share`` overrides its external share; ``gap_is_deficit``
+    false books it as another debt-creating flow, as C1 and C2);
+    ``domestic_extra_rate_dec``/``external_extra_rate_dec`` are the B2
+    interactions; ``market`` moves new market borrowing to stressed terms (C4).
+    The revenue lost with lower GDP is financed at home unless
+    ``finance_lost_revenue`` is false; ``exports_follow_gdp`` and
+    ``spending_follows_gdp`` are A1's rules.
+    """
+
+    growth_dec: FloatArray | None = None
+    deflator_usd_dec: FloatArray | None = None
+    export_growth_dec: FloatArray | None = None
+    depreciation_dec: float = 0.0
+    passthrough: float = 0.0
+    bop_gap_usd_m: FloatArray | None = None
+    fiscal_gap_lcu_m: FloatArray | None = None
+    revenue_ratio: FloatArray | None = None
+    market: bool = False
+    domestic_extra_rate_dec: float = 0.0
+    external_extra_rate_dec: float = 0.0
+    depreciation_path_dec: FloatArray | None = None
+    spending_follows_gdp: bool = False
+    exports_follow_gdp: bool = False
+    fiscal_external_share: float | None = None
+    gap_is_deficit: bool = True
+    finance_lost_revenue: bool = True
+    notes: tuple[str, ...] = ()
+
+
+def stack_inputs(items: Sequence[PathInputs]) -> PathInputs:
+    """Stack unbatched inputs along a new leading (scenario) axis."""
+    out: dict[str, object] = {}
+    for f in fields(PathInputs):
+        vals = [getattr(x, f.name) for x in items]
+        if f.name in ("years", "short_term_rate_dec"):
+            out[f.name] = vals[0]
+        else:
+            shape = np.broadcast_shapes(*(np.shape(v) for v in vals))
+            out[f.name] = np.stack([np.broadcast_to(v, shape) for v in vals])
+    return PathInputs(**out)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class _Macro:
+    """The shocked denominators of one test."""
+
+    growth_dec: FloatArray
+    gdp_usd_m: FloatArray
+    exports_usd_m: FloatArray
+    fx_avg: FloatArray
+    fx_eop: FloatArray
+    gdp_lcu_m: FloatArray
+    revenue_lcu_m: FloatArray
+    revenue_incl_lcu_m: FloatArray
+
+
+def _shocked_macro(ctx: StressContext, sh: Shock) -> _Macro:
+    n = ctx.n
+    base = ctx.base
+    g_s = ctx.g_b if sh.growth_dec is None else sh.growth_dec
+    pi_s = ctx.pi_b if sh.deflator_usd_dec is None else sh.deflator_usd_dec
+    x_s = ctx.x_b if sh.export_growth_dec is None else sh.export_growth_dec
+    rel = np.cumprod((1 + g_s) * (1 + pi_s) / ((1 + ctx.g_b) * (1 + ctx.pi_b)))
+    dep_path = np.zeros(n)
+    dep_path[1:] = sh.depreciation_dec
+    if sh.depreciation_path_dec is not None:
+        dep_path = sh.depreciation_path_dec
+    rel = rel * (1 - (1 - sh.passthrough) * dep_path)
+    gdp = ctx.gdp_b * rel
+    exports = ctx.exp_b * np.cumprod((1 + x_s) / (1 + ctx.x_b))
+    if sh.exports_follow_gdp:  # exports keep their baseline ratio to GDP (A1)
+        exports = ctx.exp_b * rel
+    fxa = ctx.fxa_b * (1 + dep_path)
+    fxe = base.fx_eop_lcu_per_usd * (1 + dep_path)
+    gdp_lcu = gdp * fxa
+    rr = ctx.rev_ratio if sh.revenue_ratio is None else sh.revenue_ratio
+    revenue = rr * gdp_lcu
+    revenue_incl = revenue + (base.revenue_incl_grants_lcu_m - base.revenue_excl_grants_lcu_m)
+    return _Macro(g_s, gdp, exports, fxa, fxe, gdp_lcu, revenue, revenue_incl)
+
+
+def _lost_revenue(ctx: StressContext, sh: Shock, m: _Macro) -> FloatArray:
+    """The revenue loss against baseline (spending held at its baseline level), a fiscal
+    gap financed domestically."""
+    n = ctx.n
+    lost = np.where(
+        np.arange(n) >= 1,
+        ctx.rev_incl_ratio * ctx.gdp_lcu_b - ctx.rev_incl_ratio * m.gdp_lcu_m,
+        0.0,
+    )
+    if sh.spending_follows_gdp or not sh.finance_lost_revenue:
+        # A1: the fiscal gap is given in full (PB as a ratio); B3, C4: the template's
+        # public paths do not depend on any domestic residual term (Input 7 presets)
+        lost = np.zeros(n)
+    if sh.revenue_ratio is not None:
+        lost = lost + (ctx.rev_ratio - sh.revenue_ratio) * m.gdp_lcu_m
+    return lost
+
+
+def _bop_market_addon(ctx: StressContext, sh: Shock) -> tuple[FloatArray, FloatArray]:
+    """Market variants: the extra cost also falls on the external residual debt that fills
+    the shock years' balance-of-payments gap; it is paid from t+2 and refinanced through
+    the public financing need like any other debt service. Returns (interest, its PV)."""
+    n = ctx.n
+    addon = np.zeros(n)
+    addon_pv = np.zeros(n)
+    if sh.external_extra_rate_dec and sh.bop_gap_usd_m is not None:
+        idx = np.arange(n)
+        shock_debt = np.where((idx >= 1) & (idx <= 2), sh.bop_gap_usd_m, 0.0)
+        bal = ctx.setup.basis.balance[ctx.res_idx]
+        addon[1:] = sh.external_extra_rate_dec * (shock_debt @ bal)[:-1]
+        addon_pv = npv_next_years(addon, ctx.r_disc)
+        addon_pv[:2] = 0.0
+    return addon, addon_pv
+
+
+def _finance(ctx: StressContext, sh: Shock, fg: FloatArray, fxa: FloatArray) -> FiscalFinancing:
+    s = ctx.settings
+    own_share = sh.fiscal_external_share is None
+    return fiscal_financing(
+        fg,
+        fxa,
+        ctx.setup.basis,
+        ctx.res_idx,
+        external_share=ctx.share_ext if own_share else float(sh.fiscal_external_share or 0.0),
+        domestic_st_share=ctx.share_st if own_share else ctx.dom_st_only,
+        domestic_mlt_rate_dec=ctx.dom_rate,
+        domestic_st_rate_dec=ctx.dom_st_rate,
+        domestic_mlt_grace_years=s.residual_domestic_mlt_grace_years,
+        domestic_mlt_maturity_years=s.residual_domestic_mlt_maturity_years,
+        domestic_extra_rate_dec=sh.domestic_extra_rate_dec,
+        external_extra_rate_dec=sh.external_extra_rate_dec,
+        discount_dec=ctx.r_disc,
+    )
+
+
+def _disbursements(ctx: StressContext, sh: Shock, ext_new: FloatArray) -> FloatArray:
+    """Baseline disbursements plus the residual borrowing; C4 moves market lines to their
+    stressed twins in ``t+1 … t+market_years``."""
+    disb = ctx.base.disbursements_usd_m.copy()
+    disb[ctx.res_idx] += ext_new
+    if sh.market and ctx.mkt_idx:
+        window = slice(1, 1 + ctx.settings.market_years)
+        for src, dst in zip(ctx.mkt_lines, ctx.mkt_idx, strict=True):
+            disb[dst, window] += disb[src, window]
+            disb[src, window] = 0.0
+    return disb
+
+
+def apply_shock(ctx: StressContext, code: str, label: str, sh: Shock) -> Scenario:
+    """The kernel inputs of one test: shocked denominators, gaps financed as new debt."""
+    n = ctx.n
+    base = ctx.base
+    m = _shocked_macro(ctx, sh)
+    lost_revenue = _lost_revenue(ctx, sh, m)
+    fg = np.zeros(n) if sh.fiscal_gap_lcu_m is None else sh.fiscal_gap_lcu_m
+    bop_addon, bop_addon_pv = _bop_market_addon(ctx, sh)
+    if sh.external_extra_rate_dec and sh.bop_gap_usd_m is not None:
+        fg = fg + bop_addon * m.fx_avg
+    fin = _finance(ctx, sh, fg, m.fx_avg)
+    gap = np.zeros(n) if sh.bop_gap_usd_m is None else sh.bop_gap_usd_m
+    ext_new = gap + fin.external_usd_m
+    extra_dom = fin.domestic_stock_lcu_m.copy()
+    acc = 0.0
+    for y in range(n):  # loop over time: lost revenue is borrowed at home with interest
+        acc = acc * (1 + ctx.dom_rate[y]) + lost_revenue[y]
+        extra_dom[y] += acc
+    inputs = base.replace(
+        external_only_service_usd_m=fin.addon_interest_usd_m + bop_addon,
+        external_only_pv_usd_m=fin.addon_pv_usd_m + bop_addon_pv,
+        gdp_usd_m=m.gdp_usd_m,
+        exports_usd_m=m.exports_usd_m,
+        revenue_excl_grants_lcu_m=m.revenue_lcu_m,
+        revenue_incl_grants_lcu_m=m.revenue_incl_lcu_m,
+        fx_avg_lcu_per_usd=m.fx_avg,
+        fx_eop_lcu_per_usd=m.fx_eop,
+        disbursements_usd_m=_disbursements(ctx, sh, ext_new),
+        lc_external_stock_lcu_m=base.lc_external_stock_lcu_m,
+        domestic_debt_lcu_m=base.domestic_debt_lcu_m + extra_dom,
+    )
+    # for the debt-dynamics tables: an explicit fiscal gap is a higher primary deficit
+    # (B2, A1, A2, refinanced market cost) or another debt-creating flow (C1, C2)
+    explicit = np.zeros(n) if sh.fiscal_gap_lcu_m is None else sh.fiscal_gap_lcu_m
+    spend = ctx.spending_b + (explicit if sh.gap_is_deficit else 0.0)
+    spend = spend + (fg - explicit)
+    if sh.spending_follows_gdp:  # A1: the gap is the whole primary-balance change
+        spend = spend + (m.revenue_incl_lcu_m - base.revenue_incl_grants_lcu_m)
+    other = ctx.other_b + (0.0 if sh.gap_is_deficit else explicit)
+    return Scenario(
+        code, label, inputs, sh.notes, m.growth_dec, spend, other, ext_new - fin.external_usd_m
+    )

@@ -1,0 +1,151 @@
+"""The standardized tests B1-B6 and the market variants B2.1 and B6.1 (§4.1).
+
+B1 real growth (the deflator falls by 0.6 x the growth shortfall); B2 the
+primary balance (needs its history; +25 bp per pp of PB shock on new domestic
+debt); B3 US$ export growth (real growth falls with exports); B4 net
+transfers and FDI; B5 a one-off depreciation in ``t+1`` with pass-through and
+a trade response in ``t+2``; B6 B1 and B3-B5 at the combination factor's size
+(real growth the lower of the B1 and B3 arms, the B3 arm on B6's own
+exports-GDP elasticity; the B2 leg only with ``b6_primary_balance_leg``).
+Market variants (market-access countries only): +100 bp per pp of PB shock
+(cap 400 bp) on the external residual debt of the shock years.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from debttrap.dsa.stress.context import StressContext
+from debttrap.dsa.stress.scenario import Scenario, Shock, StressDefinition, apply_shock
+from debttrap.dsa.stress.sizing import (
+    depreciation_trade_gap,
+    export_shock,
+    flows_shock,
+    growth_shock,
+    primary_balance_gap,
+    primary_balance_rates,
+)
+
+__all__ = ["DEFINITIONS"]
+
+FloatArray = NDArray[np.float64]
+
+NO_PB = (
+    "needs the primary-balance history (macro.primary_balance_history_pct_gdp or "
+    "stress.primary_balance_mean_pct_gdp/_sd_pct_gdp)"
+)
+NO_MARKET = "not applicable (market_access is false)"
+
+
+def b1(ctx: StressContext) -> Scenario | str:
+    g, pi = growth_shock(ctx, ctx.settings.b1_growth_sd)
+    return apply_shock(ctx, "B1", "Real GDP growth", Shock(growth_dec=g, deflator_usd_dec=pi))
+
+
+def _b2_shock(ctx: StressContext, market: bool) -> Shock:
+    gap = primary_balance_gap(ctx, ctx.settings.b2_primary_balance_sd)
+    dom, ext = primary_balance_rates(ctx, gap)
+    return Shock(
+        fiscal_gap_lcu_m=gap,
+        domestic_extra_rate_dec=dom,
+        external_extra_rate_dec=ext if market else 0.0,
+    )
+
+
+def b2(ctx: StressContext) -> Scenario | str:
+    if not ctx.has_pb:
+        return NO_PB
+    return apply_shock(ctx, "B2", "Primary balance", _b2_shock(ctx, market=False))
+
+
+def _market_not_run(ctx: StressContext) -> str | None:
+    if not ctx.country.market_access:
+        return NO_MARKET
+    if not ctx.has_pb:
+        return f"as B2: {NO_PB}"
+    return None
+
+
+def b2_market(ctx: StressContext) -> Scenario | str:
+    why = _market_not_run(ctx)
+    if why is not None:
+        return why
+    return apply_shock(
+        ctx, "B2.1", "Primary balance, market financing", _b2_shock(ctx, market=True)
+    )
+
+
+def b3(ctx: StressContext) -> Scenario | str:
+    x, g, gap = export_shock(ctx, ctx.settings.b3_exports_sd)
+    sh = Shock(growth_dec=g, export_growth_dec=x, bop_gap_usd_m=gap, finance_lost_revenue=False)
+    return apply_shock(ctx, "B3", "Exports", sh)
+
+
+def b4(ctx: StressContext) -> Scenario | str:
+    s = ctx.settings
+    gap = flows_shock(ctx, s.b4_transfers_sd, s.b4_fdi_sd)
+    return apply_shock(ctx, "B4", "Other flows", Shock(bop_gap_usd_m=gap))
+
+
+def b5(ctx: StressContext) -> Scenario | str:
+    dep = ctx.settings.b5_depreciation_pct / 100.0
+    pt = ctx.passthrough
+    sh = Shock(
+        depreciation_dec=dep, passthrough=pt, bop_gap_usd_m=depreciation_trade_gap(ctx, dep, pt)
+    )
+    return apply_shock(ctx, "B5", "Depreciation", sh)
+
+
+def _b6_shock(ctx: StressContext, market: bool) -> Shock:
+    """B6: everything at the combination factor's size; growth is the lower of the B1 and
+    B3 arms. The B3 arm uses B6's own exports-GDP elasticity: Excel's B6 does not move when
+    the stand-alone elasticity (Input 6 G25) rises to 1.2, yet its B6 exports/GDP needs the
+    export arm. B6.1's market cost is sized on B6's primary-balance deterioration whether
+    or not that leg is financed (``b6_primary_balance_leg``)."""
+    s = ctx.settings
+    half = s.combination_factor
+    dep = half * (s.b5_depreciation_pct / 100.0)
+    pt = ctx.passthrough
+    g_a, pi = growth_shock(ctx, half * s.b1_growth_sd)
+    x, g_b, gap_x = export_shock(ctx, half * s.b3_exports_sd, s.b6_exports_gdp_elasticity)
+    gap = gap_x + flows_shock(ctx, half * s.b4_transfers_sd, half * s.b4_fdi_sd)
+    gap = gap + depreciation_trade_gap(ctx, dep, pt)
+    pb = primary_balance_gap(ctx, half * s.b2_primary_balance_sd) if ctx.has_pb else None
+    fiscal = pb if s.b6_primary_balance_leg else None
+    rates = primary_balance_rates(ctx, pb) if pb is not None else (0.0, 0.0)
+    return Shock(
+        growth_dec=np.minimum(g_a, g_b),
+        deflator_usd_dec=pi,
+        export_growth_dec=x,
+        depreciation_dec=dep,
+        passthrough=pt,
+        bop_gap_usd_m=gap,
+        fiscal_gap_lcu_m=fiscal,
+        domestic_extra_rate_dec=rates[0] if fiscal is not None else 0.0,
+        external_extra_rate_dec=rates[1] if market else 0.0,
+    )
+
+
+def b6(ctx: StressContext) -> Scenario | str:
+    return apply_shock(ctx, "B6", "Combination of B1-B5", _b6_shock(ctx, market=False))
+
+
+def b6_market(ctx: StressContext) -> Scenario | str:
+    why = _market_not_run(ctx)
+    if why is not None:
+        return why
+    sh = _b6_shock(ctx, market=True)
+    return apply_shock(ctx, "B6.1", "Combination of B1-B5, market financing", sh)
+
+
+DEFINITIONS: tuple[StressDefinition, ...] = (
+    StressDefinition("B1", b1),
+    StressDefinition("B2", b2),
+    StressDefinition("B2.1", b2_market),
+    StressDefinition("B3", b3),
+    StressDefinition("B4", b4),
+    StressDefinition("B5", b5),
+    StressDefinition("B6", b6),
+    StressDefinition("B6.1", b6_market),
+)
