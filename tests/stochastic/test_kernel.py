@@ -18,7 +18,6 @@ from debttrap.stochastic.kernel import (
     ResidualFinancing,
     prepare,
     run_paths,
-    unit_loan_profile,
 )
 
 from .conftest import Y, make_inputs
@@ -74,13 +73,14 @@ def test_zero_shock_every_path_is_the_baseline(inputs: PathInputs) -> None:
 def test_unit_loan_pv_matches_published_check_values(
     rate: float, grace: int, maturity: int, pv_pct: float
 ) -> None:
-    _, balance, pv = unit_loan_profile(rate, grace, maturity, 0.05, 60)
+    res = ResidualFinancing(1.0, rate, grace, maturity, 0.05, 0.05)
+    _, balance, pv = res.unit_profile(60)
     assert 100 * pv[0] == pytest.approx(pv_pct, abs=0.006)
     assert balance[0] == 1.0 and balance[maturity] == 0.0
 
 
 def test_unit_loan_pv_is_capped_at_face_above_the_discount_rate() -> None:
-    _, balance, pv = unit_loan_profile(0.08, 3, 10, 0.05, 12)
+    _, balance, pv = ResidualFinancing(1.0, 0.08, 3, 10, 0.05, 0.05).unit_profile(12)
     np.testing.assert_array_equal(pv, balance)
 
 
@@ -162,8 +162,7 @@ def test_primary_balance_shock_is_borrowed_on_residual_terms() -> None:
     base = _single(inp, 4, year, 0.0)
     out = _single(inp, 4, year, -0.01)
     res = inp.residual
-    _, _, pv = unit_loan_profile(res.external_rate_dec, res.grace_years, res.maturity_years,
-                                 res.discount_rate_dec, Y)
+    _, _, pv = res.unit_profile(Y)
     j = IDX["pv_ext_debt_to_gdp_pct"]
     assert out[year, j] - base[year, j] == pytest.approx(pv[0], rel=1e-9)
     assert out[year, IDX["extra_financing_need_pct_gdp"]] == pytest.approx(1.0, rel=1e-12)

@@ -9,7 +9,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["discount_factors", "grant_element_equal_principal", "present_value"]
+__all__ = [
+    "discount_factors",
+    "grant_element_equal_principal",
+    "npv_next_years",
+    "present_value",
+]
 
 
 def discount_factors(times_years: ArrayLike, discount_rate: ArrayLike) -> NDArray[np.float64]:
@@ -63,3 +68,18 @@ def grant_element_equal_principal(
     n = a * (m - g)
     pv_principal = (np.power(1.0 + d, -a * g) - np.power(1.0 + d, -a * m)) / (d * n)
     return np.asarray(100.0 * (1.0 - q / d) * (1.0 - pv_principal))
+
+
+def npv_next_years(flows: NDArray[np.float64], discount_dec: float) -> NDArray[np.float64]:
+    """``PV_y = sum_{k>=1} flows[y+k] / (1+r)^k`` along the last axis (0 for the last year).
+
+    The LIC-DSF's end-of-year PV: the flows after year ``y``, one year of
+    discount for the first. A loop over time, vectorized over leading axes.
+    """
+    out = np.zeros_like(flows)
+    v = 1.0 / (1.0 + discount_dec)
+    acc = np.zeros(flows.shape[:-1])
+    for j in range(flows.shape[-1] - 2, -1, -1):
+        acc = (acc + flows[..., j + 1]) * v
+        out[..., j] = acc
+    return out

@@ -39,6 +39,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from debttrap import datasets as ds
+from debttrap.cashflows.unit_loan import InstrumentTerms, unit_loan_profiles
 from debttrap.conventions import CreditorGroup
 from debttrap.country.creditors import CREDITOR_GROUPS, CreditorView, creditor_view, dssi_groups
 from debttrap.country.model import (
@@ -264,23 +265,6 @@ def _dssi_amortization(iso3: str) -> Mapping[str, float]:
         p = (mean_service / s - r) / (1.0 - 2.5 * r)
         out[grp] = float(np.clip(p, _PACE_FLOOR, 1.0 / 3.0))
     return MappingProxyType(out)
-
-
-def _unit_profiles(terms: LendingTerms, n: int) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Balance, principal and interest by age 0…n-1 of a unit disbursed at age 0.
-
-    The LIC-DSF unit-loan convention: no principal in ages 0…g, equal shares in
-    g+1…m, interest at age k on the balance at the end of age k-1 (none at 0).
-    """
-    g, m, r = terms.grace_years, terms.maturity_years, terms.rate_pct / 100.0
-    age = np.arange(n)
-    share = 1.0 / (m - g)
-    principal = np.where((age > g) & (age <= m), share, 0.0)
-    balance = 1.0 - np.cumsum(principal)
-    balance = np.where(balance < 1e-12, 0.0, balance)
-    interest = np.zeros(n)
-    interest[1:] = r * balance[:-1]
-    return balance, principal, interest
 
 
 # --------------------------------------------------------------------------- macro
@@ -680,10 +664,20 @@ def _debt(
     )
 
     # new-borrowing cohorts by group (unit-loan profiles), loop over time
-    prof = [_unit_profiles(LENDING_TERMS[g], n) for g in CREDITOR_GROUPS]
-    u_bal = np.stack([p[0] for p in prof])
-    u_pr = np.stack([p[1] for p in prof])
-    u_int = np.stack([p[2] for p in prof])
+    prof = unit_loan_profiles(
+        [
+            InstrumentTerms(
+                g,
+                LENDING_TERMS[g].rate_pct / 100.0,
+                LENDING_TERMS[g].grace_years,
+                LENDING_TERMS[g].maturity_years,
+            )
+            for g in CREDITOR_GROUPS
+        ],
+        n,
+        0.05,  # the discount rate only sets prof.pv, which the builder does not use
+    )
+    u_bal, u_pr, u_int = prof.balance, prof.principal, prof.interest
     disb = np.zeros((k, n))
     new_bal = np.zeros((k, n))
     for j, _y in enumerate(proj):

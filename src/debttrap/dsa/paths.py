@@ -38,11 +38,12 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from debttrap.cashflows import schedules
+from debttrap.cashflows.pv import npv_next_years
+from debttrap.cashflows.unit_loan import InstrumentTerms, unit_loan_profiles
 from debttrap.country.derived import DerivedSeries, derive, series_array
 from debttrap.country.model import Country, FinancingLine
 from debttrap.dsa.indicators import INDICATORS
 from debttrap.errors import InputError
-from debttrap.terms.loan import CreditorType, Loan
 
 __all__ = [
     "BaselineSetup",
@@ -60,34 +61,14 @@ FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
-class InstrumentTerms:
-    """Terms of one borrowing instrument for the unit-loan method (decimal rate)."""
-
-    name: str
-    rate_dec: float
-    grace_years: int
-    maturity_years: int
-    principal_shares: tuple[float, ...] | None = None
-
-
-def npv_next_years(flows: FloatArray, discount_dec: float) -> FloatArray:
-    """``PV_y = sum_{k>=1} flows[y+k] / (1+r)^k`` along the last axis (0 for the last year)."""
-    out = np.zeros_like(flows)
-    v = 1.0 / (1.0 + discount_dec)
-    acc = np.zeros(flows.shape[:-1])
-    for j in range(flows.shape[-1] - 2, -1, -1):
-        acc = (acc + flows[..., j + 1]) * v
-        out[..., j] = acc
-    return out
-
-
-@dataclass(frozen=True, slots=True)
 class UnitLoanBasis:
     """Flows of one unit disbursed in year index ``s``, booked in year index ``y``.
 
     Each array is ``(L, n, n)``: instrument, disbursement year, booking year
-    (zero where ``y < s``). ``pv`` is the PV at the end of year ``y`` of the
-    unit's service after ``y`` over its whole life (not cut at the horizon).
+    (zero where ``y < s``), laid out from the unit-loan profiles by age
+    (:func:`debttrap.cashflows.unit_loan.unit_loan_profiles`). ``pv`` is the PV
+    at the end of year ``y`` of the unit's service after ``y`` over its whole
+    life (not cut at the horizon).
     """
 
     terms: tuple[InstrumentTerms, ...]
@@ -105,51 +86,24 @@ class UnitLoanBasis:
     def build(
         cls, terms: Sequence[InstrumentTerms], n_years: int, discount_dec: float
     ) -> UnitLoanBasis:
-        """Run one unit loan per instrument through the loan engine and lay out its lags."""
-        if not terms:
-            z = np.zeros((0, n_years, n_years))
-            return cls((), discount_dec, z, z, z, z)
-        loans = []
-        for tm in terms:
-            spec: dict[str, object] = {
-                "name": tm.name,
-                "creditor": {"name": tm.name, "type": CreditorType.MULTILATERAL},
-                "amount_m": 1.0,
-                "signing_year": 2000,
-                "rate_pct": 100.0 * tm.rate_dec,
-                "grace_years": tm.grace_years,
-                "maturity_years": tm.maturity_years,
-            }
-            if tm.principal_shares is not None:
-                spec["amortization"] = "custom"
-                spec["principal_shares"] = tm.principal_shares
-            try:
-                loans.append(Loan.model_validate(spec))
-            except ValueError as exc:
-                raise InputError(f"invalid terms: {exc}", field=f"instrument '{tm.name}'") from None
-        life = max(tm.maturity_years for tm in terms)
-        flows = schedules(loans).by_calendar_year(2000, 2000 + life + 1)
-        interest = flows.interest + flows.fees  # (L, life+2) by lag
-        principal = flows.principal
-        balance = flows.balance_end
-        pv_lag = npv_next_years(interest + principal, discount_dec)
-        n_lag = interest.shape[1]
-        n_inst = len(terms)
+        """One unit-loan profile per instrument, laid out as (instrument, start, year)."""
+        prof = unit_loan_profiles(terms, n_years, discount_dec)
+        n_inst = len(prof.terms)
         lag = np.arange(n_years)[None, :] - np.arange(n_years)[:, None]  # (s, y) -> y - s
-        valid = (lag >= 0) & (lag < n_lag)
-        idx = np.clip(lag, 0, n_lag - 1)
+        valid = lag >= 0
+        idx = np.clip(lag, 0, n_years - 1)
 
         def lay(a: FloatArray) -> FloatArray:
             out = np.where(valid[None, :, :], a[:, idx], 0.0)
             return out.reshape(n_inst, n_years, n_years)
 
         return cls(
-            tuple(terms),
+            prof.terms,
             discount_dec,
-            lay(interest),
-            lay(principal),
-            lay(balance),
-            lay(pv_lag),
+            lay(prof.interest),
+            lay(prof.principal),
+            lay(prof.balance),
+            lay(prof.pv),
         )
 
 

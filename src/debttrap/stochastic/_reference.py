@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from debttrap.stochastic.kernel import GROWTH_FLOOR, N_OUT, PathInputs, unit_loan_profile
+from debttrap.stochastic.kernel import GROWTH_FLOOR, N_OUT, PathInputs
 
 __all__ = ["run_paths_naive"]
 
@@ -41,9 +41,7 @@ def run_paths_naive(inputs: PathInputs, shocks: FloatArray) -> FloatArray:
               for y in years]
     dom_rate = [float(v) for v in np.broadcast_to(
         np.asarray(res.domestic_rate_dec, dtype=np.float64), (n_years,))]
-    u_ds, u_bal, u_pv = (list(map(float, a)) for a in unit_loan_profile(
-        res.external_rate_dec, res.grace_years, res.maturity_years, res.discount_rate_dec,
-        n_years))
+    u_ds, u_bal, u_pv = (list(map(float, a)) for a in res.unit_profile(n_years))
     ext = ln.external.tolist()
     lcu = ln.local_currency.tolist()
     flt = ln.floating.tolist()

@@ -60,6 +60,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from debttrap.cashflows.unit_loan import InstrumentTerms, unit_loan_profiles
 from debttrap.errors import InputError
 
 __all__ = [
@@ -72,7 +73,6 @@ __all__ = [
     "ResidualFinancing",
     "prepare",
     "run_paths",
-    "unit_loan_profile",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -327,30 +327,15 @@ class ResidualFinancing:
             if v.ndim > 1 or not (np.all(np.isfinite(v)) and np.all((v > -0.5) & (v < 1.0))):
                 raise InputError("must be decimal rates between -0.5 and 1", field=name)
 
-
-def unit_loan_profile(
-    rate_dec: float, grace_years: int, maturity_years: int, discount_rate_dec: float, n: int
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Service, balance and PV (capped at face) of 1 disbursed at k = 0, for k = 0 .. n-1.
-
-    No principal in ``0 .. grace``; ``1/(maturity-grace)`` in each of
-    ``grace+1 .. maturity``; interest in ``k`` = rate x balance at ``k-1``.
-    """
-    big = max(n, maturity_years + 1)
-    k = np.arange(big)
-    n_rep = maturity_years - grace_years
-    principal = np.where((k > grace_years) & (k <= maturity_years), 1.0 / n_rep, 0.0)
-    balance = np.clip(1.0 - np.cumsum(principal), 0.0, None)
-    balance[k >= maturity_years] = 0.0
-    prev = np.concatenate([[0.0], balance[:-1]])
-    service = principal + rate_dec * prev
-    service[0] = 0.0
-    pv = np.zeros(big)
-    v = 1.0 / (1.0 + discount_rate_dec)
-    for j in range(big - 2, -1, -1):  # backward over the loan's life (not over paths)
-        pv[j] = (pv[j + 1] + service[j + 1]) * v
-    pv = np.minimum(pv, balance)
-    return service[:n].copy(), balance[:n].copy(), pv[:n].copy()
+    def unit_profile(self, n_years: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Service, balance and PV (capped at face) of 1 borrowed on the external residual
+        terms at age 0, for ages ``0 … n_years-1`` (the LIC-DSF unit loan, equal principal
+        shares in ``grace+1 … maturity``)."""
+        terms = InstrumentTerms(
+            "residual financing", self.external_rate_dec, self.grace_years, self.maturity_years
+        )
+        u = unit_loan_profiles([terms], n_years, self.discount_rate_dec)
+        return u.service[0], u.balance[0], u.pv_capped[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,9 +452,7 @@ def prepare(inputs: PathInputs, mask: BoolArray | None = None) -> KernelArrays:
 
     fx_prev = np.concatenate([[mac.fx_prev_lcu_per_usd], mac.fx_lcu_per_usd[:-1]])
     exp_prev = np.concatenate([[mac.exports_prev_usd_m], mac.exports_usd_m[:-1]])
-    unit_ds, unit_bal, unit_pv = unit_loan_profile(
-        res.external_rate_dec, res.grace_years, res.maturity_years, res.discount_rate_dec, n_years
-    )
+    unit_ds, unit_bal, unit_pv = res.unit_profile(n_years)
     ka = KernelArrays(
         g_b=mac.real_growth_dec,
         pi_b=mac.deflator_growth_dec,

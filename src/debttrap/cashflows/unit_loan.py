@@ -1,0 +1,119 @@
+"""The LIC-DSF unit loan: the flows of one unit disbursed at age 0, by age, from the loan engine.
+
+The one builder of unit-loan profiles for the DSA's new borrowing
+(:class:`debttrap.dsa.paths.UnitLoanBasis`), the stochastic kernel's residual
+financing and the open-data builder's borrowing cohorts. A unit with terms
+(rate, grace ``g``, maturity ``m``) is run through :func:`~debttrap.cashflows.schedules`
+as an annual loan signed at the start of a calendar year, so its flows land
+by age ``k`` (``signing_year + k``): the disbursement at age 0, interest from
+age 1 on the balance at the end of the previous age, principal in ages
+``g+1 … m`` (equal shares unless ``principal_shares`` are given). PV at the end
+of age ``k`` discounts the service of ages ``k+1, …`` over the unit's whole
+life, one year for the first flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from debttrap.cashflows.pv import npv_next_years
+from debttrap.cashflows.schedule import schedules
+from debttrap.errors import InputError
+from debttrap.terms.loan import CreditorType, Loan
+
+__all__ = ["InstrumentTerms", "UnitLoanProfiles", "unit_loan_profiles"]
+
+FloatArray = NDArray[np.float64]
+_SIGNING_YEAR = 2000  # any year: the profile is by age
+
+
+@dataclass(frozen=True, slots=True)
+class InstrumentTerms:
+    """Terms of one borrowing instrument for the unit-loan method (decimal rate)."""
+
+    name: str
+    rate_dec: float
+    grace_years: int
+    maturity_years: int
+    principal_shares: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitLoanProfiles:
+    """Flows of a unit loan per instrument, ``(L, n_ages)``, by age ``0 … n_ages-1``.
+
+    ``pv`` is the PV at the end of each age of the service after it, over the
+    unit's whole life (computed before the profile is cut to ``n_ages``), not
+    capped; ``pv_capped`` caps it at the balance (face), unit by unit.
+    """
+
+    terms: tuple[InstrumentTerms, ...]
+    discount_dec: float
+    interest: FloatArray
+    principal: FloatArray
+    balance: FloatArray
+    pv: FloatArray
+
+    @property
+    def service(self) -> FloatArray:
+        out: FloatArray = self.interest + self.principal
+        return out
+
+    @property
+    def pv_capped(self) -> FloatArray:
+        out: FloatArray = np.minimum(self.pv, self.balance)
+        return out
+
+
+def _loan(tm: InstrumentTerms) -> Loan:
+    spec: dict[str, object] = {
+        "name": tm.name,
+        "creditor": {"name": tm.name, "type": CreditorType.MULTILATERAL},
+        "amount_m": 1.0,
+        "signing_year": _SIGNING_YEAR,
+        "rate_pct": 100.0 * tm.rate_dec,
+        "grace_years": tm.grace_years,
+        "maturity_years": tm.maturity_years,
+    }
+    if tm.principal_shares is not None:
+        spec["amortization"] = "custom"
+        spec["principal_shares"] = tm.principal_shares
+    try:
+        return Loan.model_validate(spec)
+    except ValueError as exc:
+        raise InputError(f"invalid terms: {exc}", field=f"instrument '{tm.name}'") from None
+
+
+def unit_loan_profiles(
+    terms: Sequence[InstrumentTerms], n_ages: int, discount_dec: float
+) -> UnitLoanProfiles:
+    """Run one unit loan per instrument through the loan engine; flows by age ``0 … n_ages-1``."""
+    if not terms:
+        z = np.zeros((0, n_ages))
+        return UnitLoanProfiles((), discount_dec, z, z, z, z)
+    life = max(tm.maturity_years for tm in terms)
+    flows = schedules([_loan(tm) for tm in terms]).by_calendar_year(
+        _SIGNING_YEAR, _SIGNING_YEAR + life + 1
+    )
+    interest = flows.interest + flows.fees  # (L, life + 2) by age
+    principal = flows.principal
+    pv = npv_next_years(interest + principal, discount_dec)
+    width = max(n_ages, interest.shape[1])
+
+    def cut(a: FloatArray) -> FloatArray:
+        out = np.zeros((len(terms), width))
+        out[:, : a.shape[1]] = a
+        return out[:, :n_ages]
+
+    return UnitLoanProfiles(
+        tuple(terms),
+        discount_dec,
+        cut(interest),
+        cut(principal),
+        cut(flows.balance_end),
+        cut(pv),
+    )

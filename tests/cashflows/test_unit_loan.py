@@ -1,0 +1,87 @@
+"""The one unit-loan builder against the closed form it replaced.
+
+Before, three modules built the LIC-DSF unit loan: the DSA's basis ran it
+through the loan engine, while the stochastic kernel and the open-data builder
+wrote the closed form (equal principal ``1/(m-g)`` in ages ``g+1 … m``, the
+balance as ``1 - cumsum``, interest = rate x last age's balance). The two
+round differently: the engine repays a balance that it carries period by
+period, the closed form sums the shares, and the old builder zeroed balances
+below 1e-12. The engine is now the one builder; this test bounds the
+difference.
+
+Tolerance: 1e-14 absolute per unit of face (measured worst case 1.1e-15 over
+the grid below, a few ulps of 1.0 after up to 40 repayments; PVs inherit it
+through at most 40 discounted sums). Against a debt stock in millions this is
+below 1e-8 of a US$; the snapshot test's relative 1e-12 absorbs it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from debttrap.cashflows.unit_loan import InstrumentTerms, unit_loan_profiles
+
+TOL = 1e-14
+
+
+def closed_form(
+    rate: float, grace: int, maturity: int, discount: float, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Interest, principal, balance and PV (uncapped) by age, written out independently."""
+    age = np.arange(max(n, maturity + 2))
+    principal = np.where((age > grace) & (age <= maturity), 1.0 / (maturity - grace), 0.0)
+    balance = np.clip(1.0 - np.cumsum(principal), 0.0, None)
+    balance[age >= maturity] = 0.0
+    interest = np.concatenate([[0.0], rate * balance[:-1]])
+    service = interest + principal
+    pv = np.array(
+        [
+            sum(service[j] / (1 + discount) ** (j - k) for j in range(k + 1, age.size))
+            for k in age
+        ]
+    )
+    return interest[:n], principal[:n], balance[:n], pv[:n]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rate=st.floats(0.0, 0.15),
+    grace=st.integers(0, 10),
+    extra=st.integers(1, 35),
+    discount=st.sampled_from([0.05, 0.07]),
+)
+def test_engine_profile_equals_the_closed_form_within_tolerance(
+    rate: float, grace: int, extra: int, discount: float
+) -> None:
+    maturity = grace + extra
+    n = 50
+    u = unit_loan_profiles([InstrumentTerms("x", rate, grace, maturity)], n, discount)
+    i, p, b, pv = closed_form(rate, grace, maturity, discount, n)
+    np.testing.assert_allclose(u.interest[0], i, rtol=0, atol=TOL)
+    np.testing.assert_allclose(u.principal[0], p, rtol=0, atol=TOL)
+    np.testing.assert_allclose(u.balance[0], b, rtol=0, atol=TOL)
+    np.testing.assert_allclose(u.pv[0], pv, rtol=0, atol=TOL)
+    np.testing.assert_allclose(u.pv_capped[0], np.minimum(pv, b), rtol=0, atol=TOL)
+
+
+@pytest.mark.parametrize(
+    ("rate", "grace", "maturity", "grant_element_pct"),
+    # LIC-DSF method note §1.2 check values (IDA terms at a 5 % discount rate)
+    [(0.0075, 6, 38, 53.68), (0.02, 5, 30, 33.50), (0.0, 5, 25, 51.18)],
+)
+def test_published_grant_elements(
+    rate: float, grace: int, maturity: int, grant_element_pct: float
+) -> None:
+    u = unit_loan_profiles([InstrumentTerms("x", rate, grace, maturity)], 3, 0.05)
+    assert 100 * (1 - u.pv[0, 0]) == pytest.approx(grant_element_pct, abs=0.006)
+
+
+def test_profile_cut_after_the_pv_over_the_whole_life() -> None:
+    """A horizon shorter than the loan keeps the PV of the service beyond it."""
+    short = unit_loan_profiles([InstrumentTerms("x", 0.02, 5, 30)], 4, 0.05)
+    long = unit_loan_profiles([InstrumentTerms("x", 0.02, 5, 30)], 40, 0.05)
+    np.testing.assert_array_equal(short.pv[0], long.pv[0, :4])
+    assert long.balance[0, 30:].tolist() == [0.0] * 10
