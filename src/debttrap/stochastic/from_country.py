@@ -31,7 +31,7 @@ from debttrap.cashflows import schedules
 from debttrap.country.model import Country
 from debttrap.dsa.paths import baseline_setup, npv_next_years
 from debttrap.dsa.run import country_capacity
-from debttrap.dsa.stress import StressSettings, build_scenarios
+from debttrap.dsa.stress import StressSettings, residual_external_share, residual_terms
 from debttrap.dsa.thresholds import thresholds
 from debttrap.stochastic.kernel import DebtLines, MacroPath, PathInputs, ResidualFinancing
 from debttrap.terms.loan import FloatingRate, Loan
@@ -61,7 +61,6 @@ def inputs_from_country(
 ) -> CountryInputs:
     """Build :class:`PathInputs` for ``country`` (see the module docstring)."""
     s = settings if settings is not None else StressSettings()
-    _, _, _, meta = build_scenarios(country, s)
     setup = baseline_setup(country)
     inp = setup.inputs
     der = setup.derived
@@ -183,15 +182,15 @@ def inputs_from_country(
         primary_balance_lcu_m=der.primary_balance_lcu_m[sl],
         fx_eop_lcu_per_usd=inp.fx_eop_lcu_per_usd,
     )
-    terms = meta["residual_terms"]
-    assert isinstance(terms, dict)
-    share = float(meta["residual_external_share"]) if external_share is None else external_share  # type: ignore[arg-type]
+    # the stress tests' residual terms and external share, from the same baseline setup
+    terms = residual_terms(country, s)
+    share = residual_external_share(setup, s) if external_share is None else external_share
     dom_rate = tuple(float(v) for v in dom_rate_arr)
     residual = ResidualFinancing(
         external_share=share,
-        external_rate_dec=float(terms["interest_rate_pct"]) / 100.0,
-        grace_years=int(terms["grace_years"]),
-        maturity_years=int(terms["maturity_years"]),
+        external_rate_dec=terms.rate_dec,
+        grace_years=terms.grace_years,
+        maturity_years=terms.maturity_years,
         domestic_rate_dec=dom_rate,
         discount_rate_dec=r,
     )
