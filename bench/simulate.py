@@ -21,12 +21,12 @@ from debttrap import datasets
 from debttrap.country.builder import build_country
 from debttrap.stochastic._reference import run_paths_naive
 from debttrap.stochastic.from_country import inputs_from_country
-from debttrap.stochastic.kernel import DebtLines, PathInputs, prepare, run_paths
+from debttrap.stochastic.kernel import DebtLines, SimulationInputs, prepare, run_paths
 from debttrap.stochastic.shocks import ShockModel, calibrate, history_from_weo
 from debttrap.stochastic.simulate import simulate
 
 
-def with_extra_loans(inputs: PathInputs, n_extra: int, seed: int) -> PathInputs:
+def with_extra_loans(inputs: SimulationInputs, n_extra: int, seed: int) -> SimulationInputs:
     """Add ``n_extra`` equal-principal loans with random terms to the country's lines."""
     rng = np.random.default_rng(seed)
     ln = inputs.lines
@@ -49,7 +49,7 @@ def with_extra_loans(inputs: PathInputs, n_extra: int, seed: int) -> PathInputs:
     scale = np.where(local[:, None], fx[None, :], 1.0)  # LCU loans in LCU
     group = np.full(n_extra, -1)
     group[-3:] = [0, 1, 2]
-    return PathInputs(
+    return SimulationInputs(
         inputs.macro,
         DebtLines.build(
             principal_m=np.vstack([ln.principal_m, principal * scale]),

@@ -179,7 +179,7 @@ def overlay_table(country, settings) -> list[str]:  # type: ignore[no-untyped-de
         tl = country.tailored.model_copy(
             update={
                 "commodity_exporter": True,
-                "commodity_price_shock_decimal": -f,
+                "commodity_price_shock_pct": -100.0 * f,
                 "commodity_exports_share_pct": 100.0 * share,
             }
         )

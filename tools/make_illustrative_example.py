@@ -324,8 +324,8 @@ def main(golden: Path) -> None:
     c3_share = 100.0 * (1.0 - x_lvl) / fall
     at = L.index("market_financing = true  # 'Input 6 - Tailored Tests'!C11 (template default Yes)")
     L[at + 1 : at + 1] = [
-        f"commodity_price_shock_decimal = {num(-fall)}"
-        "  # DERIVED Input 6 G46: 2025 C3 revenue/GDP cut"
+        f"commodity_price_shock_pct = {num(-100.0 * fall)}"
+        "  # DERIVED Input 6 G46 x 100: 2025 C3 revenue/GDP cut"
         " (Output 3-1 D28/D52/D76/D100 vs baseline) / 7.5",
         f"commodity_exports_share_pct = {num(c3_share)}"
         "  # DERIVED commodity share of exports (Input 3 fuel/non-fuel rows):"
@@ -336,10 +336,10 @@ def main(golden: Path) -> None:
         "# Input 7 residual financing: grace/maturity/discount as documented in py-lic-dsf's",
         "# data/parity/OUTPUT_3_INPUT_CATALOG.md; the rest DERIVED from Excel outputs (see",
         "# tools/make_illustrative_example.py for each rule). Not in the leaf set.",
-        f"residual_external_share = {num(share)}"
-        "  # DERIVED Input 7 H9: C1 dPV/GDP 2025 (Output 3-1 E26 - E11) / Input 2 F25",
-        f"residual_domestic_st_share = {num(0.7724344563773595 - share)}"
-        "  # DERIVED Input 7 H11 = (H9 + H11 = 0.7724344563773595, from two presets) - H9",
+        f"residual_external_share_pct = {num(100.0 * share)}"
+        "  # DERIVED Input 7 H9 x 100: C1 dPV/GDP 2025 (Output 3-1 E26 - E11) / Input 2 F25",
+        f"residual_domestic_st_share_pct = {num(100.0 * (0.7724344563773595 - share))}"
+        "  # DERIVED Input 7 H11 x 100 = (H9 + H11 = 0.7724344563773595, from two presets) - H9",
         f"residual_rate_pct = {num(rate)}"
         "  # DERIVED Input 7 C14: C1 dDS 2026 (Output 3-1 F74 - F59, x exports) / dPV 2025",
         "residual_grace_years = 4  # 'Input 7 - Residual Financing'!C17",

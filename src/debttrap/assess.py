@@ -1018,7 +1018,7 @@ def _simulate(
     on common random numbers.
     """
     from debttrap.stochastic.from_country import inputs_from_country
-    from debttrap.stochastic.kernel import THRESHOLD_OUTPUTS, PathInputs
+    from debttrap.stochastic.kernel import THRESHOLD_OUTPUTS, SimulationInputs
     from debttrap.stochastic.simulate import simulate
 
     ci = inputs_from_country(country)
@@ -1027,7 +1027,7 @@ def _simulate(
     group = np.where(lines.group >= first_offer, 0,
                      np.where(lines.group >= n_base_loans, 1, -1)).astype(np.int64)
     lines = dataclasses.replace(lines, group=group)
-    inputs = PathInputs(ci.inputs.macro, lines, ci.inputs.residual)
+    inputs = SimulationInputs(ci.inputs.macro, lines, ci.inputs.residual)
     names = {0: "offer", 1: "overrun"}
     res = simulate(
         inputs, st.model, n_paths=st.n_paths, seed=st.seed, thresholds_pct=ci.thresholds_pct,

@@ -60,7 +60,7 @@ def _run(fall: float, share: float, settings: StressSettings | None = None):  # 
     tl = cc.tailored.model_copy(
         update={
             "commodity_exporter": True,
-            "commodity_price_shock_decimal": -fall,
+            "commodity_price_shock_pct": -100.0 * fall,
             "commodity_exports_share_pct": 100.0 * share,
         }
     )
@@ -150,7 +150,7 @@ def _shock(**tailored):  # type: ignore[no-untyped-def]
     # from a blank C3 (the example carries a derived price fall and share)
     blank = {
         "commodity_exporter": False,
-        "commodity_price_shock_decimal": 0.0,
+        "commodity_price_shock_pct": 0.0,
         "commodity_exports_share_pct": 0.0,
     }
     tl = c.tailored.model_copy(update={**blank, **tailored})
@@ -165,12 +165,12 @@ def _shock(**tailored):  # type: ignore[no-untyped-def]
 def test_trigger_is_the_three_year_export_share():  # type: ignore[no-untyped-def]
     t = illustrative()[0].t
     hist = {t - 3: 48.0, t - 2: 52.0, t - 1: 51.0}  # average 50.33 >= 50
-    out = _shock(commodity_exports_share_history_pct=hist, commodity_price_shock_decimal=-0.2)
+    out = _shock(commodity_exports_share_history_pct=hist, commodity_price_shock_pct=-20.0)
     assert not isinstance(out, str) and out.exports_share_pct == pytest.approx(151 / 3)
     low = {**hist, t - 1: 49.0}  # average 49.67
-    why = _shock(commodity_exports_share_history_pct=low, commodity_price_shock_decimal=-0.2)
+    why = _shock(commodity_exports_share_history_pct=low, commodity_price_shock_pct=-20.0)
     assert isinstance(why, str) and "49.7 %" in why
-    assert isinstance(_shock(commodity_price_shock_decimal=-0.2), str)  # no history, no tick
+    assert isinstance(_shock(commodity_price_shock_pct=-20.0), str)  # no history, no tick
     unsized = _shock(commodity_exports_share_history_pct=hist)
     assert isinstance(unsized, str) and "not sized" in unsized
 
@@ -211,7 +211,7 @@ def test_example_carries_the_derived_inputs_and_runs_c3(derived_inputs):  # type
     same fall and share as derived here, so C3 runs on the example as shipped."""
     fall, share = derived_inputs
     c, s = illustrative()
-    assert c.tailored.commodity_price_shock_decimal == pytest.approx(-fall, rel=1e-12)
+    assert c.tailored.commodity_price_shock_pct == pytest.approx(-100.0 * fall, rel=1e-12)
     assert c.tailored.commodity_exports_share_pct == pytest.approx(100.0 * share, rel=1e-12)
     res = run_dsa(c, s)
     assert "C3" in res.stress and "C3" not in res.not_run

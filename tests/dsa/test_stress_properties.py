@@ -104,7 +104,7 @@ _BASE_TAILORED = COUNTRY.tailored.model_copy(
     update={
         "natural_disaster": True,
         "commodity_exporter": True,
-        "commodity_price_shock_decimal": -0.2,
+        "commodity_price_shock_pct": -20.0,
         "commodity_exports_share_pct": 30.0,
         "market_financing": True,
     }
@@ -134,7 +134,7 @@ def _sized(code: str, k: float):  # type: ignore[no-untyped-def]
             update={"natural_disaster_growth_pp": 1.5 * k, "natural_disaster_exports_pp": 3.5 * k}
         )
     elif code == "C3":
-        tl = tl.model_copy(update={"commodity_price_shock_decimal": -min(0.01 + 0.2 * k, 0.95)})
+        tl = tl.model_copy(update={"commodity_price_shock_pct": -100.0 * min(0.01 + 0.2 * k, 0.95)})
     elif code == "C4":
         s = s.model_copy(update={"market_cost_bp": 400.0 * k, "market_depreciation_pct": 15.0 * k})
     return COUNTRY.model_copy(update={"tailored": tl}), s

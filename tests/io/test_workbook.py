@@ -186,8 +186,8 @@ def test_illustrative_workbook_gives_the_example_indicator_paths(book: Path, exa
 def test_empty_optional_cell_takes_the_default(tmp_path: Path) -> None:
     cells = _without(base_cells(), "Input 6 - Tailored Tests", "G46")
     wb = read_workbook(write_book(tmp_path / "no-g46.xlsx", cells))
-    assert wb.defaults_used == ("tailored.commodity_price_shock_decimal",)
-    assert wb.country.tailored.commodity_price_shock_decimal == 0.0
+    assert wb.defaults_used == ("tailored.commodity_price_shock_pct",)
+    assert wb.country.tailored.commodity_price_shock_pct == 0.0
     assert "not sized" in run_dsa(wb.country, wb.settings).not_run["C3"]
 
 
@@ -198,9 +198,9 @@ def test_provenance_names_cells_and_defaults(book: Path) -> None:
     assert frame.loc["first_projection_year", "value"] == 2024
     assert frame.loc["stress.residual_rate_pct", "sheet"] == "Input 7 - Residual Financing"
     # the C3 price fall is read from G46 (H46, the user column, is empty)
-    assert "G46" in frame.loc["tailored.commodity_price_shock_decimal", "cells"]
-    assert frame.loc["tailored.commodity_price_shock_decimal", "value"] == pytest.approx(
-        -0.2334, abs=1e-4
+    assert "G46" in frame.loc["tailored.commodity_price_shock_pct", "cells"]
+    assert frame.loc["tailored.commodity_price_shock_pct", "value"] == pytest.approx(
+        -23.34, abs=1e-2
     )
     assert wb.defaults_used == ()
     assert frame.loc["capacity.classification", "value"] == "medium"
@@ -275,9 +275,9 @@ PRESET_FIELDS: dict[str, dict[str, Any]] = {
     "weaker_market_fx_passthrough": {"stress.market_fx_passthrough": 0.1},
     "shorter_market_maturity_cap": {"stress.market_maturity_cap_years": 3},
     "lower_market_grace_factor": {"stress.market_grace_factor": 0.5},
-    "more_severe_commodity_price": {"country.tailored.commodity_price_shock_decimal": -0.4},
+    "more_severe_commodity_price": {"country.tailored.commodity_price_shock_pct": -40.0},
     "more_severe_fuel_price": {
-        "country.tailored.commodity_price_shock_decimal": -0.26772446433554825
+        "country.tailored.commodity_price_shock_pct": -26.772446433554825
     },
     "natural_disaster_on": {
         "country.tailored.natural_disaster": True,
@@ -289,8 +289,8 @@ PRESET_FIELDS: dict[str, dict[str, Any]] = {
     },
     "larger_cl_shock": {"country.tailored.contingent_liabilities_pct_gdp": 14.063220152610711},
     "higher_resfin_domestic_st_share": {
-        "stress.residual_external_share": 0.2724344563773595,
-        "stress.residual_domestic_st_share": 0.5,
+        "stress.residual_external_share_pct": 27.24344563773595,
+        "stress.residual_domestic_st_share_pct": 50.0,
     },
     "higher_resfin_external_interest": {"stress.residual_rate_pct": 12.0},
     "longer_resfin_maturity": {"stress.residual_maturity_years": 12},

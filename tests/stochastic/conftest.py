@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from debttrap.stochastic.kernel import DebtLines, MacroPath, PathInputs, ResidualFinancing
+from debttrap.stochastic.kernel import DebtLines, MacroPath, ResidualFinancing, SimulationInputs
 
 Y = 21
 THRESHOLDS_MEDIUM = {  # LIC-DSF 2018 Guidance Note, Table 3, medium capacity
@@ -22,7 +22,7 @@ def make_inputs(
     seed: int = 0,
     external_share: float = 0.6,
     n_offers: int = 2,
-) -> PathInputs:
+) -> SimulationInputs:
     rng = np.random.default_rng(seed)
     years = np.arange(2024, 2024 + Y)
     g = 0.04 + 0.01 * rng.random(Y)
@@ -67,9 +67,9 @@ def make_inputs(
     )
     residual = ResidualFinancing(external_share=external_share, external_rate_dec=0.02,
                                  grace_years=5, maturity_years=25, domestic_rate_dec=0.10)
-    return PathInputs(macro, lines, residual)
+    return SimulationInputs(macro, lines, residual)
 
 
 @pytest.fixture
-def inputs() -> PathInputs:
+def inputs() -> SimulationInputs:
     return make_inputs()

@@ -13,7 +13,7 @@ from debttrap.dsa.stress import StressSettings, build_scenarios
 from debttrap.io.country_file import load_dsa_inputs
 from debttrap.stochastic.from_country import inputs_from_country
 from debttrap.stochastic.kernel import THRESHOLD_OUTPUTS, prepare, run_paths
-from debttrap.stochastic.shocks import Method, ShockModel, calibrate
+from debttrap.stochastic.shocks import ShockDistribution, ShockModel, calibrate
 from debttrap.stochastic.simulate import simulate
 
 from .test_shocks import synthetic_history
@@ -26,7 +26,7 @@ def country_and_settings():  # type: ignore[no-untyped-def]
     return load_dsa_inputs(EXAMPLE)
 
 
-@pytest.mark.parametrize("method", list(Method))
+@pytest.mark.parametrize("method", list(ShockDistribution))
 def test_zero_variance_paths_equal_the_dsa_baseline(country_and_settings, method) -> None:  # type: ignore[no-untyped-def]
     country, settings = country_and_settings
     dsa = run_dsa(country, settings)

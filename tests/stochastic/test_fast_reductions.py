@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from debttrap.stochastic.kernel import N_OUT, THRESHOLD_OUTPUTS
 from debttrap.stochastic.results import QUANTILE_LEVELS, DistressRule
-from debttrap.stochastic.shocks import Method, ShockModel, calibrate
+from debttrap.stochastic.shocks import ShockDistribution, ShockModel, calibrate
 from debttrap.stochastic.simulate import _count, fan_quantiles
 
 from .test_shocks import synthetic_history
@@ -125,8 +125,8 @@ def test_counts_read_the_kernel_layout_and_a_path_major_copy_alike() -> None:
     assert (a.external_flag, a.distress) == (b.external_flag, b.distress)
 
 
-@pytest.mark.parametrize("method", list(Method))
-def test_a_scaled_draw_is_the_scale_times_the_unscaled_draw(method: Method) -> None:
+@pytest.mark.parametrize("method", list(ShockDistribution))
+def test_a_scaled_draw_is_the_scale_times_the_unscaled_draw(method: ShockDistribution) -> None:
     cal = calibrate(synthetic_history(), (1995, 2020))
     one = ShockModel(cal, method=method).draw(np.random.default_rng(5), 300, 12)
     half = ShockModel(cal, method=method, scale=0.5).draw(np.random.default_rng(5), 300, 12)

@@ -14,7 +14,7 @@ from debttrap.io.country_file import load_dsa_inputs
 from debttrap.stochastic import _numba
 from debttrap.stochastic._reference import run_paths_naive
 from debttrap.stochastic.from_country import inputs_for_offers
-from debttrap.stochastic.kernel import OUTPUTS, DebtLines, PathInputs, prepare, run_paths
+from debttrap.stochastic.kernel import OUTPUTS, DebtLines, SimulationInputs, prepare, run_paths
 from debttrap.terms.loan import Creditor, FloatingRate, Loan
 from debttrap.terms.offer import Offer
 
@@ -24,8 +24,8 @@ IDX = {name: j for j, name in enumerate(OUTPUTS)}
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "lic-dsf-illustrative.toml"
 
 
-def _with_headroom(inp: PathInputs, head: np.ndarray, floating: np.ndarray | None = None
-                   ) -> PathInputs:
+def _with_headroom(inp: SimulationInputs, head: np.ndarray, floating: np.ndarray | None = None
+                   ) -> SimulationInputs:
     ln = inp.lines
     lines = DebtLines.build(
         principal_m=ln.principal_m, interest_m=ln.interest_m, balance_end_m=ln.balance_end_m,
@@ -34,10 +34,10 @@ def _with_headroom(inp: PathInputs, head: np.ndarray, floating: np.ndarray | Non
         floating=ln.floating if floating is None else floating, group=ln.group,
         rate_headroom_dec=head,
     )
-    return PathInputs(inp.macro, lines, inp.residual)
+    return SimulationInputs(inp.macro, lines, inp.residual)
 
 
-def _shock(inp: PathInputs, col: int, year: int, size: float) -> np.ndarray:
+def _shock(inp: SimulationInputs, col: int, year: int, size: float) -> np.ndarray:
     sh = np.zeros((1, Y, 6))
     sh[0, year, col] = size
     return run_paths(prepare(inp), sh)[0]

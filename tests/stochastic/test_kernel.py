@@ -14,8 +14,8 @@ from debttrap.stochastic.kernel import (
     OUTPUTS,
     DebtLines,
     MacroPath,
-    PathInputs,
     ResidualFinancing,
+    SimulationInputs,
     prepare,
     run_paths,
 )
@@ -25,7 +25,7 @@ from .conftest import Y, make_inputs
 IDX = {name: j for j, name in enumerate(OUTPUTS)}
 
 
-def _independent_baseline(inp: PathInputs) -> dict[str, np.ndarray]:
+def _independent_baseline(inp: SimulationInputs) -> dict[str, np.ndarray]:
     """The baseline indicators written directly from the definitions (LIC-DSF §1.1)."""
     mac, ln = inp.macro, inp.lines
     fx = mac.fx_lcu_per_usd  # flows and GDP
@@ -51,7 +51,7 @@ def _independent_baseline(inp: PathInputs) -> dict[str, np.ndarray]:
     }
 
 
-def test_zero_shock_every_path_is_the_baseline(inputs: PathInputs) -> None:
+def test_zero_shock_every_path_is_the_baseline(inputs: SimulationInputs) -> None:
     k = prepare(inputs)
     out = run_paths(k, np.zeros((50, Y, 6)))
     assert np.array_equal(out, np.broadcast_to(out[0], out.shape))  # all paths identical
@@ -84,7 +84,7 @@ def test_unit_loan_pv_is_capped_at_face_above_the_discount_rate() -> None:
     np.testing.assert_array_equal(pv, balance)
 
 
-def test_numpy_naive_and_numba_kernels_agree(inputs: PathInputs) -> None:
+def test_numpy_naive_and_numba_kernels_agree(inputs: SimulationInputs) -> None:
     rng = np.random.default_rng(11)
     shocks = rng.standard_normal((40, Y, 6)) * np.array([0.03, 0.05, 0.15, 0.2, 0.03, 0.02])
     shocks[:3, 4:6, 3] = -1.5  # exercise the growth floor
@@ -97,7 +97,7 @@ def test_numpy_naive_and_numba_kernels_agree(inputs: PathInputs) -> None:
         np.testing.assert_allclose(a, c, rtol=1e-10, atol=1e-10)
 
 
-def _single(inputs: PathInputs, col: int, year: int, size: float) -> np.ndarray:
+def _single(inputs: SimulationInputs, col: int, year: int, size: float) -> np.ndarray:
     sh = np.zeros((1, Y, 6))
     sh[0, year, col] = size
     return run_paths(prepare(inputs), sh)[0]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from debttrap.errors import DataError, InputError
 from debttrap.stochastic.shocks import (
     SHOCK_VARIABLES,
-    Method,
+    ShockDistribution,
     ShockModel,
     calibrate,
     combine_histories,
@@ -206,8 +206,8 @@ def _moment_check(draws: np.ndarray, target_cov: np.ndarray, n_se: float = 5.0) 
     assert np.all(np.abs(cov - target_cov) <= n_se * se_cov + 1e-15)
 
 
-@pytest.mark.parametrize("method", [Method.NORMAL, Method.T])
-def test_parametric_draws_match_calibration(method: Method) -> None:
+@pytest.mark.parametrize("method", [ShockDistribution.NORMAL, ShockDistribution.T])
+def test_parametric_draws_match_calibration(method: ShockDistribution) -> None:
     c = calibrate(synthetic_history(), (1995, 2023))
     model = ShockModel(c, method=method, df=6.0, first_shock_offset=0)
     draws = model.draw(np.random.default_rng(42), 20_000, 10)
@@ -216,9 +216,9 @@ def test_parametric_draws_match_calibration(method: Method) -> None:
 
 def test_student_t_has_fatter_tails_than_normal() -> None:
     c = calibrate(synthetic_history(), (1995, 2023))
-    n = ShockModel(c, method=Method.NORMAL, first_shock_offset=0).draw(
+    n = ShockModel(c, method=ShockDistribution.NORMAL, first_shock_offset=0).draw(
         np.random.default_rng(1), 50_000, 4)
-    t = ShockModel(c, method=Method.T, df=5.0, first_shock_offset=0).draw(
+    t = ShockModel(c, method=ShockDistribution.T, df=5.0, first_shock_offset=0).draw(
         np.random.default_rng(1), 50_000, 4)
     z_n = n[..., 0].ravel() / np.sqrt(c.cov_dec[0, 0])
     z_t = t[..., 0].ravel() / np.sqrt(c.cov_dec[0, 0])
@@ -230,7 +230,7 @@ def test_student_t_has_fatter_tails_than_normal() -> None:
 
 def test_bootstrap_draws_only_historical_years_in_blocks() -> None:
     c = calibrate(synthetic_history(), (1995, 2020))
-    model = ShockModel(c, method=Method.BOOTSTRAP, block_years=3, first_shock_offset=1)
+    model = ShockModel(c, method=ShockDistribution.BOOTSTRAP, block_years=3, first_shock_offset=1)
     rng = np.random.default_rng(7)
     draws = model.draw(rng, 500, 21)
     assert np.all(draws[:, 0, :] == 0.0)
@@ -250,7 +250,7 @@ def test_bootstrap_draws_only_historical_years_in_blocks() -> None:
 def test_bootstrap_moments_are_the_population_moments() -> None:
     """Circular bootstrap: each year equally likely, so mean 0 and covariance (n-1)/n x sample."""
     c = calibrate(synthetic_history(), (1995, 2020))
-    model = ShockModel(c, method=Method.BOOTSTRAP, block_years=1, first_shock_offset=0)
+    model = ShockModel(c, method=ShockDistribution.BOOTSTRAP, block_years=1, first_shock_offset=0)
     n = len(c.years_used)
     np.testing.assert_allclose(model.cov_dec, c.cov_dec * (n - 1) / n, rtol=1e-12)
     draws = model.draw(np.random.default_rng(5), 20_000, 5)
@@ -259,15 +259,15 @@ def test_bootstrap_moments_are_the_population_moments() -> None:
 
 def test_zero_scale_gives_zero_shocks() -> None:
     c = calibrate(synthetic_history(), (1995, 2020))
-    for method in Method:
+    for method in ShockDistribution:
         d = ShockModel(c, method=method, scale=0.0).draw(np.random.default_rng(0), 50, 21)
         assert np.all(d == 0.0)
 
 
 @settings(max_examples=25, deadline=None)
 @given(scale=st.floats(0.0, 5.0), seed=st.integers(0, 2**32 - 1),
-       method=st.sampled_from(list(Method)))
-def test_draws_are_linear_in_scale(scale: float, seed: int, method: Method) -> None:
+       method=st.sampled_from(list(ShockDistribution)))
+def test_draws_are_linear_in_scale(scale: float, seed: int, method: ShockDistribution) -> None:
     """Same seed: shocks at scale s are exactly s times the shocks at scale 1."""
     c = calibrate(synthetic_history(), (1995, 2020))
     one = ShockModel(c, method=method).draw(np.random.default_rng(seed), 20, 6)
@@ -278,9 +278,9 @@ def test_draws_are_linear_in_scale(scale: float, seed: int, method: Method) -> N
 def test_bad_parameters_are_input_errors() -> None:
     c = calibrate(synthetic_history(), (1995, 2020))
     with pytest.raises(InputError, match="degrees of freedom"):
-        ShockModel(c, method=Method.T, df=2.0)
+        ShockModel(c, method=ShockDistribution.T, df=2.0)
     with pytest.raises(InputError, match="block_years"):
-        ShockModel(c, method=Method.BOOTSTRAP, block_years=0)
+        ShockModel(c, method=ShockDistribution.BOOTSTRAP, block_years=0)
     with pytest.raises(InputError, match="scale"):
         ShockModel(c, scale=-1.0)
 

@@ -9,19 +9,19 @@ from debttrap.errors import InputError
 from debttrap.stochastic import _numba
 from debttrap.stochastic.kernel import THRESHOLD_OUTPUTS
 from debttrap.stochastic.results import QUANTILE_LEVELS, DistressRule
-from debttrap.stochastic.shocks import Method, ShockModel, calibrate
+from debttrap.stochastic.shocks import ShockDistribution, ShockModel, calibrate
 from debttrap.stochastic.simulate import simulate
 
 from .conftest import THRESHOLDS_MEDIUM, make_inputs
 from .test_shocks import synthetic_history
 
 
-def _model(method: Method = Method.NORMAL) -> ShockModel:
+def _model(method: ShockDistribution = ShockDistribution.NORMAL) -> ShockModel:
     return ShockModel(calibrate(synthetic_history(), (1995, 2020)), method=method)
 
 
-@pytest.mark.parametrize("method", list(Method))
-def test_same_seed_same_results_on_one_or_two_workers(method: Method) -> None:
+@pytest.mark.parametrize("method", list(ShockDistribution))
+def test_same_seed_same_results_on_one_or_two_workers(method: ShockDistribution) -> None:
     inp = make_inputs()
     kw = dict(n_paths=3000, seed=7, thresholds_pct=THRESHOLDS_MEDIUM, block_size=500,
               keep_paths=True)
@@ -102,7 +102,7 @@ def test_offer_contributions_use_common_random_numbers() -> None:
     names = [v.name for v in r.variants]
     assert names == ["no_offer", "without_offer0", "without_offer1"]
     ln = inp.lines
-    from debttrap.stochastic.kernel import DebtLines, PathInputs
+    from debttrap.stochastic.kernel import DebtLines, SimulationInputs
 
     keep = ln.group != 0
     alone = DebtLines.build(
@@ -111,7 +111,7 @@ def test_offer_contributions_use_common_random_numbers() -> None:
         balance_open_m=ln.balance_open_m[keep], external=ln.external[keep],
         local_currency=ln.local_currency[keep], floating=ln.floating[keep],
         group=ln.group[keep])
-    r2 = simulate(PathInputs(inp.macro, alone, inp.residual), _model(), n_paths=2000, seed=9,
+    r2 = simulate(SimulationInputs(inp.macro, alone, inp.residual), _model(), n_paths=2000, seed=9,
                   thresholds_pct=THRESHOLDS_MEDIUM)
     v = r.variants[1]
     assert v.prob_distress == r2.main.prob_distress

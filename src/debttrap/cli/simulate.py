@@ -15,7 +15,7 @@ from debttrap.cli import app
 from debttrap.cli._common import console, err_console, print_json, write_text_atomic
 from debttrap.errors import InputError
 from debttrap.stochastic.results import DistressRule, SimulationResult
-from debttrap.stochastic.shocks import Method
+from debttrap.stochastic.shocks import ShockDistribution
 from debttrap.stochastic.simulate import Engine
 
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
@@ -184,7 +184,7 @@ def simulate_cmd(
     from debttrap.stochastic.simulate import simulate
 
     try:
-        meth = Method(method.strip().lower())
+        meth = ShockDistribution(method.strip().lower())
     except ValueError:
         raise InputError(
             f"'{method}' is not one of normal, t, bootstrap", field="--method"

@@ -430,12 +430,13 @@ class TailoredTestInputs(FrozenModel):
             "history says."
         ),
     )
-    commodity_price_shock_decimal: float = Field(
+    commodity_price_shock_pct: float = Field(
         default=0.0,
         le=0.0,
-        ge=-1.0,
+        ge=-100.0,
         description=(
-            "C3 commodity price fall in t+1, export-share weighted (e.g. -0.23; Input 6 G46). "
+            "C3 commodity price fall in t+1, percent, export-share weighted (e.g. -23; Input 6 "
+            "G46 x 100). "
             "0 = size it from the price forecast and its -1 SD band, if given."
         ),
     )
@@ -502,8 +503,8 @@ class TailoredTestInputs(FrozenModel):
 
     def commodity_price_fall_decimal(self) -> float:
         """The C3 price shock in t+1 (negative): given, or from the -1 SD band (0 if neither)."""
-        if self.commodity_price_shock_decimal < 0:
-            return self.commodity_price_shock_decimal
+        if self.commodity_price_shock_pct < 0:
+            return self.commodity_price_shock_pct / 100.0
         f, lo = self.commodity_price_forecast_index, self.commodity_price_lower_band_index
         if f is not None and lo is not None:
             return lo / f - 1.0

@@ -3,7 +3,7 @@
 from debttrap.stochastic.shocks import (
     SHOCK_VARIABLES,
     Calibration,
-    Method,
+    ShockDistribution,
     ShockModel,
     calibrate,
     combine_histories,
@@ -14,7 +14,7 @@ from debttrap.stochastic.shocks import (
 __all__ = [
     "SHOCK_VARIABLES",
     "Calibration",
-    "Method",
+    "ShockDistribution",
     "ShockModel",
     "calibrate",
     "combine_histories",

@@ -1,7 +1,7 @@
 """A naive per-path, per-line Python loop of the debt dynamics (tests and benchmarks only).
 
 It walks every path, every year and every debt line one at a time with plain
-floats, straight from :class:`~debttrap.stochastic.kernel.PathInputs` (no
+floats, straight from :class:`~debttrap.stochastic.kernel.SimulationInputs` (no
 aggregation into classes, no matrix products), so it checks the vectorized
 kernels and is the slow baseline ``bench/simulate.py`` times them against.
 """
@@ -11,14 +11,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from debttrap.stochastic.kernel import GROWTH_FLOOR, N_OUT, PathInputs
+from debttrap.stochastic.kernel import GROWTH_FLOOR, N_OUT, SimulationInputs
 
 __all__ = ["run_paths_naive"]
 
 FloatArray = NDArray[np.float64]
 
 
-def run_paths_naive(inputs: PathInputs, shocks: FloatArray) -> FloatArray:
+def run_paths_naive(inputs: SimulationInputs, shocks: FloatArray) -> FloatArray:
     """Same outputs as :func:`~debttrap.stochastic.kernel.run_paths` on all lines."""
     mac, ln, res = inputs.macro, inputs.lines, inputs.residual
     n_paths, n_years, _ = shocks.shape

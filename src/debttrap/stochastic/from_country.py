@@ -33,7 +33,7 @@ from debttrap.dsa.paths import baseline_setup, npv_next_years
 from debttrap.dsa.run import country_capacity
 from debttrap.dsa.stress import StressSettings, residual_external_share, residual_terms
 from debttrap.dsa.thresholds import thresholds
-from debttrap.stochastic.kernel import DebtLines, MacroPath, PathInputs, ResidualFinancing
+from debttrap.stochastic.kernel import DebtLines, MacroPath, ResidualFinancing, SimulationInputs
 from debttrap.terms.loan import FloatingRate, Loan
 from debttrap.terms.offer import Offer
 
@@ -46,7 +46,7 @@ FloatArray = NDArray[np.float64]
 class CountryInputs:
     """Kernel inputs of a country plus what a simulation reports with them."""
 
-    inputs: PathInputs
+    inputs: SimulationInputs
     thresholds_pct: dict[str, float]
     capacity: str
     offer_names: dict[int, str]
@@ -59,7 +59,7 @@ def inputs_from_country(
     *,
     external_share: float | None = None,
 ) -> CountryInputs:
-    """Build :class:`PathInputs` for ``country`` (see the module docstring)."""
+    """Build :class:`SimulationInputs` for ``country`` (see the module docstring)."""
     s = settings if settings is not None else StressSettings()
     setup = baseline_setup(country)
     inp = setup.inputs
@@ -196,7 +196,7 @@ def inputs_from_country(
     )
     cap = country_capacity(country)
     return CountryInputs(
-        inputs=PathInputs(macro, lines, residual),
+        inputs=SimulationInputs(macro, lines, residual),
         thresholds_pct=thresholds(cap.classification),
         capacity=str(cap.classification.value),
         offer_names=offer_names,
@@ -245,7 +245,7 @@ def inputs_for_offers(
     group.setflags(write=False)
     lines = replace(ci.inputs.lines, group=group)
     return CountryInputs(
-        inputs=PathInputs(ci.inputs.macro, lines, ci.inputs.residual),
+        inputs=SimulationInputs(ci.inputs.macro, lines, ci.inputs.residual),
         thresholds_pct=ci.thresholds_pct,
         capacity=ci.capacity,
         offer_names={i: o.name for i, o in enumerate(offers)},

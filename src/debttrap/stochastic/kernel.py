@@ -1,6 +1,6 @@
 """The path kernel: N macro paths x Y years of external and public debt dynamics.
 
-Inputs are arrays (:class:`PathInputs`): a baseline macro path, the
+Inputs are arrays (:class:`SimulationInputs`): a baseline macro path, the
 contractual schedules of every debt line (each loan, or an aggregate), and
 the terms on which any extra financing need is borrowed. Shocks come from
 :mod:`debttrap.stochastic.shocks` as an array ``(paths, years, 6)`` of
@@ -69,8 +69,8 @@ __all__ = [
     "DebtLines",
     "KernelArrays",
     "MacroPath",
-    "PathInputs",
     "ResidualFinancing",
+    "SimulationInputs",
     "prepare",
     "run_paths",
 ]
@@ -339,7 +339,7 @@ class ResidualFinancing:
 
 
 @dataclass(frozen=True, slots=True)
-class PathInputs:
+class SimulationInputs:
     """Everything the kernel needs: macro baseline, debt lines, residual financing terms."""
 
     macro: MacroPath
@@ -402,7 +402,7 @@ class KernelArrays:
     dom_rate: FloatArray
 
 
-def prepare(inputs: PathInputs, mask: BoolArray | None = None) -> KernelArrays:
+def prepare(inputs: SimulationInputs, mask: BoolArray | None = None) -> KernelArrays:
     """Aggregate the included lines into the four currency/residency classes.
 
     The kernel is linear in each line's flows, so summing lines first is exact;

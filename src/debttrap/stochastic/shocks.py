@@ -48,7 +48,7 @@ from debttrap.errors import DataError, InputError
 __all__ = [
     "SHOCK_VARIABLES",
     "Calibration",
-    "Method",
+    "ShockDistribution",
     "ShockModel",
     "calibrate",
     "calibrate_from_history",
@@ -76,7 +76,7 @@ WEO_2024OCT_LAST_ACTUAL_YEAR = 2023
 MIN_YEARS = 8
 
 
-class Method(StrEnum):
+class ShockDistribution(StrEnum):
     """How shocks are drawn."""
 
     NORMAL = "normal"
@@ -397,15 +397,15 @@ class ShockModel:
     """
 
     calibration: Calibration
-    method: Method = Method.NORMAL
+    method: ShockDistribution = ShockDistribution.NORMAL
     df: float = 5.0
     block_years: int = 3
     scale: float = 1.0
     first_shock_offset: int = 1
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "method", Method(self.method))
-        if self.method is Method.T and not self.df > 2.0:
+        object.__setattr__(self, "method", ShockDistribution(self.method))
+        if self.method is ShockDistribution.T and not self.df > 2.0:
             raise InputError(
                 f"Student-t degrees of freedom must exceed 2 (got {self.df})", field="df"
             )
@@ -415,7 +415,7 @@ class ShockModel:
             raise InputError("scale must be a finite number >= 0", field="scale")
         if self.first_shock_offset < 0:
             raise InputError("first_shock_offset must be >= 0", field="first_shock_offset")
-        if self.method is Method.BOOTSTRAP and len(self.calibration.years_used) < 1:
+        if self.method is ShockDistribution.BOOTSTRAP and len(self.calibration.years_used) < 1:
             raise InputError(
                 "the bootstrap needs at least one complete historical year", field="window"
             )
@@ -428,7 +428,7 @@ class ShockModel:
     def cov_dec(self) -> FloatArray:
         """Covariance of the drawn shocks (decimals²) that the method targets."""
         c = self.calibration
-        if self.method is Method.BOOTSTRAP:
+        if self.method is ShockDistribution.BOOTSTRAP:
             dev = c.deviations_pct / 100.0
             pop: FloatArray = dev.T @ dev / dev.shape[0]
             return pop * self.scale**2
@@ -456,7 +456,7 @@ class ShockModel:
         out = np.empty((n_paths, n_years, k))
         out[:, : self.first_shock_offset, :] = 0.0
         drawn = out[:, self.first_shock_offset :, :]
-        if self.method is Method.BOOTSTRAP:
+        if self.method is ShockDistribution.BOOTSTRAP:
             rows = self.bootstrap_years(rng, n_paths, n_shock)
             dev = self.calibration.deviations_pct / 100.0
             np.take(dev, rows, axis=0, out=drawn)
@@ -464,7 +464,7 @@ class ShockModel:
             factor = _psd_factor(self.calibration.cov_dec)
             z = rng.standard_normal((n_paths, n_shock, k))
             np.matmul(z, factor.T, out=drawn)
-            if self.method is Method.T:
+            if self.method is ShockDistribution.T:
                 nu = self.df
                 w = rng.chisquare(nu, size=(n_paths, n_shock, 1))
                 drawn *= np.sqrt((nu - 2.0) / w)

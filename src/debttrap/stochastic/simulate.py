@@ -37,7 +37,7 @@ from debttrap.stochastic.kernel import (
     OUTPUTS,
     THRESHOLD_OUTPUTS,
     KernelArrays,
-    PathInputs,
+    SimulationInputs,
     prepare,
     run_paths,
 )
@@ -180,7 +180,7 @@ def block_shocks(model: ShockModel, seed: int, n_paths: int, n_years: int,
 
 
 def simulate(
-    inputs: PathInputs,
+    inputs: SimulationInputs,
     model: ShockModel,
     *,
     n_paths: int,

@@ -72,7 +72,7 @@ def commodity_shock(
     fall = tl.commodity_price_fall_decimal()
     if fall >= 0:
         return (
-            "not sized (needs tailored.commodity_price_shock_decimal or the price forecast "
+            "not sized (needs tailored.commodity_price_shock_pct or the price forecast "
             "and its -1 SD band, tailored.commodity_price_forecast_index/_lower_band_index)"
         )
     share_pct = tl.commodity_exports_share_pct if tl.commodity_exports_share_pct > 0 else avg

@@ -151,12 +151,12 @@ def stress_context(country: Country, settings: StressSettings) -> StressContext:
     gdp_lcu_b = base.gdp_usd_m * base.fx_avg_lcu_per_usd
     dom_rate, dom_st_rate = _domestic_rates(s, der.gdp_deflator_lcu_growth_pct[sl] / 100.0)
     share_ext = residual_external_share(setup, s)
-    share_st = s.residual_domestic_st_share
+    share_st = s.residual_domestic_st_share_pct / 100.0
     if share_ext + share_st > 1.0 + 1e-12:
         raise InputError(
-            f"residual shares add up to {share_ext + share_st:g} > 1 (external {share_ext:g} + "
-            f"domestic short-term {share_st:g}); lower one of them",
-            field="stress.residual_domestic_st_share",
+            f"residual shares add up to {100 * (share_ext + share_st):g} % > 100 % (external "
+            f"{100 * share_ext:g} % + domestic short-term {100 * share_st:g} %); lower one of them",
+            field="stress.residual_domestic_st_share_pct",
         )
     st_pb = _primary_balance_stats(country, s, der)
     return StressContext(

@@ -93,8 +93,8 @@ def _default_external_share(setup: BaselineSetup) -> float:
 def residual_external_share(setup: BaselineSetup, settings: StressSettings) -> float:
     """Input 7: the external share of a fiscal financing need (decimal): the setting, or
     by default the external share of the baseline's new borrowing over ``t … t+10``."""
-    if settings.residual_external_share is not None:
-        return settings.residual_external_share
+    if settings.residual_external_share_pct is not None:
+        return settings.residual_external_share_pct / 100.0
     return _default_external_share(setup)
 
 

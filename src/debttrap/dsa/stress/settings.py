@@ -71,7 +71,15 @@ class StressSettings(BaseModel):
     trade_response_to_real_depreciation: float = Field(default=0.15, ge=0.0)
     primary_balance_mean_pct_gdp: float | None = None
     primary_balance_sd_pct_gdp: float | None = Field(default=None, ge=0.0)
-    residual_external_share: float | None = Field(default=None, ge=0.0, le=1.0)
+    residual_external_share_pct: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=100.0,
+        description=(
+            "Input 7 H9: percent of a fiscal financing need met by new external debt "
+            "(default: the external share of the baseline's new borrowing, t … t+10)."
+        ),
+    )
     residual_rate_pct: float | None = Field(default=None, ge=0.0, le=100.0)
     residual_grace_years: int | None = Field(default=None, ge=0)
     residual_maturity_years: int | None = Field(default=None, ge=1)
@@ -81,12 +89,12 @@ class StressSettings(BaseModel):
         le=100.0,
         description="Input 7: real rate of new domestic MLT debt; nominal = real + LCU deflator.",
     )
-    residual_domestic_st_share: float = Field(
+    residual_domestic_st_share_pct: float = Field(
         default=0.0,
         ge=0.0,
-        le=1.0,
+        le=100.0,
         description=(
-            "Input 7: share of a fiscal financing need met by domestic short-term debt "
+            "Input 7 H11: percent of a fiscal financing need met by domestic short-term debt "
             "(repaid and refinanced every year); the rest of the domestic part is MLT."
         ),
     )
