@@ -133,3 +133,10 @@ _GROUP_OF_TYPE = {
 CREDITOR_GROUPS: tuple[str, ...] = tuple(
     g.value for g in CreditorGroup if g is not CreditorGroup.NOT_ITEMISED
 )
+
+#: The number of Monte Carlo paths a user may ask for (``--paths``, a scenario's
+#: ``settings.n_paths``): below 100, a probability moves in steps of more than 1 pp;
+#: above a million, memory rather than precision is the limit. The one rule, checked
+#: by :func:`debttrap.io.scenario.check_n_paths` and the scenario model.
+MIN_PATHS = 100
+MAX_PATHS = 1_000_000

@@ -54,6 +54,7 @@ def test_country_file_with_history_and_bootstrap() -> None:
         (("ZMB", "--window", "2023-2000"), "--window"),
         (("ZMB", "--window", "2000:2028"), "window"),
         (("ZMB", "--paths", "0"), "--paths"),
+        (("ZMB", "--paths", "99"), "--paths"),  # the one rule: 100 to 1,000,000 (io.scenario)
         ((str(EXAMPLE),), "--history"),
         (("XXX",), "XXX"),
     ],

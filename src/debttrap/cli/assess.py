@@ -17,6 +17,7 @@ from rich.table import Table
 from debttrap.cli import app
 from debttrap.cli._common import console, jsonable, print_json, write_text_atomic
 from debttrap.errors import InputError
+from debttrap.io.scenario import check_n_paths
 
 _STYLE = {"low": "bold green", "moderate": "bold yellow", "high": "bold red"}
 
@@ -90,10 +91,9 @@ def assess_cmd(
         _check_out(out)
     if seed is not None and seed < 0:
         raise InputError("must be a whole number >= 0", field="--seed")
-    if paths is not None and paths < 1:
-        raise InputError("must be a whole number >= 1", field="--paths")
-    if stochastic_paths < 1:
-        raise InputError("must be a whole number >= 1", field="--stochastic-paths")
+    if paths is not None:
+        check_n_paths(paths, "--paths")
+    check_n_paths(stochastic_paths, "--stochastic-paths")
     scenario = load_scenario(scenario_file)
     result = assess(
         scenario,

@@ -21,7 +21,7 @@ from debttrap.cashflows import grant_element
 from debttrap.cli import app
 from debttrap.cli._common import console, print_json
 from debttrap.errors import InputError
-from debttrap.io.scenario import load_scenario
+from debttrap.io.scenario import check_n_paths, load_scenario
 from debttrap.leverage.clauses import clause_profile
 from debttrap.leverage.exposure import creditor_exposure
 from debttrap.leverage.flows import offer_flows, package_grant_element_pct
@@ -137,8 +137,8 @@ def offers_cmd(
     scenario = load_scenario(scenario_file)
     if seed is not None and seed < 0:
         raise InputError("must be 0 or more", field="--seed")
-    if paths is not None and not 100 <= paths <= 1_000_000:
-        raise InputError("must be between 100 and 1,000,000", field="--paths")
+    if paths is not None:
+        check_n_paths(paths, "--paths")
     use_seed = scenario.settings.seed if seed is None else seed
     n_paths = scenario.settings.n_paths if paths is None else paths
     chosen = [scenario.offer(offer)] if offer is not None else list(scenario.offers)

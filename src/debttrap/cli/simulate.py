@@ -215,7 +215,9 @@ def simulate_cmd(
             paths = scenario.settings.n_paths
         if seed is None:
             seed = scenario.settings.seed
-    n_paths = 10_000 if paths is None else paths
+    from debttrap.io.scenario import check_n_paths
+
+    n_paths = 10_000 if paths is None else check_n_paths(paths, "--paths")
     seed_ = 1 if seed is None else seed
 
     if scenario is not None:

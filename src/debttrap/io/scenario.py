@@ -49,6 +49,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from debttrap._model import FrozenModel as _Frozen
+from debttrap.conventions import MAX_PATHS, MIN_PATHS
 from debttrap.country.model import Country
 from debttrap.errors import DataError, InputError
 from debttrap.io.country_file import load_country
@@ -69,12 +70,23 @@ _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 _FILE_SUFFIXES = (".toml", ".json")
 
 
+def check_n_paths(n_paths: int, field: str) -> int:
+    """The one rule for a user's number of paths (``MIN_PATHS … MAX_PATHS``); the library's
+    own functions only need ``>= 1``. Returns ``n_paths`` or raises naming ``field``."""
+    if isinstance(n_paths, bool) or not MIN_PATHS <= n_paths <= MAX_PATHS:
+        raise InputError(f"must be a whole number from {MIN_PATHS:,} to {MAX_PATHS:,}", field=field)
+    return n_paths
+
+
 class ScenarioSettings(_Frozen):
     """How the scenario is run."""
 
     seed: int = Field(default=20250101, ge=0, description="Seed of every random draw.")
     n_paths: int = Field(
-        default=10_000, ge=100, le=1_000_000, description="Monte Carlo paths (project, macro)."
+        default=10_000,
+        ge=MIN_PATHS,
+        le=MAX_PATHS,
+        description="Monte Carlo paths (project, macro).",
     )
     first_projection_year: int | None = Field(
         default=None,
