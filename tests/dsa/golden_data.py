@@ -5,7 +5,10 @@ country (``examples/lic-dsf-illustrative.toml``). ``calibrated_country``
 adds, as locally issued debt held by non-residents, the part of the
 template's PPG external debt that the extracted inputs do not itemise: stock,
 service and PV are the template's totals (Output 1-1 rows 9, 33, 57) minus
-what debttrap computes from the itemised inputs, 2024-2034.
+what debttrap computes from the itemised inputs, 2024-2034. The plug makes the
+baseline's PV and service Excel's by construction: tests compare with it only what
+the plug does not fix (denominators, the public-debt formula, and responses to
+shocks, which the plug does not calibrate); see the note in ``test_golden.py``.
 """
 
 from __future__ import annotations

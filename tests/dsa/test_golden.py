@@ -80,15 +80,58 @@ def test_itemised_inputs_miss_six_billion_of_ppg_external_debt(country_settings)
     assert 10.0 < e1_gap < 11.5
 
 
-@pytest.mark.parametrize("indicator", list(STRESS_QUANTITY))
-def test_calibrated_baseline_matches_excel(calibrated, indicator):  # type: ignore[no-untyped-def]
-    """With the unitemised stock supplied, every baseline indicator equals Excel.
+# What the calibration can and cannot show. ``calibrated_country`` plugs the unitemised PPG
+# external debt as "Excel's total minus ours" (stock, service and PV, 2024-2034), so the
+# numerators of E1 (PV) and E3 (service) are Excel's by construction and comparing those two
+# baseline paths would test nothing but the plug. What stays a test:
+# * E2, E4 and P1 on the calibrated baseline: exports (E2), revenue excluding grants at
+#   average exchange rates (E4) and the public-debt formula with domestic debt and the
+#   end-of-period conversion (P1) are debttrap's own;
+# * every *response* to a shock (stress minus baseline): the plug is calibrated on the
+#   baseline only, so how PV and service move under a shock is debttrap's computation.
+# The gap itself stays documented (docs/dsa.md, "The missing US$ 6 bn") and measured by
+# test_itemised_inputs_miss_six_billion_of_ppg_external_debt.
 
-    The calibration fixes the numerators of E1 and E3; E2, E4 and P1 then test
-    the denominators, the currency conversions and the public-debt formula.
-    """
+
+@pytest.mark.parametrize(
+    "indicator",
+    ["pv_ext_debt_to_exports_pct", "ext_debt_service_to_revenue_pct", "pv_public_debt_to_gdp_pct"],
+)
+def test_calibrated_baseline_denominators_and_public_formula_match_excel(calibrated, indicator):  # type: ignore[no-untyped-def]
+    """With the unitemised stock supplied, E2, E4 and P1 equal Excel (see the note above)."""
     ours = calibrated.indicator_path(indicator, "baseline")[:11]
     np.testing.assert_allclose(ours, stress_path(indicator, "baseline"), rtol=1e-9)
+
+
+def _excel_usd(indicator: str, code: str, denominator: np.ndarray) -> np.ndarray:
+    return stress_path(indicator, code) / 100 * denominator
+
+
+def test_b1_response_of_pv_and_service_matches_excel(country_settings):  # type: ignore[no-untyped-def]
+    """B1 minus baseline, in US$, on the itemised inputs alone (no plug). Excel's US$ amounts
+    are its ratios times its own denominators (GDP of the B1 sheet and the baseline): B1 adds
+    no external debt in the template (its growth shock is not a balance-of-payments gap), and
+    none in debttrap, so B1's external ratios move by their denominators alone, which
+    test_b1_macro_matches_excel_b1_sheet checks."""
+    c, s = country_settings
+    res = run_dsa(c, s)
+    gdp_b = derive(c).nominal_gdp_usd_m[10:21]
+    gdp_1 = series("template-bsheet-ext-b1", "nominal_gdp_usd_mn")
+    b1 = res.stress["B1"]
+    base = res.baseline
+    ours_pv = b1.pv_ext_debt_usd_m[:11] - base.pv_ext_debt_usd_m[:11]
+    excel_pv = _excel_usd("pv_ext_debt_to_gdp_pct", "B1", gdp_1) - _excel_usd(
+        "pv_ext_debt_to_gdp_pct", "baseline", gdp_b
+    )
+    np.testing.assert_allclose(ours_pv, excel_pv, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(excel_pv, 0.0, atol=1e-6)  # the template's response is nil
+    exports = res.baseline.pv_ext_debt_usd_m[:11] / res.baseline.pv_ext_debt_to_exports_pct[:11]
+    ours_ds = b1.ext_debt_service_usd_m[:11] - base.ext_debt_service_usd_m[:11]
+    excel_ds = (
+        stress_path("ext_debt_service_to_exports_pct", "B1")
+        - stress_path("ext_debt_service_to_exports_pct", "baseline")
+    ) / 100 * (100 * exports)
+    np.testing.assert_allclose(ours_ds, excel_ds, rtol=0, atol=1e-6)
 
 
 def test_b1_macro_matches_excel_b1_sheet(calibrated):  # type: ignore[no-untyped-def]
