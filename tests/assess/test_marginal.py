@@ -163,7 +163,7 @@ def test_unknown_service_is_reported_as_unknown_not_100(unscheduled: Assessment)
     rule = {c.rule: c for c in bri.verdict.checks}["lever_concentration"]
     assert rule.status != "not_evaluated"
     assert "PPG external debt" in rule.detail and "not known" in rule.detail
-    table = unscheduled.summary_frame()
+    table = unscheduled.summary_table()
     assert table.loc["Lender share of service, %", bri.name] == "n/a: service unknown"
     # the service ratios leave out the unscheduled debt: shown as lower bounds
     assert table.loc["Ext. debt service / exports, %", bri.name].startswith("≥")
@@ -193,7 +193,7 @@ def test_table_reads_in_a_100_column_terminal() -> None:
 
 
 def test_summary_table_labels_are_short(syria: Assessment) -> None:
-    frame = syria.summary_frame()
+    frame = syria.summary_table()
     assert max(len(str(i)) for i in frame.index) <= 36
     assert isinstance(frame, pd.DataFrame)
 

@@ -438,7 +438,7 @@ def _sources_table(a: Assessment) -> pd.DataFrame:
 
 def assessment_sections(a: Assessment) -> list[Section]:
     """The report's sections, in reading order."""
-    summary = a.summary_frame()
+    summary = a.summary_table()
     sections: list[Section] = [
         Section(
             "Side by side",
