@@ -25,7 +25,13 @@ from debttrap.assess import Assessment, OfferAssessment, StochasticOutlook
 from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
 from debttrap.report.html import Figure, Section, Table, render_page
 
-__all__ = ["assessment_html", "assessment_sections", "headline_html"]
+__all__ = [
+    "assessment_html",
+    "assessment_sections",
+    "headline_html",
+    "indicator_figure",
+    "probability_figure",
+]
 
 _REF_COLOR = "#5b6876"
 _PALETTE = ("#1f5f8b", "#e08a00", "#2e7d32", "#6a3d9a", "#00838f", "#8d6e63", "#c2185b")
@@ -134,6 +140,16 @@ def _own_effect(o: OfferAssessment) -> str:
 
 
 # ----------------------------------------------------------------------------- charts
+
+
+def indicator_figure(a: Assessment) -> go.Figure:
+    """Each indicator's baseline path for the reference and every offer, with its threshold."""
+    return _indicator_figure(a)
+
+
+def probability_figure(a: Assessment) -> go.Figure | None:
+    """Breach and distress probabilities of every variant (None: the stochastic run is off)."""
+    return _probability_figure(a)
 
 
 def _indicator_figure(a: Assessment) -> go.Figure:
