@@ -728,7 +728,8 @@ def _summary_column(
         1 for v in outlook.breaches().values() if len(v["stress_years"]) >= 2
     )
     col["Breached under stress (of 5)"] = str(n_stress)
-    col["P(distress), %"] = "n/a: not run" if st is None else f"{st.prob_distress_pct:.1f}"
+    col["P(sustained breach), %"] = (
+        "n/a: not run" if st is None else f"{st.prob_distress_pct:.1f}")
     if o is not None and o.economics is not None:
         s = o.economics.summary()
         col["Project cost P50 / P90, US$ m"] = (
@@ -1147,6 +1148,20 @@ def _simulate(
     return main, without, nothing
 
 
+def _size_pct_gdp(loans: tuple[Loan, ...], der: Any) -> float | None:
+    """US$ loan commitments as % of GDP in the first signing year (its nearest known year)."""
+    if not loans:
+        return 0.0
+    year = min(ln.signing_year for ln in loans)
+    years = np.asarray(der.years, dtype=np.int64)
+    gdp = np.asarray(der.nominal_gdp_usd_m, dtype=np.float64)
+    ok = np.isfinite(gdp) & (gdp > 0)
+    if not ok.any():
+        return None
+    k = int(np.argmin(np.where(ok, np.abs(years - year), np.iinfo(np.int64).max)))
+    return 100.0 * float(sum(ln.amount_m for ln in loans)) / float(gdp[k])
+
+
 def _indicator_changes(
     reference: DebtOutlook, without: DebtOutlook, with_offer: DebtOutlook, overrun: bool
 ) -> tuple[IndicatorChange, ...]:
@@ -1402,6 +1417,7 @@ def assess(
                       stoch.prob_external_breach_flag_pct),
                 exposure=exposure,
                 economics=econ,
+                offer_size_pct_gdp=_size_pct_gdp(ppg_loans, der),
             )
         )
         results.append(
