@@ -308,10 +308,11 @@ class Workbench:
         for path in sorted(self.examples_dir.glob("*.toml")):
             try:
                 with path.open("rb") as fh:
-                    title = str(tomllib.load(fh).get("name", path.stem))
+                    doc = tomllib.load(fh)
             except (OSError, tomllib.TOMLDecodeError):
                 continue
-            out.append((path.name, title))
+            if "offers" in doc and "country" in doc:  # a scenario, not a loan or country file
+                out.append((path.name, str(doc.get("name", path.stem))))
         return out
 
     @staticmethod
