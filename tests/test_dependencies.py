@@ -25,7 +25,11 @@ DISTRIBUTION_OF = {"yaml": "pyyaml", "QuantLib": "quantlib", "sklearn": "scikit-
 USED_WITHOUT_IMPORT = {"pyarrow"}
 
 #: optional imports, guarded by ``try: ... except ImportError``, and the extra declaring them
-OPTIONAL = {"numba": "fast"}
+OPTIONAL = {"numba": "fast", "starlette": "web", "uvicorn": "web"}
+#: packages entered only after checking that their extra is installed
+#: (``debttrap serve`` calls ``debttrap.web.missing_dependencies()`` first): their modules
+#: may import that extra's modules at the top; every other module may not.
+OPTIONAL_PACKAGES = {"src/debttrap/web": "web"}
 
 
 def _name(requirement: str) -> str:
@@ -85,6 +89,26 @@ def test_nothing_declared_is_unused() -> None:
     assert unused == [], f"declared in [project.dependencies] but never imported: {unused}"
 
 
+def _entered_after_check(path: Path, names: list[str]) -> bool:
+    """True for a module of an :data:`OPTIONAL_PACKAGES` package (not its ``__init__``,
+    which does the check) importing its own extra's modules."""
+    rel = path.relative_to(ROOT).as_posix()
+    for package, extra in OPTIONAL_PACKAGES.items():
+        if rel.startswith(package + "/") and path.name != "__init__.py":
+            return all(OPTIONAL.get(n.split(".")[0]) == extra for n in names)
+    return False
+
+
+def test_web_package_init_checks_its_extra() -> None:
+    """``debttrap.web`` imports without the web extra and names what is missing."""
+    from debttrap.web import WEB_MODULES, missing_dependencies
+
+    assert set(WEB_MODULES.values()) <= {
+        _name(r) for r in _project()["optional-dependencies"]["web"]  # type: ignore[index]
+    }
+    assert isinstance(missing_dependencies(), list)
+
+
 def test_optional_imports_are_guarded() -> None:
     """At module level an optional module is imported only inside ``try`` blocks that catch
     ImportError, so every module of the package imports without it; inside a function the
@@ -113,5 +137,7 @@ def test_optional_imports_are_guarded() -> None:
                     else [node.module or ""]
                 )
                 if any(n.split(".")[0] in OPTIONAL for n in names) and id(node) not in guarded:
+                    if _entered_after_check(path, names):
+                        continue
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == [], f"optional modules imported without an ImportError guard: {offenders}"

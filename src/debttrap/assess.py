@@ -503,7 +503,24 @@ class Assessment:
         raise InputError(f"no offer named '{name}'", field="offer")
 
     def summary_frame(self) -> pd.DataFrame:
-        """The side-by-side table: one row per measure, one column per variant."""
+        """The side-by-side figures as numbers: one row per measure, one column per variant.
+
+        Money and percentages are floats (NaN where a figure does not apply: the
+        reference has no loans, an offer no project); ratings, the trap risk and the
+        lever clauses are words. :meth:`summary_table` is the same comparison formatted
+        for reading (the terminal and the report).
+        """
+        cols: dict[str, dict[str, Any]] = {
+            "No new offer (reference)": _summary_numbers(
+                self.reference, None, self.reference_stochastic
+            )
+        }
+        for o in self.offers:
+            cols[o.name] = _summary_numbers(o.outlook, o, o.stochastic)
+        return pd.DataFrame(cols)
+
+    def summary_table(self) -> pd.DataFrame:
+        """The side-by-side table for reading: cells are text (see :meth:`summary_notes`)."""
         ref = self.reference
         unknown = bool(self.service_unknown)
         cols: dict[str, dict[str, Any]] = {
@@ -515,8 +532,14 @@ class Assessment:
             cols[o.name] = _summary_column(o.outlook, o, o.stochastic, unknown)
         return pd.DataFrame(cols)
 
+    def _repr_html_(self) -> str:
+        """A compact notebook view: the verdicts and the side-by-side table."""
+        from debttrap._display import assessment_html_summary
+
+        return assessment_html_summary(self)
+
     def summary_notes(self) -> tuple[str, ...]:
-        """How to read :meth:`summary_frame` (legend lines)."""
+        """How to read :meth:`summary_table` (legend lines)."""
         notes = list(SUMMARY_NOTES)
         w = self.reference.window_years
         notes.append(
@@ -605,6 +628,64 @@ SUMMARY_NOTES = (
 )
 
 
+def _nan_if_missing(value: Any) -> float:
+    """A float, NaN where the value is missing (None, NaN, infinite)."""
+    f = _f(value)
+    return float("nan") if f is None else f
+
+
+def _summary_numbers(
+    outlook: DebtOutlook, o: OfferAssessment | None, st: StochasticOutlook | None
+) -> dict[str, Any]:
+    """One column of :meth:`Assessment.summary_frame`: numbers (NaN: not applicable)."""
+    nan = float("nan")
+    col: dict[str, Any] = {
+        "Trap risk": None if o is None else o.verdict.trap_risk.value,
+        "Loans, US$ m": nan if o is None else o.offer.loans_usd_m,
+        "Grants, US$ m": nan if o is None else o.offer.grants_usd_m,
+        "Grant element (IMF), %": nan if o is None else o.grant_element_pct,
+        "Grant element (OECD-DAC), %": nan if o is None else o.grant_element_oecd_dac_pct,
+        "PV of debt service at 5%, US$ m": nan if o is None else o.pv_debt_service_usd_m,
+        "External rating": outlook.rating_external,
+        "Overall rating": outlook.rating_overall,
+    }
+    for ind in INDICATORS:
+        s = outlook.indicator_summary(ind.value)
+        col[f"{_SHORT[ind]}: peak, %"] = _nan_if_missing(s["baseline_peak_pct"])
+        col[f"{_SHORT[ind]}: threshold, %"] = float(s["threshold_pct"])
+        col[f"{_SHORT[ind]}: years above"] = float(len(s["baseline_years_above_in_window"]))
+    rises = {c.indicator: c for c in (o.indicator_changes if o is not None else ())}
+    for ind in INDICATORS:
+        c = rises.get(ind.value)
+        pp = None if c is None else c.max_increase_pp
+        col[f"{_SHORT[ind]}: rise from the offer, pp"] = nan if pp is None else float(pp)
+    col["Breached under stress (of 5)"] = float(
+        sum(1 for v in outlook.breaches().values() if len(v["stress_years"]) >= 2)
+    )
+    col["P(distress), %"] = nan if st is None else float(st.prob_distress_pct)
+    econ = None if o is None or o.economics is None else o.economics.summary()
+    for label, key in (("Project cost P50, US$ m", "cost_p50_usd_m"),
+                       ("Project cost P90, US$ m", "cost_p90_usd_m"),
+                       ("Project DSCR, median", "dscr_p50_lifetime"),
+                       ("P(project pays its debt), %", "prob_self_service_pct"),
+                       ("Overrun on budget (mean), US$ m", "overrun_borrowed_mean_usd_m")):
+        col[label] = nan if econ is None else _nan_if_missing(econ[key])
+    ex = None if o is None else o.exposure.summary()
+    for label, key in (
+        ("Lender share of debt before, %", "lender_debt_share_before_peak_pct"),
+        ("Lender share of debt after, %", "lender_debt_share_after_peak_pct"),
+        ("Lender share of service before, %", "lender_service_share_before_peak_pct"),
+        ("Lender share of service after, %", "lender_service_share_after_peak_pct"),
+        ("Due at once if accelerated, US$ m", "acceleration_with_cross_default_peak_usd_m"),
+        ("Due at once, % of reserves", "acceleration_pct_of_reserves_peak"),
+    ):
+        col[label] = nan if ex is None else _nan_if_missing(ex[key])
+    col["Lever clauses"] = None if ex is None else (
+        ", ".join(_LEVER_SHORT.get(c, c) for c in ex["lever_clauses"]) or "none"
+    )
+    return col
+
+
 def _summary_column(
     outlook: DebtOutlook, o: OfferAssessment | None, st: StochasticOutlook | None,
     service_unknown: bool = False,
@@ -647,7 +728,8 @@ def _summary_column(
         1 for v in outlook.breaches().values() if len(v["stress_years"]) >= 2
     )
     col["Breached under stress (of 5)"] = str(n_stress)
-    col["P(distress), %"] = "n/a: not run" if st is None else f"{st.prob_distress_pct:.1f}"
+    col["P(sustained breach), %"] = (
+        "n/a: not run" if st is None else f"{st.prob_distress_pct:.1f}")
     if o is not None and o.economics is not None:
         s = o.economics.summary()
         col["Project cost P50 / P90, US$ m"] = (
@@ -1066,6 +1148,20 @@ def _simulate(
     return main, without, nothing
 
 
+def _size_pct_gdp(loans: tuple[Loan, ...], der: Any) -> float | None:
+    """US$ loan commitments as % of GDP in the first signing year (its nearest known year)."""
+    if not loans:
+        return 0.0
+    year = min(ln.signing_year for ln in loans)
+    years = np.asarray(der.years, dtype=np.int64)
+    gdp = np.asarray(der.nominal_gdp_usd_m, dtype=np.float64)
+    ok = np.isfinite(gdp) & (gdp > 0)
+    if not ok.any():
+        return None
+    k = int(np.argmin(np.where(ok, np.abs(years - year), np.iinfo(np.int64).max)))
+    return 100.0 * float(sum(ln.amount_m for ln in loans)) / float(gdp[k])
+
+
 def _indicator_changes(
     reference: DebtOutlook, without: DebtOutlook, with_offer: DebtOutlook, overrun: bool
 ) -> tuple[IndicatorChange, ...]:
@@ -1321,6 +1417,7 @@ def assess(
                       stoch.prob_external_breach_flag_pct),
                 exposure=exposure,
                 economics=econ,
+                offer_size_pct_gdp=_size_pct_gdp(ppg_loans, der),
             )
         )
         results.append(

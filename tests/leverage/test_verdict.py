@@ -68,11 +68,18 @@ SAFE: dict[str, Any] = {
     "prob_distress_with_pct": 3.5,
     "prob_breach_without_pct": 4.0,
     "prob_breach_with_pct": 4.5,
+    "offer_size_pct_gdp": 0.5,  # US$150m against a GDP of about US$30bn
+    "offer_service_share_peak_pct": 8.0,
+    "offer_debt_share_peak_pct": 6.0,
+    "lender_service_share_before_peak_pct": 58.0,
     "lender_service_share_after_peak_pct": 60.0,
     "lender_debt_share_after_peak_pct": 55.0,
     "lever_clauses": (),
     "pledged_pct_of_revenue_peak": 0.0,
+    "offer_accelerable_pct_of_reserves_peak": 0.0,
     "acceleration_pct_of_reserves_peak": 0.0,
+    "overrun_probability_pct": 60.0,
+    "overrun_expected_usd_m": 5.0,
     "project_dscr_p50_lifetime": 1.4,
     "prob_self_service_pct": 80.0,
     "no_paris_club": False,
@@ -145,7 +152,6 @@ def test_concessional_debt_at_high_risk_is_moderate_with_its_numbers() -> None:
     ("change", "rule", "severity"),
     [
         ({"rating_after": "moderate"}, "dsa_rating_worse", "high"),
-        ({"grant_element_pct": 34.9}, "non_concessional", "moderate"),
         ({"indicator_changes": _changes({"pv_ext_debt_to_gdp_pct": 20.0})},
          "dsa_deterioration", "moderate"),
         ({"indicator_changes": _changes({"pv_public_debt_to_gdp_pct": 40.0})},
@@ -158,15 +164,18 @@ def test_concessional_debt_at_high_risk_is_moderate_with_its_numbers() -> None:
          "dsa_deterioration", "moderate"),
         ({"prob_distress_with_pct": 8.0}, "distress_probability", "moderate"),
         ({"prob_breach_with_pct": 14.0}, "distress_probability", "high"),
-        ({"lever_clauses": ("no_paris_club",), "lender_service_share_after_peak_pct": 30.0},
+        ({"lever_clauses": ("no_paris_club",), "offer_service_share_peak_pct": 10.0},
          "lever_concentration", "moderate"),
-        ({"lever_clauses": ("acceleration.policy_change",)}, "lever_concentration", "high"),
+        ({"lever_clauses": ("acceleration.policy_change",), "offer_service_share_peak_pct": 25.0},
+         "lever_concentration", "high"),
         ({"pledged_pct_of_revenue_peak": 5.0}, "pledged_revenue", "moderate"),
         ({"pledged_pct_of_revenue_peak": 15.0}, "pledged_revenue", "high"),
-        ({"acceleration_pct_of_reserves_peak": 50.0}, "acceleration_exposure", "moderate"),
-        ({"acceleration_pct_of_reserves_peak": 100.0}, "acceleration_exposure", "high"),
+        ({"offer_accelerable_pct_of_reserves_peak": 50.0}, "acceleration_exposure", "moderate"),
+        ({"offer_accelerable_pct_of_reserves_peak": 100.0}, "acceleration_exposure", "high"),
         ({"project_dscr_p50_lifetime": 0.99}, "project_not_self_financing", "moderate"),
         ({"no_paris_club": True, "cross_default": True}, "restructuring_lock", "moderate"),
+        # the overrun's own rise: 1.2 pp of DS/exports' 10% threshold = 12% (service band)
+        ({"indicator_changes": _changes(overrun_pp=1.2)}, "project_overrun", "moderate"),
     ],
 )
 def test_each_rule_fires_at_its_threshold(
@@ -191,9 +200,21 @@ def test_each_rule_fires_at_its_threshold(
         {"indicator_changes": _changes(above={"pv_ext_debt_to_gdp_pct": (2, 11)})},
         {"prob_distress_with_pct": 7.99},
         {"prob_breach_with_pct": 8.99},
-        {"lever_clauses": ("no_paris_club",), "lender_service_share_after_peak_pct": 29.9},
+        {"lever_clauses": ("no_paris_club",), "offer_service_share_peak_pct": 9.9},
+        # the lender's existing position is context, not the measure (issue 11: a US$5m
+        # Chinese loan to Cambodia was high because China held 51% of its debt service)
+        {"lever_clauses": ("no_paris_club",), "offer_service_share_peak_pct": 0.1,
+         "lender_service_share_before_peak_pct": 51.0,
+         "lender_service_share_after_peak_pct": 51.2},
         {"pledged_pct_of_revenue_peak": 4.99},
-        {"acceleration_pct_of_reserves_peak": 49.9},
+        {"offer_accelerable_pct_of_reserves_peak": 49.9},
+        # existing bonds that cross-default are context (Kenya: 81.5% of reserves), not counted
+        {"offer_accelerable_pct_of_reserves_peak": 0.3, "acceleration_pct_of_reserves_peak": 81.5},
+        # non-concessional at low or moderate risk: the Debt Limits Policy sets no zero limit
+        # (issue 11: an IBRD loan to low-risk Cambodia was moderate)
+        {"grant_element_pct": 34.9},
+        {"grant_element_pct": -5.1, "rating_before": "moderate", "rating_after": "moderate"},
+        {"indicator_changes": _changes(overrun_pp=1.19)},
         {"project_dscr_p50_lifetime": 1.0},
         {"no_paris_club": True, "cross_default": False},
         {"rating_before": "moderate", "rating_after": "low"},
@@ -212,25 +233,30 @@ def test_high_band_of_deterioration_and_probability_just_below_is_moderate() -> 
         ("dsa_deterioration", "moderate"), ("distress_probability", "moderate")}
 
 
-def test_the_projects_overrun_is_not_charged_to_the_offer() -> None:
+def test_the_projects_overrun_is_a_contingent_cost_in_its_own_rule() -> None:
     """Low alone, moderate with the project's expected overrun, moderate with the offer too:
-    the offer did not worsen the rating (the overrun did), and the detail says so."""
+    the offer's loans did not worsen the rating (the overrun did, and the rating rule says
+    so), and the overrun is charged as a contingent cost with its probability (issue 11)."""
     v = _judge(rating_before="low", rating_without_offer="moderate", rating_after="moderate",
-               indicator_changes=_changes(overrun_pp=4.2))
+               indicator_changes=_changes(overrun_pp=4.2), overrun_p90_usd_m=30.0)
     assert _status(v, "dsa_rating_worse") == "passed"
     checks = {c.rule: c for c in v.checks}
     assert "overrun" in checks["dsa_rating_worse"].detail
-    # the overrun's own rise, with its indicator: 4.2 pp of DS/exports' 10% threshold = 42%
-    assert "+4.2 pp to Ext. debt service / exports (42% of" in checks["dsa_deterioration"].detail
-    assert v.trap_risk is TrapRisk.LOW
+    assert checks["dsa_deterioration"].status == "passed"
+    over = checks["project_overrun"]
+    assert (over.status, over.severity) == ("fired", "moderate")
+    # 4.2 pp of DS/exports' 10% threshold = 42%; probability and amounts from the inputs
+    assert "+4.2 pp (42% of its threshold)" in over.detail
+    assert "60.0%" in over.detail and "US$ 5 m" in over.detail and "P90 US$ 30 m" in over.detail
+    assert v.trap_risk is TrapRisk.MODERATE
 
 
 def test_unknown_service_share_falls_back_to_the_debt_share_and_says_why() -> None:
-    v = _judge(lender_service_share_after_peak_pct=None, lender_debt_share_after_peak_pct=31.0,
+    v = _judge(offer_service_share_peak_pct=None, offer_debt_share_peak_pct=11.0,
                service_share_note="existing debt service not known",
                lever_clauses=("no_paris_club",))
     (c,) = v.reasons
-    assert c.rule == "lever_concentration" and c.value == 31.0
+    assert c.rule == "lever_concentration" and c.value == 11.0
     assert "PPG external debt" in c.detail and "not known" in c.detail
 
 
@@ -254,20 +280,58 @@ def test_indicator_change_against_a_hand_computed_oracle() -> None:
     assert d["new_breach"] and d["max_increase_pct_of_threshold"] == pytest.approx(25.0)
 
 
-def test_three_moderate_rules_make_high() -> None:
-    v = _judge(grant_element_pct=20.0, project_dscr_p50_lifetime=0.5,
-               no_paris_club=True, cross_default=True)
+def test_moderate_rules_do_not_add_up_to_high() -> None:
+    """Issue 11: 'three moderates make high' counted rules that fire together (dear terms
+    lower the project's cover; one contract brings every lever). The verdict is the most
+    severe rule; an opt-in escalation counts each family of rules once."""
+    v = _judge(project_dscr_p50_lifetime=0.5, no_paris_club=True, cross_default=True,
+               indicator_changes=_changes(overrun_pp=2.0))
     assert [c.severity for c in v.reasons] == ["moderate"] * 3
-    assert v.trap_risk is TrapRisk.HIGH
-    assert judge(VerdictInputs.model_validate({**SAFE, "grant_element_pct": 20.0,
-                                               "project_dscr_p50_lifetime": 0.5}),
-                 Thresholds(moderate_rules_for_high=2)).trap_risk is TrapRisk.HIGH
+    assert v.trap_risk is TrapRisk.MODERATE
+    three_families = judge(VerdictInputs.model_validate(
+        {**SAFE, "project_dscr_p50_lifetime": 0.5, "no_paris_club": True,
+         "cross_default": True, "indicator_changes": _changes(overrun_pp=2.0)}),
+        Thresholds(moderate_rules_for_high=3))
+    assert three_families.trap_risk is TrapRisk.HIGH
+    # two lever rules from one contract are one family: no escalation at 2
+    one_family = judge(VerdictInputs.model_validate(
+        {**SAFE, "no_paris_club": True, "cross_default": True,
+         "pledged_pct_of_revenue_peak": 6.0}), Thresholds(moderate_rules_for_high=2))
+    assert len(one_family.reasons) == 2 and one_family.trap_risk is TrapRisk.MODERATE
+
+
+def test_no_rule_fires_on_an_offer_negligible_against_the_economy() -> None:
+    """Every rule that would fire passes below 0.1% of GDP, saying why; at 0.1% they fire."""
+    worst = {"rating_before": "high", "rating_after": "high", "grant_element_pct": 0.0,
+             "lever_clauses": ("no_paris_club",), "offer_service_share_peak_pct": 60.0,
+             "offer_accelerable_pct_of_reserves_peak": 150.0, "no_paris_club": True,
+             "cross_default": True, "project_dscr_p50_lifetime": 0.1}
+    tiny = _judge(offer_size_pct_gdp=0.099, **worst)
+    assert tiny.trap_risk is TrapRisk.LOW and tiny.reasons == ()
+    assert "not scored" in {c.rule: c for c in tiny.checks}["non_concessional"].detail
+    assert _judge(offer_size_pct_gdp=0.1, **worst).trap_risk is TrapRisk.HIGH
+
+
+def test_a_saturated_probability_says_so_and_reports_the_breach() -> None:
+    """Issue 11: 100% with and without every offer told the reader nothing."""
+    changes = tuple(
+        c.model_copy(update={"peak_without_pct": 25.0, "peak_with_pct": 27.0,
+                             "years_above_without": 11, "years_above_with": 11})
+        if c.indicator == "ext_debt_service_to_exports_pct" else c for c in _changes())
+    v = _judge(prob_distress_without_pct=100.0, prob_distress_with_pct=100.0,
+               indicator_changes=changes)
+    c = {c.rule: c for c in v.checks}["distress_probability"]
+    assert c.status == "passed"
+    assert "sustained debt-service breach" in c.detail and "every path" in c.detail
+    assert "peaks at 25.0% against a 10% threshold (2.5x)" in c.detail
+    assert "11 of the window's years" in c.detail
 
 
 def test_fallbacks_to_exports_and_debt_share() -> None:
     v = _judge(pledged_pct_of_revenue_peak=None, pledged_pct_of_exports_peak=6.0,
-               acceleration_pct_of_reserves_peak=None, acceleration_pct_of_exports_peak=26.0,
-               lender_service_share_after_peak_pct=None, lender_debt_share_after_peak_pct=40.0,
+               offer_accelerable_pct_of_reserves_peak=None,
+               offer_accelerable_pct_of_exports_peak=26.0,
+               offer_service_share_peak_pct=None, offer_debt_share_peak_pct=40.0,
                lever_clauses=("no_paris_club",))
     fired = {c.rule: c for c in v.reasons}
     assert "exports" in fired["pledged_revenue"].detail
@@ -285,7 +349,7 @@ def test_missing_numbers_are_not_evaluated_not_passed() -> None:
 
 
 def test_to_dict_and_frame_carry_the_numbers() -> None:
-    v = _judge(grant_element_pct=27.7)
+    v = _judge(grant_element_pct=27.7, rating_before="high", rating_after="high")
     d = v.to_dict()
     assert d["offer"] == "IDA credit"
     assert d["reasons"][0]["rule"] == "non_concessional"
@@ -320,9 +384,10 @@ def test_more_risk_never_lowers_the_verdict(
     ge: float, share: float, pledged: float, accel: float, dscr: float, rise: float,
     prob: float, before: str, bump: float, which: str,
 ) -> None:
-    base = {**SAFE, "grant_element_pct": ge, "lender_service_share_after_peak_pct": share,
+    base = {**SAFE, "grant_element_pct": ge, "offer_service_share_peak_pct": share,
             "lever_clauses": ("acceleration.policy_change",),
-            "pledged_pct_of_revenue_peak": pledged, "acceleration_pct_of_reserves_peak": accel,
+            "pledged_pct_of_revenue_peak": pledged,
+            "offer_accelerable_pct_of_reserves_peak": accel,
             "project_dscr_p50_lifetime": dscr, "rating_before": before, "rating_after": before,
             "indicator_changes": _changes({"ext_debt_service_to_exports_pct": rise}),
             "prob_distress_without_pct": 10.0, "prob_distress_with_pct": 10.0 + prob}
@@ -330,11 +395,11 @@ def test_more_risk_never_lowers_the_verdict(
     if which == "ge":
         worse["grant_element_pct"] = ge - bump
     elif which == "share":
-        worse["lender_service_share_after_peak_pct"] = min(100.0, share + bump)
+        worse["offer_service_share_peak_pct"] = min(100.0, share + bump)
     elif which == "pledged":
         worse["pledged_pct_of_revenue_peak"] = pledged + bump
     elif which == "accel":
-        worse["acceleration_pct_of_reserves_peak"] = accel + bump
+        worse["offer_accelerable_pct_of_reserves_peak"] = accel + bump
     elif which == "rise":
         worse["indicator_changes"] = _changes({"ext_debt_service_to_exports_pct": rise + bump})
     elif which == "prob":
@@ -361,8 +426,15 @@ def test_a_worse_starting_point_never_lowers_the_verdict_on_the_same_offer(
 
 
 class _Exposure:
+    def window_peak(self, name: str) -> float:
+        return {"offer_service_share_pct": 30.0, "offer_debt_share_pct": 28.0,
+                "offer_accelerable_pct_of_reserves": 20.0,
+                "offer_accelerable_pct_of_exports": 10.0}[name]
+
     def summary(self) -> dict[str, Any]:
         return {
+            "lender_service_share_before_peak_pct": 15.0,
+            "lender_debt_share_before_peak_pct": 22.0,
             "lender_service_share_after_peak_pct": 45.0,
             "lender_debt_share_after_peak_pct": 50.0,
             "lever_clauses": ["acceleration.policy_change", "no_paris_club"],
@@ -381,7 +453,7 @@ class _Economics:
 
 
 def test_inputs_from_leverage_results() -> None:
-    i = verdict_inputs("o", adds_debt=True, rating_before="moderate", rating_after="high",
+    i = verdict_inputs("o", adds_debt=True, rating_before="high", rating_after="in_distress",
                        grant_element_pct=25.0, exposure=_Exposure(), economics=_Economics(),
                        prob_distress_pct=(20.0, 31.0), prob_breach_pct=(25.0, 27.0),
                        indicator_changes=_changes())

@@ -201,6 +201,12 @@ class Schedule:
     loan: Loan | None
     frame: pd.DataFrame
 
+    def _repr_html_(self) -> str:
+        """A compact notebook view: the loan, its totals and its flows by year."""
+        from debttrap._display import schedule_html_summary
+
+        return schedule_html_summary(self)
+
     def to_frame(self) -> pd.DataFrame:
         """Per-period flows indexed by years after signing (a copy)."""
         return self.frame.copy()

@@ -13,7 +13,14 @@ from typing import Any
 import numpy as np
 from rich.console import Console
 
-__all__ = ["console", "err_console", "jsonable", "print_json", "write_text_atomic"]
+__all__ = [
+    "console",
+    "err_console",
+    "jsonable",
+    "print_json",
+    "write_bytes_atomic",
+    "write_text_atomic",
+]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -49,11 +56,17 @@ def print_json(obj: Any) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write a file so that readers never see it half-written."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that readers never see it half-written (mode 0644: meant to be shared)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -15,7 +15,13 @@ import typer
 from rich.table import Table
 
 from debttrap.cli import app
-from debttrap.cli._common import console, jsonable, print_json, write_text_atomic
+from debttrap.cli._common import (
+    console,
+    jsonable,
+    print_json,
+    write_bytes_atomic,
+    write_text_atomic,
+)
 from debttrap.errors import InputError
 from debttrap.io.scenario import check_n_paths
 
@@ -23,7 +29,7 @@ _STYLE = {"low": "bold green", "moderate": "bold yellow", "high": "bold red"}
 
 
 def _print_table(a: Any) -> None:
-    frame = a.summary_frame()
+    frame = a.summary_table()
     console.print(
         f"[bold]{a.scenario_name}[/bold] — {a.country.name}, projections from {a.country.t}"
     )
@@ -68,6 +74,10 @@ def assess_cmd(
         Path | None,
         typer.Option("--out", help="Folder for report.html and assessment.json."),
     ] = None,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option("--xlsx", help="Excel briefing workbook to write (.xlsx)."),
+    ] = None,
     seed: Annotated[
         int | None, typer.Option("--seed", help="Seed of every random draw (default: scenario).")
     ] = None,
@@ -89,6 +99,8 @@ def assess_cmd(
 
     if out is not None:
         _check_out(out)
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
+        raise InputError(f"'{xlsx}' must end in .xlsx", field="--xlsx")
     if seed is not None and seed < 0:
         raise InputError("must be a whole number >= 0", field="--seed")
     if paths is not None:
@@ -112,6 +124,10 @@ def assess_cmd(
         for name, content in (("assessment.json", text), ("report.html", page)):
             write_text_atomic(out / name, content)
             (out / name).chmod(0o644)  # a report is meant to be shared
+    if xlsx is not None:
+        from debttrap.report.workbook import assessment_workbook
+
+        write_bytes_atomic(xlsx, assessment_workbook(result))
     if as_json:
         print_json(doc)
         return
@@ -119,3 +135,5 @@ def assess_cmd(
     if out is not None:
         console.print(f"report: {out / 'report.html'}")
         console.print(f"data:   {out / 'assessment.json'}")
+    if xlsx is not None:
+        console.print(f"workbook: {xlsx}")

@@ -60,7 +60,7 @@ def _summary(res: SimulationResult, capacity: str) -> None:
         )
     console.print(table)
     console.print(
-        f"P(distress: {res.distress_rule.describe()}): "
+        f"Probability of a sustained breach ({res.distress_rule.describe()}): "
         f"[bold]{100 * res.main.prob_distress:.1f}%[/bold]"
     )
     for name, c in res.offer_contributions().items():
@@ -70,7 +70,7 @@ def _summary(res: SimulationResult, capacity: str) -> None:
         d = float(c["contribution_prob_distress"])  # type: ignore[arg-type]
         b = float(c["contribution_prob_external_breach_flag"])  # type: ignore[arg-type]
         console.print(
-            f"  {name}: P(distress) without it "
+            f"  {name}: probability of a sustained breach without it "
             f"{100 * float(c['prob_distress_without']):.1f}% "  # type: ignore[arg-type]
             f"(it adds {100 * d:+.1f} pp); P(external breach flag) adds {100 * b:+.1f} pp"
         )

@@ -175,6 +175,14 @@ class BuiltCountry:
     creditors: CreditorView
     frame: pd.DataFrame = field(repr=False)
 
+    def _repr_html_(self) -> str:
+        """A compact notebook view: the country and how many values are sourced or assumed."""
+        from debttrap._display import country_html_summary
+
+        return (country_html_summary(self.country)
+                + f"<div>{len(self.sources)} sourced fields, {len(self.assumptions)} "
+                "assumptions (<code>sources</code>, <code>assumptions</code>)</div>")
+
     def to_frame(self) -> pd.DataFrame:
         """The assembled annual series by ``year`` (US$ m, LCU m, percent as named)."""
         return self.frame.copy()

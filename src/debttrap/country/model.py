@@ -538,6 +538,12 @@ class Country(FrozenModel):
     tailored: TailoredTestInputs = Field(default_factory=TailoredTestInputs)
     notes: str = ""
 
+    def _repr_html_(self) -> str:
+        """A compact notebook view: years, headline macro figures, debt lines."""
+        from debttrap._display import country_html_summary
+
+        return country_html_summary(self)
+
     @property
     def t(self) -> int:
         return self.first_projection_year

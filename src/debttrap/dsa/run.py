@@ -125,6 +125,12 @@ class DSAResult:
             return self.stress[mx.value].indicator(ind.value)
         return self.stress[scenario].indicator(ind.value)
 
+    def _repr_html_(self) -> str:
+        """A compact notebook view: rating, capacity and each indicator's peak."""
+        from debttrap._display import dsa_html_summary
+
+        return dsa_html_summary(self)
+
     def to_frame(self) -> pd.DataFrame:
         """Long table: one row per (scenario, indicator, year), column ``value_pct``."""
         rows = []

@@ -173,6 +173,22 @@ class Exposure:
     """Other debt the country carries with the offer (e.g. the overrun borrowing), ``(Y,)``."""
     window_years: tuple[int, int] | None = None
     """(first, last) calendar years the peaks of :meth:`summary` are taken over (None: all)."""
+    offer_debt_share_pct: FloatArray | None = None
+    """The offer's own PPG loans as a share of PPG external debt with the offer, ``(Y,)``."""
+    offer_service_share_pct: FloatArray | None = None
+    """The offer's own PPG service as a share of external debt service with it, ``(Y,)``."""
+    offer_accelerable_usd_m: FloatArray | None = None
+    """The offer's own PPG balance under any acceleration trigger beyond its own
+    non-payment (policy change, cross-default, ...), ``(Y,)``: what its clauses can call."""
+    offer_accelerable_pct_of_reserves: FloatArray | None = None
+    offer_accelerable_pct_of_exports: FloatArray | None = None
+
+    def window_peak(self, name: str) -> float:
+        """Peak of the by-year array ``name`` over :attr:`window_years` (NaN if unknown)."""
+        x = getattr(self, name)
+        if x is None:
+            return float("nan")
+        return _peak(np.asarray(x, dtype=np.float64)[self.in_window])
 
     @property
     def in_window(self) -> NDArray[np.bool_]:
@@ -370,9 +386,10 @@ def creditor_exposure(
         lender_service = service[lender].to_numpy() if lender in service.columns else zero
         total_service = service.to_numpy().sum(axis=1)
         service_before = _part_share_pct(lender_service, total_service)
-        service_after = _part_share_pct(
-            lender_service + offer_ppg_service, total_service + offer_ppg_service + added_service
-        )
+        service_total_after = total_service + offer_ppg_service + added_service
+        service_after = _part_share_pct(lender_service + offer_ppg_service, service_total_after)
+        offer_service_share = np.where(
+            service_given, _part_share_pct(offer_ppg_service, service_total_after), np.nan)
         # where the existing service is not given (e.g. t-1) the share is not known
         service_before = np.where(service_given, service_before, np.nan)
         service_after = np.where(service_given, service_after, np.nan)
@@ -382,6 +399,7 @@ def creditor_exposure(
             if blind.any():
                 service_before = np.where(blind, np.nan, service_before)
                 service_after = np.where(blind, np.nan, service_after)
+                offer_service_share = np.where(blind, np.nan, offer_service_share)
                 k = int(np.argmax(unsched))
                 pct = float(_part_share_pct(unsched, total_debt)[k])
                 note = (
@@ -391,6 +409,7 @@ def creditor_exposure(
                 )
     else:
         service_before = service_after = np.full(years.size, np.nan)
+        offer_service_share = np.full(years.size, np.nan)
         note = "no existing debt service by creditor was given"
 
     # A loan's clauses bind from signing until its last flow.
@@ -439,6 +458,8 @@ def creditor_exposure(
             cascade = np.maximum(cascade, bal[hit].sum(axis=0) + cd_stock)
     accel_max = np.max(np.vstack([accel[t] for t in TRIGGERS]), axis=0)
     cascade = np.where(accel_max > 0, cascade, 0.0)
+    own = has_trigger & ppg
+    offer_accel = bal[own].sum(axis=0) if own.any() else zero
 
     npc = np.array([c.no_paris_club for c in clauses], dtype=np.bool_) & ppg
     npc_debt = bal[npc].sum(axis=0) if npc.any() else zero
@@ -484,4 +505,9 @@ def creditor_exposure(
         service_share_note=note,
         added_debt_usd_m=read_only_copy(added_debt),
         window_years=window_years,
+        offer_debt_share_pct=read_only_copy(_part_share_pct(offer_ppg_debt, total_after)),
+        offer_service_share_pct=read_only_copy(offer_service_share),
+        offer_accelerable_usd_m=read_only_copy(offer_accel),
+        offer_accelerable_pct_of_reserves=read_only_copy(pct_of(offer_accel, reserves)),
+        offer_accelerable_pct_of_exports=read_only_copy(pct_of(offer_accel, exports)),
     )

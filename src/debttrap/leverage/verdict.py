@@ -29,6 +29,7 @@ sources are documented in ``docs/method.md``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -222,6 +223,20 @@ class VerdictInputs(_NanIsMissing):
     prob_distress_with_pct: float | None = Field(default=None, ge=0.0, le=100.0)
     prob_breach_without_pct: float | None = Field(default=None, ge=0.0, le=100.0)
     prob_breach_with_pct: float | None = Field(default=None, ge=0.0, le=100.0)
+    offer_size_pct_gdp: float | None = Field(
+        default=None, ge=0.0,
+        description="The offer's PPG loan commitments as % of the country's GDP (signing year).",
+    )
+    offer_service_share_peak_pct: float | None = Field(
+        default=None, ge=0.0, le=100.0,
+        description="The offer's own share of external PPG debt service with it (window peak).",
+    )
+    offer_debt_share_peak_pct: float | None = Field(
+        default=None, ge=0.0, le=100.0,
+        description="The offer's own share of PPG external debt with it (window peak).",
+    )
+    lender_service_share_before_peak_pct: float | None = Field(default=None, ge=0.0, le=100.0)
+    lender_debt_share_before_peak_pct: float | None = Field(default=None, ge=0.0, le=100.0)
     lender_service_share_after_peak_pct: float | None = Field(default=None, ge=0.0, le=100.0)
     lender_debt_share_after_peak_pct: float | None = Field(default=None, ge=0.0, le=100.0)
     service_share_note: str = Field(
@@ -230,12 +245,31 @@ class VerdictInputs(_NanIsMissing):
     lever_clauses: tuple[str, ...] = ()
     pledged_pct_of_revenue_peak: float | None = Field(default=None, ge=0.0)
     pledged_pct_of_exports_peak: float | None = Field(default=None, ge=0.0)
-    acceleration_pct_of_reserves_peak: float | None = Field(default=None, ge=0.0)
+    offer_accelerable_pct_of_reserves_peak: float | None = Field(
+        default=None, ge=0.0,
+        description="The offer's own PPG balance under an acceleration trigger other than its "
+        "own non-payment, % of FX reserves (window peak).",
+    )
+    offer_accelerable_pct_of_exports_peak: float | None = Field(default=None, ge=0.0)
+    acceleration_pct_of_reserves_peak: float | None = Field(
+        default=None, ge=0.0,
+        description="Context: the same plus the existing debt that cross-defaults with it.",
+    )
     acceleration_pct_of_exports_peak: float | None = Field(default=None, ge=0.0)
     project_dscr_p50_lifetime: float | None = None
     prob_self_service_pct: float | None = Field(default=None, ge=0.0, le=100.0)
     no_paris_club: bool | None = None
     cross_default: bool | None = None
+    overrun_probability_pct: float | None = Field(
+        default=None, ge=0.0, le=100.0,
+        description="Probability that the project costs more than quoted (project simulation).",
+    )
+    overrun_expected_usd_m: float | None = Field(
+        default=None, ge=0.0, description="Expected overrun that falls on the budget, US$ m."
+    )
+    overrun_p90_usd_m: float | None = Field(
+        default=None, ge=0.0, description="90th percentile of that overrun, US$ m."
+    )
 
 
 class Thresholds(_Frozen):
@@ -259,11 +293,15 @@ class Thresholds(_Frozen):
         default=35.0, gt=0.0, description="... upper quartile of downgrade shocks (service)."
     )
     probability_moderate_pp: float = Field(
-        default=5.0, gt=0.0, description="Rise in P(distress) or P(breach), pp (judgement)."
+        default=5.0, gt=0.0,
+        description="Rise in the probability of a sustained or an external breach, pp.",
     )
     probability_high_pp: float = Field(default=10.0, gt=0.0)
-    concentration_moderate_pct: float = Field(default=30.0, ge=0.0, le=100.0)
-    concentration_high_pct: float = Field(default=50.0, ge=0.0, le=100.0)
+    concentration_moderate_pct: float = Field(
+        default=10.0, ge=0.0, le=100.0,
+        description="The offer's own share of external debt service (judgement).",
+    )
+    concentration_high_pct: float = Field(default=25.0, ge=0.0, le=100.0)
     pledged_moderate_pct: float = Field(default=5.0, ge=0.0)
     pledged_high_pct: float = Field(default=15.0, ge=0.0)
     acceleration_reserves_moderate_pct: float = Field(default=50.0, ge=0.0)
@@ -271,7 +309,21 @@ class Thresholds(_Frozen):
     acceleration_exports_moderate_pct: float = Field(default=25.0, ge=0.0)
     acceleration_exports_high_pct: float = Field(default=50.0, ge=0.0)
     dscr_min: float = Field(default=1.0, ge=0.0)
-    moderate_rules_for_high: int = Field(default=3, ge=1)
+    negligible_pct_gdp: float = Field(
+        default=0.1, ge=0.0,
+        description="An offer below this share of GDP fires no rule: it cannot raise a LIC-DSF "
+        "stock indicator by more than 0.1 pp, 0.3% of the lowest threshold.",
+    )
+    saturated_probability_pct: float = Field(
+        default=99.0, gt=0.0, le=100.0,
+        description="A breach probability without the offer at or above this cannot tell "
+        "offers apart: the size and duration of the breach are reported instead.",
+    )
+    moderate_rules_for_high: int | None = Field(
+        default=None, ge=1,
+        description="None (default): no escalation, the verdict is the most severe rule. A "
+        "number n: n moderate rules from n different families make high.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Thresholds:
@@ -390,9 +442,11 @@ _PROB = (
     "and without the offer (common random numbers)"
 )
 _CASES = (
-    "debttrap judgement anchored on cases (lending-terms.md §5): Chinese lenders held ~40% of "
-    "Zambia's public external debt at its 2020 default, ~half of Laos's; levers per How China "
-    "Lends (Gelpern et al. 2021)"
+    "debttrap judgement: one contract that carries policy levers (How China Lends, Gelpern et "
+    "al. 2021) over a tenth of a country's external debt service is a material lever, over a "
+    "quarter a large one; the lender's whole share (Chinese lenders held ~40% of Zambia's "
+    "public external debt at its 2020 default, ~half of Laos's) is context, since a "
+    "contract's clauses bind that contract only"
 )
 _PLEDGE = (
     "debttrap judgement: How China Collateralizes (Gelpern et al., 2025) finds ~80% of China's "
@@ -400,12 +454,20 @@ _PLEDGE = (
     "threshold, so 5% / 15% of government revenue mark a material / a large claim"
 )
 _ACCEL = (
-    "debttrap judgement: an amount due at once above half of FX reserves (all of them for high) "
-    "cannot be met without new money; Laos's debt service ~ its reserves (lending-terms.md §5)"
+    "Greenspan-Guidotti rule (reserves should cover the external debt falling due within a "
+    "year; IMF 2011, Assessing Reserve Adequacy): a balance the lender can call at once is "
+    "debt due within the year. Half of reserves (moderate) and all of them (high) are "
+    "debttrap's bands; the loan's own non-payment trigger is universal and not counted"
 )
 _DSCR = (
     "definition: DSCR < 1 means the project's net revenue falls short of its own debt service; "
     "priors from reference classes (lending-terms.md §4)"
+)
+_OVERRUN = (
+    "cost-overrun reference classes (Flyvbjerg, Holm & Buhl 2002; Ansar et al. 2014; "
+    "docs/method.md §2) through the project simulation; the overrun the budget bears is "
+    "borrowed and enters the DSA. Charging it as a contingent cost of the offer at the "
+    "deterioration rule's moderate band is debttrap's judgement"
 )
 _LOCK = (
     "How China Lends: ~75% of Chinese contracts keep the debt out of Paris Club / collective "
@@ -449,9 +511,11 @@ def _dsa_worse(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
 
 
 def _concessional(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
+    """The concessionality yardstick; the Debt Limits Policy's zero limit where it binds."""
     title = "Non-concessional borrowing"
     g = t.grant_element_min_pct
-    th = f"grant element < {g:g}% (high if the country is at high risk or in distress)"
+    th = (f"grant element < {g:g}% (the IMF concessionality yardstick); fires (high) only "
+          "where the Debt Limits Policy's zero limit binds: high risk or in distress")
     ge = _finite(i.grant_element_pct)
     if ge is None:
         return RuleOutcome("non_concessional", title, "not_evaluated", None, None, th,
@@ -462,17 +526,25 @@ def _concessional(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
     if ge >= g:
         return RuleOutcome("non_concessional", title, "passed", None, ge, th,
                            f"grant element {_fmt(ge)}% (IMF, 5%) at or above {g:g}%", _DLP)
-    if _at_high_risk(i):
+    high = _at_high_risk(i)
+    if high is None:
+        return RuleOutcome("non_concessional", title, "not_evaluated", None, ge, th,
+                           f"grant element {_fmt(ge)}% below {g:g}%, but the rating before "
+                           "the offer is unknown, so whether the zero limit binds is unknown",
+                           _DLP)
+    if high:
         return RuleOutcome(
             "non_concessional", title, "fired", "high", ge, th,
             f"grant element {_fmt(ge)}% below {g:g}% while the country is at "
-            f"{_state(i.rating_before)} risk: the IMF debt limit on non-concessional debt is "
-            "zero", _DLP_ZERO,
+            f"{_state(i.rating_before)} risk: the Debt Limits Policy's limit on "
+            "non-concessional external debt is zero there (it binds formally in "
+            "Fund-supported programmes; debttrap applies it as the yardstick)", _DLP_ZERO,
         )
     return RuleOutcome(
-        "non_concessional", title, "fired", "moderate", ge, th,
-        f"grant element {_fmt(ge)}% (IMF, 5%) below {g:g}% (rating before "
-        f"{_state(i.rating_before)})", _DLP,
+        "non_concessional", title, "passed", None, ge, th,
+        f"grant element {_fmt(ge)}% (IMF, 5%) below the {g:g}% yardstick, but at "
+        f"{_state(i.rating_before)} risk the Debt Limits Policy sets no zero limit (a "
+        "Fund-supported programme may cap such borrowing): terms shown, not scored", _DLP,
     )
 
 
@@ -546,26 +618,43 @@ def _deterioration(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
         detail += "; new breach: " + ", ".join(
             f"{c.label} ({c.years_above_without} -> {c.years_above_with} years above)"
             for c in new)
-    over = [c for c in i.indicator_changes
-            if c.overrun_increase_pp is not None and c.overrun_increase_pp > 0.05]
-    if over:
-        big = max(over, key=lambda c: (c.overrun_increase_pp or 0.0) / c.threshold_pct)
-        pp = big.overrun_increase_pp or 0.0
-        detail += (f"; not counted: the project's overrun adds up to +{_fmt(pp)} pp to "
-                   f"{big.label} ({100.0 * pp / big.threshold_pct:.0f}% of its threshold)")
     return RuleOutcome(
         "dsa_deterioration", title, "fired" if sev else "passed", sev, value, th, detail,
         _DOWNGRADE,
     )
 
 
+#: What each probability measures (the stochastic engine's rules, docs/stochastic.md).
+PROBABILITY_LABELS: dict[str, str] = {
+    "distress": "probability of a sustained debt-service breach (a service indicator above "
+                "its threshold two years running)",
+    "breach": "probability of an external threshold breach (an external indicator above its "
+              "threshold in two or more years of the rating window)",
+}
+
+
+def _breach_size(i: VerdictInputs) -> str:
+    """Size and duration of the baseline breach, with and without the offer (deterministic)."""
+    above = [c for c in i.indicator_changes
+             if c.peak_without_pct is not None and c.years_above_without > 0]
+    if not above:
+        return "no indicator is above its threshold on the baseline path"
+    worst = max(above, key=lambda c: (c.peak_without_pct or 0.0) / c.threshold_pct)
+    pw = worst.peak_without_pct or 0.0
+    pa = worst.peak_with_pct if worst.peak_with_pct is not None else pw
+    return (f"on the baseline path {worst.label} peaks at {_fmt(pw)}% against a "
+            f"{worst.threshold_pct:g}% threshold ({pw / worst.threshold_pct:.1f}x), above it "
+            f"{worst.years_above_without} of the window's years without the offer; with it "
+            f"{_fmt(pa)}% and {worst.years_above_with} years")
+
+
 def _probability(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
-    title = "The offer raises the probability of distress"
-    th = (f"P(distress) or P(breach) up >= {t.probability_moderate_pp:g} pp "
-          f"(high >= {t.probability_high_pp:g} pp)")
+    title = "The offer raises the probability of a sustained threshold breach"
+    th = (f"probability up >= {t.probability_moderate_pp:g} pp "
+          f"(high >= {t.probability_high_pp:g} pp), same macro paths")
     pairs = [
-        ("P(distress)", i.prob_distress_without_pct, i.prob_distress_with_pct),
-        ("P(external breach)", i.prob_breach_without_pct, i.prob_breach_with_pct),
+        ("sustained debt-service breach", i.prob_distress_without_pct, i.prob_distress_with_pct),
+        ("external breach", i.prob_breach_without_pct, i.prob_breach_with_pct),
     ]
     rises = [(name, b - a, a, b) for name, a, b in pairs if a is not None and b is not None]
     if not rises:
@@ -576,38 +665,60 @@ def _probability(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
         "high" if d >= t.probability_high_pp
         else "moderate" if d >= t.probability_moderate_pp else None
     )
+    detail = (f"probability of a {name} {_fmt(a)}% without the offer -> {_fmt(b)}% with it "
+              f"({d:+.1f} pp)")
     others = "; ".join(f"{n} {_fmt(x)}% -> {_fmt(y)}%" for n, _, x, y in rises if n != name)
-    detail = f"{name} {_fmt(a)}% without the offer -> {_fmt(b)}% with it ({d:+.1f} pp)"
     if others:
         detail += f"; {others}"
+    saturated = [n for n, _, x, _ in rises if x >= t.saturated_probability_pct]
+    if saturated:
+        detail += (f". The country breaches on (almost) every path without the offer "
+                   f"({', '.join(saturated)}), so this probability cannot tell offers apart; "
+                   f"instead: {_breach_size(i)}")
     return RuleOutcome("distress_probability", title, "fired" if sev else "passed", sev, d, th,
                        detail, _PROB)
 
 
 def _concentration(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
-    title = "Lender with policy levers holds a large share of external debt service"
-    th = (f"lever clauses and lender share >= {t.concentration_moderate_pct:g}% "
+    """The offer's own share of the country's external debt service, if it carries levers.
+
+    The lender's existing position is context: a lever clause binds the contract that
+    carries it, so what the offer adds to the lender's hand is its own loans.
+    """
+    title = "The offer's own loans carry policy levers over a large share of debt service"
+    th = (f"lever clauses and the offer's own share >= {t.concentration_moderate_pct:g}% "
           f"(high >= {t.concentration_high_pct:g}%)")
-    share = _finite(i.lender_service_share_after_peak_pct)
+    share = _finite(i.offer_service_share_peak_pct)
     what = "external debt service"
+    before, after = (_finite(i.lender_service_share_before_peak_pct),
+                     _finite(i.lender_service_share_after_peak_pct))
     if share is None:
-        share = _finite(i.lender_debt_share_after_peak_pct)
+        share = _finite(i.offer_debt_share_peak_pct)
         what = "PPG external debt"
+        before, after = (_finite(i.lender_debt_share_before_peak_pct),
+                         _finite(i.lender_debt_share_after_peak_pct))
         if i.service_share_note:
             what += " (share of service not known)"
     if share is None:
         return RuleOutcome("lever_concentration", title, "not_evaluated", None, None, th,
                            "no creditor shares", _CASES)
     levers = ", ".join(i.lever_clauses) if i.lever_clauses else "none"
+    context = ""
+    if before is not None or after is not None:
+        b = "?" if before is None else _fmt(before)
+        a = "?" if after is None else _fmt(after)
+        context = f"; context: the lender's whole share {b}% before, {a}% after"
     if not i.lever_clauses or share < t.concentration_moderate_pct:
         return RuleOutcome(
             "lever_concentration", title, "passed", None, share, th,
-            f"lender's peak share of {what} {_fmt(share)}%; lever clauses: {levers}", _CASES,
+            f"the offer's own peak share of {what} {_fmt(share)}%; lever clauses: {levers}"
+            + context, _CASES,
         )
     sev: Severity = "high" if share >= t.concentration_high_pct else "moderate"
     return RuleOutcome(
         "lever_concentration", title, "fired", sev, share, th,
-        f"lender's peak share of {what} {_fmt(share)}% with lever clauses: {levers}", _CASES,
+        f"the offer's own peak share of {what} {_fmt(share)}% with lever clauses: {levers}"
+        + context, _CASES,
     )
 
 
@@ -644,16 +755,25 @@ def _pledged(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
 
 
 def _acceleration(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
-    return _graded(
+    out = _graded(
         "acceleration_exposure",
-        "Amount due at once if the lender accelerates (with cross-defaults)",
-        "peak amount due at once", _ACCEL,
-        ((i.acceleration_pct_of_reserves_peak, t.acceleration_reserves_moderate_pct,
+        "The offer's own debt that can be called at once",
+        "the offer's peak accelerable balance", _ACCEL,
+        ((i.offer_accelerable_pct_of_reserves_peak, t.acceleration_reserves_moderate_pct,
           t.acceleration_reserves_high_pct, "FX reserves"),
-         (i.acceleration_pct_of_exports_peak, t.acceleration_exports_moderate_pct,
+         (i.offer_accelerable_pct_of_exports_peak, t.acceleration_exports_moderate_pct,
           t.acceleration_exports_high_pct, "exports")),
         "no reserves or exports to compare with",
     )
+    ctx = [(v, unit) for v, unit in ((_finite(i.acceleration_pct_of_reserves_peak), "reserves"),
+                                     (_finite(i.acceleration_pct_of_exports_peak), "exports"))
+           if v is not None]
+    if out.status != "not_evaluated" and ctx:
+        v, unit = ctx[0]
+        out = dataclasses.replace(out, detail=(
+            f"{out.detail}; context, not counted: with the existing debt whose own contracts "
+            f"cross-default (bonds, commercial loans) {_fmt(v)}% of {unit}"))
+    return out
 
 
 def _dscr(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
@@ -691,6 +811,44 @@ def _lock(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
     )
 
 
+def _overrun(i: VerdictInputs, t: Thresholds) -> RuleOutcome:
+    """The project's expected overrun on the budget: a contingent cost of the offer."""
+    title = "The project's cost overrun on the budget (contingent cost)"
+    th = (f"the expected overrun raises an indicator by >= "
+          f"{t.deterioration_stock_moderate_pct:g}% of its threshold (stock) or "
+          f"{t.deterioration_service_moderate_pct:g}% (service); moderate at most")
+    p, mean, p90 = (_finite(i.overrun_probability_pct), _finite(i.overrun_expected_usd_m),
+                    _finite(i.overrun_p90_usd_m))
+    if p is None and mean is None:
+        return RuleOutcome("project_overrun", title, "not_evaluated", None, None, th,
+                           "no project simulation", _OVERRUN)
+    odds = (f"probability the project costs more than quoted {_fmt(p)}%" if p is not None
+            else "probability of an overrun not known")
+    money = (f"expected overrun on the budget US$ {mean:,.0f} m" if mean is not None else "")
+    if p90 is not None:
+        money += f" (P90 US$ {p90:,.0f} m)"
+    rated = [c for c in i.indicator_changes
+             if c.overrun_increase_pp is not None and c.overrun_increase_pp > 0.0]
+    if not rated or not mean:
+        return RuleOutcome("project_overrun", title, "passed", None, 0.0, th,
+                           f"{odds}; {money or 'no overrun falls on the budget'}; it adds "
+                           "nothing to the debt indicators", _OVERRUN)
+    fired = False
+    for c in rated:
+        lim = (t.deterioration_stock_moderate_pct if c.kind == "stock"
+               else t.deterioration_service_moderate_pct)
+        fired = fired or 100.0 * (c.overrun_increase_pp or 0.0) / c.threshold_pct >= lim
+    big = max(rated, key=lambda c: (c.overrun_increase_pp or 0.0) / c.threshold_pct)
+    value = 100.0 * (big.overrun_increase_pp or 0.0) / big.threshold_pct
+    return RuleOutcome(
+        "project_overrun", title, "fired" if fired else "passed",
+        "moderate" if fired else None, value, th,
+        f"{odds}; {money}; borrowed, it raises {big.label} by up to "
+        f"+{_fmt(big.overrun_increase_pp or 0.0)} pp ({value:.0f}% of its threshold)",
+        _OVERRUN,
+    )
+
+
 #: The rules in the order they are shown.
 RULES: tuple[Callable[[VerdictInputs, Thresholds], RuleOutcome], ...] = (
     _dsa_worse,
@@ -703,22 +861,65 @@ RULES: tuple[Callable[[VerdictInputs, Thresholds], RuleOutcome], ...] = (
     _acceleration,
     _dscr,
     _lock,
+    _overrun,
 )
+
+#: Families of rules that read the same underlying quantity: rules of one family fire
+#: together (dearer terms raise the indicators, the probabilities and the project's debt
+#: service at once; lever clauses come in one contract), so an optional escalation counts a
+#: family once (docs/method.md §4.3).
+RULE_FAMILIES: dict[str, str] = {
+    "dsa_rating_worse": "debt burden",
+    "non_concessional": "debt burden",
+    "concessional_debt_at_high_risk": "debt burden",
+    "dsa_deterioration": "debt burden",
+    "distress_probability": "debt burden",
+    "project_not_self_financing": "debt burden",
+    "project_overrun": "project cost",
+    "lever_concentration": "lender levers",
+    "pledged_revenue": "lender levers",
+    "acceleration_exposure": "lender levers",
+    "restructuring_lock": "lender levers",
+}
+
+
+def _negligible(outcome: RuleOutcome, i: VerdictInputs, t: Thresholds) -> RuleOutcome:
+    """A rule that fired on an offer negligible against the economy passes, saying why."""
+    size = _finite(i.offer_size_pct_gdp)
+    if (outcome.status != "fired" or size is None or size >= t.negligible_pct_gdp
+            or outcome.rule == "project_overrun"):
+        return outcome
+    return dataclasses.replace(
+        outcome, status="passed", severity=None,
+        detail=(f"not scored: the offer's loans are {size:.3f}% of GDP, below the "
+                f"{t.negligible_pct_gdp:g}% at which an offer can move an indicator "
+                f"measurably ({outcome.detail})"),
+    )
+
+
+def _combine(checks: tuple[RuleOutcome, ...], t: Thresholds) -> TrapRisk:
+    fired = [c for c in checks if c.status == "fired"]
+    if any(c.severity == "high" for c in fired):
+        return TrapRisk.HIGH
+    if not fired:
+        return TrapRisk.LOW
+    if t.moderate_rules_for_high is not None:
+        families = {RULE_FAMILIES.get(c.rule, c.rule) for c in fired}
+        if len(families) >= t.moderate_rules_for_high:
+            return TrapRisk.HIGH
+    return TrapRisk.MODERATE
 
 
 def judge(inputs: VerdictInputs, thresholds: Thresholds | None = None) -> Verdict:
-    """Apply every rule to ``inputs`` and combine them into low / moderate / high."""
+    """Apply every rule to ``inputs``; the verdict is the most severe rule that fired.
+
+    An offer negligible against the economy (``offer_size_pct_gdp`` below
+    ``negligible_pct_gdp``) fires no rule. Moderates escalate to high only when
+    ``moderate_rules_for_high`` is set, counting each family of rules once.
+    """
     t = thresholds if thresholds is not None else Thresholds()
-    checks = tuple(rule(inputs, t) for rule in RULES)
-    fired = [c for c in checks if c.status == "fired"]
-    n_moderate = sum(1 for c in fired if c.severity == "moderate")
-    if any(c.severity == "high" for c in fired) or n_moderate >= t.moderate_rules_for_high:
-        risk = TrapRisk.HIGH
-    elif n_moderate:
-        risk = TrapRisk.MODERATE
-    else:
-        risk = TrapRisk.LOW
-    return Verdict(offer=inputs.offer, trap_risk=risk, checks=checks)
+    checks = tuple(_negligible(rule(inputs, t), inputs, t) for rule in RULES)
+    return Verdict(offer=inputs.offer, trap_risk=_combine(checks, t), checks=checks)
 
 
 def verdict_inputs(
@@ -737,6 +938,7 @@ def verdict_inputs(
     economics: Any = None,
     clauses_no_paris_club: bool | None = None,
     clauses_cross_default: bool | None = None,
+    offer_size_pct_gdp: float | None = None,
 ) -> VerdictInputs:
     """Fill a :class:`VerdictInputs` from the leverage results of one offer.
 
@@ -755,6 +957,7 @@ def verdict_inputs(
         "rating_after": rating_after,
         "grant_element_pct": grant_element_pct,
         "indicator_changes": tuple(indicator_changes),
+        "offer_size_pct_gdp": offer_size_pct_gdp,
     }
     if prob_distress_pct is not None:
         data["prob_distress_without_pct"], data["prob_distress_with_pct"] = prob_distress_pct
@@ -763,6 +966,14 @@ def verdict_inputs(
     if exposure is not None:
         s = exposure.summary()
         data.update(
+            offer_service_share_peak_pct=exposure.window_peak("offer_service_share_pct"),
+            offer_debt_share_peak_pct=exposure.window_peak("offer_debt_share_pct"),
+            offer_accelerable_pct_of_reserves_peak=exposure.window_peak(
+                "offer_accelerable_pct_of_reserves"),
+            offer_accelerable_pct_of_exports_peak=exposure.window_peak(
+                "offer_accelerable_pct_of_exports"),
+            lender_service_share_before_peak_pct=s["lender_service_share_before_peak_pct"],
+            lender_debt_share_before_peak_pct=s["lender_debt_share_before_peak_pct"],
             lender_service_share_after_peak_pct=s["lender_service_share_after_peak_pct"],
             lender_debt_share_after_peak_pct=s["lender_debt_share_after_peak_pct"],
             service_share_note=s.get("service_share_note", ""),
@@ -779,6 +990,9 @@ def verdict_inputs(
         data.update(
             project_dscr_p50_lifetime=s["dscr_p50_lifetime"],
             prob_self_service_pct=s["prob_self_service_pct"],
+            overrun_probability_pct=s.get("prob_overrun_pct"),
+            overrun_expected_usd_m=s.get("overrun_borrowed_mean_usd_m"),
+            overrun_p90_usd_m=s.get("overrun_borrowed_p90_usd_m"),
         )
     if clauses_no_paris_club is not None:
         data["no_paris_club"] = clauses_no_paris_club

@@ -25,7 +25,13 @@ from debttrap.assess import Assessment, OfferAssessment, StochasticOutlook
 from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
 from debttrap.report.html import Figure, Section, Table, render_page
 
-__all__ = ["assessment_html", "assessment_sections", "headline_html"]
+__all__ = [
+    "assessment_html",
+    "assessment_sections",
+    "headline_html",
+    "indicator_figure",
+    "probability_figure",
+]
 
 _REF_COLOR = "#5b6876"
 _PALETTE = ("#1f5f8b", "#e08a00", "#2e7d32", "#6a3d9a", "#00838f", "#8d6e63", "#c2185b")
@@ -83,7 +89,8 @@ def headline_html(a: Assessment) -> str:
     ]
     if a.reference_stochastic is not None:
         parts.append(
-            f" Probability of distress within {a.reference_stochastic.window[0]}-"
+            f" Probability of a sustained debt-service breach (above the threshold two "
+            f"years running) within {a.reference_stochastic.window[0]}-"
             f"{a.reference_stochastic.window[1]}: "
             f"{_num(a.reference_stochastic.prob_distress_pct)}%."
         )
@@ -104,15 +111,19 @@ def headline_html(a: Assessment) -> str:
         if o.stochastic is not None:
             sw = o.stochastic_without
             base = f"{_num(sw.prob_distress_pct)}% → " if sw is not None else ""
-            parts.append(f"; probability of distress {base}{_num(o.stochastic.prob_distress_pct)}%")
+            parts.append(f"; probability of a sustained breach {base}"
+                         f"{_num(o.stochastic.prob_distress_pct)}%")
         parts.append(f". <i>Because:</i> {reasons}{more}.</li>")
     parts.append(
         "</ul><p class=\"note\">The verdict follows explicit rules (section "
-        "&ldquo;Verdict rules&rdquo;): high if a high-severity rule fires or three moderate "
-        "ones do; moderate if one or two moderate rules fire; low if none does. The debt rules "
-        "judge what the offer itself does (its terms, and the rise its own loans cause in the "
-        "indicators and in the probability of distress, against the country with the project's "
-        "overrun but without the offer's loans), not the state the country is already in. "
+        "&ldquo;Verdict rules&rdquo;): it is the most severe rule that fired — high if a "
+        "high-severity rule fires, moderate if only moderate ones do, low if none does; "
+        "moderates do not add up, since rules that read the same terms fire together. The debt "
+        "rules judge what the offer itself does (its terms, and the rise its own loans cause in "
+        "the indicators and in the probability of a sustained breach, against the country with "
+        "the project's overrun but without the offer's loans), not the state the country is "
+        "already in; the project's overrun is charged apart, as a contingent cost with its "
+        "probability. An offer below 0.1% of GDP fires no rule. "
         "Conditions attached to an offer are listed, never scored.</p>"
     )
     return "".join(parts)
@@ -134,6 +145,16 @@ def _own_effect(o: OfferAssessment) -> str:
 
 
 # ----------------------------------------------------------------------------- charts
+
+
+def indicator_figure(a: Assessment) -> go.Figure:
+    """Each indicator's baseline path for the reference and every offer, with its threshold."""
+    return _indicator_figure(a)
+
+
+def probability_figure(a: Assessment) -> go.Figure | None:
+    """Breach and distress probabilities of every variant (None: the stochastic run is off)."""
+    return _probability_figure(a)
 
 
 def _indicator_figure(a: Assessment) -> go.Figure:
@@ -189,9 +210,9 @@ def _probability_figure(a: Assessment) -> go.Figure | None:
                              hovertemplate="%{y:.1f}%<extra>%{fullData.name}</extra>"))
     fig.add_trace(go.Bar(x=[n for n, _ in outs],
                          y=[s.prob_distress_pct for _, s in outs],
-                         name="Distress (service above threshold two years running)",
+                         name="Sustained breach (service above threshold two years running)",
                          marker_color="#1d2733",
-                         hovertemplate="%{y:.1f}%<extra>distress</extra>"))
+                         hovertemplate="%{y:.1f}%<extra>sustained breach</extra>"))
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="probability within the rating window, %", range=[0, 100])
     fig.update_xaxes(title_text="variant")
@@ -422,7 +443,7 @@ def _probability_table(a: Assessment) -> pd.DataFrame | None:
         data[name] = col
     index = [f"{INDICATOR_LABELS[i]}: breach in any year" for i in INDICATORS] + [
         "External indicator above threshold 2+ years (LIC-DSF signal)",
-        "Distress",
+        "Sustained breach: service above threshold two years running",
     ]
     return pd.DataFrame(data, index=index)
 
@@ -438,7 +459,7 @@ def _sources_table(a: Assessment) -> pd.DataFrame:
 
 def assessment_sections(a: Assessment) -> list[Section]:
     """The report's sections, in reading order."""
-    summary = a.summary_frame()
+    summary = a.summary_table()
     sections: list[Section] = [
         Section(
             "Side by side",
@@ -465,11 +486,14 @@ def assessment_sections(a: Assessment) -> list[Section]:
     if prob_fig is not None and prob_tab is not None and a.reference_stochastic is not None:
         st = a.reference_stochastic
         sections.append(Section(
-            "Breach and distress probabilities",
+            "Probabilities of threshold breaches",
             f"{st.n_paths:,} joint macro paths (growth, inflation, exchange rate, exports, primary "
             f"balance, interest rate) drawn from the country's own history "
             f"{st.calibration_window[0]}-{st.calibration_window[1]}; the same draws with and "
-            f"without each offer. Distress: {st.distress_rule}.",
+            f"without each offer. Sustained breach: {st.distress_rule}. These measure "
+            "threshold breaches on the LIC-DSF indicators, not default; where they are 100% "
+            "with and without an offer they cannot tell the offers apart, and the verdict reads "
+            "the size and duration of the breach instead.",
             [Figure("Probability within the rating window", prob_fig),
              Table("Probabilities, percent", prob_tab)],
             anchor="probabilities",

@@ -35,10 +35,33 @@ def _variant_label(name: str) -> str:
     return name.replace("without_", "without ", 1)
 
 
+def _share_of_paths(p: float) -> str:
+    """A probability as the share of paths, saying so when it is every path (or none)."""
+    if p >= 0.9995:
+        return "every path"
+    if p <= 0.0005:
+        return "no path"
+    return f"{100 * p:.0f}% of paths"
+
+
 def _title(res: SimulationResult, name: str) -> str:
     j = THRESHOLD_OUTPUTS.index(name)
-    p = res.main.prob_breach_any[j]
-    return f"{LABELS[name]} (P breach {100 * p:.0f}%)"
+    p = float(res.main.prob_breach_any[j])
+    thr = res.thresholds_pct.get(name)
+    above = f"above {thr:g}%" if thr is not None else "above threshold"
+    return f"{LABELS[name]}: {above} in some year on {_share_of_paths(p)}"
+
+
+def sustained_breach_text(res: SimulationResult) -> str:
+    """What the headline probability measures, with its value (titles and captions)."""
+    w0, w1 = res.window_years[0], res.window_years[-1]
+    p = float(res.main.prob_distress)
+    if p >= 0.9995:
+        return (f"sustained breach ({res.distress_rule.describe()}) in {w0}-{w1} on every "
+                "path: the probability cannot discriminate; read the size and duration of the "
+                "breach in the fan charts")
+    return (f"probability of a sustained breach ({res.distress_rule.describe()}) in "
+            f"{w0}-{w1}: {100 * p:.1f}%")
 
 
 def fan_chart_png(res: SimulationResult, path: Path) -> Path:
@@ -86,14 +109,7 @@ def fan_chart_png(res: SimulationResult, path: Path) -> Path:
     ax = axes.flat[5]
     ax.axis("off")
     ax.text(0.0, 0.9, f"{res.n_paths:,} paths, seed {res.seed}, method {res.method}", fontsize=10)
-    ax.text(
-        0.0,
-        0.75,
-        f"P(distress) in {res.window_years[0]}-{res.window_years[-1]}: "
-        f"{100 * res.main.prob_distress:.1f}%",
-        fontsize=10,
-    )
-    ax.text(0.0, 0.6, "distress: " + res.distress_rule.describe(), fontsize=7, wrap=True)
+    ax.text(0.0, 0.6, sustained_breach_text(res), fontsize=8, wrap=True)
     fig.suptitle(f"{res.country}: stochastic debt paths (fan charts)")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -194,7 +210,7 @@ def fan_chart_html(res: SimulationResult) -> str:
     fig.update_layout(
         title=(
             f"{res.country}: {res.n_paths:,} paths, seed {res.seed}, {res.method}; "
-            f"P(distress) {100 * res.main.prob_distress:.1f}%"
+            f"{sustained_breach_text(res)}"
         ),
         height=750,
     )

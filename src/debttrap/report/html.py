@@ -75,7 +75,9 @@ def render_page(
                 )
             elif isinstance(item, Figure):
                 html = item.figure.to_html(
-                    full_html=False, include_plotlyjs="inline" if first_fig else False
+                    full_html=False, include_plotlyjs="inline" if first_fig else False,
+                    config={"responsive": True, "displaylogo": False},
+                    default_width="100%",
                 )
                 first_fig = False
                 items.append(

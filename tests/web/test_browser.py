@@ -1,0 +1,193 @@
+"""The workbench and the reports in a real browser (Debian's chromium + chromium-driver).
+
+Skipped, with the reason, only where chromium or its driver is not installed; CI installs
+both (``.ci/run``), so these run there.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from debttrap import __version__
+from debttrap.assess import assess
+from debttrap.io.scenario import load_scenario
+
+from .conftest import EXAMPLES
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or DRIVER is None,
+    reason="chromium and chromium-driver are not installed "
+    "(apt-get install chromium chromium-driver)",
+)
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+WAIT_S = 90
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    profile = tempfile.mkdtemp(prefix="chromium-profile-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                 f"--user-data-dir={profile}", "--window-size=1280,900"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options,
+                              service=webdriver.ChromeService(executable_path=str(DRIVER)))
+    driver.set_page_load_timeout(WAIT_S)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _console_errors(driver: Any) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def _charts_drawn(driver: Any) -> tuple[int, int]:
+    """(plotly chart divs, those that drew an SVG)."""
+    return driver.execute_script(
+        "const d = [...document.querySelectorAll('.js-plotly-plot, .plotly-graph-div')];"
+        "return [d.length, d.filter(x => x.querySelector('svg.main-svg')).length];"
+    )
+
+
+def _overflow_px(driver: Any) -> int:
+    return int(driver.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
+    ))
+
+
+def _narrow(driver: Any, width: int = 390) -> None:
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+
+
+def _wide(driver: Any) -> None:
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_pick_zambia_edit_the_rate_and_see_it_update(browser: Any, server: str) -> None:
+    browser.get(server + "/")
+    browser.get_log("browser")  # start with an empty console
+    Select(browser.find_element(By.ID, "country")).select_by_value("ZMB")
+    browser.find_element(By.CSS_SELECTOR, "#pick-country button").click()
+    wait = WebDriverWait(browser, WAIT_S)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#fig-indicators svg.main-svg"))
+    verdict_before = browser.find_element(By.ID, "verdict").text
+    grant_before = browser.find_element(By.ID, "table").text
+    path_before = browser.execute_script(
+        "return document.getElementById('fig-indicators').data[1].y;")
+    assert "Offer under review" in verdict_before
+
+    for name, value in (("loan-0-rate_pct", "0.75"), ("loan-0-grace_years", "10"),
+                        ("loan-0-maturity_years", "40")):
+        box = browser.find_element(By.NAME, name)
+        box.clear()
+        box.send_keys(value)
+    browser.find_element(By.ID, "recompute").click()
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-updates") == "1")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#fig-indicators svg.main-svg"))
+    assert browser.find_element(By.ID, "table").text != grant_before
+    assert browser.find_element(By.ID, "verdict").text != verdict_before
+    path_after = browser.execute_script(
+        "return document.getElementById('fig-indicators').data[1].y;")
+    assert path_after != path_before  # the chart redrew with the new offer's path
+    assert browser.find_element(By.ID, "status").text == "updated"
+    assert _console_errors(browser) == []
+    # a bad value: the message in the form, the page otherwise unchanged
+    box = browser.find_element(By.NAME, "loan-0-rate_pct")
+    box.clear()
+    box.send_keys("four")
+    browser.find_element(By.ID, "recompute").click()
+    wait.until(lambda d: d.find_element(By.ID, "error").is_displayed())
+    assert "rate_pct" in browser.find_element(By.ID, "error").text
+    # the browser logs the 422 answer itself; nothing else
+    assert [e for e in _console_errors(browser) if "status of 422" not in e] == []
+
+    _narrow(browser)
+    try:
+        browser.refresh()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#fig-indicators svg.main-svg"))
+        assert _overflow_px(browser) <= 0
+    finally:
+        _wide(browser)
+
+
+def test_malformed_upload_shows_the_message(browser: Any, server: str, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.toml"
+    bad.write_text('name = "x"\ncountry = "ZMB"\n[[offers]\n', encoding="utf-8")
+    browser.get(server + "/")
+    browser.get_log("browser")
+    browser.find_element(By.ID, "scenario").send_keys(str(bad))
+    browser.find_element(By.CSS_SELECTOR, "#upload button").click()
+    WebDriverWait(browser, WAIT_S).until(lambda d: d.find_elements(By.ID, "error"))
+    message = browser.find_element(By.ID, "error").text
+    assert message.startswith("broken.toml: malformed TOML")
+    # the page answered 400 (the browser logs that); no script error
+    assert [e for e in _console_errors(browser) if "status of 400" not in e] == []
+    _narrow(browser)
+    try:
+        browser.refresh()
+        assert _overflow_px(browser) <= 0
+    finally:
+        _wide(browser)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """report.html of every example (small path counts: the charts, not the figures)."""
+    from debttrap.report.assessment import assessment_html
+
+    folder = tmp_path_factory.mktemp("reports")
+    out = {}
+    for path in sorted(EXAMPLES.glob("*.toml")):
+        if "[[offers]]" not in path.read_text(encoding="utf-8"):
+            continue  # a loan or country file, not a scenario
+        result = assess(load_scenario(path), n_paths=200, stochastic_paths=100)
+        page = folder / f"{path.stem}.html"
+        page.write_text(assessment_html(result, version=__version__), encoding="utf-8")
+        out[path.stem] = page
+    return out
+
+
+def test_every_example_report_draws_every_chart(browser: Any, reports: dict[str, Path]) -> None:
+    assert len(reports) >= 5
+    browser.get_log("browser")  # what earlier pages logged
+    for name, page in reports.items():
+        browser.get(page.as_uri())
+        WebDriverWait(browser, WAIT_S).until(
+            lambda d: d.execute_script("return document.readyState") == "complete")
+        WebDriverWait(browser, WAIT_S).until(
+            lambda d: _charts_drawn(d)[0] == _charts_drawn(d)[1])
+        total, drawn = _charts_drawn(browser)
+        assert total >= 3 and drawn == total, name
+        assert _console_errors(browser) == [], name
+
+
+def test_reports_fit_a_phone(browser: Any, reports: dict[str, Path]) -> None:
+    _narrow(browser)
+    try:
+        for name, page in reports.items():
+            browser.get(page.as_uri())
+            WebDriverWait(browser, WAIT_S).until(
+                lambda d: _charts_drawn(d)[0] == _charts_drawn(d)[1])
+            assert _overflow_px(browser) <= 0, name
+    finally:
+        _wide(browser)
