@@ -23,7 +23,7 @@ Where to start:
 
 - one link at a time: ``debttrap.terms.Loan`` and ``debttrap.cashflows.schedule``
   (a loan's cash flows, grant element), ``debttrap.country.builder.build_country``
-  (a country from the bundled open data), ``debttrap.dsa.engine.run_dsa`` (the LIC-DSF).
+  (a country from the bundled open data), ``debttrap.dsa.run.run_dsa`` (the LIC-DSF).
 
 The package follows one chain, a subpackage per link:
 offer -> loan contract (``terms``) -> cash flows (``cashflows``) -> the

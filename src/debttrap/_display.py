@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from debttrap.assess import Assessment
     from debttrap.cashflows.schedule import Schedule
     from debttrap.country.model import Country
-    from debttrap.dsa.engine import DSAResult
+    from debttrap.dsa.run import DSAResult
 
 __all__ = [
     "assessment_html_summary",
