@@ -261,11 +261,16 @@ def test_column_letters_round_trip(n: int) -> None:
 
 # What each preset changes in the domain model (its cells, converted by the mapping).
 PRESET_FIELDS: dict[str, dict[str, Any]] = {
-    "larger_gdp_shock": {"stress.b1_growth_sd": 2.0},
-    "larger_gdp_shock_standalone_only": {"stress.b1_growth_sd": 2.0},
-    "larger_primary_balance_shock": {"stress.b2_primary_balance_sd": 2.0},
-    "larger_transfers_shock": {"stress.b4_transfers_sd": 2.0},
-    "larger_fdi_shock": {"stress.b4_fdi_sd": 2.0},
+    # the B6 leg cells (C41 ...) hold formulas in the base book: unset there, read here
+    "larger_gdp_shock": {"stress.b1_growth_sd": 2.0, "stress.b6_growth_sd": 2.0},
+    "larger_gdp_shock_standalone_only": {"stress.b1_growth_sd": 2.0, "stress.b6_growth_sd": 1.0},
+    "larger_primary_balance_shock": {
+        "stress.b2_primary_balance_sd": 2.0,
+        "stress.b6_primary_balance_sd": 2.0,
+    },
+    "larger_exports_shock": {"stress.b3_exports_sd": 2.0, "stress.b6_exports_sd": 2.0},
+    "larger_transfers_shock": {"stress.b4_transfers_sd": 2.0, "stress.b6_transfers_sd": 2.0},
+    "larger_fdi_shock": {"stress.b4_fdi_sd": 2.0, "stress.b6_fdi_sd": 2.0},
     "interactions_off": {"stress.interactions": False},
     "weaker_fx_passthrough": {"stress.fx_passthrough": 0.1},
     "higher_inflation_elasticity": {"stress.inflation_elasticity": 1.0},
@@ -320,6 +325,7 @@ EXPECTED_MOVES: dict[str, tuple[list[str], set[str], set[str]]] = {
     "larger_gdp_shock": (EXTERNAL, {"B1", "B6", "B6.1"}, set()),
     "larger_gdp_shock_standalone_only": (EXTERNAL, {"B1", "B6", "B6.1"}, set()),
     "larger_primary_balance_shock": (EXTERNAL, {"B2", "B2.1"}, set()),  # B6.1 already capped
+    "larger_exports_shock": (EXTERNAL, {"B3", "B6", "B6.1"}, set()),
     "larger_transfers_shock": (EXTERNAL, {"B4", "B6", "B6.1"}, set()),
     "larger_fdi_shock": (EXTERNAL, {"B4", "B6", "B6.1"}, set()),
     "interactions_off": (EXTERNAL, {"B1", "B2", "B3", "B5", "B6", "B2.1", "B6.1"}, set()),
@@ -478,10 +484,11 @@ def test_preset_moves_the_stress_scenarios_excel_moves(
     assert _moved(base_result, res, indicators, ignore) == moves
 
 
-def test_b6_legs_sized_apart_are_reported(preset_reads: Callable[[str], Any]) -> None:
-    wb = preset_reads("larger_gdp_shock")  # C41/D41 = 2 = the stand-alone size, not half
-    assert wb.settings.combination_factor == 0.5
-    assert any("B6" in n and ("C41" in n or "D41" in n) for n in wb.notes)
+def test_b6_legs_are_read_leg_by_leg(preset_reads: Callable[[str], Any]) -> None:
+    """Input 6 C41-C58 size B6's legs one by one (S1b: stand-alone 2 SD, B6 leg 1 SD)."""
+    wb = preset_reads("larger_gdp_shock_standalone_only")
+    assert (wb.settings.b1_growth_sd, wb.settings.b6_growth_sd) == (2.0, 1.0)
+    assert wb.settings.b6_exports_sd is None  # the template's formula: half of C25
 
 
 # ---------------------------------------------------------------- errors

@@ -51,7 +51,6 @@ __all__ = [
 DEFAULT_VERSION = "2025-08-12"
 _MAPPING_PACKAGE = "debttrap.io.mappings"
 _SUFFIXES = (".xlsx", ".xlsm")
-_RATIO_TOL = 1e-9
 
 
 def column_index(letters: str) -> int:
@@ -296,10 +295,6 @@ def _row_bounds(mapping: TemplateMapping) -> dict[str, tuple[int, int]]:
         rows += [ln["row"] + fin["disbursement_row_offset"], ln.get("existing_row", 0)]
         see(fin["sheet"], ln.get("ida_terms_row", ln["row"]), column_index(fin["maturity_column"]))
     see(macro["sheet"], max(rows), last_col)
-    comb = spec["combination"]
-    for leg in comb["legs"]:
-        for ref in leg["combo"]:
-            see(comb["sheet"], *_split_cell(ref))
     dd = spec["domestic_debt"]
     pub = spec["columns"]["public_output"]
     see(
@@ -603,42 +598,6 @@ class _Reader:
             )
         )
 
-    def _combination(self, stress: dict[str, Any]) -> None:
-        comb = self.spec["combination"]
-        sheet = self.m.sheet(comb["sheet"])
-        ratios: list[tuple[str, str, float]] = []
-        for leg in comb["legs"]:
-            standalone = _get({"stress": stress}, leg["standalone"])
-            for ref in leg["combo"]:
-                row, col = _split_cell(ref)
-                v = self.book.number(sheet, row, col, f"B6 {leg['leg']}")
-                if v is None:
-                    continue
-                if isinstance(standalone, (int, float)) and standalone > 0:
-                    ratios.append((leg["leg"], ref, v / float(standalone)))
-                break
-        default = float(comb["default_factor"])
-        cells = "/".join(ref for leg in comb["legs"] for ref in leg["combo"][-1:])
-        if not ratios:
-            stress["combination_factor"] = default
-            self.prov.append(
-                CellRead("stress.combination_factor", sheet, cells, default, "default")
-            )
-            return
-        first = ratios[0][2]
-        if all(abs(r - first) <= _RATIO_TOL for _, _, r in ratios) and 0.0 <= first <= 1.0:
-            stress["combination_factor"] = first
-            self.prov.append(CellRead("stress.combination_factor", sheet, cells, first, "derived"))
-            return
-        odd = next(x for x in ratios if abs(x[2] - default) > _RATIO_TOL)
-        stress["combination_factor"] = default
-        self.prov.append(CellRead("stress.combination_factor", sheet, cells, default, "default"))
-        self.notes.append(
-            f"B6: the template sizes its legs separately ('{sheet}'!{odd[1]} is {odd[2]:g} x the "
-            f"stand-alone {odd[0]} shock); debttrap uses one factor for every leg and keeps "
-            f"{default:g}"
-        )
-
     def _domestic_debt(self) -> None:
         dd = self.spec["domestic_debt"]
         pub = self.spec["columns"]["public_output"]
@@ -728,7 +687,6 @@ class _Reader:
         self._capacity()
         self._primary_balance_history()
         stress: dict[str, Any] = dict(self.doc.pop("stress", {}))
-        self._combination(stress)
         tl = self.doc.get("tailored", {})
         if tl.get("commodity_exporter") and not tl.get("commodity_exports_share_pct"):
             self.notes.append(

@@ -120,6 +120,42 @@ class StressSettings(BaseModel):
         ),
     )
     b2_market_rate_cap_bp: float = Field(default=400.0, ge=0.0)
+    b6_growth_sd: float | None = Field(
+        default=None,
+        ge=0.0,
+        description="Input 6 C41/D41: B6's real-growth leg, SDs (default: half of b1_growth_sd).",
+    )
+    b6_exports_sd: float | None = Field(
+        default=None,
+        ge=0.0,
+        description="Input 6 C44/D44: B6's export leg, SDs (default: half of b3_exports_sd).",
+    )
+    b6_primary_balance_sd: float | None = Field(
+        default=None,
+        ge=0.0,
+        description=(
+            "Input 6 C47/D47: B6's primary-balance leg, SDs (default: half of "
+            "b2_primary_balance_sd); sizes B6.1's market cost, and B6's fiscal gap only with "
+            "b6_primary_balance_leg."
+        ),
+    )
+    b6_transfers_sd: float | None = Field(
+        default=None,
+        ge=0.0,
+        description="Input 6 C50/D50: B6's transfers leg, SDs (default: half of b4_transfers_sd).",
+    )
+    b6_fdi_sd: float | None = Field(
+        default=None,
+        ge=0.0,
+        description="Input 6 C53/D53: B6's FDI leg, SDs (default: half of b4_fdi_sd).",
+    )
+    b6_depreciation_pct: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=500.0,
+        description="Input 6 C58/D58: B6's depreciation leg, % (default: half of "
+        "b5_depreciation_pct).",
+    )
     b6_primary_balance_leg: bool = Field(
         default=False,
         description=(

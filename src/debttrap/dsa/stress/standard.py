@@ -13,11 +13,14 @@ Market variants (market-access countries only): +100 bp per pp of PB shock
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 
 from debttrap.dsa.stress.context import StressContext
 from debttrap.dsa.stress.scenario import Scenario, Shock, StressDefinition, apply_shock
+from debttrap.dsa.stress.settings import StressSettings
 from debttrap.dsa.stress.sizing import (
     depreciation_trade_gap,
     export_shock,
@@ -97,21 +100,55 @@ def b5(ctx: StressContext) -> Scenario | str:
     return apply_shock(ctx, "B5", "Depreciation", sh)
 
 
+@dataclass(frozen=True, slots=True)
+class B6Legs:
+    """B6's leg sizes (SDs; depreciation as a decimal): Input 6 rows 41-58, each by default
+    the template's formula, half the stand-alone size (``combination_factor`` x it)."""
+
+    growth_sd: float
+    exports_sd: float
+    primary_balance_sd: float
+    transfers_sd: float
+    fdi_sd: float
+    depreciation_dec: float
+
+
+def b6_legs(s: StressSettings) -> B6Legs:
+    half = s.combination_factor
+
+    def leg(own: float | None, standalone: float) -> float:
+        return half * standalone if own is None else own
+
+    dep = (
+        half * (s.b5_depreciation_pct / 100.0)
+        if s.b6_depreciation_pct is None
+        else s.b6_depreciation_pct / 100.0
+    )
+    return B6Legs(
+        growth_sd=leg(s.b6_growth_sd, s.b1_growth_sd),
+        exports_sd=leg(s.b6_exports_sd, s.b3_exports_sd),
+        primary_balance_sd=leg(s.b6_primary_balance_sd, s.b2_primary_balance_sd),
+        transfers_sd=leg(s.b6_transfers_sd, s.b4_transfers_sd),
+        fdi_sd=leg(s.b6_fdi_sd, s.b4_fdi_sd),
+        depreciation_dec=dep,
+    )
+
+
 def _b6_shock(ctx: StressContext, market: bool) -> Shock:
     """B6: everything at the combination factor's size; growth is the lower of the B1 and
     B3 arms. The B3 arm uses B6's own exports-GDP elasticity: Excel's B6 does not move when
     the stand-alone elasticity (Input 6 G25) rises to 1.2, yet its B6 exports/GDP needs the
     export arm. B6.1's market cost is sized on B6's primary-balance deterioration whether
     or not that leg is financed (``b6_primary_balance_leg``)."""
+    legs = b6_legs(ctx.settings)
     s = ctx.settings
-    half = s.combination_factor
-    dep = half * (s.b5_depreciation_pct / 100.0)
+    dep = legs.depreciation_dec
     pt = ctx.passthrough
-    g_a, pi = growth_shock(ctx, half * s.b1_growth_sd)
-    x, g_b, gap_x = export_shock(ctx, half * s.b3_exports_sd, s.b6_exports_gdp_elasticity)
-    gap = gap_x + flows_shock(ctx, half * s.b4_transfers_sd, half * s.b4_fdi_sd)
+    g_a, pi = growth_shock(ctx, legs.growth_sd)
+    x, g_b, gap_x = export_shock(ctx, legs.exports_sd, s.b6_exports_gdp_elasticity)
+    gap = gap_x + flows_shock(ctx, legs.transfers_sd, legs.fdi_sd)
     gap = gap + depreciation_trade_gap(ctx, dep, pt)
-    pb = primary_balance_gap(ctx, half * s.b2_primary_balance_sd) if ctx.has_pb else None
+    pb = primary_balance_gap(ctx, legs.primary_balance_sd) if ctx.has_pb else None
     fiscal = pb if s.b6_primary_balance_leg else None
     rates = primary_balance_rates(ctx, pb) if pb is not None else (0.0, 0.0)
     return Shock(

@@ -1,0 +1,110 @@
+"""The export shock at 2 SD (preset ``larger_exports_shock``) against live Excel.
+
+Reference: Excel's Output 3-1 of the 2025-08-12 template on its default data with Input 6
+C25/D25 (B3) and C44/D44 (B6's export leg) at 2 standard deviations instead of 1 and 0.5
+(case ``overlay-exports2-output31``, ``tests/reference/lic-dsf/README.md``), against the
+same probes of the default case (``template-stress-output31``), 2024-2028 (the years the
+case probes). Levels carry the documented gap of the unitemised external debt, so the
+tests compare *relative responses* (preset / default, per indicator, scenario and year) on
+the calibrated example, within 1 % of Excel's, and absolute values within 0.5 pp where
+docs/dsa.md says the calibrated example matches (baseline and B1 exactly, B3 in t+1).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from golden_data import SCENARIO_CODE, STRESS_QUANTITY, calibrated_country, illustrative, series
+
+from debttrap.dsa.run import DSAResult, run_dsa
+
+CASE = Path(__file__).resolve().parents[1] / "reference/lic-dsf/expected-outputs-exports2.csv.gz"
+YEARS = list(range(2024, 2029))
+EXTERNAL = list(STRESS_QUANTITY)[:4]  # Output 3-1 shows the external indicators only
+SCEN = {code: name for name, code in SCENARIO_CODE.items()}
+# Excel's Output 3-1 "B2" row is the market variant for this market-access example
+OURS = {"baseline": "baseline", "B1": "B1", "B2": "B2.1", "B3": "B3", "B4": "B4", "B5": "B5",
+        "B6": "B6"}
+PRESET = {"b3_exports_sd": 2.0, "b6_exports_sd": 2.0}  # what the reader makes of the cells
+
+
+@cache
+def _case() -> pd.DataFrame:
+    return pd.read_csv(CASE)
+
+
+def _excel(indicator: str, code: str, preset: bool) -> np.ndarray:
+    quantity, default_case = STRESS_QUANTITY[indicator]
+    if not preset:
+        return series(default_case, quantity, SCEN[code])[: len(YEARS)]
+    g = _case()
+    sel = g[(g.quantity == quantity) & (g.scenario == SCEN[code])].set_index("year")
+    return sel["excel_value"].reindex(YEARS).to_numpy(dtype=float)
+
+
+@cache
+def _runs() -> tuple[DSAResult, DSAResult]:
+    c, s = illustrative()
+    cc = calibrated_country(c)
+    return run_dsa(cc, s), run_dsa(cc, s.model_copy(update=PRESET))
+
+
+def _ours(indicator: str, code: str, preset: bool) -> np.ndarray:
+    res = _runs()[1 if preset else 0]
+    return res.indicator_path(indicator, OURS[code])[: len(YEARS)]
+
+
+def _response_gap(indicator: str, code: str) -> np.ndarray:
+    """(ours preset/default) / (Excel preset/default) - 1, by year."""
+    ours = _ours(indicator, code, True) / _ours(indicator, code, False)
+    excel = _excel(indicator, code, True) / _excel(indicator, code, False)
+    return ours / excel - 1.0
+
+
+def test_the_case_moves_b3_and_b6_in_excel() -> None:
+    for code, moves in (("baseline", False), ("B1", False), ("B3", True), ("B6", True)):
+        a = _excel("pv_ext_debt_to_exports_pct", code, True)
+        b = _excel("pv_ext_debt_to_exports_pct", code, False)
+        assert (not np.allclose(a, b, rtol=1e-9)) == moves, code
+
+
+@pytest.mark.parametrize("code", ["baseline", "B1", "B2", "B4", "B5"])
+@pytest.mark.parametrize("indicator", EXTERNAL)
+def test_unshocked_tests_respond_as_excel(indicator: str, code: str) -> None:
+    """Tests without an export leg do not move, in Excel or in debttrap."""
+    np.testing.assert_allclose(_response_gap(indicator, code), 0.0, atol=0.01)
+
+
+@pytest.mark.parametrize("indicator", EXTERNAL)
+def test_b3_responds_as_excel_in_its_shock_years(indicator: str) -> None:
+    """B3, 2024-2026 (t … t+2): the response within 1 % of Excel's."""
+    np.testing.assert_allclose(_response_gap(indicator, "B3")[:3], 0.0, atol=0.01)
+
+
+@pytest.mark.xfail(strict=True, reason="B3 after its shock years: PV/exports responds up to "
+                   "2 % below Excel by 2028 (residual-financing terms, docs/dsa.md)")
+def test_b3_responds_as_excel_after_its_shock_years() -> None:
+    for ind in EXTERNAL:
+        np.testing.assert_allclose(_response_gap(ind, "B3")[3:], 0.0, atol=0.01)
+
+
+@pytest.mark.xfail(strict=True, reason="B6's export path differs from the template's "
+                   "(docs/dsa.md, B6: Excel's B6 exports/GDP rises in t+2 and its t+1 PV "
+                   "jumps 17 pp; debttrap over-responds by up to 75 % in 2026)")
+def test_b6_responds_as_excel() -> None:
+    for ind in EXTERNAL:
+        np.testing.assert_allclose(_response_gap(ind, "B6"), 0.0, atol=0.01)
+
+
+@pytest.mark.parametrize("indicator", EXTERNAL)
+def test_calibrated_levels_under_the_preset(indicator: str) -> None:
+    """Absolute, where the calibrated example matches Excel (docs/dsa.md): baseline and B1
+    every year, B3 in t+1 (2025), within 0.5 pp."""
+    for code, years in (("baseline", slice(None)), ("B1", slice(None)), ("B3", slice(1, 2))):
+        np.testing.assert_allclose(
+            _ours(indicator, code, True)[years], _excel(indicator, code, True)[years], atol=0.5
+        )
