@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 
 from debttrap.cashflows import schedules
 from debttrap.country.model import Country
-from debttrap.dsa.paths import baseline_setup, npv_next_years
+from debttrap.dsa.paths import BaselineSetup, baseline_setup, npv_next_years
 from debttrap.dsa.run import country_capacity
 from debttrap.dsa.stress import StressSettings, residual_external_share, residual_terms
 from debttrap.dsa.thresholds import thresholds
@@ -53,122 +53,94 @@ class CountryInputs:
     country: str
 
 
-def inputs_from_country(
-    country: Country,
-    settings: StressSettings | None = None,
-    *,
-    external_share: float | None = None,
-) -> CountryInputs:
-    """Build :class:`SimulationInputs` for ``country`` (see the module docstring)."""
-    s = settings if settings is not None else StressSettings()
-    setup = baseline_setup(country)
-    inp = setup.inputs
-    der = setup.derived
-    n = inp.years.size
-    ti = der.t_index
-    sl = slice(ti, ti + n)
-    t = country.t
-    r = country.discount_rate_pct / 100.0
+class _Lines:
+    """Debt lines collected one by one, then packed into :class:`DebtLines`."""
 
-    names: list[str] = []
-    prin: list[FloatArray] = []
-    intr: list[FloatArray] = []
-    bal: list[FloatArray] = []
-    pvs: list[FloatArray] = []
-    opens: list[float] = []
-    ext: list[bool] = []
-    lcu: list[bool] = []
-    flt: list[bool] = []
-    grp: list[int] = []
-    heads: list[FloatArray] = []
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.names: list[str] = []
+        self.prin: list[FloatArray] = []
+        self.intr: list[FloatArray] = []
+        self.bal: list[FloatArray] = []
+        self.pvs: list[FloatArray] = []
+        self.opens: list[float] = []
+        self.ext: list[bool] = []
+        self.lcu: list[bool] = []
+        self.flt: list[bool] = []
+        self.grp: list[int] = []
+        self.heads: list[FloatArray] = []
 
-    def add(name: str, service: FloatArray, interest: FloatArray, balance: FloatArray,
+    def add(self, name: str, service: FloatArray, interest: FloatArray, balance: FloatArray,
             pv: FloatArray, *, external: bool = True, local: bool = False,
             floating: bool = False, group: int = -1, open_balance: float | None = None,
             headroom: FloatArray | None = None) -> None:
-        names.append(name)
-        heads.append(np.full(n, np.inf) if headroom is None else headroom)
-        prin.append(np.asarray(service - interest, dtype=np.float64))
-        intr.append(np.asarray(interest, dtype=np.float64))
-        bal.append(np.asarray(balance, dtype=np.float64))
-        pvs.append(np.asarray(pv, dtype=np.float64))
-        opens.append(float(balance[0] + (service - interest)[0]) if open_balance is None
-                     else open_balance)
-        ext.append(external)
-        lcu.append(local)
-        flt.append(floating)
-        grp.append(group)
+        self.names.append(name)
+        self.heads.append(np.full(self.n, np.inf) if headroom is None else headroom)
+        self.prin.append(np.asarray(service - interest, dtype=np.float64))
+        self.intr.append(np.asarray(interest, dtype=np.float64))
+        self.bal.append(np.asarray(balance, dtype=np.float64))
+        self.pvs.append(np.asarray(pv, dtype=np.float64))
+        self.opens.append(float(balance[0] + (service - interest)[0]) if open_balance is None
+                          else open_balance)
+        self.ext.append(external)
+        self.lcu.append(local)
+        self.flt.append(floating)
+        self.grp.append(group)
 
-    # new loans as contracts: their own lines (the DSA folds them into the fixed arrays)
+    def build(self) -> DebtLines:
+        return DebtLines.build(
+            principal_m=np.vstack(self.prin), interest_m=np.vstack(self.intr),
+            balance_end_m=np.vstack(self.bal), pv_end_m=np.vstack(self.pvs),
+            balance_open_m=np.array(self.opens), external=self.ext,
+            local_currency=self.lcu, floating=self.flt, group=self.grp, names=self.names,
+            rate_headroom_dec=np.vstack(self.heads),
+        )
+
+
+def _new_loan_lines(
+    out: _Lines, country: Country, years: NDArray[np.int64], r: float
+) -> tuple[dict[int, str], FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Each new loan as its own line and group; returns their names and summed service,
+    interest, balance and PV (to take out of the DSA's fixed arrays)."""
+    n = out.n
     loan_ds = np.zeros(n)
     loan_int = np.zeros(n)
     loan_bal = np.zeros(n)
     loan_pv = np.zeros(n)
     offer_names: dict[int, str] = {}
-    if country.new_loans:
-        loans = list(country.new_loans)
-        flows = schedules(loans).by_calendar_year(t - 1, None)
-        span = flows.years.size - 1
-        width = max(span, n)
-        ds_l = np.zeros((len(loans), width))
-        ds_l[:, :span] = flows.debt_service[:, 1:]
-        b_l = np.zeros_like(ds_l)
-        b_l[:, :span] = flows.balance_end[:, 1:]
-        i_l = np.zeros_like(ds_l)
-        i_l[:, :span] = (flows.interest + flows.fees)[:, 1:]
-        pv_l = np.minimum(npv_next_years(ds_l, r), b_l)
-        for j, loan in enumerate(loans):
-            offer_names[j] = loan.name
-            floating = isinstance(loan.interest, FloatingRate)
-            add(f"new loan: {loan.name}", ds_l[j, :n], i_l[j, :n], b_l[j, :n], pv_l[j, :n],
+    if not country.new_loans:
+        return offer_names, loan_ds, loan_int, loan_bal, loan_pv
+    loans = list(country.new_loans)
+    flows = schedules(loans).by_calendar_year(country.t - 1, None)
+    span = flows.years.size - 1
+    width = max(span, n)
+    ds_l = np.zeros((len(loans), width))
+    ds_l[:, :span] = flows.debt_service[:, 1:]
+    b_l = np.zeros_like(ds_l)
+    b_l[:, :span] = flows.balance_end[:, 1:]
+    i_l = np.zeros_like(ds_l)
+    i_l[:, :span] = (flows.interest + flows.fees)[:, 1:]
+    pv_l = np.minimum(npv_next_years(ds_l, r), b_l)
+    for j, loan in enumerate(loans):
+        offer_names[j] = loan.name
+        floating = isinstance(loan.interest, FloatingRate)
+        out.add(f"new loan: {loan.name}", ds_l[j, :n], i_l[j, :n], b_l[j, :n], pv_l[j, :n],
                 floating=floating, group=j, open_balance=float(flows.balance_end[j, 0]),
-                headroom=_all_in_rate_dec(loan, inp.years) if floating else None)
-            loan_ds += ds_l[j, :n]
-            loan_int += i_l[j, :n]
-            loan_bal += b_l[j, :n]
-            loan_pv += pv_l[j, :n]
+                headroom=_all_in_rate_dec(loan, years) if floating else None)
+        loan_ds += ds_l[j, :n]
+        loan_int += i_l[j, :n]
+        loan_bal += b_l[j, :n]
+        loan_pv += pv_l[j, :n]
+    return offer_names, loan_ds, loan_int, loan_bal, loan_pv
 
-    add("existing PPG external debt", inp.fixed_debt_service_usd_m - loan_ds,
-        inp.fixed_interest_usd_m - loan_int, inp.fixed_stock_usd_m - loan_bal,
-        inp.fixed_pv_usd_m - loan_pv)
-    unitemised = np.broadcast_to(inp.unitemised_stock_usd_m, (n,)).astype(np.float64)
-    if np.any(unitemised != 0):
-        z = np.zeros(n)
-        add("unitemised PPG external stock", z, z, unitemised, unitemised)
 
-    basis = setup.basis
-    d = inp.disbursements_usd_m
-    for li in range(basis.n_instruments):
-        i_l = d[li] @ basis.interest[li]
-        p_l = d[li] @ basis.principal[li]
-        b_l = d[li] @ basis.balance[li]
-        pv_i = np.minimum(d[li] @ basis.pv[li], b_l)
-        add(f"new financing: {basis.terms[li].name}", i_l + p_l, i_l, b_l, pv_i)
-
-    st = inp.short_term_usd_m
-    st_int = inp.short_term_rate_dec * st[:-1]
-    add("PPG short-term external debt", st[:-1] + st_int, st_int, st[1:], st[1:],
-        open_balance=float(st[0]))
-    if np.any(inp.lc_external_stock_lcu_m != 0) or np.any(inp.lc_external_service_lcu_m != 0):
-        add("local-currency debt held abroad", inp.lc_external_service_lcu_m,
-            np.zeros(n), inp.lc_external_stock_lcu_m, inp.lc_external_pv_lcu_m, local=True)
-    dd = country.domestic_debt
-    dom_open = float(dd.stock_lcu_m.get(t - 1, inp.domestic_debt_lcu_m[0]))
-    infl = der.gdp_deflator_lcu_growth_pct[sl] / 100.0
-    dom_rate_arr = (1 + s.residual_domestic_real_rate_pct / 100.0) * (1 + infl) - 1
-    # the nominal domestic rate the stress tests use is the rate that cannot fall below zero
-    add("domestic debt", inp.domestic_debt_service_lcu_m, np.zeros(n), inp.domestic_debt_lcu_m,
-        inp.domestic_debt_lcu_m, external=False, local=True, floating=True,
-        open_balance=dom_open, headroom=np.maximum(dom_rate_arr, 0.0))
-
-    lines = DebtLines.build(
-        principal_m=np.vstack(prin), interest_m=np.vstack(intr), balance_end_m=np.vstack(bal),
-        pv_end_m=np.vstack(pvs), balance_open_m=np.array(opens), external=ext,
-        local_currency=lcu, floating=flt, group=grp, names=names,
-        rate_headroom_dec=np.vstack(heads),
-    )
+def _macro_path(setup: BaselineSetup) -> MacroPath:
+    inp = setup.inputs
+    der = setup.derived
+    ti = der.t_index
+    sl = slice(ti, ti + inp.years.size)
     fxa = inp.fx_avg_lcu_per_usd
-    macro = MacroPath.build(
+    return MacroPath.build(
         years=inp.years,
         real_growth_dec=der.real_gdp_growth_pct[sl] / 100.0,
         deflator_growth_dec=der.gdp_deflator_lcu_growth_pct[sl] / 100.0,
@@ -182,21 +154,80 @@ def inputs_from_country(
         primary_balance_lcu_m=der.primary_balance_lcu_m[sl],
         fx_eop_lcu_per_usd=inp.fx_eop_lcu_per_usd,
     )
+
+
+def _other_lines(out: _Lines, setup: BaselineSetup, country: Country,
+                 dom_rate_arr: FloatArray) -> None:
+    """Unitemised stock, the new-financing instruments, short-term, LC debt held abroad and
+    domestic debt (the rate shock reprices it, floored at a zero nominal rate)."""
+    inp = setup.inputs
+    n = out.n
+    unitemised = np.broadcast_to(inp.unitemised_stock_usd_m, (n,)).astype(np.float64)
+    if np.any(unitemised != 0):
+        z = np.zeros(n)
+        out.add("unitemised PPG external stock", z, z, unitemised, unitemised)
+    basis = setup.basis
+    d = inp.disbursements_usd_m
+    for li in range(basis.n_instruments):
+        i_l = d[li] @ basis.interest[li]
+        p_l = d[li] @ basis.principal[li]
+        b_l = d[li] @ basis.balance[li]
+        pv_i = np.minimum(d[li] @ basis.pv[li], b_l)
+        out.add(f"new financing: {basis.terms[li].name}", i_l + p_l, i_l, b_l, pv_i)
+    st = inp.short_term_usd_m
+    st_int = inp.short_term_rate_dec * st[:-1]
+    out.add("PPG short-term external debt", st[:-1] + st_int, st_int, st[1:], st[1:],
+            open_balance=float(st[0]))
+    if np.any(inp.lc_external_stock_lcu_m != 0) or np.any(inp.lc_external_service_lcu_m != 0):
+        out.add("local-currency debt held abroad", inp.lc_external_service_lcu_m,
+                np.zeros(n), inp.lc_external_stock_lcu_m, inp.lc_external_pv_lcu_m, local=True)
+    dom_open = float(country.domestic_debt.stock_lcu_m.get(country.t - 1,
+                                                           inp.domestic_debt_lcu_m[0]))
+    out.add("domestic debt", inp.domestic_debt_service_lcu_m, np.zeros(n),
+            inp.domestic_debt_lcu_m, inp.domestic_debt_lcu_m, external=False, local=True,
+            floating=True, open_balance=dom_open, headroom=np.maximum(dom_rate_arr, 0.0))
+
+
+def inputs_from_country(
+    country: Country,
+    settings: StressSettings | None = None,
+    *,
+    external_share: float | None = None,
+) -> CountryInputs:
+    """Build :class:`SimulationInputs` for ``country`` (see the module docstring)."""
+    s = settings if settings is not None else StressSettings()
+    setup = baseline_setup(country)
+    inp = setup.inputs
+    der = setup.derived
+    n = inp.years.size
+    sl = slice(der.t_index, der.t_index + n)
+    r = country.discount_rate_pct / 100.0
+    out = _Lines(n)
+    # new loans as contracts: their own lines (the DSA folds them into the fixed arrays)
+    offer_names, loan_ds, loan_int, loan_bal, loan_pv = _new_loan_lines(
+        out, country, inp.years, r
+    )
+    out.add("existing PPG external debt", inp.fixed_debt_service_usd_m - loan_ds,
+            inp.fixed_interest_usd_m - loan_int, inp.fixed_stock_usd_m - loan_bal,
+            inp.fixed_pv_usd_m - loan_pv)
+    # the stress tests' nominal domestic rate: real rate plus the LCU deflator
+    infl = der.gdp_deflator_lcu_growth_pct[sl] / 100.0
+    dom_rate_arr = (1 + s.residual_domestic_real_rate_pct / 100.0) * (1 + infl) - 1
+    _other_lines(out, setup, country, dom_rate_arr)
     # the stress tests' residual terms and external share, from the same baseline setup
     terms = residual_terms(country, s)
     share = residual_external_share(setup, s) if external_share is None else external_share
-    dom_rate = tuple(float(v) for v in dom_rate_arr)
     residual = ResidualFinancing(
         external_share=share,
         external_rate_dec=terms.rate_dec,
         grace_years=terms.grace_years,
         maturity_years=terms.maturity_years,
-        domestic_rate_dec=dom_rate,
+        domestic_rate_dec=tuple(float(v) for v in dom_rate_arr),
         discount_rate_dec=r,
     )
     cap = country_capacity(country)
     return CountryInputs(
-        inputs=SimulationInputs(macro, lines, residual),
+        inputs=SimulationInputs(_macro_path(setup), out.build(), residual),
         thresholds_pct=thresholds(cap.classification),
         capacity=str(cap.classification.value),
         offer_names=offer_names,
