@@ -287,20 +287,14 @@ def line_terms(line: FinancingLine) -> InstrumentTerms:
     )
 
 
-def baseline_setup(country: Country, extra_terms: Sequence[InstrumentTerms] = ()) -> BaselineSetup:
-    """Turn a :class:`Country` into kernel inputs for its baseline.
-
-    ``extra_terms`` adds instruments with zero baseline disbursements (the
-    residual-financing and market-stress instruments of the stress tests).
-    """
-    der = derive(country)
+def _fixed_debt(
+    country: Country, n: int, r: float
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Existing PPG MLT debt, new loans given as contracts, unitemised service and arrears:
+    (service, interest, PV, stock, existing interest) over ``t … T``."""
+    ed = country.external_debt
     t, last = country.t, country.last_year
     years = np.arange(t, last + 1, dtype=np.int64)
-    n = years.size
-    sl = slice(der.t_index, der.t_index + n)
-    r = country.discount_rate_pct / 100.0
-    ed = country.external_debt
-
     # existing PPG MLT debt: schedules may run far beyond T
     far = max(
         [last + 1]
@@ -343,28 +337,54 @@ def baseline_setup(country: Country, extra_terms: Sequence[InstrumentTerms] = ()
         fixed_pv += pv_loans[:, :n].sum(axis=0)
         fixed_stock += bal[:, :n].sum(axis=0)
 
-    unitemised = np.zeros(n)
-    if ed.unitemised_ppg_stock_usd_m is not None:
-        unitemised = series_array(ed.unitemised_ppg_stock_usd_m, years, 0.0)
     if ed.unitemised_ppg_debt_service_usd_m is not None:
         fixed_ds += series_array(ed.unitemised_ppg_debt_service_usd_m, years, 0.0)
     fixed_stock += ed.arrears_usd_m
     fixed_pv += ed.arrears_usd_m
+    return fixed_ds, fixed_int, fixed_pv, fixed_stock, existing_interest
 
+
+def _local_debt_abroad(
+    country: Country,
+    years: NDArray[np.int64],
+    fx_eop: FloatArray,
+    fx_avg: FloatArray,
+    r: float,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Locally issued debt held by non-residents: stock, service and PV, all in LCU."""
+    n = years.size
+    lc = country.external_debt.local_debt_held_abroad
+    if lc is None:
+        return np.zeros(n), np.zeros(n), np.zeros(n)
+    lc_stock = series_array(lc.stock_lcu_m, years, 0.0)
+    lc_service = series_array(lc.debt_service_lcu_m, years, 0.0)
+    if lc.pv_lcu_m:
+        return lc_stock, lc_service, series_array(lc.pv_lcu_m, years, 0.0)
+    pv_usd = np.minimum(npv_next_years(lc_service / fx_avg, r), lc_stock / fx_eop)
+    return lc_stock, lc_service, pv_usd * fx_eop
+
+
+def baseline_setup(country: Country, extra_terms: Sequence[InstrumentTerms] = ()) -> BaselineSetup:
+    """Turn a :class:`Country` into kernel inputs for its baseline.
+
+    ``extra_terms`` adds instruments with zero baseline disbursements (the
+    residual-financing and market-stress instruments of the stress tests).
+    """
+    der = derive(country)
+    t, last = country.t, country.last_year
+    years = np.arange(t, last + 1, dtype=np.int64)
+    n = years.size
+    sl = slice(der.t_index, der.t_index + n)
+    r = country.discount_rate_pct / 100.0
+    ed = country.external_debt
+
+    fixed_ds, fixed_int, fixed_pv, fixed_stock, existing_interest = _fixed_debt(country, n, r)
     fx_eop = der.exchange_rate_eop_lcu_per_usd[sl]
     fx_avg = der.exchange_rate_avg_lcu_per_usd[sl]
-    lc_stock = np.zeros(n)
-    lc_service = np.zeros(n)
-    lc_pv = np.zeros(n)
-    if ed.local_debt_held_abroad is not None:
-        lc = ed.local_debt_held_abroad
-        lc_stock = series_array(lc.stock_lcu_m, years, 0.0)
-        lc_service = series_array(lc.debt_service_lcu_m, years, 0.0)
-        if lc.pv_lcu_m:
-            lc_pv = series_array(lc.pv_lcu_m, years, 0.0)
-        else:
-            pv_usd = np.minimum(npv_next_years(lc_service / fx_avg, r), lc_stock / fx_eop)
-            lc_pv = pv_usd * fx_eop
+    unitemised = np.zeros(n)
+    if ed.unitemised_ppg_stock_usd_m is not None:
+        unitemised = series_array(ed.unitemised_ppg_stock_usd_m, years, 0.0)
+    lc_stock, lc_service, lc_pv = _local_debt_abroad(country, years, fx_eop, fx_avg, r)
 
     st = series_array(ed.ppg_short_term_usd_m, np.arange(t - 1, last + 1, dtype=np.int64), 0.0)
 
