@@ -32,9 +32,9 @@ from debttrap.dsa.capacity import (
     composite_indicator,
     composite_indicator_from_series,
     debt_carrying_capacity,
-    published_capacity,
     reclassify,
 )
+from debttrap.dsa.published import published_capacity
 from debttrap.errors import InputError
 
 FDL = Path(__file__).parents[1] / "reference" / "fdl" / "lic_dsa_debt_carrying_capacity.csv"

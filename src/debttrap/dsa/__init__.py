@@ -16,7 +16,6 @@ from debttrap.dsa.capacity import (
     CICoefficients,
     CompositeIndicator,
     DebtCarryingCapacity,
-    PublishedCapacity,
     ci_window_average,
     ci_window_years,
     classify_capacity,
@@ -25,7 +24,6 @@ from debttrap.dsa.capacity import (
     composite_indicator,
     composite_indicator_from_series,
     debt_carrying_capacity,
-    published_capacity,
     reclassify,
 )
 from debttrap.dsa.indicators import (
@@ -37,6 +35,7 @@ from debttrap.dsa.indicators import (
     Indicator,
     StressTest,
 )
+from debttrap.dsa.published import PublishedCapacity, published_capacity
 from debttrap.dsa.rating import (
     Judgment,
     MechanicalRatings,

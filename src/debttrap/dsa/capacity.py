@@ -15,6 +15,9 @@ medium in between (both ends included). A change of class needs two
 consecutive signals (two WEO vintages) in the new class.
 
 Functions broadcast like NumPy ufuncs over any leading shape (countries, paths).
+The module is one method from score to class (coefficients, the window, the
+classification and the two-vintage rule), about 600 lines with its doctests:
+kept whole on purpose; the published classes are in :mod:`debttrap.dsa.published`.
 
 >>> ci = composite_indicator(3.09, 0.0481, 0.0671, 0.3176, 0.0353)  # GN Table 4
 >>> round(float(ci.score), 3), ci.classification
@@ -26,7 +29,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib import resources
 from typing import Any, overload
 
 import numpy as np
@@ -34,7 +36,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from debttrap._numeric import read_only_copy
-from debttrap.errors import DataError, InputError
+from debttrap.errors import InputError
 
 __all__ = [
     "CI_COEFFICIENTS_2018",
@@ -50,7 +52,6 @@ __all__ = [
     "CapacityState",
     "CompositeIndicator",
     "DebtCarryingCapacity",
-    "PublishedCapacity",
     "carry_forward",
     "ci_window_average",
     "ci_window_years",
@@ -61,7 +62,6 @@ __all__ = [
     "composite_indicator_from_series",
     "debt_carrying_capacity",
     "parse_capacity",
-    "published_capacity",
     "reclassify",
 ]
 
@@ -591,85 +591,4 @@ def debt_carrying_capacity(
         previous_signal=prev,
         ci=obj,
         source="composite_indicator",
-    )
-
-
-# --------------------------------------------------------------------------- published
-
-
-_FDL_DATASET = "fdl-lic-dsa-debt-carrying-capacity"
-_FDL_FILE = "lic_dsa_debt_carrying_capacity.parquet"
-
-
-@dataclass(frozen=True, slots=True)
-class PublishedCapacity:
-    """The class a published IMF-World Bank LIC DSA applied (FDL LIC-DSA database)."""
-
-    dsa_id: str
-    iso3: str
-    country: str
-    pub_year: int
-    pub_month: int
-    framework: str
-    classification: Capacity
-    ci_score: float | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "dsa_id": self.dsa_id,
-            "iso3": self.iso3,
-            "country": self.country,
-            "pub_year": self.pub_year,
-            "pub_month": self.pub_month,
-            "framework": self.framework,
-            "classification": self.classification.value,
-            "ci_score": self.ci_score,
-        }
-
-
-def _published_table() -> pd.DataFrame:
-    ref = resources.files("debttrap").joinpath("data", _FDL_DATASET, _FDL_FILE)
-    try:
-        with resources.as_file(ref) as path:
-            return pd.read_parquet(path)
-    except (OSError, ValueError) as exc:
-        raise DataError(f"cannot read {_FDL_FILE}: {exc}", dataset=_FDL_DATASET) from None
-
-
-def published_capacity(
-    iso3: str, *, as_of: tuple[int, int] | None = None, framework: str = "2018"
-) -> PublishedCapacity:
-    """The capacity class of the country's latest published DSA (2018 framework by default).
-
-    ``as_of=(year, month)`` keeps DSAs published up to that month. ``framework``
-    is ``"2018"`` (CI-based classes, usable with today's thresholds) or
-    ``"2013"`` (CPIA-based policy classes). Covers 68 PRGT/IDA countries,
-    DSAs published 2012-12 to 2024-01.
-    """
-    code = str(iso3).strip().upper()
-    if framework not in ("2013", "2018"):
-        raise InputError("framework must be '2013' or '2018'", field="framework")
-    t = _published_table()
-    t = t[(t["iso3"] == code) & t["framework"].str.contains(framework)]
-    t = t[t["dcc"].notna()]
-    if as_of is not None:
-        y, m = as_of
-        t = t[(t["pub_year"] < y) | ((t["pub_year"] == y) & (t["pub_month"] <= m))]
-    if t.empty:
-        raise InputError(
-            f"no published {framework}-framework DSA with a capacity class for {code!r}"
-            + (f" up to {as_of[0]}-{as_of[1]:02d}" if as_of else ""),
-            field="iso3",
-        )
-    r = t.sort_values(["pub_year", "pub_month"]).iloc[-1]
-    score = r["ci_score"]
-    return PublishedCapacity(
-        dsa_id=str(r["dsa_id"]),
-        iso3=code,
-        country=str(r["country"]),
-        pub_year=int(r["pub_year"]),
-        pub_month=int(r["pub_month"]),
-        framework=str(r["framework"]),
-        classification=parse_capacity(str(r["dcc"])),
-        ci_score=None if pd.isna(score) else float(score),
     )

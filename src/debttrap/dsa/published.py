@@ -1,0 +1,95 @@
+"""The debt-carrying capacity class that published IMF-World Bank LIC DSAs applied.
+
+From the bundled FDL LIC-DSA database (``debttrap/data/fdl-lic-dsa-debt-carrying-capacity``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+from debttrap.dsa.capacity import Capacity, parse_capacity
+from debttrap.errors import DataError, InputError
+
+__all__ = ["PublishedCapacity", "published_capacity"]
+
+
+_FDL_DATASET = "fdl-lic-dsa-debt-carrying-capacity"
+_FDL_FILE = "lic_dsa_debt_carrying_capacity.parquet"
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedCapacity:
+    """The class a published IMF-World Bank LIC DSA applied (FDL LIC-DSA database)."""
+
+    dsa_id: str
+    iso3: str
+    country: str
+    pub_year: int
+    pub_month: int
+    framework: str
+    classification: Capacity
+    ci_score: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dsa_id": self.dsa_id,
+            "iso3": self.iso3,
+            "country": self.country,
+            "pub_year": self.pub_year,
+            "pub_month": self.pub_month,
+            "framework": self.framework,
+            "classification": self.classification.value,
+            "ci_score": self.ci_score,
+        }
+
+
+def _published_table() -> pd.DataFrame:
+    ref = resources.files("debttrap").joinpath("data", _FDL_DATASET, _FDL_FILE)
+    try:
+        with resources.as_file(ref) as path:
+            return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise DataError(f"cannot read {_FDL_FILE}: {exc}", dataset=_FDL_DATASET) from None
+
+
+def published_capacity(
+    iso3: str, *, as_of: tuple[int, int] | None = None, framework: str = "2018"
+) -> PublishedCapacity:
+    """The capacity class of the country's latest published DSA (2018 framework by default).
+
+    ``as_of=(year, month)`` keeps DSAs published up to that month. ``framework``
+    is ``"2018"`` (CI-based classes, usable with today's thresholds) or
+    ``"2013"`` (CPIA-based policy classes). Covers 68 PRGT/IDA countries,
+    DSAs published 2012-12 to 2024-01.
+    """
+    code = str(iso3).strip().upper()
+    if framework not in ("2013", "2018"):
+        raise InputError("framework must be '2013' or '2018'", field="framework")
+    t = _published_table()
+    t = t[(t["iso3"] == code) & t["framework"].str.contains(framework)]
+    t = t[t["dcc"].notna()]
+    if as_of is not None:
+        y, m = as_of
+        t = t[(t["pub_year"] < y) | ((t["pub_year"] == y) & (t["pub_month"] <= m))]
+    if t.empty:
+        raise InputError(
+            f"no published {framework}-framework DSA with a capacity class for {code!r}"
+            + (f" up to {as_of[0]}-{as_of[1]:02d}" if as_of else ""),
+            field="iso3",
+        )
+    r = t.sort_values(["pub_year", "pub_month"]).iloc[-1]
+    score = r["ci_score"]
+    return PublishedCapacity(
+        dsa_id=str(r["dsa_id"]),
+        iso3=code,
+        country=str(r["country"]),
+        pub_year=int(r["pub_year"]),
+        pub_month=int(r["pub_month"]),
+        framework=str(r["framework"]),
+        classification=parse_capacity(str(r["dcc"])),
+        ci_score=None if pd.isna(score) else float(score),
+    )
