@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from debttrap.country.derived import series_array
+from debttrap.country.derived import DerivedSeries, series_array
 from debttrap.country.model import Country
 from debttrap.dsa.paths import BaselineSetup, IndicatorPaths, PathInputs
 from debttrap.errors import InputError
@@ -320,6 +320,98 @@ def public_contributions(
     )
 
 
+def _external_stocks(
+    country: Country, der: DerivedSeries, inp: PathInputs, paths: IndicatorPaths
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """PPG and total external stock (US$ m), the local-currency share of last year's stock
+    and end-of-period rates, ``t-1 … T`` (the ``t-1`` stock rebuilt from the inputs)."""
+    ed = country.external_debt
+    ti = der.t_index
+    n = inp.years.size
+    t = country.t
+    prev_year = np.array([t - 1], dtype=np.int64)
+    years_ext = np.arange(t - 1, t + n, dtype=np.int64)
+    fxe_prev = der.exchange_rate_eop_lcu_per_usd[ti - 1]
+    lc_prev = 0.0
+    if ed.local_debt_held_abroad is not None:
+        lc_prev = float(series_array(ed.local_debt_held_abroad.stock_lcu_m, prev_year, 0.0)[0])
+    lc_prev_usd = lc_prev / fxe_prev
+    ppg_prev = (
+        ed.ppg_mlt_outstanding_usd_m
+        + float(inp.short_term_usd_m[0])
+        + ed.arrears_usd_m
+        + lc_prev_usd
+        + float(series_array(ed.unitemised_ppg_stock_usd_m, prev_year, 0.0)[0])
+    )
+    private = series_array(ed.private_mlt_outstanding_usd_m, years_ext, 0.0) + series_array(
+        ed.private_short_term_usd_m, years_ext, 0.0
+    )
+    ppg = np.concatenate([[ppg_prev], paths.ext_debt_nominal_usd_m])
+    ext_total = ppg + private
+    lc_usd = np.concatenate([[lc_prev_usd], inp.lc_external_stock_lcu_m / inp.fx_eop_lcu_per_usd])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lc_share = np.where(ext_total[:-1] != 0, lc_usd[:-1] / ext_total[:-1], 0.0)
+    fxe = np.concatenate([[fxe_prev], inp.fx_eop_lcu_per_usd])
+    return ppg, ext_total, lc_share, fxe
+
+
+def _public_table(
+    country: Country,
+    der: DerivedSeries,
+    inp: PathInputs,
+    *,
+    ppg: FloatArray,
+    gdp_usd: FloatArray,
+    gdp_lcu: FloatArray,
+    fxe: FloatArray,
+    ext_interest: FloatArray,
+    g_pct: FloatArray,
+    pi_lcu_pct: FloatArray,
+    primary_expenditure_lcu_m: FloatArray | None,
+    other_flows_lcu_m: FloatArray | None,
+) -> PublicContributions:
+    ti = der.t_index
+    years = inp.years
+    sl = slice(ti, ti + years.size)
+    prev_year = np.array([country.t - 1], dtype=np.int64)
+    dd = country.domestic_debt
+    dom = np.concatenate([series_array(dd.stock_lcu_m, prev_year), inp.domestic_debt_lcu_m])
+    foreign = (
+        series_array(country.macro.foreign_inflation_pct, years)
+        if country.macro.foreign_inflation_pct is not None
+        else der.gdp_deflator_usd_growth_pct[sl]
+    )
+    spend = (
+        der.primary_expenditure_lcu_m[sl]
+        if primary_expenditure_lcu_m is None
+        else np.asarray(primary_expenditure_lcu_m, dtype=np.float64)
+    )
+    other = (
+        der.other_flows_lcu_m[sl]
+        if other_flows_lcu_m is None
+        else np.asarray(other_flows_lcu_m, dtype=np.float64)
+    )
+    public = public_contributions(
+        years,
+        gdp_lcu_m=gdp_lcu,
+        external_debt_lcu_m=ppg / gdp_usd * gdp_lcu,
+        external_debt_usd_m=ppg,
+        domestic_debt_lcu_m=dom,
+        external_interest_usd_m=ext_interest,
+        domestic_interest_lcu_m=series_array(dd.interest_lcu_m, years),
+        fx_avg_lcu_per_usd=inp.fx_avg_lcu_per_usd,
+        fx_eop_lcu_per_usd=fxe,
+        real_growth_pct=g_pct,
+        lcu_deflator_growth_pct=pi_lcu_pct,
+        foreign_inflation_pct=foreign,
+        revenue_incl_grants_lcu_m=inp.revenue_incl_grants_lcu_m,
+        grants_lcu_m=der.grants_lcu_m[sl],
+        primary_expenditure_lcu_m=spend,
+        other_flows_lcu_m=other,
+    )
+    return public
+
+
 def contributions_for(
     country: Country,
     setup: BaselineSetup,
@@ -358,32 +450,9 @@ def contributions_for(
     inp = setup.inputs if inputs is None else inputs
     ti = der.t_index
     n = inp.years.size
-    t = country.t
     ed = country.external_debt
-    prev_year = np.array([t - 1], dtype=np.int64)
-    years_ext = np.arange(t - 1, t + n, dtype=np.int64)
-    fxe_prev = der.exchange_rate_eop_lcu_per_usd[ti - 1]
-    lc_prev = 0.0
-    if ed.local_debt_held_abroad is not None:
-        lc_prev = float(series_array(ed.local_debt_held_abroad.stock_lcu_m, prev_year, 0.0)[0])
-    lc_prev_usd = lc_prev / fxe_prev
-    ppg_prev = (
-        ed.ppg_mlt_outstanding_usd_m
-        + float(inp.short_term_usd_m[0])
-        + ed.arrears_usd_m
-        + lc_prev_usd
-        + float(series_array(ed.unitemised_ppg_stock_usd_m, prev_year, 0.0)[0])
-    )
-    private = series_array(ed.private_mlt_outstanding_usd_m, years_ext, 0.0) + series_array(
-        ed.private_short_term_usd_m, years_ext, 0.0
-    )
-    ppg = np.concatenate([[ppg_prev], paths.ext_debt_nominal_usd_m])
-    ext_total = ppg + private
+    ppg, ext_total, lc_share, fxe = _external_stocks(country, der, inp, paths)
     gdp_usd = der.nominal_gdp_usd_m[ti - 1 : ti + n]
-    lc_usd = np.concatenate([[lc_prev_usd], inp.lc_external_stock_lcu_m / inp.fx_eop_lcu_per_usd])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lc_share = np.where(ext_total[:-1] != 0, lc_usd[:-1] / ext_total[:-1], 0.0)
-    fxe = np.concatenate([[fxe_prev], inp.fx_eop_lcu_per_usd])
     sl = slice(ti, ti + n)
     years = inp.years
     ca = series_array(country.macro.current_account_usd_m, years)
@@ -423,39 +492,18 @@ def contributions_for(
         lc_share_dec=lc_share,
         depreciation_pct=100.0 * (fxe[1:] / fxe[:-1] - 1.0),
     )
-    dd = country.domestic_debt
-    dom = np.concatenate([series_array(dd.stock_lcu_m, prev_year), inp.domestic_debt_lcu_m])
-    foreign = (
-        series_array(country.macro.foreign_inflation_pct, years)
-        if country.macro.foreign_inflation_pct is not None
-        else der.gdp_deflator_usd_growth_pct[sl]
-    )
-    spend = (
-        der.primary_expenditure_lcu_m[sl]
-        if primary_expenditure_lcu_m is None
-        else np.asarray(primary_expenditure_lcu_m, dtype=np.float64)
-    )
-    other = (
-        der.other_flows_lcu_m[sl]
-        if other_flows_lcu_m is None
-        else np.asarray(other_flows_lcu_m, dtype=np.float64)
-    )
-    public = public_contributions(
-        years,
-        gdp_lcu_m=gdp_lcu,
-        external_debt_lcu_m=ppg / gdp_usd * gdp_lcu,
-        external_debt_usd_m=ppg,
-        domestic_debt_lcu_m=dom,
-        external_interest_usd_m=ext_interest,
-        domestic_interest_lcu_m=series_array(dd.interest_lcu_m, years),
-        fx_avg_lcu_per_usd=inp.fx_avg_lcu_per_usd,
-        fx_eop_lcu_per_usd=fxe,
-        real_growth_pct=g_pct,
-        lcu_deflator_growth_pct=pi_lcu_pct,
-        foreign_inflation_pct=foreign,
-        revenue_incl_grants_lcu_m=inp.revenue_incl_grants_lcu_m,
-        grants_lcu_m=der.grants_lcu_m[sl],
-        primary_expenditure_lcu_m=spend,
-        other_flows_lcu_m=other,
+    public = _public_table(
+        country,
+        der,
+        inp,
+        ppg=ppg,
+        gdp_usd=gdp_usd,
+        gdp_lcu=gdp_lcu,
+        fxe=fxe,
+        ext_interest=ext_interest,
+        g_pct=g_pct,
+        pi_lcu_pct=pi_lcu_pct,
+        primary_expenditure_lcu_m=primary_expenditure_lcu_m,
+        other_flows_lcu_m=other_flows_lcu_m,
     )
     return Contributions(external=external, public=public)
