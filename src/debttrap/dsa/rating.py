@@ -393,6 +393,93 @@ def _max_risk(*risks: Risk) -> Risk:
     return max(risks, key=lambda r: r.code)
 
 
+def _signals_and_paths(
+    p: _Prepared, mx: Mapping[Indicator, MostExtremeShock | None]
+) -> tuple[list[Signal], dict[Indicator, FloatArray]]:
+    """The breach signals and the (baseline, most extreme) window paths per indicator."""
+    win = p.window
+    wyears = p.years[win]
+    signals: list[Signal] = []
+    paths: dict[Indicator, FloatArray] = {}
+    for ind in INDICATORS:
+        t = p.thresholds[ind]
+        bw = p.baseline[ind][win]
+        s = _signals_for(ind, BASELINE, bw, t, wyears)
+        if s is not None:
+            signals.append(s)
+        m = mx[ind]
+        if m is not None:
+            if m.path.ndim != 1:
+                raise InputError("rate_risk takes one path per stress test", field=f"stress.{ind}")
+            mw = m.path[win]
+            s = _signals_for(ind, StressTest(m.name).value, mw, t, wyears)
+            if s is not None:
+                signals.append(s)
+        else:
+            mw = np.full(bw.shape, np.nan)
+        pair = np.vstack([bw, mw])
+        pair.setflags(write=False)
+        paths[ind] = pair
+
+    return signals, paths
+
+
+def _final_ratings(
+    mech_ext: Risk,
+    mech_fis: Risk,
+    judgment: Judgment | None,
+    external_arrears_or_restructuring: bool,
+    domestic_arrears_or_restructuring: bool,
+) -> tuple[Risk, Risk]:
+    """(external, overall): a judgment wins, then recorded arrears or restructuring."""
+    if judgment is not None and judgment.external is not None:
+        ext = judgment.external
+    elif external_arrears_or_restructuring:
+        ext = Risk.IN_DISTRESS
+    else:
+        ext = mech_ext
+    if judgment is not None and judgment.overall is not None:
+        overall = _max_risk(ext, judgment.overall)
+    else:
+        fiscal = (
+            Risk.IN_DISTRESS
+            if (domestic_arrears_or_restructuring or external_arrears_or_restructuring)
+            else mech_fis
+        )
+        overall = _max_risk(ext, fiscal)
+
+    return ext, overall
+
+
+def _space(
+    p: _Prepared,
+    ext: Risk,
+    mech_ext: Risk,
+    mech: MechanicalRatings,
+    judgment: Judgment | None,
+    bands: ModerateSpaceBands,
+) -> ModerateSpace | None:
+    """Moderate-risk granularity where the external rating is moderate."""
+    win = p.window
+    space: ModerateSpace | None = None
+    if ext is Risk.MODERATE:
+        if mech_ext is Risk.MODERATE:
+            space = _SPACE_FROM_CODE[int(mech.space)]
+        elif judgment is not None and judgment.discounted_one_year_breach:
+            adj: dict[Indicator, float] = {}
+            for ind in EXTERNAL_INDICATORS:
+                bw = p.baseline[ind][win]
+                thr = p.thresholds[ind]
+                above = bw > thr
+                kept = bw[~above] if int(above.sum()) == 1 else bw
+                adj[ind] = float((thr - kept.max()) / thr)
+            space = _SPACE_FROM_CODE[int(moderate_space(adj, bands))]
+        else:
+            space = ModerateSpace.LIMITED  # a moderate rating reached by judgment
+
+    return space
+
+
 def rate_risk(
     baseline: Mapping[str, ArrayLike] | Mapping[Indicator, ArrayLike],
     stress: Mapping[str, Mapping[str, ArrayLike]] | Mapping[Indicator, Mapping[str, ArrayLike]],
@@ -427,67 +514,25 @@ def rate_risk(
     win = p.window
     wyears = p.years[win]
 
-    signals: list[Signal] = []
-    paths: dict[Indicator, FloatArray] = {}
-    for ind in INDICATORS:
-        t = p.thresholds[ind]
-        bw = p.baseline[ind][win]
-        s = _signals_for(ind, BASELINE, bw, t, wyears)
-        if s is not None:
-            signals.append(s)
-        m = mx[ind]
-        if m is not None:
-            if m.path.ndim != 1:
-                raise InputError("rate_risk takes one path per stress test", field=f"stress.{ind}")
-            mw = m.path[win]
-            s = _signals_for(ind, StressTest(m.name).value, mw, t, wyears)
-            if s is not None:
-                signals.append(s)
-        else:
-            mw = np.full(bw.shape, np.nan)
-        pair = np.vstack([bw, mw])
-        pair.setflags(write=False)
-        paths[ind] = pair
+    signals, paths = _signals_and_paths(p, mx)
 
     mech_ext = Risk.from_code(int(mech.external))
     mech_fis = Risk.from_code(int(mech.fiscal))
     mech_all = Risk.from_code(int(mech.overall))
 
-    if judgment is not None and judgment.external is not None:
-        ext = judgment.external
-    elif external_arrears_or_restructuring:
-        ext = Risk.IN_DISTRESS
-    else:
-        ext = mech_ext
-    if judgment is not None and judgment.overall is not None:
-        overall = _max_risk(ext, judgment.overall)
-    else:
-        fiscal = (
-            Risk.IN_DISTRESS
-            if (domestic_arrears_or_restructuring or external_arrears_or_restructuring)
-            else mech_fis
-        )
-        overall = _max_risk(ext, fiscal)
+    ext, overall = _final_ratings(
+        mech_ext,
+        mech_fis,
+        judgment,
+        external_arrears_or_restructuring,
+        domestic_arrears_or_restructuring,
+    )
 
     headroom = {
         ind: float(_headroom(p.baseline[ind][win], p.thresholds[ind]))
         for ind in EXTERNAL_INDICATORS
     }
-    space: ModerateSpace | None = None
-    if ext is Risk.MODERATE:
-        if mech_ext is Risk.MODERATE:
-            space = _SPACE_FROM_CODE[int(mech.space)]
-        elif judgment is not None and judgment.discounted_one_year_breach:
-            adj: dict[Indicator, float] = {}
-            for ind in EXTERNAL_INDICATORS:
-                bw = p.baseline[ind][win]
-                thr = p.thresholds[ind]
-                above = bw > thr
-                kept = bw[~above] if int(above.sum()) == 1 else bw
-                adj[ind] = float((thr - kept.max()) / thr)
-            space = _SPACE_FROM_CODE[int(moderate_space(adj, bands))]
-        else:
-            space = ModerateSpace.LIMITED  # a moderate rating reached by judgment
+    space = _space(p, ext, mech_ext, mech, judgment, bands)
 
     return RatingResult(
         external=ext,
