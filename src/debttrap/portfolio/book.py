@@ -99,7 +99,8 @@ class Book:
     def select(self, borrowers: tuple[str, ...]) -> Book:
         """The loans to ``borrowers`` only (ISO3 codes)."""
         keep = self._loans["borrower_iso3"].isin(list(borrowers))
-        return Book(self.name, self.as_of, self._loans[keep].reset_index(drop=True), self.source)
+        name = f"{self.name}: {', '.join(sorted(borrowers))}"
+        return Book(name, self.as_of, self._loans[keep].reset_index(drop=True), self.source)
 
 
 def _fail(source: str, field: str, rows: object, what: str) -> None:

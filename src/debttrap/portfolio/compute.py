@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -191,16 +192,25 @@ def run_portfolio(
     book: Book, *, n_paths: int, seed: int = 1, first_year: int = 2024, tail: float = 0.95,
     workers: int = 1, done: Iterable[BorrowerPaths] = (),
     on_borrower: Callable[[BorrowerPaths], None] | None = None,
+    scheduler: str | None = None,
 ) -> PortfolioResult:
-    """Every borrower's paths (in ``workers`` local processes), then the book's results.
+    """Every borrower's paths (in ``workers`` local processes, or on the Dask cluster whose
+    scheduler is at ``scheduler``, one task per borrower), then the book's results.
 
     ``done`` holds borrowers already computed (a resumed run); ``on_borrower`` is called as
-    each new borrower finishes (in the calling process: progress, storage).
+    each new borrower finishes (in the calling process: progress, storage). A borrower's
+    paths depend on its code and the settings only, so every way of running gives the
+    same numbers.
     """
     have = {p.iso3: p for p in done}
     todo = [c for c in book.borrowers if c not in have]
     args = {"n_paths": n_paths, "seed": seed, "first_year": first_year}
-    if workers <= 1 or len(todo) <= 1:
+    if scheduler is not None:
+        for res in _on_cluster(scheduler, todo, args):
+            have[res.iso3] = res
+            if on_borrower is not None:
+                on_borrower(res)
+    elif workers <= 1 or len(todo) <= 1:
         for code in todo:
             have[code] = borrower_paths(code, **args)
             if on_borrower is not None:
@@ -216,3 +226,31 @@ def run_portfolio(
                 if on_borrower is not None:
                     on_borrower(res)
     return aggregate(book, have, n_paths=n_paths, seed=seed, tail=tail)
+
+
+def _on_cluster(scheduler: str, todo: list[str],
+                args: dict[str, int]) -> Iterable[BorrowerPaths]:
+    """Borrowers' paths on an existing Dask distributed cluster, as they finish."""
+    from debttrap.portfolio.store import MISSING_EXTRA, missing_dependencies
+
+    if missing_dependencies(distributed=True):
+        raise InputError(MISSING_EXTRA, field="--scheduler")
+    import functools
+
+    import distributed
+
+    dist: Any = distributed  # untyped library
+    try:
+        client = dist.Client(scheduler, timeout=30)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+                         field="--scheduler") from None
+    try:
+        task = functools.partial(borrower_paths, n_paths=args["n_paths"], seed=args["seed"],
+                                 first_year=args["first_year"])
+        futures = client.map(task, todo, pure=False)
+        for fut in dist.as_completed(futures):
+            yield fut.result()
+    finally:
+        client.close()
