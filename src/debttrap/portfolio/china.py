@@ -48,29 +48,32 @@ def china_estimated_book(as_of: dt.date = dt.date(2023, 12, 31)) -> Book:
     years = by_year.index.to_numpy(dtype=np.int64)
     terms = china_terms()
     rows = []
-    for t in terms.itertuples(index=False):
-        n = int(2 * (t.maturity_years - t.grace_years))
+    for rec in terms.to_dict(orient="records"):
+        grace, maturity = int(rec["grace_years"]), int(rec["maturity_years"])
+        share_pct, rate = float(rec["share_of_volume_pct"]), float(rec["rate_pct"])
+        instrument, lender = str(rec["instrument"]), str(rec["lender"])
+        n = 2 * (maturity - grace)
         for y, ys in zip(years, year_share, strict=True):
             signed = dt.date(int(y), 7, 1)
             elapsed = (as_of - signed).days / 365.25
-            paid = int(np.clip(np.floor(elapsed * 2) - 2 * t.grace_years, 0, n))
+            paid = int(np.clip(np.floor(elapsed * 2) - 2 * grace, 0, n))
             left = 1.0 - paid / n
             if left <= 0:
                 continue
-            first = dt.date(int(y) + int(t.grace_years), 7, 1) + dt.timedelta(days=182)
-            last = dt.date(int(y) + int(t.maturity_years), 7, 1)
+            first = dt.date(int(y) + grace, 7, 1) + dt.timedelta(days=182)
+            last = dt.date(int(y) + maturity, 7, 1)
             amount = (countries["commitments_2000_2021_usd_m"].to_numpy()
-                      * ys * t.share_of_volume_pct / 100.0)
+                      * ys * share_pct / 100.0)
             for code, a in zip(countries["iso3"], amount, strict=True):
                 if not np.isfinite(a) or a <= 0:
                     continue
                 rows.append({
-                    "loan_id": f"CN-EST-{code}-{t.instrument}-{y}",
-                    "lender": f"{t.lender} (estimated)",
+                    "loan_id": f"CN-EST-{code}-{instrument}-{y}",
+                    "lender": f"{lender} (estimated)",
                     "borrower_iso3": str(code),
                     "outstanding_usd_m": float(a * left),
                     "undisbursed_usd_m": 0.0,
-                    "rate_pct": float(t.rate_pct),
+                    "rate_pct": rate,
                     "first_repayment_date": first.isoformat(),
                     "last_repayment_date": last.isoformat(),
                     "payments_per_year": 2,
