@@ -55,7 +55,7 @@ def test_grant_element_flags_still_work_without_a_file(run_cli: RunCli) -> None:
     code, bullet, err = run_cli([*base, "--amortization", "bullet", "--json"])
     assert code == 0, err
     assert semi != bullet  # the flag is applied, not ignored
-    code, out, err = run_cli([*base, "--management-fee-pct", "nan"])
+    code, _, err = run_cli([*base, "--management-fee-pct", "nan"])
     assert code == 2 and "--management-fee-pct" in err, err
 
 

@@ -158,7 +158,7 @@ def test_assess_failing_on_the_report_leaves_no_json(
 
     monkeypatch.setattr(cli_assess, "write_text_atomic", fail_on_report)
     out = tmp_path / "report"
-    code, stdout, err = run_cli(
+    code, _, err = run_cli(
         ["assess", str(SCENARIO), "--no-stochastic", "--paths", "100", "--out", str(out)]
     )
     assert code == 2 and err.count("\n") == 1 and "No space left" in err, err

@@ -113,7 +113,9 @@ def _nearest_existing(path: Path) -> Path:
 def _probe_folder(folder: Path, out: Path, flag: str) -> None:
     """Create and remove a scratch folder in ``folder``: the only honest test of writability."""
     if not folder.is_dir():
-        raise InputError(f"'{out}' lies under '{folder}', which is a file, not a folder", field=flag)
+        raise InputError(
+            f"'{out}' lies under '{folder}', which is a file, not a folder", field=flag
+        )
     try:
         probe = tempfile.mkdtemp(dir=folder, prefix=".debttrap-probe-")
         os.rmdir(probe)
@@ -224,7 +226,8 @@ def environment_error_exit(exc: BaseException) -> NoReturn:
         _silence_stdout()
         sys.exit(2)  # the reader went away (`| head`): nothing to tell anyone
     else:
-        where = f" '{exc.filename}'" if getattr(exc, "filename", None) else ""
+        filename = getattr(exc, "filename", None)
+        where = f" '{filename}'" if filename else ""
         reason = exc.strerror or str(exc) or type(exc).__name__  # type: ignore[attr-defined]
         message = f"cannot write or read{where}: {reason}"
         if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EPIPE, errno.EBADF):

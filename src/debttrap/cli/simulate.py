@@ -21,10 +21,10 @@ from debttrap.cli._common import (
     write_text_atomic,
 )
 from debttrap.errors import DataError, InputError
-from debttrap.validation import check_number
 from debttrap.stochastic.results import DistressRule, SimulationResult
 from debttrap.stochastic.shocks import ShockDistribution
 from debttrap.stochastic.simulate import Engine
+from debttrap.validation import check_number
 
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 _PROGRESS_FROM_PATHS = 50_000

@@ -120,7 +120,9 @@ class FloatingRate(_Frozen):
     def _index_path(cls, path: dict[int, float]) -> dict[int, float]:
         for year, pct in path.items():
             if not -5.0 <= pct <= 50.0:
-                raise ValueError(f"the index for {year} ({pct:g}) must be between -5 and 50 percent")
+                raise ValueError(
+                    f"the index for {year} ({pct:g}) must be between -5 and 50 percent"
+                )
         return path
 
     def describe(self) -> str:
