@@ -25,7 +25,7 @@ import sys
 import types
 import typing
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
@@ -172,6 +172,9 @@ class NumbersChecked(BaseModel):
     """
 
     model_config = ConfigDict(allow_inf_nan=False)
+    #: False for records of computed figures (not a user's inputs): their tiny or huge
+    #: values are results, so only the booleans and non-finite rules apply.
+    check_number_sizes: ClassVar[bool] = True
 
     @model_validator(mode="before")
     @classmethod
@@ -190,7 +193,9 @@ class NumbersChecked(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _finite_normal_sized(cls, value: Any, info: ValidationInfo) -> Any:
-        if info.field_name is None or isinstance(value, (str, BaseModel)) or value is None:
+        if not cls.check_number_sizes or info.field_name is None:
+            return value
+        if isinstance(value, (str, BaseModel)) or value is None:
             return value
         field = cls.model_fields.get(info.field_name)
         if field is None or _numeric_kind(field.annotation) != "float":

@@ -119,9 +119,9 @@ class FloatingRate(_Frozen):
     @classmethod
     def _index_path(cls, path: dict[int, float]) -> dict[int, float]:
         for year, pct in path.items():
-            if not -5.0 <= pct <= 50.0:
+            if not -50.0 <= pct <= 100.0:
                 raise ValueError(
-                    f"the index for {year} ({pct:g}) must be between -5 and 50 percent"
+                    f"the index for {year} ({pct:g}) must be between -50 and 100 percent"
                 )
         return path
 
