@@ -85,7 +85,9 @@ def _root(
 
 # Modules that register subcommands on ``app`` when imported; ``--help`` lists the commands in
 # this order, the main one (``assess``) first.
-_COMMAND_MODULES = ("assess", "dsa", "country", "simulate", "offers", "loans", "serve")
+_COMMAND_MODULES = (
+    "assess", "dsa", "country", "simulate", "offers", "loans", "portfolio", "serve"
+)
 
 for _name in _COMMAND_MODULES:
     importlib.import_module(f"debttrap.cli.{_name}")
