@@ -74,6 +74,8 @@ def portfolio_cmd(
     borrowers: Annotated[str | None, typer.Option(
         "--borrowers", help="Only these borrowers, ISO3 codes separated by commas.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder for the report: report.html and book.xlsx.")] = None,
 ) -> None:
     """A lender's book under stress: exposure, sustained-breach risk, debt service at risk."""
     from debttrap.io.scenario import check_n_paths
@@ -124,13 +126,24 @@ def portfolio_cmd(
     finally:
         if store is not None:
             store.__exit__()
+    written: list[Path] = []
+    if out is not None:
+        from debttrap.cli._common import write_bytes_atomic, write_text_atomic
+        from debttrap.report.portfolio import portfolio_html, portfolio_workbook
+
+        html, xlsx = portfolio_html(res, loaded), portfolio_workbook(res, loaded)
+        write_text_atomic(out / "report.html", html)
+        write_bytes_atomic(out / "book.xlsx", xlsx)
+        written = [out / "report.html", out / "book.xlsx"]
     if as_json:
         doc = res.summary()
+        if written:
+            doc["files"] = [str(p) for p in written]
         doc["by_year"] = res.to_frame().to_dict(orient="index")
         doc["borrowers"] = res.borrowers.reset_index().to_dict(orient="records")
         doc["top_loans"] = res.contributions.head(20).to_dict(orient="records")
         print_json(doc)
         return
     _summary(res)
-    if db is not None:
-        console.print(f"wrote {db}")
+    for p in [*written, *([db] if db is not None else [])]:
+        console.print(f"wrote {p}")
