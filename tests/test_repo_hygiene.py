@@ -67,18 +67,66 @@ def test_library_never_prints() -> None:
 def test_core_never_imports_the_edge() -> None:
     """The chain's core (terms ... assess) never imports io, report or cli."""
     pkg = ROOT / "src" / "debttrap"
-    core = ["terms", "cashflows", "country", "dsa", "stochastic", "leverage"]
-    files = [p for c in core for p in (pkg / c).rglob("*.py")] + [pkg / "assess.py"]
-    offenders = []
-    for path in files:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names: list[str] = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            for name in names:
-                if re.match(r"debttrap\.(io|report|cli)\b", name):
-                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
+    core = ["terms", "cashflows", "country", "dsa", "stochastic", "leverage", "assess"]
+    files = [p for c in core for p in (pkg / c).rglob("*.py")]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in files
+        for line, name in _imports(path)
+        if re.match(r"debttrap\.(io|report|cli)\b", name)
+    ]
     assert offenders == [], f"core modules importing the edge: {offenders}"
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """(line, module) of every import in ``path``."""
+    out: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out.extend((node.lineno, a.name) for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.append((node.lineno, node.module))
+    return out
+
+
+def test_the_chain_below_assess_never_imports_it() -> None:
+    """terms ... leverage sit below the assessment: none of them imports debttrap.assess."""
+    pkg = ROOT / "src" / "debttrap"
+    below = ["terms", "cashflows", "country", "dsa", "stochastic", "leverage"]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for c in below
+        for path in (pkg / c).rglob("*.py")
+        for line, name in _imports(path)
+        if re.match(r"debttrap\.assess\b", name)
+    ]
+    assert offenders == [], f"modules below the assessment importing it: {offenders}"
+
+
+#: The assess package's layers, bottom first: a module imports only from its own or lower
+#: layers (the orchestrator on top; the results never call back into the computation).
+_ASSESS_LAYERS = (
+    ("labels", "assumptions", "scenario", "overrun"),
+    ("creditors",),
+    ("results", "summary"),
+    ("context", "stochastic"),
+    ("core",),
+)
+
+
+def test_assess_layers() -> None:
+    """Inside debttrap.assess, no module imports one of a higher layer (or the package root)."""
+    pkg = ROOT / "src" / "debttrap" / "assess"
+    layer = {name: i for i, names in enumerate(_ASSESS_LAYERS) for name in names}
+    modules = {p.stem for p in pkg.glob("*.py")} - {"__init__"}
+    assert modules == set(layer), "every assess module has a layer in _ASSESS_LAYERS"
+    offenders = []
+    for stem in sorted(modules):
+        for line, name in _imports(pkg / f"{stem}.py"):
+            if name == "debttrap.assess":
+                offenders.append(f"{stem}:{line} imports the package root")
+                continue
+            m = re.match(r"debttrap\.assess\.(\w+)", name)
+            if m and layer[m.group(1)] > layer[stem]:
+                offenders.append(f"{stem}:{line} imports {name}")
+    assert offenders == [], f"assess modules importing a higher layer: {offenders}"
