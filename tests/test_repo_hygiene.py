@@ -64,42 +64,70 @@ def test_library_never_prints() -> None:
     assert offenders == [], f"print() in the library: {offenders}"
 
 
+def _imports_matching(files: list[Path], pattern: str) -> list[str]:
+    """``file:line imports name`` for every import in ``files`` whose module matches."""
+    offenders = []
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+                if node.module == "debttrap":  # from debttrap import opendata
+                    names += [f"debttrap.{a.name}" for a in node.names]
+            for name in names:
+                if re.match(pattern, name):
+                    where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name
+                    offenders.append(f"{where}:{node.lineno} imports {name}")
+    return offenders
+
+
+PKG = ROOT / "src" / "debttrap"
+#: The chain's core, below the open-data builder: the model and its engines.
+CORE = ["terms", "cashflows", "country", "dsa", "stochastic", "leverage"]
+CORE_MODULES = ["conventions.py", "errors.py", "datasets.py", "data_tables.py", "_numeric.py"]
+
+
+def _files(packages: list[str], modules: list[str] = []) -> list[Path]:  # noqa: B006
+    return [p for c in packages for p in (PKG / c).rglob("*.py")] + [PKG / m for m in modules]
+
+
+def _assess_files() -> list[Path]:
+    return _files(["assess"]) if (PKG / "assess").is_dir() else [PKG / "assess.py"]
+
+
 def test_core_never_imports_the_edge() -> None:
     """The chain's core (terms ... assess) never imports io, report or cli."""
-    pkg = ROOT / "src" / "debttrap"
-    core = ["terms", "cashflows", "country", "dsa", "stochastic", "leverage", "assess"]
-    files = [p for c in core for p in (pkg / c).rglob("*.py")]
-    offenders = [
-        f"{path.relative_to(ROOT)}:{line} imports {name}"
-        for path in files
-        for line, name in _imports(path)
-        if re.match(r"debttrap\.(io|report|cli)\b", name)
-    ]
+    files = _files(CORE, CORE_MODULES) + _files(["opendata"]) + _assess_files()
+    offenders = _imports_matching(files, r"debttrap\.(io|report|cli|web)\b")
     assert offenders == [], f"core modules importing the edge: {offenders}"
 
 
-def _imports(path: Path) -> list[tuple[int, str]]:
-    """(line, module) of every import in ``path``."""
-    out: list[tuple[int, str]] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            out.extend((node.lineno, a.name) for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            out.append((node.lineno, node.module))
-    return out
+def test_core_never_imports_the_open_data_builder() -> None:
+    """The open-data builder sits above the core: country, dsa and the rest never import it."""
+    offenders = _imports_matching(_files(CORE, CORE_MODULES), r"debttrap\.opendata\b")
+    assert offenders == [], f"core modules importing debttrap.opendata: {offenders}"
+
+
+def test_open_data_builder_imports_only_the_core() -> None:
+    """opendata may import the core, never what sits above it (the assessment)."""
+    offenders = _imports_matching(_files(["opendata"]), r"debttrap\.assess\b")
+    assert offenders == [], f"debttrap.opendata importing the assessment: {offenders}"
+
+
+def test_layering_check_sees_a_forbidden_import(tmp_path: Path) -> None:
+    """The scan itself: an import of opendata from a core-like file is reported."""
+    bad = tmp_path / "bad.py"
+    bad.write_text("from debttrap import opendata\nimport debttrap.opendata.build\n")
+    found = _imports_matching([bad], r"debttrap\.opendata\b")
+    assert len(found) == 2 and all("opendata" in f for f in found)
 
 
 def test_the_chain_below_assess_never_imports_it() -> None:
-    """terms ... leverage sit below the assessment: none of them imports debttrap.assess."""
-    pkg = ROOT / "src" / "debttrap"
-    below = ["terms", "cashflows", "country", "dsa", "stochastic", "leverage"]
-    offenders = [
-        f"{path.relative_to(ROOT)}:{line} imports {name}"
-        for c in below
-        for path in (pkg / c).rglob("*.py")
-        for line, name in _imports(path)
-        if re.match(r"debttrap\.assess\b", name)
-    ]
+    """terms ... leverage and the open-data builder sit below the assessment."""
+    offenders = _imports_matching(_files(CORE, CORE_MODULES), r"debttrap\.assess\b")
     assert offenders == [], f"modules below the assessment importing it: {offenders}"
 
 
@@ -116,17 +144,14 @@ _ASSESS_LAYERS = (
 
 def test_assess_layers() -> None:
     """Inside debttrap.assess, no module imports one of a higher layer (or the package root)."""
-    pkg = ROOT / "src" / "debttrap" / "assess"
-    layer = {name: i for i, names in enumerate(_ASSESS_LAYERS) for name in names}
+    pkg = PKG / "assess"
     modules = {p.stem for p in pkg.glob("*.py")} - {"__init__"}
-    assert modules == set(layer), "every assess module has a layer in _ASSESS_LAYERS"
+    assert modules == {m for layer in _ASSESS_LAYERS for m in layer}, (
+        "every module of debttrap.assess has a layer in _ASSESS_LAYERS"
+    )
     offenders = []
-    for stem in sorted(modules):
-        for line, name in _imports(pkg / f"{stem}.py"):
-            if name == "debttrap.assess":
-                offenders.append(f"{stem}:{line} imports the package root")
-                continue
-            m = re.match(r"debttrap\.assess\.(\w+)", name)
-            if m and layer[m.group(1)] > layer[stem]:
-                offenders.append(f"{stem}:{line} imports {name}")
+    for i, layer in enumerate(_ASSESS_LAYERS):
+        higher = "|".join(m for above in _ASSESS_LAYERS[i + 1:] for m in above)
+        pattern = rf"debttrap\.assess(\.({higher})\b|$)" if higher else r"debttrap\.assess$"
+        offenders += _imports_matching([pkg / f"{m}.py" for m in layer], pattern)
     assert offenders == [], f"assess modules importing a higher layer: {offenders}"

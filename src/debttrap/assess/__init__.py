@@ -5,7 +5,7 @@ content built in Python) and evaluates the country **without any new offer**
 (the reference) and **with each offer alone**:
 
 1. the country: built from the bundled open data for an ISO3 code
-   (:func:`debttrap.country.builder.build_country`, with its sources and
+   (:func:`debttrap.opendata.build_country`, with its sources and
    assumptions), or the country given in the scenario;
 2. each offer's loans through the loan engine: grant element per loan and
    for the package (IMF at 5%; OECD-DAC at the income group's rate), PV of

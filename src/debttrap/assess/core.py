@@ -38,12 +38,12 @@ from debttrap.assess.results import (
     StochasticOutlook,
 )
 from debttrap.assess.stochastic import _simulate, _Stochastic, stochastic_setup
-from debttrap.country.builder import DEFAULT_FIRST_YEAR, build_country
 from debttrap.country.derived import derive
 from debttrap.country.model import Country
 from debttrap.errors import InputError
 from debttrap.leverage.exposure import creditor_exposure
 from debttrap.leverage.verdict import judge, verdict_inputs
+from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
 
 #: Macro paths drawn by default: enough for probabilities to about +/- 1 point, fast enough
 #: for a demo (the stochastic engine handles 10,000 paths in about a second).

@@ -18,7 +18,7 @@ from debttrap.country.model import Country
 from debttrap.dsa.paths import UnitLoanBasis, line_terms
 from debttrap.terms.loan import Loan
 
-# Creditor groups of the country builder: their lines are named "<label> (existing|new)".
+# Creditor groups of the open-data builder: their lines are named "<label> (existing|new)".
 _GROUP_PREFIXES: tuple[tuple[str, str], ...] = (
     ("china", "China"),
     ("multilateral", "Multilateral"),
@@ -126,7 +126,7 @@ def _schedule_basis(source: str) -> str:
     low = source.lower()
     if "assum" in low:
         return "assumed"
-    if re.search(r"\bA\d{1,2}\b", source):
+    if re.search(r"\b(?:OD|A)\d{1,2}\b", source):  # OD: the open-data builder's rules
         return "derived by a stated rule"
     return "given" if source else "given (no source note)"
 

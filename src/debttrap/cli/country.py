@@ -26,13 +26,13 @@ from rich.table import Table
 
 from debttrap.cli import app
 from debttrap.cli._common import console, err_console, jsonable, print_json, write_text_atomic
-from debttrap.country.builder import DEFAULT_FIRST_YEAR, BuiltCountry, build_country, dsa_countries
 from debttrap.country.creditors import CREDITOR_GROUPS
 from debttrap.country.model import Country
 from debttrap.dsa.indicators import INDICATORS
 from debttrap.dsa.run import DSAResult, run_dsa
 from debttrap.dsa.stress import StressSettings
 from debttrap.errors import DebtTrapError, InputError
+from debttrap.opendata import DEFAULT_FIRST_YEAR, BuiltCountry, build_country, dsa_countries
 
 __all__ = [
     "all_results_table",

@@ -93,7 +93,7 @@ def _scenario_or_none(arg: str) -> Any:
 def _scenario_country(scenario: Any, first_year: int | None) -> tuple[Any, str | None]:
     """The scenario's country, built as debttrap assess builds it; its ISO3 code if given."""
     if isinstance(scenario.country, str):
-        from debttrap.country.builder import DEFAULT_FIRST_YEAR, build_country
+        from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
 
         code = scenario.country.upper()
         t = first_year or scenario.settings.first_projection_year or DEFAULT_FIRST_YEAR
@@ -226,7 +226,7 @@ def simulate_cmd(
         ctry = sim_country
         settings = StressSettings()  # as debttrap assess (run_dsa's defaults)
     elif _ISO3.match(country) and not Path(country).exists():
-        from debttrap.country.builder import DEFAULT_FIRST_YEAR, build_country
+        from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
 
         iso3 = country.upper()
         built = build_country(iso3, first_year if first_year is not None else DEFAULT_FIRST_YEAR)
