@@ -12,13 +12,18 @@ from debttrap.cli import app
 from debttrap.cli._common import console, err_console, print_json
 from debttrap.errors import InputError
 
-_BUNDLED = {"ibrd": ("IBRD",), "ida": ("IDA",), "world-bank": ("IBRD", "IDA")}
+_BUNDLED = {"ibrd": ("IBRD",), "ida": ("IDA",), "world-bank": ("IBRD", "IDA"),
+            "china-estimated": ()}
 
 
 def _book(arg: str) -> Any:
     from debttrap.portfolio.book import read_book, world_bank_book
 
     key = arg.strip().lower()
+    if key == "china-estimated":
+        from debttrap.portfolio.china import china_estimated_book
+
+        return china_estimated_book()
     if key in _BUNDLED:
         return world_bank_book(_BUNDLED[key])
     path = Path(arg)
@@ -29,7 +34,7 @@ def _book(arg: str) -> Any:
 
 
 def _summary(res: Any) -> None:
-    est = " (ESTIMATED)" if res.estimated else ""
+    est = " (ESTIMATED)" if res.estimated and "ESTIMATED" not in res.book else ""
     s = res.summary()
     console.print(f"Book {res.book}{est}: US${s['exposure_usd_m']:,.0f} m to "
                   f"{len(res.borrowers)} borrowers; {res.n_paths:,} paths, seed {res.seed}")
@@ -53,7 +58,8 @@ def _summary(res: Any) -> None:
 def portfolio_cmd(
     book: Annotated[str, typer.Argument(
         help="A book file (Parquet or CSV, one row per loan; see docs/portfolio.md) or a "
-        "bundled book: ibrd, ida, world-bank.")],
+        "bundled book: ibrd, ida, world-bank, china-estimated (ESTIMATED from AidData "
+        "commitments and How China Lends terms).")],
     paths: Annotated[int, typer.Option("--paths", help="Paths per borrower.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed >= 0.")] = 1,
     first_year: Annotated[int, typer.Option("--first-year",
