@@ -5,7 +5,7 @@ content built in Python) and evaluates the country **without any new offer**
 (the reference) and **with each offer alone**:
 
 1. the country: built from the bundled open data for an ISO3 code
-   (:func:`debttrap.country.builder.build_country`, with its sources and
+   (:func:`debttrap.opendata.build_country`, with its sources and
    assumptions), or the country given in the scenario;
 2. each offer's loans through the loan engine: grant element per loan and
    for the package (IMF at 5%; OECD-DAC at the income group's rate), PV of
@@ -50,7 +50,6 @@ from debttrap._numeric import finite_or_none as _f
 from debttrap._numeric import format_number as _num
 from debttrap._numeric import read_only_copy
 from debttrap.cashflows import grant_element
-from debttrap.country.builder import DEFAULT_FIRST_YEAR, BuiltCountry, build_country
 from debttrap.country.derived import derive
 from debttrap.country.model import Country
 from debttrap.dsa.indicators import (
@@ -73,6 +72,7 @@ from debttrap.leverage.verdict import (
     judge,
     verdict_inputs,
 )
+from debttrap.opendata import DEFAULT_FIRST_YEAR, BuiltCountry, build_country
 from debttrap.terms.loan import FixedRate, Loan
 from debttrap.terms.offer import Offer
 
@@ -891,7 +891,7 @@ def _schedule_basis(source: str) -> str:
     low = source.lower()
     if "assum" in low:
         return "assumed"
-    if re.search(r"\bA\d{1,2}\b", source):
+    if re.search(r"\b(?:OD|A)\d{1,2}\b", source):  # OD: the open-data builder's rules
         return "derived by a stated rule"
     return "given" if source else "given (no source note)"
 
