@@ -18,6 +18,17 @@ from debttrap import __version__
 from debttrap.errors import DebtTrapError
 
 
+def environment_flush_exit() -> None:
+    """Flush stdout (a full disk shows here, not at exit) and exit 0, or exit 2 in one line."""
+    from debttrap.cli._common import environment_error_exit
+
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        environment_error_exit(exc)
+    sys.exit(0)
+
+
 def _usage_error_classes() -> tuple[type[Exception], ...]:
     """The click exception class behind typer's usage errors, found without importing click.
 
@@ -127,4 +138,9 @@ def main() -> None:
         if message:  # no-args help has already been printed and carries no message
             sys.stderr.write(f"error: {message}\n")
         sys.exit(2)
-    sys.exit(0)
+    except (OSError, MemoryError, RecursionError) as exc:
+        from debttrap.cli._common import environment_error_exit
+
+        environment_error_exit(exc)
+    environment_flush_exit()
+

@@ -36,6 +36,7 @@ from debttrap import data_tables as dt
 from debttrap._model import FrozenModel as _Frozen
 from debttrap.errors import DataError
 from debttrap.terms._shares import check_shares
+from debttrap.validation import number_problem
 
 __all__ = [
     "FinancingKind",
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 _Z90 = NormalDist().inv_cdf(0.90)  # 1.2815515...
+_MAX_RATIO = 1_000.0  # a cost or revenue ratio (outturn / estimate) above this is a typo
 _FINANCING_TOL_PCT = 0.5  # financing lines may differ from the quoted cost by rounding only
 
 
@@ -70,12 +72,12 @@ class LognormalPrior(_Frozen):
     parameter is debttrap's assumption; ``source`` says which.
     """
 
-    mu: float
+    mu: float = Field(ge=-10.0, le=10.0)
     sigma: float = Field(ge=0.0, le=5.0)
-    mean_ratio: float | None = Field(default=None, gt=0.0)
-    sd_ratio: float | None = Field(default=None, ge=0.0)
-    median_ratio: float | None = Field(default=None, gt=0.0)
-    p90_ratio: float | None = Field(default=None, gt=0.0)
+    mean_ratio: float | None = Field(default=None, gt=0.0, le=_MAX_RATIO)
+    sd_ratio: float | None = Field(default=None, ge=0.0, le=_MAX_RATIO)
+    median_ratio: float | None = Field(default=None, gt=0.0, le=_MAX_RATIO)
+    p90_ratio: float | None = Field(default=None, gt=0.0, le=_MAX_RATIO)
     source: str = ""
     verified: bool = True
 
@@ -91,7 +93,12 @@ class LognormalPrior(_Frozen):
             v = d.get(k)
             if v is None:
                 continue
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, (int, float))
+                or number_problem(float(v)) is not None
+                or abs(v) > (10.0 if k == "mu" else _MAX_RATIO)
+            ):
                 return d  # let field validation name the bad value
             given[k] = float(v)
         for k in ("mean_ratio", "median_ratio", "p90_ratio"):
