@@ -50,11 +50,26 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Print a loan's schedule: disbursements, interest, principal, fees and balance.",
     ),
     "grant-element": ("loans", "Grant element of a loan by the IMF or the OECD-DAC method."),
+    "portfolio": (
+        "portfolio",
+        "A lender's book under stress: exposure, sustained-breach risk, debt service at risk.",
+    ),
     "serve": (
         "serve",
         "Open the workbench in a browser: pick a country, edit an offer, see the verdict.",
     ),
 }
+
+
+def environment_flush_exit() -> None:
+    """Flush stdout (a full disk shows here, not at exit) and exit 0, or exit 2 in one line."""
+    from debttrap.cli._common import environment_error_exit
+
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        environment_error_exit(exc)
+    sys.exit(0)
 
 
 def _usage_error_classes() -> tuple[type[Exception], ...]:
@@ -196,6 +211,10 @@ def main() -> None:
         if message:  # no-args help has already been printed and carries no message
             sys.stderr.write(f"error: {message}\n")
         sys.exit(2)
+    except (OSError, MemoryError, RecursionError) as exc:
+        from debttrap.cli._common import environment_error_exit
+
+        environment_error_exit(exc)
     except Exception as exc:
         if not _validation_error(exc):
             raise
@@ -204,4 +223,4 @@ def main() -> None:
 
         sys.stderr.write(f"error: {validation_error_to_input_error(exc)}\n")  # type: ignore[arg-type]
         sys.exit(2)
-    sys.exit(0)
+    environment_flush_exit()
