@@ -9,7 +9,13 @@ import typer
 from rich.table import Table
 
 from debttrap.cli import app
-from debttrap.cli._common import console, print_json, write_text_atomic
+from debttrap.cli._common import (
+    check_out_folder,
+    console,
+    output_set,
+    print_json,
+    write_text_atomic,
+)
 from debttrap.country.model import Country
 from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
 from debttrap.dsa.run import DSAResult, run_dsa
@@ -52,8 +58,11 @@ def _summary_tables(res: DSAResult) -> None:
         console.print(f"  {code} not run: {why}")
 
 
-def _charts(res: DSAResult, out: Path) -> list[Path]:
-    """Indicator vs threshold, baseline and most extreme shock: PNG and self-contained HTML."""
+def _charts(res: DSAResult, out: Path) -> list[str]:
+    """Indicator vs threshold, baseline and most extreme shock: PNG and self-contained HTML.
+
+    Written into ``out`` (the staging folder of the output set); returns the file names.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -62,7 +71,7 @@ def _charts(res: DSAResult, out: Path) -> list[Path]:
     from plotly.subplots import make_subplots
 
     years = [int(y) for y in res.years]
-    written: list[Path] = []
+    written: list[str] = []
     fig, axes = plt.subplots(2, 3, figsize=(15, 8))
     pfig = make_subplots(rows=2, cols=3, subplot_titles=[INDICATOR_LABELS[i] for i in INDICATORS])
     for k, ind in enumerate(INDICATORS):
@@ -105,17 +114,16 @@ def _charts(res: DSAResult, out: Path) -> list[Path]:
     axes.flat[5].axis("off")
     fig.suptitle(f"{res.country}: LIC-DSF indicators, baseline and most extreme shock")
     fig.tight_layout()
-    out.mkdir(parents=True, exist_ok=True)
-    png = out / "dsa-indicators.png"
-    tmp = out / ".dsa-indicators.png.tmp"
-    fig.savefig(tmp, dpi=110, format="png")
-    plt.close(fig)
-    tmp.replace(png)
-    written.append(png)
+    try:
+        fig.savefig(out / "dsa-indicators.png", dpi=110, format="png")
+    finally:
+        plt.close(fig)
+    written.append("dsa-indicators.png")
     pfig.update_layout(title=f"{res.country}: LIC-DSF indicators (percent)", height=750)
-    html = out / "dsa-indicators.html"
-    write_text_atomic(html, pfig.to_html(include_plotlyjs="inline", full_html=True))
-    written.append(html)
+    write_text_atomic(
+        out / "dsa-indicators.html", pfig.to_html(include_plotlyjs="inline", full_html=True)
+    )
+    written.append("dsa-indicators.html")
     return written
 
 
@@ -166,12 +174,18 @@ def dsa_cmd(
         return
     if country_file is None:
         raise InputError("give a country file or an ISO3 code (or --all)", field="COUNTRY")
+    if out is not None:
+        check_out_folder(out)  # before the work: a bad --out fails at once
     if is_iso3(country_file):
         country, settings, _ = resolve_dsa_inputs(country_file, first_year)
     else:
         country, settings = _load_file(Path(country_file))
     res = run_dsa(country, settings)
-    written: list[Path] = _charts(res, out) if out is not None else []
+    written: list[Path] = []
+    if out is not None:
+        with output_set(out) as stage:
+            names = _charts(res, stage)
+        written = [out / name for name in names]
     if as_json:
         doc: dict[str, Any] = res.to_contract()
         if written:
