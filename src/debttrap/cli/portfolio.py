@@ -65,7 +65,8 @@ def portfolio_cmd(
     first_year: Annotated[int, typer.Option("--first-year",
                                             help="First projection year.")] = 2024,
     tail: Annotated[float, typer.Option("--tail", help="Expected shortfall level, 0-1.")] = 0.95,
-    workers: Annotated[int, typer.Option("--workers", help="Local processes.")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="Local processes (default: one per CPU core).")] = None,
     db: Annotated[Path | None, typer.Option(
         "--db", help="DuckDB file for loans, borrowers' paths and results; a rerun with the "
         "same file computes only the borrowers not yet done.")] = None,
@@ -86,6 +87,10 @@ def portfolio_cmd(
         raise InputError("must be >= 0", field="--seed")
     if not 0.0 < tail < 1.0:
         raise InputError("must be between 0 and 1", field="--tail")
+    if workers is None:
+        import os
+
+        workers = max(1, min(os.cpu_count() or 1, 64))
     if not 1 <= workers <= 64:
         raise InputError("must be between 1 and 64", field="--workers")
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://")):
