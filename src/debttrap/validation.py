@@ -35,9 +35,9 @@ from debttrap.errors import InputError, InternalError
 
 __all__ = [
     "MAX_MAGNITUDE",
+    "MEMORY_LIMIT_BYTES",
     "NotANumber",
     "NumbersChecked",
-    "MEMORY_LIMIT_BYTES",
     "check_memory",
     "check_number",
     "memory_limit_bytes",

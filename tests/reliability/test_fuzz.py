@@ -171,7 +171,11 @@ COUNTRY_DOC.pop("stress", None)
 
 def _numeric_paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     out: list[tuple[Any, ...]] = []
-    items = doc.items() if isinstance(doc, dict) else enumerate(doc) if isinstance(doc, list) else []
+    items: Any = []
+    if isinstance(doc, dict):
+        items = doc.items()
+    elif isinstance(doc, list):
+        items = enumerate(doc)
     for key, value in items:
         if isinstance(value, (dict, list)):
             out += _numeric_paths(value, (*prefix, key))
