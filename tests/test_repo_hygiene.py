@@ -123,3 +123,35 @@ def test_layering_check_sees_a_forbidden_import(tmp_path: Path) -> None:
     bad.write_text("from debttrap import opendata\nimport debttrap.opendata.build\n")
     found = _imports_matching([bad], r"debttrap\.opendata\b")
     assert len(found) == 2 and all("opendata" in f for f in found)
+
+
+def test_the_chain_below_assess_never_imports_it() -> None:
+    """terms ... leverage and the open-data builder sit below the assessment."""
+    offenders = _imports_matching(_files(CORE, CORE_MODULES), r"debttrap\.assess\b")
+    assert offenders == [], f"modules below the assessment importing it: {offenders}"
+
+
+#: The assess package's layers, bottom first: a module imports only from its own or lower
+#: layers (the orchestrator on top; the results never call back into the computation).
+_ASSESS_LAYERS = (
+    ("labels", "assumptions", "scenario", "overrun"),
+    ("creditors",),
+    ("results", "summary"),
+    ("context", "stochastic"),
+    ("core",),
+)
+
+
+def test_assess_layers() -> None:
+    """Inside debttrap.assess, no module imports one of a higher layer (or the package root)."""
+    pkg = PKG / "assess"
+    modules = {p.stem for p in pkg.glob("*.py")} - {"__init__"}
+    assert modules == {m for layer in _ASSESS_LAYERS for m in layer}, (
+        "every module of debttrap.assess has a layer in _ASSESS_LAYERS"
+    )
+    offenders = []
+    for i, layer in enumerate(_ASSESS_LAYERS):
+        higher = "|".join(m for above in _ASSESS_LAYERS[i + 1:] for m in above)
+        pattern = rf"debttrap\.assess(\.({higher})\b|$)" if higher else r"debttrap\.assess$"
+        offenders += _imports_matching([pkg / f"{m}.py" for m in layer], pattern)
+    assert offenders == [], f"assess modules importing a higher layer: {offenders}"

@@ -155,6 +155,12 @@ DATASETS: dict[str, DatasetInfo] = {
             "as of Dec 2019",
             "World Bank Finances One, IDA Statement of Credits and Grants",
         ),
+        DatasetInfo(
+            "china-estimated-book-terms",
+            ("terms.csv",),
+            "Chinese official lending by instrument: volume shares and typical terms",
+            "How China Lends (Gelpern et al. 2021); AidData, Banking on the Belt and Road",
+        ),
     )
 }
 

@@ -12,13 +12,18 @@ from debttrap.cli import app
 from debttrap.cli._common import console, err_console, print_json
 from debttrap.errors import InputError
 
-_BUNDLED = {"ibrd": ("IBRD",), "ida": ("IDA",), "world-bank": ("IBRD", "IDA")}
+_BUNDLED = {"ibrd": ("IBRD",), "ida": ("IDA",), "world-bank": ("IBRD", "IDA"),
+            "china-estimated": ()}
 
 
 def _book(arg: str) -> Any:
     from debttrap.portfolio.book import read_book, world_bank_book
 
     key = arg.strip().lower()
+    if key == "china-estimated":
+        from debttrap.portfolio.china import china_estimated_book
+
+        return china_estimated_book()
     if key in _BUNDLED:
         return world_bank_book(_BUNDLED[key])
     path = Path(arg)
@@ -29,7 +34,7 @@ def _book(arg: str) -> Any:
 
 
 def _summary(res: Any) -> None:
-    est = " (ESTIMATED)" if res.estimated else ""
+    est = " (ESTIMATED)" if res.estimated and "ESTIMATED" not in res.book else ""
     s = res.summary()
     console.print(f"Book {res.book}{est}: US${s['exposure_usd_m']:,.0f} m to "
                   f"{len(res.borrowers)} borrowers; {res.n_paths:,} paths, seed {res.seed}")
@@ -53,13 +58,15 @@ def _summary(res: Any) -> None:
 def portfolio_cmd(
     book: Annotated[str, typer.Argument(
         help="A book file (Parquet or CSV, one row per loan; see docs/portfolio.md) or a "
-        "bundled book: ibrd, ida, world-bank.")],
+        "bundled book: ibrd, ida, world-bank, china-estimated (ESTIMATED from AidData "
+        "commitments and How China Lends terms).")],
     paths: Annotated[int, typer.Option("--paths", help="Paths per borrower.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed >= 0.")] = 1,
     first_year: Annotated[int, typer.Option("--first-year",
                                             help="First projection year.")] = 2024,
     tail: Annotated[float, typer.Option("--tail", help="Expected shortfall level, 0-1.")] = 0.95,
-    workers: Annotated[int, typer.Option("--workers", help="Local processes.")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="Local processes (default: one per CPU core).")] = None,
     db: Annotated[Path | None, typer.Option(
         "--db", help="DuckDB file for loans, borrowers' paths and results; a rerun with the "
         "same file computes only the borrowers not yet done.")] = None,
@@ -68,6 +75,8 @@ def portfolio_cmd(
     borrowers: Annotated[str | None, typer.Option(
         "--borrowers", help="Only these borrowers, ISO3 codes separated by commas.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder for the report: report.html and book.xlsx.")] = None,
 ) -> None:
     """A lender's book under stress: exposure, sustained-breach risk, debt service at risk."""
     from debttrap.io.scenario import check_n_paths
@@ -78,6 +87,10 @@ def portfolio_cmd(
         raise InputError("must be >= 0", field="--seed")
     if not 0.0 < tail < 1.0:
         raise InputError("must be between 0 and 1", field="--tail")
+    if workers is None:
+        import os
+
+        workers = max(1, min(os.cpu_count() or 1, 64))
     if not 1 <= workers <= 64:
         raise InputError("must be between 1 and 64", field="--workers")
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://")):
@@ -118,13 +131,24 @@ def portfolio_cmd(
     finally:
         if store is not None:
             store.__exit__()
+    written: list[Path] = []
+    if out is not None:
+        from debttrap.cli._common import write_bytes_atomic, write_text_atomic
+        from debttrap.report.portfolio import portfolio_html, portfolio_workbook
+
+        html, xlsx = portfolio_html(res, loaded), portfolio_workbook(res, loaded)
+        write_text_atomic(out / "report.html", html)
+        write_bytes_atomic(out / "book.xlsx", xlsx)
+        written = [out / "report.html", out / "book.xlsx"]
     if as_json:
         doc = res.summary()
+        if written:
+            doc["files"] = [str(p) for p in written]
         doc["by_year"] = res.to_frame().to_dict(orient="index")
         doc["borrowers"] = res.borrowers.reset_index().to_dict(orient="records")
         doc["top_loans"] = res.contributions.head(20).to_dict(orient="records")
         print_json(doc)
         return
     _summary(res)
-    if db is not None:
-        console.print(f"wrote {db}")
+    for p in [*written, *([db] if db is not None else [])]:
+        console.print(f"wrote {p}")

@@ -3,6 +3,7 @@
 * :mod:`~debttrap.portfolio.book`: the loan table (:class:`Book`), the bundled World Bank
   statements (:func:`world_bank_book`, :func:`statement_check`), a user's file
   (:func:`read_book`);
+* :mod:`~debttrap.portfolio.china`: the ESTIMATED Chinese book (:func:`china_estimated_book`);
 * :mod:`~debttrap.portfolio.schedules`: each loan's remaining schedule by the cash-flow engine;
 * :mod:`~debttrap.portfolio.borrower`: one borrower's country, rating and distress paths;
 * :mod:`~debttrap.portfolio.compute`: the book's results (:func:`run_portfolio`).
