@@ -310,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nper-loan loop, plain Python ({sample.n_loans:,} loans timed, scaled x{scale:.0f}):")
     print(f"  {t_py:.2f} s for the sample -> {t_py_all:,.1f} s for {n:,} loans")
 
-    t_lean, _ = best_of(lean_loop(la, sample_idx), 1)
+    t_lean, _ = best_of(lean_loop(la, sample_idx), args.repeat)
     t_lean_all = t_lean * scale
     print(f"per-loan lean loop on Python floats, same features ({sample.n_loans:,} loans timed, "
           f"scaled): {t_lean_all:,.2f} s for {n:,} loans")
@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     lean_gap = np.max(np.abs(lean_pv / lean_ref.pv_debt_service - 1.0))
     print(f"  (the lean loop's present values of debt service agree with the engine's to "
           f"{lean_gap:.1e} relative)")
-    t_np1, _ = best_of(numpy_per_loan(la, sample_idx), 1)
+    t_np1, _ = best_of(numpy_per_loan(la, sample_idx), args.repeat)
     t_np1_all = t_np1 * scale
     print(f"per-loan NumPy closed forms (one tranche, no fees: less work): "
           f"{t_np1_all:,.2f} s for {n:,} loans")
