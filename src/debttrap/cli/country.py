@@ -22,10 +22,10 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.table import Table
 
 from debttrap.cli import app
 from debttrap.cli._common import console, err_console, jsonable, print_json, write_text_atomic
+from debttrap.cli._table import Cell, TableSpec, print_table
 from debttrap.country.builder import DEFAULT_FIRST_YEAR, BuiltCountry, build_country, dsa_countries
 from debttrap.country.creditors import CREDITOR_GROUPS
 from debttrap.country.model import Country
@@ -270,6 +270,7 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
         tmp = path.with_name(f".{path.name}.tmp")
         try:
             frame.to_parquet(tmp)
+            tmp.chmod(0o644)  # a table is meant to be shared, whatever the umask
             tmp.replace(path)
         finally:
             tmp.unlink(missing_ok=True)
@@ -314,16 +315,20 @@ def run_all_cli(first_year: int, as_json: bool, out: Path | None) -> None:
             }
         )
         return
-    table = Table(title=f"LIC-DSF for {len(rows)} countries, first projection year {first_year}")
-    for col in ("iso3", "capacity", "external", "overall", "note"):
-        table.add_column(col)
+    cells: list[list[Cell]] = []
     for r in rows:
         if r.get("status") == "ok":
             note = "arrears/restructuring" if r["in_arrears_or_restructuring"] else ""
-            table.add_row(r["iso3"], r["capacity"], r["rating_external"], r["rating_overall"], note)
+            cells.append(
+                [r["iso3"], r["capacity"], r["rating_external"], r["rating_overall"], note]
+            )
         else:
-            table.add_row(r["iso3"], "", "", "", str(r["error"])[:80])
-    console.print(table)
+            cells.append([r["iso3"], "", "", "", str(r["error"])])
+    print_table(console, TableSpec(
+        ["country", "capacity", "external risk", "overall risk", "note"], cells,
+        f"LIC-DSF for {len(rows)} countries, first projection year {first_year}",
+        numeric=[False] * 4,
+    ))
     if out is not None:
         console.print(f"wrote {out}")
 
@@ -387,13 +392,12 @@ def country_cmd(
     c = built.country
     console.print(f"[bold]{c.name}[/bold]: LIC-DSF inputs, first projection year {c.t}")
     s = built.creditors.summary()
-    table = Table(title=f"PPG external debt by creditor, end-{s['year']} (IDS), US$ m")
-    table.add_column("creditor group")
-    table.add_column("US$ m", justify="right")
-    table.add_column("share %", justify="right")
-    for g in CREDITOR_GROUPS:
-        table.add_row(g, f"{s['stock_usd_m'][g]:,.1f}", f"{s['stock_share_pct'][g]:.1f}")
-    console.print(table)
+    print_table(console, TableSpec(
+        ["creditor group", "US$ m", "share %"],
+        [[g.replace("_", " "), f"{s['stock_usd_m'][g]:,.1f}", f"{s['stock_share_pct'][g]:.1f}"]
+         for g in CREDITOR_GROUPS],
+        f"PPG external debt by creditor, end-{s['year']} (IDS), US$ m",
+    ))
     cap = c.capacity
     console.print(
         f"Debt-carrying capacity: published class {cap.prior_classification or 'none'}"
