@@ -18,8 +18,8 @@ import time
 
 from debttrap import datasets as ds
 from debttrap.cli.country import run_all
-from debttrap.country import builder, creditors
-from debttrap.country.builder import dsa_countries
+from debttrap.country import creditors
+from debttrap.opendata import amortization, dsa_countries, terms
 
 
 def clear_all() -> None:
@@ -28,8 +28,9 @@ def clear_all() -> None:
         creditors._all_ids_groups,
         creditors._bank_shares_2018,
         creditors._all_dssi_groups,
-        builder._dssi_amortization,
-        builder._dssi_amortization_medians,
+        amortization.dssi_pace,
+        amortization.median_pace,
+        terms.lending_terms,
     ):
         fn.cache_clear()
 

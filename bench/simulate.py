@@ -18,7 +18,7 @@ import tracemalloc
 import numpy as np
 
 from debttrap import datasets
-from debttrap.country.builder import build_country
+from debttrap.opendata import build_country
 from debttrap.stochastic._reference import run_paths_naive
 from debttrap.stochastic.from_country import inputs_from_country
 from debttrap.stochastic.kernel import DebtLines, SimulationInputs, prepare, run_paths

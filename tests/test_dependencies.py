@@ -25,7 +25,8 @@ DISTRIBUTION_OF = {"yaml": "pyyaml", "QuantLib": "quantlib", "sklearn": "scikit-
 USED_WITHOUT_IMPORT = {"pyarrow"}
 
 #: optional imports, guarded by ``try: ... except ImportError``, and the extra declaring them
-OPTIONAL = {"numba": "fast", "starlette": "web", "uvicorn": "web"}
+OPTIONAL = {"numba": "fast", "starlette": "web", "uvicorn": "web", "duckdb": "portfolio",
+            "distributed": "portfolio"}
 #: packages entered only after checking that their extra is installed
 #: (``debttrap serve`` calls ``debttrap.web.missing_dependencies()`` first): their modules
 #: may import that extra's modules at the top; every other module may not.

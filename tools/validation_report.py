@@ -1,7 +1,7 @@
 """Regenerate ``docs/validation.md``: debttrap's external rating against the IMF's published one.
 
 For every country in the bundled ``imf-lic-dsa-risk-ratings`` list, the country
-is built from the bundled data (``debttrap.country.builder``) for the first
+is built from the bundled data (``debttrap.opendata``) for the first
 projection year 2024 and run through the LIC-DSF engine with default stress
 settings. The report gives the confusion matrix, exact and within-one-notch
 agreement, and for each disagreement the reasons the data show (never a
@@ -113,14 +113,14 @@ def reasons(row: Mapping[str, Any], imf: str, published: pd.Timestamp, t: int) -
                 k in over for k in ("pv_ext_debt_to_exports_pct", "ext_debt_service_to_exports_pct")
             ):
                 out.append(
-                    "exports are estimated from the current account (assumption A3): their "
+                    "exports are estimated from the current account (assumption OD3): their "
                     "level and their history (which sizes the B3 export shock) are less "
                     "reliable than published trade data"
                 )
             if "ext_debt_service_to_revenue_pct" in over:
                 out.append(
                     "revenue excluding grants follows the WDI central-government series "
-                    "(assumption A6), which can be narrower than the DSA's coverage"
+                    "(assumption OD6), which can be narrower than the DSA's coverage"
                 )
     prior = row.get("capacity_prior_published")
     if prior is None or (isinstance(prior, float) and pd.isna(prior)):

@@ -22,7 +22,7 @@ Where to start:
       a.summary_frame()     # the figures as numbers; a.to_dict() has everything
 
 - one link at a time: ``debttrap.terms.Loan`` and ``debttrap.cashflows.schedule``
-  (a loan's cash flows, grant element), ``debttrap.country.builder.build_country``
+  (a loan's cash flows, grant element), ``debttrap.opendata.build_country``
   (a country from the bundled open data), ``debttrap.dsa.run.run_dsa`` (the LIC-DSF).
 
 The package follows one chain, a subpackage per link:

@@ -142,6 +142,25 @@ DATASETS: dict[str, DatasetInfo] = {
             "documented external arrears, defaults, restructurings and deferrals (sourced rows)",
             "hand-curated; one public source per row",
         ),
+        DatasetInfo(
+            "wb-ibrd-statement-of-loans-2023-05",
+            ("loans.parquet",),
+            "IBRD loans one by one (amounts, current rate, repayment dates), as of May 2023",
+            "World Bank Finances One, IBRD Statement of Loans",
+        ),
+        DatasetInfo(
+            "wb-ida-statement-of-credits-2019-12",
+            ("credits.parquet",),
+            "IDA credits and grants one by one (amounts, service charge, repayment dates), "
+            "as of Dec 2019",
+            "World Bank Finances One, IDA Statement of Credits and Grants",
+        ),
+        DatasetInfo(
+            "china-estimated-book-terms",
+            ("terms.csv",),
+            "Chinese official lending by instrument: volume shares and typical terms",
+            "How China Lends (Gelpern et al. 2021); AidData, Banking on the Belt and Road",
+        ),
     )
 }
 

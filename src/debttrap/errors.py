@@ -10,6 +10,7 @@ __all__ = [
     "DataError",
     "DebtTrapError",
     "InputError",
+    "InternalError",
     "WorkbookError",
 ]
 
@@ -55,3 +56,16 @@ class DataError(DebtTrapError):
 
 class WorkbookError(DataError):
     """An Excel workbook cannot be read as a LIC-DSF template of a known version."""
+
+
+class InternalError(DebtTrapError):
+    """A computation produced what it never should (a non-finite number where none is allowed).
+
+    Not the user's fault: the message names the quantity; exit code 3 tells scripts apart from
+    bad input (2). Please report it with the input that caused it.
+    """
+
+    exit_code: int = 3
+
+    def __init__(self, message: str):
+        super().__init__(f"internal error: {message}; please report this with the input used")

@@ -91,7 +91,7 @@ def test_zambia_verdicts() -> None:
 
 
 def test_hambantota_port_revenue_does_not_cover_its_debt_service() -> None:
-    from debttrap.country.builder import build_country
+    from debttrap.opendata import build_country
 
     try:
         build_country("LKA", 2008)

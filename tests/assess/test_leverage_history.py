@@ -32,8 +32,8 @@ def _at(o: OfferAssessment, column: str, year: int) -> float:
 
 
 def _lka() -> Assessment:
-    from debttrap.country.builder import build_country
     from debttrap.errors import DataError
+    from debttrap.opendata import build_country
 
     try:
         build_country("LKA", 2008)

@@ -70,15 +70,15 @@ def loan_terms(
         n_tranches = draw(st.integers(1, int(grace) + 1))
         terms["disbursement_shares"] = draw(shares(n_tranches))
     if fees:
-        terms["management_fee_pct"] = draw(st.floats(0.0, 3.0))
-        terms["commitment_fee_pct"] = draw(st.floats(0.0, 2.0))
+        terms["management_fee_pct"] = draw(st.floats(0.0, 3.0, allow_subnormal=False))
+        terms["commitment_fee_pct"] = draw(st.floats(0.0, 2.0, allow_subnormal=False))
         terms["issue_price_pct"] = draw(st.floats(90.0, 105.0))
     if capitalize:
         terms["capitalize_interest_during_grace"] = draw(st.booleans())
     if insurance and draw(st.booleans()):
         years = sorted(set(draw(st.lists(st.integers(0, periods), min_size=1, max_size=3))))
         terms["insurance"] = Insurance(
-            premium_pct=draw(st.floats(0.0, 8.0)),
+            premium_pct=draw(st.floats(0.0, 8.0, allow_subnormal=False)),
             instalment_years=tuple(k / a for k in years),
         )
     return terms

@@ -92,12 +92,20 @@ def test_b3_responds_as_excel_after_its_shock_years() -> None:
         np.testing.assert_allclose(_response_gap(ind, "B3")[3:], 0.0, atol=0.01)
 
 
-@pytest.mark.xfail(strict=True, reason="B6's export path differs from the template's "
-                   "(docs/dsa.md, B6: Excel's B6 exports/GDP rises in t+2 and its t+1 PV "
-                   "jumps 17 pp; debttrap over-responds by up to 75 % in 2026)")
-def test_b6_responds_as_excel() -> None:
+@pytest.mark.parametrize("indicator", EXTERNAL)
+def test_b6_responds_as_excel(indicator: str) -> None:
+    """B6, 2024-2027: the response within 1 % of Excel's. Before the legs were combined as
+    the template does (export arm of growth sized by C44, no export shortfall in t+2's trade
+    row, PV/exports over that row's exports), debttrap's B6 over-responded by up to 75 %."""
+    np.testing.assert_allclose(_response_gap(indicator, "B6")[:4], 0.0, atol=0.01)
+
+
+@pytest.mark.xfail(strict=True, reason="B6 in 2028: PV/GDP and PV/exports respond 1.3 % below "
+                   "Excel (residual-financing terms of the t+1 debt, as B3 after its shock "
+                   "years; docs/dsa.md)")
+def test_b6_responds_as_excel_in_2028() -> None:
     for ind in EXTERNAL:
-        np.testing.assert_allclose(_response_gap(ind, "B6"), 0.0, atol=0.01)
+        np.testing.assert_allclose(_response_gap(ind, "B6")[4:], 0.0, atol=0.01)
 
 
 @pytest.mark.parametrize("indicator", EXTERNAL)

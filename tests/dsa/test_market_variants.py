@@ -100,7 +100,8 @@ def test_market_variants_rank_for_external_indicators_only(res):  # type: ignore
     assert mx["pv_public_debt_to_gdp_pct"] not in ("B2.1", "B6.1")
     p1 = "pv_public_debt_to_gdp_pct"
     # B6.1 refinances its extra interest, so its public path is the higher one ...
-    assert np.max(res.indicator_path(p1, "B6.1")) > np.max(res.indicator_path(p1, "B6"))
-    # ... yet the rating picks B6 (or another standard test) for P1
-    assert mx[p1] == "B6"
+    extra = res.indicator_path(p1, "B6.1") - res.indicator_path(p1, "B6")
+    assert np.all(extra >= -1e-9) and np.max(extra) > 0.1
+    # ... yet the rating picks a standard test for P1
+    assert mx[p1] in ("B1", "B2", "B3", "B4", "B5", "B6")
     assert "B6.1" in (mx["pv_ext_debt_to_gdp_pct"], mx["ext_debt_service_to_revenue_pct"])

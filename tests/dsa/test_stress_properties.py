@@ -150,7 +150,30 @@ SHOCK_YEARS = {"C1": slice(1, 2), "C2": slice(1, 2), "C4": slice(1, 4)}
 #:   - 0.8 x share x shortfall), so growth jumps up at that point and PV/GDP can fall with
 #:   a larger export shock even in the shock years (Excel's B3 at t+1 confirms the rule,
 #:   test_golden). B3's PV/exports is monotonic in the shock years (test above).
-MONOTONE = ("B1", "B2", "B2.1", "B4", "B5", "B6", "B6.1", "C1", "C2", "C3", "C4")
+#: * B6, B6.1 as a whole: the template's B6 moves the US$ deflator by pass-through x (its
+#:   depreciation leg - the baseline's own depreciation), so a leg smaller than the baseline's
+#:   depreciation raises US$ GDP and a slightly larger factor can lower PV/GDP (B6's
+#:   exports/GDP equals Excel's with this term, test_golden_b6). Each leg is monotonic with
+#:   the depreciation leg held (test below).
+MONOTONE = ("B1", "B2", "B2.1", "B4", "B5", "C1", "C2", "C3", "C4")
+
+
+@settings(max_examples=8, deadline=None)
+@given(k=st.floats(0.0, 2.0), dk=st.floats(0.05, 1.0))
+def test_larger_b6_legs_never_lower_pv_to_gdp_in_the_shock_years(k, dk):  # type: ignore[no-untyped-def]
+    """B6 with its depreciation leg at the template's 15 %: larger other legs (growth,
+    transfers, FDI) never lower external PV/GDP in t+1, t+2."""
+    def sized(kk: float):  # type: ignore[no-untyped-def]
+        c, s = _sized("B1", 1.0)
+        legs = {"b6_growth_sd": kk, "b6_transfers_sd": kk, "b6_fdi_sd": kk,
+                "b6_depreciation_pct": 15.0}
+        return c, s.model_copy(update=legs)
+
+    ind = "pv_ext_debt_to_gdp_pct"
+    for code in ("B6", "B6.1"):
+        a = run_dsa(*sized(k)).indicator_path(ind, code)[1:3]
+        b = run_dsa(*sized(k + dk)).indicator_path(ind, code)[1:3]
+        assert np.all(b >= a - 1e-9), (code, k, dk, a, b)
 
 
 @settings(max_examples=12, deadline=None)

@@ -155,9 +155,10 @@ def test_dscr_is_scale_invariant(
 
 
 @given(
-    mu=st.floats(min_value=-1.0, max_value=1.0),
-    sigma=st.floats(min_value=0.0, max_value=2.0),
-    share=st.floats(min_value=0.0, max_value=100.0),
+    # sub-normal inputs are refused by the models (debttrap.validation)
+    mu=st.floats(min_value=-1.0, max_value=1.0, allow_subnormal=False),
+    sigma=st.floats(min_value=0.0, max_value=2.0, allow_subnormal=False),
+    share=st.floats(min_value=0.0, max_value=100.0, allow_subnormal=False),
     seed=st.integers(min_value=0, max_value=2**32 - 1),
 )
 @settings(max_examples=40, deadline=None)

@@ -210,7 +210,7 @@ def _offer_inputs(ctry, offers, settings_):  # type: ignore[no-untyped-def]
 
 def _zambia_inputs(sc):  # type: ignore[no-untyped-def]
     if "zmb" not in _CACHE:
-        from debttrap.country.builder import build_country
+        from debttrap.opendata import build_country
 
         country = build_country("ZMB", 2016, horizon_years=sc.settings.horizon_years).country
         _CACHE["zmb"] = inputs_for_offers(country, sc.offers)

@@ -24,8 +24,9 @@ from numpy.typing import NDArray
 
 from debttrap.cashflows.arrays import LoanArrays
 from debttrap.cashflows.engine import run_kernel
-from debttrap.errors import InputError
+from debttrap.errors import InputError, InternalError
 from debttrap.terms.loan import Loan
+from debttrap.validation import require_finite
 
 __all__ = [
     "GrantElement",
@@ -175,7 +176,10 @@ def grant_element(
     assert totals is not None
     pv_s = float(totals.pv_debt_service[0])
     pv_d = float(totals.pv_disbursement[0])
+    if not pv_d > 0.0:  # checked inputs give positive proceeds; anything else is a defect
+        raise InternalError(f"the present value of the disbursements of '{loan.name}' is {pv_d!r}")
     ge = 100.0 * (1.0 - pv_s / pv_d)
+    require_finite(ge, f"the grant element of '{loan.name}'")
     return GrantElement(
         grant_element_pct=ge,
         concessional=bool(ge >= threshold - 1e-12),

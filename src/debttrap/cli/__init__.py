@@ -3,6 +3,11 @@
 Errors: anything deriving from :class:`debttrap.errors.DebtTrapError` is
 printed as one line on stderr and exits with code 2; nothing is written
 half-way because commands compute everything before they write.
+
+Start-up: a subcommand's module (and what it imports: pandas, the models, the
+engines) is imported only when that subcommand runs. ``debttrap --help`` lists
+the commands from :data:`COMMANDS` (name, module, one-line help) without
+importing any of them; a test checks that table against the modules.
 """
 
 from __future__ import annotations
@@ -12,10 +17,59 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
+from typer.core import TyperCommand, TyperGroup
 
 from debttrap import __version__
 from debttrap.errors import DebtTrapError
+
+#: subcommand -> (module of ``debttrap.cli`` that registers it, its one-line help), in the
+#: order ``--help`` lists them, the main one (``assess``) first.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "assess": (
+        "assess",
+        "Judge each offer of a scenario beside the no-offer reference (table, JSON, report).",
+    ),
+    "dsa": (
+        "dsa",
+        "Run the LIC-DSF (baseline, stress tests, rating) for a country file or an ISO3 code.",
+    ),
+    "country": (
+        "country",
+        "Build a country's LIC-DSF inputs from the bundled open data (WEO, IDS, DSSI, WDI, CPIA).",
+    ),
+    "simulate": (
+        "simulate",
+        "Simulate stochastic debt paths: fan charts and probabilities of breach and distress.",
+    ),
+    "offers": (
+        "offers",
+        "Each offer's financing, project economics, clauses and levers (no DSA needed).",
+    ),
+    "schedule": (
+        "loans",
+        "Print a loan's schedule: disbursements, interest, principal, fees and balance.",
+    ),
+    "grant-element": ("loans", "Grant element of a loan by the IMF or the OECD-DAC method."),
+    "portfolio": (
+        "portfolio",
+        "A lender's book under stress: exposure, sustained-breach risk, debt service at risk.",
+    ),
+    "serve": (
+        "serve",
+        "Open the workbench in a browser: pick a country, edit an offer, see the verdict.",
+    ),
+}
+
+
+def environment_flush_exit() -> None:
+    """Flush stdout (a full disk shows here, not at exit) and exit 0, or exit 2 in one line."""
+    from debttrap.cli._common import environment_error_exit
+
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        environment_error_exit(exc)
+    sys.exit(0)
 
 
 def _usage_error_classes() -> tuple[type[Exception], ...]:
@@ -47,14 +101,53 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
+class _LazyGroup(TyperGroup):
+    """The root command: lists :data:`COMMANDS` and imports a command's module on first use.
+
+    For ``--help`` it hands out light stand-ins (name and one-line help only), so listing the
+    commands imports none of them.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in COMMANDS:
+            return None
+        if self.listing:
+            return TyperCommand(cmd_name, help=COMMANDS[cmd_name][1])
+        loaded = self.commands.get(cmd_name)
+        if loaded is None:
+            importlib.import_module(f"debttrap.cli.{COMMANDS[cmd_name][0]}")
+            # the module has registered its commands on ``app``: build them as typer does
+            built = typer.main.get_command(app)
+            for name, command in getattr(built, "commands", {}).items():
+                if name not in self.commands:
+                    _show_flags_as_flags(command)
+                    self.add_command(command, name)
+            loaded = self.commands.get(cmd_name)
+        return loaded
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.listing = False
+
+
 app = typer.Typer(
     name="debttrap",
     help="Would this financing offer trap this country? Loans, LIC-DSF and creditor leverage.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_LazyGroup,
 )
-
 
 
 @app.callback()
@@ -70,14 +163,6 @@ def _root(
     ] = False,
 ) -> None:
     """Would this financing offer trap this country? Loans, LIC-DSF and creditor leverage."""
-
-
-# Modules that register subcommands on ``app`` when imported; ``--help`` lists the commands in
-# this order, the main one (``assess``) first.
-_COMMAND_MODULES = ("assess", "dsa", "country", "simulate", "offers", "loans", "serve")
-
-for _name in _COMMAND_MODULES:
-    importlib.import_module(f"debttrap.cli.{_name}")
 
 
 def _show_flags_as_flags(command: Any) -> None:
@@ -102,6 +187,12 @@ def _command() -> Any:
     return command
 
 
+def _validation_error(exc: Exception) -> bool:
+    """True for pydantic's ValidationError, checked without importing pydantic at start-up."""
+    pydantic = sys.modules.get("pydantic")
+    return pydantic is not None and isinstance(exc, pydantic.ValidationError)
+
+
 def main() -> None:
     """Entry point: run the app and turn deliberate errors into one line and exit 2."""
     try:
@@ -109,11 +200,6 @@ def main() -> None:
     except DebtTrapError as exc:
         sys.stderr.write(f"error: {exc}\n")
         sys.exit(exc.exit_code)
-    except ValidationError as exc:  # a model built inside a command
-        from debttrap.io.files import validation_error_to_input_error
-
-        sys.stderr.write(f"error: {validation_error_to_input_error(exc)}\n")
-        sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
@@ -125,4 +211,16 @@ def main() -> None:
         if message:  # no-args help has already been printed and carries no message
             sys.stderr.write(f"error: {message}\n")
         sys.exit(2)
-    sys.exit(0)
+    except (OSError, MemoryError, RecursionError) as exc:
+        from debttrap.cli._common import environment_error_exit
+
+        environment_error_exit(exc)
+    except Exception as exc:
+        if not _validation_error(exc):
+            raise
+        # a model built inside a command
+        from debttrap.io.files import validation_error_to_input_error
+
+        sys.stderr.write(f"error: {validation_error_to_input_error(exc)}\n")  # type: ignore[arg-type]
+        sys.exit(2)
+    environment_flush_exit()

@@ -1,8 +1,9 @@
 """``debttrap assess SCENARIO``: the offers side by side, the verdicts, the report.
 
 Everything is computed before anything is written: ``--out DIR`` receives
-``report.html`` (self-contained) and ``assessment.json``, each written
-atomically, only once the whole assessment and both documents exist.
+``report.html`` (self-contained) and ``assessment.json`` as one set (staged beside
+the folder and moved in at the end), only once the whole assessment and both
+documents exist. ``--out`` and ``--xlsx`` are checked before any work.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from rich.text import Text
 
 from debttrap.cli import app
 from debttrap.cli._common import (
+    check_out_file,
+    check_out_folder,
     console,
     err_console,
     jsonable,
+    output_set,
     print_json,
     write_bytes_atomic,
     write_text_atomic,
@@ -59,11 +63,6 @@ def _print_table(a: Any) -> None:
         console.print(f"[dim]note: {note}[/dim]")
 
 
-def _check_out(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise InputError(f"'{out}' exists and is not a folder", field="--out")
-
-
 @app.command("assess")
 def assess_cmd(
     scenario_file: Annotated[Path, typer.Argument(help="Scenario file (.toml or .json).")],
@@ -98,9 +97,9 @@ def assess_cmd(
     from debttrap.io.scenario import load_scenario
 
     if out is not None:
-        _check_out(out)
-    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
-        raise InputError(f"'{xlsx}' must end in .xlsx", field="--xlsx")
+        check_out_folder(out)  # before the work: a bad --out fails at once
+    if xlsx is not None:
+        check_out_file(xlsx, (".xlsx",), flag="--xlsx")
     if seed is not None and seed < 0:
         raise InputError("must be a whole number >= 0", field="--seed")
     if paths is not None:
@@ -117,19 +116,23 @@ def assess_cmd(
         )
     doc: dict[str, Any] = result.to_dict()
     doc["scenario_file"] = str(scenario_file)
+    workbook: bytes | None = None
+    if xlsx is not None:  # built before anything is written
+        from debttrap.report.workbook import assessment_workbook
+
+        with working(err_console, f"building the workbook for {xlsx} ..."):
+            workbook = assessment_workbook(result)
     if out is not None:
         from debttrap.report.assessment import assessment_html
 
         with working(err_console, f"writing the report into {out} ..."):
             page = assessment_html(result, version=__version__)
             text = json.dumps(jsonable(doc), indent=2) + "\n"
-            for name, content in (("assessment.json", text), ("report.html", page)):
-                write_text_atomic(out / name, content)
-    if xlsx is not None:
-        from debttrap.report.workbook import assessment_workbook
-
-        with working(err_console, f"writing the workbook {xlsx} ..."):
-            write_bytes_atomic(xlsx, assessment_workbook(result))
+            with output_set(out) as stage:  # both documents or neither
+                for name, content in (("assessment.json", text), ("report.html", page)):
+                    write_text_atomic(stage / name, content)
+    if xlsx is not None and workbook is not None:
+        write_bytes_atomic(xlsx, workbook)
     if as_json:
         print_json(doc)
         return

@@ -24,15 +24,23 @@ import pandas as pd
 import typer
 
 from debttrap.cli import app
-from debttrap.cli._common import console, err_console, jsonable, print_json, write_text_atomic
+from debttrap.cli._common import (
+    check_out_file,
+    console,
+    err_console,
+    jsonable,
+    print_json,
+    write_bytes_atomic,
+    write_text_atomic,
+)
 from debttrap.cli._table import Cell, TableSpec, print_table
-from debttrap.country.builder import DEFAULT_FIRST_YEAR, BuiltCountry, build_country, dsa_countries
 from debttrap.country.creditors import CREDITOR_GROUPS
 from debttrap.country.model import Country
 from debttrap.dsa.indicators import INDICATORS
 from debttrap.dsa.run import DSAResult, run_dsa
 from debttrap.dsa.stress import StressSettings
 from debttrap.errors import DebtTrapError, InputError
+from debttrap.opendata import DEFAULT_FIRST_YEAR, BuiltCountry, build_country, dsa_countries
 
 __all__ = [
     "all_results_table",
@@ -266,14 +274,9 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
         frame.to_csv(buf, float_format="%.10g")
         write_text_atomic(path, buf.getvalue())
     elif suffix == ".parquet":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        try:
-            frame.to_parquet(tmp)
-            tmp.chmod(0o644)  # a table is meant to be shared, whatever the umask
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer)
+        write_bytes_atomic(path, buffer.getvalue())
     else:
         raise InputError(
             f"unsupported table type '{suffix or '(none)'}' (use .csv or .parquet)", field="--out"
@@ -284,8 +287,12 @@ def run_all_cli(first_year: int, as_json: bool, out: Path | None) -> None:
     """``debttrap dsa --all``: progress bar on stderr, then JSON, a table, or a summary."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
-        raise InputError("with --all, --out is the result table (.csv or .parquet)", field="--out")
+    if out is not None:
+        if out.suffix.lower() not in (".csv", ".parquet"):
+            raise InputError(
+                "with --all, --out is the result table (.csv or .parquet)", field="--out"
+            )
+        check_out_file(out, (".csv", ".parquet"))
     codes = list(dsa_countries())
     with Progress(
         TextColumn("[bold]LIC-DSF[/bold] {task.description}"),
@@ -302,6 +309,14 @@ def run_all_cli(first_year: int, as_json: bool, out: Path | None) -> None:
             progress.update(task, advance=1, description=code)
 
         rows = run_all(first_year, codes, on_progress=tick)
+    ok = [r for r in rows if r.get("status") == "ok"]
+    if not ok:  # nothing to report: an error, not a table of error rows
+        first = rows[0] if rows else {"iso3": "-", "error": "no country covered"}
+        raise InputError(
+            f"none of the {len(rows)} countries could be rated for first projection year "
+            f"{first_year} (e.g. {first['iso3']}: {first['error']})",
+            field="--first-year",
+        )
     frame = all_results_table(rows)
     if out is not None:
         write_table(frame, out)
@@ -379,7 +394,7 @@ def country_cmd(
     if not _ISO3.match(iso3):
         raise InputError(f"'{iso3}' is not an ISO3 country code (e.g. ZMB)", field="ISO3")
     if out is not None:
-        _country_file_suffix(out)  # before the build: a bad --out fails at once
+        check_out_file(out, (".toml", ".json"))  # before the build: a bad --out fails at once
     built = build_country(iso3, first_year)
     if out is not None:
         write_country_file(built, out)

@@ -10,8 +10,10 @@ import typer
 
 from debttrap.cli import app
 from debttrap.cli._common import (
+    check_out_folder,
     console,
     err_console,
+    output_set,
     print_json,
     write_bytes_atomic,
     write_text_atomic,
@@ -155,12 +157,14 @@ def _html(res: DSAResult, path: Path) -> None:
     write_text_atomic(path, pfig.to_html(include_plotlyjs="inline", full_html=True))
 
 
-def _charts(res: DSAResult, out: Path) -> list[Path]:
-    """Indicator vs threshold, baseline and most extreme shock: PNG and self-contained HTML."""
-    png, html = out / "dsa-indicators.png", out / "dsa-indicators.html"
-    _png(res, png)
-    _html(res, html)
-    return [png, html]
+def _charts(res: DSAResult, out: Path) -> list[str]:
+    """Indicator vs threshold, baseline and most extreme shock: PNG and self-contained HTML.
+
+    Written into ``out`` (the staging folder of the output set); returns the file names.
+    """
+    _png(res, out / "dsa-indicators.png")
+    _html(res, out / "dsa-indicators.html")
+    return ["dsa-indicators.png", "dsa-indicators.html"]
 
 
 def _load_file(path: Path) -> tuple[Country, StressSettings]:
@@ -210,6 +214,8 @@ def dsa_cmd(
         return
     if country_file is None:
         raise InputError("give a country file or an ISO3 code (or --all)", field="COUNTRY")
+    if out is not None:
+        check_out_folder(out)  # before the work: a bad --out fails at once
     if is_iso3(country_file):
         country, settings, _ = resolve_dsa_inputs(country_file, first_year)
     else:
@@ -217,8 +223,9 @@ def dsa_cmd(
     res = run_dsa(country, settings)
     written: list[Path] = []
     if out is not None:
-        with working(err_console, f"drawing the charts into {out} ..."):
-            written = _charts(res, out)
+        with working(err_console, f"drawing the charts into {out} ..."), output_set(out) as stage:
+            names = _charts(res, stage)
+        written = [out / name for name in names]
     if as_json:
         doc: dict[str, Any] = res.to_contract()
         if written:

@@ -127,16 +127,16 @@ def grant_element_cmd(
         float | None,
         typer.Option(help="Grace: no principal before this; first repayment at grace + 1/a."),
     ] = None,
-    payments_per_year: Annotated[int, typer.Option(help="1, 2 or 4.")] = 2,
+    payments_per_year: Annotated[int | None, typer.Option(help="1, 2 or 4 (default 2).")] = None,
     amortization: Annotated[
-        str, typer.Option(help="equal-principal | annuity | bullet")
-    ] = "equal-principal",
+        str | None, typer.Option(help="equal-principal (default) | annuity | bullet")
+    ] = None,
     management_fee_pct: Annotated[
-        float, typer.Option(help="Front-end fee, % of commitment.")
-    ] = 0.0,
+        float | None, typer.Option(help="Front-end fee, % of commitment (default 0).")
+    ] = None,
     commitment_fee_pct: Annotated[
-        float, typer.Option(help="% a year on the undisbursed balance.")
-    ] = 0.0,
+        float | None, typer.Option(help="% a year on the undisbursed balance (default 0).")
+    ] = None,
     disbursement_shares: Annotated[
         str | None, typer.Option(help="Shares by year after signing, e.g. 0.3,0.4,0.3.")
     ] = None,
@@ -154,14 +154,25 @@ def grant_element_cmd(
     terms = {
         "--rate-pct": rate_pct, "--maturity-years": maturity_years, "--grace-years": grace_years
     }
+    # flags that describe a loan: a LOAN_FILE already gives them, so they must not be ignored
+    loan_flags = {
+        **terms,
+        "--payments-per-year": payments_per_year,
+        "--amortization": amortization,
+        "--management-fee-pct": management_fee_pct,
+        "--commitment-fee-pct": commitment_fee_pct,
+        "--disbursement-shares": disbursement_shares,
+    }
     if loan_file is not None:
-        given = [k for k, v in terms.items() if v is not None]
+        given = [k for k, v in loan_flags.items() if v is not None]
         if given:
             raise InputError(
                 f"give either LOAN_FILE or {', '.join(given)}, not both", field=given[0]
             )
         loan = load_loan(loan_file)
     else:
+        payments_per_year = 2 if payments_per_year is None else payments_per_year
+        amortization = "equal-principal" if amortization is None else amortization
         missing = [k for k, v in terms.items() if v is None]
         if missing:
             raise InputError("is required when no LOAN_FILE is given", field=", ".join(missing))
@@ -175,8 +186,8 @@ def grant_element_cmd(
             "grace_years": grace_years,
             "payments_per_year": payments_per_year,
             "amortization": amortization,
-            "management_fee_pct": management_fee_pct,
-            "commitment_fee_pct": commitment_fee_pct,
+            "management_fee_pct": management_fee_pct or 0.0,
+            "commitment_fee_pct": commitment_fee_pct or 0.0,
         }
         shares = _parse_shares(disbursement_shares)
         if shares is not None:

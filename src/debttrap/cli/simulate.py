@@ -11,16 +11,28 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from debttrap.cli import app
-from debttrap.cli._common import console, err_console, print_json, write_text_atomic
+from debttrap.cli._common import (
+    check_out_folder,
+    console,
+    err_console,
+    output_set,
+    print_json,
+    write_text_atomic,
+)
 from debttrap.cli._progress import working
 from debttrap.cli._table import Cell, TableSpec, print_table
-from debttrap.errors import InputError
+from debttrap.errors import DataError, InputError
 from debttrap.stochastic.results import DistressRule, SimulationResult
 from debttrap.stochastic.shocks import ShockDistribution
 from debttrap.stochastic.simulate import Engine
+from debttrap.validation import check_number
 
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 _PROGRESS_FROM_PATHS = 50_000
+#: Student-t degrees of freedom above this are the normal distribution (use --method normal).
+MAX_T_DF = 1_000.0
+#: A bootstrap block longer than any calibration window is meaningless.
+MAX_BLOCK_YEARS = 50
 
 
 def _window(text: str) -> tuple[int, int]:
@@ -88,7 +100,7 @@ def _scenario_or_none(arg: str) -> Any:
 def _scenario_country(scenario: Any, first_year: int | None) -> tuple[Any, str | None]:
     """The scenario's country, built as debttrap assess builds it; its ISO3 code if given."""
     if isinstance(scenario.country, str):
-        from debttrap.country.builder import DEFAULT_FIRST_YEAR, build_country
+        from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
 
         code = scenario.country.upper()
         t = first_year or scenario.settings.first_projection_year or DEFAULT_FIRST_YEAR
@@ -198,6 +210,19 @@ def simulate_cmd(
     if workers < 1 or workers > 64:
         raise InputError("must be between 1 and 64", field="--workers")
     win = _window(window) if window is not None else None
+    check_number(df, "--df", minimum=2.000001, maximum=MAX_T_DF, unit="degrees of freedom")
+    if max_gap_pct_gdp is not None:
+        check_number(max_gap_pct_gdp, "--max-gap-pct-gdp", minimum=0.0, maximum=100.0,
+                     unit="percent of GDP")
+    if not 1 <= block_years <= MAX_BLOCK_YEARS:
+        raise InputError(f"must be a whole number of years from 1 to {MAX_BLOCK_YEARS}",
+                         field="--block-years")
+    if first_year is not None and not 1980 <= first_year <= 2100:
+        raise InputError("must be a year from 1980 to 2100", field="--first-year")
+    if history is not None and not _ISO3.match(history):
+        raise InputError(f"'{history}' is not an ISO3 country code (e.g. ZMB)", field="--history")
+    if out is not None:
+        check_out_folder(out)  # before the work: a bad --out fails at once
     distress = DistressRule(max_extra_financing_pct_gdp=max_gap_pct_gdp)
 
     iso3: str | None = None
@@ -221,7 +246,7 @@ def simulate_cmd(
         ctry = sim_country
         settings = StressSettings()  # as debttrap assess (run_dsa's defaults)
     elif _ISO3.match(country) and not Path(country).exists():
-        from debttrap.country.builder import DEFAULT_FIRST_YEAR, build_country
+        from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
 
         iso3 = country.upper()
         built = build_country(iso3, first_year if first_year is not None else DEFAULT_FIRST_YEAR)
@@ -247,7 +272,11 @@ def simulate_cmd(
         # the window debttrap assess uses
         cal, _ = calibrate_from_history(hist_code, ctry.t, years=CALIBRATION_YEARS)
     else:
-        hist = history_from_weo(datasets.weo(hist_code), hist_code)
+        try:
+            weo = datasets.weo(hist_code)
+        except DataError as exc:  # name the flag the code came from
+            raise InputError(str(exc), field="--history" if history else "COUNTRY") from None
+        hist = history_from_weo(weo, hist_code)
         missing: Any = "complete"
         if pwt:
             hist = combine_histories(hist, history_from_pwt(datasets.pwt(hist_code), hist_code))
@@ -307,11 +336,11 @@ def simulate_cmd(
         with working(err_console, f"drawing the fan charts into {out} ..."):
             html = fan_chart_html(res)
             csv = res.to_frame().to_csv(float_format="%.6g")
-            written.append(fan_chart_png(res, out / "fan-charts.png"))
-            write_text_atomic(out / "fan-charts.html", html)
-            written.append(out / "fan-charts.html")
-            write_text_atomic(out / "fan-charts.csv", csv)
-            written.append(out / "fan-charts.csv")
+            with output_set(out) as stage:  # all three files or none
+                fan_chart_png(res, stage / "fan-charts.png")
+                write_text_atomic(stage / "fan-charts.html", html)
+                write_text_atomic(stage / "fan-charts.csv", csv)
+        written += [out / "fan-charts.png", out / "fan-charts.html", out / "fan-charts.csv"]
     if as_json:
         doc = res.to_dict()
         doc["capacity"] = ci.capacity

@@ -116,7 +116,10 @@ class PathInputs:
     Leading batch axes broadcast against each other. ``external_only_*`` are
     flows counted in the four external indicators but not in the public block
     (the B2/B6 market-financing interaction, which the template reports in
-    Output 3-1 only).
+    Output 3-1 only). ``pv_exports_usd_m`` is the denominator of PV/exports where it
+    differs from ``exports_usd_m`` (NaN: the exports; B6's ``t+2``, docs/dsa.md), and
+    ``public_gdp_lcu_m`` the denominator of the public ratio where it differs from GDP in US$
+    x the average rate (NaN: that product; B6, whose public sheet has its own GDP).
     """
 
     years: NDArray[np.int64]
@@ -141,6 +144,8 @@ class PathInputs:
     unitemised_stock_usd_m: FloatArray = field(default_factory=lambda: np.zeros(1))
     external_only_pv_usd_m: FloatArray = field(default_factory=lambda: np.zeros(1))
     external_only_service_usd_m: FloatArray = field(default_factory=lambda: np.zeros(1))
+    pv_exports_usd_m: FloatArray = field(default_factory=lambda: np.full(1, np.nan))
+    public_gdp_lcu_m: FloatArray = field(default_factory=lambda: np.full(1, np.nan))
 
     def replace(self, **changes: object) -> PathInputs:
         """A copy with some arrays replaced (inputs stay immutable)."""
@@ -225,14 +230,17 @@ def debt_paths(inp: PathInputs, basis: UnitLoanBasis) -> IndicatorPaths:
     )
 
     revenue_usd = inp.revenue_excl_grants_lcu_m / fx_avg
-    gdp_lcu = inp.gdp_usd_m * fx_avg
+    gdp_lcu = np.where(
+        np.isfinite(inp.public_gdp_lcu_m), inp.public_gdp_lcu_m, inp.gdp_usd_m * fx_avg
+    )
     dom = inp.domestic_debt_lcu_m
     pv_public = pv_pub_ext * fx_eop + dom
     nominal_public = nominal * fx_eop + dom
     public_service = service_pub * fx_avg + inp.domestic_debt_service_lcu_m
 
     e1 = np.maximum(100.0 * pv_ext / inp.gdp_usd_m, 0.0)
-    e2 = 100.0 * pv_ext / inp.exports_usd_m
+    x_pv = np.where(np.isfinite(inp.pv_exports_usd_m), inp.pv_exports_usd_m, inp.exports_usd_m)
+    e2 = 100.0 * pv_ext / x_pv
     e3 = np.maximum(100.0 * service / inp.exports_usd_m, 0.0)
     e4 = np.maximum(100.0 * service / revenue_usd, 0.0)
     p1 = 100.0 * pv_public / gdp_lcu

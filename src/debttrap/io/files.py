@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from debttrap.errors import InputError
 from debttrap.terms.loan import Loan
+from debttrap.validation import NotANumber
 
 __all__ = [
     "load_loan",
@@ -79,7 +80,9 @@ def validation_error_to_input_error(
     field = f"{prefix}.{loc}" if prefix and loc else (prefix or loc or None)
     msg = str(err.get("msg", "invalid value"))
     msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    if err.get("type") == "extra_forbidden":
+    if isinstance(err.get("input"), NotANumber):
+        msg = "true/false is not a number; give a number"
+    elif err.get("type") == "extra_forbidden":
         msg = "unknown field (check its spelling against the documentation)"
     elif err.get("type") == "missing":
         msg = "is required but missing"

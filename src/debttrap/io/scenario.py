@@ -42,19 +42,16 @@ generated from these models by ``tools/gen_schema.py``
 from __future__ import annotations
 
 import copy
-import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, model_validator
-
-from debttrap._model import FrozenModel as _Frozen
+from debttrap.assess.scenario import ISO3_PATTERN as _ISO3
+from debttrap.assess.scenario import Scenario, ScenarioSettings
 from debttrap.conventions import MAX_PATHS, MIN_PATHS
 from debttrap.country.model import Country
 from debttrap.errors import DataError, InputError
 from debttrap.io.country_file import load_country
 from debttrap.io.files import parse_model, read_document
-from debttrap.terms.offer import Offer
 
 __all__ = [
     "SCHEMA_ID",
@@ -66,7 +63,6 @@ __all__ = [
 ]
 
 SCHEMA_ID = "https://debttrap.invalid/schemas/scenario.schema.json"
-_ISO3 = re.compile(r"^[A-Za-z]{3}$")
 _FILE_SUFFIXES = (".toml", ".json")
 
 
@@ -76,98 +72,6 @@ def check_n_paths(n_paths: int, field: str) -> int:
     if isinstance(n_paths, bool) or not MIN_PATHS <= n_paths <= MAX_PATHS:
         raise InputError(f"must be a whole number from {MIN_PATHS:,} to {MAX_PATHS:,}", field=field)
     return n_paths
-
-
-class ScenarioSettings(_Frozen):
-    """How the scenario is run."""
-
-    seed: int = Field(default=20250101, ge=0, description="Seed of every random draw.")
-    n_paths: int = Field(
-        default=10_000,
-        ge=MIN_PATHS,
-        le=MAX_PATHS,
-        description="Monte Carlo paths (project, macro).",
-    )
-    first_projection_year: int | None = Field(
-        default=None,
-        ge=1980,
-        le=2100,
-        description="First projection year t (for a country built from an ISO3 code).",
-    )
-    horizon_years: int = Field(
-        default=20, ge=10, le=50, description="Projection years after t (LIC-DSF: 20)."
-    )
-
-
-class Scenario(_Frozen):
-    """A country and the offers to compare (the no-offer reference is always implied)."""
-
-    name: str = Field(min_length=1)
-    description: str = ""
-    country: str | Country = Field(
-        description="An ISO3 code (built from the bundled data), or the country itself "
-        "(a country file's path in a document, or an inline table)."
-    )
-    country_file: str | None = Field(
-        default=None, description="The country file the country was read from, as written."
-    )
-    settings: ScenarioSettings = Field(default_factory=ScenarioSettings)
-    offers: tuple[Offer, ...] = Field(min_length=1)
-    sources: dict[str, str] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _check(self) -> Scenario:
-        if isinstance(self.country, str) and not _ISO3.match(self.country):
-            raise ValueError(
-                f"country '{self.country}' is not an ISO3 code (three letters such as LKA)"
-            )
-        seen: set[str] = set()
-        for offer in self.offers:
-            if offer.name in seen:
-                raise ValueError(f"two offers are named '{offer.name}'; give each its own name")
-            seen.add(offer.name)
-        return self
-
-    @property
-    def country_code(self) -> str | None:
-        """The ISO3 code where the country is to be built from the bundled data."""
-        return self.country if isinstance(self.country, str) else None
-
-    def offer(self, name: str) -> Offer:
-        for o in self.offers:
-            if o.name == name:
-                return o
-        names = ", ".join(f"'{o.name}'" for o in self.offers)
-        raise InputError(f"no offer named '{name}' (offers: {names})", field="offer")
-
-    def provenance(self) -> dict[str, str]:
-        """Every source note in the scenario, keyed by dotted field path."""
-        out: dict[str, str] = dict(self.sources)
-        for i, offer in enumerate(self.offers):
-            base = f"offers[{i}]"
-            _notes(out, base, offer.source, offer.sources)
-            for j, role in enumerate(offer.roles):
-                _notes(out, f"{base}.loans[{j}]", role.source, role.sources)
-            for j, grant in enumerate(offer.grants):
-                _notes(out, f"{base}.grants[{j}]", grant.source, {})
-            for j, cond in enumerate(offer.conditions):
-                _notes(out, f"{base}.conditions[{j}]", cond.source, {})
-            if offer.project is not None:
-                p = offer.project
-                _notes(out, f"{base}.project", p.source, p.sources)
-                for j, line in enumerate(p.financing):
-                    _notes(out, f"{base}.project.financing[{j}]", line.source, {})
-                pri = p.priors
-                out.setdefault(f"{base}.project.overrun_prior", pri.overrun.source)
-                out.setdefault(f"{base}.project.demand_prior", pri.demand.source)
-        return out
-
-
-def _notes(out: dict[str, str], base: str, source: str, sources: dict[str, str]) -> None:
-    if source:
-        out[base] = source
-    for key, note in sources.items():
-        out[f"{base}.{key}"] = note
 
 
 def _resolve_country(value: Any, *, base_dir: Path | None, source: str | None) -> dict[str, Any]:

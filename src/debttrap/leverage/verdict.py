@@ -34,7 +34,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -61,6 +61,8 @@ __all__ = [
 
 class _NanIsMissing(_Frozen):
     """A record whose non-finite numbers mean "not available" (stored as None)."""
+
+    check_number_sizes: ClassVar[bool] = False  # computed figures, not a user's inputs
 
     @model_validator(mode="before")
     @classmethod

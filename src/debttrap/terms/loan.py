@@ -115,6 +115,16 @@ class FloatingRate(_Frozen):
     default_index_pct: float = Field(ge=-5.0, le=50.0)
     index_path_pct: dict[int, float] = Field(default_factory=dict)
 
+    @field_validator("index_path_pct")
+    @classmethod
+    def _index_path(cls, path: dict[int, float]) -> dict[int, float]:
+        for year, pct in path.items():
+            if not -50.0 <= pct <= 100.0:
+                raise ValueError(
+                    f"the index for {year} ({pct:g}) must be between -50 and 100 percent"
+                )
+        return path
+
     def describe(self) -> str:
         return f"{self.index} + {self.margin_pct:g}% (index {self.default_index_pct:g}% flat)"
 
@@ -135,6 +145,10 @@ class Insurance(_Frozen):
 
     @model_validator(mode="after")
     def _check(self) -> Insurance:
+        if not self.instalment_years:  # an empty list would drop the premium silently
+            raise ValueError(
+                "insurance instalment_years is empty; give at least one year (0 = at signing)"
+            )
         if any(y < 0 for y in self.instalment_years):
             raise ValueError("insurance instalment_years must be 0 or later")
         if self.instalment_shares is not None:

@@ -10,7 +10,8 @@ operation, its ramp-up, operating costs, asset life), and two priors:
 * the **demand prior** — the ratio of actual to forecast revenue (traffic),
 
 each a lognormal distribution on the ratio. By default both come from the
-sector's reference class (:data:`SECTOR_PRIORS`), every number with its
+sector's reference class (:func:`sector_priors`, read from
+``data/sector-priors/sector_priors.toml``), every number with its
 published source; a user can override either. ``leverage.project`` draws
 from them.
 
@@ -19,30 +20,38 @@ Money is in millions of US dollars (``_usd_m``), years are calendar years.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Mapping
 from enum import StrEnum
 from statistics import NormalDist
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import Field, field_validator, model_validator
 
+from debttrap import data_tables as dt
 from debttrap._model import FrozenModel as _Frozen
+from debttrap.errors import DataError
 from debttrap.terms._shares import check_shares
+from debttrap.validation import number_problem
 
 __all__ = [
-    "SECTOR_PRIORS",
     "FinancingKind",
     "FinancingSource",
     "LognormalPrior",
     "Project",
     "Sector",
     "SectorPriors",
+    "assumed_sigma",
     "default_priors",
+    "sector_priors",
 ]
 
 _Z90 = NormalDist().inv_cdf(0.90)  # 1.2815515...
+_MAX_RATIO = 1_000.0  # a cost or revenue ratio (outturn / estimate) above this is a typo
 _FINANCING_TOL_PCT = 0.5  # financing lines may differ from the quoted cost by rounding only
 
 
@@ -63,12 +72,12 @@ class LognormalPrior(_Frozen):
     parameter is debttrap's assumption; ``source`` says which.
     """
 
-    mu: float
+    mu: float = Field(ge=-10.0, le=10.0)
     sigma: float = Field(ge=0.0, le=5.0)
-    mean_ratio: float | None = Field(default=None, gt=0.0)
-    sd_ratio: float | None = Field(default=None, ge=0.0)
-    median_ratio: float | None = Field(default=None, gt=0.0)
-    p90_ratio: float | None = Field(default=None, gt=0.0)
+    mean_ratio: float | None = Field(default=None, gt=0.0, le=_MAX_RATIO)
+    sd_ratio: float | None = Field(default=None, ge=0.0, le=_MAX_RATIO)
+    median_ratio: float | None = Field(default=None, gt=0.0, le=_MAX_RATIO)
+    p90_ratio: float | None = Field(default=None, gt=0.0, le=_MAX_RATIO)
     source: str = ""
     verified: bool = True
 
@@ -84,7 +93,12 @@ class LognormalPrior(_Frozen):
             v = d.get(k)
             if v is None:
                 continue
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, (int, float))
+                or number_problem(float(v)) is not None
+                or abs(v) > (10.0 if k == "mu" else _MAX_RATIO)
+            ):
                 return d  # let field validation name the bad value
             given[k] = float(v)
         for k in ("mean_ratio", "median_ratio", "p90_ratio"):
@@ -173,16 +187,6 @@ class Sector(StrEnum):
     OTHER = "other"
 
 
-# Dispersion debttrap assumes where a reference class publishes a mean only: the middle of
-# the published-class range (roads sigma 0.245 .. bridges/tunnels sigma 0.441).
-ASSUMED_SIGMA = 0.35
-
-_FHB = "Flyvbjerg, Holm & Buhl (2002), JAPA 68(3), 258 transport projects"
-_FG = "Flyvbjerg & Gardner (2023), How Big Things Get Done, cross-sector base rates"
-_FHB05 = "Flyvbjerg, Holm & Buhl (2005), JAPA 71(2), 210 transport projects"
-_MEAN_ONLY = f"; sigma {ASSUMED_SIGMA} is debttrap's assumption (no published SD)"
-
-
 class SectorPriors(_Frozen):
     """Default cost-overrun and demand priors of one sector."""
 
@@ -190,114 +194,67 @@ class SectorPriors(_Frozen):
     demand: LognormalPrior
 
 
-def _mean_only(mean_ratio: float, source: str) -> LognormalPrior:
-    """A prior from a published mean alone: sigma is assumed, so it is never 'verified'."""
-    return LognormalPrior(
-        mu=math.log(mean_ratio) - ASSUMED_SIGMA**2 / 2.0,
-        sigma=ASSUMED_SIGMA,
-        mean_ratio=mean_ratio,
-        source=source + _MEAN_ONLY,
-        verified=False,
-    )
+_PRIORS_DATASET = "sector-priors"
+_PRIORS_FILE = "sector_priors.toml"
+_PRIOR_KEYS = ("mu", "sigma", "mean_ratio", "sd_ratio", "median_ratio", "p90_ratio")
 
 
-_NO_DEMAND_CLASS = LognormalPrior(
-    mu=0.0,
-    sigma=0.0,
-    median_ratio=1.0,
-    source="no demand reference class found (lending-terms.md §4): demand risk not modelled; "
-    "give demand_prior to model it",
-    verified=False,
-)
+def assumed_sigma() -> float:
+    """The dispersion debttrap assumes where a reference class publishes a mean only.
 
-_ROAD_DEMAND = LognormalPrior.model_validate(
-    {
-        "mean_ratio": 1.0,
-        "sd_ratio": 0.4,
-        "source": f"{_FHB05}: roads ~1.0 +/- 0.4 actual/forecast traffic "
-        "(spread [unverified], lending-terms.md §4)",
-        "verified": False,
-    }
-)
+    The middle of the published-class range (roads sigma 0.245 .. bridges/tunnels
+    sigma 0.441), read from ``data/sector-priors/sector_priors.toml``.
+    """
+    where = {"dataset": _PRIORS_DATASET, "filename": _PRIORS_FILE}
+    value = dt.number(dt.read_table(**where), "assumed_sigma", **where)
+    if value <= 0.0:
+        raise DataError(f"{_PRIORS_DATASET}/{_PRIORS_FILE}, field 'assumed_sigma': must be > 0")
+    return value
 
-#: Default priors by sector. Every number cites lending-terms.md §4 and its source.
-SECTOR_PRIORS: dict[Sector, SectorPriors] = {
-    Sector.RAIL: SectorPriors(
-        overrun=LognormalPrior.model_validate(
-            {"mean_ratio": 1.447, "sd_ratio": 0.38,
-             "source": f"{_FHB}: rail mean overrun 44.7%, SD 38%"}
-        ),
-        demand=LognormalPrior.model_validate(
-            {"median_ratio": 0.5, "p90_ratio": 1.0,
-             "source": f"{_FHB05}: rail ridership overestimated in 9 of 10 projects, actual "
-             "about half of forecast (median 0.5; 90% below forecast)"}
-        ),
-    ),
-    Sector.BRIDGES_TUNNELS: SectorPriors(
-        overrun=LognormalPrior.model_validate(
-            {"mean_ratio": 1.338, "sd_ratio": 0.62,
-             "source": f"{_FHB}: bridges and tunnels mean overrun 33.8%, SD 62%"}
-        ),
-        demand=_ROAD_DEMAND.model_copy(
-            update={"source": _ROAD_DEMAND.source + "; bridges/tunnels treated as road traffic "
-                    "(debttrap's assumption)"}
-        ),
-    ),
-    Sector.ROADS: SectorPriors(
-        overrun=LognormalPrior.model_validate(
-            {"mean_ratio": 1.204, "sd_ratio": 0.30,
-             "source": f"{_FHB}: roads mean overrun 20.4%, SD 30%"}
-        ),
-        demand=_ROAD_DEMAND,
-    ),
-    Sector.DAMS: SectorPriors(
-        overrun=LognormalPrior.model_validate(
-            {"mean_ratio": 1.96, "median_ratio": 1.27, "verified": False,
-             "source": "Ansar, Flyvbjerg, Budzier & Lunn (2014), Energy Policy 69, 245 large "
-             "dams: mean overrun 96%, median ~27% [median unverified]; this lognormal puts P80 "
-             "at x2.78, above the paper's P80 uplift of 99% (fatter than the data in the "
-             "middle, a conservative choice)"}
-        ),
-        demand=_NO_DEMAND_CLASS,
-    ),
-    Sector.PORTS: SectorPriors(
-        overrun=_mean_only(1.32, f"{_FG}: ports mean overrun 32% [unverified]"),
-        demand=_NO_DEMAND_CLASS,
-    ),
-    Sector.POWER: SectorPriors(
-        overrun=_mean_only(1.16, f"{_FG}: fossil thermal power mean overrun 16%"),
-        demand=_NO_DEMAND_CLASS,
-    ),
-    Sector.POWER_TRANSMISSION: SectorPriors(
-        overrun=_mean_only(1.08, f"{_FG}: transmission mean overrun 8% [unverified]"),
-        demand=_NO_DEMAND_CLASS,
-    ),
-    Sector.SOLAR: SectorPriors(
-        overrun=_mean_only(1.01, f"{_FG}: solar mean overrun 1%"),
-        demand=_NO_DEMAND_CLASS,
-    ),
-    Sector.WIND: SectorPriors(
-        overrun=_mean_only(1.13, f"{_FG}: wind mean overrun 13%"),
-        demand=_NO_DEMAND_CLASS,
-    ),
-    Sector.AIRPORTS: SectorPriors(
-        overrun=_mean_only(1.39, f"{_FG}: airports mean overrun 39% [unverified]"),
-        demand=_NO_DEMAND_CLASS,
-    ),
-    Sector.WATER: SectorPriors(
-        overrun=_mean_only(1.20, f"{_FG}: water mean overrun 20% [unverified]"),
-        demand=_NO_DEMAND_CLASS,
-    ),
-    Sector.OTHER: SectorPriors(
-        overrun=_mean_only(1.28, f"{_FHB}: all transport projects mean overrun ~28%"),
-        demand=_NO_DEMAND_CLASS,
-    ),
-}
+
+def _prior(row: Mapping[str, Any], key: str) -> LognormalPrior:
+    """One prior of the table; ``mean_only`` rows get the assumed sigma and are unverified."""
+    where = {"dataset": _PRIORS_DATASET, "filename": _PRIORS_FILE}
+    source = dt.text(row, f"{key}.source", **where)
+    verified = row.get("verified", True)
+    if not isinstance(verified, bool):
+        raise DataError(f"{_PRIORS_DATASET}/{_PRIORS_FILE}, field '{key}.verified': true or false")
+    if row.get("mean_only", False) is True:
+        mean = dt.number(row, f"{key}.mean_ratio", **where)
+        sigma = assumed_sigma()
+        return LognormalPrior(
+            mu=math.log(mean) - sigma**2 / 2.0,
+            sigma=sigma,
+            mean_ratio=mean,
+            source=f"{source}; sigma {sigma} is debttrap's assumption (no published SD)",
+            verified=False,
+        )
+    given = {k: dt.number(row, f"{key}.{k}", **where) for k in _PRIOR_KEYS if k in row}
+    try:
+        return LognormalPrior.model_validate({**given, "source": source, "verified": verified})
+    except ValueError as exc:
+        raise DataError(f"{_PRIORS_DATASET}/{_PRIORS_FILE}, field '{key}': {exc}") from exc
+
+
+@functools.cache
+def sector_priors() -> Mapping[Sector, SectorPriors]:
+    """Default priors by sector from ``data/sector-priors/sector_priors.toml`` (its
+    ``PROVENANCE.md`` names every source). Raises :class:`DataError` naming the file
+    and field where the table lacks a sector, a prior or a field."""
+    where = {"dataset": _PRIORS_DATASET, "filename": _PRIORS_FILE}
+    table = dt.read_table(**where)
+    out: dict[Sector, SectorPriors] = {}
+    for sector in Sector:
+        row = dt.section(table, sector.value, **where)
+        keys = {part: f"{sector.value}.{part}" for part in ("overrun", "demand")}
+        parts = {part: _prior(dt.section(row, key, **where), key) for part, key in keys.items()}
+        out[sector] = SectorPriors(**parts)
+    return MappingProxyType(out)
 
 
 def default_priors(sector: Sector | str) -> SectorPriors:
     """The reference-class priors of ``sector``."""
-    return SECTOR_PRIORS[Sector(sector)]
+    return sector_priors()[Sector(sector)]
 
 
 class FinancingKind(StrEnum):

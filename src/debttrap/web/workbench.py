@@ -335,7 +335,7 @@ class Workbench:
         code = iso3.strip().upper()
         if code not in dict(self.countries()):
             raise InputError(f"'{iso3}' is not a country of the bundled data", field="country")
-        from debttrap.country.builder import DEFAULT_FIRST_YEAR
+        from debttrap.opendata import DEFAULT_FIRST_YEAR
 
         return self._store(Scenario.model_validate({
             "name": f"{dict(self.countries())[code]}: an offer under review",

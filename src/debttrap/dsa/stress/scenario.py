@@ -58,7 +58,9 @@ class Shock:
     interactions; ``market`` moves new market borrowing to stressed terms (C4).
     The revenue lost with lower GDP is financed at home unless
     ``finance_lost_revenue`` is false; ``exports_follow_gdp`` and
-    ``spending_follows_gdp`` are A1's rules.
+    ``spending_follows_gdp`` are A1's rules. ``public_gdp_lcu_m`` is the GDP in LCU of
+    the public block (revenue lost at home and the public ratio) where it differs from
+    the shocked US$ GDP x the shocked rate (B6).
     """
 
     growth_dec: FloatArray | None = None
@@ -78,6 +80,7 @@ class Shock:
     fiscal_external_share: float | None = None
     gap_is_deficit: bool = True
     finance_lost_revenue: bool = True
+    public_gdp_lcu_m: FloatArray | None = None
     notes: tuple[str, ...] = ()
 
 
@@ -137,9 +140,10 @@ def _lost_revenue(ctx: StressContext, sh: Shock, m: _Macro) -> FloatArray:
     """The revenue loss against baseline (spending held at its baseline level), a fiscal
     gap financed domestically."""
     n = ctx.n
+    gdp_lcu = m.gdp_lcu_m if sh.public_gdp_lcu_m is None else sh.public_gdp_lcu_m
     lost = np.where(
         np.arange(n) >= 1,
-        ctx.rev_incl_ratio * ctx.gdp_lcu_b - ctx.rev_incl_ratio * m.gdp_lcu_m,
+        ctx.rev_incl_ratio * ctx.gdp_lcu_b - ctx.rev_incl_ratio * gdp_lcu,
         0.0,
     )
     if sh.spending_follows_gdp or not sh.finance_lost_revenue:
@@ -232,6 +236,8 @@ def apply_shock(ctx: StressContext, code: str, label: str, sh: Shock) -> Scenari
         lc_external_stock_lcu_m=base.lc_external_stock_lcu_m,
         domestic_debt_lcu_m=base.domestic_debt_lcu_m + extra_dom,
     )
+    if sh.public_gdp_lcu_m is not None:
+        inputs = inputs.replace(public_gdp_lcu_m=sh.public_gdp_lcu_m)
     # for the debt-dynamics tables: an explicit fiscal gap is a higher primary deficit
     # (B2, A1, A2, refinanced market cost) or another debt-creating flow (C1, C2)
     explicit = np.zeros(n) if sh.fiscal_gap_lcu_m is None else sh.fiscal_gap_lcu_m

@@ -59,14 +59,6 @@ class StressSettings(BaseModel):
     combination_factor: float = Field(default=0.5, ge=0.0, le=1.0)
     inflation_elasticity: float = Field(default=0.6, ge=0.0)
     exports_gdp_elasticity: float = Field(default=0.8, ge=0.0)
-    b6_exports_gdp_elasticity: float = Field(
-        default=0.8,
-        ge=0.0,
-        description=(
-            "B6: exports-GDP elasticity of its export arm. Separate from the stand-alone B3 "
-            "one, as in the template: its B6 does not move when Input 6 G25 changes."
-        ),
-    )
     fx_passthrough: float = Field(default=0.3, ge=0.0, le=1.0)
     trade_response_to_real_depreciation: float = Field(default=0.15, ge=0.0)
     primary_balance_mean_pct_gdp: float | None = None

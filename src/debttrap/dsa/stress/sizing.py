@@ -72,6 +72,29 @@ def growth_shock(ctx: StressContext, k: float) -> tuple[FloatArray, FloatArray]:
     return g, pi
 
 
+def combined_growth_shock(
+    ctx: StressContext, k_g: float, k_x: float, x: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """B6's real growth (Input 6 C41 and C44): in ``t+1`` the lowest of the growth leg's
+    two arms and an export arm, baseline growth plus ``k_x`` x the shocked export growth x
+    last year's exports/GDP; in ``t+2`` the growth leg alone (its historical arm kept if
+    ``t+1`` took it). The US$ deflator falls by the inflation elasticity x the shortfall.
+    ``x`` is B6's shocked export growth. Returns (growth, deflator), decimals."""
+    s = ctx.settings
+    sd = ctx.st_g.sd
+    base = 100 * ctx.g_b
+    hist = ctx.st_g.mean - k_g * sd
+    share_prev = 100 * ctx.exp_b[0] / ctx.gdp_b[0]
+    arm_x = base[1] + k_x * (100 * x[1]) * share_prev / 100.0
+    arms = {"whichever_lower": min(hist, base[1] - k_g * sd), "historical": hist}
+    g1 = min(arms.get(s.mode, base[1] - k_g * sd), arm_x)
+    g2 = hist if g1 == hist else base[2] - k_g * sd
+    g = ctx.g_b.copy()
+    g[1], g[2] = g1 / 100.0, g2 / 100.0
+    pi = ctx.pi_b - ctx.k_inter * s.inflation_elasticity * (ctx.g_b - g)
+    return g, pi
+
+
 def export_shock(
     ctx: StressContext, k: float, elasticity: float | None = None
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -100,8 +123,11 @@ def export_shock(
     return x, g, gap
 
 
-def flows_shock(ctx: StressContext, k_tr: float, k_fdi: float) -> FloatArray:
-    """B4 leg: net transfers and FDI (% of GDP) ``k`` SDs lower; the BoP gap in US$ m."""
+def flows_shock(
+    ctx: StressContext, k_tr: float, k_fdi: float, k_fdi_second: float | None = None
+) -> FloatArray:
+    """B4 leg: net transfers and FDI (% of GDP) ``k`` SDs lower; the BoP gap in US$ m.
+    ``k_fdi_second`` sizes FDI's ``t+2`` shock when it differs from ``t+1``'s (B6)."""
     mode = ctx.settings.mode
     n = ctx.n
     gap = np.zeros(n)
@@ -109,6 +135,8 @@ def flows_shock(ctx: StressContext, k_tr: float, k_fdi: float) -> FloatArray:
     fdi_b = 100 * ctx.base_fdi / ctx.gdp_b
     t1, t2 = shock_pair(tr_b[SHOCK_YEARS], ctx.st_tr, k_tr, mode)
     f1, f2 = shock_pair(fdi_b[SHOCK_YEARS], ctx.st_fdi, k_fdi, mode)
+    if k_fdi_second is not None:
+        f2 = f2 + (k_fdi - k_fdi_second) * ctx.st_fdi.sd
     gap[1] = (tr_b[1] - t1 + fdi_b[1] - f1) / 100 * ctx.gdp_b[1]
     gap[2] = (tr_b[2] - t2 + fdi_b[2] - f2) / 100 * ctx.gdp_b[2]
     return gap

@@ -4,16 +4,16 @@ B1 real growth (the deflator falls by 0.6 x the growth shortfall); B2 the
 primary balance (needs its history; +25 bp per pp of PB shock on new domestic
 debt); B3 US$ export growth (real growth falls with exports); B4 net
 transfers and FDI; B5 a one-off depreciation in ``t+1`` with pass-through and
-a trade response in ``t+2``; B6 B1 and B3-B5 at the combination factor's size
-(real growth the lower of the B1 and B3 arms, the B3 arm on B6's own
-exports-GDP elasticity; the B2 leg only with ``b6_primary_balance_leg``).
+a trade response in ``t+2``; B6 its legs (Input 6 rows 41-58) combined as the
+template's B6 sheet does (``_b6_shock``; the B2 leg only with
+``b6_primary_balance_leg``).
 Market variants (market-access countries only): +100 bp per pp of PB shock
 (cap 400 bp) on the external residual debt of the shock years.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,6 +22,7 @@ from debttrap.dsa.stress.context import StressContext
 from debttrap.dsa.stress.scenario import Scenario, Shock, StressDefinition, apply_shock
 from debttrap.dsa.stress.settings import StressSettings
 from debttrap.dsa.stress.sizing import (
+    combined_growth_shock,
     depreciation_trade_gap,
     export_shock,
     flows_shock,
@@ -135,28 +136,47 @@ def b6_legs(s: StressSettings) -> B6Legs:
 
 
 def _b6_shock(ctx: StressContext, market: bool) -> Shock:
-    """B6: everything at the combination factor's size; growth is the lower of the B1 and
-    B3 arms. The B3 arm uses B6's own exports-GDP elasticity: Excel's B6 does not move when
-    the stand-alone elasticity (Input 6 G25) rises to 1.2, yet its B6 exports/GDP needs the
-    export arm. B6.1's market cost is sized on B6's primary-balance deterioration whether
-    or not that leg is financed (``b6_primary_balance_leg``)."""
+    """B6 as the template combines its legs (Input 6 rows 41-58; docs/dsa.md, B6).
+
+    Growth: in ``t+1`` the lowest of the growth leg's arms and the export arm
+    (baseline growth + C44 x shocked export growth x exports/GDP), in ``t+2`` the
+    growth leg; the US$ deflator falls with the growth shortfall and, in ``t+1``, by the
+    pass-through x (the depreciation leg minus the baseline's own depreciation), so the
+    leg does not lower US$ GDP as B5 does. Balance of payments: ``t+1`` finances the
+    export shortfall and the flows, whose shocked ratios apply to the shocked GDP; in
+    ``t+2`` (depreciation leg on) the trade row is B5's (trade response only, no export
+    shortfall) and FDI takes the transfers leg's size, as the template's B6 sheet does.
+    """
     legs = b6_legs(ctx.settings)
     s = ctx.settings
     dep = legs.depreciation_dec
     pt = ctx.passthrough
-    g_a, pi = growth_shock(ctx, legs.growth_sd)
-    x, g_b, gap_x = export_shock(ctx, legs.exports_sd, s.b6_exports_gdp_elasticity)
-    gap = gap_x + flows_shock(ctx, legs.transfers_sd, legs.fdi_sd)
-    gap = gap + depreciation_trade_gap(ctx, dep, pt)
+    x, _, gap_x = export_shock(ctx, legs.exports_sd, 0.0)
+    g, pi = combined_growth_shock(ctx, legs.growth_sd, legs.exports_sd, x)
+    rel_pub = np.cumprod((1 + g) * (1 + pi) / ((1 + ctx.g_b) * (1 + ctx.pi_b)))
+    if dep > 0:  # no leg, no term (a zero-size B6 stays on the baseline)
+        pi[1] += pt * ((1.0 - ctx.fxa_b[0] / ctx.fxa_b[1]) - dep)
+        gap_x[2] = 0.0
+    flows = flows_shock(ctx, legs.transfers_sd, legs.fdi_sd, legs.transfers_sd)
+    rel = np.cumprod((1 + g) * (1 + pi) / ((1 + ctx.g_b) * (1 + ctx.pi_b)))
+    inflows_pct = 100 * (ctx.base_tr + ctx.base_fdi) / ctx.gdp_b - 100 * flows / ctx.gdp_b
+    flows[1] += inflows_pct[1] / 100 * ctx.gdp_b[1] * (1 - rel[1])
+    gap = gap_x + flows + depreciation_trade_gap(ctx, dep, pt)
+    # the public block keeps B1 and B5's rules: LCU GDP grows with real growth, the B1
+    # deflator and the pass-through of the depreciation (the template's public B6 rises as
+    # its B1 and B5 do; its external sheet's US$ GDP is the one above)
+    dep_path = np.where(np.arange(ctx.n) >= 1, dep, 0.0)
+    gdp_lcu_pub = ctx.gdp_lcu_b * rel_pub * (1 - (1 - pt) * dep_path) * (1 + dep_path)
     pb = primary_balance_gap(ctx, legs.primary_balance_sd) if ctx.has_pb else None
     fiscal = pb if s.b6_primary_balance_leg else None
     rates = primary_balance_rates(ctx, pb) if pb is not None else (0.0, 0.0)
     return Shock(
-        growth_dec=np.minimum(g_a, g_b),
+        growth_dec=g,
         deflator_usd_dec=pi,
         export_growth_dec=x,
         depreciation_dec=dep,
-        passthrough=pt,
+        passthrough=1.0,  # the leg's effect on US$ GDP is in the deflator above
+        public_gdp_lcu_m=gdp_lcu_pub,
         bop_gap_usd_m=gap,
         fiscal_gap_lcu_m=fiscal,
         domestic_extra_rate_dec=rates[0] if fiscal is not None else 0.0,
@@ -164,16 +184,27 @@ def _b6_shock(ctx: StressContext, market: bool) -> Shock:
     )
 
 
+def _b6_scenario(ctx: StressContext, code: str, label: str, market: bool) -> Scenario:
+    """With the depreciation leg on, the template's B6 divides PV by the exports of its
+    trade row, which in ``t+2`` is B5's: the baseline's exports (debt service/exports keeps
+    the shocked exports)."""
+    sc = apply_shock(ctx, code, label, _b6_shock(ctx, market))
+    if b6_legs(ctx.settings).depreciation_dec > 0 and ctx.n > 2:
+        den = sc.inputs.exports_usd_m.copy()
+        den[2] = ctx.exp_b[2]
+        sc = replace(sc, inputs=sc.inputs.replace(pv_exports_usd_m=den))
+    return sc
+
+
 def b6(ctx: StressContext) -> Scenario | str:
-    return apply_shock(ctx, "B6", "Combination of B1-B5", _b6_shock(ctx, market=False))
+    return _b6_scenario(ctx, "B6", "Combination of B1-B5", market=False)
 
 
 def b6_market(ctx: StressContext) -> Scenario | str:
     why = _market_not_run(ctx)
     if why is not None:
         return why
-    sh = _b6_shock(ctx, market=True)
-    return apply_shock(ctx, "B6.1", "Combination of B1-B5, market financing", sh)
+    return _b6_scenario(ctx, "B6.1", "Combination of B1-B5, market financing", market=True)
 
 
 DEFINITIONS: tuple[StressDefinition, ...] = (

@@ -11,16 +11,16 @@ import pytest
 
 from debttrap import datasets as ds
 from debttrap.cli.country import country_toml, write_country_file
-from debttrap.country.builder import (
-    LENDING_TERMS,
-    BuiltCountry,
-    build_country,
-    dsa_countries,
-)
 from debttrap.country.creditors import CREDITOR_GROUPS
 from debttrap.dsa.run import run_dsa
 from debttrap.errors import DataError, InputError
 from debttrap.io.country_file import load_dsa_inputs
+from debttrap.opendata import (
+    BuiltCountry,
+    build_country,
+    dsa_countries,
+    lending_terms,
+)
 
 SAMPLE = ("ZMB", "KEN", "LAO", "NPL", "TCD")
 
@@ -100,7 +100,7 @@ def test_existing_debt_is_fully_scheduled(code: str) -> None:
 @pytest.mark.parametrize("code", SAMPLE)
 def test_new_financing_uses_the_stated_terms(code: str) -> None:
     c = built(code).country
-    by_rate = {(t.rate_pct, t.grace_years, t.maturity_years) for t in LENDING_TERMS.values()}
+    by_rate = {(t.rate_pct, t.grace_years, t.maturity_years) for t in lending_terms().values()}
     for line in c.new_external_financing:
         assert (line.interest_rate_pct, line.grace_years, line.maturity_years) in by_rate
         assert all(v >= 0 for v in line.disbursements_usd_m.values())
@@ -121,13 +121,13 @@ def test_macro_identities() -> None:
         assert m.nominal_gdp_usd_m[y] == pytest.approx(weo.loc[y, "NGDPD"] * 1000)
         assert m.real_gdp_growth_pct is not None
         assert m.real_gdp_growth_pct[y] == pytest.approx(weo.loc[y, "NGDP_RPCH"])
-    # beyond 2029, real growth is held at its 2029 value (assumption A1)
+    # beyond 2029, real growth is held at its 2029 value (assumption OD1)
     assert m.real_gdp_growth_pct[2040] == pytest.approx(weo.loc[2029, "NGDP_RPCH"])
 
 
 def test_zambia_exports_understate_the_wto_figure_by_a_bounded_margin() -> None:
     # WTO (via the Catalan trade portal's Zambia profile): exports of goods US$11.6bn and of
-    # services US$0.93bn in 2022. The builder's current-account estimate (assumption A3)
+    # services US$0.93bn in 2022. The builder's current-account estimate (assumption OD3)
     # misses Zambia's large profit outflows: it is known to be low, but not by a third.
     x = built("ZMB").to_frame().loc[2022, "exports_usd_m"]
     published = 11_600 + 930
@@ -234,11 +234,11 @@ def test_panel_builds_most_lic_dsf_countries() -> None:
 def test_historical_first_year_where_the_weo_stops_early() -> None:
     # The October 2024 WEO withholds Sri Lanka after 2022: a 2024 build fails naming the
     # series, while a historical build (t = 2012, when Hambantota's loans were signed) works,
-    # held at 2022 values beyond that year (assumption A1 says so).
+    # held at 2022 values beyond that year (assumption OD1 says so).
     with pytest.raises(DataError, match=r"series 'NGDPD'.*LKA in 2023"):
         build_country("LKA")
     b = build_country("LKA", 2012)
     assert b.country.t == 2012 and b.country.last_year == 2032
-    assert b.assumptions[0].startswith("A1 after 2022 (the last year the WEO covers)")
+    assert b.assumptions[0].startswith("OD1 after 2022 (the last year the WEO covers)")
     res = run_dsa(b.country)
     assert res.years[0] == 2012

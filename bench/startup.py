@@ -1,0 +1,97 @@
+"""Start-up: how long a user waits for ``debttrap`` before anything is computed.
+
+Each command runs in a fresh subprocess (as a user runs it), ``--repeat`` times,
+interleaved with two baselines measured in the same run: ``python -c pass``
+(the interpreter alone) and ``python -c "import numpy"`` (the least any numeric
+command pays). It prints the median wall time and the median CPU time (user +
+system of the child) of each, and each command's ratio to the NumPy baseline.
+CPU time is the steadier figure on a shared machine; wall time is what a user
+feels. Targets (issue 14): ``debttrap --help`` under 0.3 s, ``debttrap dsa ZMB
+--json`` under 0.7 s, ``debttrap assess examples/syria-2025.toml --json`` under
+1.5 s. Nothing is asserted.
+
+    python bench/startup.py [--repeat 5] [--no-assess]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+TARGETS_S = {"debttrap --help": 0.3, "debttrap dsa ZMB --json": 0.7,
+             "debttrap assess examples/syria-2025.toml --json": 1.5}
+
+
+def _commands(with_assess: bool) -> dict[str, list[str]]:
+    cmds = {
+        "python -c pass": [PY, "-c", "pass"],
+        'python -c "import numpy"': [PY, "-c", "import numpy"],
+        "debttrap --help": [PY, "-m", "debttrap", "--help"],
+        "debttrap dsa ZMB --json": [PY, "-m", "debttrap", "dsa", "ZMB", "--json"],
+    }
+    if with_assess:
+        cmds["debttrap assess examples/syria-2025.toml --json"] = [
+            PY, "-m", "debttrap", "assess", str(ROOT / "examples" / "syria-2025.toml"), "--json"
+        ]
+    return cmds
+
+
+def _run_once(argv: list[str]) -> tuple[float, float]:
+    """(wall, cpu) seconds of one subprocess run; its output is discarded."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          cwd=ROOT, env={**os.environ, "COLUMNS": "100"}, check=False)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode()[-500:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--no-assess", action="store_true", help="skip the (slow) assess command")
+    args = p.parse_args(argv)
+    cmds = _commands(not args.no_assess)
+    walls: dict[str, list[float]] = {name: [] for name in cmds}
+    cpus: dict[str, list[float]] = {name: [] for name in cmds}
+    for cmd in cmds.values():  # warm the file cache (and numba's) once, untimed
+        _run_once(cmd)
+    for _ in range(args.repeat):  # interleaved, so load on the machine hits all alike
+        for name, cmd in cmds.items():
+            wall, cpu = _run_once(cmd)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+
+    print("debttrap bench: start-up, each command in a fresh process")
+    print(f"  machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}; median of {args.repeat} interleaved runs; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    base = statistics.median(cpus['python -c "import numpy"'])
+    print(f"\n  {'command':<52} {'wall s':>8} {'CPU s':>8} {'CPU / numpy':>12}  target")
+    for name in cmds:
+        wall = statistics.median(walls[name])
+        cpu = statistics.median(cpus[name])
+        target = TARGETS_S.get(name)
+        verdict = ""
+        if target is not None:
+            verdict = f"< {target:g} s: {'met' if cpu < target else 'MISSED'} (CPU)"
+        print(f"  {name:<52} {wall:8.3f} {cpu:8.3f} {cpu / base:11.1f}x  {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,324 @@
+"""The orchestrator: the country once, the reference once, each offer once, then the verdicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from debttrap.assess.assumptions import (
+    chain_assumptions,
+    creditor_assumptions,
+    reserves_assumption,
+    window_assumption,
+)
+from debttrap.assess.context import (
+    OfferContext,
+    _income_group,
+    _indicator_changes,
+    _outlook,
+    _size_pct_gdp,
+    offer_context,
+    project_revenue,
+)
+from debttrap.assess.creditors import (
+    _CROSS_DEFAULT_GROUPS,
+    _creditor_tables,
+    _lender_column,
+    _loan_book,
+    _unscheduled_columns,
+)
+from debttrap.assess.labels import _by_year
+from debttrap.assess.results import (
+    Assessment,
+    DebtOutlook,
+    OfferAssessment,
+    StochasticOutlook,
+)
+from debttrap.assess.stochastic import _simulate, _Stochastic, stochastic_setup
+from debttrap.country.derived import derive
+from debttrap.country.model import Country
+from debttrap.errors import InputError
+from debttrap.leverage.exposure import creditor_exposure
+from debttrap.leverage.verdict import judge, verdict_inputs
+from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
+
+#: Macro paths drawn by default: enough for probabilities to about +/- 1 point, fast enough
+#: for a demo (the stochastic engine handles 10,000 paths in about a second).
+DEFAULT_STOCHASTIC_PATHS = 2000
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Setting:
+    """The country and everything the offers share: creditor tables, macro in US$, inputs."""
+
+    country: Country
+    code: str | None
+    income_group: str
+    debt: pd.DataFrame
+    service: pd.DataFrame
+    unscheduled: list[str]
+    cross_default: list[str]
+    years: np.ndarray
+    revenue_usd_m: pd.Series
+    exports_usd_m: pd.Series
+    reserves_usd_m: pd.Series | None
+    derived: Any
+    reference: DebtOutlook
+    window: tuple[int, int]
+    seed: int
+    n_paths: int
+    include_overrun: bool
+    stochastic: _Stochastic | None
+
+
+def _check(seed: int, n_paths: int, stochastic: bool, stochastic_paths: int) -> None:
+    if seed < 0:
+        raise InputError("must be a whole number >= 0", field="seed")
+    if n_paths < 1:
+        raise InputError("must be a whole number >= 1", field="n_paths")
+    if stochastic and stochastic_paths < 1:
+        raise InputError("must be a whole number >= 1", field="stochastic_paths")
+
+
+def _country(
+    scenario: Any, sources: dict[str, str], assumptions: list[str]
+) -> tuple[Country, str | None]:
+    """The scenario's country (built from the bundled data for an ISO3 code) and that code."""
+    settings = scenario.settings
+    if isinstance(scenario.country, str):
+        code = scenario.country.upper()
+        t = settings.first_projection_year or DEFAULT_FIRST_YEAR
+        built = build_country(code, t, horizon_years=settings.horizon_years)
+        sources.update({f"country.{k}": v for k, v in built.sources.items()})
+        assumptions.extend(built.assumptions)
+        return built.country, code
+    if scenario.country_file:
+        sources["country"] = f"country file {scenario.country_file}"
+    return scenario.country, None
+
+
+def _macro_usd(
+    country: Country, years: np.ndarray
+) -> tuple[Any, pd.Series, pd.Series, pd.Series | None]:
+    """(derived series, revenue excl. grants, exports, reserves or None) in US$ m on ``years``."""
+    der = derive(country)
+    sl = np.searchsorted(der.years, years)
+    revenue = pd.Series(
+        der.revenue_excl_grants_lcu_m[sl] / der.exchange_rate_avg_lcu_per_usd[sl], index=years
+    )
+    exports = pd.Series(der.exports_usd_m[sl], index=years)
+    reserves: pd.Series | None = None
+    pct = country.capacity.reserves_pct_imports
+    if pct is not None:
+        imports = pd.Series(country.macro.imports_usd_m, dtype=np.float64).reindex(years)
+        reserves = imports * pct / 100.0
+    return der, revenue, exports, reserves
+
+
+def _setting(
+    scenario: Any, *, seed: int, n_paths: int, stochastic: bool, stochastic_paths: int,
+    include_overrun: bool, income_group: str | None,
+    sources: dict[str, str], assumptions: list[str], notes: list[str],
+) -> _Setting:
+    """Everything the offers share, built once; fills ``sources``, ``assumptions``, ``notes``."""
+    country, code = _country(scenario, sources, assumptions)
+    sources.update(scenario.provenance())
+    if income_group is None:
+        income_group, ig_source = _income_group(code)
+    else:
+        ig_source = "given by the user"
+    sources["income_group"] = ig_source
+    debt, service = _creditor_tables(country)
+    unscheduled = _unscheduled_columns(country, debt)
+    assumptions.extend(creditor_assumptions(bool(unscheduled)))
+    years = debt.index.to_numpy(dtype=np.int64)
+    der, revenue, exports, reserves = _macro_usd(country, years)
+    assumptions.append(reserves_assumption(country.capacity.reserves_pct_imports))
+    cross = [g for g in _CROSS_DEFAULT_GROUPS if g in debt.columns
+             and float(debt[g].sum()) > 0]
+    assumptions.extend(chain_assumptions(cross, include_overrun))
+    reference = _outlook("No new offer (reference)", country)
+    window = (min(reference.window_years), max(reference.window_years))
+    assumptions.append(window_assumption(window, country.last_year))
+    st: _Stochastic | None = None
+    if stochastic:
+        st, s_assumptions, s_notes = stochastic_setup(code, country, stochastic_paths, seed)
+        assumptions.extend(s_assumptions)
+        notes.extend(s_notes)
+    return _Setting(
+        country=country, code=code, income_group=income_group, debt=debt, service=service,
+        unscheduled=unscheduled, cross_default=cross, years=years, revenue_usd_m=revenue,
+        exports_usd_m=exports, reserves_usd_m=reserves, derived=der, reference=reference,
+        window=window, seed=seed, n_paths=n_paths, include_overrun=include_overrun,
+        stochastic=st,
+    )
+
+
+def _offer_assessment(
+    s: _Setting, index: int, ctx: OfferContext
+) -> tuple[OfferAssessment, StochasticOutlook | None]:
+    """One offer beside the reference; also the no-offer stochastic outlook of its run."""
+    offer, overrun, ppg_loans = ctx.offer, ctx.overrun, ctx.ppg_loans
+    base_loans = tuple(s.country.new_loans)
+    overrun_only = base_loans + ((overrun,) if overrun is not None else ())
+    with_offer = s.country.model_copy(update={"new_loans": overrun_only + ppg_loans})
+    outlook = _outlook(offer.name, with_offer)
+    # the offer's own effect is measured against the country with the project's overrun
+    # (which does not depend on who finances it) but without the offer's loans
+    without: DebtOutlook = s.reference
+    if overrun is not None:
+        without = _outlook(
+            f"{offer.name}: without its loans",
+            s.country.model_copy(update={"new_loans": overrun_only}),
+        )
+    changes = _indicator_changes(s.reference, without, outlook, overrun is not None)
+    added_debt, added_service = _loan_book(overrun, s.years)
+    exposure = creditor_exposure(
+        offer,
+        _lender_column(s.debt, offer.group),
+        _lender_column(s.service, offer.group),
+        government_revenue_usd_m=s.revenue_usd_m,
+        exports_usd_m=s.exports_usd_m,
+        reserves_usd_m=s.reserves_usd_m,
+        project_revenue_usd_m=project_revenue(offer, s.years),
+        cross_default_creditors=s.cross_default,
+        service_unknown_creditors=s.unscheduled,
+        flows=ctx.flows,
+        added_debt_usd_m=added_debt,
+        added_service_usd_m=added_service,
+        window_years=s.window,
+    )
+    stoch = stoch_without = nothing = None
+    if s.stochastic is not None:
+        stoch, stoch_without, nothing = _simulate(
+            with_offer, len(base_loans), len(ppg_loans), overrun is not None, s.stochastic,
+            offer.name,
+        )
+    verdict = judge(
+        verdict_inputs(
+            offer.name,
+            adds_debt=bool(ppg_loans),
+            ppg_loans_usd_m=float(sum(ln.amount_m for ln in ppg_loans)),
+            rating_before=s.reference.rating_external,
+            rating_without_offer=without.rating_external,
+            rating_after=outlook.rating_external,
+            grant_element_pct=ctx.grant_element_pct,
+            indicator_changes=changes,
+            prob_distress_pct=None if stoch is None or stoch_without is None
+            else (stoch_without.prob_distress_pct, stoch.prob_distress_pct),
+            prob_breach_pct=None if stoch is None or stoch_without is None
+            else (stoch_without.prob_external_breach_flag_pct,
+                  stoch.prob_external_breach_flag_pct),
+            exposure=exposure,
+            economics=ctx.economics,
+            offer_size_pct_gdp=_size_pct_gdp(ppg_loans, s.derived),
+        )
+    )
+    result = OfferAssessment(
+        offer=offer, index=index, loans=ctx.loans, grant_element_pct=ctx.grant_element_pct,
+        grant_element_oecd_dac_pct=ctx.grant_element_oecd_dac_pct,
+        pv_debt_service_usd_m=ctx.pv_debt_service_usd_m,
+        grant_equivalent_usd_m=ctx.grant_equivalent_usd_m, flows=ctx.flows, outlook=outlook,
+        economics=ctx.economics, exposure=exposure, clauses=ctx.clauses, verdict=verdict,
+        stochastic=stoch, overrun_loan=overrun, notes=ctx.notes,
+        without_offer=None if overrun is None else without, indicator_changes=changes,
+        stochastic_without=stoch_without,
+    )
+    return result, nothing
+
+
+def _inputs(scenario: Any, s: _Setting) -> dict[str, Any]:
+    """The assessment's inputs as JSON: the scenario, the country's macro in US$, the offers."""
+    country, years, der = s.country, s.years, s.derived
+    sl = np.searchsorted(der.years, years)
+    return {
+        "scenario": scenario.name,
+        "country": s.code if s.code is not None else (scenario.country_file or country.name),
+        "first_projection_year": country.t,
+        "last_projection_year": country.last_year,
+        "income_group": s.income_group,
+        "macro_by_year": {
+            "nominal_gdp_usd_m": _by_year(years, der.nominal_gdp_usd_m[sl]),
+            "exports_usd_m": _by_year(years, s.exports_usd_m.to_numpy(dtype=np.float64)),
+            "revenue_excl_grants_usd_m": _by_year(years, s.revenue_usd_m.to_numpy(np.float64)),
+            "reserves_usd_m": None if s.reserves_usd_m is None
+            else _by_year(years, s.reserves_usd_m.to_numpy(dtype=np.float64)),
+        },
+        "offers": [o.model_dump(mode="json") for o in scenario.offers],
+    }
+
+
+def assess(
+    scenario: Any,
+    *,
+    seed: int | None = None,
+    n_paths: int | None = None,
+    stochastic: bool = True,
+    stochastic_paths: int = DEFAULT_STOCHASTIC_PATHS,
+    include_overrun: bool = True,
+    income_group: str | None = None,
+) -> Assessment:
+    """Run the chain for every offer of ``scenario`` beside the no-offer reference.
+
+    ``scenario`` is a :class:`debttrap.assess.scenario.Scenario` (anything with its
+    attributes: ``name``, ``country``, ``settings``, ``offers``, ``provenance()``).
+    ``seed`` and ``n_paths`` (project Monte Carlo paths) default to the
+    scenario's settings; ``stochastic_paths`` macro paths are drawn when
+    ``stochastic`` is on and the country comes from the bundled data (its
+    history calibrates the shocks). ``include_overrun`` adds the expected
+    overrun that falls on the budget to the debt path. ``income_group``
+    (``ldc``, ``lic``, ``lmic``, ``umic``) sets the OECD-DAC discount rate;
+    default: the bundled classification of the country.
+    """
+    settings = scenario.settings
+    seed_ = int(settings.seed if seed is None else seed)
+    n_paths_ = int(settings.n_paths if n_paths is None else n_paths)
+    _check(seed_, n_paths_, stochastic, stochastic_paths)
+    sources: dict[str, str] = {}
+    assumptions: list[str] = []
+    notes: list[str] = []
+    s = _setting(
+        scenario, seed=seed_, n_paths=n_paths_, stochastic=stochastic,
+        stochastic_paths=stochastic_paths, include_overrun=include_overrun,
+        income_group=income_group, sources=sources, assumptions=assumptions, notes=notes,
+    )
+    ref_stoch: StochasticOutlook | None = None
+    results: list[OfferAssessment] = []
+    for i, offer in enumerate(scenario.offers):
+        ctx = offer_context(offer, s.years, income_group=s.income_group, seed=seed_,
+                            n_paths=n_paths_, include_overrun=include_overrun)
+        result, nothing = _offer_assessment(s, i, ctx)
+        results.append(result)
+        if ref_stoch is None and nothing is not None:
+            ref_stoch = nothing
+    if s.stochastic is not None and ref_stoch is None:
+        ref_stoch, _, _ = _simulate(
+            s.country, len(s.country.new_loans), 0, False, s.stochastic, "No new offer"
+        )
+    return Assessment(
+        scenario_name=scenario.name,
+        description=getattr(scenario, "description", ""),
+        country=s.country,
+        reference=s.reference,
+        reference_stochastic=ref_stoch,
+        offers=tuple(results),
+        creditor_debt_usd_m=s.debt,
+        creditor_service_usd_m=s.service,
+        settings={
+            "seed": seed_,
+            "n_paths": n_paths_,
+            "stochastic": s.stochastic is not None,
+            "stochastic_paths": int(stochastic_paths) if s.stochastic is not None else 0,
+            "include_overrun": include_overrun,
+            "income_group": s.income_group,
+        },
+        inputs=_inputs(scenario, s),
+        sources=sources,
+        assumptions=tuple(assumptions),
+        notes=tuple(notes),
+        service_unknown=tuple(s.unscheduled),
+    )
+

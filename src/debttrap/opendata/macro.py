@@ -1,0 +1,335 @@
+"""The macro framework of a built country: WEO history and projections, trade, fiscal.
+
+GDP, growth, the current account and the fiscal ratios come from the IMF WEO
+(October 2024) and are extended beyond the WEO horizon by holding growth, the
+deflators and every ratio to GDP (OD1). Imports, remittances and revenue
+excluding grants come from the WDI; exports follow from the current account
+(OD3). Each step records its sources and assumptions in the
+:class:`~debttrap.opendata.provenance.Provenance` it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from debttrap import datasets as ds
+from debttrap.errors import DataError
+from debttrap.opendata._series import (
+    FloatArray,
+    IntArray,
+    column,
+    fill_gaps,
+    hold_after,
+    pwt_panel,
+    wdi_panel,
+    years_between,
+)
+from debttrap.opendata.provenance import PWT, WDI, WEO, Provenance
+
+__all__ = ["HISTORY_YEARS", "WEO_LAST_YEAR", "MacroPaths", "macro_paths"]
+
+HISTORY_YEARS = 10
+WEO_LAST_YEAR = 2029
+_GDP = ("NGDPD", "NGDP", "NGDP_RPCH")
+
+
+@dataclass(frozen=True, slots=True)
+class MacroPaths:
+    """The assembled annual macro series on ``years`` (US$ m, LCU m, percent as named)."""
+
+    years: IntArray
+    gdp_usd: FloatArray
+    gdp_lcu: FloatArray
+    growth: FloatArray
+    fx: FloatArray
+    exports: FloatArray
+    imports: FloatArray
+    remittances: FloatArray
+    revenue_lcu: FloatArray
+    grants_lcu: FloatArray
+    primary_exp_lcu: FloatArray
+    primary_balance_pct: FloatArray
+    current_account: FloatArray
+    gross_debt_pct: FloatArray | None
+    weo_last_year: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Gdp:
+    years: IntArray
+    growth: FloatArray
+    gdp_usd: FloatArray
+    gdp_lcu: FloatArray
+    defl_usd: FloatArray  # 1 + growth of the US$ GDP deflator
+    wl: int  # last year with WEO GDP data
+    iw: int  # its index on ``years``
+
+
+def _weo_last_year(code: str, w: pd.DataFrame, t: int, lo: int, years: IntArray) -> int:
+    """The last year with WEO GDP data; raises where ``t … t+5`` or history has gaps."""
+    ends = [int(w[s].loc[:WEO_LAST_YEAR].dropna().index.max()) for s in _GDP if w[s].notna().any()]
+    wl = min(ends) if len(ends) == 3 else lo
+    if wl < t + 5:
+        for s in _GDP:
+            v = column(w, s, years_between(lo, t + 5))
+            gap = np.flatnonzero(np.isnan(v))
+            if gap.size:
+                raise DataError(f"no value for {code} in {lo + int(gap[0])}", dataset=WEO, series=s)
+    in_weo = years <= wl
+    for s in (*_GDP, "GGR_NGDP", "GGXONLB_NGDP", "BCA_NGDPD"):
+        v = column(w, s, years)
+        first = lo if s in _GDP else t
+        gap = np.flatnonzero(np.isnan(v) & in_weo & (years >= first))
+        if gap.size:
+            raise DataError(f"no value for {code} in {int(years[gap[0]])}", dataset=WEO, series=s)
+    return wl
+
+
+def _gdp(code: str, w: pd.DataFrame, t: int, last: int, rec: Provenance) -> _Gdp:
+    lo = t - HISTORY_YEARS - 2
+    years = years_between(lo, last)
+    wl = _weo_last_year(code, w, t, lo, years)
+    growth = column(w, "NGDP_RPCH", years)
+    gdp_usd = column(w, "NGDPD", years) * 1000.0
+    gdp_lcu = column(w, "NGDP", years) * 1000.0
+    # beyond the last WEO year: real growth and both GDP deflators held at that year's values
+    iw = int(np.searchsorted(years, wl))
+    for i in range(iw + 1, years.size):  # loop over time
+        growth[i] = growth[iw]
+        gdp_usd[i] = gdp_usd[i - 1] * gdp_usd[iw] / gdp_usd[iw - 1]
+        gdp_lcu[i] = gdp_lcu[i - 1] * gdp_lcu[iw] / gdp_lcu[iw - 1]
+    if last > wl:
+        horizon = "the WEO horizon" if wl == WEO_LAST_YEAR else "the last year the WEO covers"
+        rec.assume(
+            f"OD1 after {wl} ({horizon}) real growth, the US$ and LCU GDP "
+            f"deflators and every ratio to GDP are held at their {wl} values"
+        )
+    rng = f"{lo}-{wl}"
+    rec.source("macro.nominal_gdp_usd_m", f"{WEO}: NGDPD x 1000, {rng}; then OD1")
+    rec.source("macro.nominal_gdp_lcu_m", f"{WEO}: NGDP x 1000, {rng}; then OD1")
+    rec.source("macro.real_gdp_growth_pct", f"{WEO}: NGDP_RPCH, {rng}; then OD1")
+    rec.source("macro.exchange_rate_avg_lcu_per_usd", f"{WEO}: NGDP / NGDPD (implied)")
+    rec.source("macro.exchange_rate_eop_lcu_per_usd", f"{WEO}: NGDP / NGDPD (OD2)")
+    rec.assume(
+        "OD2 the WEO copy has no exchange-rate series: the period-average rate is NGDP/NGDPD "
+        "and the end-of-period rate is taken equal to it"
+    )
+    defl_usd = np.full(years.size, np.nan)
+    defl_usd[1:] = (gdp_usd[1:] / gdp_usd[:-1]) / (1.0 + growth[1:] / 100.0)
+    return _Gdp(years, growth, gdp_usd, gdp_lcu, defl_usd, wl, iw)
+
+
+def _imports(
+    code: str, t: int, w: pd.DataFrame, wp: pd.DataFrame, g: _Gdp, rec: Provenance
+) -> FloatArray:
+    """Imports of goods and services (US$ m): WDI (or PWT) share of GDP, then WEO volumes."""
+    years = g.years
+    imp_pct = column(wp, "imports_gs_pct_gdp", years)
+    imp_pct[years > t - 1] = np.nan
+    if np.isfinite(imp_pct).any():
+        src_m = f"{WDI}: imports_gs_pct_gdp (NE.IMP.GNFS.ZS)"
+    else:
+        pw = pwt_panel(code, PWT)
+        if pw.empty:
+            raise DataError(f"no imports for {code}", dataset=WDI, series="imports_gs_pct_gdp")
+        share_m = (-pw["csh_m"] * pw["pl_m"] / pw["pl_gdpo"] * 100.0).dropna()
+        if share_m.empty:
+            raise DataError(f"no imports for {code}", dataset=WDI, series="imports_gs_pct_gdp")
+        imp_pct = share_m.reindex(years).to_numpy(dtype=np.float64)
+        src_m = f"{PWT}: -csh_m x pl_m / pl_gdpo"
+    base_m = int(years[np.flatnonzero(np.isfinite(imp_pct))[-1]])
+    imp_pct = fill_gaps(imp_pct, int(np.searchsorted(years, base_m)) + 1)
+    tm = column(w, "TM_RPCH", years)
+    tm = np.where(np.isfinite(tm), tm, g.growth)
+    imports = imp_pct / 100.0 * g.gdp_usd
+    for i in range(years.size):  # loop over time
+        y = int(years[i])
+        if y <= base_m:
+            continue
+        if y <= g.wl:
+            imports[i] = imports[i - 1] * (1.0 + tm[i] / 100.0) * g.defl_usd[i]
+        else:
+            imports[i] = imports[i - 1] * g.gdp_usd[i] / g.gdp_usd[i - 1]
+    rec.source(
+        "macro.imports_usd_m",
+        f"{src_m} x WEO GDP, to {base_m}; then WEO TM_RPCH volume x US$ GDP deflator (OD3); "
+        "then OD1",
+    )
+    return imports
+
+
+def _remittances(t: int, wp: pd.DataFrame, g: _Gdp, rec: Provenance) -> FloatArray:
+    """Net current transfers approximated by remittances received (US$ m); FDI at 0."""
+    years = g.years
+    rem = column(wp, "remittances_usd_m", years)
+    rem[years > t - 1] = np.nan
+    if not np.isfinite(rem).any():
+        remittances = np.zeros(years.size)
+        rec.assume("OD4 no WDI remittances for this country: net current transfers set to 0")
+        rec.source("macro.net_current_transfers_usd_m", "none available: 0 (OD4)")
+    else:
+        ratio = rem / g.gdp_usd
+        ok = np.flatnonzero(np.isfinite(ratio))
+        hold = float(np.mean(ratio[ok[-3:]]))
+        ratio = fill_gaps(ratio, int(ok[-1]) + 1)
+        ratio[ok[-1] + 1 :] = hold
+        remittances = ratio * g.gdp_usd
+        rec.source(
+            "macro.net_current_transfers_usd_m",
+            f"{WDI}: remittances_usd_m (BX.TRF.PWKR.CD.DT), to {int(years[ok[-1]])}; later "
+            "years at the mean ratio to GDP of the last three (OD4)",
+        )
+        rec.assume(
+            "OD4 net current transfers are approximated by workers' remittances received "
+            "(WDI); official transfers and outward remittances are not in the bundled data"
+        )
+    rec.source("macro.net_fdi_usd_m", "none available: 0 (OD5)")
+    rec.assume(
+        "OD5 net FDI is not in the bundled data and is set to 0 (so the FDI part of the B4 "
+        "stress test has no effect)"
+    )
+    return remittances
+
+
+def _exports(
+    code: str,
+    w: pd.DataFrame,
+    g: _Gdp,
+    imports: FloatArray,
+    remittances: FloatArray,
+    rec: Provenance,
+) -> tuple[FloatArray, FloatArray]:
+    """Current account and exports (US$ m): exports = imports + CA − remittances (OD3)."""
+    years, gdp_usd = g.years, g.gdp_usd
+    ca_pct = hold_after(column(w, "BCA_NGDPD", years), years, g.wl)
+    ca_pct = fill_gaps(ca_pct, years.size)
+    ca = ca_pct / 100.0 * gdp_usd
+    rec.source("macro.current_account_usd_m", f"{WEO}: BCA_NGDPD x GDP; then OD1")
+    exports = imports + ca - remittances
+    floor_src = ""
+    pw = pwt_panel(code, PWT)
+    if not pw.empty:
+        share_x = (pw["csh_x"] * pw["pl_x"] / pw["pl_gdpo"]).dropna()
+        share_x = share_x[share_x > 0]
+        if not share_x.empty:
+            floor = float(share_x.iloc[-1]) * gdp_usd
+            exports = np.maximum(exports, floor)
+            floor_src = (
+                f"; floored at the merchandise export share of GDP in {PWT} "
+                f"(csh_x x pl_x / pl_gdpo, {int(share_x.index[-1])})"
+            )
+    exports = np.maximum(exports, 0.01 * gdp_usd)
+    for i in range(g.iw + 1, years.size):  # after the WEO horizon: ratio to GDP held
+        exports[i] = exports[i - 1] * gdp_usd[i] / gdp_usd[i - 1]
+    rec.source(
+        "macro.exports_usd_m",
+        "imports + current account - remittances (OD3)" + floor_src + "; then OD1",
+    )
+    rec.assume(
+        "OD3 exports of goods and services are not in the bundled data; they follow from the "
+        "current account: exports = imports (WDI, then WEO import volumes x US$ GDP deflator) "
+        "+ current-account balance (WEO) - remittances (WDI), i.e. net primary income and "
+        "other transfers are taken to offset each other (they understate exports where "
+        "profit and interest outflows are large, overstate them where official transfers "
+        "are); floored at the Penn World Table's merchandise export share of GDP and at 1%"
+    )
+    return ca, exports
+
+
+@dataclass(frozen=True, slots=True)
+class _Fiscal:
+    revenue_lcu: FloatArray
+    grants_lcu: FloatArray
+    primary_exp_lcu: FloatArray
+    primary_balance_pct: FloatArray
+
+
+def _grants_pct(
+    t: int, w: pd.DataFrame, wp: pd.DataFrame, g: _Gdp, ggr: FloatArray, rec: Provenance
+) -> float:
+    """Grants in % of GDP: WEO revenue incl. grants minus WDI revenue excl. grants (OD6)."""
+    years = g.years
+    rev_ex = column(wp, "revenue_excl_grants_pct_gdp", years)
+    ggr_raw = column(w, "GGR_NGDP", years)
+    win = (years >= t - 5) & (years <= t - 1)
+    diffs = (ggr_raw - rev_ex)[win]
+    diff_years = years[win][np.isfinite(diffs)]
+    diffs = diffs[np.isfinite(diffs)]
+    it = int(np.searchsorted(years, t))
+    if diffs.size == 0:
+        rec.assume(
+            "OD6 no WDI revenue excluding grants in the last five years: grants set to 0 "
+            "(revenue excluding grants = WEO revenue; the debt-service/revenue ratio may be "
+            "understated)"
+        )
+        rec.source("macro.government_grants_lcu_m", "none available: 0 (OD6)")
+        return 0.0
+    grants_pct = float(np.clip(diffs.mean(), 0.0, 0.5 * float(ggr[it])))
+    span = f"{int(diff_years.min())}-{int(diff_years.max())}"
+    rec.assume(
+        f"OD6 revenue excluding grants (the debt-service/revenue denominator) follows the "
+        f"WDI central-government series: grants = WEO general-government revenue (incl. "
+        f"grants) minus WDI revenue excluding grants, averaged over {span} "
+        f"({grants_pct:.2f}% of GDP), held as a ratio to GDP, floored at 0 and capped at "
+        "half of revenue; it also absorbs any gap between general and central government"
+    )
+    rec.source(
+        "macro.government_grants_lcu_m",
+        f"{WEO} GGR_NGDP - {WDI} revenue_excl_grants_pct_gdp (GC.REV.XGRT.GD.ZS), "
+        f"mean {span} (OD6)",
+    )
+    return grants_pct
+
+
+def _fiscal(t: int, w: pd.DataFrame, wp: pd.DataFrame, g: _Gdp, rec: Provenance) -> _Fiscal:
+    """Revenue, grants and primary expenditure (LCU m) from WEO ratios and the WDI (OD6)."""
+    ggr = hold_after(column(w, "GGR_NGDP", g.years), g.years, g.wl)
+    pb = hold_after(column(w, "GGXONLB_NGDP", g.years), g.years, g.wl)
+    revenue = ggr / 100.0 * g.gdp_lcu
+    primary_exp = (ggr - pb) / 100.0 * g.gdp_lcu
+    rec.source(
+        "macro.government_revenue_incl_grants_lcu_m",
+        f"{WEO}: GGR_NGDP x NGDP (general government revenue incl. grants); then OD1",
+    )
+    rec.source(
+        "macro.government_primary_expenditure_lcu_m",
+        f"{WEO}: (GGR_NGDP - GGXONLB_NGDP) x NGDP; then OD1",
+    )
+    rec.source("macro.primary_balance_history_pct_gdp", f"{WEO}: GGXONLB_NGDP, t-10..t-1")
+    grants_pct = _grants_pct(t, w, wp, g, ggr, rec)
+    return _Fiscal(revenue, grants_pct / 100.0 * g.gdp_lcu, primary_exp, pb)
+
+
+def macro_paths(code: str, t: int, last: int, rec: Provenance) -> MacroPaths:
+    """The macro framework of ``code`` on ``t-12 … last`` with its provenance."""
+    weo_series = [*_GDP, "TM_RPCH", "GGR_NGDP", "GGXONLB_NGDP", "GGXWDG_NGDP", "BCA_NGDPD"]
+    w = ds.weo_panel(code, weo_series, required=["NGDPD", "NGDP", "NGDP_RPCH", "GGR_NGDP"])
+    g = _gdp(code, w, t, last, rec)
+    wp = wdi_panel(code)
+    imports = _imports(code, t, w, wp, g, rec)
+    remittances = _remittances(t, wp, g, rec)
+    ca, exports = _exports(code, w, g, imports, remittances, rec)
+    fiscal = _fiscal(t, w, wp, g, rec)
+    gross_raw = column(w, "GGXWDG_NGDP", g.years)
+    need = (g.years >= t - 1) & (g.years <= g.wl)
+    gross_debt = None if np.isnan(gross_raw[need]).any() else hold_after(gross_raw, g.years, g.wl)
+    return MacroPaths(
+        years=g.years,
+        gdp_usd=g.gdp_usd,
+        gdp_lcu=g.gdp_lcu,
+        growth=g.growth,
+        fx=g.gdp_lcu / g.gdp_usd,
+        exports=exports,
+        imports=imports,
+        remittances=remittances,
+        revenue_lcu=fiscal.revenue_lcu,
+        grants_lcu=fiscal.grants_lcu,
+        primary_exp_lcu=fiscal.primary_exp_lcu,
+        primary_balance_pct=fiscal.primary_balance_pct,
+        current_account=ca,
+        gross_debt_pct=gross_debt,
+        weo_last_year=g.wl,
+    )

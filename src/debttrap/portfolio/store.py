@@ -1,0 +1,163 @@
+"""The run's embedded database (DuckDB): loans, each borrower's paths summary, the results.
+
+Tables (see ``docs/portfolio.md`` for queries):
+
+* ``run`` (one row): book, paths, seed, first year, tail — a rerun with other settings
+  on the same file is refused;
+* ``loans``: the book, one row per loan;
+* ``borrowers``: one row per finished borrower (status, rating, capacity, probability of a
+  sustained breach);
+* ``borrower_years``: per borrower and year, the share of paths in distress;
+* ``borrower_paths``: per borrower, its ``(paths, years)`` distress indicator packed as bits
+  (what a resumed run reads back instead of recomputing);
+* ``book_years``, ``contributions``, ``book_borrowers``, ``summary``: the book's results,
+  rewritten at the end of each complete run.
+
+A borrower's rows are written in one transaction, so a run interrupted half-way leaves each
+borrower either complete or absent; a rerun with the same file computes only the absent ones.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from debttrap.errors import InputError
+from debttrap.portfolio.book import Book
+from debttrap.portfolio.borrower import BorrowerPaths
+from debttrap.portfolio.compute import PortfolioResult
+
+__all__ = ["MISSING_EXTRA", "BookStore", "missing_dependencies"]
+
+MISSING_EXTRA = ("the portfolio extra is not installed (pip install 'debttrap[portfolio]' "
+                 "brings duckdb and dask distributed)")
+
+
+def missing_dependencies(*, distributed: bool = False) -> list[str]:
+    """The modules of the ``portfolio`` extra that cannot be imported."""
+    import importlib.util
+
+    names = ["duckdb", *(["distributed"] if distributed else [])]
+    return [n for n in names if importlib.util.find_spec(n) is None]
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS run (book VARCHAR, n_paths INTEGER, seed BIGINT, first_year INTEGER,
+    tail DOUBLE, estimated BOOLEAN);
+CREATE TABLE IF NOT EXISTS borrowers (iso3 VARCHAR PRIMARY KEY, status VARCHAR, rating VARCHAR,
+    capacity VARCHAR, prob_distress DOUBLE, n_years INTEGER, first_year INTEGER);
+CREATE TABLE IF NOT EXISTS borrower_years (iso3 VARCHAR, year INTEGER,
+    share_in_distress DOUBLE);
+CREATE TABLE IF NOT EXISTS borrower_paths (iso3 VARCHAR PRIMARY KEY, n_paths INTEGER,
+    n_years INTEGER, bits BLOB);
+"""
+
+
+class BookStore:
+    """One DuckDB file for one run (open with :meth:`open`; use as a context manager)."""
+
+    def __init__(self, con: Any, path: Path) -> None:
+        self._con = con
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, book: Book, *, n_paths: int, seed: int, first_year: int,
+             tail: float) -> BookStore:
+        if missing_dependencies():
+            raise InputError(MISSING_EXTRA, field="--db")
+        import duckdb
+
+        try:
+            con = duckdb.connect(str(path))
+        except duckdb.Error as exc:
+            raise InputError(f"cannot open the database: {str(exc).splitlines()[0]}",
+                             field="--db") from None
+        con.execute(_SCHEMA)
+        run = con.execute("SELECT book, n_paths, seed, first_year, tail FROM run").fetchall()
+        want = (book.name, n_paths, seed, first_year, tail)
+        if run and tuple(run[0]) != want:
+            con.close()
+            raise InputError(
+                f"{path.name} holds a run of book {run[0][0]!r} with {run[0][1]} paths, seed "
+                f"{run[0][2]}, first year {run[0][3]}, tail {run[0][4]}; give another --db "
+                "or the same settings", field="--db")
+        if not run:
+            con.execute("BEGIN")
+            con.execute("INSERT INTO run VALUES (?, ?, ?, ?, ?, ?)", [*want, book.estimated])
+            loans = book.loans
+            loans["first_repayment_date"] = loans["first_repayment_date"].dt.date
+            loans["last_repayment_date"] = loans["last_repayment_date"].dt.date
+            con.register("loans_frame", loans)
+            con.execute("CREATE OR REPLACE TABLE loans AS SELECT * FROM loans_frame")
+            con.unregister("loans_frame")
+            con.execute("COMMIT")
+        return cls(con, path)
+
+    def __enter__(self) -> BookStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._con.close()
+
+    def done(self) -> list[BorrowerPaths]:
+        """Every borrower already complete in the file."""
+        rows = self._con.execute(
+            "SELECT b.iso3, b.status, b.rating, b.capacity, b.prob_distress, b.n_years, "
+            "b.first_year, p.n_paths, p.bits FROM borrowers b "
+            "LEFT JOIN borrower_paths p USING (iso3) ORDER BY b.iso3").fetchall()
+        out = []
+        for iso3, status, rating, cap, prob, n_years, first, n_paths, bits in rows:
+            distress = None
+            years = np.zeros(0, dtype=np.int64)
+            if bits is not None:
+                flat = np.unpackbits(np.frombuffer(bits, dtype=np.uint8))[: n_paths * n_years]
+                distress = flat.reshape(n_paths, n_years).astype(bool)
+                years = np.arange(first, first + n_years, dtype=np.int64)
+            out.append(BorrowerPaths(iso3, status, rating, cap,
+                                     float("nan") if prob is None else float(prob),
+                                     years, distress))
+        return out
+
+    def add(self, p: BorrowerPaths) -> None:
+        """Write one borrower's rows in one transaction."""
+        con = self._con
+        n_years = int(p.years.size)
+        first = int(p.years[0]) if n_years else 0
+        con.execute("BEGIN")
+        try:
+            con.execute("INSERT INTO borrowers VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [p.iso3, p.status, p.rating, p.capacity,
+                         None if np.isnan(p.prob_distress) else p.prob_distress, n_years, first])
+            if p.distress is not None:
+                share = p.distress.mean(axis=0)
+                con.executemany("INSERT INTO borrower_years VALUES (?, ?, ?)",
+                                [[p.iso3, int(y), float(s)] for y, s in zip(p.years, share,
+                                                                          strict=True)])
+                con.execute("INSERT INTO borrower_paths VALUES (?, ?, ?, ?)",
+                            [p.iso3, int(p.distress.shape[0]), n_years,
+                             np.packbits(p.distress.ravel()).tobytes()])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def write_results(self, res: PortfolioResult) -> None:
+        """The book's results, replacing any earlier ones, in one transaction."""
+        con = self._con
+        frames = {
+            "book_years": res.to_frame().reset_index(),
+            "contributions": res.contributions,
+            "book_borrowers": res.borrowers.reset_index(),
+            "summary": pd.DataFrame([{"key": k, "value": json.dumps(v)}
+                                     for k, v in res.summary().items()]),
+        }
+        con.execute("BEGIN")
+        for name, frame in frames.items():
+            con.register("result_frame", frame)
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM result_frame")
+            con.unregister("result_frame")
+        con.execute("COMMIT")

@@ -1,0 +1,146 @@
+"""The book's report: one self-contained HTML page and an Excel workbook.
+
+Sections and sheets: the summary; exposure by country (a bar chart: a map would fetch its
+shapes from the network, and the page works offline); borrowers by risk; debt service at
+risk by year; the loans adding most to the book's risk; which lenders a borrower's distress
+would hit (every borrower, exposure by lender). An estimated book says ESTIMATED in the
+title of the page and of every sheet's first row.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from debttrap import __version__
+from debttrap.portfolio.book import Book
+from debttrap.portfolio.compute import PortfolioResult
+from debttrap.report.html import Figure, Section, Table, render_page
+
+__all__ = ["lenders_by_borrower", "portfolio_html", "portfolio_workbook"]
+
+_TOP_LOANS = 25
+
+
+def lenders_by_borrower(book: Book) -> pd.DataFrame:
+    """Exposure (outstanding plus undisbursed, US$ m) by borrower and lender, with shares."""
+    loans = book.loans
+    loans["exposure_usd_m"] = loans["outstanding_usd_m"] + loans["undisbursed_usd_m"]
+    loans["borrower_iso3"] = loans["borrower_iso3"].replace("", "(regional)")
+    g = loans.groupby(["borrower_iso3", "lender"], sort=True)["exposure_usd_m"].sum()
+    frame = g.reset_index()
+    total = frame.groupby("borrower_iso3")["exposure_usd_m"].transform("sum")
+    frame["share_of_borrower"] = frame["exposure_usd_m"] / total
+    return frame.sort_values(["borrower_iso3", "exposure_usd_m"], ascending=[True, False])
+
+
+def _title(res: PortfolioResult) -> str:
+    est = " (ESTIMATED)" if res.estimated and "ESTIMATED" not in res.book else ""
+    return f"Book {res.book}{est}: exposure and risk under stress"
+
+
+def _fmt(frame: pd.DataFrame, money: tuple[str, ...] = (), pct: tuple[str, ...] = ()
+         ) -> pd.DataFrame:
+    out = frame.copy()
+    for c in money:
+        out[c] = out[c].map(lambda v: "–" if pd.isna(v) else f"{v:,.1f}")
+    for c in pct:
+        out[c] = out[c].map(lambda v: "–" if pd.isna(v) else f"{100 * v:.1f}%")
+    return out
+
+
+def portfolio_html(res: PortfolioResult, book: Book) -> str:
+    """The report page (self-contained; plotly embedded once)."""
+    summary = pd.DataFrame({"value": [
+        f"{float(res.borrowers['exposure_usd_m'].sum()):,.0f}", str(len(res.borrowers)),
+        f"{100 * res.exposure_weighted_prob_distress:.1f}%",
+        f"{res.expected_shortfall_usd_m:,.0f}", f"{100 * res.tail:g}%",
+        f"{res.hhi:.3f}", f"{100 * res.top_shares['1']:.1f}%",
+        f"{100 * res.top_shares['5']:.1f}%", f"{res.n_paths:,} (seed {res.seed})",
+    ]}, index=pd.Index([
+        "exposure, US$ m", "borrowers", "exposure-weighted probability of a sustained breach",
+        "expected shortfall of debt service at risk, US$ m", "tail", "concentration (HHI)",
+        "top borrower's share", "top five borrowers' share", "paths per borrower"], name=""))
+    b = res.borrowers
+    bar = go.Figure(go.Bar(x=list(b.index), y=b["exposure_usd_m"],
+                           marker_color=["#b2182b" if r in ("high", "in_distress") else
+                                         "#ef8a62" if r == "moderate" else
+                                         "#67a9cf" if r == "low" else "#999999"
+                                         for r in b["rating"]]))
+    bar.update_layout(yaxis_title="US$ m", height=380, margin={"t": 20})
+    years = res.to_frame()
+    fan = go.Figure()
+    for col, name in (("debt_service_usd_m", "contractual debt service"),
+                      ("dsar_p50_usd_m", "at risk: median path"),
+                      ("dsar_p95_usd_m", "at risk: 95th percentile"),
+                      ("dsar_p99_usd_m", "at risk: 99th percentile")):
+        fan.add_trace(go.Scatter(x=list(years.index), y=years[col], name=name, mode="lines"))
+    fan.update_layout(yaxis_title="US$ m", height=380, margin={"t": 20})
+    top = res.contributions.head(_TOP_LOANS).set_index("loan_id")
+    lenders = lenders_by_borrower(book).set_index(["borrower_iso3", "lender"])
+    sections = [
+        Section("Summary", items=(Table("The book", summary),)),
+        Section("Exposure by country", items=(Figure(
+            "Outstanding plus undisbursed by borrower (colour: LIC-DSF risk rating; grey: "
+            "not assessed)", bar),)),
+        Section("Borrowers by risk", items=(
+            Table("Exposure by risk rating", _fmt(res.by_risk(), ("exposure_usd_m",),
+                                                  ("share",))),
+            Table("Borrowers", _fmt(b, ("exposure_usd_m",), ("prob_distress",))),
+        )),
+        Section("Debt service at risk by year", items=(Figure(
+            "Contractual debt service and its part owed by borrowers in distress, quantiles "
+            "over paths", fan),)),
+        Section("Loans adding most to the book's risk", items=(Table(
+            f"Top {_TOP_LOANS} loans by contribution to the expected shortfall (Euler)",
+            _fmt(top, ("exposure_usd_m", "contribution_usd_m"), ("contribution_share",))),)),
+        Section("Which lenders a borrower's distress would hit", items=(Table(
+            "Exposure by borrower and lender", _fmt(lenders, ("exposure_usd_m",),
+                                                    ("share_of_borrower",))),)),
+    ]
+    return render_page(_title(res), sections, subtitle=book.source, version=__version__)
+
+
+def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, heading: str) -> None:
+    ws = wb.create_sheet(title)
+    ws.append([heading])
+    ws["A1"].font = Font(bold=True)
+    ws.append([str(c) for c in frame.columns])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for row in frame.itertuples(index=False):
+        ws.append([_cell(v) for v in row])
+    ws.freeze_panes = "A3"
+
+
+def _cell(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+def portfolio_workbook(res: PortfolioResult, book: Book) -> bytes:
+    """The Excel workbook: Summary, By year, Borrowers, Loans, Lenders by borrower."""
+    wb = Workbook()
+    default = wb.active
+    if default is not None:
+        wb.remove(default)
+    head = _title(res)
+    summary = pd.DataFrame({"item": list(res.summary()),
+                            "value": [str(v) if isinstance(v, str | bool) else v
+                                      for v in res.summary().values()]})
+    _sheet(wb, "Summary", summary, head)
+    _sheet(wb, "By year", res.to_frame().reset_index(), head + " — US$ m by year")
+    _sheet(wb, "Borrowers", res.borrowers.reset_index(), head + " — borrowers")
+    _sheet(wb, "Loans", res.contributions, head + " — every loan's contribution")
+    _sheet(wb, "Lenders by borrower", lenders_by_borrower(book), head)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,72 @@
+"""``debttrap --help`` lists every command without importing any of them.
+
+The root command lists the table ``debttrap.cli.COMMANDS`` (name, module, one-line help)
+and imports a command's module only when that command runs. These tests check the table
+against the modules themselves (same commands, same one-line help, the module that
+registers each) and, in a fresh interpreter, that ``--help`` imports no subcommand module
+and none of the heavy libraries (pandas, pydantic, plotly). No timing is asserted here;
+``bench/startup.py`` measures it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+from debttrap import cli
+
+if TYPE_CHECKING:
+    from conftest import RunCli
+
+
+def test_table_matches_the_registered_commands() -> None:
+    for module in {m for m, _ in cli.COMMANDS.values()}:
+        importlib.import_module(f"debttrap.cli.{module}")
+    registered = {
+        (info.name or ""): info.callback for info in cli.app.registered_commands
+    }
+    assert set(registered) == set(cli.COMMANDS)
+    for name, (module, short_help) in cli.COMMANDS.items():
+        callback = registered[name]
+        assert callback is not None
+        assert callback.__module__ == f"debttrap.cli.{module}", name
+        first_line = inspect.getdoc(callback).splitlines()[0]  # type: ignore[union-attr]
+        assert first_line == short_help, name
+
+
+def test_help_lists_every_command_main_one_first(run_cli: RunCli) -> None:
+    code, out, _ = run_cli(["--help"])
+    assert code == 0
+    positions = [out.find(f" {name} ") for name in cli.COMMANDS]
+    assert all(p >= 0 for p in positions), out
+    assert positions == sorted(positions), "commands listed out of order"
+    assert next(iter(cli.COMMANDS)) == "assess"
+
+
+def test_subcommand_help_shows_flags_as_flags(run_cli: RunCli) -> None:
+    code, out, _ = run_cli(["dsa", "--help"])
+    assert code == 0
+    assert "--json" in out
+    assert "<bool>" not in out and "BOOLEAN" not in out
+
+
+def test_help_imports_no_command_module_and_no_heavy_library() -> None:
+    probe = (
+        "import sys\n"
+        "sys.argv = ['debttrap', '--help']\n"
+        "from debttrap.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('\\n' + __import__('json').dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    loaded = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    assert "assess" in done.stdout
+    commands = {f"debttrap.cli.{m}" for m, _ in cli.COMMANDS.values()}
+    assert loaded & commands == set()
+    assert loaded & {"pandas", "pydantic", "plotly", "matplotlib", "pyarrow"} == set()

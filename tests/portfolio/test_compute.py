@@ -1,0 +1,132 @@
+"""The book's results: Euler contributions, expected shortfall, seeds by borrower."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from debttrap.portfolio import book_from_frame
+from debttrap.portfolio.borrower import BorrowerPaths, borrower_paths, distress_from
+from debttrap.portfolio.compute import aggregate, run_portfolio
+from debttrap.stochastic.results import DistressRule
+
+YEARS = np.arange(2024, 2034, dtype=np.int64)
+
+
+def _book(scale: dict[str, float] | None = None):  # type: ignore[no-untyped-def]
+    rows = []
+    for i, (code, amount, last) in enumerate(
+        [("AAA", 100.0, "2030-06-30"), ("AAA", 50.0, "2033-06-30"), ("BBB", 80.0, "2028-12-31"),
+         ("CCC", 30.0, "2032-12-31"), ("", 10.0, "2030-12-31")]
+    ):
+        lid = f"L{i}"
+        rows.append({"loan_id": lid, "lender": "Bank", "borrower_iso3": code,
+                     "outstanding_usd_m": amount * (scale or {}).get(lid, 1.0),
+                     "rate_pct": 2.0, "first_repayment_date": "2024-06-30",
+                     "last_repayment_date": last})
+    return book_from_frame(pd.DataFrame(rows), name="t", as_of=dt.date(2023, 12, 31),
+                           source="t")
+
+
+def _paths(n: int = 400) -> dict[str, BorrowerPaths]:
+    rng = np.random.default_rng(7)
+    out = {}
+    for code, p in (("AAA", 0.02), ("BBB", 0.05)):
+        start = rng.geometric(p, size=n)  # the year a path enters distress
+        d = np.arange(YEARS.size)[None, :] >= start[:, None]
+        out[code] = BorrowerPaths(code, "assessed", "high", "medium", float(d.any(1).mean()),
+                                  YEARS, d)
+    out["CCC"] = BorrowerPaths("CCC", "not assessed: no data", "not assessed", "", np.nan,
+                               np.zeros(0, dtype=np.int64), None)
+    return out
+
+
+def test_contributions_add_up_to_the_expected_shortfall() -> None:
+    res = aggregate(_book(), _paths(), n_paths=400, seed=1, tail=0.9)
+    assert res.contributions["contribution_usd_m"].sum() == pytest.approx(
+        res.expected_shortfall_usd_m, rel=1e-12)
+    # loans of a borrower never assessed, or of none, carry no risk
+    zero = res.contributions.set_index("loan_id").loc[["L3", "L4"], "contribution_usd_m"]
+    assert (zero == 0).all()
+
+
+def test_expected_shortfall_against_a_loan_by_loan_oracle() -> None:
+    """Loss of each path summed loan by loan and year by year, the worst 10% averaged."""
+    book, paths = _book(), _paths()
+    res = aggregate(book, paths, n_paths=400, seed=1, tail=0.9)
+    from debttrap.portfolio import book_schedule
+
+    sched = book_schedule(book)
+    loss = np.zeros(400)
+    for i, code in enumerate(book.loans["borrower_iso3"]):
+        if code not in ("AAA", "BBB"):
+            continue
+        d = paths[code].distress
+        assert d is not None
+        for k, y in enumerate(YEARS):
+            j = list(sched.years).index(int(y))
+            loss += sched.debt_service_usd_m[i, j] * d[:, k]
+    assert res.expected_shortfall_usd_m == pytest.approx(np.sort(loss)[-40:].mean(), rel=1e-12)
+
+
+def test_contribution_is_the_derivative_of_the_risk() -> None:
+    base = aggregate(_book(), _paths(), n_paths=400, seed=1, tail=0.9)
+    h = 1e-6
+    for lid in ("L0", "L2"):
+        bumped = aggregate(_book({lid: 1 + h}), _paths(), n_paths=400, seed=1, tail=0.9)
+        deriv = (bumped.expected_shortfall_usd_m - base.expected_shortfall_usd_m) / h
+        c = base.contributions.set_index("loan_id").loc[lid, "contribution_usd_m"]
+        assert deriv == pytest.approx(c, rel=1e-5)
+
+
+def test_concentration_and_exposure_weights() -> None:
+    res = aggregate(_book(), _paths(), n_paths=400, seed=1)
+    exp = np.array([150.0, 80.0, 30.0, 10.0])
+    shares = exp / exp.sum()
+    assert res.hhi == pytest.approx((shares**2).sum(), rel=1e-12)
+    assert res.top_shares["1"] == pytest.approx(150 / 270, rel=1e-12)
+    p = _paths()
+    ew = (150 * p["AAA"].prob_distress + 80 * p["BBB"].prob_distress) / 230
+    assert res.exposure_weighted_prob_distress == pytest.approx(ew, rel=1e-12)
+
+
+def test_distress_paths_reproduce_the_simulations_probability() -> None:
+    """The path-level rule read from kept paths gives the simulation's own tally."""
+    from debttrap.opendata import build_country
+    from debttrap.stochastic.from_country import inputs_from_country
+    from debttrap.stochastic.shocks import ShockModel, calibrate_from_history
+    from debttrap.stochastic.simulate import simulate
+
+    built = build_country("KEN", 2024)
+    inp = inputs_from_country(built.country)
+    cal, _ = calibrate_from_history("KEN", 2024, years=30)
+    res = simulate(inp.inputs, ShockModel(cal), n_paths=300, seed=3,
+                   thresholds_pct=inp.thresholds_pct, keep_paths=True)
+    assert res.paths is not None
+    d = distress_from(res.paths, dict(inp.thresholds_pct), DistressRule())
+    assert d[:, :11].any(axis=1).mean() == res.main.prob_distress
+    first = np.diff(np.concatenate([np.zeros((300, 1), bool), d], axis=1).astype(int), axis=1)
+    assert (first >= 0).all()  # once in distress, stays
+
+
+def test_a_borrowers_paths_do_not_depend_on_the_book_or_the_workers() -> None:
+    one = borrower_paths("KEN", n_paths=100, seed=5, first_year=2024)
+    again = borrower_paths("KEN", n_paths=100, seed=5, first_year=2024)
+    assert one.distress is not None and again.distress is not None
+    np.testing.assert_array_equal(one.distress, again.distress)
+    frame = pd.DataFrame([
+        {"loan_id": "a", "lender": "X", "borrower_iso3": "KEN", "outstanding_usd_m": 10.0,
+         "rate_pct": 1.0, "first_repayment_date": "2025-01-01",
+         "last_repayment_date": "2035-01-01"},
+        {"loan_id": "b", "lender": "Y", "borrower_iso3": "UGA", "outstanding_usd_m": 5.0,
+         "rate_pct": 1.0, "first_repayment_date": "2025-01-01",
+         "last_repayment_date": "2030-01-01"},
+    ])
+    book = book_from_frame(frame, name="t", as_of=dt.date(2024, 1, 1), source="t")
+    r1 = run_portfolio(book, n_paths=100, seed=5, workers=1)
+    r2 = run_portfolio(book, n_paths=100, seed=5, workers=2)
+    np.testing.assert_array_equal(r1.dsar_quantiles_usd_m, r2.dsar_quantiles_usd_m)
+    pd.testing.assert_frame_equal(r1.contributions, r2.contributions)

@@ -1,0 +1,116 @@
+"""``debttrap portfolio``: the DuckDB store, resuming, a Dask cluster, one-line errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from debttrap.portfolio import book_from_frame, borrower_paths, run_portfolio
+
+duckdb = pytest.importorskip("duckdb")
+
+ROWS = [
+    {"loan_id": "a", "lender": "X", "borrower_iso3": "KEN", "outstanding_usd_m": 10.0,
+     "rate_pct": 1.0, "first_repayment_date": "2025-01-01", "last_repayment_date": "2035-01-01"},
+    {"loan_id": "b", "lender": "Y", "borrower_iso3": "UGA", "outstanding_usd_m": 5.0,
+     "rate_pct": 1.0, "first_repayment_date": "2025-01-01", "last_repayment_date": "2030-01-01"},
+    {"loan_id": "c", "lender": "Y", "borrower_iso3": "KEN", "outstanding_usd_m": 2.0,
+     "rate_pct": 3.0, "first_repayment_date": "2026-01-01", "last_repayment_date": "2031-01-01"},
+]
+
+
+@pytest.fixture
+def book_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "book.csv"
+    pd.DataFrame(ROWS).to_csv(path, index=False)
+    return path
+
+
+def test_run_writes_a_queryable_database_and_resumes(run_cli, book_csv: Path,  # type: ignore[no-untyped-def]
+                                                     tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import debttrap.portfolio.compute as compute
+    from debttrap.portfolio.store import BookStore
+
+    db = tmp_path / "book.duckdb"
+    # an interrupted run: KEN finished and committed, UGA never started
+    from debttrap.portfolio import read_book
+
+    book = read_book(book_csv)
+    with BookStore.open(db, book, n_paths=100, seed=2, first_year=2024, tail=0.95) as store:
+        store.add(borrower_paths("KEN", n_paths=100, seed=2, first_year=2024))
+    calls: list[str] = []
+    real = compute.borrower_paths
+
+    def counting(code: str, **kw: int):  # type: ignore[no-untyped-def]
+        calls.append(code)
+        return real(code, **kw)
+
+    monkeypatch.setattr(compute, "borrower_paths", counting)
+    code, _, err = run_cli(["portfolio", str(book_csv), "--paths", "100", "--seed", "2",
+                              "--db", str(db), "--json"])
+    assert code == 0, err
+    assert calls == ["UGA"]  # only the borrower not yet done
+    con = duckdb.connect(str(db), read_only=True)
+    n_borrowers = con.execute("SELECT count(*) FROM borrowers").fetchone()[0]
+    total = con.execute("SELECT sum(contribution_usd_m) FROM contributions").fetchone()[0]
+    es = con.execute("SELECT value FROM summary WHERE key = 'expected_shortfall_usd_m'"
+                     ).fetchone()[0]
+    n_loans = con.execute("SELECT count(*) FROM loans").fetchone()[0]
+    con.close()
+    assert n_borrowers == 2 and n_loans == 3
+    assert total == pytest.approx(float(es), rel=1e-12)
+    # the same run from scratch gives the same numbers
+    fresh = run_portfolio(book, n_paths=100, seed=2)
+    assert fresh.expected_shortfall_usd_m == pytest.approx(float(es), rel=1e-12)
+    # other settings on the same file: refused in one line
+    code, _, err = run_cli(["portfolio", str(book_csv), "--paths", "200", "--db", str(db)])
+    assert code == 2 and "field '--db'" in err and err.count("\n") == 1
+
+
+def test_a_dask_cluster_gives_the_local_numbers() -> None:
+    distributed = pytest.importorskip("distributed")
+    book = book_from_frame(pd.DataFrame(ROWS), name="t", as_of=dt.date(2024, 1, 1), source="t")
+    local = run_portfolio(book, n_paths=100, seed=4)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        remote = run_portfolio(book, n_paths=100, seed=4, scheduler=cluster.scheduler_address)
+    np.testing.assert_allclose(remote.dsar_quantiles_usd_m, local.dsar_quantiles_usd_m,
+                               rtol=0, atol=1e-12)
+    assert remote.expected_shortfall_usd_m == pytest.approx(local.expected_shortfall_usd_m,
+                                                            rel=0, abs=1e-12)
+    pd.testing.assert_frame_equal(remote.contributions, local.contributions)
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["nowhere.csv"], "BOOK"),
+        (["ibrd", "--paths", "5"], "--paths"),
+        (["ibrd", "--scheduler", "localhost"], "--scheduler"),
+        (["ibrd", "--borrowers", "QQQ"], "--borrowers"),
+    ],
+)
+def test_bad_arguments_give_one_line(run_cli, args: list[str], field: str) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run_cli(["portfolio", *args])
+    assert code == 2 and f"'{field}'" in err and err.count("\n") == 1, err
+
+
+def test_a_bad_book_row_gives_one_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "bad.csv"
+    pd.DataFrame([{**ROWS[0], "rate_pct": "-1"}]).to_csv(path, index=False)
+    code, _, err = run_cli(["portfolio", str(path)])
+    assert code == 2 and "field 'rate_pct'" in err and err.count("\n") == 1
+
+
+def test_missing_extra_is_one_line(run_cli, book_csv: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import debttrap.portfolio.store as store
+
+    monkeypatch.setattr(store, "missing_dependencies", lambda **kw: ["duckdb"])
+    code, _, err = run_cli(["portfolio", str(book_csv), "--db", str(tmp_path / "x.duckdb")])
+    assert code == 2 and "pip install 'debttrap[portfolio]'" in err
