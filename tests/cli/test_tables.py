@@ -63,7 +63,8 @@ def test_a_wide_terminal_gets_a_box_and_the_label_wraps_not_the_numbers() -> Non
     assert all(len(line) <= 130 for line in narrower.splitlines())
 
 
-def test_piped_output_is_plain_one_line_per_row_whatever_the_width() -> None:
+def test_piped_output_is_plain_one_line_per_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
     text = _render(40, terminal=False)
     _every_value_whole(text)
     lines = text.splitlines()
@@ -73,6 +74,14 @@ def test_piped_output_is_plain_one_line_per_row_whatever_the_width() -> None:
     assert ROWS[1][0] in lines[4]
 
 
+def test_piped_output_keeps_to_columns_when_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    text = _render(80, terminal=False)
+    _every_value_whole(text)
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "\x1b" not in text
+
+
 def test_styled_cells_keep_their_width() -> None:
     spec = TableSpec(["measure", "offer"], [["trap risk", Text("high", style="bold red")]])
     buf = io.StringIO()
@@ -80,14 +89,16 @@ def test_styled_cells_keep_their_width() -> None:
     assert buf.getvalue().splitlines()[2].split() == ["trap", "risk", "high"]
 
 
-def _cli(*args: str, columns: int) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": str(columns)}
+def _cli(*args: str, columns: int | None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    if columns is not None:
+        env["COLUMNS"] = str(columns)
     return subprocess.run([sys.executable, "-m", "debttrap", *args], capture_output=True,
                           text=True, env=env, cwd=ROOT, timeout=300, check=False)
 
 
-@pytest.mark.parametrize("columns", [80, 100])
-def test_dsa_piped_at_80_and_100_columns_prints_whole_numbers_and_years(columns: int) -> None:
+@pytest.mark.parametrize("columns", [80, 100, None])
+def test_dsa_piped_prints_whole_numbers_and_years(columns: int | None) -> None:
     country = str(EXAMPLES / "lic-dsf-illustrative.toml")
     shown = _cli("dsa", country, columns=columns)
     assert shown.returncode == 0, shown.stderr
@@ -95,15 +106,18 @@ def test_dsa_piped_at_80_and_100_columns_prints_whole_numbers_and_years(columns:
     doc = json.loads(_cli("dsa", country, "--json", columns=columns).stdout)
     first = doc["first_projection_year"]
     window = [str(y) for y in range(first, first + 11)]
-    header = next(line for line in shown.stdout.splitlines() if line.startswith("scenario"))
-    assert header.split() == ["scenario", *window]
-    # every table row carries its 11 values whole
-    rows = [line for line in shown.stdout.splitlines() if line.startswith("baseline")]
-    assert len(rows) == 5
-    for row in rows:
-        values = row.split()[1:]
-        assert len(values) == 11
-        assert all(float(v) >= 0 for v in values)
+    lines = shown.stdout.splitlines()
+    if columns is not None:
+        assert max(len(line) for line in lines) <= columns
+        for year in window:  # years whole, each beside its value
+            assert sum(line.count(f"{year} ") for line in lines) >= 5
+    else:  # plain table: one row per line, 11 whole values
+        header = next(line for line in lines if line.startswith("scenario"))
+        assert header.split() == ["scenario", *window]
+        rows = [line for line in lines if line.startswith("baseline")]
+        assert len(rows) == 5
+        for row in rows:
+            assert len(row.split()[1:]) == 11
 
 
 def test_every_command_prints_tables_through_the_one_helper() -> None:

@@ -3,8 +3,8 @@
 Three layouts, picked from where the output goes:
 
 - **not a terminal** (piped, redirected, captured): plain text, every cell whole, columns padded
-  to their widest cell and separated by two spaces — easy to read, ``grep`` and ``awk``; no line
-  is wrapped or cut whatever ``COLUMNS`` says;
+  to their widest cell and separated by two spaces — easy to read, ``grep`` and ``awk``; when
+  ``COLUMNS`` is set and the table is wider, the vertical layout below (still every value whole);
 - **a terminal wide enough**: a boxed table; numbers never wrap, the label column wraps its words;
 - **a terminal too narrow** for that: a vertical layout, one block per row, its label on a line of
   its own and then ``column  value`` pairs packed into as many lines as the width needs.
@@ -15,6 +15,7 @@ colour); the width of a cell is that of its text, so styles never change the lay
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -151,10 +152,21 @@ def _as_text(cell: Cell) -> Text:
     return cell if isinstance(cell, Text) else Text(cell)
 
 
+def _plain_fits(con: Console, spec: TableSpec) -> bool:
+    """Piped output is plain unless the user set ``COLUMNS`` and the table is wider than that."""
+    if "COLUMNS" not in os.environ:
+        return True
+    widths = _widths(spec)
+    return sum(widths) + 2 * (len(widths) - 1) <= con.width
+
+
 def print_table(con: Console, spec: TableSpec) -> None:
     """Print ``spec`` on ``con`` in the layout that keeps every value whole (module docstring)."""
     if not con.is_terminal:
-        _print_plain(con, spec)
+        if _plain_fits(con, spec):
+            _print_plain(con, spec)
+        else:
+            _print_vertical(con, spec)
     elif _boxed_fits(con, spec):
         _print_boxed(con, spec)
     else:
