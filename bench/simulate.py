@@ -4,7 +4,10 @@ Country: Zambia built from the bundled data, plus 60 synthetic loans (fixed and
 floating, dollar and local currency, three of them offers), so the kernel
 carries more than 50 loans. Shocks: multivariate normal calibrated on Zambia's
 WEO history 2000-2023. Prints times, the speed-up over the naive loop (timed on
-a sample of paths in the same run and scaled to 10,000 paths), and memory.
+a sample of paths in the same run and scaled to 10,000 paths; it walks every
+debt line, so it is not the fairest loop: one on the aggregated currency and
+residency totals is still to be added), the kernel's time per path-year against
+the machine's floor measured in the same run, and memory.
 
 Run: ``python bench/simulate.py [--quick]``.
 """
@@ -69,6 +72,11 @@ def with_extra_loans(inputs: SimulationInputs, n_extra: int, seed: int) -> Simul
     )
 
 
+def ka_outputs(shocks: np.ndarray, ka: object) -> int:
+    """Number of outputs the kernel writes per path-year."""
+    return int(run_paths(ka, shocks[:1]).shape[-1])  # type: ignore[arg-type]
+
+
 def best_of(n: int, fn: object) -> float:
     times = []
     for _ in range(n):
@@ -76,6 +84,25 @@ def best_of(n: int, fn: object) -> float:
         fn()  # type: ignore[operator]
         times.append(time.perf_counter() - t0)
     return min(times)
+
+
+def floor_ns_per_path_year(n_variables: int, n_out: int) -> tuple[float, float, float]:
+    """The machine's floor per path-year, measured now: (copy GB/s, ns per division, floor ns).
+
+    Arithmetic: the kernel's path-year needs about 17 divisions (each output ratio and the
+    growth and exchange-rate factors); memory: reading the shocks and writing the outputs
+    (float64). The floor is the larger of the two.
+    """
+    src = np.ones(1 << 24)  # 128 MB, past every cache
+    dst = np.empty_like(src)
+    np.copyto(dst, src)
+    t_copy = best_of(3, lambda: np.copyto(dst, src))
+    gbps = 2 * src.nbytes / t_copy / 1e9
+    x = np.random.default_rng(0).uniform(1.0, 2.0, 1 << 20)
+    y = np.empty_like(x)
+    ns_div = best_of(5, lambda: np.divide(1.0, x, out=y)) / x.size * 1e9
+    memory_ns = 8 * (n_variables + n_out) / gbps
+    return gbps, ns_div, max(17 * ns_div, memory_ns)
 
 
 def main() -> None:
@@ -110,6 +137,12 @@ def main() -> None:
     kernel_10k = best_of(3, lambda: run_paths(ka, shocks_10k))
     print(f"vectorized kernel, 10,000 paths, one variant: {kernel_10k:.3f} s "
           f"-> {naive_10k / kernel_10k:,.0f}x the naive loop")
+
+    per_path_year = kernel_10k / (10_000 * n_years) * 1e9
+    gbps, ns_div, floor_ns = floor_ns_per_path_year(model.n_variables, ka_outputs(shocks_10k, ka))
+    print(f"kernel per path-year: {per_path_year:.0f} ns; floor measured now (copy {gbps:.1f} "
+          f"GB/s, {ns_div:.2f} ns per division, ~17 divisions): {floor_ns:.0f} ns -> "
+          f"{per_path_year / floor_ns:.1f}x above the floor (target within 2x)")
 
     def run(n: int, workers: int = 1) -> object:
         return simulate(inputs, model, n_paths=n, seed=1, thresholds_pct=thr, workers=workers)

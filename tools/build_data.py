@@ -63,6 +63,9 @@ RAW_SHA256 = {
     "imf-lic-dsa-risk-ratings/lic_dsa_risk_ratings.csv": (
         "3aa3e6727a3073a722d8cba11fbaa653c2ffcf3f8cc3d5781581b34b73de1b20"
     ),
+    "wb-wdi-external/series.csv.gz": (
+        "8ec3c9071078e65a5ae5924dcf431d38be8b99f8d9e6c92d729493c1c1430900"
+    ),
     "pwt-9.1/pwt91.csv.gz": "5e2a9da92929276c7276d9520f38651a486951c890034071a3222adaf32366ce",
     "aiddata-gcdf3-derived/gcdf3_country_commitments.csv": (
         "ada54dc4b5f03db906254c0fbcc5f27557c21c062600b158d688ae50893460ca"
@@ -325,6 +328,22 @@ def build_wdi(source: Path, out: Path) -> None:
     write(_cat(frame, "iso3", "series"), out, "wdi.parquet")
 
 
+def build_wdi_external(source: Path, out: Path) -> None:
+    """WDI/IDS external-sector series of the IDS debtors the WEO covers, US$ m (x 1e-6)."""
+    f = pd.read_csv(raw(source, "wb-wdi-external/series.csv.gz"))
+    weo = pd.read_parquet(out.parent / "imf-weo-2024oct" / "countries.parquet")
+    ids = pd.read_parquet(out.parent / "wb-ids-ppg-debt-stocks-by-creditor" / "stocks.parquet")
+    keep = set(weo["iso3"].astype(str)) & set(ids["iso3"].astype(str))
+    f = f[f["iso3"].isin(keep) & f["value"].notna()].copy()
+    money = f["indicator"].str.endswith("_usd")
+    f.loc[money, "value"] = f.loc[money, "value"] * 1e-6
+    f.loc[money, "indicator"] = f.loc[money, "indicator"] + "_m"
+    f = f.rename(columns={"indicator": "series"})[["iso3", "series", "year", "value"]]
+    f["year"] = f["year"].astype("int16")
+    f = f.sort_values(["iso3", "series", "year"])
+    write(_cat(f, "iso3", "series"), out, "series.parquet")
+
+
 def build_dcc(source: Path, out: Path) -> None:
     f = pd.read_csv(
         raw(source, "fdl-lic-dsa-debt-carrying-capacity/lic_dsa_debt_carrying_capacity.csv")
@@ -413,6 +432,7 @@ def main(argv: list[str] | None = None) -> int:
         ("wb-ids-currency-composition", build_currency),
         ("wb-wdi-cpia", build_cpia),
         ("wb-wdi-lic-macro", build_wdi),
+        ("wb-wdi-external", build_wdi_external),
         ("fdl-lic-dsa-debt-carrying-capacity", build_dcc),
         ("imf-lic-dsa-risk-ratings", build_ratings),
         ("pwt-9.1", build_pwt),

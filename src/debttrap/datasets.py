@@ -48,6 +48,7 @@ __all__ = [
     "iso3_for_name",
     "paris_club_members",
     "pwt",
+    "wdi_external",
     "wdi_macro",
     "weo",
     "weo_countries",
@@ -105,6 +106,13 @@ DATASETS: dict[str, DatasetInfo] = {
             ("wdi.parquet",),
             "revenue excl. grants, remittances, reserve cover, growth and components, 1990-2025",
             "World Bank, World Development Indicators (July 2026)",
+        ),
+        DatasetInfo(
+            "wb-wdi-external",
+            ("series.parquet",),
+            "exports/imports of goods and services, external debt stocks (PPG, short-term, "
+            "IMF credit), commodity export shares, FDI, ODA, 1990-2025",
+            "World Bank, World Development Indicators and International Debt Statistics (2026)",
         ),
         DatasetInfo(
             "fdl-lic-dsa-debt-carrying-capacity",
@@ -434,6 +442,30 @@ def wdi_macro(iso3: str | None = None, series: Sequence[str] | None = None) -> p
     return frame
 
 
+_WDIX = "wb-wdi-external"
+WDI_EXTERNAL_SERIES = (
+    "exports_gs_pct_gdp", "imports_gs_pct_gdp", "gdp_usd_m", "current_account_usd_m",
+    "fdi_net_inflows_usd_m", "remittances_received_usd_m", "oda_received_usd_m",
+    "reserves_incl_gold_usd_m", "ext_debt_total_usd_m", "ext_debt_ppg_lt_usd_m",
+    "ext_debt_png_usd_m", "ext_debt_short_term_usd_m", "imf_credit_usd_m",
+    "ibrd_ida_debt_usd_m", "total_debt_service_pct_exports_gsp", "fuel_exports_pct_merch",
+    "ores_metals_exports_pct_merch", "merch_exports_usd_m", "central_gov_debt_pct_gdp",
+    "gdp_deflator_growth_pct",
+)  # fmt: skip
+
+
+def wdi_external(iso3: str | None = None, series: Sequence[str] | None = None) -> pd.DataFrame:
+    """WDI/IDS external-sector series, long: ``iso3, series, year, value`` (1990-2025).
+
+    Money in US$ m (``_usd_m``), shares in percent; the series are listed in
+    :data:`WDI_EXTERNAL_SERIES` and ``wb-wdi-external/PROVENANCE.md`` (WDI code each).
+    """
+    frame = _country(_WDIX, "series.parquet", iso3)
+    if series is not None:
+        frame = _only_series(frame, _WDIX, WDI_EXTERNAL_SERIES, series)
+    return frame
+
+
 def debt_carrying_capacity(iso3: str | None = None) -> pd.DataFrame:
     """Capacity classes and CI inputs of published LIC DSAs (FDL database), one row per DSA.
 
@@ -532,6 +564,7 @@ def countries_in(dataset: str) -> frozenset[str]:
         "wb-ids-currency-composition": "currency.parquet",
         "wb-wdi-cpia": "cpia.parquet",
         _WDI: "wdi.parquet",
+        _WDIX: "series.parquet",
         "fdl-lic-dsa-debt-carrying-capacity": "lic_dsa_debt_carrying_capacity.parquet",
         "pwt-9.1": "pwt.parquet",
         "aiddata-gcdf3-derived": "country_commitments.parquet",

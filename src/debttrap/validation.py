@@ -21,6 +21,7 @@ printing ``null``.
 from __future__ import annotations
 
 import math
+import os
 import sys
 import types
 import typing
@@ -34,9 +35,12 @@ from debttrap.errors import InputError, InternalError
 
 __all__ = [
     "MAX_MAGNITUDE",
+    "MEMORY_LIMIT_BYTES",
     "NotANumber",
     "NumbersChecked",
+    "check_memory",
     "check_number",
+    "memory_limit_bytes",
     "number_problem",
     "require_finite",
 ]
@@ -204,3 +208,32 @@ class NumbersChecked(BaseModel):
         if problem is not None:
             raise ValueError(problem)
         return value
+
+
+# --------------------------------------------------------------------------- sizes
+
+#: The most memory one run may plan to use, bytes (also at most half the machine's memory).
+MEMORY_LIMIT_BYTES = 8 * 1024**3
+
+
+def memory_limit_bytes() -> int:
+    """:data:`MEMORY_LIMIT_BYTES`, or half the machine's physical memory if that is less."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not POSIX: the fixed limit alone
+        return MEMORY_LIMIT_BYTES
+    return int(min(MEMORY_LIMIT_BYTES, physical // 2))
+
+
+def check_memory(estimate_bytes: float, field: str, what: str) -> None:
+    """Refuse a run whose estimated memory exceeds :func:`memory_limit_bytes`, before it starts.
+
+    The error names ``field`` (the flag that sets the size) and gives the estimate and the limit.
+    """
+    limit = memory_limit_bytes()
+    if estimate_bytes > limit:
+        raise InputError(
+            f"{what} would need about {estimate_bytes / 1024**3:,.1f} GiB of memory; the limit "
+            f"is {limit / 1024**3:,.1f} GiB (use fewer paths)",
+            field=field,
+        )

@@ -51,9 +51,9 @@ def test_hambantota_shares_are_small_in_a_diversified_debt() -> None:
     a = _lka()
     for o in a.offers:
         s = o.exposure.summary()
-        assert s["window"] == [2008, 2018]
-        assert s["lender_debt_share_after_peak_pct"] < 20.0
-        assert s["lender_service_share_after_peak_pct"] < 20.0
+        assert s.window == (2008, 2018)
+        assert s.lender_debt_share_after_peak_pct < 20.0
+        assert s.lender_service_share_after_peak_pct < 20.0
         assert np.nanmax(o.exposure.lender_service_share_after_pct) < 20.0  # every year
         assert np.isnan(o.exposure.lender_service_share_after_pct[0])  # 2007: not known
         assert "lever_concentration" not in {c.rule for c in o.verdict.reasons}
@@ -96,7 +96,7 @@ def test_zambia_chinese_share_near_the_reported_40_percent() -> None:
     o = _offer(_run("zambia-2015.toml"), "Chinese lenders")
     for year in (2020, 2021):
         assert _at(o, "lender_debt_share_after_pct", year) == pytest.approx(40.0, abs=5.0)
-    assert o.exposure.summary()["lender_debt_share_after_peak_pct"] == pytest.approx(
+    assert o.exposure.summary().lender_debt_share_after_peak_pct == pytest.approx(
         40.0, abs=5.0
     )
 
@@ -109,5 +109,5 @@ def test_laos_china_holds_about_half_at_the_start() -> None:
     no lender — a known understatement, documented in docs/method.md."""
     o = _offer(_run("laos-railway-2016.toml"), "China Eximbank")
     assert 45.0 <= _at(o, "lender_debt_share_after_pct", 2016) <= 55.0
-    assert 35.0 <= o.exposure.summary()["lender_debt_share_after_peak_pct"] <= 55.0
-    assert o.exposure.summary()["lender_debt_share_after_peak_year"] == 2017
+    assert 35.0 <= o.exposure.summary().lender_debt_share_after_peak_pct <= 55.0
+    assert o.exposure.summary().lender_debt_share_after_peak_year == 2017

@@ -140,7 +140,7 @@ def test_syria_existing_debt_is_labelled_assumed_and_gives_real_shares(
     peak = syria.reference.indicator_summary("ext_debt_service_to_exports_pct")
     assert peak["baseline_peak_pct"] > 10.0
     bri = _by_name(syria)["Belt and Road package (Eximbank + CDB)"]
-    share = bri.exposure.summary()["lender_service_share_after_peak_pct"]
+    share = bri.exposure.summary().lender_service_share_after_peak_pct
     assert 0.0 < share < 100.0
     assert syria.service_unknown == ()
     assert syria.to_dict()["reference"]["existing_debt"][0]["schedule"] == "assumed"
@@ -164,8 +164,8 @@ def test_unknown_service_is_reported_as_unknown_not_100(unscheduled: Assessment)
     assert unscheduled.service_unknown == (NOT_ITEMISED,)
     bri = _by_name(unscheduled)["Belt and Road package (Eximbank + CDB)"]
     s = bri.exposure.summary()
-    assert np.isnan(s["lender_service_share_after_peak_pct"])
-    assert "no service schedule" in s["service_share_note"]
+    assert np.isnan(s.lender_service_share_after_peak_pct)
+    assert "no service schedule" in s.service_share_note
     rule = {c.rule: c for c in bri.verdict.checks}["lever_concentration"]
     assert rule.status != "not_evaluated"
     assert "PPG external debt" in rule.detail and "not known" in rule.detail

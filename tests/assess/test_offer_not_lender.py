@@ -89,7 +89,7 @@ def test_a_small_loan_is_not_judged_on_the_lenders_existing_position(
     assert conc.value == pytest.approx(own) and own < 1.0
     if iso3 == "KHM":  # China's existing ~51% of Cambodia's debt service is context
         assert "context: the lender's whole share" in conc.detail
-        assert o.exposure.summary()["lender_service_share_before_peak_pct"] > 40.0
+        assert o.exposure.summary().lender_service_share_before_peak_pct > 40.0
     acc = checks["acceleration_exposure"]
     # its own accelerable balance is at most the US$5m loan
     assert o.exposure.window_peak("offer_accelerable_usd_m") <= 5.0 + 1e-9

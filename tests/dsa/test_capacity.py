@@ -27,14 +27,13 @@ from debttrap.dsa.capacity import (
     ci_window_average,
     ci_window_years,
     classify_capacity,
-    classify_cpia_2013,
     classify_vintages,
     composite_indicator,
     composite_indicator_from_series,
     debt_carrying_capacity,
     reclassify,
 )
-from debttrap.dsa.published import published_capacity
+from debttrap.dsa.published import classify_cpia_2013, published_capacity
 from debttrap.errors import InputError
 
 FDL = Path(__file__).parents[1] / "reference" / "fdl" / "lic_dsa_debt_carrying_capacity.csv"

@@ -93,6 +93,26 @@ SWEEP: dict[str, tuple[Any, set[str], int, str]] = {
         0,
         "pv_public_debt_to_gdp_pct",
     ),  # H11/J11 (with H9 lowered so the shares still add up)
+    # domestic MLT terms and the short-term rate: only debt that fills a fiscal need (the
+    # lost revenue of B1/B5/B6/C3 is borrowed at home at the MLT rate, not on these terms)
+    "residual_domestic_mlt_maturity_years": (
+        8,
+        {"B2", "B2.1", "B6.1", "C1"},
+        0,
+        "pv_public_debt_to_gdp_pct",
+    ),  # H20/I20/J20
+    "residual_domestic_mlt_grace_years": (
+        1,
+        {"B2", "B2.1", "B6.1", "C1"},
+        0,
+        "pv_public_debt_to_gdp_pct",
+    ),  # H21/I21/J21
+    "residual_domestic_st_real_rate_pct": (
+        8.0,
+        {"B2", "B2.1", "B6.1", "C1"},
+        +1,
+        "pv_public_debt_to_gdp_pct",
+    ),  # H23/I23/J23
     # moves nothing here: B6's primary-balance leg is off (the template's B6 does not move
     # when it doubles, overlay-pb2) and B6.1's market cost is already at its 400 bp cap
     "b6_primary_balance_sd": (1.0, set(), 0, "pv_ext_debt_to_gdp_pct"),  # C47/D47

@@ -619,3 +619,22 @@ def test_cli_mismatched_workbook_is_one_line_exit_2(
     assert code == 2 and out == ""
     assert err.strip().count("\n") == 0
     assert "sheet 'Input 2 - Debt Coverage' is missing" in err
+
+
+def test_input7_domestic_terms_are_read(tmp_path: Path) -> None:
+    """Input 7 rows 20, 21 and 23 (user column H): the domestic MLT debt's maturity and grace
+    and the domestic short-term real rate reach the settings; empty, debttrap's defaults."""
+    sheet = "Input 7 - Residual Financing"
+    writes = [
+        {"sheet": sheet, "cell": "H20", "value": 8},
+        {"sheet": sheet, "cell": "H21", "value": 2},
+        {"sheet": sheet, "cell": "H23", "value": 0.015},
+    ]
+    wb = read_workbook(write_book(tmp_path / "input7.xlsx", base_cells(), writes))
+    assert wb.settings.residual_domestic_mlt_maturity_years == 8
+    assert wb.settings.residual_domestic_mlt_grace_years == 2
+    assert wb.settings.residual_domestic_st_real_rate_pct == pytest.approx(1.5)
+    plain = read_workbook(write_book(tmp_path / "plain.xlsx", base_cells()))
+    assert plain.settings.residual_domestic_mlt_maturity_years == 5
+    assert plain.settings.residual_domestic_mlt_grace_years == 3
+    assert plain.settings.residual_domestic_st_real_rate_pct is None

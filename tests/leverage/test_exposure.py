@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -56,7 +57,7 @@ def test_shares_before_and_after_by_hand() -> None:
     assert f.loc[2020, "lender_service_share_after_pct"] == pytest.approx(
         100 * (50 + ds[i]) / (350 + ds[i])
     )
-    assert e.summary()["lender_debt_share_after_peak_pct"] == pytest.approx(100 * 1100 / 4100)
+    assert e.summary().lender_debt_share_after_peak_pct == pytest.approx(100 * 1100 / 4100)
 
 
 def test_acceleration_with_cross_default_adds_the_cross_defaulting_debts() -> None:
@@ -126,7 +127,7 @@ def test_missing_yardsticks_give_nan_not_zero() -> None:
     assert np.all(np.isnan(e.pledged_pct_of_revenue))
     assert np.all(np.isnan(e.lender_service_share_after_pct))
     s = e.summary()
-    assert np.isnan(s["acceleration_pct_of_reserves_peak"])
+    assert np.isnan(s.acceleration_pct_of_reserves_peak)
 
 
 def test_lender_absent_from_the_table_starts_at_zero() -> None:
@@ -219,7 +220,7 @@ def test_sole_creditor_share_is_exactly_100_never_above() -> None:
         ok = np.isfinite(arr)
         assert ok.any() and np.all(arr[ok] <= 100.0)
         np.testing.assert_allclose(arr[ok], 100.0, rtol=1e-12)
-    assert e.summary()["lender_service_share_after_peak_pct"] <= 100.0
+    assert e.summary().lender_service_share_after_peak_pct <= 100.0
 
 
 def test_unknown_existing_service_gives_nan_with_the_reason_not_100() -> None:
@@ -236,7 +237,7 @@ def test_unknown_existing_service_gives_nan_with_the_reason_not_100() -> None:
     assert f.loc[2020:2034, "lender_service_share_after_pct"].isna().all()
     assert f.loc[2035, "lender_service_share_after_pct"] == 100.0  # only the offer is left
     assert "not_itemised" in e.service_share_note and "20,000" in e.service_share_note
-    assert e.summary()["service_share_note"] == e.service_share_note
+    assert e.summary().service_share_note == e.service_share_note
     # the debt shares do not depend on knowing the service
     np.testing.assert_array_equal(e.lender_debt_share_after_pct,
                                   blind.lender_debt_share_after_pct)
@@ -250,17 +251,21 @@ def test_peaks_are_taken_over_the_window_with_their_year() -> None:
     it has not been lent yet, so the window's peak is the share before (500 of 3,500)."""
     e = creditor_exposure(_offer(), _debt(), window_years=(2010, 2012))
     s = e.summary()
-    assert s["window"] == [2010, 2012]
+    assert s.window == (2010, 2012)
     f = e.to_frame()
-    assert s["lender_debt_share_after_peak_pct"] == pytest.approx(
+    assert s.lender_debt_share_after_peak_pct == pytest.approx(
         f.loc[2010:2012, "lender_debt_share_after_pct"].max()
     )
-    assert s["lender_debt_share_after_peak_pct"] < 100 * 1100 / 4100
-    assert s["lender_debt_share_after_peak_year"] == 2012
+    assert s.lender_debt_share_after_peak_pct < 100 * 1100 / 4100
+    assert s.lender_debt_share_after_peak_year == 2012
     whole = creditor_exposure(_offer(), _debt()).summary()
-    assert whole["window"] is None
-    assert whole["lender_debt_share_after_peak_pct"] == pytest.approx(100 * 1100 / 4100)
-    assert whole["lender_debt_share_after_peak_year"] == 2014
+    assert whole.window is None
+    assert whole.lender_debt_share_after_peak_pct == pytest.approx(100 * 1100 / 4100)
+    assert whole.lender_debt_share_after_peak_year == 2014
+    # the JSON form keeps the window as a list and the tuples as lists
+    d = s.to_dict()
+    assert d["window"] == [2010, 2012] and isinstance(d["lever_clauses"], list)
+    assert "offer_service_share_peak_pct" not in d
     with pytest.raises(InputError, match="window_years"):
         creditor_exposure(_offer(), _debt(), window_years=(1990, 2000))
     with pytest.raises(InputError, match="window_years"):
@@ -277,7 +282,7 @@ def test_years_without_existing_service_give_nan_not_100() -> None:
     assert f.loc[2010, "offer_ppg_service_usd_m"] > 0
     assert f.loc[2010:2012, "lender_service_share_after_pct"].isna().all()
     assert f.loc[2013:, "lender_service_share_after_pct"].notna().all()
-    assert e.summary()["lender_service_share_after_peak_pct"] < 100.0
+    assert e.summary().lender_service_share_after_peak_pct < 100.0
 
 
 def test_added_debt_enters_the_after_denominators_only() -> None:
@@ -316,3 +321,17 @@ def test_other_added_debt_never_raises_the_lenders_share(
     a, b = with_extra.lender_debt_share_after_pct, without.lender_debt_share_after_pct
     ok = np.isfinite(a) & np.isfinite(b)
     assert np.all(a[ok] <= b[ok] + 1e-9)
+
+
+def test_summary_is_a_frozen_typed_record_of_the_window_peaks() -> None:
+    """The verdict reads typed fields, not string keys; each is the window peak of its series."""
+    e = creditor_exposure(_offer(), _debt(), window_years=(2010, 2014))
+    s = e.summary()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.lender = "someone else"  # type: ignore[misc]
+    assert s.offer_debt_share_peak_pct == pytest.approx(e.window_peak("offer_debt_share_pct"))
+    assert s.offer_accelerable_pct_of_reserves_peak == pytest.approx(
+        e.window_peak("offer_accelerable_pct_of_reserves"), nan_ok=True)
+    assert s.lender_debt_share_after_peak_pct == pytest.approx(
+        float(np.nanmax(e.lender_debt_share_after_pct[e.in_window])))
+    assert s.cross_default == ("cross_default" in s.triggers_present)

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from debttrap.leverage.exposure import ExposureSummary
 from debttrap.leverage.verdict import (
     RULES,
     IndicatorChange,
@@ -425,26 +426,28 @@ def test_a_worse_starting_point_never_lowers_the_verdict_on_the_same_offer(
     assert levels == sorted(levels)
 
 
-class _Exposure:
-    def window_peak(self, name: str) -> float:
-        return {"offer_service_share_pct": 30.0, "offer_debt_share_pct": 28.0,
-                "offer_accelerable_pct_of_reserves": 20.0,
-                "offer_accelerable_pct_of_exports": 10.0}[name]
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "lender_service_share_before_peak_pct": 15.0,
-            "lender_debt_share_before_peak_pct": 22.0,
-            "lender_service_share_after_peak_pct": 45.0,
-            "lender_debt_share_after_peak_pct": 50.0,
-            "lever_clauses": ["acceleration.policy_change", "no_paris_club"],
-            "pledged_pct_of_revenue_peak": 1.0,
-            "pledged_pct_of_exports_peak": 0.5,
-            "acceleration_pct_of_reserves_peak": 20.0,
-            "acceleration_pct_of_exports_peak": 10.0,
-            "keeps_out_of_restructuring": True,
-            "triggers_present": ["policy_change", "cross_default"],
-        }
+def _exposure() -> ExposureSummary:
+    nan = float("nan")
+    return ExposureSummary(
+        offer="o", lender="china", window=(2025, 2035),
+        lender_debt_share_before_peak_pct=22.0, lender_debt_share_after_peak_pct=50.0,
+        lender_debt_share_after_peak_year=2027,
+        lender_service_share_before_peak_pct=15.0, lender_service_share_after_peak_pct=45.0,
+        lender_service_share_after_peak_year=2030, service_share_note="",
+        pledged_revenue_peak_usd_m=10.0, pledged_pct_of_revenue_peak=1.0,
+        pledged_pct_of_revenue_peak_year=2030, pledged_pct_of_exports_peak=0.5,
+        account_cash_held_peak_usd_m=0.0, acceleration_peak_usd_m=100.0,
+        acceleration_with_cross_default_peak_usd_m=100.0,
+        acceleration_with_cross_default_peak_year=2029,
+        acceleration_pct_of_reserves_peak=20.0, acceleration_pct_of_reserves_peak_year=2029,
+        acceleration_pct_of_exports_peak=10.0, acceleration_pct_of_exports_peak_year=2029,
+        triggers_present=("policy_change", "cross_default"), cross_default_creditors=(),
+        keeps_out_of_restructuring=True, no_paris_club_peak_usd_m=100.0,
+        no_paris_club_pct_of_ppg_external_peak=nan, collateral_usd_m=0.0,
+        lever_clauses=("acceleration.policy_change", "no_paris_club"),
+        offer_debt_share_peak_pct=28.0, offer_service_share_peak_pct=30.0,
+        offer_accelerable_pct_of_reserves_peak=20.0, offer_accelerable_pct_of_exports_peak=10.0,
+    )
 
 
 class _Economics:
@@ -454,7 +457,7 @@ class _Economics:
 
 def test_inputs_from_leverage_results() -> None:
     i = verdict_inputs("o", adds_debt=True, rating_before="high", rating_after="in_distress",
-                       grant_element_pct=25.0, exposure=_Exposure(), economics=_Economics(),
+                       grant_element_pct=25.0, exposure=_exposure(), economics=_Economics(),
                        prob_distress_pct=(20.0, 31.0), prob_breach_pct=(25.0, 27.0),
                        indicator_changes=_changes())
     assert i.no_paris_club and i.cross_default

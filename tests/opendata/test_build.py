@@ -242,3 +242,41 @@ def test_historical_first_year_where_the_weo_stops_early() -> None:
     assert b.assumptions[0].startswith("OD1 after 2022 (the last year the WEO covers)")
     res = run_dsa(b.country)
     assert res.years[0] == 2012
+
+
+# --------------------------------------------------------------------------- published exports
+
+
+def _wdix(code: str, series: str, year: int) -> float:
+    f = ds.wdi_external(code, [series])
+    return float(f.loc[f["year"] == year, "value"].iloc[0])
+
+
+@pytest.mark.parametrize("code", ["ZMB", "KEN", "ETH"])
+def test_exports_are_the_published_series(code: str) -> None:
+    """Exports of goods and services in 2022 are the WDI's published value (NE.EXP.GNFS.ZS x
+    GDP): its ratio to GDP exactly, and the WDI's own US$ figure (ratio x NY.GDP.MKTP.CD)
+    within 5% (the WEO's US$ GDP differs from the WDI's: Ethiopia's by 3.4% in 2022)."""
+    b = built(code)
+    f = b.to_frame()
+    exports = float(f.loc[2022, "exports_usd_m"])
+    ratio_pct = _wdix(code, "exports_gs_pct_gdp", 2022)
+    assert exports / float(f.loc[2022, "nominal_gdp_usd_m"]) * 100 == pytest.approx(ratio_pct)
+    published = ratio_pct / 100 * _wdix(code, "gdp_usd_m", 2022)
+    assert exports == pytest.approx(published, rel=0.05)
+    assert "NE.EXP.GNFS.ZS, published" in b.sources["macro.exports_usd_m"]
+    assert any(a.startswith("OD3 exports of goods and services are the published") for a in
+               b.assumptions)
+
+
+def test_estimated_exports_are_flagged() -> None:
+    """Laos: the WDI publishes no exports after 2016, so the current-account estimate is used
+    and says so in the source and the assumptions."""
+    b = built("LAO")
+    assert b.sources["macro.exports_usd_m"].startswith("ESTIMATED")
+    assert any(a.startswith("OD3b ESTIMATED exports") for a in b.assumptions)
+
+
+def test_wdi_external_rejects_an_unknown_series() -> None:
+    with pytest.raises(DataError, match="wb-wdi-external"):
+        ds.wdi_external("ZMB", ["exports_pct"])

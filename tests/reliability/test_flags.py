@@ -67,3 +67,13 @@ def test_grant_element_flags_still_work_without_a_file(run_cli: RunCli) -> None:
 def test_assess_path_counts_are_bounded(extra: list[str], flag: str, run_cli: RunCli) -> None:
     code, out, err = run_cli(["assess", str(ROOT / "examples" / "zambia-2015.toml"), *extra])
     assert code == 2 and out == "" and flag in err and err.count("\n") == 1, err
+
+
+def test_simulate_refuses_a_run_larger_than_the_memory_limit(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 3: sizes are bounded by an estimate of the memory a run needs."""
+    monkeypatch.setattr("debttrap.validation.MEMORY_LIMIT_BYTES", 1024**2)  # 1 MiB
+    code, out, err = run_cli(["simulate", COUNTRY, "--history", "ZMB", "--paths", "100000"])
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "--paths" in err and "GiB of memory" in err and "limit" in err, err

@@ -50,8 +50,10 @@ def test_boolean_amount_is_not_one() -> None:
 
 def test_sub_normal_numbers_are_refused() -> None:
     # amount_m = 5e-324 gave a ZeroDivisionError; issue_price_pct = 1e-320 a null grant element
-    assert "sub-normal" in refused("amount_m", amount_m=5e-324)
-    assert "sub-normal" in refused("issue_price_pct", issue_price_pct=1e-320)
+    refused("amount_m", amount_m=5e-324)  # below the smallest amount, one unit
+    refused("amount_m", amount_m=6.5e-225)  # normal, yet proceeds underflowed to 0 (fuzzing)
+    refused("issue_price_pct", issue_price_pct=1e-320)
+    assert "sub-normal" in refused("management_fee_pct", management_fee_pct=5e-324)
 
 
 def test_huge_amount_is_refused() -> None:

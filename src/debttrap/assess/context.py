@@ -7,6 +7,7 @@ Everything here depends on the offer alone (and the country); the orchestrator
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,7 @@ from debttrap.dsa.indicators import INDICATORS, SERVICE_INDICATORS
 from debttrap.dsa.run import DSAResult, run_dsa
 from debttrap.errors import DataError
 from debttrap.leverage.clauses import ClauseProfile, clause_profile
-from debttrap.leverage.flows import OfferFlows, offer_flows, package_grant_element_pct
+from debttrap.leverage.flows import OfferFlows, offer_flows
 from debttrap.leverage.project import ProjectEconomics, offer_project_economics
 from debttrap.leverage.verdict import IndicatorChange, indicator_change
 from debttrap.terms.loan import Loan
@@ -151,7 +152,8 @@ def _indicator_changes(
 class OfferContext:
     """What one offer brings, computed once: loans, grant elements, flows, project, overrun.
 
-    ``ppg_loans`` are the offer's PPG loans restated in US$ (what the DSA adds);
+    ``offer`` is the :func:`canonical_offer` (loans in a canonical order); ``loans`` lists
+    them as written. ``ppg_loans`` are the offer's PPG loans restated in US$ (what the DSA adds);
     ``overrun`` the expected overrun on the budget as a loan (None: none or not asked).
     """
 
@@ -169,38 +171,70 @@ class OfferContext:
     notes: tuple[str, ...]
 
 
+def canonical_offer(offer: Offer) -> Offer:
+    """``offer`` with its loans (and their roles) in one canonical order, so that nothing
+    computed from it depends on the order the loans were written in (sums, the overrun's
+    template among equal loans, the order of the DSA's new loans)."""
+    if len(offer.loans) < 2:
+        return offer
+    pairs = sorted(
+        zip(offer.loans, offer.roles, strict=True),
+        key=lambda p: (p[0].model_dump_json(), p[1].model_dump_json()),
+    )
+    return offer.model_copy(update={
+        "loans": tuple(p[0] for p in pairs), "loan_roles": tuple(p[1] for p in pairs),
+    })
+
+
+def _package_pct(loans: tuple[LoanAssessment, ...], grants_usd_m: float, dac: bool) -> float:
+    """The package's grant element from its loans' own (computed once), weighted by US$
+    face, grants at 100% (as :func:`debttrap.leverage.flows.package_grant_element_pct`)."""
+    total = math.fsum(ln.amount_usd_m for ln in loans) + grants_usd_m
+    if total <= 0.0:
+        return float("nan")
+    part = math.fsum(
+        ln.amount_usd_m * (ln.grant_element_oecd_dac_pct if dac else ln.grant_element_imf_pct)
+        for ln in loans
+    )
+    return float((part + 100.0 * grants_usd_m) / total)
+
+
 def offer_context(
     offer: Offer, years: np.ndarray, *, income_group: str, seed: int, n_paths: int,
     include_overrun: bool,
 ) -> OfferContext:
-    """Build ``offer``'s context once (``years``: the creditor tables' calendar years)."""
+    """Build ``offer``'s context once (``years``: the creditor tables' calendar years).
+
+    The loans are listed as written; everything else is computed from the
+    :func:`canonical_offer`, and each loan's grant element once.
+    """
     notes: list[str] = []
     loans = _loan_assessments(offer, income_group)
-    ge = package_grant_element_pct(offer) if (offer.loans or offer.grants) else float("nan")
-    ge_dac = package_grant_element_pct(offer, method="oecd-dac", income_group=income_group)
-    grant_eq = float(sum(ln.pv_disbursed_usd_m - ln.pv_debt_service_usd_m for ln in loans))
+    canon = canonical_offer(offer)
     econ: ProjectEconomics | None = None
     overrun: Loan | None = None
-    if offer.project is not None:
-        econ = offer_project_economics(offer, seed=seed, n_paths=n_paths)
+    if canon.project is not None:
+        econ = offer_project_economics(canon, seed=seed, n_paths=n_paths)
         if include_overrun:
-            overrun, note = _overrun_loan(offer, econ)
+            overrun, note = _overrun_loan(canon, econ)
             notes.append(note)
     ppg_loans = tuple(
-        ln for ln, r in zip(offer.loans_in_usd(), offer.roles, strict=True) if r.ppg
+        ln for ln, r in zip(canon.loans_in_usd(), canon.roles, strict=True) if r.ppg
     )
     return OfferContext(
-        offer=offer,
+        offer=canon,
         loans=loans,
-        grant_element_pct=ge,
-        grant_element_oecd_dac_pct=ge_dac,
-        pv_debt_service_usd_m=float(sum(ln.pv_debt_service_usd_m for ln in loans)),
-        grant_equivalent_usd_m=grant_eq + offer.grants_usd_m,
+        grant_element_pct=_package_pct(loans, offer.grants_usd_m, dac=False),
+        grant_element_oecd_dac_pct=_package_pct(loans, offer.grants_usd_m, dac=True),
+        pv_debt_service_usd_m=math.fsum(ln.pv_debt_service_usd_m for ln in loans),
+        grant_equivalent_usd_m=math.fsum(
+            ln.pv_disbursed_usd_m - ln.pv_debt_service_usd_m for ln in loans
+        ) + offer.grants_usd_m,
         economics=econ,
         overrun=overrun,
         ppg_loans=ppg_loans,
-        flows=offer_flows(offer, int(years[0]), int(years[-1]), widen=True),
-        clauses=clause_profile(offer),
+        flows=offer_flows(canon, int(years[0]), int(years[-1]), widen=True),
+        clauses=clause_profile(canon),
         notes=tuple(notes),
     )
 

@@ -44,6 +44,7 @@ from debttrap.errors import InputError
 from debttrap.leverage.exposure import creditor_exposure
 from debttrap.leverage.verdict import judge, verdict_inputs
 from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
+from debttrap.terms.offer import Offer
 
 #: Macro paths drawn by default: enough for probabilities to about +/- 1 point, fast enough
 #: for a demo (the stochastic engine handles 10,000 paths in about a second).
@@ -158,9 +159,13 @@ def _setting(
 
 
 def _offer_assessment(
-    s: _Setting, index: int, ctx: OfferContext
+    s: _Setting, index: int, written: Offer, ctx: OfferContext
 ) -> tuple[OfferAssessment, StochasticOutlook | None]:
-    """One offer beside the reference; also the no-offer stochastic outlook of its run."""
+    """One offer beside the reference; also the no-offer stochastic outlook of its run.
+
+    ``written`` is the offer as the scenario gives it (kept in the result); every figure
+    comes from ``ctx`` (its canonical form, computed once).
+    """
     offer, overrun, ppg_loans = ctx.offer, ctx.overrun, ctx.ppg_loans
     base_loans = tuple(s.country.new_loans)
     overrun_only = base_loans + ((overrun,) if overrun is not None else ())
@@ -194,8 +199,8 @@ def _offer_assessment(
     stoch = stoch_without = nothing = None
     if s.stochastic is not None:
         stoch, stoch_without, nothing = _simulate(
-            with_offer, len(base_loans), len(ppg_loans), overrun is not None, s.stochastic,
-            offer.name,
+            with_offer, outlook.dsa, len(base_loans), len(ppg_loans), overrun is not None,
+            s.stochastic, offer.name,
         )
     verdict = judge(
         verdict_inputs(
@@ -218,7 +223,7 @@ def _offer_assessment(
         )
     )
     result = OfferAssessment(
-        offer=offer, index=index, loans=ctx.loans, grant_element_pct=ctx.grant_element_pct,
+        offer=written, index=index, loans=ctx.loans, grant_element_pct=ctx.grant_element_pct,
         grant_element_oecd_dac_pct=ctx.grant_element_oecd_dac_pct,
         pv_debt_service_usd_m=ctx.pv_debt_service_usd_m,
         grant_equivalent_usd_m=ctx.grant_equivalent_usd_m, flows=ctx.flows, outlook=outlook,
@@ -290,13 +295,14 @@ def assess(
     for i, offer in enumerate(scenario.offers):
         ctx = offer_context(offer, s.years, income_group=s.income_group, seed=seed_,
                             n_paths=n_paths_, include_overrun=include_overrun)
-        result, nothing = _offer_assessment(s, i, ctx)
+        result, nothing = _offer_assessment(s, i, offer, ctx)
         results.append(result)
         if ref_stoch is None and nothing is not None:
             ref_stoch = nothing
     if s.stochastic is not None and ref_stoch is None:
         ref_stoch, _, _ = _simulate(
-            s.country, len(s.country.new_loans), 0, False, s.stochastic, "No new offer"
+            s.country, s.reference.dsa, len(s.country.new_loans), 0, False, s.stochastic,
+            "No new offer",
         )
     return Assessment(
         scenario_name=scenario.name,

@@ -321,7 +321,8 @@ class OfferAssessment:
             "overrun_loan": None if self.overrun_loan is None else
             self.overrun_loan.model_dump(mode="json"),
             "leverage": {
-                **{k: (_f(v) if isinstance(v, float) else v) for k, v in ex.summary().items()},
+                **{k: (_f(v) if isinstance(v, float) else v)
+                   for k, v in ex.summary().to_dict().items()},
                 "by_year": {
                     col: _by_year(ex.years, ex.to_frame()[col].to_numpy(dtype=np.float64))
                     for col in ("lender_debt_share_before_pct", "lender_debt_share_after_pct",

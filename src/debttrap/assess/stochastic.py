@@ -11,6 +11,7 @@ import numpy as np
 from debttrap._numeric import read_only_copy
 from debttrap.assess.results import StochasticOutlook
 from debttrap.country.model import Country
+from debttrap.dsa.run import DSAResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +25,7 @@ class _Stochastic:
 
 
 def _simulate(
-    country: Country, n_base_loans: int, n_offer_loans: int, has_overrun: bool,
+    country: Country, dsa: DSAResult, n_base_loans: int, n_offer_loans: int, has_overrun: bool,
     st: _Stochastic, label: str,
 ) -> tuple[StochasticOutlook, StochasticOutlook, StochasticOutlook]:
     """(with the offer, without the offer's loans, with nothing new) on the same shocks.
@@ -32,13 +33,14 @@ def _simulate(
     ``country.new_loans`` holds the base loans, then the overrun loan (if
     ``has_overrun``), then the offer's ``n_offer_loans`` PPG loans. The offer's
     loans form group 0 and the overrun group 1, so one run gives every variant
-    on common random numbers.
+    on common random numbers. The inputs build on ``dsa``'s baseline setup and capacity
+    (the LIC-DSF run of the same ``country``), which are not made again.
     """
     from debttrap.stochastic.from_country import inputs_from_country
     from debttrap.stochastic.kernel import THRESHOLD_OUTPUTS, SimulationInputs
     from debttrap.stochastic.simulate import simulate
 
-    ci = inputs_from_country(country)
+    ci = inputs_from_country(country, setup=dsa.setup, capacity=dsa.capacity)
     lines = ci.inputs.lines
     first_offer = n_base_loans + (1 if has_overrun else 0)
     group = np.where(lines.group >= first_offer, 0,

@@ -82,9 +82,9 @@ def _summary_numbers(
         ("Due at once if accelerated, US$ m", "acceleration_with_cross_default_peak_usd_m"),
         ("Due at once, % of reserves", "acceleration_pct_of_reserves_peak"),
     ):
-        col[label] = nan if ex is None else _nan_if_missing(ex[key])
+        col[label] = nan if ex is None else _nan_if_missing(getattr(ex, key))
     col["Lever clauses"] = None if ex is None else (
-        ", ".join(_LEVER_SHORT.get(c, c) for c in ex["lever_clauses"]) or "none"
+        ", ".join(_LEVER_SHORT.get(c, c) for c in ex.lever_clauses) or "none"
     )
     return col
 
@@ -152,22 +152,22 @@ def _summary_column(
                   "P(project pays its debt), %", "Overrun on budget (mean), US$ m"):
             col[k] = na
     if o is not None:
-        s = o.exposure.summary()
+        x = o.exposure.summary()
         col["Lender share of debt, %"] = (
-            f"{_num(s['lender_debt_share_before_peak_pct'])} → "
-            f"{_num(s['lender_debt_share_after_peak_pct'])}"
+            f"{_num(x.lender_debt_share_before_peak_pct)} → "
+            f"{_num(x.lender_debt_share_after_peak_pct)}"
         )
-        svc = _f(s["lender_service_share_after_peak_pct"])
+        svc = _f(x.lender_service_share_after_peak_pct)
         if svc is None:
-            why = "service unknown" if s.get("service_share_note") else "no service"
+            why = "service unknown" if x.service_share_note else "no service"
             col["Lender share of service, %"] = f"n/a: {why}"
         else:
             col["Lender share of service, %"] = (
-                f"{_num(s['lender_service_share_before_peak_pct'])} → {svc:.1f}"
+                f"{_num(x.lender_service_share_before_peak_pct)} → {svc:.1f}"
             )
-        due = _num(s["acceleration_with_cross_default_peak_usd_m"], 0)
-        res = _f(s["acceleration_pct_of_reserves_peak"])
-        res_year = s["acceleration_pct_of_reserves_peak_year"]
+        due = _num(x.acceleration_with_cross_default_peak_usd_m, 0)
+        res = _f(x.acceleration_pct_of_reserves_peak)
+        res_year = x.acceleration_pct_of_reserves_peak_year
         if res is not None and res_year is not None and due != "0":
             # the amount in the year it weighs most on reserves: the figure the rule reads
             ex = o.exposure
@@ -176,7 +176,7 @@ def _summary_column(
                    f"({res:.0f}% of res., {res_year})")
         col["Due at once if accelerated, US$ m"] = due
         col["Lever clauses"] = ", ".join(
-            _LEVER_SHORT.get(c, c) for c in s["lever_clauses"]
+            _LEVER_SHORT.get(c, c) for c in x.lever_clauses
         ) or "none"
     else:
         for k in ("Lender share of debt, %", "Lender share of service, %",

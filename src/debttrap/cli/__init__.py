@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 from typing import Annotated, Any
 
 import typer
@@ -196,7 +197,11 @@ def _validation_error(exc: Exception) -> bool:
 def main() -> None:
     """Entry point: run the app and turn deliberate errors into one line and exit 2."""
     try:
-        _command().main(prog_name="debttrap", standalone_mode=False)
+        with warnings.catch_warnings():
+            # numpy's floating-point notes (overflow, invalid value) never reach the user:
+            # inputs are checked before the models run and results where they must be finite
+            warnings.simplefilter("ignore", RuntimeWarning)
+            _command().main(prog_name="debttrap", standalone_mode=False)
     except DebtTrapError as exc:
         sys.stderr.write(f"error: {exc}\n")
         sys.exit(exc.exit_code)

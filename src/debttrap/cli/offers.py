@@ -47,7 +47,9 @@ def _offer_levers(offer: Offer) -> dict[str, Any]:
     proj_rev = None
     if offer.project is not None:
         proj_rev = pd.Series(offer.project.forecast_revenue_usd_m(flows.years), index=flows.years)
-    s = creditor_exposure(offer, placeholder, project_revenue_usd_m=proj_rev, flows=flows).summary()
+    s = creditor_exposure(
+        offer, placeholder, project_revenue_usd_m=proj_rev, flows=flows
+    ).summary().to_dict()
     keys = (
         "acceleration_peak_usd_m",
         "triggers_present",

@@ -25,7 +25,7 @@ from debttrap.errors import DataError, InputError
 from debttrap.stochastic.results import DistressRule, SimulationResult
 from debttrap.stochastic.shocks import ShockDistribution
 from debttrap.stochastic.simulate import Engine
-from debttrap.validation import check_number
+from debttrap.validation import check_memory, check_number
 
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 _PROGRESS_FROM_PATHS = 50_000
@@ -298,6 +298,16 @@ def simulate_cmd(
     fan_variants: tuple[str, ...] = ("no_offer",) if groups else ()
     if all_fans and len(groups) > 1:
         fan_variants += tuple(f"without_{ci.offer_names.get(g, f'offer{g}')}" for g in groups)
+
+    from debttrap.stochastic.kernel import N_OUT
+
+    n_years = len(ci.inputs.macro.years)
+    # kept paths (float32) of each fan variant, twice over while quantiles are taken
+    check_memory(
+        2 * 4 * n_paths * n_years * N_OUT * len(fan_variants or ("main",)),
+        "--paths",
+        f"{n_paths:,} paths over {n_years} years",
+    )
 
     def run(progress: Callable[[int], None] | None = None) -> SimulationResult:
         return simulate(

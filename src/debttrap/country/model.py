@@ -157,10 +157,10 @@ class Macro(FrozenModel):
             for year, v in getattr(self, name).items():
                 if v <= 0:
                     raise ValueError(f"{name}[{year}] = {v:g}: exchange rates must be positive")
-        for name in ("exports_usd_m", "imports_usd_m"):
+        for name in ("exports_usd_m", "imports_usd_m"):  # exports divide debt and its service
             for year, v in getattr(self, name).items():
-                if v < 0:
-                    raise ValueError(f"{name}[{year}] = {v:g} must not be negative")
+                if v <= 0:
+                    raise ValueError(f"{name}[{year}] = {v:g} must be positive")
         if self.real_gdp_growth_pct is None and self.real_gdp_lcu_m is None:
             raise ValueError("give real_gdp_growth_pct or real_gdp_lcu_m")
         return self

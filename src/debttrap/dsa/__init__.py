@@ -19,7 +19,6 @@ from debttrap.dsa.capacity import (
     ci_window_average,
     ci_window_years,
     classify_capacity,
-    classify_cpia_2013,
     classify_vintages,
     composite_indicator,
     composite_indicator_from_series,
@@ -35,7 +34,7 @@ from debttrap.dsa.indicators import (
     Indicator,
     StressTest,
 )
-from debttrap.dsa.published import PublishedCapacity, published_capacity
+from debttrap.dsa.published import PublishedCapacity, classify_cpia_2013, published_capacity
 from debttrap.dsa.rating import (
     Judgment,
     MechanicalRatings,

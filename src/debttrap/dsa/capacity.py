@@ -15,9 +15,10 @@ medium in between (both ends included). A change of class needs two
 consecutive signals (two WEO vintages) in the new class.
 
 Functions broadcast like NumPy ufuncs over any leading shape (countries, paths).
-The module is one method from score to class (coefficients, the window, the
-classification and the two-vintage rule), about 600 lines with its doctests:
-kept whole on purpose; the published classes are in :mod:`debttrap.dsa.published`.
+The module is the method from score to class (coefficients, the classification and
+the two-vintage rule); the 10-year window of a series is :mod:`debttrap.dsa.ci_window`
+(its names are re-exported here); the published classes are in
+:mod:`debttrap.dsa.published`.
 
 >>> ci = composite_indicator(3.09, 0.0481, 0.0671, 0.3176, 0.0353)  # GN Table 4
 >>> round(float(ci.score), 3), ci.classification
@@ -36,6 +37,13 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from debttrap._numeric import read_only_copy
+from debttrap.dsa.ci_window import (
+    CI_WINDOW_HISTORY_YEARS,
+    CI_WINDOW_PROJECTION_YEARS,
+    carry_forward,
+    ci_window_average,
+    ci_window_years,
+)
 from debttrap.errors import InputError
 
 __all__ = [
@@ -44,8 +52,6 @@ __all__ = [
     "CI_WEAK_BELOW",
     "CI_WINDOW_HISTORY_YEARS",
     "CI_WINDOW_PROJECTION_YEARS",
-    "CPIA_2013_STRONG_FROM",
-    "CPIA_2013_WEAK_UP_TO",
     "REMITTANCES_CAP",
     "CICoefficients",
     "Capacity",
@@ -56,7 +62,6 @@ __all__ = [
     "ci_window_average",
     "ci_window_years",
     "classify_capacity",
-    "classify_cpia_2013",
     "classify_vintages",
     "composite_indicator",
     "composite_indicator_from_series",
@@ -96,10 +101,6 @@ CI_WEAK_BELOW = 2.69
 #: CI strictly above this is *strong* (75th percentile; GN 2018).
 CI_STRONG_ABOVE = 3.05
 
-#: Historical and projected years in the CI's 10-year window (GN 2018).
-CI_WINDOW_HISTORY_YEARS = 5
-CI_WINDOW_PROJECTION_YEARS = 5
-
 #: Cap on remittances/GDP (decimal), applied year by year before averaging. The
 #: rule is in the template, not in the GN; published DSAs print exactly 15.494 %
 #: as the 10-year average for ten countries whose remittances are far higher
@@ -108,10 +109,6 @@ CI_WINDOW_PROJECTION_YEARS = 5
 #: be told from printed averages; capping each year also bounds the average.
 REMITTANCES_CAP = 0.154938
 
-#: 2013 framework (CPIA-based): 3-year average CPIA at or below this is *weak* ...
-CPIA_2013_WEAK_UP_TO = 3.25
-#: ... and at or above this *strong* (2013 Staff Guidance Note; FDL data check).
-CPIA_2013_STRONG_FROM = 3.75
 
 
 def parse_capacity(value: str | Capacity, *, field: str = "capacity") -> Capacity:
@@ -146,29 +143,6 @@ def classify_capacity(score: float | NDArray[Any]) -> Capacity | NDArray[np.str_
         np.where(arr > CI_STRONG_ABOVE, Capacity.STRONG.value, Capacity.MEDIUM.value),
     )
     if isinstance(score, np.ndarray):
-        return names.astype(np.str_)
-    return Capacity(str(names))
-
-
-@overload
-def classify_cpia_2013(cpia_3yr_avg: float) -> Capacity: ...
-@overload
-def classify_cpia_2013(cpia_3yr_avg: NDArray[Any]) -> NDArray[np.str_]: ...
-def classify_cpia_2013(cpia_3yr_avg: float | NDArray[Any]) -> Capacity | NDArray[np.str_]:
-    """Policy-performance class of the 2013 framework from the 3-year average CPIA.
-
-    Weak if CPIA ≤ 3.25, strong if CPIA ≥ 3.75, medium in between. Only for
-    reading pre-2018 DSAs: the 2018 framework uses :func:`classify_capacity`.
-    """
-    arr = np.asarray(cpia_3yr_avg, dtype=np.float64)
-    if not np.all(np.isfinite(arr)):
-        raise InputError("CPIA must be a finite number", field="cpia_3yr_avg")
-    names = np.where(
-        arr <= CPIA_2013_WEAK_UP_TO,
-        Capacity.WEAK.value,
-        np.where(arr >= CPIA_2013_STRONG_FROM, Capacity.STRONG.value, Capacity.MEDIUM.value),
-    )
-    if isinstance(cpia_3yr_avg, np.ndarray):
         return names.astype(np.str_)
     return Capacity(str(names))
 
@@ -333,79 +307,6 @@ def composite_indicator(
 
 
 # --------------------------------------------------------------------------- window
-
-
-def ci_window_years(classification_year: int) -> tuple[int, ...]:
-    """The 10 years averaged for a CI computed in ``classification_year`` (c−5 … c+4).
-
-    ``classification_year`` is the current year of the WEO vintage (the
-    template's anchor): five historical years ``c-5 … c-1`` and five projected
-    years ``c … c+4``.
-    """
-    c = int(classification_year)
-    return tuple(range(c - CI_WINDOW_HISTORY_YEARS, c + CI_WINDOW_PROJECTION_YEARS))
-
-
-def carry_forward(values: ArrayLike) -> FloatArray:
-    """Fill each NaN along the last axis with the latest earlier finite value.
-
-    Used for CPIA, which has no forecasts: the last published score is repeated.
-    Leading NaNs (before any score) stay NaN. Loops over time only.
-    """
-    out = np.array(values, dtype=np.float64, copy=True)
-    if out.ndim == 0:
-        return out
-    for j in range(1, out.shape[-1]):
-        gap = np.isnan(out[..., j])
-        out[..., j] = np.where(gap, out[..., j - 1], out[..., j])
-    return out
-
-
-def ci_window_average(
-    values: ArrayLike,
-    years: ArrayLike,
-    classification_year: int,
-    *,
-    fill_forward: bool = False,
-    cap: float | None = None,
-    field: str = "values",
-) -> FloatArray:
-    """10-year average of a series over :func:`ci_window_years`; broadcasts over leading axes.
-
-    ``values`` has shape ``(..., len(years))``. With ``fill_forward`` missing
-    (NaN) years take the latest earlier value (CPIA); with ``cap`` each year is
-    capped before averaging (remittances). Years outside the series or NaN
-    left in the window raise :class:`InputError` naming ``field``.
-    """
-    yrs = np.asarray(years)
-    if yrs.ndim != 1 or not np.issubdtype(yrs.dtype, np.integer):
-        raise InputError("years must be a 1-D sequence of integers", field=f"{field}.years")
-    if yrs.size > 1 and np.any(np.diff(yrs) != 1):
-        raise InputError("years must be consecutive and increasing", field=f"{field}.years")
-    arr = np.asarray(values, dtype=np.float64)
-    if arr.ndim == 0 or arr.shape[-1] != yrs.size:
-        raise InputError(
-            f"series has {arr.shape[-1] if arr.ndim else 0} values for {yrs.size} years",
-            field=field,
-        )
-    window = ci_window_years(classification_year)
-    if yrs.size == 0 or window[0] < yrs[0] or window[-1] > yrs[-1]:
-        span = f"{yrs[0]}-{yrs[-1]}" if yrs.size else "none"
-        raise InputError(
-            f"needs years {window[0]}-{window[-1]} for a CI in {classification_year}; "
-            f"series covers {span}",
-            field=field,
-        )
-    if fill_forward:
-        arr = carry_forward(arr)
-    i0 = int(window[0] - yrs[0])
-    sl = arr[..., i0 : i0 + len(window)]
-    if np.any(np.isnan(sl)):
-        missing = sorted({int(window[j]) for j in np.argwhere(np.isnan(sl))[:, -1]})
-        raise InputError(f"missing values for years {missing}", field=field)
-    if cap is not None:
-        sl = np.minimum(sl, cap)
-    return np.asarray(sl.mean(axis=-1), dtype=np.float64)
 
 
 def composite_indicator_from_series(

@@ -428,7 +428,7 @@ def contributions_for(
 
     For a stress scenario pass its kernel ``inputs``, its ``real_growth_pct`` and,
     where the test changes them, its primary expenditure and other debt-creating
-    flows (:class:`debttrap.dsa.stress.Scenario` carries all of them); the US$ and
+    flows (:class:`debttrap.dsa.stress.StressScenario` carries all of them); the US$ and
     LCU deflators then follow from the scenario's GDP paths and real growth
     (``(1+g)(1+pi) = GDP_y / GDP_{y-1}``, ``t-1`` unshocked). Without them the
     baseline's series are used. The scenario's non-interest current-account deficit is

@@ -7,14 +7,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, overload
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from debttrap.dsa.capacity import Capacity, parse_capacity
 from debttrap.errors import DataError, InputError
 
-__all__ = ["PublishedCapacity", "published_capacity"]
+__all__ = [
+    "CPIA_2013_STRONG_FROM",
+    "CPIA_2013_WEAK_UP_TO",
+    "PublishedCapacity",
+    "classify_cpia_2013",
+    "published_capacity",
+]
+
+#: 2013 framework (CPIA-based): 3-year average CPIA at or below this is *weak* ...
+CPIA_2013_WEAK_UP_TO = 3.25
+#: ... and at or above this *strong* (2013 Staff Guidance Note; FDL data check).
+CPIA_2013_STRONG_FROM = 3.75
 
 
 _FDL_DATASET = "fdl-lic-dsa-debt-carrying-capacity"
@@ -93,3 +106,26 @@ def published_capacity(
         classification=parse_capacity(str(r["dcc"])),
         ci_score=None if pd.isna(score) else float(score),
     )
+
+
+@overload
+def classify_cpia_2013(cpia_3yr_avg: float) -> Capacity: ...
+@overload
+def classify_cpia_2013(cpia_3yr_avg: NDArray[Any]) -> NDArray[np.str_]: ...
+def classify_cpia_2013(cpia_3yr_avg: float | NDArray[Any]) -> Capacity | NDArray[np.str_]:
+    """Policy-performance class of the 2013 framework from the 3-year average CPIA.
+
+    Weak if CPIA ≤ 3.25, strong if CPIA ≥ 3.75, medium in between. Only for
+    reading pre-2018 DSAs: the 2018 framework uses :func:`classify_capacity`.
+    """
+    arr = np.asarray(cpia_3yr_avg, dtype=np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise InputError("CPIA must be a finite number", field="cpia_3yr_avg")
+    names = np.where(
+        arr <= CPIA_2013_WEAK_UP_TO,
+        Capacity.WEAK.value,
+        np.where(arr >= CPIA_2013_STRONG_FROM, Capacity.STRONG.value, Capacity.MEDIUM.value),
+    )
+    if isinstance(cpia_3yr_avg, np.ndarray):
+        return names.astype(np.str_)
+    return Capacity(str(names))

@@ -21,7 +21,7 @@ from debttrap.country.model import Country
 from debttrap.dsa.capacity import DebtCarryingCapacity, composite_indicator, debt_carrying_capacity
 from debttrap.dsa.contributions import Contributions, contributions_for
 from debttrap.dsa.indicators import EXTERNAL_INDICATORS, INDICATORS, MARKET_VARIANTS, Indicator
-from debttrap.dsa.paths import IndicatorPaths, debt_paths
+from debttrap.dsa.paths import BaselineSetup, IndicatorPaths, debt_paths
 from debttrap.dsa.rating import Judgment, RatingResult, rate_risk
 from debttrap.dsa.stress import StressSettings, build_scenarios, stack_inputs
 from debttrap.dsa.thresholds import thresholds as threshold_values
@@ -77,6 +77,9 @@ class DSAResult:
     and shock statistics; ``contributions`` holds the baseline's external and
     public debt-dynamics tables (§6); ``stress_contributions`` the same tables for
     every stress test run (``contributions_of`` also finds the most extreme one).
+    ``setup`` is the baseline setup the run used (with the stress tests' residual and
+    market instruments at zero baseline disbursement), for callers that build on the same
+    baseline (the stochastic inputs) instead of setting it up again.
     """
 
     country: str
@@ -93,6 +96,7 @@ class DSAResult:
     stress_contributions: Mapping[str, Contributions] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    setup: BaselineSetup | None = field(default=None, repr=False, compare=False)
 
     def contributions_of(self, scenario: str, indicator: str | None = None) -> Contributions | None:
         """Debt-dynamics tables of ``baseline``, a test code, or ``most_extreme`` (per indicator).
@@ -254,4 +258,5 @@ def run_dsa(
         settings_used=MappingProxyType(meta),
         contributions=contributions_for(country, setup, baseline),
         stress_contributions=MappingProxyType(stress_contrib),
+        setup=setup,
     )

@@ -19,6 +19,8 @@ from debttrap.terms.loan import Loan
 from debttrap.validation import NotANumber
 
 __all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_NESTING",
     "load_loan",
     "load_loans",
     "parse_model",
@@ -29,6 +31,55 @@ __all__ = [
 M = TypeVar("M", bound=BaseModel)
 
 
+#: The largest input document read, bytes: no loan, country or scenario file comes near it.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+#: The deepest nesting of tables and lists an input may have.
+MAX_NESTING = 32
+
+
+def _read_text(p: Path) -> str:
+    """The file's text: UTF-8 with or without a byte-order mark (as Windows Notepad saves it).
+
+    Files over :data:`MAX_FILE_BYTES`, UTF-16/32 and other encodings, and things that are not
+    regular files (devices, pipes) give one line naming the file.
+    """
+    if not p.is_file():
+        raise InputError("is not a regular file (a device or a pipe?)", source=p.name)
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            f"is {size / 1e6:,.1f} MB; input files are limited to {MAX_FILE_BYTES / 1e6:g} MB",
+            source=p.name,
+        )
+    raw = p.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("is saved as UTF-16; save it as UTF-8", source=p.name)
+    try:
+        return raw.decode("utf-8-sig")  # drops a UTF-8 byte-order mark
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"is not a UTF-8 text file (byte {exc.start}); save it as UTF-8", source=p.name
+        ) from None
+
+
+def _depth(obj: Any) -> int:
+    """How deep tables and lists nest (iteratively: a hostile file cannot exhaust the stack)."""
+    deepest, stack = 0, [(obj, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_NESTING:
+            return deepest
+        stack.extend((c, level + 1) for c in children)
+    return deepest
+
+
 def read_document(path: str | Path) -> dict[str, Any]:
     """Read a TOML (``.toml``) or JSON (``.json``) file into a dict."""
     p = Path(path)
@@ -37,23 +88,27 @@ def read_document(path: str | Path) -> dict[str, Any]:
     if p.is_dir():
         raise InputError(f"expected a file but {p} is a folder", source=str(p))
     suffix = p.suffix.lower()
+    if suffix not in (".toml", ".json"):
+        raise InputError(
+            f"unsupported file type '{suffix or '(none)'}' (use .toml or .json)", source=p.name
+        )
+    text = _read_text(p)
     try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError("is not a UTF-8 text file", source=p.name) from None
-    try:
-        if suffix == ".toml":
-            data: Any = tomllib.loads(text)
-        elif suffix == ".json":
-            data = json.loads(text)
-        else:
-            raise InputError(
-                f"unsupported file type '{suffix or '(none)'}' (use .toml or .json)", source=p.name
-            )
+        data: Any = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"malformed TOML: {exc}", source=p.name) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"malformed JSON: {exc.msg} at line {exc.lineno}", source=p.name) from None
+    except RecursionError:
+        raise InputError(
+            "is nested too deeply to read (tables or lists inside each other)", source=p.name
+        ) from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise InputError(f"holds a value that cannot be read: {exc}", source=p.name) from None
+    if _depth(data) > MAX_NESTING:
+        raise InputError(
+            f"is nested more than {MAX_NESTING} levels deep; no input needs that", source=p.name
+        )
     if not isinstance(data, dict):
         raise InputError("the document must be a table/object at top level", source=p.name)
     return data

@@ -17,7 +17,13 @@ from debttrap.leverage.clauses import (
     sample_clause_profiles,
     typical_clauses,
 )
-from debttrap.leverage.exposure import TRIGGERS, Exposure, creditor_exposure, share_pct
+from debttrap.leverage.exposure import (
+    TRIGGERS,
+    Exposure,
+    ExposureSummary,
+    creditor_exposure,
+    share_pct,
+)
 from debttrap.leverage.flows import OfferFlows, offer_flows, package_grant_element_pct
 from debttrap.leverage.project import ProjectEconomics, offer_project_economics, project_economics
 from debttrap.leverage.verdict import (
@@ -36,6 +42,7 @@ __all__ = [
     "TRIGGERS",
     "ClauseProfile",
     "Exposure",
+    "ExposureSummary",
     "IndicatorChange",
     "LenderKind",
     "OfferFlows",

@@ -43,9 +43,9 @@ peak is reported with its year.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -56,7 +56,7 @@ from debttrap.errors import InputError
 from debttrap.leverage.flows import OfferFlows, offer_flows
 from debttrap.terms.offer import Offer
 
-__all__ = ["TRIGGERS", "Exposure", "creditor_exposure", "share_pct"]
+__all__ = ["TRIGGERS", "Exposure", "ExposureSummary", "creditor_exposure", "share_pct"]
 
 FloatArray = NDArray[np.float64]
 
@@ -134,6 +134,76 @@ def _table(frame: pd.DataFrame, name: str) -> tuple[NDArray[np.int64], pd.DataFr
     if not np.all(np.isfinite(vals)) or np.any(vals < 0):
         raise InputError("amounts must be finite and not negative", field=name)
     return years, f.fillna(0.0).astype(np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class ExposureSummary:
+    """The headline figures of an :class:`Exposure`: peaks over its window, with years.
+
+    Percent figures are NaN where a yardstick was not given; ``*_peak_year`` is None
+    where the figure is NaN or zero throughout the window. :meth:`to_dict` gives the
+    JSON form the assessment writes (``offers[].leverage``).
+    """
+
+    offer: str
+    lender: str
+    window: tuple[int, int] | None
+    lender_debt_share_before_peak_pct: float
+    lender_debt_share_after_peak_pct: float
+    lender_debt_share_after_peak_year: int | None
+    lender_service_share_before_peak_pct: float
+    lender_service_share_after_peak_pct: float
+    lender_service_share_after_peak_year: int | None
+    service_share_note: str
+    pledged_revenue_peak_usd_m: float
+    pledged_pct_of_revenue_peak: float
+    pledged_pct_of_revenue_peak_year: int | None
+    pledged_pct_of_exports_peak: float
+    account_cash_held_peak_usd_m: float
+    acceleration_peak_usd_m: float
+    acceleration_with_cross_default_peak_usd_m: float
+    acceleration_with_cross_default_peak_year: int | None
+    acceleration_pct_of_reserves_peak: float
+    acceleration_pct_of_reserves_peak_year: int | None
+    acceleration_pct_of_exports_peak: float
+    acceleration_pct_of_exports_peak_year: int | None
+    triggers_present: tuple[str, ...]
+    cross_default_creditors: tuple[str, ...]
+    keeps_out_of_restructuring: bool
+    no_paris_club_peak_usd_m: float
+    no_paris_club_pct_of_ppg_external_peak: float
+    collateral_usd_m: float
+    """Peak value of the physical assets pledged, US$ m."""
+    lever_clauses: tuple[str, ...]
+    offer_debt_share_peak_pct: float = float("nan")
+    """The offer's own share of PPG external debt with it (the concentration rule's fallback)."""
+    offer_service_share_peak_pct: float = float("nan")
+    """The offer's own share of external debt service with it (the concentration rule)."""
+    offer_accelerable_pct_of_reserves_peak: float = float("nan")
+    """The offer's own callable balance, % of reserves (the acceleration rule)."""
+    offer_accelerable_pct_of_exports_peak: float = float("nan")
+
+    #: Fields kept out of :meth:`to_dict` (the assessment's JSON predates them; the
+    #: verdict's checks carry them as the rules' values).
+    _NOT_IN_DICT: ClassVar[frozenset[str]] = frozenset({
+        "offer_debt_share_peak_pct", "offer_service_share_peak_pct",
+        "offer_accelerable_pct_of_reserves_peak", "offer_accelerable_pct_of_exports_peak",
+    })
+
+    @property
+    def cross_default(self) -> bool:
+        """Some PPG loan of the offer accelerates on a cross-default."""
+        return "cross_default" in self.triggers_present
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form (tuples as lists)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name in self._NOT_IN_DICT:
+                continue
+            v = getattr(self, f.name)
+            out[f.name] = list(v) if isinstance(v, tuple) else v
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +303,7 @@ class Exposure:
         )
         return pd.DataFrame(cols, index=pd.Index(self.years, name="year"))
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> ExposureSummary:
         """Peaks over :attr:`window_years` (NaN where a yardstick was not given).
 
         ``<figure>_peak_year`` says in which year each headline peak falls (None
@@ -242,8 +312,8 @@ class Exposure:
         """
         w = self.in_window
 
-        def peak(x: FloatArray) -> float:
-            return _peak(x[w])
+        def peak(x: FloatArray | None) -> float:
+            return float("nan") if x is None else _peak(np.asarray(x)[w])
 
         def year(x: FloatArray) -> int | None:
             xs = x[w]
@@ -251,41 +321,45 @@ class Exposure:
                 return None  # not known, or zero throughout: no year to name
             return int(self.years[w][int(np.nanargmax(xs))])
 
-        return {
-            "offer": self.offer,
-            "lender": self.lender,
-            "window": None if self.window_years is None else list(self.window_years),
-            "lender_debt_share_before_peak_pct": peak(self.lender_debt_share_before_pct),
-            "lender_debt_share_after_peak_pct": peak(self.lender_debt_share_after_pct),
-            "lender_debt_share_after_peak_year": year(self.lender_debt_share_after_pct),
-            "lender_service_share_before_peak_pct": peak(self.lender_service_share_before_pct),
-            "lender_service_share_after_peak_pct": peak(self.lender_service_share_after_pct),
-            "lender_service_share_after_peak_year": year(self.lender_service_share_after_pct),
-            "service_share_note": self.service_share_note,
-            "pledged_revenue_peak_usd_m": peak(self.pledged_revenue_usd_m),
-            "pledged_pct_of_revenue_peak": peak(self.pledged_pct_of_revenue),
-            "pledged_pct_of_revenue_peak_year": year(self.pledged_pct_of_revenue),
-            "pledged_pct_of_exports_peak": peak(self.pledged_pct_of_exports),
-            "account_cash_held_peak_usd_m": peak(self.account_cash_held_usd_m),
-            "acceleration_peak_usd_m": peak(self.acceleration_max_usd_m),
-            "acceleration_with_cross_default_peak_usd_m": peak(
+        return ExposureSummary(
+            offer=self.offer,
+            lender=self.lender,
+            window=self.window_years,
+            lender_debt_share_before_peak_pct=peak(self.lender_debt_share_before_pct),
+            lender_debt_share_after_peak_pct=peak(self.lender_debt_share_after_pct),
+            lender_debt_share_after_peak_year=year(self.lender_debt_share_after_pct),
+            lender_service_share_before_peak_pct=peak(self.lender_service_share_before_pct),
+            lender_service_share_after_peak_pct=peak(self.lender_service_share_after_pct),
+            lender_service_share_after_peak_year=year(self.lender_service_share_after_pct),
+            service_share_note=self.service_share_note,
+            pledged_revenue_peak_usd_m=peak(self.pledged_revenue_usd_m),
+            pledged_pct_of_revenue_peak=peak(self.pledged_pct_of_revenue),
+            pledged_pct_of_revenue_peak_year=year(self.pledged_pct_of_revenue),
+            pledged_pct_of_exports_peak=peak(self.pledged_pct_of_exports),
+            account_cash_held_peak_usd_m=peak(self.account_cash_held_usd_m),
+            acceleration_peak_usd_m=peak(self.acceleration_max_usd_m),
+            acceleration_with_cross_default_peak_usd_m=peak(
                 self.acceleration_with_cross_default_usd_m
             ),
-            "acceleration_with_cross_default_peak_year": year(
+            acceleration_with_cross_default_peak_year=year(
                 self.acceleration_with_cross_default_usd_m
             ),
-            "acceleration_pct_of_reserves_peak": peak(self.acceleration_pct_of_reserves),
-            "acceleration_pct_of_reserves_peak_year": year(self.acceleration_pct_of_reserves),
-            "acceleration_pct_of_exports_peak": peak(self.acceleration_pct_of_exports),
-            "acceleration_pct_of_exports_peak_year": year(self.acceleration_pct_of_exports),
-            "triggers_present": list(self.triggers_present),
-            "cross_default_creditors": list(self.cross_default_creditors),
-            "keeps_out_of_restructuring": self.keeps_out_of_restructuring,
-            "no_paris_club_peak_usd_m": peak(self.no_paris_club_usd_m),
-            "no_paris_club_pct_of_ppg_external_peak": peak(self.no_paris_club_pct_of_ppg_external),
-            "collateral_usd_m": peak(self.collateral_usd_m),
-            "lever_clauses": list(self.lever_clauses),
-        }
+            acceleration_pct_of_reserves_peak=peak(self.acceleration_pct_of_reserves),
+            acceleration_pct_of_reserves_peak_year=year(self.acceleration_pct_of_reserves),
+            acceleration_pct_of_exports_peak=peak(self.acceleration_pct_of_exports),
+            acceleration_pct_of_exports_peak_year=year(self.acceleration_pct_of_exports),
+            triggers_present=self.triggers_present,
+            cross_default_creditors=self.cross_default_creditors,
+            keeps_out_of_restructuring=self.keeps_out_of_restructuring,
+            no_paris_club_peak_usd_m=peak(self.no_paris_club_usd_m),
+            no_paris_club_pct_of_ppg_external_peak=peak(self.no_paris_club_pct_of_ppg_external),
+            collateral_usd_m=peak(self.collateral_usd_m),
+            lever_clauses=self.lever_clauses,
+            offer_debt_share_peak_pct=peak(self.offer_debt_share_pct),
+            offer_service_share_peak_pct=peak(self.offer_service_share_pct),
+            offer_accelerable_pct_of_reserves_peak=peak(self.offer_accelerable_pct_of_reserves),
+            offer_accelerable_pct_of_exports_peak=peak(self.offer_accelerable_pct_of_exports),
+        )
 
 
 def creditor_exposure(

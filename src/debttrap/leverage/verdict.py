@@ -44,6 +44,7 @@ from pydantic import Field, model_validator
 from debttrap._model import FrozenModel as _Frozen
 from debttrap._numeric import finite_or_none as _finite
 from debttrap.conventions import MIN_BREACH_YEARS, Risk
+from debttrap.leverage.exposure import Exposure, ExposureSummary
 
 __all__ = [
     "RULES",
@@ -936,7 +937,7 @@ def verdict_inputs(
     indicator_changes: tuple[IndicatorChange, ...] = (),
     prob_distress_pct: tuple[float, float] | None = None,
     prob_breach_pct: tuple[float, float] | None = None,
-    exposure: Any = None,
+    exposure: Exposure | ExposureSummary | None = None,
     economics: Any = None,
     clauses_no_paris_club: bool | None = None,
     clauses_cross_default: bool | None = None,
@@ -944,7 +945,8 @@ def verdict_inputs(
 ) -> VerdictInputs:
     """Fill a :class:`VerdictInputs` from the leverage results of one offer.
 
-    ``exposure`` is a :class:`~debttrap.leverage.exposure.Exposure` (or None),
+    ``exposure`` is a :class:`~debttrap.leverage.exposure.Exposure` or its typed
+    :class:`~debttrap.leverage.exposure.ExposureSummary` (or None),
     ``economics`` a :class:`~debttrap.leverage.project.ProjectEconomics` (or
     None). ``prob_distress_pct`` and ``prob_breach_pct`` are (without the offer,
     with it) on the same macro paths. Clause flags default to the exposure's
@@ -966,26 +968,24 @@ def verdict_inputs(
     if prob_breach_pct is not None:
         data["prob_breach_without_pct"], data["prob_breach_with_pct"] = prob_breach_pct
     if exposure is not None:
-        s = exposure.summary()
+        x = exposure.summary() if isinstance(exposure, Exposure) else exposure
         data.update(
-            offer_service_share_peak_pct=exposure.window_peak("offer_service_share_pct"),
-            offer_debt_share_peak_pct=exposure.window_peak("offer_debt_share_pct"),
-            offer_accelerable_pct_of_reserves_peak=exposure.window_peak(
-                "offer_accelerable_pct_of_reserves"),
-            offer_accelerable_pct_of_exports_peak=exposure.window_peak(
-                "offer_accelerable_pct_of_exports"),
-            lender_service_share_before_peak_pct=s["lender_service_share_before_peak_pct"],
-            lender_debt_share_before_peak_pct=s["lender_debt_share_before_peak_pct"],
-            lender_service_share_after_peak_pct=s["lender_service_share_after_peak_pct"],
-            lender_debt_share_after_peak_pct=s["lender_debt_share_after_peak_pct"],
-            service_share_note=s.get("service_share_note", ""),
-            lever_clauses=tuple(s["lever_clauses"]),
-            pledged_pct_of_revenue_peak=s["pledged_pct_of_revenue_peak"],
-            pledged_pct_of_exports_peak=s["pledged_pct_of_exports_peak"],
-            acceleration_pct_of_reserves_peak=s["acceleration_pct_of_reserves_peak"],
-            acceleration_pct_of_exports_peak=s["acceleration_pct_of_exports_peak"],
-            no_paris_club=s["keeps_out_of_restructuring"],
-            cross_default="cross_default" in s["triggers_present"],
+            offer_service_share_peak_pct=x.offer_service_share_peak_pct,
+            offer_debt_share_peak_pct=x.offer_debt_share_peak_pct,
+            offer_accelerable_pct_of_reserves_peak=x.offer_accelerable_pct_of_reserves_peak,
+            offer_accelerable_pct_of_exports_peak=x.offer_accelerable_pct_of_exports_peak,
+            lender_service_share_before_peak_pct=x.lender_service_share_before_peak_pct,
+            lender_debt_share_before_peak_pct=x.lender_debt_share_before_peak_pct,
+            lender_service_share_after_peak_pct=x.lender_service_share_after_peak_pct,
+            lender_debt_share_after_peak_pct=x.lender_debt_share_after_peak_pct,
+            service_share_note=x.service_share_note,
+            lever_clauses=x.lever_clauses,
+            pledged_pct_of_revenue_peak=x.pledged_pct_of_revenue_peak,
+            pledged_pct_of_exports_peak=x.pledged_pct_of_exports_peak,
+            acceleration_pct_of_reserves_peak=x.acceleration_pct_of_reserves_peak,
+            acceleration_pct_of_exports_peak=x.acceleration_pct_of_exports_peak,
+            no_paris_club=x.keeps_out_of_restructuring,
+            cross_default=x.cross_default,
         )
     if economics is not None:
         s = economics.summary()

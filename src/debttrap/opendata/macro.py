@@ -4,7 +4,8 @@ GDP, growth, the current account and the fiscal ratios come from the IMF WEO
 (October 2024) and are extended beyond the WEO horizon by holding growth, the
 deflators and every ratio to GDP (OD1). Imports, remittances and revenue
 excluding grants come from the WDI; exports follow from the current account
-(OD3). Each step records its sources and assumptions in the
+(OD3: published WDI exports; the current-account estimate OD3b only where none are
+published, flagged). Each step records its sources and assumptions in the
 :class:`~debttrap.opendata.provenance.Provenance` it is given.
 """
 
@@ -27,7 +28,7 @@ from debttrap.opendata._series import (
     wdi_panel,
     years_between,
 )
-from debttrap.opendata.provenance import PWT, WDI, WEO, Provenance
+from debttrap.opendata.provenance import PWT, WDI, WDIX, WEO, Provenance
 
 __all__ = ["HISTORY_YEARS", "WEO_LAST_YEAR", "MacroPaths", "macro_paths"]
 
@@ -194,20 +195,69 @@ def _remittances(t: int, wp: pd.DataFrame, g: _Gdp, rec: Provenance) -> FloatArr
     return remittances
 
 
+def _published_exports(
+    code: str, t: int, w: pd.DataFrame, g: _Gdp, rec: Provenance
+) -> FloatArray | None:
+    """Exports of goods and services as published (WDI share of GDP), projected by volume.
+
+    The WDI ratio to GDP (national accounts) times the WEO's US$ GDP up to the last
+    published year before ``t``; then the WEO's export volume growth (TX_RPCH) times the
+    US$ GDP deflator to the WEO horizon; then the ratio to GDP held (OD1). ``None``
+    where the WDI has no published value in the last five years before ``t``.
+    """
+    years = g.years
+    try:
+        wx = ds.wdi_external(code, ["exports_gs_pct_gdp"])
+    except DataError:
+        return None
+    share = column(wx.pivot_table(index="year", columns="series", values="value"),
+                   "exports_gs_pct_gdp", years)
+    share[years > t - 1] = np.nan
+    ok = np.flatnonzero(np.isfinite(share))
+    if ok.size == 0 or int(years[ok[-1]]) < t - 5:
+        return None
+    base = int(years[ok[-1]])
+    share = fill_gaps(share, int(ok[-1]) + 1)
+    tx = column(w, "TX_RPCH", years)
+    tx = np.where(np.isfinite(tx), tx, g.growth)
+    exports = share / 100.0 * g.gdp_usd
+    for i in range(int(ok[-1]) + 1, years.size):  # loop over time
+        if int(years[i]) <= g.wl:
+            exports[i] = exports[i - 1] * (1.0 + tx[i] / 100.0) * g.defl_usd[i]
+        else:
+            exports[i] = exports[i - 1] * g.gdp_usd[i] / g.gdp_usd[i - 1]
+    rec.source(
+        "macro.exports_usd_m",
+        f"{WDIX}: exports_gs_pct_gdp (NE.EXP.GNFS.ZS, published) x WEO GDP, to {base}; then "
+        "WEO TX_RPCH volume x US$ GDP deflator (OD3); then OD1",
+    )
+    rec.assume(
+        f"OD3 exports of goods and services are the published WDI series to {base} (national "
+        "accounts, % of GDP, times the WEO's US$ GDP); later years grow with the WEO's export "
+        "volumes (TX_RPCH) times the US$ GDP deflator"
+    )
+    return exports
+
+
 def _exports(
     code: str,
+    t: int,
     w: pd.DataFrame,
     g: _Gdp,
     imports: FloatArray,
     remittances: FloatArray,
     rec: Provenance,
 ) -> tuple[FloatArray, FloatArray]:
-    """Current account and exports (US$ m): exports = imports + CA − remittances (OD3)."""
+    """Current account and exports (US$ m): published where the WDI has them (OD3), else
+    exports = imports + CA − remittances (OD3b, flagged)."""
     years, gdp_usd = g.years, g.gdp_usd
     ca_pct = hold_after(column(w, "BCA_NGDPD", years), years, g.wl)
     ca_pct = fill_gaps(ca_pct, years.size)
     ca = ca_pct / 100.0 * gdp_usd
     rec.source("macro.current_account_usd_m", f"{WEO}: BCA_NGDPD x GDP; then OD1")
+    published = _published_exports(code, t, w, g, rec)
+    if published is not None:
+        return ca, published
     exports = imports + ca - remittances
     floor_src = ""
     pw = pwt_panel(code, PWT)
@@ -226,10 +276,12 @@ def _exports(
         exports[i] = exports[i - 1] * gdp_usd[i] / gdp_usd[i - 1]
     rec.source(
         "macro.exports_usd_m",
-        "imports + current account - remittances (OD3)" + floor_src + "; then OD1",
+        "ESTIMATED, no published value: imports + current account - remittances (OD3b)"
+        + floor_src + "; then OD1",
     )
     rec.assume(
-        "OD3 exports of goods and services are not in the bundled data; they follow from the "
+        "OD3b ESTIMATED exports: the WDI publishes no exports of goods and services for this "
+        "country in the five years before t; they follow from the "
         "current account: exports = imports (WDI, then WEO import volumes x US$ GDP deflator) "
         "+ current-account balance (WEO) - remittances (WDI), i.e. net primary income and "
         "other transfers are taken to offset each other (they understate exports where "
@@ -311,7 +363,7 @@ def macro_paths(code: str, t: int, last: int, rec: Provenance) -> MacroPaths:
     wp = wdi_panel(code)
     imports = _imports(code, t, w, wp, g, rec)
     remittances = _remittances(t, wp, g, rec)
-    ca, exports = _exports(code, w, g, imports, remittances, rec)
+    ca, exports = _exports(code, t, w, g, imports, remittances, rec)
     fiscal = _fiscal(t, w, wp, g, rec)
     gross_raw = column(w, "GGXWDG_NGDP", g.years)
     need = (g.years >= t - 1) & (g.years <= g.wl)

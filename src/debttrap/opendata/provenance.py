@@ -25,6 +25,7 @@ __all__ = [
     "IDS",
     "PWT",
     "WDI",
+    "WDIX",
     "WEO",
     "BuiltCountry",
     "Provenance",
@@ -35,6 +36,7 @@ __all__ = [
 WEO = "imf-weo-2024oct"
 IDS = "wb-ids-ppg-debt-stocks-by-creditor"
 WDI = "wb-wdi-lic-macro"
+WDIX = "wb-wdi-external"
 PWT = "pwt-9.1"
 DSSI = "wb-dssi-debt-service-by-creditor-2020"
 

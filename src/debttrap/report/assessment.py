@@ -23,6 +23,7 @@ from plotly.subplots import make_subplots
 from debttrap._numeric import format_number as _num
 from debttrap.assess import Assessment, OfferAssessment, StochasticOutlook
 from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
+from debttrap.leverage.exposure import ExposureSummary
 from debttrap.report.html import Figure, Section, Table, render_page
 
 __all__ = [
@@ -586,13 +587,13 @@ def assessment_sections(a: Assessment) -> list[Section]:
     return sections
 
 
-def _service_share(s: dict[str, Any]) -> str:
-    after = s["lender_service_share_after_peak_pct"]
+def _service_share(s: ExposureSummary) -> str:
+    after = s.lender_service_share_after_peak_pct
     if after is None or not math.isfinite(float(after)):
-        return f"n/a: {s.get('service_share_note') or 'no service by creditor'}"
-    return _at(f"{_num(s['lender_service_share_before_peak_pct'])} → "
-               f"{_num(s['lender_service_share_after_peak_pct'])}",
-               s["lender_service_share_after_peak_year"])
+        return f"n/a: {s.service_share_note or 'no service by creditor'}"
+    return _at(f"{_num(s.lender_service_share_before_peak_pct)} → "
+               f"{_num(s.lender_service_share_after_peak_pct)}",
+               s.lender_service_share_after_peak_year)
 
 
 def _at(value: str, year: Any) -> str:
@@ -607,22 +608,22 @@ def _leverage_table(a: Assessment) -> pd.DataFrame:
     for o in a.offers:
         s = o.exposure.summary()
         data[o.name] = [
-            _at(f"{_num(s['lender_debt_share_before_peak_pct'])} → "
-                f"{_num(s['lender_debt_share_after_peak_pct'])}",
-                s["lender_debt_share_after_peak_year"]),
+            _at(f"{_num(s.lender_debt_share_before_peak_pct)} → "
+                f"{_num(s.lender_debt_share_after_peak_pct)}",
+                s.lender_debt_share_after_peak_year),
             _service_share(s),
-            _num(s["pledged_revenue_peak_usd_m"]),
-            _at(_num(s["pledged_pct_of_revenue_peak"]), s["pledged_pct_of_revenue_peak_year"]),
-            _num(s["acceleration_peak_usd_m"], 0),
-            _at(_num(s["acceleration_with_cross_default_peak_usd_m"], 0),
-                s["acceleration_with_cross_default_peak_year"]),
-            _at(_num(s["acceleration_pct_of_reserves_peak"]),
-                s["acceleration_pct_of_reserves_peak_year"]),
-            _at(_num(s["acceleration_pct_of_exports_peak"]),
-                s["acceleration_pct_of_exports_peak_year"]),
-            ", ".join(s["cross_default_creditors"]) or "none",
-            "yes" if s["keeps_out_of_restructuring"] else "no",
-            _num(s["collateral_usd_m"], 0),
+            _num(s.pledged_revenue_peak_usd_m),
+            _at(_num(s.pledged_pct_of_revenue_peak), s.pledged_pct_of_revenue_peak_year),
+            _num(s.acceleration_peak_usd_m, 0),
+            _at(_num(s.acceleration_with_cross_default_peak_usd_m, 0),
+                s.acceleration_with_cross_default_peak_year),
+            _at(_num(s.acceleration_pct_of_reserves_peak),
+                s.acceleration_pct_of_reserves_peak_year),
+            _at(_num(s.acceleration_pct_of_exports_peak),
+                s.acceleration_pct_of_exports_peak_year),
+            ", ".join(s.cross_default_creditors) or "none",
+            "yes" if s.keeps_out_of_restructuring else "no",
+            _num(s.collateral_usd_m, 0),
             _num(float(np.max(o.exposure.offer_contingent_debt_usd_m, initial=0.0)), 0),
         ]
     index = [

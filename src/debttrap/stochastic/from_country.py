@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 
 from debttrap.cashflows import schedules
 from debttrap.country.model import Country
+from debttrap.dsa.capacity import DebtCarryingCapacity
 from debttrap.dsa.paths import BaselineSetup, baseline_setup, npv_next_years
 from debttrap.dsa.run import country_capacity
 from debttrap.dsa.stress import StressSettings, residual_external_share, residual_terms
@@ -168,7 +169,7 @@ def _other_lines(out: _Lines, setup: BaselineSetup, country: Country,
         out.add("unitemised PPG external stock", z, z, unitemised, unitemised)
     basis = setup.basis
     d = inp.disbursements_usd_m
-    for li in range(basis.n_instruments):
+    for li in range(len(country.new_external_financing)):  # not the DSA's stress instruments
         i_l = d[li] @ basis.interest[li]
         p_l = d[li] @ basis.principal[li]
         b_l = d[li] @ basis.balance[li]
@@ -193,10 +194,17 @@ def inputs_from_country(
     settings: StressSettings | None = None,
     *,
     external_share: float | None = None,
+    setup: BaselineSetup | None = None,
+    capacity: DebtCarryingCapacity | None = None,
 ) -> CountryInputs:
-    """Build :class:`SimulationInputs` for ``country`` (see the module docstring)."""
+    """Build :class:`SimulationInputs` for ``country`` (see the module docstring).
+
+    ``setup`` and ``capacity``: the ones a LIC-DSF run of the same country already made
+    (:attr:`debttrap.dsa.run.DSAResult.setup`, ``.capacity``), so they are not made twice.
+    """
     s = settings if settings is not None else StressSettings()
-    setup = baseline_setup(country)
+    if setup is None:
+        setup = baseline_setup(country)
     inp = setup.inputs
     der = setup.derived
     n = inp.years.size
@@ -225,7 +233,7 @@ def inputs_from_country(
         domestic_rate_dec=tuple(float(v) for v in dom_rate_arr),
         discount_rate_dec=r,
     )
-    cap = country_capacity(country)
+    cap = country_capacity(country) if capacity is None else capacity
     return CountryInputs(
         inputs=SimulationInputs(_macro_path(setup), out.build(), residual),
         thresholds_pct=thresholds(cap.classification),

@@ -9,10 +9,14 @@ pool (the compiled kernel releases the GIL; NumPy mostly does).
 Every variant (all offers; no offer; all but one offer, when there are two or
 more) runs on the same shocks (common random numbers). Breach and distress
 counts are reduced block by block (integers: exact, order-free); the main
-variant's paths are kept as float32 for the fan-chart quantiles, so memory is
-``4 x paths x years x outputs`` bytes (twice while the quantiles are taken)
-plus, per worker, one block's working set (the bound is stated in
-:attr:`SimulationResult.memory_bytes`; 100,000 paths x 21 years: about 225 MB).
+variant's paths are kept as float32 for the fan-chart quantiles. Up to
+``fan_sample`` paths (default :data:`FAN_SAMPLE_PATHS`) every path is kept, so the
+quantiles are those of all paths; beyond it a fixed-size systematic sample is kept
+(every ``ceil(paths / fan_sample)``-th path, fixed by the path index alone, so the
+same whatever the workers), so memory is at most ``4 x fan_sample x years x outputs``
+bytes (twice while the quantiles are taken) at any path count, plus, per worker,
+one block's working set (the bound is stated in :attr:`SimulationResult.memory_bytes`).
+Means and probabilities always use every path.
 
 The reductions are arranged for speed without changing a number: tallies run
 on a years x indicators x paths comparison (contiguous rows of paths); the fan
@@ -49,7 +53,7 @@ from debttrap.stochastic.results import (
 )
 from debttrap.stochastic.shocks import ShockModel
 
-__all__ = ["RATING_WINDOW_YEARS", "block_shocks", "fan_quantiles", "simulate"]
+__all__ = ["FAN_SAMPLE_PATHS", "RATING_WINDOW_YEARS", "block_shocks", "fan_quantiles", "simulate"]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -57,6 +61,9 @@ Engine = Literal["numpy", "numba"]
 
 #: LIC-DSF rating window: t … t+10 (11 years, as the template).
 RATING_WINDOW_YEARS = 11
+#: paths kept for the fan-chart quantiles: all of them up to this count, a systematic
+#: sample of this size at most beyond it (memory bounded at any path count)
+FAN_SAMPLE_PATHS = 100_000
 _N_THR = len(THRESHOLD_OUTPUTS)
 _EXTERNAL = list(range(4))
 _EXTRA_NEED = OUTPUTS.index("extra_financing_need_pct_gdp")
@@ -195,6 +202,7 @@ def simulate(
     country: str = "",
     progress: Callable[[int], None] | None = None,
     fan_variants: Sequence[str] = (),
+    fan_sample: int = FAN_SAMPLE_PATHS,
 ) -> SimulationResult:
     """Simulate ``n_paths`` paths; see the module docstring for seeds, blocks and memory.
 
@@ -205,6 +213,8 @@ def simulate(
     any line: it then adds nothing). ``fan_variants`` names further variants
     (``"no_offer"``, ``"without_<offer>"``) whose fan-chart quantiles are kept
     besides the main one's (each costs as much memory as the main variant's paths).
+    ``fan_sample`` bounds the paths kept for fan quantiles (see the module docstring);
+    ``keep_paths`` keeps every path of the main variant (memory grows with the paths).
     """
     if not isinstance(n_paths, int) or n_paths < 1:
         raise InputError("must be a whole number >= 1", field="paths")
@@ -214,6 +224,8 @@ def simulate(
         raise InputError("must be >= 1", field="block_size")
     if workers < 1:
         raise InputError("must be >= 1", field="workers")
+    if fan_sample < 1:
+        raise InputError("must be >= 1", field="fan_sample")
     missing = [k for k in THRESHOLD_OUTPUTS if k not in thresholds_pct]
     if missing:
         raise InputError(f"thresholds missing for {missing}", field="thresholds_pct")
@@ -254,8 +266,11 @@ def simulate(
     plan = block_shocks(model, seed, n_paths, n_years, block_size)
     # the main variant and each extra fan variant keep their paths and per-block sums alike;
     # only the main one's paths may be float64 (keep_paths)
+    # every ``stride``-th path is kept for the fan quantiles (stride 1: every path)
+    stride = 1 if keep_paths or n_paths <= fan_sample else -(-n_paths // fan_sample)
+    n_kept = -(-n_paths // stride)
     stores = {
-        v: np.empty((n_paths, n_years, N_OUT),
+        v: np.empty((n_kept, n_years, N_OUT),
                     dtype=np.float64 if keep_paths and v == 0 else np.float32)
         for v in (0, *extra_fan)
     }
@@ -273,7 +288,12 @@ def simulate(
                 # path-major copy: the sum over paths then runs path after path, the
                 # same additions in the same order whatever layout the kernel returns
                 flat = np.ascontiguousarray(out)
-                stores[v][start:start + size] = flat
+                if stride == 1:
+                    stores[v][start:start + size] = flat
+                else:
+                    first = -(-start // stride) * stride  # first kept path of the block
+                    kept = flat[first - start::stride]
+                    stores[v][first // stride:first // stride + kept.shape[0]] = kept
                 block_sums[v][b] = flat.sum(axis=0)
         return b, counts
 
@@ -335,7 +355,7 @@ def simulate(
     # per worker: shocks, kernel output, its path-major copy (kept variants), residual
     # cohorts, and a few (N,) vectors
     per_block = block_size * n_years * (model.n_variables + 2 * N_OUT + n_years + 8) * 8
-    one_variant = 4 * n_paths * n_years * N_OUT  # float32 paths of a kept fan variant
+    one_variant = 4 * n_kept * n_years * N_OUT  # float32 paths of a kept fan variant
     memory = int(2 * store.nbytes + one_variant * (len(extra_fan) + (1 if extra_fan else 0))
                  + per_block * min(workers, len(plan)))
     return SimulationResult(

@@ -183,7 +183,9 @@ class Loan(_Frozen):
     name: str = "loan"
     creditor: Creditor
     currency: str = "USD"
-    amount_m: float = Field(gt=0.0, description="Commitment, millions of `currency`.")
+    amount_m: float = Field(
+        ge=1e-6, description="Commitment, millions of `currency` (at least one unit)."
+    )
     signing_year: int = Field(ge=1900, le=2200)
     disbursement_shares: tuple[float, ...] = Field(
         default=(1.0,), description="Share of the commitment paid out in each year after signing."
@@ -200,7 +202,7 @@ class Loan(_Frozen):
     capitalize_interest_during_grace: bool = False
     issue_price_pct: float = Field(
         default=100.0,
-        gt=0.0,
+        ge=1.0,
         le=200.0,
         description="Price at issue, percent of face (bonds); proceeds = amount x price.",
     )

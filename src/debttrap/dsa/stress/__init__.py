@@ -9,7 +9,7 @@ baseline and all tests run as one batch (leading axis = scenario). The map:
 * :mod:`.sizing` — historical statistics and the shocked path of each leg (§4);
 * :mod:`.financing` — residual terms and :func:`fiscal_financing` (§4.3);
 * :mod:`.context` — the baseline as every test sees it, built once;
-* :mod:`.scenario` — :class:`Shock` → :class:`Scenario` (:func:`apply_shock`);
+* :mod:`.scenario` — :class:`Shock` → :class:`StressScenario` (:func:`apply_shock`);
 * :mod:`.standard` (B1–B6, B2.1, B6.1), :mod:`.tailored` (C1–C4, C3's path in
   :mod:`.commodity`), :mod:`.alternative` (A1, A2) — one function per test;
 * :mod:`.registry` — every test in the template's order and :func:`build_scenarios`.
@@ -25,9 +25,9 @@ from debttrap.dsa.stress.financing import (
 )
 from debttrap.dsa.stress.registry import STRESS_DEFINITIONS, build_scenarios
 from debttrap.dsa.stress.scenario import (
-    Scenario,
     Shock,
     StressDefinition,
+    StressScenario,
     apply_shock,
     stack_inputs,
 )
@@ -39,10 +39,10 @@ __all__ = [
     "CommodityShock",
     "CustomScenario",
     "FiscalFinancing",
-    "Scenario",
     "Shock",
     "ShockStats",
     "StressDefinition",
+    "StressScenario",
     "StressSettings",
     "apply_shock",
     "build_scenarios",

@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 from debttrap.country.derived import series_array
 from debttrap.dsa.paths import debt_paths
 from debttrap.dsa.stress.context import StressContext
-from debttrap.dsa.stress.scenario import Scenario, Shock, StressDefinition, apply_shock
+from debttrap.dsa.stress.scenario import Shock, StressDefinition, StressScenario, apply_shock
 from debttrap.dsa.stress.settings import CustomScenario
 from debttrap.dsa.stress.sizing import ShockStats
 from debttrap.errors import InputError
@@ -73,7 +73,7 @@ def _historical_paths(
     return g, pi, bop, fiscal
 
 
-def a1(ctx: StressContext) -> Scenario | str:
+def a1(ctx: StressContext) -> StressScenario | str:
     paths = _historical_paths(ctx)
     if isinstance(paths, str):
         return paths
@@ -103,7 +103,7 @@ def _check_custom_years(ctx: StressContext, cu: CustomScenario) -> None:
                 )
 
 
-def a2(ctx: StressContext) -> Scenario | str:
+def a2(ctx: StressContext) -> StressScenario | str:
     """User deltas against the baseline; balance-of-payments deltas are financed abroad on
     residual terms, spending and grants by the Input 7 mix, revenue at home."""
     cu = ctx.settings.custom

@@ -12,7 +12,7 @@ from debttrap.country.model import Country
 from debttrap.dsa.paths import BaselineSetup, PathInputs, UnitLoanBasis
 from debttrap.dsa.stress import alternative, standard, tailored
 from debttrap.dsa.stress.context import StressContext, stress_context
-from debttrap.dsa.stress.scenario import Scenario, StressDefinition
+from debttrap.dsa.stress.scenario import StressDefinition, StressScenario
 from debttrap.dsa.stress.settings import StressSettings
 
 __all__ = ["STRESS_DEFINITIONS", "build_scenarios"]
@@ -52,11 +52,11 @@ def _assumptions(ctx: StressContext, skipped: dict[str, str]) -> dict[str, objec
 
 def build_scenarios(
     country: Country, settings: StressSettings
-) -> tuple[BaselineSetup, PathInputs, list[Scenario], dict[str, object]]:
-    """The baseline setup, its inputs, one :class:`Scenario` per applicable stress test, and
+) -> tuple[BaselineSetup, PathInputs, list[StressScenario], dict[str, object]]:
+    """The baseline setup, its inputs, one :class:`StressScenario` per applicable stress test, and
     the assumptions (``not_run`` says why a test was skipped)."""
     ctx = stress_context(country, settings)
-    scenarios: list[Scenario] = []
+    scenarios: list[StressScenario] = []
     skipped: dict[str, str] = {}
     for definition in STRESS_DEFINITIONS:
         out = definition.build(ctx)

@@ -1,7 +1,7 @@
 """A stress test as a transformation of the baseline's kernel inputs.
 
 A test describes what it shocks as a :class:`Shock`; :func:`apply_shock`
-turns it into a :class:`Scenario` (shocked denominators, the financing of the
+turns it into a :class:`StressScenario` (shocked denominators, the financing of the
 gaps as new borrowing) that the path kernel runs with the baseline in one batch.
 """
 
@@ -17,13 +17,13 @@ from debttrap.dsa.paths import PathInputs, npv_next_years
 from debttrap.dsa.stress.context import StressContext
 from debttrap.dsa.stress.financing import FiscalFinancing, fiscal_financing
 
-__all__ = ["Scenario", "Shock", "StressDefinition", "apply_shock", "stack_inputs"]
+__all__ = ["Shock", "StressDefinition", "StressScenario", "apply_shock", "stack_inputs"]
 
 FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
-class Scenario:
+class StressScenario:
     """One stress test: its kernel inputs and what was shocked (for the docs and JSON)."""
 
     code: str
@@ -41,7 +41,7 @@ class StressDefinition:
     """One stress test: its code and a builder giving its scenario, or why it is not run."""
 
     code: str
-    build: Callable[[StressContext], Scenario | str]
+    build: Callable[[StressContext], StressScenario | str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +205,7 @@ def _disbursements(ctx: StressContext, sh: Shock, ext_new: FloatArray) -> FloatA
     return disb
 
 
-def apply_shock(ctx: StressContext, code: str, label: str, sh: Shock) -> Scenario:
+def apply_shock(ctx: StressContext, code: str, label: str, sh: Shock) -> StressScenario:
     """The kernel inputs of one test: shocked denominators, gaps financed as new debt."""
     n = ctx.n
     base = ctx.base
@@ -246,6 +246,6 @@ def apply_shock(ctx: StressContext, code: str, label: str, sh: Shock) -> Scenari
     if sh.spending_follows_gdp:  # A1: the gap is the whole primary-balance change
         spend = spend + (m.revenue_incl_lcu_m - base.revenue_incl_grants_lcu_m)
     other = ctx.other_b + (0.0 if sh.gap_is_deficit else explicit)
-    return Scenario(
+    return StressScenario(
         code, label, inputs, sh.notes, m.growth_dec, spend, other, ext_new - fin.external_usd_m
     )

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from debttrap.dsa.stress.context import StressContext
-from debttrap.dsa.stress.scenario import Scenario, Shock, StressDefinition, apply_shock
+from debttrap.dsa.stress.scenario import Shock, StressDefinition, StressScenario, apply_shock
 from debttrap.dsa.stress.settings import StressSettings
 from debttrap.dsa.stress.sizing import (
     combined_growth_shock,
@@ -42,7 +42,7 @@ NO_PB = (
 NO_MARKET = "not applicable (market_access is false)"
 
 
-def b1(ctx: StressContext) -> Scenario | str:
+def b1(ctx: StressContext) -> StressScenario | str:
     g, pi = growth_shock(ctx, ctx.settings.b1_growth_sd)
     return apply_shock(ctx, "B1", "Real GDP growth", Shock(growth_dec=g, deflator_usd_dec=pi))
 
@@ -57,7 +57,7 @@ def _b2_shock(ctx: StressContext, market: bool) -> Shock:
     )
 
 
-def b2(ctx: StressContext) -> Scenario | str:
+def b2(ctx: StressContext) -> StressScenario | str:
     if not ctx.has_pb:
         return NO_PB
     return apply_shock(ctx, "B2", "Primary balance", _b2_shock(ctx, market=False))
@@ -71,7 +71,7 @@ def _market_not_run(ctx: StressContext) -> str | None:
     return None
 
 
-def b2_market(ctx: StressContext) -> Scenario | str:
+def b2_market(ctx: StressContext) -> StressScenario | str:
     why = _market_not_run(ctx)
     if why is not None:
         return why
@@ -80,19 +80,19 @@ def b2_market(ctx: StressContext) -> Scenario | str:
     )
 
 
-def b3(ctx: StressContext) -> Scenario | str:
+def b3(ctx: StressContext) -> StressScenario | str:
     x, g, gap = export_shock(ctx, ctx.settings.b3_exports_sd)
     sh = Shock(growth_dec=g, export_growth_dec=x, bop_gap_usd_m=gap, finance_lost_revenue=False)
     return apply_shock(ctx, "B3", "Exports", sh)
 
 
-def b4(ctx: StressContext) -> Scenario | str:
+def b4(ctx: StressContext) -> StressScenario | str:
     s = ctx.settings
     gap = flows_shock(ctx, s.b4_transfers_sd, s.b4_fdi_sd)
     return apply_shock(ctx, "B4", "Other flows", Shock(bop_gap_usd_m=gap))
 
 
-def b5(ctx: StressContext) -> Scenario | str:
+def b5(ctx: StressContext) -> StressScenario | str:
     dep = ctx.settings.b5_depreciation_pct / 100.0
     pt = ctx.passthrough
     sh = Shock(
@@ -184,7 +184,7 @@ def _b6_shock(ctx: StressContext, market: bool) -> Shock:
     )
 
 
-def _b6_scenario(ctx: StressContext, code: str, label: str, market: bool) -> Scenario:
+def _b6_scenario(ctx: StressContext, code: str, label: str, market: bool) -> StressScenario:
     """With the depreciation leg on, the template's B6 divides PV by the exports of its
     trade row, which in ``t+2`` is B5's: the baseline's exports (debt service/exports keeps
     the shocked exports)."""
@@ -196,11 +196,11 @@ def _b6_scenario(ctx: StressContext, code: str, label: str, market: bool) -> Sce
     return sc
 
 
-def b6(ctx: StressContext) -> Scenario | str:
+def b6(ctx: StressContext) -> StressScenario | str:
     return _b6_scenario(ctx, "B6", "Combination of B1-B5", market=False)
 
 
-def b6_market(ctx: StressContext) -> Scenario | str:
+def b6_market(ctx: StressContext) -> StressScenario | str:
     why = _market_not_run(ctx)
     if why is not None:
         return why

@@ -13,19 +13,19 @@ import numpy as np
 
 from debttrap.dsa.stress.commodity import commodity_shock
 from debttrap.dsa.stress.context import StressContext
-from debttrap.dsa.stress.scenario import Scenario, Shock, StressDefinition, apply_shock
+from debttrap.dsa.stress.scenario import Shock, StressDefinition, StressScenario, apply_shock
 
 __all__ = ["DEFINITIONS"]
 
 
-def c1(ctx: StressContext) -> Scenario | str:
+def c1(ctx: StressContext) -> StressScenario | str:
     gap = np.zeros(ctx.n)
     gap[1] = ctx.country.tailored.contingent_liabilities_pct_gdp / 100 * ctx.gdp_lcu_b[1]
     sh = Shock(fiscal_gap_lcu_m=gap, gap_is_deficit=False)
     return apply_shock(ctx, "C1", "Combined contingent liabilities", sh)
 
 
-def c2(ctx: StressContext) -> Scenario | str:
+def c2(ctx: StressContext) -> StressScenario | str:
     """The export loss only lowers the denominators: the template does not finance it
     abroad (financing it put 2025 PV/GDP 1.3 pp above the disaster overlays)."""
     tl = ctx.country.tailored
@@ -42,7 +42,7 @@ def c2(ctx: StressContext) -> Scenario | str:
     return apply_shock(ctx, "C2", "Natural disaster", sh)
 
 
-def c3(ctx: StressContext) -> Scenario | str:
+def c3(ctx: StressContext) -> StressScenario | str:
     c = commodity_shock(
         ctx.country, ctx.settings, ctx.exp_b, ctx.gdp_b, ctx.x_b, ctx.pi_b, ctx.g_b, ctx.rev_ratio
     )
@@ -62,7 +62,7 @@ def c3(ctx: StressContext) -> Scenario | str:
     return apply_shock(ctx, "C3", "Commodity price", sh)
 
 
-def c4(ctx: StressContext) -> Scenario | str:
+def c4(ctx: StressContext) -> StressScenario | str:
     s = ctx.settings
     if not ctx.country.tailored.market_financing:
         return "not applicable (tailored.market_financing is false)"
