@@ -13,19 +13,22 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from debttrap.cli import app
 from debttrap.cli._common import (
     check_out_file,
     check_out_folder,
     console,
+    err_console,
     jsonable,
     output_set,
     print_json,
     write_bytes_atomic,
     write_text_atomic,
 )
+from debttrap.cli._progress import working
+from debttrap.cli._table import Cell, TableSpec, print_table
 from debttrap.errors import InputError
 from debttrap.io.scenario import check_n_paths
 
@@ -37,17 +40,14 @@ def _print_table(a: Any) -> None:
     console.print(
         f"[bold]{a.scenario_name}[/bold] — {a.country.name}, projections from {a.country.t}"
     )
-    table = Table(show_lines=False)
-    table.add_column("measure", style="dim", no_wrap=False, min_width=14)
-    for col in frame.columns:
-        table.add_column(str(col), justify="right", overflow="fold")
+    rows: list[list[Cell]] = []
     for idx, row in frame.iterrows():
-        cells = []
+        cells: list[Cell] = [str(idx)]
         for v in row:
             text = str(v)
-            cells.append(f"[{_STYLE[text]}]{text}[/]" if text in _STYLE else text)
-        table.add_row(str(idx), *cells)
-    console.print(table)
+            cells.append(Text(text, style=_STYLE[text]) if text in _STYLE else text)
+        rows.append(cells)
+    print_table(console, TableSpec(["measure", *(str(c) for c in frame.columns)], rows))
     for line in a.summary_notes():
         console.print(f"[dim]{line}[/dim]")
     for o in a.offers:
@@ -106,28 +106,31 @@ def assess_cmd(
         check_n_paths(paths, "--paths")
     check_n_paths(stochastic_paths, "--stochastic-paths")
     scenario = load_scenario(scenario_file)
-    result = assess(
-        scenario,
-        seed=seed,
-        n_paths=paths,
-        stochastic=not no_stochastic,
-        stochastic_paths=stochastic_paths,
-    )
+    with working(err_console, f"assessing {scenario.name} ..."):
+        result = assess(
+            scenario,
+            seed=seed,
+            n_paths=paths,
+            stochastic=not no_stochastic,
+            stochastic_paths=stochastic_paths,
+        )
     doc: dict[str, Any] = result.to_dict()
     doc["scenario_file"] = str(scenario_file)
     workbook: bytes | None = None
     if xlsx is not None:  # built before anything is written
         from debttrap.report.workbook import assessment_workbook
 
-        workbook = assessment_workbook(result)
+        with working(err_console, f"building the workbook for {xlsx} ..."):
+            workbook = assessment_workbook(result)
     if out is not None:
         from debttrap.report.assessment import assessment_html
 
-        page = assessment_html(result, version=__version__)
-        text = json.dumps(jsonable(doc), indent=2) + "\n"
-        with output_set(out) as stage:  # both documents or neither
-            for name, content in (("assessment.json", text), ("report.html", page)):
-                write_text_atomic(stage / name, content)
+        with working(err_console, f"writing the report into {out} ..."):
+            page = assessment_html(result, version=__version__)
+            text = json.dumps(jsonable(doc), indent=2) + "\n"
+            with output_set(out) as stage:  # both documents or neither
+                for name, content in (("assessment.json", text), ("report.html", page)):
+                    write_text_atomic(stage / name, content)
     if xlsx is not None and workbook is not None:
         write_bytes_atomic(xlsx, workbook)
     if as_json:

@@ -22,7 +22,6 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.table import Table
 
 from debttrap.cli import app
 from debttrap.cli._common import (
@@ -34,6 +33,7 @@ from debttrap.cli._common import (
     write_bytes_atomic,
     write_text_atomic,
 )
+from debttrap.cli._table import Cell, TableSpec, print_table
 from debttrap.country.creditors import CREDITOR_GROUPS
 from debttrap.country.model import Country
 from debttrap.dsa.indicators import INDICATORS
@@ -330,16 +330,20 @@ def run_all_cli(first_year: int, as_json: bool, out: Path | None) -> None:
             }
         )
         return
-    table = Table(title=f"LIC-DSF for {len(rows)} countries, first projection year {first_year}")
-    for col in ("iso3", "capacity", "external", "overall", "note"):
-        table.add_column(col)
+    cells: list[list[Cell]] = []
     for r in rows:
         if r.get("status") == "ok":
             note = "arrears/restructuring" if r["in_arrears_or_restructuring"] else ""
-            table.add_row(r["iso3"], r["capacity"], r["rating_external"], r["rating_overall"], note)
+            cells.append(
+                [r["iso3"], r["capacity"], r["rating_external"], r["rating_overall"], note]
+            )
         else:
-            table.add_row(r["iso3"], "", "", "", str(r["error"])[:80])
-    console.print(table)
+            cells.append([r["iso3"], "", "", "", str(r["error"])])
+    print_table(console, TableSpec(
+        ["country", "capacity", "external risk", "overall risk", "note"], cells,
+        f"LIC-DSF for {len(rows)} countries, first projection year {first_year}",
+        numeric=[False] * 4,
+    ))
     if out is not None:
         console.print(f"wrote {out}")
 
@@ -403,13 +407,12 @@ def country_cmd(
     c = built.country
     console.print(f"[bold]{c.name}[/bold]: LIC-DSF inputs, first projection year {c.t}")
     s = built.creditors.summary()
-    table = Table(title=f"PPG external debt by creditor, end-{s['year']} (IDS), US$ m")
-    table.add_column("creditor group")
-    table.add_column("US$ m", justify="right")
-    table.add_column("share %", justify="right")
-    for g in CREDITOR_GROUPS:
-        table.add_row(g, f"{s['stock_usd_m'][g]:,.1f}", f"{s['stock_share_pct'][g]:.1f}")
-    console.print(table)
+    print_table(console, TableSpec(
+        ["creditor group", "US$ m", "share %"],
+        [[g.replace("_", " "), f"{s['stock_usd_m'][g]:,.1f}", f"{s['stock_share_pct'][g]:.1f}"]
+         for g in CREDITOR_GROUPS],
+        f"PPG external debt by creditor, end-{s['year']} (IDS), US$ m",
+    ))
     cap = c.capacity
     console.print(
         f"Debt-carrying capacity: published class {cap.prior_classification or 'none'}"

@@ -2,25 +2,43 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from debttrap.cli import app
 from debttrap.cli._common import (
     check_out_folder,
     console,
+    err_console,
     output_set,
     print_json,
+    write_bytes_atomic,
     write_text_atomic,
 )
+from debttrap.cli._progress import working
+from debttrap.cli._table import Cell, TableSpec, print_table
 from debttrap.country.model import Country
-from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
+from debttrap.dsa.indicators import (
+    INDICATOR_LABELS,
+    INDICATORS,
+    STRESS_TEST_LABELS,
+    StressTest,
+)
 from debttrap.dsa.run import DSAResult, run_dsa
 from debttrap.dsa.stress import StressSettings
 from debttrap.io.country_file import load_dsa_inputs
+
+
+def scenario_label(code: str) -> str:
+    """``"B3"`` → ``"B3 exports"``: the code the template uses and what it shocks."""
+    try:
+        words = STRESS_TEST_LABELS[StressTest(code)]
+    except ValueError:
+        return code
+    return f"{code} {words[0].lower()}{words[1:]}"
 
 
 def _summary_tables(res: DSAResult) -> None:
@@ -32,16 +50,16 @@ def _summary_tables(res: DSAResult) -> None:
     )
     window = [y for y in res.years if y <= res.first_projection_year + 10]
     for ind in INDICATORS:
-        table = Table(title=f"{INDICATOR_LABELS[ind]} (%), threshold {res.thresholds[ind.value]:g}")
-        table.add_column("scenario")
-        for y in window:
-            table.add_column(str(y), justify="right")
         mx = res.rating.most_extreme[ind]
+        rows: list[list[Cell]] = []
         for scen in ["baseline", *res.stress]:
             vals = res.indicator_path(ind.value, scen)[: len(window)]
-            label = scen + (" (most extreme)" if mx is not None and scen == mx.value else "")
-            table.add_row(label, *(f"{v:.1f}" for v in vals))
-        console.print(table)
+            label = scenario_label(scen) + (
+                " (most extreme)" if mx is not None and scen == mx.value else ""
+            )
+            rows.append([label, *(f"{v:.1f}" for v in vals)])
+        title = f"{INDICATOR_LABELS[ind]} (%), threshold {res.thresholds[ind.value]:g}"
+        print_table(console, TableSpec(["scenario", *(str(int(y)) for y in window)], rows, title))
     r = res.rating
     space = f" ({r.moderate_space.value} space)" if r.moderate_space is not None else ""
     console.print(
@@ -51,11 +69,92 @@ def _summary_tables(res: DSAResult) -> None:
     for sig in r.signals:
         mark = "counts" if sig.counts else "one year only (judgment)"
         console.print(
-            f"  {sig.indicator.value} {sig.scenario}: above {sig.threshold_pct:g} in "
+            f"  {INDICATOR_LABELS[sig.indicator]}, {scenario_label(sig.scenario)}: "
+            f"above {sig.threshold_pct:g} in "
             f"{', '.join(str(y) for y in sig.breach_years)} — {mark}"
         )
     for code, why in res.not_run.items():
-        console.print(f"  {code} not run: {why}")
+        console.print(f"  {scenario_label(code)} not run: {why}")
+
+
+#: Short names for the chart legends, where five panels share one legend.
+_SHORT = {
+    INDICATORS[0]: "PV debt/GDP",
+    INDICATORS[1]: "PV debt/exports",
+    INDICATORS[2]: "debt service/exports",
+    INDICATORS[3]: "debt service/revenue",
+    INDICATORS[4]: "PV public debt/GDP",
+}
+
+
+def _panel(res: DSAResult, k: int) -> tuple[Any, Any, Any, str, float]:
+    """One indicator's baseline, most extreme path, its label and its own threshold."""
+    ind = INDICATORS[k]
+    mx = res.rating.most_extreme[ind]
+    mx_label = f"most extreme: {scenario_label(mx.value)}" if mx is not None else "most extreme"
+    return (
+        ind,
+        res.indicator_path(ind.value, "baseline"),
+        res.indicator_path(ind.value, "most_extreme"),
+        mx_label,
+        float(res.thresholds[ind.value]),
+    )
+
+
+def _png(res: DSAResult, path: Path) -> None:
+    """The five panels as a PNG: whole years on the x-axis, each panel its own threshold."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    years = [int(y) for y in res.years]
+    fig, axes = plt.subplots(2, 3, figsize=(15, 8))
+    for k in range(len(INDICATORS)):
+        ind, base, mxp, mx_label, thr = _panel(res, k)
+        ax = axes.flat[k]
+        ax.plot(years, base, color="black", label="baseline")
+        ax.plot(years, mxp, color="tab:red", linestyle="--", label=mx_label)
+        ax.axhline(thr, color="tab:blue", linestyle=":", label=f"threshold {thr:g}%")
+        ax.set_title(INDICATOR_LABELS[ind], fontsize=9)
+        ax.set_ylabel("percent")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(fontsize=7)
+    axes.flat[5].axis("off")
+    fig.suptitle(f"{res.country}: LIC-DSF indicators, baseline and most extreme shock")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, dpi=110, format="png")
+    plt.close(fig)
+    write_bytes_atomic(path, buf.getvalue())
+
+
+def _html(res: DSAResult, path: Path) -> None:
+    """The same panels, interactive: legend entries name their panel; thresholds are labelled."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    years = [int(y) for y in res.years]
+    pfig = make_subplots(rows=2, cols=3, subplot_titles=[INDICATOR_LABELS[i] for i in INDICATORS])
+    for k in range(len(INDICATORS)):
+        ind, base, mxp, mx_label, thr = _panel(res, k)
+        row, col = divmod(k, 3)
+        group = {"legendgroup": ind.value, "legendgrouptitle_text": _SHORT[ind]}
+        for trace in (
+            go.Scatter(x=years, y=base, name="baseline", line={"color": "black"}, **group),
+            go.Scatter(x=years, y=mxp, name=mx_label, line={"color": "red", "dash": "dash"},
+                       **group),
+            go.Scatter(x=years, y=[thr] * len(years), name=f"threshold {thr:g}%",
+                       line={"color": "blue", "dash": "dot"}, **group),
+        ):
+            pfig.add_trace(trace, row=row + 1, col=col + 1)
+        pfig.update_xaxes(dtick=2, tickformat="d", row=row + 1, col=col + 1)
+    pfig.update_layout(
+        title=f"{res.country}: LIC-DSF indicators (percent)", height=750,
+        legend={"groupclick": "toggleitem"},
+    )
+    write_text_atomic(path, pfig.to_html(include_plotlyjs="inline", full_html=True))
 
 
 def _charts(res: DSAResult, out: Path) -> list[str]:
@@ -63,68 +162,9 @@ def _charts(res: DSAResult, out: Path) -> list[str]:
 
     Written into ``out`` (the staging folder of the output set); returns the file names.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    years = [int(y) for y in res.years]
-    written: list[str] = []
-    fig, axes = plt.subplots(2, 3, figsize=(15, 8))
-    pfig = make_subplots(rows=2, cols=3, subplot_titles=[INDICATOR_LABELS[i] for i in INDICATORS])
-    for k, ind in enumerate(INDICATORS):
-        ax = axes.flat[k]
-        base = res.indicator_path(ind.value, "baseline")
-        mxp = res.indicator_path(ind.value, "most_extreme")
-        mx = res.rating.most_extreme[ind]
-        thr = res.thresholds[ind.value]
-        mx_label = f"most extreme shock ({mx.value})" if mx is not None else "most extreme shock"
-        ax.plot(years, base, color="black", label="baseline")
-        ax.plot(years, mxp, color="tab:red", linestyle="--", label=mx_label)
-        ax.axhline(thr, color="tab:blue", linestyle=":", label=f"threshold {thr:g}")
-        ax.set_title(INDICATOR_LABELS[ind], fontsize=9)
-        ax.set_ylabel("percent")
-        ax.legend(fontsize=7)
-        row, col = divmod(k, 3)
-        pfig.add_trace(
-            go.Scatter(
-                x=years, y=base, name="baseline", line={"color": "black"}, showlegend=k == 0
-            ),
-            row=row + 1,
-            col=col + 1,
-        )
-        pfig.add_trace(
-            go.Scatter(x=years, y=mxp, name=mx_label, line={"color": "red", "dash": "dash"}),
-            row=row + 1,
-            col=col + 1,
-        )
-        pfig.add_trace(
-            go.Scatter(
-                x=years,
-                y=[thr] * len(years),
-                name=f"threshold {thr:g}",
-                line={"color": "blue", "dash": "dot"},
-                showlegend=k == 0,
-            ),
-            row=row + 1,
-            col=col + 1,
-        )
-    axes.flat[5].axis("off")
-    fig.suptitle(f"{res.country}: LIC-DSF indicators, baseline and most extreme shock")
-    fig.tight_layout()
-    try:
-        fig.savefig(out / "dsa-indicators.png", dpi=110, format="png")
-    finally:
-        plt.close(fig)
-    written.append("dsa-indicators.png")
-    pfig.update_layout(title=f"{res.country}: LIC-DSF indicators (percent)", height=750)
-    write_text_atomic(
-        out / "dsa-indicators.html", pfig.to_html(include_plotlyjs="inline", full_html=True)
-    )
-    written.append("dsa-indicators.html")
-    return written
+    _png(res, out / "dsa-indicators.png")
+    _html(res, out / "dsa-indicators.html")
+    return ["dsa-indicators.png", "dsa-indicators.html"]
 
 
 def _load_file(path: Path) -> tuple[Country, StressSettings]:
@@ -183,7 +223,7 @@ def dsa_cmd(
     res = run_dsa(country, settings)
     written: list[Path] = []
     if out is not None:
-        with output_set(out) as stage:
+        with working(err_console, f"drawing the charts into {out} ..."), output_set(out) as stage:
             names = _charts(res, stage)
         written = [out / name for name in names]
     if as_json:

@@ -9,11 +9,11 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.table import Table
 
 from debttrap.cashflows import grant_element, schedule
 from debttrap.cli import app
 from debttrap.cli._common import console, print_json
+from debttrap.cli._table import Cell, TableSpec, print_table
 from debttrap.errors import InputError
 from debttrap.io.files import load_loan, validation_error_to_input_error
 from debttrap.terms.loan import Loan
@@ -85,21 +85,17 @@ def schedule_cmd(
             }
         )
         return
-    table = Table(
-        title=f"{loan.name}: {loan.creditor.name}, {loan.amount_m:,.1f} m {loan.currency}, "
-        f"{loan.interest.describe()}, grace {loan.grace_years:g} y, "
-        f"maturity {loan.maturity_years:g} y",
-        title_justify="left",
-    )
-    table.add_column("year" if by_year else "t (years)", justify="right")
-    for c in frame.columns:
-        table.add_column(c.replace("_", " "), justify="right")
+    title = (f"{loan.name}: {loan.creditor.name}, {loan.amount_m:,.1f} m {loan.currency}, "
+             f"{loan.interest.describe()}, grace {loan.grace_years:g} y, "
+             f"maturity {loan.maturity_years:g} y")
+    header = ["year" if by_year else "t (years)", *(c.replace("_", " ") for c in frame.columns)]
+    cells: list[list[Cell]] = []
     for idx, row in frame.iterrows():
         label = str(idx) if by_year else f"{idx:g}"
-        table.add_row(
+        cells.append([
             label, *[f"{row[c]:,.3f}" if c != "year" else str(int(row[c])) for c in frame.columns]
-        )
-    console.print(table)
+        ])
+    print_table(console, TableSpec(header, cells, title))
     ge = grant_element(loan)
     console.print(
         f"Grant element (IMF, 5%): [bold]{ge.grant_element_pct:.2f}%[/bold] -> "

@@ -15,11 +15,11 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 import typer
-from rich.table import Table
 
 from debttrap.cashflows import grant_element
 from debttrap.cli import app
 from debttrap.cli._common import console, print_json
+from debttrap.cli._table import TableSpec, print_table
 from debttrap.errors import InputError
 from debttrap.io.scenario import check_n_paths, load_scenario
 from debttrap.leverage.clauses import clause_profile
@@ -159,10 +159,6 @@ def offers_cmd(
             }
         )
         return
-    table = Table(title=f"{scenario.name}: offers", title_justify="left")
-    table.add_column("")
-    for r in reports:
-        table.add_column(r["name"], justify="right")
     rows: list[tuple[str, list[str]]] = [
         ("lender", [r["lender"] for r in reports]),
         ("loans, US$ m", [_fmt(r["loans_usd_m"]) for r in reports]),
@@ -192,9 +188,9 @@ def offers_cmd(
           for r in reports]),
         ("conditions", [str(len(r["conditions"])) for r in reports]),
     ]
-    for label, values in rows:
-        table.add_row(label, *values)
-    console.print(table)
+    table = TableSpec(["", *(r["name"] for r in reports)],
+                     [[label, *values] for label, values in rows], f"{scenario.name}: offers")
+    print_table(console, table)
     for r in reports:
         present = [k for k, c in r["clauses"].items() if c["loans_with_clause"] > 0]
         if present:

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from debttrap.cli import app
 from debttrap.cli._common import console, err_console, print_json
+from debttrap.cli._table import Cell, TableSpec, print_table
 from debttrap.errors import InputError
 
 _BUNDLED = {"ibrd": ("IBRD",), "ida": ("IDA",), "world-bank": ("IBRD", "IDA"),
@@ -44,14 +44,14 @@ def _summary(res: Any) -> None:
                   f"US${s['expected_shortfall_usd_m']:,.0f} m; concentration (HHI) "
                   f"{s['hhi']:.3f}, top borrower {100 * s['top1_share']:.1f}%, top five "
                   f"{100 * s['top5_share']:.1f}%")
-    table = Table(title="Borrowers by exposure", title_justify="left")
-    for col in ("borrower", "exposure US$ m", "loans", "risk rating", "P(sustained breach)"):
-        table.add_column(col, justify="left" if col in ("borrower", "risk rating") else "right")
+    rows: list[list[Cell]] = []
     for iso3, row in res.borrowers.head(15).iterrows():
         prob = row["prob_distress"]
-        table.add_row(str(iso3), f"{row['exposure_usd_m']:,.1f}", f"{int(row['n_loans'])}",
-                      str(row["rating"]), "" if prob != prob else f"{100 * prob:.1f}%")
-    console.print(table)
+        rows.append([str(iso3), f"{row['exposure_usd_m']:,.1f}", f"{int(row['n_loans'])}",
+                     str(row["rating"]), "" if prob != prob else f"{100 * prob:.1f}%"])
+    header = ["borrower", "exposure US$ m", "loans", "risk rating", "P(sustained breach)"]
+    print_table(console, TableSpec(header, rows, "Borrowers by exposure",
+                                   numeric=[True, True, False, True]))
 
 
 @app.command("portfolio")

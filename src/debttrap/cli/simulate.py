@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from debttrap.cli import app
 from debttrap.cli._common import (
@@ -20,6 +19,8 @@ from debttrap.cli._common import (
     print_json,
     write_text_atomic,
 )
+from debttrap.cli._progress import working
+from debttrap.cli._table import Cell, TableSpec, print_table
 from debttrap.errors import DataError, InputError
 from debttrap.stochastic.results import DistressRule, SimulationResult
 from debttrap.stochastic.shocks import ShockDistribution
@@ -45,32 +46,26 @@ def _window(text: str) -> tuple[int, int]:
 
 
 def _summary(res: SimulationResult, capacity: str) -> None:
-    table = Table(
-        title=f"{res.country}: {res.n_paths:,} paths, seed {res.seed}, "
-        f"method {res.method}, capacity {capacity}",
-        title_justify="left",
-    )
-    for col in (
-        "indicator",
-        "threshold",
-        "P(breach, any year)",
-        "P(breach, 2+ years)",
-        f"median {int(res.window_years[-1])}",
-        f"p90 {int(res.window_years[-1])}",
-    ):
-        table.add_column(col, justify="right" if col != "indicator" else "left")
+    from debttrap.report.fan_chart import LABELS
+
+    last_year = int(res.window_years[-1])
+    header = ["indicator", "threshold", "P(breach, any year)", "P(breach, 2+ years)",
+              f"median {last_year}", f"p90 {last_year}"]
     probs = res.probabilities_frame()
     last = len(res.window_years) - 1
+    rows: list[list[Cell]] = []
     for j, (name, row) in enumerate(probs.iterrows()):
-        table.add_row(
-            str(name),
+        rows.append([
+            LABELS.get(str(name), str(name)),
             f"{row['threshold_pct']:g}",
             f"{100 * row['prob_breach_any_year']:.1f}%",
             f"{100 * row['prob_breach_two_or_more_years']:.1f}%",
             f"{res.quantiles[3, last, j]:.1f}",
             f"{res.quantiles[5, last, j]:.1f}",
-        )
-    console.print(table)
+        ])
+    title = (f"{res.country}: {res.n_paths:,} paths, seed {res.seed}, "
+             f"method {res.method}, capacity {capacity}")
+    print_table(console, TableSpec(header, rows, title))
     console.print(
         f"Probability of a sustained breach ({res.distress_rule.describe()}): "
         f"[bold]{100 * res.main.prob_distress:.1f}%[/bold]"
@@ -341,18 +336,20 @@ def simulate_cmd(
             task = bar.add_task("paths", total=paths)
             res = run(lambda done: bar.update(task, completed=done))
     else:
-        res = run()
+        with working(err_console, f"simulating {n_paths:,} paths ..."):
+            res = run()
 
     written: list[Path] = []
     if out is not None:
         from debttrap.report.fan_chart import fan_chart_html, fan_chart_png
 
-        html = fan_chart_html(res)
-        csv = res.to_frame().to_csv(float_format="%.6g")
-        with output_set(out) as stage:  # all three files or none
-            fan_chart_png(res, stage / "fan-charts.png")
-            write_text_atomic(stage / "fan-charts.html", html)
-            write_text_atomic(stage / "fan-charts.csv", csv)
+        with working(err_console, f"drawing the fan charts into {out} ..."):
+            html = fan_chart_html(res)
+            csv = res.to_frame().to_csv(float_format="%.6g")
+            with output_set(out) as stage:  # all three files or none
+                fan_chart_png(res, stage / "fan-charts.png")
+                write_text_atomic(stage / "fan-charts.html", html)
+                write_text_atomic(stage / "fan-charts.csv", csv)
         written += [out / "fan-charts.png", out / "fan-charts.html", out / "fan-charts.csv"]
     if as_json:
         doc = res.to_dict()

@@ -70,6 +70,7 @@ def fan_chart_png(res: SimulationResult, path: Path) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     years = [int(y) for y in res.years]
     fig, axes = plt.subplots(2, 3, figsize=(15, 8))
@@ -104,8 +105,8 @@ def fan_chart_png(res: SimulationResult, path: Path) -> Path:
         )
         ax.set_title(_title(res, name), fontsize=9)
         ax.set_ylabel("percent")
-        if k == 0:
-            ax.legend(fontsize=7)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(fontsize=6 if res.variant_fans else 7)  # each panel: its own threshold
     ax = axes.flat[5]
     ax.axis("off")
     ax.text(0.0, 0.9, f"{res.n_paths:,} paths, seed {res.seed}, method {res.method}", fontsize=10)
@@ -114,9 +115,13 @@ def fan_chart_png(res: SimulationResult, path: Path) -> Path:
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    fig.savefig(tmp, dpi=110, format="png")
-    plt.close(fig)
-    tmp.replace(path)
+    try:
+        fig.savefig(tmp, dpi=110, format="png")
+        tmp.chmod(0o644)  # a chart is meant to be shared, whatever the umask
+        tmp.replace(path)
+    finally:
+        plt.close(fig)
+        tmp.unlink(missing_ok=True)
     return path
 
 
@@ -200,13 +205,15 @@ def fan_chart_html(res: SimulationResult) -> str:
             go.Scatter(
                 x=years,
                 y=[thr] * len(years),
-                name="threshold",
+                name="threshold (each panel's own, in its title)",
+                hovertemplate=f"threshold {thr:g}%<extra></extra>",
                 line={"color": "red", "dash": "dot"},
                 showlegend=k == 0,
             ),
             row=row + 1,
             col=col + 1,
         )
+        fig.update_xaxes(tickformat="d", row=row + 1, col=col + 1)
     fig.update_layout(
         title=(
             f"{res.country}: {res.n_paths:,} paths, seed {res.seed}, {res.method}; "
