@@ -1,6 +1,6 @@
 """Negative controls beyond IDA: offers a sceptic expects to pass must come out low.
 
-An IBRD loan to a country the LIC-DSF rates at moderate risk (Tanzania in the bundled
+An IBRD loan to a country the LIC-DSF rates at moderate risk (Rwanda in the bundled
 data) and a concessional Chinese loan without lever clauses to low-risk Cambodia: their
 numbers (grant element, indicator rises, shares) give no rule reason to fire. The same
 Chinese loan with the clauses *How China Lends* finds typical (no Paris Club ~75%,
@@ -62,7 +62,8 @@ def _offer(tmp_path: Path, **fields: object) -> tuple[str, OfferAssessment]:
 
 
 def test_an_ibrd_loan_to_a_moderate_risk_country_is_low(tmp_path: Path) -> None:
-    rating, o = _offer(tmp_path, iso3="TZA", **_IBRD)
+    # Rwanda: moderate in the IMF's list (2025-06) and as built from the bundled data
+    rating, o = _offer(tmp_path, iso3="RWA", **_IBRD)
     assert rating == "moderate"
     assert o.grant_element_pct < 35.0  # non-concessional, but no zero limit at moderate risk
     assert o.verdict.trap_risk.value == "low", [c.detail for c in o.verdict.reasons]
