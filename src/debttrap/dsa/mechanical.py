@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -36,11 +36,24 @@ from debttrap.dsa.indicators import (
 from debttrap.dsa.thresholds import DEFAULT_SPACE_BANDS, ModerateSpaceBands, validate_thresholds
 from debttrap.errors import InputError
 
-__all__ = ["MechanicalRatings", "mechanical_ratings"]
+__all__ = [
+    "BaselinePaths",
+    "MechanicalRatings",
+    "StressPaths",
+    "ThresholdsPct",
+    "mechanical_ratings",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+
+# What the rating functions take, keyed by indicator (name or enum):
+BaselinePaths: TypeAlias = Mapping[str, ArrayLike] | Mapping[Indicator, ArrayLike]
+StressPaths: TypeAlias = (
+    Mapping[str, Mapping[str, ArrayLike]] | Mapping[Indicator, Mapping[str, ArrayLike]]
+)
+ThresholdsPct: TypeAlias = Mapping[str, float] | Mapping[Indicator, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +100,9 @@ class _Prepared:
 
 
 def _prepare(
-    baseline: Mapping[str, ArrayLike] | Mapping[Indicator, ArrayLike],
-    stress: Mapping[str, Mapping[str, ArrayLike]] | Mapping[Indicator, Mapping[str, ArrayLike]],
-    thresholds: Mapping[str, float] | Mapping[Indicator, float],
+    baseline: BaselinePaths,
+    stress: StressPaths,
+    thresholds: ThresholdsPct,
     years: ArrayLike,
     first_projection_year: int,
 ) -> _Prepared:
@@ -157,9 +170,9 @@ def _mechanical(
 
 
 def mechanical_ratings(
-    baseline: Mapping[str, ArrayLike] | Mapping[Indicator, ArrayLike],
-    stress: Mapping[str, Mapping[str, ArrayLike]] | Mapping[Indicator, Mapping[str, ArrayLike]],
-    thresholds: Mapping[str, float] | Mapping[Indicator, float],
+    baseline: BaselinePaths,
+    stress: StressPaths,
+    thresholds: ThresholdsPct,
     years: ArrayLike,
     first_projection_year: int,
     *,
