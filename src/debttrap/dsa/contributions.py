@@ -33,15 +33,18 @@ broadcast over leading batch axes; they have no loops at all.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from debttrap.country.derived import DerivedSeries, series_array
 from debttrap.country.model import Country
 from debttrap.dsa.paths import BaselineSetup, IndicatorPaths, PathInputs
 from debttrap.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Contributions",
@@ -67,6 +70,8 @@ class _YearTable:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per year (unbatched tables only)."""
+        import pandas as pd
+
         cols = self.rows()
         if any(np.ndim(v) != 1 for v in cols.values()):
             raise InputError(
@@ -141,6 +146,7 @@ class Contributions:
 
     def to_frame(self) -> pd.DataFrame:
         """Both tables side by side, columns prefixed ``external.`` and ``public.``."""
+        import pandas as pd
         e = self.external.to_frame().add_prefix("external.")
         p = self.public.to_frame().add_prefix("public.")
         return pd.concat([e, p], axis=1)

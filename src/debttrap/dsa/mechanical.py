@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from debttrap.dsa.breaches import (
@@ -35,6 +34,9 @@ from debttrap.dsa.indicators import (
 )
 from debttrap.dsa.thresholds import DEFAULT_SPACE_BANDS, ModerateSpaceBands, validate_thresholds
 from debttrap.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "BaselinePaths",
@@ -75,6 +77,7 @@ class MechanicalRatings:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per path (C order) with the codes, flags and rating names."""
+        import pandas as pd
         names = np.array(["", "low", "moderate", "high"])
         spaces = np.array(["", "limited", "some", "substantial"])
         cols: dict[str, Any] = {

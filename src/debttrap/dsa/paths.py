@@ -32,9 +32,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from debttrap.cashflows import schedules
@@ -44,6 +44,9 @@ from debttrap.country.derived import DerivedSeries, derive, series_array
 from debttrap.country.model import Country, FinancingLine
 from debttrap.dsa.indicators import INDICATORS
 from debttrap.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "BaselineSetup",
@@ -172,6 +175,7 @@ class IndicatorPaths:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per year (only for unbatched paths)."""
+        import pandas as pd
         cols = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "years"}
         if any(np.ndim(v) != 1 for v in cols.values()):
             raise InputError("to_frame needs unbatched paths; index the batch first", field="paths")
