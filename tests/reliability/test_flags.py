@@ -105,10 +105,18 @@ def test_first_year_is_range_checked_and_named_everywhere(
 def test_the_first_year_range_is_the_builders() -> None:
     """The command line's range is the one the open-data builder enforces: the years either
     side of it are refused by both, and its ends are accepted by the command line."""
-    from debttrap.cli._common import FIRST_YEAR_MIN, check_first_year
+    from debttrap.cli._common import (
+        DEFAULT_FIRST_YEAR,
+        FIRST_YEAR_MAX,
+        FIRST_YEAR_MIN,
+        check_first_year,
+    )
     from debttrap.errors import InputError
+    from debttrap.opendata import DEFAULT_FIRST_YEAR as BUILDER_DEFAULT
     from debttrap.opendata import build_country
     from debttrap.opendata.macro import WEO_LAST_YEAR
+
+    assert FIRST_YEAR_MAX == WEO_LAST_YEAR and DEFAULT_FIRST_YEAR == BUILDER_DEFAULT
 
     for year in (FIRST_YEAR_MIN - 1, WEO_LAST_YEAR + 1):
         with pytest.raises(InputError, match="--first-year"):

@@ -21,6 +21,8 @@ from rich.console import Console
 from debttrap.errors import InputError
 
 __all__ = [
+    "DEFAULT_FIRST_YEAR",
+    "FIRST_YEAR_MAX",
     "FIRST_YEAR_MIN",
     "check_first_year",
     "check_iso3_flag",
@@ -90,9 +92,13 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 # --------------------------------------------------------------------------- flag checks
 
-#: The earliest first projection year the bundled data can build a country for (its history
-#: of ten years must lie inside the bundled WEO); the latest is the WEO's last year.
+#: The first projection years the bundled data can build a country for: its history must lie
+#: inside the bundled WEO, whose last year is the latest. The same as the open-data builder's
+#: (a test holds them together; kept here so that checking a flag does not load pandas).
 FIRST_YEAR_MIN = 2005
+FIRST_YEAR_MAX = 2029
+#: The first projection year when none is given (the open-data builder's default).
+DEFAULT_FIRST_YEAR = 2024
 
 _ISO3_FLAG = re.compile(r"^[A-Za-z]{3}$")
 
@@ -103,11 +109,9 @@ def check_first_year(year: int, *, flag: str = "--first-year") -> int:
     The same range :func:`debttrap.opendata.build_country` accepts, checked before any work
     (``dsa --all --first-year 1800`` once failed 71 times and wrote the errors as a table).
     """
-    from debttrap.opendata.macro import WEO_LAST_YEAR
-
-    if isinstance(year, bool) or not FIRST_YEAR_MIN <= int(year) <= WEO_LAST_YEAR:
+    if isinstance(year, bool) or not FIRST_YEAR_MIN <= int(year) <= FIRST_YEAR_MAX:
         raise InputError(
-            f"{year} is outside {FIRST_YEAR_MIN}-{WEO_LAST_YEAR}, the years the bundled data "
+            f"{year} is outside {FIRST_YEAR_MIN}-{FIRST_YEAR_MAX}, the years the bundled data "
             "can build a country for",
             field=flag,
         )

@@ -10,6 +10,7 @@ import typer
 
 from debttrap.cli import app
 from debttrap.cli._common import (
+    DEFAULT_FIRST_YEAR,
     check_first_year,
     check_out_folder,
     console,
@@ -210,7 +211,6 @@ def dsa_cmd(
     """Run the LIC-DSF (baseline, stress tests, rating) for a country file or an ISO3 code."""
     from debttrap.cli._country_cache import country_for_dsa, is_iso3
     from debttrap.errors import InputError
-    from debttrap.opendata import DEFAULT_FIRST_YEAR
 
     year = check_first_year(DEFAULT_FIRST_YEAR if first_year is None else first_year)
     if all_countries:
