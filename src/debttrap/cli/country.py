@@ -33,6 +33,7 @@ from debttrap.cli._common import (
     write_bytes_atomic,
     write_text_atomic,
 )
+from debttrap.cli._country_cache import is_iso3
 from debttrap.cli._table import Cell, TableSpec, print_table
 from debttrap.country.creditors import CREDITOR_GROUPS
 from debttrap.country.model import Country
@@ -54,11 +55,6 @@ __all__ = [
 ]
 
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
-
-
-def is_iso3(text: str) -> bool:
-    """True for a three-letter code that is not an existing file (``ZMB``, ``ken``)."""
-    return bool(_ISO3.match(text)) and not Path(text).exists()
 
 
 # --------------------------------------------------------------------------- country files

@@ -204,12 +204,14 @@ def dsa_cmd(
     ] = 2024,
 ) -> None:
     """Run the LIC-DSF (baseline, stress tests, rating) for a country file or an ISO3 code."""
-    from debttrap.cli.country import is_iso3, resolve_dsa_inputs, run_all_cli
+    from debttrap.cli._country_cache import country_for_dsa, is_iso3
     from debttrap.errors import InputError
 
     if all_countries:
         if country_file is not None:
             raise InputError("give a country or --all, not both", field="--all")
+        from debttrap.cli.country import run_all_cli
+
         run_all_cli(first_year, as_json, out)
         return
     if country_file is None:
@@ -217,7 +219,7 @@ def dsa_cmd(
     if out is not None:
         check_out_folder(out)  # before the work: a bad --out fails at once
     if is_iso3(country_file):
-        country, settings, _ = resolve_dsa_inputs(country_file, first_year)
+        country, settings = country_for_dsa(country_file, first_year)
     else:
         country, settings = _load_file(Path(country_file))
     res = run_dsa(country, settings)
