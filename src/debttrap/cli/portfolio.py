@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -130,16 +132,16 @@ def portfolio_cmd(
     if db is not None:
         check_out_file(db, None, flag="--db")  # a store to reuse may exist
     loaded = _book(book)
-    if lenders_of is not None:
-        lenders_of = lenders_of.strip().upper()
-        if lenders_of not in loaded.borrowers:
-            raise InputError(f"no loan of the book goes to '{lenders_of}'",
-                             field="--lenders-of")
     if borrowers:
         codes = tuple(c.strip().upper() for c in borrowers.split(",") if c.strip())
         loaded = loaded.select(codes)
         if loaded.n_loans == 0:
             raise InputError("no loan of the book goes to these borrowers", field="--borrowers")
+    if lenders_of is not None:
+        lenders_of = lenders_of.strip().upper()
+        if lenders_of not in loaded.borrowers:
+            raise InputError(f"no loan of the book goes to '{lenders_of}'",
+                             field="--lenders-of")
     store = None
     if db is not None:
         from debttrap.portfolio.store import BookStore
@@ -149,9 +151,6 @@ def portfolio_cmd(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     n_done = 0
-    import signal
-    import threading
-
     # Ctrl-C or a polite kill (SIGTERM) asks the run to stop at the next borrower: the
     # workers are stopped, the saved borrowers kept (a second Ctrl-C stops at once)
     stopping: list[int] = []
