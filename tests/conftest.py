@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import settings
@@ -21,6 +21,19 @@ RunCli = Callable[[list[str]], tuple[int, str, str]]
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.register_profile("dev", print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """``debttrap dsa ISO3`` caches built countries; tests keep that cache out of the home
+    folder (subprocesses inherit the variable)."""
+    old = os.environ.get("DEBTTRAP_CACHE_DIR")
+    os.environ["DEBTTRAP_CACHE_DIR"] = str(tmp_path_factory.mktemp("debttrap-cache"))
+    yield
+    if old is None:
+        os.environ.pop("DEBTTRAP_CACHE_DIR", None)
+    else:
+        os.environ["DEBTTRAP_CACHE_DIR"] = old
 
 
 @pytest.fixture

@@ -13,8 +13,10 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from debttrap import cli
@@ -70,3 +72,30 @@ def test_help_imports_no_command_module_and_no_heavy_library() -> None:
     commands = {f"debttrap.cli.{m}" for m, _ in cli.COMMANDS.values()}
     assert loaded & commands == set()
     assert loaded & {"pandas", "pydantic", "plotly", "matplotlib", "pyarrow"} == set()
+
+
+def _modules_after(args: list[str], env: dict[str, str] | None = None) -> set[str]:
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['debttrap', *{args!r}]\n"
+        "from debttrap.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('\\n' + __import__('json').dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.lstrip().startswith("{"), done.stderr[-2000:]
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_dsa_of_a_country_file_or_a_cached_code_needs_no_pandas(tmp_path: Path) -> None:
+    """The LIC-DSF runs on NumPy alone; pandas (a third of a second) only for tables."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "lic-dsf-illustrative.toml"
+    loaded = _modules_after(["dsa", str(example), "--json"])
+    assert loaded & {"pandas", "pyarrow", "plotly", "matplotlib"} == set()
+    env = {**os.environ, "DEBTTRAP_CACHE_DIR": str(tmp_path)}
+    first = _modules_after(["dsa", "MWI", "--json"], env)
+    assert "pandas" in first  # the first run builds the country from the bundled tables
+    again = _modules_after(["dsa", "MWI", "--json"], env)
+    assert again & {"pandas", "pyarrow", "plotly", "matplotlib"} == set()

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from debttrap.cashflows.arrays import LoanArrays
 from debttrap.cashflows.engine import FLOW_NAMES, ScheduleArrays, _read_only, run_kernel
 from debttrap.terms.loan import Loan
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["AnnualFlows", "Schedule", "ScheduleBatch", "schedule", "schedules"]
 
@@ -54,6 +57,7 @@ class AnnualFlows:
 
     def total(self) -> pd.DataFrame:
         """All loans summed, one row per calendar year."""
+        import pandas as pd
         return pd.DataFrame(
             {
                 "disbursement": self.disbursement.sum(axis=0),
@@ -167,6 +171,7 @@ class ScheduleBatch:
 
     def loan(self, i: int, source: Loan | None = None) -> Schedule:
         """The schedule of loan ``i`` on its own payment dates."""
+        import pandas as pd
         la = self.loans
         stride = la.steps_per_year // int(la.payments_per_year[i])
         last = round(float(la.maturity_years[i]) * la.steps_per_year)

@@ -25,6 +25,7 @@ import typer
 
 from debttrap.cli import app
 from debttrap.cli._common import (
+    check_first_year,
     check_out_file,
     console,
     err_console,
@@ -33,6 +34,7 @@ from debttrap.cli._common import (
     write_bytes_atomic,
     write_text_atomic,
 )
+from debttrap.cli._country_cache import is_iso3
 from debttrap.cli._table import Cell, TableSpec, print_table
 from debttrap.country.creditors import CREDITOR_GROUPS
 from debttrap.country.model import Country
@@ -54,11 +56,6 @@ __all__ = [
 ]
 
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
-
-
-def is_iso3(text: str) -> bool:
-    """True for a three-letter code that is not an existing file (``ZMB``, ``ken``)."""
-    return bool(_ISO3.match(text)) and not Path(text).exists()
 
 
 # --------------------------------------------------------------------------- country files
@@ -393,6 +390,7 @@ def country_cmd(
     """Build a country's LIC-DSF inputs from the bundled open data (WEO, IDS, DSSI, WDI, CPIA)."""
     if not _ISO3.match(iso3):
         raise InputError(f"'{iso3}' is not an ISO3 country code (e.g. ZMB)", field="ISO3")
+    first_year = check_first_year(first_year)
     if out is not None:
         check_out_file(out, (".toml", ".json"))  # before the build: a bad --out fails at once
     built = build_country(iso3, first_year)

@@ -8,7 +8,17 @@ from typing import Annotated, Any
 import typer
 
 from debttrap.cli import app
-from debttrap.cli._common import console, err_console, print_json
+from debttrap.cli._common import (
+    check_first_year,
+    check_out_file,
+    check_out_folder,
+    console,
+    err_console,
+    output_set,
+    print_json,
+    write_bytes_atomic,
+    write_text_atomic,
+)
 from debttrap.cli._table import Cell, TableSpec, print_table
 from debttrap.errors import InputError
 
@@ -83,6 +93,7 @@ def portfolio_cmd(
     from debttrap.portfolio.compute import run_portfolio
 
     n_paths = check_n_paths(paths, "--paths")
+    first_year = check_first_year(first_year)
     if seed < 0:
         raise InputError("must be >= 0", field="--seed")
     if not 0.0 < tail < 1.0:
@@ -96,6 +107,10 @@ def portfolio_cmd(
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://")):
         raise InputError(f"'{scheduler}' is not an address like tcp://HOST:PORT",
                          field="--scheduler")
+    if out is not None:
+        check_out_folder(out)  # before the work: a bad --out fails at once
+    if db is not None:
+        check_out_file(db, None, flag="--db")  # a store to reuse may exist
     loaded = _book(book)
     if borrowers:
         codes = tuple(c.strip().upper() for c in borrowers.split(",") if c.strip())
@@ -133,12 +148,12 @@ def portfolio_cmd(
             store.__exit__()
     written: list[Path] = []
     if out is not None:
-        from debttrap.cli._common import write_bytes_atomic, write_text_atomic
         from debttrap.report.portfolio import portfolio_html, portfolio_workbook
 
         html, xlsx = portfolio_html(res, loaded), portfolio_workbook(res, loaded)
-        write_text_atomic(out / "report.html", html)
-        write_bytes_atomic(out / "book.xlsx", xlsx)
+        with output_set(out) as stage:  # both files or neither
+            write_text_atomic(stage / "report.html", html)
+            write_bytes_atomic(stage / "book.xlsx", xlsx)
         written = [out / "report.html", out / "book.xlsx"]
     if as_json:
         doc = res.summary()

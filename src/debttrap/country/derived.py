@@ -14,12 +14,15 @@ by a published identity (GN; template Output 1-1/1-2):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from debttrap.country.model import HISTORY_YEARS, Country, YearSeries
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["DerivedSeries", "derive", "series_array"]
 
@@ -85,6 +88,7 @@ class DerivedSeries:
         return 100.0 * self.net_fdi_usd_m / self.nominal_gdp_usd_m
 
     def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
         cols = {
             name: getattr(self, name)
             for name in self.__dataclass_fields__

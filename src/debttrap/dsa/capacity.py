@@ -30,10 +30,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from debttrap._numeric import read_only_copy
@@ -45,6 +44,9 @@ from debttrap.dsa.ci_window import (
     ci_window_years,
 )
 from debttrap.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "CI_COEFFICIENTS_2018",
@@ -222,6 +224,7 @@ class CompositeIndicator:
 
     def to_frame(self, index: Sequence[Any] | pd.Index | None = None) -> pd.DataFrame:
         """One row per element (C order): inputs (percent), contributions, score, class."""
+        import pandas as pd
         n = int(self.score.size)
         cols: dict[str, Any] = {k: v.ravel() for k, v in self.inputs_pct().items()}
         cols.update({f"{k}_contribution": v.ravel() for k, v in self.contributions().items()})

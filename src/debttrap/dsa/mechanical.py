@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from debttrap.dsa.breaches import (
@@ -36,11 +35,27 @@ from debttrap.dsa.indicators import (
 from debttrap.dsa.thresholds import DEFAULT_SPACE_BANDS, ModerateSpaceBands, validate_thresholds
 from debttrap.errors import InputError
 
-__all__ = ["MechanicalRatings", "mechanical_ratings"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "BaselinePaths",
+    "MechanicalRatings",
+    "StressPaths",
+    "ThresholdsPct",
+    "mechanical_ratings",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+
+# What the rating functions take, keyed by indicator (name or enum):
+BaselinePaths: TypeAlias = Mapping[str, ArrayLike] | Mapping[Indicator, ArrayLike]
+StressPaths: TypeAlias = (
+    Mapping[str, Mapping[str, ArrayLike]] | Mapping[Indicator, Mapping[str, ArrayLike]]
+)
+ThresholdsPct: TypeAlias = Mapping[str, float] | Mapping[Indicator, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +77,7 @@ class MechanicalRatings:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per path (C order) with the codes, flags and rating names."""
+        import pandas as pd
         names = np.array(["", "low", "moderate", "high"])
         spaces = np.array(["", "limited", "some", "substantial"])
         cols: dict[str, Any] = {
@@ -87,9 +103,9 @@ class _Prepared:
 
 
 def _prepare(
-    baseline: Mapping[str, ArrayLike] | Mapping[Indicator, ArrayLike],
-    stress: Mapping[str, Mapping[str, ArrayLike]] | Mapping[Indicator, Mapping[str, ArrayLike]],
-    thresholds: Mapping[str, float] | Mapping[Indicator, float],
+    baseline: BaselinePaths,
+    stress: StressPaths,
+    thresholds: ThresholdsPct,
     years: ArrayLike,
     first_projection_year: int,
 ) -> _Prepared:
@@ -157,9 +173,9 @@ def _mechanical(
 
 
 def mechanical_ratings(
-    baseline: Mapping[str, ArrayLike] | Mapping[Indicator, ArrayLike],
-    stress: Mapping[str, Mapping[str, ArrayLike]] | Mapping[Indicator, Mapping[str, ArrayLike]],
-    thresholds: Mapping[str, float] | Mapping[Indicator, float],
+    baseline: BaselinePaths,
+    stress: StressPaths,
+    thresholds: ThresholdsPct,
     years: ArrayLike,
     first_projection_year: int,
     *,

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from debttrap.dsa.capacity import Capacity, parse_capacity
 from debttrap.errors import DataError, InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "CPIA_2013_STRONG_FROM",
@@ -61,6 +63,7 @@ class PublishedCapacity:
 
 
 def _published_table() -> pd.DataFrame:
+    import pandas as pd
     ref = resources.files("debttrap").joinpath("data", _FDL_DATASET, _FDL_FILE)
     try:
         with resources.as_file(ref) as path:
@@ -79,6 +82,7 @@ def published_capacity(
     ``"2013"`` (CPIA-based policy classes). Covers 68 PRGT/IDA countries,
     DSAs published 2012-12 to 2024-01.
     """
+    import pandas as pd
     code = str(iso3).strip().upper()
     if framework not in ("2013", "2018"):
         raise InputError("framework must be '2013' or '2018'", field="framework")

@@ -36,10 +36,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from debttrap.conventions import MIN_BREACH_YEARS, Risk
@@ -64,7 +63,10 @@ from debttrap.dsa.indicators import (
     StressTest,
 )
 from debttrap.dsa.mechanical import (
+    BaselinePaths,
     MechanicalRatings,
+    StressPaths,
+    ThresholdsPct,
     _mechanical,
     _prepare,
     _Prepared,
@@ -72,6 +74,9 @@ from debttrap.dsa.mechanical import (
 )
 from debttrap.dsa.thresholds import DEFAULT_SPACE_BANDS, ModerateSpaceBands
 from debttrap.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "MIN_BREACH_YEARS",
@@ -229,6 +234,7 @@ class RatingResult:
 
     def to_frame(self) -> pd.DataFrame:
         """Year-indexed window: per indicator the baseline, most extreme shock and threshold."""
+        import pandas as pd
         cols: dict[tuple[str, str], Any] = {}
         for ind in INDICATORS:
             p = self.paths_pct[ind]
@@ -351,9 +357,9 @@ def _space(
 
 
 def rate_risk(
-    baseline: Mapping[str, ArrayLike] | Mapping[Indicator, ArrayLike],
-    stress: Mapping[str, Mapping[str, ArrayLike]] | Mapping[Indicator, Mapping[str, ArrayLike]],
-    thresholds: Mapping[str, float] | Mapping[Indicator, float],
+    baseline: BaselinePaths,
+    stress: StressPaths,
+    thresholds: ThresholdsPct,
     years: ArrayLike,
     first_projection_year: int,
     *,

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from debttrap.country.model import Country
@@ -26,6 +25,9 @@ from debttrap.dsa.rating import Judgment, RatingResult, rate_risk
 from debttrap.dsa.stress import StressSettings, build_scenarios, stack_inputs
 from debttrap.dsa.thresholds import thresholds as threshold_values
 from debttrap.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["DSAResult", "country_capacity", "run_dsa"]
 
@@ -137,6 +139,7 @@ class DSAResult:
 
     def to_frame(self) -> pd.DataFrame:
         """Long table: one row per (scenario, indicator, year), column ``value_pct``."""
+        import pandas as pd
         rows = []
         for scen in ["baseline", *self.stress]:
             for ind in INDICATORS:

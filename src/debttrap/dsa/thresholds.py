@@ -24,13 +24,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from debttrap.dsa.capacity import Capacity, parse_capacity
 from debttrap.dsa.indicators import INDICATORS, Indicator, parse_indicator
 from debttrap.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DEFAULT_SPACE_BANDS",
@@ -85,6 +86,7 @@ def thresholds(capacity: Capacity | str) -> dict[str, float]:
 
 def threshold_table() -> pd.DataFrame:
     """The whole table: one row per capacity, one column per indicator (percent)."""
+    import pandas as pd
     return pd.DataFrame(
         [[THRESHOLDS_PCT[c][i] for i in INDICATORS] for c in Capacity],
         index=pd.Index([c.value for c in Capacity], name="capacity"),

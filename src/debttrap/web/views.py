@@ -23,9 +23,11 @@ def assessment_json(result: Assessment) -> str:
 
 
 def _table_html(result: Assessment) -> str:
+    from debttrap.report.html import table_html
+
     frame = result.summary_table()
     frame.index.name = "Measure"
-    return frame.to_html(classes="data", border=0, na_rep="–", escape=True)
+    return table_html(frame)
 
 
 def result_fragments(result: Assessment, rid: str) -> dict[str, Any]:
