@@ -10,14 +10,14 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-import numpy as np
 from rich.console import Console
 
+from debttrap._numeric import jsonable
 from debttrap.errors import InputError
 
 __all__ = [
@@ -43,27 +43,6 @@ __all__ = [
 
 console = Console()
 err_console = Console(stderr=True)
-
-
-def jsonable(obj: Any) -> Any:
-    """Convert numpy/pandas scalars, arrays and mappings into plain JSON values.
-
-    Non-finite floats become ``null``; mapping keys become strings (years too).
-    """
-    if isinstance(obj, Mapping):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, (np.bool_, bool)):
-        return bool(obj)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        f = float(obj)
-        return f if math.isfinite(f) else None
-    return obj
 
 
 def print_json(obj: Any) -> None:
