@@ -18,7 +18,7 @@ import typer
 
 from debttrap.cashflows import grant_element
 from debttrap.cli import app
-from debttrap.cli._common import console, print_json
+from debttrap.cli._common import console, print_json, project_paths_bytes
 from debttrap.cli._table import TableSpec, print_table
 from debttrap.errors import InputError
 from debttrap.io.scenario import check_n_paths, load_scenario
@@ -27,6 +27,7 @@ from debttrap.leverage.exposure import creditor_exposure
 from debttrap.leverage.flows import offer_flows, package_grant_element_pct
 from debttrap.leverage.project import offer_project_economics
 from debttrap.terms.offer import Offer
+from debttrap.validation import check_memory
 
 
 def _offer_levers(offer: Offer) -> dict[str, Any]:
@@ -136,14 +137,19 @@ def offers_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Each offer's financing, project economics, clauses and levers (no DSA needed)."""
-    scenario = load_scenario(scenario_file)
     if seed is not None and seed < 0:
         raise InputError("must be 0 or more", field="--seed")
     if paths is not None:
         check_n_paths(paths, "--paths")
+    scenario = load_scenario(scenario_file)
     use_seed = scenario.settings.seed if seed is None else seed
     n_paths = scenario.settings.n_paths if paths is None else paths
     chosen = [scenario.offer(offer)] if offer is not None else list(scenario.offers)
+    check_memory(
+        project_paths_bytes(chosen, n_paths, kept=False),
+        "--paths" if paths is not None else "settings.n_paths",
+        f"the project Monte Carlo with {n_paths:,} paths",
+    )
     reports = [_offer_report(o, use_seed, n_paths) for o in chosen]
     if as_json:
         print_json(
