@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pytest
 
-from debttrap.cli._common import jsonable
+from debttrap._numeric import jsonable
 from debttrap.errors import InternalError
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def test_assess_writes_nothing_when_a_result_is_not_finite(
 def test_offers_nulls_are_the_documented_ones(example: str, run_cli: RunCli) -> None:
     """The examples exercise every documented null of ``offers --json`` (no project-serviced
     debt, clause shares the study does not publish); every other number is finite."""
-    from debttrap.cli._common import _matches
+    from debttrap._numeric import nullable_match
     from debttrap.cli.offers import NULLABLE
 
     code, out, err = run_cli(["offers", str(ROOT / "examples" / example), "--json",
@@ -109,7 +109,7 @@ def test_offers_nulls_are_the_documented_ones(example: str, run_cli: RunCli) -> 
             assert math.isfinite(obj), path
 
     walk(json.loads(out), "")
-    numeric_nulls = [p for p in nulls if _matches(p, NULLABLE)]
+    numeric_nulls = [p for p in nulls if nullable_match(p, NULLABLE)]
     assert numeric_nulls, "the example should exercise the documented nulls"
 
 

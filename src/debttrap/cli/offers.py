@@ -23,6 +23,7 @@ from debttrap.cli._table import TableSpec, print_table
 from debttrap.errors import InputError
 from debttrap.io.scenario import check_n_paths, load_scenario
 from debttrap.leverage.clauses import CLAUSE_LABELS, clause_profile
+from debttrap.leverage.evidence import documented_offer
 from debttrap.leverage.exposure import creditor_exposure
 from debttrap.leverage.flows import offer_flows, package_grant_element_pct
 from debttrap.leverage.project import offer_project_economics
@@ -31,7 +32,9 @@ from debttrap.validation import check_memory
 
 
 def _offer_levers(offer: Offer) -> dict[str, Any]:
-    """Absolute lever figures of an offer (no country yardsticks needed)."""
+    """Absolute lever figures of an offer (no country yardsticks needed), on the clauses of
+    its contracts and standard terms (typical clauses are in the clause table, with their
+    probability)."""
     if not offer.loans:
         return {
             "acceleration_peak_usd_m": 0.0,
@@ -49,7 +52,7 @@ def _offer_levers(offer: Offer) -> dict[str, Any]:
     if offer.project is not None:
         proj_rev = pd.Series(offer.project.forecast_revenue_usd_m(flows.years), index=flows.years)
     s = creditor_exposure(
-        offer, placeholder, project_revenue_usd_m=proj_rev, flows=flows
+        documented_offer(offer), placeholder, project_revenue_usd_m=proj_rev, flows=flows
     ).summary().to_dict()
     keys = (
         "acceleration_peak_usd_m",

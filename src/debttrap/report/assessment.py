@@ -116,6 +116,7 @@ def headline_html(a: Assessment) -> str:
             base = f"{_num(sw.prob_distress_pct)}% → " if sw is not None else ""
             parts.append(f"; probability of a sustained breach {base}"
                          f"{_num(o.stochastic.prob_distress_pct)}%")
+        parts.append(_e(_typical_line(o)))
         parts.append(f". <i>Because:</i> {reasons}{more}.</li>")
     parts.append(
         "</ul><p class=\"note\">The verdict follows explicit rules (section "
@@ -460,6 +461,33 @@ def _clause_table(o: OfferAssessment) -> pd.DataFrame:
     return out.set_index("clause")
 
 
+def _evidence_item(o: OfferAssessment) -> Table | str:
+    if not o.clause_evidence:
+        return f"<p><b>{_e(o.name)}</b>: no clause (no loan, or none in its contracts).</p>"
+    return Table(o.name, pd.DataFrame({
+        "loan": [e.loan for e in o.clause_evidence],
+        "clause": [e.label for e in o.clause_evidence],
+        "evidence": [e.basis for e in o.clause_evidence],
+        "probability, %": [_num(100.0 * e.probability, 0) for e in o.clause_evidence],
+        "read by a rule": ["yes" if e.counted else "no (shown)" for e in o.clause_evidence],
+        "source": [e.source for e in o.clause_evidence],
+    }).set_index("loan"))
+
+
+def _typical_line(o: OfferAssessment) -> str:
+    """How the verdict depends on clauses that are only typical (empty if none are)."""
+    c = o.verdict.clauses
+    if c is None:
+        return ""
+    dist = ", ".join(f"{_RISK_WORDS[k].lower()} {_num(v, 0)}%"
+                     for k, v in c.distribution_pct.items() if v > 0)
+    return (f"; its clauses are only typical for the lender type: "
+            f"{_RISK_WORDS[c.without_typical.value].lower()} on the contract text and "
+            f"standard terms alone, {_RISK_WORDS[c.with_typical.value].lower()} with every "
+            f"typical clause ({dist} of {c.n_draws:,} contract profiles drawn at their "
+            f"published shares)")
+
+
 def _rules_table(o: OfferAssessment) -> pd.DataFrame:
     rows = []
     for c in o.verdict.checks:
@@ -647,6 +675,16 @@ def assessment_sections(a: Assessment) -> list[Section]:
         "Gelpern, Horn, Morris, Parks and Trebesch (2021), 100 Chinese and 142 other creditors' "
         "contracts. Nothing here is scored; the verdict rules read the clause flags explicitly.",
         [Table(o.name, _clause_table(o)) for o in a.offers], anchor="clauses",
+    ))
+    sections.append(Section(
+        "The evidence for each clause",
+        "Every clause of every loan enters with its evidence: in the contract (with its "
+        "source), in the standard terms of its creditor type (general conditions, bond terms, "
+        "the syndicated-loan template), or typical for the lender type with the published "
+        "share of contracts that carry it. A typical clause is a probability: the lever rules "
+        "are judged over contract profiles drawn at those shares, and fire only where they "
+        "fire in more than half of them.",
+        [_evidence_item(o) for o in a.offers], anchor="clause-evidence",
     ))
     sections.append(Section(
         "Verdict rules",

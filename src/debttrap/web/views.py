@@ -17,7 +17,7 @@ __all__ = ["assessment_json", "loan_rows", "result_fragments"]
 
 def assessment_json(result: Assessment) -> str:
     """What ``debttrap assess --json`` prints, for the download."""
-    from debttrap.cli._common import jsonable
+    from debttrap._numeric import jsonable
 
     return json.dumps(jsonable(result.to_dict()), indent=2) + "\n"
 
