@@ -120,12 +120,14 @@ def _offer_report(offer: Offer, seed: int, n_paths: int) -> dict[str, Any]:
 
 
 #: The fields of ``offers --json`` that are null when not defined (docs/reliability.md):
-#: a clause share the study does not publish for that lender group; an offer's share of its
-#: loans' amount when it has no loans; debt-service cover where the project services no debt
-#: (in a year, or over its life). Every other number must be finite.
+#: a clause share the study does not publish for that lender group; the shares of an offer's
+#: loan amount (as written, and probability-weighted) when it has no loans; debt-service cover
+#: where the project services no debt (in a year, or over its life). Every other number must
+#: be finite.
 NULLABLE = (
     "offers[].clauses.*.hcl_*_pct",
     "offers[].clauses.*.share_of_amount_pct",
+    "offers[].clauses.*.expected_share_of_amount_pct",
     "offers[].project.dscr_*",
     "offers[].project.prob_self_service_pct",
     "offers[].project.prob_lifetime_cover_pct",
