@@ -25,6 +25,7 @@ from debttrap.cli._progress import working
 from debttrap.cli._table import Cell, TableSpec, print_table
 from debttrap.country.model import Country
 from debttrap.dsa.indicators import (
+    EXTERNAL_INDICATORS,
     INDICATOR_LABELS,
     INDICATORS,
     STRESS_TEST_LABELS,
@@ -44,7 +45,7 @@ def scenario_label(code: str) -> str:
     return f"{code} {words[0].lower()}{words[1:]}"
 
 
-def _summary_tables(res: DSAResult) -> None:
+def _summary_tables(res: DSAResult, public_not_evaluated: str = "") -> None:
     cap = res.capacity
     score = "" if cap.ci_score is None else f", CI {cap.ci_score:.3f}"
     console.print(
@@ -53,6 +54,9 @@ def _summary_tables(res: DSAResult) -> None:
     )
     window = [y for y in res.years if y <= res.first_projection_year + 10]
     for ind in INDICATORS:
+        if public_not_evaluated and ind not in EXTERNAL_INDICATORS:
+            console.print(f"{INDICATOR_LABELS[ind]}: not evaluated — {public_not_evaluated}")
+            continue
         mx = res.rating.most_extreme[ind]
         rows: list[list[Cell]] = []
         for scen in ["baseline", *res.stress]:
@@ -65,11 +69,18 @@ def _summary_tables(res: DSAResult) -> None:
         print_table(console, TableSpec(["scenario", *(str(int(y)) for y in window)], rows, title))
     r = res.rating
     space = f" ({r.moderate_space.value} space)" if r.moderate_space is not None else ""
+    overall = (
+        f"not evaluated (public debt not evaluated; at least {r.external.value})"
+        if public_not_evaluated and r.external.value != "in_distress"
+        else r.overall.value
+    )
     console.print(
         f"Risk of external debt distress: [bold]{r.external.value}[/bold]{space}; "
-        f"overall risk of debt distress: [bold]{r.overall.value}[/bold]"
+        f"overall risk of debt distress: [bold]{overall}[/bold]"
     )
     for sig in r.signals:
+        if public_not_evaluated and sig.indicator not in EXTERNAL_INDICATORS:
+            continue
         mark = "counts" if sig.counts else "one year only (judgment)"
         console.print(
             f"  {INDICATOR_LABELS[sig.indicator]}, {scenario_label(sig.scenario)}: "
@@ -244,6 +255,6 @@ def dsa_cmd(
             doc["charts"] = [str(p) for p in written]
         print_json(doc)
         return
-    _summary_tables(res)
+    _summary_tables(res, country.domestic_debt.not_evaluated_reason)
     for p in written:
         console.print(f"wrote {p}")
