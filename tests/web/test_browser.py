@@ -94,6 +94,9 @@ def test_pick_zambia_edit_the_rate_and_see_it_update(browser: Any, server: str) 
     grant_before = browser.find_element(By.ID, "table").text
     path_before = browser.execute_script(
         "return document.getElementById('fig-indicators').data[1].y;")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#fig-fans svg.main-svg"))
+    fans_before = browser.execute_script(  # the first panel's median path
+        "return document.getElementById('fig-fans').data[6].y;")
     assert "Offer under review" in verdict_before
 
     for name, value in (("loan-0-rate_pct", "0.75"), ("loan-0-grace_years", "10"),
@@ -109,6 +112,12 @@ def test_pick_zambia_edit_the_rate_and_see_it_update(browser: Any, server: str) 
     path_after = browser.execute_script(
         "return document.getElementById('fig-indicators').data[1].y;")
     assert path_after != path_before  # the chart redrew with the new offer's path
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#fig-fans svg.main-svg"))
+    fans_after = browser.execute_script(
+        "return document.getElementById('fig-fans').data[6].y;")
+    assert fans_after != fans_before  # and the fan charts with the new offer's paths
+    total, drawn = _charts_drawn(browser)
+    assert total >= 3 and drawn == total
     assert browser.find_element(By.ID, "status").text == "updated"
     assert _console_errors(browser) == []
     # a bad value: the message in the form, the page otherwise unchanged

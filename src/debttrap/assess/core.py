@@ -289,6 +289,57 @@ def _inputs(scenario: Any, s: _Setting) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Prepared:
+    """What every offer shares — the country built, the reference run, the shock model —
+    made once by :func:`prepare` and reused by :func:`assess` (``prepared=``) for any
+    offers on the same country and settings (the workbench recomputes one offer this way).
+    """
+
+    setting: _Setting
+    sources: tuple[tuple[str, str], ...]  # the country's and the settings', not the offers'
+    assumptions: tuple[str, ...]
+    notes: tuple[str, ...]
+    options: tuple[Any, ...]  # (seed, n_paths, stochastic, paths, overrun, income group)
+
+
+def _options(scenario: Any, seed: int | None, n_paths: int | None, stochastic: bool,
+             stochastic_paths: int, include_overrun: bool,
+             income_group: str | None) -> tuple[Any, ...]:
+    settings = scenario.settings
+    seed_ = int(settings.seed if seed is None else seed)
+    n_paths_ = int(settings.n_paths if n_paths is None else n_paths)
+    _check(seed_, n_paths_, stochastic, stochastic_paths)
+    return (seed_, n_paths_, stochastic, int(stochastic_paths), include_overrun, income_group)
+
+
+def prepare(
+    scenario: Any,
+    *,
+    seed: int | None = None,
+    n_paths: int | None = None,
+    stochastic: bool = True,
+    stochastic_paths: int = DEFAULT_STOCHASTIC_PATHS,
+    include_overrun: bool = True,
+    income_group: str | None = None,
+) -> Prepared:
+    """Build what :func:`assess` shares across offers, for ``scenario``'s country and
+    settings (same keywords as :func:`assess`); its offers are not read."""
+    opts = _options(scenario, seed, n_paths, stochastic, stochastic_paths, include_overrun,
+                    income_group)
+    sources: dict[str, str] = {}
+    assumptions: list[str] = []
+    notes: list[str] = []
+    s = _setting(
+        scenario, seed=opts[0], n_paths=opts[1], stochastic=stochastic,
+        stochastic_paths=stochastic_paths, include_overrun=include_overrun,
+        income_group=income_group, sources=sources, assumptions=assumptions, notes=notes,
+    )
+    offers = set(scenario.provenance())
+    return Prepared(s, tuple((k, v) for k, v in sources.items() if k not in offers),
+                    tuple(assumptions), tuple(notes), opts)
+
+
 def assess(
     scenario: Any,
     *,
@@ -298,6 +349,7 @@ def assess(
     stochastic_paths: int = DEFAULT_STOCHASTIC_PATHS,
     include_overrun: bool = True,
     income_group: str | None = None,
+    prepared: Prepared | None = None,
 ) -> Assessment:
     """Run the chain for every offer of ``scenario`` beside the no-offer reference.
 
@@ -309,20 +361,26 @@ def assess(
     history calibrates the shocks). ``include_overrun`` adds the expected
     overrun that falls on the budget to the debt path. ``income_group``
     (``ldc``, ``lic``, ``lmic``, ``umic``) sets the OECD-DAC discount rate;
-    default: the bundled classification of the country.
+    default: the bundled classification of the country. ``prepared``: the shared part
+    made by :func:`prepare` for the same country and the same keywords (it is not
+    built again).
     """
-    settings = scenario.settings
-    seed_ = int(settings.seed if seed is None else seed)
-    n_paths_ = int(settings.n_paths if n_paths is None else n_paths)
-    _check(seed_, n_paths_, stochastic, stochastic_paths)
-    sources: dict[str, str] = {}
-    assumptions: list[str] = []
-    notes: list[str] = []
-    s = _setting(
-        scenario, seed=seed_, n_paths=n_paths_, stochastic=stochastic,
-        stochastic_paths=stochastic_paths, include_overrun=include_overrun,
-        income_group=income_group, sources=sources, assumptions=assumptions, notes=notes,
-    )
+    if prepared is None:
+        prepared = prepare(scenario, seed=seed, n_paths=n_paths, stochastic=stochastic,
+                           stochastic_paths=stochastic_paths, include_overrun=include_overrun,
+                           income_group=income_group)
+    elif prepared.options != _options(scenario, seed, n_paths, stochastic, stochastic_paths,
+                                      include_overrun, income_group):
+        raise InputError("was made with other settings than this assessment's",
+                         field="prepared")
+    seed_, n_paths_ = prepared.options[0], prepared.options[1]
+    s = prepared.setting
+    # the order _setting gives: the country's, the scenario's, then the income group's
+    sources = {k: v for k, v in prepared.sources if k != "income_group"}
+    sources.update(scenario.provenance())
+    sources.update((k, v) for k, v in prepared.sources if k == "income_group")
+    assumptions = list(prepared.assumptions)
+    notes = list(prepared.notes)
     ref_stoch: StochasticOutlook | None = None
     results: list[OfferAssessment] = []
     for i, offer in enumerate(scenario.offers):

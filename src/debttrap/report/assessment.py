@@ -33,6 +33,7 @@ __all__ = [
     "assessment_sections",
     "headline_html",
     "indicator_figure",
+    "offer_fan_figure",
     "probability_figure",
 ]
 
@@ -171,28 +172,93 @@ def _indicator_figure(a: Assessment) -> go.Figure:
     ]
     variants += [(o.name, o.outlook, _color(k), "solid") for k, o in enumerate(a.offers)]
     years = a.reference.years
+    traces: list[go.Scatter] = []
+    rows: list[int] = []
+    cols: list[int] = []
     for j, ind in enumerate(specs):
         row, col = j // 2 + 1, j % 2 + 1
         for name, outlook, color, dash in variants:
             y = outlook.public_debt_to_gdp_pct if ind is None else outlook.path(ind.value)
-            fig.add_trace(
+            traces.append(
                 go.Scatter(x=years, y=y, name=name, legendgroup=name, showlegend=j == 0,
                            line={"color": color, "dash": dash, "width": 2},
-                           hovertemplate="%{x}: %{y:.1f}%<extra>" + _e(name) + "</extra>"),
-                row=row, col=col,
-            )
+                           hovertemplate="%{x}: %{y:.1f}%<extra>" + _e(name) + "</extra>"))
+            rows.append(row)
+            cols.append(col)
         if ind is not None:
             thr = a.reference.threshold(ind.value)
-            fig.add_trace(
+            traces.append(
                 go.Scatter(x=[years[0], years[-1]], y=[thr, thr], name="Threshold",
                            legendgroup="thr", showlegend=j == 0, mode="lines",
                            line={"color": _THRESHOLD_COLOR, "dash": "dot", "width": 1.5},
-                           hovertemplate=f"threshold {thr:g}%<extra></extra>"),
-                row=row, col=col,
-            )
-        fig.update_yaxes(title_text="percent", row=row, col=col, rangemode="tozero")
-        fig.update_xaxes(title_text="year", row=row, col=col)
+                           hovertemplate=f"threshold {thr:g}%<extra></extra>"))
+            rows.append(row)
+            cols.append(col)
+    fig.add_traces(traces, rows=rows, cols=cols)  # at once: plotly re-lays out per call
+    fig.update_yaxes(title_text="percent", rangemode="tozero")
+    fig.update_xaxes(title_text="year")
     return _layout(fig, 1150)
+
+
+_FAN_BANDS = (("p5", "p95", 0.12, "5-95th percentile"), ("p10", "p90", 0.2, "10-90th"),
+              ("p25", "p75", 0.32, "25-75th"))
+
+
+def offer_fan_figure(a: Assessment, k: int = 0) -> go.Figure | None:
+    """Fan charts of offer ``k``: each indicator's simulated spread with the offer.
+
+    Bands of the joint macro paths (5-95, 10-90, 25-75th percentiles) and their median,
+    the offer's baseline, the country's baseline without any new offer, and each panel's
+    own threshold. None where the stochastic run is off or kept no fan.
+    """
+    o = a.offers[k]
+    st = o.stochastic
+    if st is None or st.fan_pct is None:
+        return None
+    titles = [f"{INDICATOR_LABELS[i]} (threshold {a.reference.threshold(i.value):g}%)"
+              for i in INDICATORS]
+    fig = make_subplots(rows=3, cols=2, subplot_titles=titles, vertical_spacing=0.13,
+                        horizontal_spacing=0.09)
+    years = [int(y) for y in st.years]
+    ref_years = [int(y) for y in a.reference.years]
+    color = _color(k)
+    rgb = tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+    traces: list[go.Scatter] = []
+    rows: list[int] = []
+    cols: list[int] = []
+    for j, ind in enumerate(INDICATORS):
+        fan = st.fan_pct[ind.value]
+        first = j == 0
+        thr = a.reference.threshold(ind.value)
+        panel: list[go.Scatter] = []
+        for lo, hi, alpha, label in _FAN_BANDS:
+            panel.append(go.Scatter(x=years, y=fan[hi], line={"width": 0}, showlegend=False,
+                                    legendgroup=label, hoverinfo="skip"))
+            panel.append(go.Scatter(
+                x=years, y=fan[lo], line={"width": 0}, fill="tonexty",
+                fillcolor=f"rgba({rgb[0]},{rgb[1]},{rgb[2]},{alpha})", name=label,
+                legendgroup=label, showlegend=first, hoverinfo="skip"))
+        panel += [
+            go.Scatter(x=years, y=fan["p50"], name="median of the paths",
+                       legendgroup="median", showlegend=first, line={"color": color, "width": 2},
+                       hovertemplate="%{x}: %{y:.1f}%<extra>median</extra>"),
+            go.Scatter(x=ref_years, y=a.reference.path(ind.value),
+                       name="no new offer (baseline)", legendgroup="ref", showlegend=first,
+                       line={"color": _REF_COLOR, "dash": "dash", "width": 1.5},
+                       hovertemplate="%{x}: %{y:.1f}%<extra>no new offer</extra>"),
+            go.Scatter(x=[years[0], years[-1]], y=[thr, thr], mode="lines",
+                       name="threshold (each panel its own)", legendgroup="thr",
+                       showlegend=first,
+                       line={"color": _THRESHOLD_COLOR, "dash": "dot", "width": 1.5},
+                       hovertemplate=f"threshold {thr:g}%<extra></extra>"),
+        ]
+        traces += panel
+        rows += [j // 2 + 1] * len(panel)
+        cols += [j % 2 + 1] * len(panel)
+    fig.add_traces(traces, rows=rows, cols=cols)
+    fig.update_yaxes(title_text="percent", rangemode="tozero")
+    fig.update_xaxes(title_text="year", dtick=2, tickformat="d")
+    return _layout(fig, 1100)
 
 
 def _stochastic_outlooks(a: Assessment) -> list[tuple[str, StochasticOutlook]] | None:
