@@ -56,6 +56,11 @@ from debttrap.terms.offer import Offer
 #: for a demo (the stochastic engine handles 10,000 paths in about a second).
 DEFAULT_STOCHASTIC_PATHS = 2000
 
+#: The LIC-DSF's C1 component for PPPs (Guidance Note 2018; lic-dsf-method.md, tailored
+#: tests): 35% of the PPP capital stock, applied where that stock exceeds 3% of GDP.
+C1_PPP_SHARE_PCT = 35.0
+C1_PPP_FLOOR_PCT_GDP = 3.0
+
 #: Contract profiles drawn where clauses are only typical for the lender type: a rule's
 #: firing frequency to about +/- 1.6 points (binomial, p = 0.5).
 CLAUSE_DRAWS = 1000
@@ -180,6 +185,25 @@ def _offer_assessment(
     base_loans = tuple(s.country.new_loans)
     overrun_only = base_loans + ((overrun,) if overrun is not None else ())
     with_offer = s.country.model_copy(update={"new_loans": overrun_only + ppg_loans})
+    extra_notes: tuple[str, ...] = ()
+    if ctx.contingent_loans:
+        # a project company's loans the state does not stand behind: the C1 contingent-
+        # liability shock of the run with the offer carries them (assess.booking)
+        # the LIC-DSF's C1 component for PPPs: 35% of the capital stock where it exceeds 3%
+        # of GDP (Guidance Note 2018, contingent-liability test); the project company's loans
+        # stand for the capital stock they finance
+        pct = _size_pct_gdp(ctx.contingent_loans, s.derived) or 0.0
+        add = C1_PPP_SHARE_PCT / 100.0 * pct if pct > C1_PPP_FLOOR_PCT_GDP else 0.0
+        tail = s.country.tailored
+        c1 = min(100.0, tail.contingent_liabilities_pct_gdp + add)
+        with_offer = with_offer.model_copy(update={"tailored": tail.model_copy(update={
+            "contingent_liabilities_pct_gdp": c1})})
+        extra_notes = (
+            f"C1 contingent-liability shock of the run with the offer: "
+            f"{tail.contingent_liabilities_pct_gdp:.2f}% -> {c1:.2f}% of GDP: the offer's "
+            f"project-company loans without government backing are {pct:.2f}% of GDP, and the "
+            f"LIC-DSF's C1 takes {C1_PPP_SHARE_PCT:g}% of a PPP's capital stock where it "
+            f"exceeds {C1_PPP_FLOOR_PCT_GDP:g}% of GDP",)
     outlook = _outlook(offer.name, with_offer)
     # the offer's own effect is measured against the country with the project's overrun
     # (which does not depend on who finances it) but without the offer's loans
@@ -234,7 +258,7 @@ def _offer_assessment(
                   stoch.prob_external_breach_flag_pct),
             exposure=x,
             economics=ctx.economics,
-            offer_size_pct_gdp=_size_pct_gdp(ppg_loans, s.derived),
+            offer_size_pct_gdp=_size_pct_gdp(ppg_loans + ctx.contingent_loans, s.derived),
         )
 
     # clauses enter with their evidence: the headline exposure is the contract text and
@@ -260,7 +284,7 @@ def _offer_assessment(
         pv_debt_service_usd_m=ctx.pv_debt_service_usd_m,
         grant_equivalent_usd_m=ctx.grant_equivalent_usd_m, flows=ctx.flows, outlook=outlook,
         economics=ctx.economics, exposure=exposure, clauses=ctx.clauses, verdict=verdict,
-        stochastic=stoch, overrun_loan=overrun, notes=ctx.notes,
+        stochastic=stoch, overrun_loan=overrun, notes=ctx.notes + extra_notes,
         without_offer=None if overrun is None else without, indicator_changes=changes,
         stochastic_without=stoch_without, clause_evidence=evidence,
         exposure_with_typical=exposure_typical,
