@@ -68,6 +68,25 @@ def _color(i: int) -> str:
     return _PALETTE[i % len(_PALETTE)]
 
 
+def _wrap(title: str, width: int = 30) -> str:
+    """A subplot title in lines of about ``width`` characters (``<br>`` between), so that
+    two panels side by side do not run their titles into each other on a narrow screen."""
+    lines: list[str] = []
+    for word in title.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def _subplots(titles: list[str], rows: int, cols: int, **kwargs: Any) -> go.Figure:
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[_wrap(t) for t in titles],
+                        **kwargs)
+    fig.update_annotations(font_size=13)
+    return fig
+
+
 def _layout(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(
         height=height,
@@ -165,8 +184,7 @@ def probability_figure(a: Assessment) -> go.Figure | None:
 def _indicator_figure(a: Assessment) -> go.Figure:
     specs = [*INDICATORS, None]
     titles = [INDICATOR_LABELS[i] for i in INDICATORS] + ["Public debt at face value, % of GDP"]
-    fig = make_subplots(rows=3, cols=2, subplot_titles=titles, vertical_spacing=0.13,
-                        horizontal_spacing=0.09)
+    fig = _subplots(titles, 3, 2, vertical_spacing=0.13, horizontal_spacing=0.09)
     variants: list[tuple[str, Any, str, str]] = [
         ("No new offer", a.reference, _REF_COLOR, "dash")
     ]
@@ -217,8 +235,7 @@ def offer_fan_figure(a: Assessment, k: int = 0) -> go.Figure | None:
         return None
     titles = [f"{INDICATOR_LABELS[i]} (threshold {a.reference.threshold(i.value):g}%)"
               for i in INDICATORS]
-    fig = make_subplots(rows=3, cols=2, subplot_titles=titles, vertical_spacing=0.13,
-                        horizontal_spacing=0.09)
+    fig = _subplots(titles, 3, 2, vertical_spacing=0.13, horizontal_spacing=0.09)
     years = [int(y) for y in st.years]
     ref_years = [int(y) for y in a.reference.years]
     color = _color(k)
@@ -330,8 +347,8 @@ def _composition_figure(a: Assessment) -> tuple[go.Figure, str]:
 
 
 def _share_figure(a: Assessment) -> go.Figure:
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(
-        "Lender's share of PPG external debt", "Lender's share of external debt service"))
+    fig = _subplots(["Lender's share of PPG external debt",
+                     "Lender's share of external debt service"], 1, 2)
     for k, o in enumerate(a.offers):
         ex = o.exposure
         for col, (before, after) in enumerate(
@@ -351,9 +368,6 @@ def _share_figure(a: Assessment) -> go.Figure:
     for col in (1, 2):
         fig.add_vrect(x0=min(w) - 0.5, x1=max(w) + 0.5, fillcolor="#8a94a6", opacity=0.12,
                       line_width=0, row=1, col=col)
-    fig.add_annotation(x=min(w), y=98, xref="x", yref="y", xanchor="left", showarrow=False,
-                       text=f"rating window {min(w)}-{max(w)}: peaks taken here",
-                       font={"size": 11, "color": "#4a5568"})
     return _layout(fig, 440)
 
 
@@ -706,7 +720,8 @@ def assessment_sections(a: Assessment) -> list[Section]:
          Figure("PPG external debt by creditor group", comp,
                 note=f"Before / after, in the year the offer's PPG debt peaks: {years_note}."),
          Figure("The lender's shares before and after", _share_figure(a),
-                note="Shaded: the LIC-DSF rating window; the peaks in the table below are "
+                note=f"Shaded: the LIC-DSF rating window {min(a.reference.window_years)}-"
+                f"{max(a.reference.window_years)}; the peaks in the table below are "
                 "taken there. Denominators: all PPG external debt (and its service) the DSA "
                 "carries in the year — existing debt by creditor, the baseline's other new "
                 "borrowing (no lender committed), the offer's PPG loans and the project's "
