@@ -188,9 +188,11 @@ def most_extreme_shock(
         stacked = np.stack(np.broadcast_arrays(*(parsed[t] for t in order)))
     except ValueError:
         raise InputError("stress paths have shapes that do not broadcast", field=field) from None
-    for k, t in enumerate(order):
-        _check_window(f"{field}.{t}", stacked[k][..., win])
-    ranks = ranking_value(stacked[..., win], threshold)
+    in_window = stacked[..., win]
+    if not np.isfinite(in_window).all():  # one check for all; find the culprit only if needed
+        for k, t in enumerate(order):
+            _check_window(f"{field}.{t}", stacked[k][..., win])
+    ranks = ranking_value(in_window, threshold)
     idx = np.asarray(np.argmax(ranks, axis=0), dtype=np.int64)  # first maximum wins ties
     path = np.take_along_axis(stacked, idx[None, ..., None], axis=0)[0]
     ranks.setflags(write=False)

@@ -48,9 +48,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Contributions",
+    "CountryRows",
     "ExternalContributions",
     "PublicContributions",
     "contributions_for",
+    "country_rows",
     "external_contributions",
     "public_contributions",
 ]
@@ -325,32 +327,78 @@ def public_contributions(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CountryRows:
+    """The series every scenario's tables share (from the country, not the scenario):
+    computed once by :func:`country_rows` and passed to :func:`contributions_for` when one
+    country's scenarios are tabulated together."""
+
+    lc_prev_usd: float
+    unitemised_prev_usd_m: float
+    private_usd_m: FloatArray  # t-1 … T
+    current_account_usd_m: FloatArray  # t … T
+    lc_interest_lcu_m: FloatArray | None  # t … T, None without local debt held abroad
+    domestic_prev_lcu_m: FloatArray  # (1,): t-1
+    domestic_interest_lcu_m: FloatArray  # t … T
+    foreign_inflation_pct: FloatArray | None  # t … T, None: the US$ deflator
+
+
+def country_rows(country: Country, setup: BaselineSetup) -> CountryRows:
+    """The scenario-independent series of the contribution tables of ``country``."""
+    der = setup.derived
+    ed = country.external_debt
+    years = setup.inputs.years
+    t = country.t
+    n = years.size
+    prev_year = np.array([t - 1], dtype=np.int64)
+    years_ext = np.arange(t - 1, t + n, dtype=np.int64)
+    fxe_prev = der.exchange_rate_eop_lcu_per_usd[der.t_index - 1]
+    lc_prev = 0.0
+    lc_int = None
+    if ed.local_debt_held_abroad is not None:
+        lc_prev = float(series_array(ed.local_debt_held_abroad.stock_lcu_m, prev_year, 0.0)[0])
+        lc_int = series_array(ed.local_debt_held_abroad.interest_lcu_m, years, 0.0)
+    dd = country.domestic_debt
+    return CountryRows(
+        lc_prev_usd=lc_prev / fxe_prev,
+        unitemised_prev_usd_m=float(
+            series_array(ed.unitemised_ppg_stock_usd_m, prev_year, 0.0)[0]
+        ),
+        private_usd_m=series_array(ed.private_mlt_outstanding_usd_m, years_ext, 0.0)
+        + series_array(ed.private_short_term_usd_m, years_ext, 0.0),
+        current_account_usd_m=series_array(country.macro.current_account_usd_m, years),
+        lc_interest_lcu_m=lc_int,
+        domestic_prev_lcu_m=series_array(dd.stock_lcu_m, prev_year),
+        domestic_interest_lcu_m=series_array(dd.interest_lcu_m, years),
+        foreign_inflation_pct=(
+            series_array(country.macro.foreign_inflation_pct, years)
+            if country.macro.foreign_inflation_pct is not None
+            else None
+        ),
+    )
+
+
 def _external_stocks(
-    country: Country, der: DerivedSeries, inp: PathInputs, paths: IndicatorPaths
+    country: Country,
+    der: DerivedSeries,
+    inp: PathInputs,
+    paths: IndicatorPaths,
+    rows: CountryRows,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """PPG and total external stock (US$ m), the local-currency share of last year's stock
     and end-of-period rates, ``t-1 … T`` (the ``t-1`` stock rebuilt from the inputs)."""
     ed = country.external_debt
     ti = der.t_index
-    n = inp.years.size
-    t = country.t
-    prev_year = np.array([t - 1], dtype=np.int64)
-    years_ext = np.arange(t - 1, t + n, dtype=np.int64)
     fxe_prev = der.exchange_rate_eop_lcu_per_usd[ti - 1]
-    lc_prev = 0.0
-    if ed.local_debt_held_abroad is not None:
-        lc_prev = float(series_array(ed.local_debt_held_abroad.stock_lcu_m, prev_year, 0.0)[0])
-    lc_prev_usd = lc_prev / fxe_prev
+    lc_prev_usd = rows.lc_prev_usd
     ppg_prev = (
         ed.ppg_mlt_outstanding_usd_m
         + float(inp.short_term_usd_m[0])
         + ed.arrears_usd_m
         + lc_prev_usd
-        + float(series_array(ed.unitemised_ppg_stock_usd_m, prev_year, 0.0)[0])
+        + rows.unitemised_prev_usd_m
     )
-    private = series_array(ed.private_mlt_outstanding_usd_m, years_ext, 0.0) + series_array(
-        ed.private_short_term_usd_m, years_ext, 0.0
-    )
+    private = rows.private_usd_m
     ppg = np.concatenate([[ppg_prev], paths.ext_debt_nominal_usd_m])
     ext_total = ppg + private
     lc_usd = np.concatenate([[lc_prev_usd], inp.lc_external_stock_lcu_m / inp.fx_eop_lcu_per_usd])
@@ -374,16 +422,15 @@ def _public_table(
     pi_lcu_pct: FloatArray,
     primary_expenditure_lcu_m: FloatArray | None,
     other_flows_lcu_m: FloatArray | None,
+    rows: CountryRows,
 ) -> PublicContributions:
     ti = der.t_index
     years = inp.years
     sl = slice(ti, ti + years.size)
-    prev_year = np.array([country.t - 1], dtype=np.int64)
-    dd = country.domestic_debt
-    dom = np.concatenate([series_array(dd.stock_lcu_m, prev_year), inp.domestic_debt_lcu_m])
+    dom = np.concatenate([rows.domestic_prev_lcu_m, inp.domestic_debt_lcu_m])
     foreign = (
-        series_array(country.macro.foreign_inflation_pct, years)
-        if country.macro.foreign_inflation_pct is not None
+        rows.foreign_inflation_pct
+        if rows.foreign_inflation_pct is not None
         else der.gdp_deflator_usd_growth_pct[sl]
     )
     spend = (
@@ -403,7 +450,7 @@ def _public_table(
         external_debt_usd_m=ppg,
         domestic_debt_lcu_m=dom,
         external_interest_usd_m=ext_interest,
-        domestic_interest_lcu_m=series_array(dd.interest_lcu_m, years),
+        domestic_interest_lcu_m=rows.domestic_interest_lcu_m,
         fx_avg_lcu_per_usd=inp.fx_avg_lcu_per_usd,
         fx_eop_lcu_per_usd=fxe,
         real_growth_pct=g_pct,
@@ -428,6 +475,7 @@ def contributions_for(
     other_flows_lcu_m: FloatArray | None = None,
     bop_gap_usd_m: FloatArray | None = None,
     baseline: IndicatorPaths | None = None,
+    rows: CountryRows | None = None,
 ) -> Contributions:
     """Both tables for one unbatched scenario (``paths``) of ``country``.
 
@@ -448,6 +496,9 @@ def contributions_for(
     partial. External interest: the kernel's PPG interest, the interest of
     local-currency debt held abroad where given (at average rates) and private
     interest (external table only).
+
+    ``rows``: the country's scenario-independent series (:func:`country_rows`), computed
+    here when not given; pass them when tabulating many scenarios of one country.
     """
     if np.ndim(paths.pv_ext_debt_usd_m) != 1:
         raise InputError("contributions need unbatched paths; index the batch first", field="paths")
@@ -455,12 +506,12 @@ def contributions_for(
     inp = setup.inputs if inputs is None else inputs
     ti = der.t_index
     n = inp.years.size
-    ed = country.external_debt
-    ppg, ext_total, lc_share, fxe = _external_stocks(country, der, inp, paths)
+    rows = country_rows(country, setup) if rows is None else rows
+    ppg, ext_total, lc_share, fxe = _external_stocks(country, der, inp, paths, rows)
     gdp_usd = der.nominal_gdp_usd_m[ti - 1 : ti + n]
     sl = slice(ti, ti + n)
     years = inp.years
-    ca = series_array(country.macro.current_account_usd_m, years)
+    ca = rows.current_account_usd_m
     g_pct = der.real_gdp_growth_pct[sl]
     pi_usd_pct = der.gdp_deflator_usd_growth_pct[sl]
     pi_lcu_pct = der.gdp_deflator_lcu_growth_pct[sl]
@@ -478,9 +529,8 @@ def contributions_for(
             gap = np.zeros(n) if bop_gap_usd_m is None else np.asarray(bop_gap_usd_m)
             ca = ca + (baseline.ext_interest_usd_m - paths.ext_interest_usd_m) - gap
     ext_interest = paths.ext_interest_usd_m.copy()
-    if ed.local_debt_held_abroad is not None:
-        lc_int = series_array(ed.local_debt_held_abroad.interest_lcu_m, years, 0.0)
-        ext_interest = ext_interest + lc_int / inp.fx_avg_lcu_per_usd
+    if rows.lc_interest_lcu_m is not None:
+        ext_interest = ext_interest + rows.lc_interest_lcu_m / inp.fx_avg_lcu_per_usd
     external = external_contributions(
         years,
         gdp_usd_m=gdp_usd,
@@ -510,5 +560,6 @@ def contributions_for(
         pi_lcu_pct=pi_lcu_pct,
         primary_expenditure_lcu_m=primary_expenditure_lcu_m,
         other_flows_lcu_m=other_flows_lcu_m,
+        rows=rows,
     )
     return Contributions(external=external, public=public)

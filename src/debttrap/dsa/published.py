@@ -5,11 +5,9 @@ From the bundled FDL LIC-DSA database (``debttrap/data/fdl-lic-dsa-debt-carrying
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 from numpy.typing import NDArray

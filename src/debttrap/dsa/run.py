@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from debttrap.country.model import Country
 from debttrap.dsa.capacity import DebtCarryingCapacity, composite_indicator, debt_carrying_capacity
-from debttrap.dsa.contributions import Contributions, contributions_for
+from debttrap.dsa.contributions import Contributions, contributions_for, country_rows
 from debttrap.dsa.indicators import EXTERNAL_INDICATORS, INDICATORS, MARKET_VARIANTS, Indicator
 from debttrap.dsa.paths import BaselineSetup, IndicatorPaths, debt_paths
 from debttrap.dsa.rating import Judgment, RatingResult, rate_risk
@@ -214,6 +214,7 @@ def run_dsa(
     paths = debt_paths(batch, setup.basis)
     baseline = _index(paths, 0)
     stress = {sc.code: _index(paths, i + 1) for i, sc in enumerate(scenarios)}
+    rows = country_rows(country, setup)
     stress_contrib = {
         sc.code: contributions_for(
             country,
@@ -225,6 +226,7 @@ def run_dsa(
             other_flows_lcu_m=sc.other_flows_lcu_m,
             bop_gap_usd_m=sc.bop_gap_usd_m,
             baseline=baseline,
+            rows=rows,
         )
         for sc in scenarios
     }
@@ -259,7 +261,7 @@ def run_dsa(
         rating=rating,
         settings=s,
         settings_used=MappingProxyType(meta),
-        contributions=contributions_for(country, setup, baseline),
+        contributions=contributions_for(country, setup, baseline, rows=rows),
         stress_contributions=MappingProxyType(stress_contrib),
         setup=setup,
     )

@@ -87,14 +87,23 @@ class Shock:
 def stack_inputs(items: Sequence[PathInputs]) -> PathInputs:
     """Stack unbatched inputs along a new leading (scenario) axis."""
     out: dict[str, object] = {}
-    for f in fields(PathInputs):
-        vals = [getattr(x, f.name) for x in items]
-        if f.name in ("years", "short_term_rate_dec"):
-            out[f.name] = vals[0]
+    for name in _STACKED:
+        vals = [getattr(x, name) for x in items]
+        shapes = {np.shape(v) for v in vals}
+        if len(shapes) == 1:  # the usual case: one copy, no broadcasting views
+            out[name] = np.array(vals)
         else:
-            shape = np.broadcast_shapes(*(np.shape(v) for v in vals))
-            out[f.name] = np.stack([np.broadcast_to(v, shape) for v in vals])
+            shape = np.broadcast_shapes(*shapes)
+            out[name] = np.stack([np.broadcast_to(v, shape) for v in vals])
+    out["years"] = items[0].years
+    out["short_term_rate_dec"] = items[0].short_term_rate_dec
     return PathInputs(**out)  # type: ignore[arg-type]
+
+
+#: the fields of :class:`PathInputs` stacked along the scenario axis
+_STACKED: tuple[str, ...] = tuple(
+    f.name for f in fields(PathInputs) if f.name not in ("years", "short_term_rate_dec")
+)
 
 
 @dataclass(frozen=True, slots=True)
