@@ -184,8 +184,12 @@ def most_extreme_shock(
     order = tuple(t for t in MOST_EXTREME_ORDER if t in parsed)
     if not order:
         return None
+    arrays = [parsed[t] for t in order]
     try:
-        stacked = np.stack(np.broadcast_arrays(*(parsed[t] for t in order)))
+        if len({a.shape for a in arrays}) == 1:
+            stacked = np.array(arrays)
+        else:
+            stacked = np.stack(np.broadcast_arrays(*arrays))
     except ValueError:
         raise InputError("stress paths have shapes that do not broadcast", field=field) from None
     in_window = stacked[..., win]

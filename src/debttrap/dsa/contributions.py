@@ -32,11 +32,12 @@ broadcast over leading batch axes; they have no loops at all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from debttrap.country.derived import DerivedSeries, series_array
 from debttrap.country.model import Country
@@ -51,6 +52,7 @@ __all__ = [
     "CountryRows",
     "ExternalContributions",
     "PublicContributions",
+    "contributions_batch",
     "contributions_for",
     "country_rows",
     "external_contributions",
@@ -563,3 +565,140 @@ def contributions_for(
         rows=rows,
     )
     return Contributions(external=external, public=public)
+
+
+def _scenario_row(table: Any, k: int) -> Any:
+    """Scenario ``k`` of a batched table (arrays without the scenario axis are shared)."""
+    kw = {
+        f.name: (v[k] if f.name != "years" and np.ndim(v) == 2 else v)
+        for f in fields(table)
+        for v in (getattr(table, f.name),)
+    }
+    return type(table)(**kw)
+
+
+def _per_scenario(
+    values: Sequence[ArrayLike | None], default: FloatArray, n: int
+) -> FloatArray:
+    return np.array(
+        [default if v is None else np.asarray(v, dtype=np.float64) for v in values]
+    ).reshape(len(values), n)
+
+
+def contributions_batch(
+    country: Country,
+    setup: BaselineSetup,
+    paths: IndicatorPaths,
+    inputs: PathInputs,
+    *,
+    real_growth_pct: Sequence[ArrayLike | None],
+    primary_expenditure_lcu_m: Sequence[ArrayLike | None],
+    other_flows_lcu_m: Sequence[ArrayLike | None],
+    bop_gap_usd_m: Sequence[ArrayLike | None],
+    baseline: IndicatorPaths,
+    rows: CountryRows | None = None,
+) -> list[Contributions]:
+    """Both tables for every stress scenario of a batch at once (leading axis: scenario).
+
+    Scenario ``k`` gets exactly what :func:`contributions_for` gives for ``paths[k]``
+    with ``inputs=inputs[k]``, the ``k``-th entries of the sequences and ``baseline``
+    (every step is elementwise, so one pass over the ``(scenarios, years)`` arrays
+    gives the same numbers as one pass per scenario; a test checks equality).
+    """
+    s_count = len(real_growth_pct)
+    if s_count == 0:
+        return []
+    if np.ndim(paths.pv_ext_debt_usd_m) != 2 or len(paths.pv_ext_debt_usd_m) != s_count:
+        raise InputError("contributions_batch needs one row of paths per scenario", field="paths")
+    der = setup.derived
+    rows = country_rows(country, setup) if rows is None else rows
+    ed = country.external_debt
+    ti = der.t_index
+    years = inputs.years
+    n = years.size
+    sl = slice(ti, ti + n)
+    column = np.ones((s_count, 1))
+    # the t-1 stock, as in _external_stocks
+    ppg_prev = (
+        ed.ppg_mlt_outstanding_usd_m
+        + inputs.short_term_usd_m[:, 0]
+        + ed.arrears_usd_m
+        + rows.lc_prev_usd
+        + rows.unitemised_prev_usd_m
+    )
+    ppg = np.concatenate([ppg_prev[:, None], paths.ext_debt_nominal_usd_m], axis=1)
+    ext_total = ppg + rows.private_usd_m
+    lc_usd = np.concatenate(
+        [column * rows.lc_prev_usd, inputs.lc_external_stock_lcu_m / inputs.fx_eop_lcu_per_usd],
+        axis=1,
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lc_share = np.where(
+            ext_total[:, :-1] != 0, lc_usd[:, :-1] / ext_total[:, :-1], 0.0
+        )
+    fxe = np.concatenate(
+        [column * der.exchange_rate_eop_lcu_per_usd[ti - 1], inputs.fx_eop_lcu_per_usd], axis=1
+    )
+    gdp_usd = np.concatenate([column * der.nominal_gdp_usd_m[ti - 1], inputs.gdp_usd_m], axis=1)
+    gdp_lcu = np.concatenate(
+        [column * der.nominal_gdp_lcu_m[ti - 1], inputs.gdp_usd_m * inputs.fx_avg_lcu_per_usd],
+        axis=1,
+    )
+    g_pct = _per_scenario(real_growth_pct, der.real_gdp_growth_pct[sl], n)
+    pi_usd_pct = 100.0 * (gdp_usd[:, 1:] / gdp_usd[:, :-1] / (1.0 + g_pct / 100.0) - 1.0)
+    pi_lcu_pct = 100.0 * (gdp_lcu[:, 1:] / gdp_lcu[:, :-1] / (1.0 + g_pct / 100.0) - 1.0)
+    gap = _per_scenario(bop_gap_usd_m, np.zeros(n), n)
+    ca = (
+        rows.current_account_usd_m
+        + (baseline.ext_interest_usd_m - paths.ext_interest_usd_m)
+        - gap
+    )
+    ext_interest = paths.ext_interest_usd_m.copy()
+    if rows.lc_interest_lcu_m is not None:
+        ext_interest = ext_interest + rows.lc_interest_lcu_m / inputs.fx_avg_lcu_per_usd
+    external = external_contributions(
+        years,
+        gdp_usd_m=gdp_usd,
+        external_debt_usd_m=ext_total,
+        ppg_external_debt_usd_m=ppg,
+        interest_usd_m=ext_interest + setup.private_interest_usd_m,
+        real_growth_pct=g_pct,
+        usd_deflator_growth_pct=pi_usd_pct,
+        exports_usd_m=inputs.exports_usd_m,
+        imports_usd_m=der.imports_usd_m[sl],
+        net_transfers_usd_m=der.net_current_transfers_usd_m[sl],
+        net_fdi_usd_m=der.net_fdi_usd_m[sl],
+        current_account_usd_m=ca,
+        lc_share_dec=lc_share,
+        depreciation_pct=100.0 * (fxe[:, 1:] / fxe[:, :-1] - 1.0),
+    )
+    dom = np.concatenate([column * rows.domestic_prev_lcu_m, inputs.domestic_debt_lcu_m], axis=1)
+    foreign = (
+        rows.foreign_inflation_pct
+        if rows.foreign_inflation_pct is not None
+        else der.gdp_deflator_usd_growth_pct[sl]
+    )
+    public = public_contributions(
+        years,
+        gdp_lcu_m=gdp_lcu,
+        external_debt_lcu_m=ppg / gdp_usd * gdp_lcu,
+        external_debt_usd_m=ppg,
+        domestic_debt_lcu_m=dom,
+        external_interest_usd_m=ext_interest,
+        domestic_interest_lcu_m=rows.domestic_interest_lcu_m,
+        fx_avg_lcu_per_usd=inputs.fx_avg_lcu_per_usd,
+        fx_eop_lcu_per_usd=fxe,
+        real_growth_pct=g_pct,
+        lcu_deflator_growth_pct=pi_lcu_pct,
+        foreign_inflation_pct=foreign,
+        revenue_incl_grants_lcu_m=inputs.revenue_incl_grants_lcu_m,
+        grants_lcu_m=der.grants_lcu_m[sl],
+        primary_expenditure_lcu_m=_per_scenario(
+            primary_expenditure_lcu_m, der.primary_expenditure_lcu_m[sl], n
+        ),
+        other_flows_lcu_m=_per_scenario(other_flows_lcu_m, der.other_flows_lcu_m[sl], n),
+    )
+    return [
+        Contributions(external=_scenario_row(external, k), public=_scenario_row(public, k))
+        for k in range(s_count)
+    ]

@@ -92,9 +92,12 @@ def stack_inputs(items: Sequence[PathInputs]) -> PathInputs:
         shapes = {np.shape(v) for v in vals}
         if len(shapes) == 1:  # the usual case: one copy, no broadcasting views
             out[name] = np.array(vals)
-        else:
-            shape = np.broadcast_shapes(*shapes)
-            out[name] = np.stack([np.broadcast_to(v, shape) for v in vals])
+        else:  # a default of one value beside full paths: broadcast row by row
+            shape = (len(vals), *np.broadcast_shapes(*shapes))
+            stacked = np.empty(shape, dtype=np.result_type(*vals))
+            for k, v in enumerate(vals):
+                stacked[k] = v
+            out[name] = stacked
     out["years"] = items[0].years
     out["short_term_rate_dec"] = items[0].short_term_rate_dec
     return PathInputs(**out)  # type: ignore[arg-type]
