@@ -138,7 +138,7 @@ def _index(table: pd.DataFrame) -> _Index:
     table instead of one filter per lookup."""
     out: _Index = {}
     for rec in table.to_dict("records"):
-        out.setdefault((str(rec["key"]), str(rec["scope"])), rec)
+        out.setdefault((str(rec["key"]), str(rec["scope"])), {str(k): v for k, v in rec.items()})
     return out
 
 
