@@ -43,7 +43,6 @@ from debttrap.country.model import Country
 from debttrap.errors import InputError
 from debttrap.leverage.exposure import creditor_exposure
 from debttrap.leverage.verdict import judge, verdict_inputs
-from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
 from debttrap.terms.offer import Offer
 
 #: Macro paths drawn by default: enough for probabilities to about +/- 1 point, fast enough
@@ -91,6 +90,9 @@ def _country(
     settings = scenario.settings
     if isinstance(scenario.country, str):
         code = scenario.country.upper()
+        # the builder (and its tables) only for a country given by its ISO3 code
+        from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
+
         t = settings.first_projection_year or DEFAULT_FIRST_YEAR
         built = build_country(code, t, horizon_years=settings.horizon_years)
         sources.update({f"country.{k}": v for k, v in built.sources.items()})
