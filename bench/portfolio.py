@@ -3,33 +3,48 @@
 Two phases are timed apart, because they scale on different axes:
 
 * **borrowers** (country build, DSA, simulation per borrower): grows with borrowers × paths,
-  not with loans; run with 1 and with 2 local processes (parallel efficiency
-  ``T1 / (2 T2)``);
+  not with loans; run with 1 process and with 2 local processes;
 * **book** (every loan's schedule, debt service at risk, expected shortfall, Euler
   contributions): grows with loans and with borrowers × paths.
 
-Books are drawn (with replacement, new ids) from the bundled IBRD and IDA loans to the chosen
-borrowers. Peak memory is the process's maximum resident set (and of its worker processes).
+On a machine that other jobs share, wall time alone cannot tell parallel overhead from the
+other jobs' load, so every run is also accounted in CPU time (this process and its reaped
+worker processes):
 
-Default sizes are small (a few seconds); ``--full`` runs 5k/10k/20k loans × 250/500/1,000
-paths over every assessed IDA borrower. Run from the repository root:
+* ``work_eff``: CPU of the 1-process run / CPU of the 2-process run (1.0: parallel running
+  adds no work: no repeated set-up, no serialisation cost);
+* ``balance_eff``: each borrower's CPU time (from the 1-process run) dealt to 2 workers in the
+  order the run submits them, as the pool does: total / (2 × the busier worker's total);
+* ``idle_eff``: ``work_eff × balance_eff``, the efficiency 1 → 2 workers on two free cores;
+* ``wall_eff``: ``T1 / (2 T2)`` as measured, and ``cpu_share_1``, ``cpu_share_2``: the
+  share of its cores each run actually got (CPU / (workers × wall); below 1: other load).
+
+Books are drawn (with replacement, new ids) from the bundled IBRD and IDA loans to the chosen
+borrowers. Peak memory is the maximum resident set of this process and of the largest worker.
+
+Default sizes are small (under a minute); ``--full`` runs 5k/10k/20k loans × 250/500/1,000
+paths over every borrower of the IBRD + IDA book and writes the 20k × 1,000 run to a DuckDB
+file when the ``portfolio`` extra is installed. Run from the repository root:
 ``python bench/portfolio.py [--full]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from debttrap.portfolio import aggregate, book_from_frame, run_portfolio, world_bank_book
+from debttrap.portfolio import Book, aggregate, book_from_frame, run_portfolio, world_bank_book
 from debttrap.portfolio.borrower import BorrowerPaths, borrower_paths
 
 
-def _book(n_loans: int, borrowers: tuple[str, ...], seed: int = 0):  # type: ignore[no-untyped-def]
+def _book(n_loans: int, borrowers: tuple[str, ...], seed: int = 0) -> Book:
     base = world_bank_book().select(borrowers)
     loans = base.loans
     rng = np.random.default_rng(seed)
@@ -40,54 +55,118 @@ def _book(n_loans: int, borrowers: tuple[str, ...], seed: int = 0):  # type: ign
     return book_from_frame(pick, name=f"bench {n_loans}", as_of=base.as_of, source="bench")
 
 
-def _borrower_phase(book, n_paths: int, workers: int) -> tuple[float, list[BorrowerPaths]]:  # type: ignore[no-untyped-def]
+def _cpu_s() -> float:
+    """CPU seconds of this process and of its finished worker processes."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _borrower_phase(book: Book, n_paths: int, workers: int
+                    ) -> tuple[float, float, list[BorrowerPaths], list[float]]:
+    """Wall and CPU seconds, the borrowers, and each borrower's CPU (1 process only)."""
     done: list[BorrowerPaths] = []
-    t0 = time.perf_counter()
-    run_portfolio(book, n_paths=n_paths, workers=workers, on_borrower=done.append)
-    return time.perf_counter() - t0, done
+    each: list[float] = []
+    mark = [time.process_time()]
+
+    def finished(p: BorrowerPaths) -> None:
+        now = time.process_time()
+        each.append(now - mark[0])
+        mark[0] = now
+        done.append(p)
+
+    c0, t0 = _cpu_s(), time.perf_counter()
+    run_portfolio(book, n_paths=n_paths, workers=workers, on_borrower=finished)
+    return time.perf_counter() - t0, _cpu_s() - c0, done, each
 
 
-def _peak_mb() -> tuple[float, float]:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return own, kids
+def _balance(costs: list[float], workers: int) -> float:
+    """Efficiency of dealing tasks of these costs, in this order, to the first free worker."""
+    load = [0.0] * workers
+    for c in costs:
+        load[load.index(min(load))] += c
+    return sum(costs) / (workers * max(load)) if max(load) > 0 else 1.0
+
+
+def _store_s(book: Book, paths: list[BorrowerPaths], n_paths: int) -> float | None:
+    """Seconds to write every borrower and the results to a fresh DuckDB file."""
+    from debttrap.portfolio.store import BookStore, missing_dependencies
+
+    if missing_dependencies():
+        return None
+    res = aggregate(book, {p.iso3: p for p in paths}, n_paths=n_paths, seed=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        with BookStore.open(Path(tmp) / "bench.duckdb", book, n_paths=n_paths, seed=1,
+                            first_year=2024, tail=0.95) as store:
+            for p in paths:
+                store.add(p)
+            store.write_results(res)
+        return time.perf_counter() - t0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--full", action="store_true", help="the full sizes (minutes)")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--full", action="store_true",
+                        help="5k/10k/20k loans x 250/500/1,000 paths, every borrower (minutes)")
     args = parser.parse_args(argv)
     if args.full:
         loans_sizes, path_sizes = (5_000, 10_000, 20_000), (250, 500, 1_000)
-        from debttrap.portfolio import world_bank_book as wb
-
-        borrowers = wb(("IDA",)).borrowers
+        borrowers = world_bank_book().borrowers
     else:
-        loans_sizes, path_sizes = (500, 1_000, 2_000), (50, 100)
-        borrowers = ("KEN", "UGA", "GHA", "ZMB")
-    rows = []
-    # warm the imports and the bundled files once, outside every timing
+        loans_sizes, path_sizes = (1_000, 2_000, 4_000), (100, 200)
+        borrowers = ("BGD", "ETH", "GHA", "KEN", "NGA", "PAK", "TZA", "UGA", "ZMB", "IND",
+                     "MEX", "TUR")
+    print(f"cores: {os.cpu_count()}; load average before: "
+          f"{', '.join(f'{v:.1f}' for v in os.getloadavg())}; borrowers: {len(borrowers)}")
+    # the imports and the bundled files once, outside every timing (as in a long run)
     borrower_paths(borrowers[0], n_paths=10, seed=1, first_year=2024)
+    rows = []
+    kept: tuple[Book, list[BorrowerPaths], int] | None = None
     for n_paths in path_sizes:
-        book = _book(loans_sizes[0], borrowers)
-        t1, paths = _borrower_phase(book, n_paths, 1)
-        t2, _ = _borrower_phase(book, n_paths, 2)
+        book = _book(loans_sizes[-1], borrowers)
+        t1, c1, paths, each = _borrower_phase(book, n_paths, 1)
+        t2, c2, _, _ = _borrower_phase(book, n_paths, 2)
+        work, balance = c1 / c2, _balance(each, 2)
         by_code = {p.iso3: p for p in paths}
         for n_loans in loans_sizes:
             big = _book(n_loans, borrowers)
-            t0 = time.perf_counter()
+            c0, t0 = _cpu_s(), time.perf_counter()
             aggregate(big, {c: by_code[c] for c in big.borrowers if c in by_code},
                       n_paths=n_paths, seed=1)
-            t_book = time.perf_counter() - t0
-            rows.append({"paths": n_paths, "loans": n_loans, "borrowers": len(by_code),
-                         "borrowers_1_worker_s": t1, "borrowers_2_workers_s": t2,
-                         "efficiency_1_to_2": t1 / (2 * t2), "book_s": t_book,
-                         "total_2_workers_s": t2 + t_book})
+            t_book, c_book = time.perf_counter() - t0, _cpu_s() - c0
+            rows.append({
+                "paths": n_paths, "loans": n_loans,
+                "assessed": sum(p.assessed for p in paths),
+                "borrowers_1w_s": t1, "borrowers_2w_s": t2,
+                "borrowers_cpu_1w_s": c1, "borrowers_cpu_2w_s": c2,
+                "work_eff": work, "balance_eff": balance, "idle_eff": work * balance,
+                "wall_eff": t1 / (2 * t2), "cpu_share_1": c1 / t1, "cpu_share_2": c2 / (2 * t2),
+                "book_s": t_book, "book_cpu_s": c_book,
+                "total_2w_s": t2 + t_book,
+                # on two free cores: the busier worker's CPU, then the book phase
+                "total_2_idle_cores_s": c2 / (2 * balance) + c_book,
+            })
+        kept = (book, paths, n_paths)
     frame = pd.DataFrame(rows)
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
+    with pd.option_context("display.width", 250, "display.max_columns", 30):
         print(frame.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
-    own, kids = _peak_mb()
-    print(f"peak resident memory: {own:.0f} MB (this process), {kids:.0f} MB (largest worker)")
+    first = frame.iloc[0]
+    by_loans = frame[frame["paths"] == first["paths"]].set_index("loans")["book_cpu_s"]
+    by_paths = frame[frame["loans"] == first["loans"]].set_index("paths")["borrowers_cpu_1w_s"]
+    print("book phase CPU relative to the fewest loans: "
+          + ", ".join(f"{n:,} loans {v / by_loans.iloc[0]:.2f}" for n, v in by_loans.items()))
+    print("borrower phase CPU relative to the fewest paths: "
+          + ", ".join(f"{n:,} paths {v / by_paths.iloc[0]:.2f}" for n, v in by_paths.items()))
+    if kept is not None:
+        db = _store_s(*kept)
+        if db is not None:
+            print(f"DuckDB: every borrower and the results of {kept[0].n_loans:,} loans x "
+                  f"{kept[2]:,} paths written in {db:.2f} s")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak resident memory: {own:.0f} MB (this process), {kids:.0f} MB (largest worker); "
+          f"load average after: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
     return 0
 
 

@@ -86,8 +86,15 @@ def _imports_matching(files: list[Path], pattern: str) -> list[str]:
 
 PKG = ROOT / "src" / "debttrap"
 #: The chain's core, below the open-data builder: the model and its engines.
-CORE = ["terms", "cashflows", "country", "dsa", "stochastic", "leverage"]
-CORE_MODULES = ["conventions.py", "errors.py", "datasets.py", "data_tables.py", "_numeric.py"]
+CORE = ["terms", "cashflows", "country", "dsa", "stochastic", "leverage", "datasets"]
+CORE_MODULES = [
+    "conventions.py",
+    "errors.py",
+    "data_tables.py",
+    "_numeric.py",
+    "_model.py",
+    "validation.py",
+]
 
 
 def _files(packages: list[str], modules: list[str] = []) -> list[Path]:  # noqa: B006
@@ -155,3 +162,100 @@ def test_assess_layers() -> None:
         pattern = rf"debttrap\.assess(\.({higher})\b|$)" if higher else r"debttrap\.assess$"
         offenders += _imports_matching([pkg / f"{m}.py" for m in layer], pattern)
     assert offenders == [], f"assess modules importing a higher layer: {offenders}"
+
+
+#: Every top-level module and package of ``debttrap``, bottom layer first. A unit imports
+#: only from strictly lower layers; imports under ``if TYPE_CHECKING:`` are annotations, not
+#: dependencies, and do not count.
+_LAYERS: tuple[tuple[str, ...], ...] = (
+    ("errors", "_numeric"),
+    ("__init__", "conventions", "validation", "data_tables", "datasets"),
+    ("_model", "_display"),
+    ("terms",),
+    ("cashflows",),
+    ("country",),
+    ("dsa",),
+    ("stochastic", "leverage"),
+    ("opendata",),
+    ("assess", "portfolio"),
+    ("io",),
+    ("report",),
+    ("web",),
+    ("cli",),
+    ("__main__",),
+)
+
+#: The known exceptions, each with its reason.
+_ALLOWED_UPWARD = {
+    # results of every layer show themselves in a notebook through _display (called lazily
+    # from their _repr_html_); the DSA's view labels its indicators with dsa.indicators
+    ("_display", "dsa"),
+}
+
+
+def _unit(name: str) -> str:
+    """The top-level unit of a dotted module name (``debttrap.dsa.run`` -> ``dsa``)."""
+    parts = name.split(".")
+    return "__init__" if len(parts) == 1 or parts[1] == "__version__" else parts[1]
+
+
+def _runtime_imports(path: Path) -> list[tuple[int, str]]:
+    """``(line, module)`` of every import of ``debttrap`` outside ``if TYPE_CHECKING:``."""
+    found: list[tuple[int, str]] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, a.name) for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+            if node.module == "debttrap":
+                found.extend((node.lineno, f"debttrap.{a.name}") for a in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return [(line, m) for line, m in found if m == "debttrap" or m.startswith("debttrap.")]
+
+
+def test_every_unit_has_a_layer() -> None:
+    """A new module or package of debttrap must be placed in _LAYERS (and docs/architecture.md)."""
+    units = {p.stem for p in PKG.glob("*.py")} | {
+        p.parent.name for p in PKG.glob("*/__init__.py")
+    }
+    placed = [u for layer in _LAYERS for u in layer]
+    assert len(placed) == len(set(placed)), "a unit stands in two layers"
+    assert units == set(placed), (
+        f"not placed: {sorted(units - set(placed))}; gone: {sorted(set(placed) - units)}"
+    )
+
+
+def test_every_unit_imports_only_lower_layers() -> None:
+    """The whole package is layered: no import goes sideways or up (the chain flows one way)."""
+    layer_of = {u: i for i, layer in enumerate(_LAYERS) for u in layer}
+    offenders = []
+    for path in PKG.rglob("*.py"):
+        rel = path.relative_to(PKG).parts
+        me = rel[0].removesuffix(".py") if len(rel) == 1 else rel[0]
+        for line, module in _runtime_imports(path):
+            other = _unit(module)
+            if other == me or (me, other) in _ALLOWED_UPWARD:
+                continue
+            if layer_of.get(other, len(_LAYERS)) >= layer_of[me]:
+                offenders.append(f"{path.relative_to(ROOT)}:{line} ({me}) imports {module}")
+    assert offenders == [], f"imports that go sideways or up: {offenders}"
+
+
+def test_layer_scan_sees_an_upward_import(tmp_path: Path) -> None:
+    """The scan itself: a runtime import is found, one under TYPE_CHECKING is not."""
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from debttrap.assess import Assessment\n"
+        "def f():\n    from debttrap import cli\n"
+    )
+    assert _runtime_imports(bad) == [(5, "debttrap"), (5, "debttrap.cli")]
+    assert {_unit(m) for _, m in _runtime_imports(bad)} == {"__init__", "cli"}

@@ -84,8 +84,8 @@ def reasons(
                 else:
                     out.append(
                         f"the baseline stays clear of every threshold (peak {_fmt_peak(base)}): "
-                        "the published 'high' rests on data the bundle lacks (IMF credit, "
-                        "short-term, SOE or regional-market debt, the commodity-price test) "
+                        "the published 'high' rests on data the bundle lacks (public short-term, "
+                        "SOE or regional-market debt, arrears stocks, Fund credit on GRA terms) "
                         "or on judgment"
                     )
             if theirs == 2 or (theirs == 3 and ours == 1):
@@ -98,8 +98,8 @@ def reasons(
                 else:
                     out.append(
                         f"no stress path breaches (peak {_fmt_peak(mx)} of threshold): the "
-                        "published rating rests on data the bundle lacks (IMF credit, "
-                        "short-term, SOE or regional-market debt, the commodity-price test) "
+                        "published rating rests on data the bundle lacks (public short-term, "
+                        "SOE or regional-market debt, arrears stocks, Fund credit on GRA terms) "
                         "or on judgment"
                     )
         else:
@@ -335,9 +335,13 @@ def render(frame: pd.DataFrame, first_year: int) -> str:
     )
     w(
         "- Data the bundle lacks and the builder sets to zero or estimates (listed as "
-        "assumptions in every country file): IMF credit, short-term and private external "
-        "debt, FDI, grants (from WDI revenue), commodity-price and natural-disaster tests. "
-        "Exports are published (WDI) except where none are recent (then estimated, OD3b)."
+        "assumptions in every country file): public short-term external debt (the WDI "
+        "publishes short-term debt of all borrowers together), arrears stocks, private "
+        "external debt, FDI, grants (from WDI revenue), the natural-disaster test, the "
+        "split of Fund credit between PRGT and GRA terms (all on PRGT terms, OD16). Exports "
+        "are published (WDI) except where none are recent (then estimated, OD3b); IMF credit "
+        "(OD16), market access (bonds outstanding) and commodity export shares (C3, OD18) "
+        "come from the WDI/IDS external series."
     )
     w(
         "- Published DSAs add judgment (discounting marginal breaches, adding weight to "

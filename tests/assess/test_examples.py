@@ -35,8 +35,15 @@ def test_syria_runs_end_to_end(syria: Assessment) -> None:
     # a grant package is all grant; a 10-y 8.5% bullet bond has GE -27.8% (lending-terms E5)
     assert grants["grant_element_pct"] == pytest.approx(100.0)
     assert bond["loans"][0]["grant_element_imf_pct"] == pytest.approx(-27.8, abs=0.05)
-    # the Belt-and-Road package carries the lever clauses the bond and grants do not
-    assert "no_paris_club" in bri["leverage"]["lever_clauses"]
+    # no contract text: the Belt-and-Road package's lever clauses are typical, each with its
+    # How China Lends share (no Paris Club ~75%), so none is certain and the levers the
+    # draws give decide the lever rules; the bond and grants carry no lever clause
+    assert bri["leverage"]["lever_clauses"] == []
+    assert {e["basis"] for e in bri["clause_evidence"]} == {"typical"}
+    npc = {e["probability_pct"] for e in bri["clause_evidence"] if e["clause"] == "no_paris_club"}
+    assert npc == {75.0}
+    fired = bri["verdict"]["typical_clauses"]["rule_fired_over_clause_draws_pct"]
+    assert fired["lever_concentration"] > 50.0
     assert grants["leverage"]["lever_clauses"] == [] == bond["leverage"]["lever_clauses"]
     # stochastic probabilities come with the offers and the reference
     assert doc["reference"]["stochastic"] is not None

@@ -3,16 +3,16 @@
 An IBRD loan to a country the LIC-DSF rates at moderate risk (Rwanda in the bundled
 data) and a concessional Chinese loan without lever clauses to low-risk Cambodia: their
 numbers (grant element, indicator rises, shares) give no rule reason to fire. The same
-Chinese loan with the clauses *How China Lends* finds typical (no Paris Club ~75%,
-cross-default) entered as certainties is judged moderate by the restructuring-lock rule
-alone: recorded as an expected failure until typical clauses enter as probabilities.
+Chinese loan with the clauses *How China Lends* finds typical for Chinese lenders, entered
+as what they are (probabilities: no Paris Club ~75%, policy-change acceleration >90%,
+a revenue account ~30%; cross-default has no published share), stays low: the offer is
+small against Cambodia's debt service and reserves. Written into the contract as
+certainties, no Paris Club with cross-default fires the restructuring lock (moderate).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
 
 from debttrap.assess import OfferAssessment, assess
 from debttrap.io.scenario import load_scenario
@@ -49,7 +49,8 @@ _IBRD = dict(lender="IBRD", kind="multilateral", group="multilateral", amount=50
 # Chinese government interest-free loan: 0%, 20 y, 10 y grace (grant element ~52%)
 _CHINESE = dict(lender="China (interest-free loan)", kind="bilateral_other", group="china",
                 amount=300.0, rate=0.0, grace=10, maturity=20)
-_HCL_TYPICAL = ("[offers.loans.clauses]\nborrower_confidentiality = true\nno_paris_club = true\n"
+_HCL_TYPICAL = 'typical_clauses = "chinese"'
+_IN_CONTRACT = ("[offers.loans.clauses]\nborrower_confidentiality = true\nno_paris_club = true\n"
                 "acceleration = { policy_change = true, cross_default = true }")
 
 
@@ -78,8 +79,16 @@ def test_a_concessional_chinese_loan_without_levers_to_a_low_risk_country_is_low
     assert o.verdict.trap_risk.value == "low", [c.detail for c in o.verdict.reasons]
 
 
-@pytest.mark.xfail(strict=True, reason="typical clauses still enter as certainties: "
-                   "restructuring_lock fires on an assumed no-Paris-Club + cross-default pair")
 def test_typical_clauses_alone_do_not_condemn_a_concessional_loan(tmp_path: Path) -> None:
     _, o = _offer(tmp_path, iso3="KHM", clauses=_HCL_TYPICAL, **_CHINESE)
     assert o.verdict.trap_risk.value == "low", [c.detail for c in o.verdict.reasons]
+    assert {e.basis for e in o.clause_evidence} == {"typical"}
+    assert o.verdict.clauses is not None  # the verdict with every typical clause is shown
+    assert o.verdict.clauses.with_typical.value == "low"
+
+
+def test_the_same_clauses_in_the_contract_fire_the_restructuring_lock(tmp_path: Path) -> None:
+    _, o = _offer(tmp_path, iso3="KHM", clauses=_IN_CONTRACT, **_CHINESE)
+    assert [c.rule for c in o.verdict.reasons] == ["restructuring_lock"]
+    assert o.verdict.trap_risk.value == "moderate"
+    assert o.verdict.clauses is None  # nothing typical: every clause is certain

@@ -284,7 +284,7 @@ def test_one_country_equals_its_rows_of_the_whole_table() -> None:
     country at a time; that must give exactly the rows (and dtypes) of the whole table."""
     import pandas.testing as pdt
 
-    from debttrap import datasets as ds
+    from debttrap.datasets import _files as ds
 
     for dataset, file in (
         ("imf-weo-2024oct", "weo.parquet"),

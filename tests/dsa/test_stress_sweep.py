@@ -113,6 +113,24 @@ SWEEP: dict[str, tuple[Any, set[str], int, str]] = {
         +1,
         "pv_public_debt_to_gdp_pct",
     ),  # H23/I23/J23
+    # Input 6 C4/C18/D18: the shock rule. "Whichever is lower" is the lower of the two arms,
+    # so either arm alone is milder where the other was the lower one: the baseline arm moves
+    # the tests whose t+1 took the historical arm (B1, B2, B6's growth leg), and (below)
+    # the historical arm those that took the baseline's (B3, B4, B6's export and flows legs)
+    "mode": ("baseline", {"B1", "B2", "B2.1"} | B6, -1, "pv_ext_debt_to_gdp_pct"),
+    # Input 6 G21/H21: B2's domestic borrowing cost per pp of PB deterioration (B6's PB leg,
+    # which would carry it, is off): dearer domestic debt, higher public debt
+    "b2_domestic_rate_bp_per_pp": (50.0, {"B2", "B2.1"}, +1, "pv_public_debt_to_gdp_pct"),
+    # Input 6 G37/H37: a larger trade response to B5's real depreciation (also B6's t+2 trade
+    # row) means a smaller t+2 deficit to finance
+    "trade_response_to_real_depreciation": (0.3, {"B5"} | B6, -1, "pv_ext_debt_to_gdp_pct"),
+    # Tailored H52/G52 (also C4's cost): the cap on the market variants' extra cost; B2.1 and
+    # B6.1 are both at the 400 bp cap on this example, so a lower cap cuts both, a higher
+    # one (below) raises both
+    "b2_market_rate_cap_bp": (100.0, {"B2.1", "B6.1"}, -1, "pv_ext_debt_to_gdp_pct"),
+    # Tailored K26/K27 per unit of G46: larger growth and revenue cuts for the same price fall
+    "commodity_growth_per_price": (7.0, {"C3"}, +1, "pv_ext_debt_to_gdp_pct"),
+    "commodity_revenue_per_price": (10.0, {"C3"}, +1, "pv_public_debt_to_gdp_pct"),
     # moves nothing here: B6's primary-balance leg is off (the template's B6 does not move
     # when it doubles, overlay-pb2) and B6.1's market cost is already at its 400 bp cap
     "b6_primary_balance_sd": (1.0, set(), 0, "pv_ext_debt_to_gdp_pct"),  # C47/D47
@@ -120,6 +138,12 @@ SWEEP: dict[str, tuple[Any, set[str], int, str]] = {
     "residual_discount_rate_pct": (7.0, set(), 0, "pv_ext_debt_to_gdp_pct"),
 }
 EXTRA = {"residual_domestic_st_share_pct": {"residual_external_share_pct": 27.24344563773595}}
+#: further values of a setting, checked like its row above: (setting, value, tests, sign, indicator)
+MORE: list[tuple[str, Any, set[str], int, str]] = [
+    ("mode", "historical", {"B3", "B4"} | B6, -1, "pv_ext_debt_to_gdp_pct"),
+    ("b2_market_rate_cap_bp", 600.0, {"B2.1", "B6.1"}, +1, "pv_ext_debt_to_gdp_pct"),
+]
+CASES = [(k, *v) for k, v in SWEEP.items()] + MORE
 
 
 @cache
@@ -143,9 +167,14 @@ def test_the_sweep_covers_every_mapped_input6_and_input7_setting() -> None:
 SIGN_OVERRIDE = {("fx_passthrough", "B6"): -1, ("fx_passthrough", "B6.1"): -1}
 
 
-@pytest.mark.parametrize("setting", sorted(SWEEP))
-def test_setting_moves_exactly_its_tests(setting: str) -> None:
-    value, expected, sign, sign_indicator = SWEEP[setting]
+@pytest.mark.parametrize(
+    ("setting", "value", "expected", "sign", "sign_indicator"),
+    CASES,
+    ids=[f"{c[0]}={c[1]}" for c in CASES],
+)
+def test_setting_moves_exactly_its_tests(
+    setting: str, value: Any, expected: set[str], sign: int, sign_indicator: str
+) -> None:
     c, s = illustrative()
     ref = _reference()
     res = run_dsa(c, s.model_copy(update={setting: value, **EXTRA.get(setting, {})}))

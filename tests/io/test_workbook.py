@@ -412,6 +412,14 @@ def preset_reads(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], An
     return get
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equal, floats to 1e-12 relative: a size read per unit of another cell (C3's K26/K27
+    over G46) is the same number up to the division's last bit."""
+    if isinstance(a, float) and isinstance(b, float):
+        return a == pytest.approx(b, rel=1e-12, abs=0.0)
+    return bool(a == b)
+
+
 @pytest.mark.parametrize("name", sorted(PRESET_FIELDS))
 def test_preset_changes_exactly_its_fields(
     name: str, base_read: Any, preset_reads: Callable[[str], Any]
@@ -428,7 +436,7 @@ def test_preset_changes_exactly_its_fields(
     changed = {
         k: after[k]
         for k in before
-        if before[k] != after[k] and k.rsplit(".", 1)[-1] not in TEXT_FIELDS
+        if not _same(before[k], after[k]) and k.rsplit(".", 1)[-1] not in TEXT_FIELDS
     }
     expected = PRESET_FIELDS[name]
     assert set(changed) == set(expected), name
@@ -638,3 +646,76 @@ def test_input7_domestic_terms_are_read(tmp_path: Path) -> None:
     assert plain.settings.residual_domestic_mlt_maturity_years == 5
     assert plain.settings.residual_domestic_mlt_grace_years == 3
     assert plain.settings.residual_domestic_st_real_rate_pct is None
+
+
+STD = "Input 6(optional)-Standard Test"
+TAIL = "Input 6 - Tailored Tests"
+
+
+def _read_with(tmp_path: Path, name: str, writes: list[dict[str, Any]]) -> Any:
+    return read_workbook(write_book(tmp_path / f"{name}.xlsx", base_cells(), writes))
+
+
+@pytest.mark.parametrize(
+    ("c4", "d18", "c18", "mode"),
+    [
+        ("New", "Baseline projection", "Whichever is lower", "baseline"),  # user column D18
+        ("New", None, "Historical average", "historical"),  # D18 empty: the default C18
+        ("Old", "Baseline projection", "Historical average", "historical"),  # not New: C18
+        ("New", "whichever is lower of historical average and baseline", None, "whichever_lower"),
+    ],
+)
+def test_the_shock_rule_is_read_from_the_column_c4_names(
+    tmp_path: Path, c4: str, d18: str | None, c18: str | None, mode: str
+) -> None:
+    """Input 6 C4 ("New") says the template reads its shock rule (row 18) from the user
+    column D18, else from C18; the label's keyword names the rule."""
+    writes = [
+        {"sheet": STD, "cell": "C4", "value": c4},
+        {"sheet": STD, "cell": "D18", "value": d18},
+        {"sheet": STD, "cell": "C18", "value": c18},
+    ]
+    assert _read_with(tmp_path, "mode", writes).settings.mode == mode
+
+
+def test_an_unknown_shock_rule_names_its_cell(tmp_path: Path) -> None:
+    writes = [{"sheet": STD, "cell": "D18", "value": "average of the last five years"}]
+    with pytest.raises(WorkbookError, match=r"Standard Test'!D18 \(stress\.mode\).*historical"):
+        _read_with(tmp_path, "bad-mode", writes)
+
+
+def test_input6_interaction_cells_are_read(tmp_path: Path) -> None:
+    """G21/H21 (B2's domestic borrowing cost), G37/H37 (the trade response to the real
+    depreciation), tailored H52 (C4's cost, also the market variants' cap), K26/K27 (C3's
+    growth and revenue cuts, read per unit of the price fall G46): user column first."""
+    writes = [
+        {"sheet": STD, "cell": "H21", "value": 50.0},
+        {"sheet": STD, "cell": "H37", "value": 0.3},
+        {"sheet": TAIL, "cell": "H52", "value": 600.0},
+        {"sheet": TAIL, "cell": "K26", "value": 2.0},
+        {"sheet": TAIL, "cell": "K27", "value": 2.5},
+        {"sheet": TAIL, "cell": "H46", "value": -0.4},
+    ]
+    s = _read_with(tmp_path, "input6", writes).settings
+    assert s.b2_domestic_rate_bp_per_pp == 50.0
+    assert s.trade_response_to_real_depreciation == 0.3
+    assert s.market_cost_bp == 600.0 and s.b2_market_rate_cap_bp == 600.0
+    assert s.commodity_growth_per_price == pytest.approx(2.0 / 0.4, rel=1e-12)
+    assert s.commodity_revenue_per_price == pytest.approx(2.5 / 0.4, rel=1e-12)
+    plain = read_workbook(write_book(tmp_path / "plain.xlsx", base_cells())).settings
+    assert (plain.b2_domestic_rate_bp_per_pp, plain.trade_response_to_real_depreciation) == (
+        25.0,
+        0.15,
+    )
+    assert (plain.b2_market_rate_cap_bp, plain.commodity_growth_per_price) == (400.0, 5.0)
+    assert plain.commodity_revenue_per_price == 7.5 and plain.mode == "whichever_lower"
+
+
+def test_c3_cuts_without_a_price_fall_keep_the_defaults_and_say_so(tmp_path: Path) -> None:
+    writes = [
+        {"sheet": TAIL, "cell": "G46", "value": None},
+        {"sheet": TAIL, "cell": "K26", "value": 2.0},
+    ]
+    wb = _read_with(tmp_path, "no-price", writes)
+    assert wb.settings.commodity_growth_per_price == 5.0
+    assert any("commodity_growth_per_price" in n for n in wb.notes)

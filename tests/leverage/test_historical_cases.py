@@ -25,6 +25,7 @@ from debttrap.leverage import (
     typical_clauses,
     verdict_inputs,
 )
+from debttrap.leverage.evidence import typical_offer
 from debttrap.terms.offer import Offer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -191,7 +192,11 @@ def test_syria_belt_and_road_loans_carry_the_typical_post_2014_profile() -> None
         "Export-Import Bank of China": typical_clauses("eximbank", 2026),
         "China Development Bank": typical_clauses("cdb", 2026),
     }
-    for loan in offer.loans:
+    kinds = {"Export-Import Bank of China": "eximbank", "China Development Bank": "cdb"}
+    # no contract text: each loan names its lender type, whose clauses enter as typical
+    for loan, role in zip(offer.loans, offer.roles, strict=True):
+        assert role.typical_clauses == kinds[loan.creditor.name]
+    for loan in typical_offer(offer).loans:
         typical = expected[loan.creditor.name]
         for flag in ("borrower_confidentiality", "no_paris_club"):
             assert getattr(typical, flag) <= getattr(loan.clauses, flag)

@@ -48,7 +48,7 @@ def test_country_json_summary(run_cli: RunCli) -> None:
         (["country", "AFG"], "series 'NGDPD'"),
         (["country", "Zambia"], "ISO3"),
         (["country", "ZMB", "--out", "OUT.txt"], "--out"),
-        (["country", "ZMB", "--first-year", "1990"], "first_year"),
+        (["country", "ZMB", "--first-year", "1990"], "field '--first-year'"),
         (["dsa", "XYZ"], "dataset 'imf-weo-2024oct'"),
         (["dsa"], "COUNTRY"),
         (["dsa", "ZMB", "--all"], "--all"),

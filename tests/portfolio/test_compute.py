@@ -130,3 +130,82 @@ def test_a_borrowers_paths_do_not_depend_on_the_book_or_the_workers() -> None:
     r2 = run_portfolio(book, n_paths=100, seed=5, workers=2)
     np.testing.assert_array_equal(r1.dsar_quantiles_usd_m, r2.dsar_quantiles_usd_m)
     pd.testing.assert_frame_equal(r1.contributions, r2.contributions)
+
+
+def _loan_by_loan(book, paths):  # type: ignore[no-untyped-def]
+    """Oracle: every loan's debt service at risk on every path and year, summed in loops."""
+    from debttrap.portfolio import book_schedule
+
+    sched = book_schedule(book)
+    cols = [list(sched.years).index(int(y)) for y in YEARS]
+    n = next(iter(p.distress for p in paths.values() if p.distress is not None)).shape[0]
+    per_loan = np.zeros((book.n_loans, n, YEARS.size))
+    for i, code in enumerate(book.loans["borrower_iso3"]):
+        p = paths.get(code)
+        if p is None or p.distress is None:
+            continue
+        for k, j in enumerate(cols):
+            per_loan[i, :, k] = sched.debt_service_usd_m[i, j] * p.distress[:, k]
+    return per_loan
+
+
+def test_debt_service_at_risk_by_year_against_the_loan_by_loan_oracle() -> None:
+    book, paths = _book(), _paths()
+    res = aggregate(book, paths, n_paths=400, seed=1, tail=0.9)
+    per_loan = _loan_by_loan(book, paths)
+    book_paths = per_loan.sum(axis=0)  # (paths, years)
+    for q, row in zip((0.5, 0.9, 0.95, 0.99), res.dsar_quantiles_usd_m, strict=True):
+        np.testing.assert_allclose(row, np.quantile(book_paths, q, axis=0), rtol=1e-12,
+                                   atol=1e-9)
+    np.testing.assert_allclose(res.dsar_mean_usd_m, book_paths.mean(axis=0), rtol=1e-12)
+    frame = res.to_frame()
+    assert list(frame.index) == list(YEARS)
+    assert (frame["dsar_p99_usd_m"] <= frame["debt_service_usd_m"] + 1e-9).all()
+    # each loan's expected debt service at risk: its own, averaged over every path
+    got = res.contributions.set_index("loan_id")["expected_at_risk_usd_m"]
+    want = per_loan.sum(axis=2).mean(axis=1)
+    for i, lid in enumerate(book.loans["loan_id"]):
+        assert got[lid] == pytest.approx(want[i], rel=1e-12, abs=1e-12)
+
+
+def test_which_lenders_a_borrowers_distress_would_hit() -> None:
+    rows = [("L0", "Bank", "AAA", 100.0), ("L1", "Fund", "AAA", 50.0),
+            ("L2", "Bank", "BBB", 80.0), ("L3", "Fund", "BBB", 20.0)]
+    frame = pd.DataFrame([{"loan_id": i, "lender": lender, "borrower_iso3": c,
+                           "outstanding_usd_m": a, "rate_pct": 2.0,
+                           "first_repayment_date": "2024-06-30",
+                           "last_repayment_date": "2031-06-30"} for i, lender, c, a in rows])
+    book = book_from_frame(frame, name="t", as_of=dt.date(2023, 12, 31), source="t")
+    paths = _paths()
+    res = aggregate(book, paths, n_paths=400, seed=1, tail=0.9)
+    hit = res.lenders_hit("aaa").set_index("lender")
+    assert list(hit.index) == ["Bank", "Fund"]  # largest exposure first
+    assert hit.loc["Bank", "share_of_borrower"] == pytest.approx(100 / 150, rel=1e-12)
+    assert hit.loc["Fund", "share_of_lender"] == pytest.approx(50 / 70, rel=1e-12)
+    per_loan = _loan_by_loan(book, paths).sum(axis=2).mean(axis=1)
+    assert hit.loc["Fund", "expected_at_risk_usd_m"] == pytest.approx(per_loan[1], rel=1e-12)
+    every = res.lenders_hit()
+    assert every["contribution_usd_m"].sum() == pytest.approx(res.expected_shortfall_usd_m,
+                                                              rel=1e-12)
+    assert every.groupby("lender")["share_of_lender"].sum().tolist() == pytest.approx([1, 1])
+    from debttrap.errors import InputError
+
+    with pytest.raises(InputError, match="ZZZ"):
+        res.lenders_hit("ZZZ")
+
+
+@pytest.mark.parametrize(("n", "years"), [(1, 1), (7, 3), (400, 10)])
+def test_packed_paths_round_trip_bit_for_bit(n: int, years: int) -> None:
+    rng = np.random.default_rng(n)
+    yrs = np.arange(2030, 2030 + years, dtype=np.int64)
+    p = BorrowerPaths("KEN", "assessed", "high", "weak", 0.25, yrs, rng.random((n, years)) < 0.3)
+    back = BorrowerPaths.unpack(p.packed())
+    assert back.distress is not None and p.distress is not None
+    np.testing.assert_array_equal(back.distress, p.distress)
+    np.testing.assert_array_equal(back.years, yrs)
+    assert (back.iso3, back.status, back.rating, back.capacity, back.prob_distress) == (
+        "KEN", "assessed", "high", "weak", 0.25)
+    none = BorrowerPaths("XXX", "not assessed: no data", "not assessed", "", float("nan"),
+                         np.zeros(0, dtype=np.int64), None)
+    again = BorrowerPaths.unpack(none.packed())
+    assert again.distress is None and again.years.size == 0 and not again.assessed

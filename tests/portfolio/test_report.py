@@ -41,6 +41,10 @@ def test_workbook_reads_back_into_the_results() -> None:
         res.expected_shortfall_usd_m, rel=1e-12)
     np.testing.assert_allclose(sheets["By year"]["dsar_p95_usd_m"],
                                res.to_frame()["dsar_p95_usd_m"], rtol=1e-12)
+    hit = sheets["Lenders by borrower"]
+    assert hit["contribution_usd_m"].sum() == pytest.approx(res.expected_shortfall_usd_m,
+                                                            rel=1e-12)
+    assert hit.groupby("lender")["share_of_lender"].sum().tolist() == pytest.approx([1, 1])
 
 
 def test_lenders_a_borrowers_distress_would_hit() -> None:

@@ -72,18 +72,47 @@ def test_run_writes_a_queryable_database_and_resumes(run_cli, book_csv: Path,  #
     assert code == 2 and "field '--db'" in err and err.count("\n") == 1
 
 
-def test_a_dask_cluster_gives_the_local_numbers() -> None:
+def _children() -> set[int]:
+    """This process's live child processes (Linux /proc; empty elsewhere), less Python's
+    multiprocessing resource tracker (one per process, it ends with this process)."""
+    import os
+
+    out = set()
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmd = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] != "Z" and b"resource_tracker" not in cmd:
+            out.add(int(entry.name))
+    return out
+
+
+@pytest.mark.parametrize("processes", [False, pytest.param(True, marks=pytest.mark.slow)])
+def test_a_dask_cluster_gives_the_local_numbers(processes: bool) -> None:
+    """Two workers (threads of this process; or, slow, two worker processes that import
+    debttrap themselves): the same numbers as the local run, and nothing left running."""
     distributed = pytest.importorskip("distributed")
     book = book_from_frame(pd.DataFrame(ROWS), name="t", as_of=dt.date(2024, 1, 1), source="t")
     local = run_portfolio(book, n_paths=100, seed=4)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+    before = _children()
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=processes,
                                   dashboard_address=None) as cluster:
+        assert len(cluster.workers) == 2
         remote = run_portfolio(book, n_paths=100, seed=4, scheduler=cluster.scheduler_address)
     np.testing.assert_allclose(remote.dsar_quantiles_usd_m, local.dsar_quantiles_usd_m,
                                rtol=0, atol=1e-12)
     assert remote.expected_shortfall_usd_m == pytest.approx(local.expected_shortfall_usd_m,
                                                             rel=0, abs=1e-12)
     pd.testing.assert_frame_equal(remote.contributions, local.contributions)
+    pd.testing.assert_frame_equal(remote.borrowers, local.borrowers)
+    import time
+
+    end = time.monotonic() + 10
+    while _children() - before and time.monotonic() < end:
+        time.sleep(0.1)
+    assert not _children() - before  # the cluster's processes are gone
 
 
 @pytest.mark.parametrize(
@@ -93,6 +122,7 @@ def test_a_dask_cluster_gives_the_local_numbers() -> None:
         (["ibrd", "--paths", "5"], "--paths"),
         (["ibrd", "--scheduler", "localhost"], "--scheduler"),
         (["ibrd", "--borrowers", "QQQ"], "--borrowers"),
+        (["ibrd", "--lenders-of", "QQQ"], "--lenders-of"),
     ],
 )
 def test_bad_arguments_give_one_line(run_cli, args: list[str], field: str) -> None:  # type: ignore[no-untyped-def]
@@ -114,3 +144,19 @@ def test_missing_extra_is_one_line(run_cli, book_csv: Path, tmp_path: Path,  # t
     monkeypatch.setattr(store, "missing_dependencies", lambda **kw: ["duckdb"])
     code, _, err = run_cli(["portfolio", str(book_csv), "--db", str(tmp_path / "x.duckdb")])
     assert code == 2 and "pip install 'debttrap[portfolio]'" in err
+
+
+def test_lenders_a_borrowers_distress_would_hit_on_the_command_line(run_cli, book_csv: Path  # type: ignore[no-untyped-def]
+                                                                    ) -> None:
+    args = ["portfolio", str(book_csv), "--paths", "100", "--workers", "1", "--lenders-of", "ken"]
+    code, out, err = run_cli([*args, "--json"])
+    assert code == 0, err
+    import json
+
+    rows = {r["lender"]: r for r in json.loads(out)["lenders_of"]}
+    assert set(rows) == {"X", "Y"}  # KEN owes X 10 and Y 2; Y's other loan is to UGA
+    assert rows["X"]["share_of_borrower"] == pytest.approx(10 / 12, rel=1e-12)
+    assert rows["Y"]["share_of_lender"] == pytest.approx(2 / 7, rel=1e-12)
+    code, out, err = run_cli(args)
+    assert code == 0, err
+    assert "Which lenders KEN's distress would hit" in out and "83.3%" in out

@@ -77,3 +77,135 @@ def test_simulate_refuses_a_run_larger_than_the_memory_limit(
     code, out, err = run_cli(["simulate", COUNTRY, "--history", "ZMB", "--paths", "100000"])
     assert code == 2 and out == "" and err.count("\n") == 1, err
     assert "--paths" in err and "GiB of memory" in err and "limit" in err, err
+
+
+# --------------------------------------------------------------------------- --first-year
+
+
+@pytest.mark.parametrize("command", [
+    ["dsa", "ZMB"],
+    ["dsa", "--all"],
+    ["country", "ZMB"],
+    ["simulate", "ZMB", "--paths", "200"],
+    ["portfolio", "ida", "--paths", "100"],
+])
+@pytest.mark.parametrize("year", ["1800", "2004", "2030", "99999"])
+def test_first_year_is_range_checked_and_named_everywhere(
+    command: list[str], year: str, run_cli: RunCli
+) -> None:
+    """Finding 4/7: ``--first-year 1800`` failed once per country (``dsa --all``) or named a
+    field ``first_year`` the user never typed. The command line's own check answers (its
+    wording, not the builder's), so no country is tried."""
+    code, out, err = run_cli([*command, "--first-year", year])
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "field '--first-year'" in err and "2005-2029" in err, err
+    assert "the years the bundled data can build a country for" in err, err
+
+
+def test_the_first_year_range_is_the_builders() -> None:
+    """The command line's range is the one the open-data builder enforces: the years either
+    side of it are refused by both, and its ends are accepted by the command line."""
+    from debttrap.cli._common import (
+        DEFAULT_FIRST_YEAR,
+        FIRST_YEAR_MAX,
+        FIRST_YEAR_MIN,
+        check_first_year,
+    )
+    from debttrap.errors import InputError
+    from debttrap.opendata import DEFAULT_FIRST_YEAR as BUILDER_DEFAULT
+    from debttrap.opendata import build_country
+    from debttrap.opendata.macro import WEO_LAST_YEAR
+
+    assert FIRST_YEAR_MAX == WEO_LAST_YEAR and DEFAULT_FIRST_YEAR == BUILDER_DEFAULT
+
+    for year in (FIRST_YEAR_MIN - 1, WEO_LAST_YEAR + 1):
+        with pytest.raises(InputError, match="--first-year"):
+            check_first_year(year)
+        with pytest.raises(InputError, match="outside"):
+            build_country("ZMB", year)
+    assert check_first_year(FIRST_YEAR_MIN) == FIRST_YEAR_MIN
+    assert check_first_year(WEO_LAST_YEAR) == WEO_LAST_YEAR
+
+
+@pytest.mark.parametrize("command", [
+    ["dsa", COUNTRY],
+    ["simulate", COUNTRY, "--history", "ZMB", "--paths", "200"],
+])
+def test_first_year_is_refused_where_the_file_states_its_own(
+    command: list[str], run_cli: RunCli
+) -> None:
+    """A country file carries its own first projection year: the flag would be ignored."""
+    code, out, err = run_cli([*command, "--first-year", "2020"])
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "--first-year" in err and "does not apply" in err, err
+
+
+@pytest.mark.parametrize(("command", "flag"), [
+    (["simulate", "ZMB", "--history", "Z1B"], "--history"),
+    (["portfolio", "ida", "--tail", "nan"], "--tail"),
+    (["portfolio", "ida", "--seed", "-1"], "--seed"),
+    (["offers", str(ROOT / "examples" / "zambia-2015.toml"), "--paths", "10"], "--paths"),
+    (["offers", str(ROOT / "examples" / "zambia-2015.toml"), "--seed", "-1"], "--seed"),
+])
+def test_other_flags_name_themselves(command: list[str], flag: str, run_cli: RunCli) -> None:
+    code, out, err = run_cli(command)
+    assert code == 2 and out == "" and err.count("\n") == 1 and flag in err, err
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def test_assess_refuses_project_paths_larger_than_the_memory_limit(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 3: ``assess --paths 10^7`` died of a MemoryError; the estimate comes first."""
+    monkeypatch.setattr("debttrap.validation.MEMORY_LIMIT_BYTES", 1024**2)  # 1 MiB
+    monkeypatch.setattr("debttrap.assess.assess", _no_work)
+    scenario = str(ROOT / "examples" / "hambantota-2007.toml")
+    code, out, err = run_cli(["assess", scenario, "--no-stochastic", "--paths", "100000"])
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "field '--paths'" in err and "GiB of memory" in err and "limit is" in err, err
+    # without --paths the scenario's own setting is what to change
+    code, out, err = run_cli(["assess", scenario, "--no-stochastic"])
+    assert code == 2 and "field 'settings.n_paths'" in err, err
+
+
+def test_assess_refuses_macro_paths_larger_than_the_memory_limit(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("debttrap.validation.MEMORY_LIMIT_BYTES", 1024**2)
+    monkeypatch.setattr("debttrap.assess.assess", _no_work)
+    scenario = str(ROOT / "examples" / "zambia-2015.toml")  # no project: macro paths only
+    code, out, err = run_cli(["assess", scenario, "--paths", "100",
+                              "--stochastic-paths", "100000"])
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "field '--stochastic-paths'" in err and "GiB of memory" in err, err
+
+
+def test_offers_refuses_project_paths_larger_than_the_memory_limit(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("debttrap.validation.MEMORY_LIMIT_BYTES", 1024**2)
+    code, out, err = run_cli(["offers", str(ROOT / "examples" / "hambantota-2007.toml"),
+                              "--paths", "100000"])
+    assert code == 2 and out == "" and "field '--paths'" in err and "GiB" in err, err
+
+
+def test_the_simulation_estimate_is_the_engines_own_accounting(run_cli: RunCli) -> None:
+    """The estimate checked before a run equals what the run reports it used (block by block
+    accounting in the engine)."""
+    import json
+
+    from debttrap.cli._common import simulation_bytes
+
+    for n_paths in ("300", "5000"):  # one block, two blocks
+        code, out, err = run_cli(["simulate", COUNTRY, "--history", "ZMB", "--paths", n_paths,
+                                  "--json"])
+        assert code == 0, err
+        doc = json.loads(out)
+        n_years = len(doc["years"])
+        assert simulation_bytes(int(n_paths), n_years) == doc["memory_bytes"]
+
+
+def _no_work(*_: object, **__: object) -> None:
+    raise AssertionError("the assessment ran before its memory was estimated")

@@ -43,7 +43,7 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     ("deep.toml", ("a = " + "[" * 5000 + "]" * 5000).encode(), "nested"),  # RecursionError
     ("deep.json", ("[" * 100_000 + "]" * 100_000).encode(), "nested"),
     ("deep2.json", ('{"a": ' * 40 + "1" + "}" * 40).encode(), "nested more than"),
-    ("bigint.toml", ("amount_m = " + "9" * 5000).encode(), "cannot be read"),  # ValueError
+    ("bigint.toml", ("amount_m = " + "9" * 5000).encode(), "4,300 digits"),  # ValueError
     ("utf16.toml", LOAN_TOML.encode("utf-16"), "UTF-16"),
     ("latin1.toml", 'name = "caf\xe9"\n'.encode("latin-1"), "UTF-8"),
 ])

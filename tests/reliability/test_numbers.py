@@ -121,3 +121,37 @@ def test_cli_refuses_bad_numbers_in_a_loan_file(tmp_path: Path, run_cli: RunCli)
     code, out, err = run_cli(["schedule", str(loan), "--json"])
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "amount_m" in err and "not a number" in err
+
+
+@pytest.mark.parametrize("key", ["median_ratio", "mean_ratio", "p90_ratio"])
+def test_a_bad_prior_value_is_named_not_the_parameter_it_would_give(key: str) -> None:
+    """Finding 2: a prior with an infinite ratio was reported as its ``mu`` missing (the
+    derived parameter), with the bad value hidden behind "and 1 more problem"."""
+    prior = {"median_ratio": 1.0, "sigma": 0.1} if key == "median_ratio" else (
+        {"mean_ratio": 1.2, "sd_ratio": 0.2} if key == "mean_ratio"
+        else {"median_ratio": 1.0, "p90_ratio": 1.5})
+    prior[key] = float("inf")
+    with pytest.raises(InputError) as info:
+        parse_model(LognormalPrior, prior, prefix="demand_prior")
+    assert info.value.field == f"demand_prior.{key}", str(info.value)
+    assert "finite" in str(info.value)
+
+
+def test_scenario_project_values_name_their_field(tmp_path: Path, run_cli: RunCli) -> None:
+    """Finding 2: project cost, revenue and priors of infinity gave an IndexError traceback,
+    nulls, or an error naming the wrong field."""
+    text = (Path(__file__).resolve().parents[2] / "examples" / "hambantota-2007.toml").read_text()
+    cases = {
+        "quoted_cost_usd_m": ("quoted_cost_usd_m = 360.8", "quoted_cost_usd_m = inf"),
+        "revenue_usd_m": ("revenue_usd_m = 1.81", "revenue_usd_m = inf"),
+        "demand_prior.median_ratio": ("median_ratio = 1.0, sigma = 0.0",
+                                      "median_ratio = inf, sigma = 0.0"),
+        "operating_cost_usd_m": ("operating_cost_usd_m = 0.0", "operating_cost_usd_m = 1e308"),
+    }
+    for field, (old, new) in cases.items():
+        path = tmp_path / "scenario.toml"
+        path.write_text(text.replace(old, new, 1))
+        for command in (["offers", str(path)], ["assess", str(path), "--no-stochastic"]):
+            code, out, err = run_cli(command)
+            assert code == 2 and out == "" and err.count("\n") == 1, err
+            assert f"field 'offers[0].project.{field}'" in err, err

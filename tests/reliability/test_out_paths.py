@@ -178,12 +178,26 @@ def test_simulate_out_writes_the_whole_set(tmp_path: Path, run_cli: RunCli) -> N
 
 
 def test_dsa_all_failing_everywhere_exits_2_and_writes_nothing(
-    tmp_path: Path, run_cli: RunCli
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Finding 4: ``dsa --all --first-year 1800`` failed for every country and exited 0."""
+    """Finding 4: ``dsa --all --first-year 1800`` failed for every country and exited 0.
+
+    The year is now refused before any country is tried; a panel in which every country
+    fails for another reason still exits 2 and writes no table of error rows.
+    """
     out = tmp_path / "all.csv"
     code, stdout, err = run_cli(["dsa", "--all", "--first-year", "1800", "--out", str(out)])
-    assert_one_line(code, stdout, err, "--first-year", "none of the")
+    assert_one_line(code, stdout, err, "--first-year", "1800 is outside")
+    assert not out.exists()
+
+    from debttrap.errors import DataError
+
+    def every_country_fails(code: str, first_year: int) -> None:
+        raise DataError(f"no data for {code}", dataset="imf-weo")
+
+    monkeypatch.setattr("debttrap.cli.country.resolve_dsa_inputs", every_country_fails)
+    code, stdout, err = run_cli(["dsa", "--all", "--out", str(out)])
+    assert_one_line(code, stdout, err, "none of the", "could be rated", "no data for")
     assert not out.exists()
 
 

@@ -25,7 +25,7 @@ from debttrap.dsa.indicators import INDICATORS, SERVICE_INDICATORS
 from debttrap.dsa.run import DSAResult, run_dsa
 from debttrap.errors import DataError
 from debttrap.leverage.clauses import ClauseProfile, clause_profile
-from debttrap.leverage.flows import OfferFlows, offer_flows
+from debttrap.leverage.flows import OfferFlows, offer_flows, weighted_grant_element_pct
 from debttrap.leverage.project import ProjectEconomics, offer_project_economics
 from debttrap.leverage.verdict import IndicatorChange, indicator_change
 from debttrap.terms.loan import Loan
@@ -187,16 +187,12 @@ def canonical_offer(offer: Offer) -> Offer:
 
 
 def _package_pct(loans: tuple[LoanAssessment, ...], grants_usd_m: float, dac: bool) -> float:
-    """The package's grant element from its loans' own (computed once), weighted by US$
-    face, grants at 100% (as :func:`debttrap.leverage.flows.package_grant_element_pct`)."""
-    total = math.fsum(ln.amount_usd_m for ln in loans) + grants_usd_m
-    if total <= 0.0:
-        return float("nan")
-    part = math.fsum(
-        ln.amount_usd_m * (ln.grant_element_oecd_dac_pct if dac else ln.grant_element_imf_pct)
-        for ln in loans
+    """The package's grant element from its loans' own (computed once)."""
+    return weighted_grant_element_pct(
+        [ln.amount_usd_m for ln in loans],
+        [ln.grant_element_oecd_dac_pct if dac else ln.grant_element_imf_pct for ln in loans],
+        grants_usd_m,
     )
-    return float((part + 100.0 * grants_usd_m) / total)
 
 
 def offer_context(

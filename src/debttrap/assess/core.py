@@ -41,13 +41,23 @@ from debttrap.assess.stochastic import _simulate, _Stochastic, stochastic_setup
 from debttrap.country.derived import derive
 from debttrap.country.model import Country
 from debttrap.errors import InputError
-from debttrap.leverage.exposure import creditor_exposure
-from debttrap.leverage.verdict import judge, verdict_inputs
+from debttrap.leverage.evidence import (
+    clause_draws,
+    clause_evidence,
+    documented_offer,
+    typical_offer,
+)
+from debttrap.leverage.exposure import Exposure, creditor_exposure
+from debttrap.leverage.verdict import VerdictInputs, judge, judge_clause_draws, verdict_inputs
 from debttrap.terms.offer import Offer
 
 #: Macro paths drawn by default: enough for probabilities to about +/- 1 point, fast enough
 #: for a demo (the stochastic engine handles 10,000 paths in about a second).
 DEFAULT_STOCHASTIC_PATHS = 2000
+
+#: Contract profiles drawn where clauses are only typical for the lender type: a rule's
+#: firing frequency to about +/- 1.6 points (binomial, p = 0.5).
+CLAUSE_DRAWS = 1000
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -183,29 +193,34 @@ def _offer_assessment(
         )
     changes = _indicator_changes(s.reference, without, outlook, overrun is not None)
     added_debt, added_service = _loan_book(overrun, s.years)
-    exposure = creditor_exposure(
-        offer,
-        _lender_column(s.debt, offer.group),
-        _lender_column(s.service, offer.group),
-        government_revenue_usd_m=s.revenue_usd_m,
-        exports_usd_m=s.exports_usd_m,
-        reserves_usd_m=s.reserves_usd_m,
-        project_revenue_usd_m=project_revenue(offer, s.years),
-        cross_default_creditors=s.cross_default,
-        service_unknown_creditors=s.unscheduled,
-        flows=ctx.flows,
-        added_debt_usd_m=added_debt,
-        added_service_usd_m=added_service,
-        window_years=s.window,
-    )
+    project_rev = project_revenue(offer, s.years)
+
+    def exposure_of(profile: Offer) -> Exposure:
+        return creditor_exposure(
+            profile,
+            _lender_column(s.debt, offer.group),
+            _lender_column(s.service, offer.group),
+            government_revenue_usd_m=s.revenue_usd_m,
+            exports_usd_m=s.exports_usd_m,
+            reserves_usd_m=s.reserves_usd_m,
+            project_revenue_usd_m=project_rev,
+            cross_default_creditors=s.cross_default,
+            service_unknown_creditors=s.unscheduled,
+            flows=ctx.flows,
+            added_debt_usd_m=added_debt,
+            added_service_usd_m=added_service,
+            window_years=s.window,
+        )
+
     stoch = stoch_without = nothing = None
     if s.stochastic is not None:
         stoch, stoch_without, nothing = _simulate(
             with_offer, outlook.dsa, len(base_loans), len(ppg_loans), overrun is not None,
             s.stochastic, offer.name,
         )
-    verdict = judge(
-        verdict_inputs(
+
+    def inputs_of(x: Exposure) -> VerdictInputs:
+        return verdict_inputs(
             offer.name,
             adds_debt=bool(ppg_loans),
             ppg_loans_usd_m=float(sum(ln.amount_m for ln in ppg_loans)),
@@ -219,11 +234,28 @@ def _offer_assessment(
             prob_breach_pct=None if stoch is None or stoch_without is None
             else (stoch_without.prob_external_breach_flag_pct,
                   stoch.prob_external_breach_flag_pct),
-            exposure=exposure,
+            exposure=x,
             economics=ctx.economics,
             offer_size_pct_gdp=_size_pct_gdp(ppg_loans, s.derived),
         )
-    )
+
+    # clauses enter with their evidence: the headline exposure is the contract text and
+    # the standard terms; typical clauses enter as draws at their published frequencies
+    evidence = clause_evidence(offer)
+    exposure = exposure_of(documented_offer(offer))
+    documented = inputs_of(exposure)
+    exposure_typical: Exposure | None = None
+    if any(e.basis == "typical" for e in evidence):
+        draws = clause_draws(offer, CLAUSE_DRAWS, seed=s.seed)
+        exposure_typical = exposure_of(typical_offer(offer))
+        verdict = judge_clause_draws(
+            [(inputs_of(exposure_of(d.offer)), d.weight) for d in draws],
+            without_typical=documented,
+            with_typical=inputs_of(exposure_typical),
+            n_draws=CLAUSE_DRAWS,
+        )
+    else:
+        verdict = judge(documented)
     result = OfferAssessment(
         offer=written, index=index, loans=ctx.loans, grant_element_pct=ctx.grant_element_pct,
         grant_element_oecd_dac_pct=ctx.grant_element_oecd_dac_pct,
@@ -232,7 +264,8 @@ def _offer_assessment(
         economics=ctx.economics, exposure=exposure, clauses=ctx.clauses, verdict=verdict,
         stochastic=stoch, overrun_loan=overrun, notes=ctx.notes,
         without_offer=None if overrun is None else without, indicator_changes=changes,
-        stochastic_without=stoch_without,
+        stochastic_without=stoch_without, clause_evidence=evidence,
+        exposure_with_typical=exposure_typical,
     )
     return result, nothing
 

@@ -23,6 +23,7 @@ from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS, Indicator
 from debttrap.dsa.run import DSAResult
 from debttrap.errors import InputError
 from debttrap.leverage.clauses import ClauseProfile
+from debttrap.leverage.evidence import ClauseEvidence
 from debttrap.leverage.exposure import Exposure
 from debttrap.leverage.flows import OfferFlows
 from debttrap.leverage.project import ProjectEconomics
@@ -240,6 +241,12 @@ class OfferAssessment:
     offer's loans: what the offer's own effect is measured against (None: the reference)."""
     indicator_changes: tuple[IndicatorChange, ...] = ()
     stochastic_without: StochasticOutlook | None = None
+    clause_evidence: tuple[ClauseEvidence, ...] = ()
+    exposure_with_typical: Exposure | None = None
+    """The exposure with every typical clause present (None: the offer has none);
+    :attr:`exposure` is on the contract text and standard terms alone."""
+    """Every clause of every loan with its evidence: in the contract, in the creditor
+    type's standard terms, or typical for the lender type (with its frequency)."""
 
     @property
     def name(self) -> str:
@@ -309,6 +316,10 @@ class OfferAssessment:
             "rating_after": self.rating_after,
             "rating_overall_after": self.outlook.rating_overall,
             "verdict": self.verdict.to_dict(),
+            "clause_evidence": [e.to_dict() for e in self.clause_evidence],
+            "leverage_with_typical_clauses": None if self.exposure_with_typical is None else {
+                k: (_f(v) if isinstance(v, float) else v)
+                for k, v in self.exposure_with_typical.summary().to_dict().items()},
             "attribution": self.attribution(),
             "debt": self.outlook.to_dict(),
             "stochastic": None if self.stochastic is None else self.stochastic.to_dict(),

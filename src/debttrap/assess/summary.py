@@ -93,19 +93,34 @@ def _summary_column(
     outlook: DebtOutlook, o: OfferAssessment | None, st: StochasticOutlook | None,
     service_unknown: bool = False,
 ) -> dict[str, Any]:
-    col: dict[str, Any] = {}
+    """One column of the side-by-side table: the offer, the debt, the project, the lever."""
+    return {
+        **_offer_rows(o),
+        **_debt_rows(outlook, o, st, service_unknown),
+        **_project_rows(o),
+        **_lever_rows(o),
+    }
+
+
+def _offer_rows(o: OfferAssessment | None) -> dict[str, Any]:
     if o is None:
-        col["Trap risk"] = "–"
-        col["Loans / grants, US$ m"] = "–"
-        col["Grant element IMF / DAC, %"] = "–"
-        col["PV of service at 5%, US$ m"] = "–"
-    else:
-        col["Trap risk"] = o.verdict.trap_risk.value
-        col["Loans / grants, US$ m"] = f"{o.offer.loans_usd_m:,.0f} / {o.offer.grants_usd_m:,.0f}"
-        col["Grant element IMF / DAC, %"] = (
+        return dict.fromkeys(("Trap risk", "Loans / grants, US$ m", "Grant element IMF / DAC, %",
+                              "PV of service at 5%, US$ m"), "–")
+    return {
+        "Trap risk": o.verdict.trap_risk.value,
+        "Loans / grants, US$ m": f"{o.offer.loans_usd_m:,.0f} / {o.offer.grants_usd_m:,.0f}",
+        "Grant element IMF / DAC, %": (
             f"{o.grant_element_pct:.1f} / {o.grant_element_oecd_dac_pct:.1f}"
-        )
-        col["PV of service at 5%, US$ m"] = f"{o.pv_debt_service_usd_m:,.0f}"
+        ),
+        "PV of service at 5%, US$ m": f"{o.pv_debt_service_usd_m:,.0f}",
+    }
+
+
+def _debt_rows(
+    outlook: DebtOutlook, o: OfferAssessment | None, st: StochasticOutlook | None,
+    service_unknown: bool,
+) -> dict[str, Any]:
+    col: dict[str, Any] = {}
     col["Rating, external / overall"] = f"{outlook.rating_external} / {outlook.rating_overall}"
     for ind in INDICATORS:
         s = outlook.indicator_summary(ind.value)
@@ -133,6 +148,11 @@ def _summary_column(
     col["Breached under stress (of 5)"] = str(n_stress)
     col["P(sustained breach), %"] = (
         "n/a: not run" if st is None else f"{st.prob_distress_pct:.1f}")
+    return col
+
+
+def _project_rows(o: OfferAssessment | None) -> dict[str, Any]:
+    col: dict[str, Any] = {}
     if o is not None and o.economics is not None:
         s = o.economics.summary()
         col["Project cost P50 / P90, US$ m"] = (
@@ -151,6 +171,11 @@ def _summary_column(
         for k in ("Project cost P50 / P90, US$ m", "Project DSCR, median",
                   "P(project pays its debt), %", "Overrun on budget (mean), US$ m"):
             col[k] = na
+    return col
+
+
+def _lever_rows(o: OfferAssessment | None) -> dict[str, Any]:
+    col: dict[str, Any] = {}
     if o is not None:
         x = o.exposure.summary()
         col["Lender share of debt, %"] = (

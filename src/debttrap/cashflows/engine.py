@@ -311,6 +311,14 @@ def _annuity_level(balance: FloatArray, q: FloatArray, remaining: FloatArray) ->
 def _run_numpy(
     loans: LoanArrays, plan: _Plan, *, store: bool, log_v: FloatArray | None
 ) -> tuple[ScheduleArrays | None, PVTotals | None]:
+    """The NumPy kernel: one loop over the plan's time steps, all loans of a step at once.
+
+    Kept whole (a stated exception to the ~80-line rule): every step reads and
+    writes the same dozen per-loan state vectors and time-major buffers in place;
+    split into functions, each would pass all of them back and forth, and the
+    order of the period's events (disbursement, interest, fees, principal,
+    insurance, present values) would no longer read top to bottom.
+    """
     n = loans.n_loans
     big_a = loans.steps_per_year
     n_steps = plan.n_steps

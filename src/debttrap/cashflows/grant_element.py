@@ -93,28 +93,33 @@ def _group(income_group: IncomeGroup | str | None, method: Method) -> IncomeGrou
         ) from None
 
 
+def _by_method(
+    method: Method | str,
+    income_group: IncomeGroup | str | None,
+    imf_pct: float,
+    dac_pct: dict[IncomeGroup, float],
+) -> float:
+    """The IMF's one figure, or the OECD-DAC's figure for the income group."""
+    m = _method(method)
+    if m is Method.IMF:
+        return imf_pct
+    group = _group(income_group, m)
+    assert group is not None
+    return dac_pct[group]
+
+
 def default_discount_rate_pct(
     method: Method | str, income_group: IncomeGroup | str | None = None
 ) -> float:
     """The discount rate (percent) a method prescribes."""
-    m = _method(method)
-    if m is Method.IMF:
-        return IMF_DISCOUNT_RATE_PCT
-    group = _group(income_group, m)
-    assert group is not None
-    return _DAC_RATE_PCT[group]
+    return _by_method(method, income_group, IMF_DISCOUNT_RATE_PCT, _DAC_RATE_PCT)
 
 
 def concessionality_threshold_pct(
     method: Method | str, income_group: IncomeGroup | str | None = None
 ) -> float:
     """Minimum grant element (percent) for a loan to count as concessional under a method."""
-    m = _method(method)
-    if m is Method.IMF:
-        return IMF_CONCESSIONAL_GE_PCT
-    group = _group(income_group, m)
-    assert group is not None
-    return _DAC_MIN_GE_PCT[group]
+    return _by_method(method, income_group, IMF_CONCESSIONAL_GE_PCT, _DAC_MIN_GE_PCT)
 
 
 @dataclass(frozen=True, slots=True)

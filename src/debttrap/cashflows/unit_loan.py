@@ -27,7 +27,7 @@ from debttrap.cashflows.schedule import schedules
 from debttrap.errors import InputError
 from debttrap.terms.loan import CreditorType, Loan
 
-__all__ = ["InstrumentTerms", "UnitLoanProfiles", "unit_loan_profiles"]
+__all__ = ["InstrumentTerms", "UnitFlows", "UnitLoanProfiles", "unit_loan_profiles"]
 
 FloatArray = NDArray[np.float64]
 _SIGNING_YEAR = 2000  # any year: the profile is by age
@@ -45,12 +45,12 @@ class InstrumentTerms:
 
 
 @dataclass(frozen=True, slots=True)
-class UnitLoanProfiles:
-    """Flows of a unit loan per instrument, ``(L, n_ages)``, by age ``0 … n_ages-1``.
+class UnitFlows:
+    """Flows of a unit loan per instrument (first axis), the layout set by the subclass.
 
-    ``pv`` is the PV at the end of each age of the service after it, over the
-    unit's whole life (computed before the profile is cut to ``n_ages``), not
-    capped; ``pv_capped`` caps it at the balance (face), unit by unit.
+    ``pv`` is the PV at the end of each period of the service after it, over
+    the unit's whole life, not capped; ``pv_capped`` caps it at the balance
+    (face), unit by unit.
     """
 
     terms: tuple[InstrumentTerms, ...]
@@ -61,6 +61,10 @@ class UnitLoanProfiles:
     pv: FloatArray
 
     @property
+    def n_instruments(self) -> int:
+        return len(self.terms)
+
+    @property
     def service(self) -> FloatArray:
         out: FloatArray = self.interest + self.principal
         return out
@@ -69,6 +73,15 @@ class UnitLoanProfiles:
     def pv_capped(self) -> FloatArray:
         out: FloatArray = np.minimum(self.pv, self.balance)
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class UnitLoanProfiles(UnitFlows):
+    """Flows of a unit loan per instrument, ``(L, n_ages)``, by age ``0 … n_ages-1``.
+
+    ``pv`` is computed over the unit's whole life before the profile is cut to
+    ``n_ages``.
+    """
 
 
 def _loan(tm: InstrumentTerms) -> Loan:

@@ -1,8 +1,11 @@
 """The ``debttrap`` command. Each subcommand lives in its own module here.
 
 Errors: anything deriving from :class:`debttrap.errors.DebtTrapError` is
-printed as one line on stderr and exits with code 2; nothing is written
-half-way because commands compute everything before they write.
+printed as one line on stderr and exits with its code (2 for bad input, 3 for an
+internal error); any other exception is a bug and gives one line "internal
+error: ..., please report" and exit code 3, its traceback only with
+``DEBTTRAP_DEBUG=1``. Nothing is written half-way: commands compute everything
+before they write, and output sets are staged (see docs/reliability.md).
 
 Start-up: a subcommand's module (and what it imports: pandas, the models, the
 engines) is imported only when that subcommand runs. ``debttrap --help`` lists
@@ -13,15 +16,17 @@ importing any of them; a test checks that table against the modules.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+import traceback
 import warnings
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
 from debttrap import __version__
-from debttrap.errors import DebtTrapError
+from debttrap.errors import DebtTrapError, InternalError
 
 #: subcommand -> (module of ``debttrap.cli`` that registers it, its one-line help), in the
 #: order ``--help`` lists them, the main one (``assess``) first.
@@ -195,7 +200,8 @@ def _validation_error(exc: Exception) -> bool:
 
 
 def main() -> None:
-    """Entry point: run the app and turn deliberate errors into one line and exit 2."""
+    """Entry point: run the app; every failure is one line on stderr and a non-zero exit code
+    (2: bad input or the machine refused; 3: an internal error, i.e. a bug to report)."""
     try:
         with warnings.catch_warnings():
             # numpy's floating-point notes (overflow, invalid value) never reach the user:
@@ -203,7 +209,9 @@ def main() -> None:
             warnings.simplefilter("ignore", RuntimeWarning)
             _command().main(prog_name="debttrap", standalone_mode=False)
     except DebtTrapError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        # an internal error's message starts "internal error:" already
+        prefix = "" if isinstance(exc, InternalError) else "error: "
+        sys.stderr.write(f"{prefix}{exc}\n")
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -222,10 +230,35 @@ def main() -> None:
         environment_error_exit(exc)
     except Exception as exc:
         if not _validation_error(exc):
-            raise
+            _internal_error_exit(exc)
         # a model built inside a command
         from debttrap.io.files import validation_error_to_input_error
 
         sys.stderr.write(f"error: {validation_error_to_input_error(exc)}\n")  # type: ignore[arg-type]
         sys.exit(2)
     environment_flush_exit()
+
+
+#: Set to 1 to see the traceback of an internal error (for a bug report).
+DEBUG_VARIABLE = "DEBTTRAP_DEBUG"
+
+
+def _internal_error_exit(exc: BaseException) -> NoReturn:
+    """The last resort: an exception nobody raised on purpose is a bug, not the user's fault.
+
+    One line on stderr and exit code 3; the traceback only when ``DEBTTRAP_DEBUG=1``.
+    """
+    if os.environ.get(DEBUG_VARIABLE, "").strip() not in ("", "0"):
+        traceback.print_exception(exc, file=sys.stderr)
+    detail = " ".join(str(exc).split()) or "no message"
+    if len(detail) > 300:
+        detail = detail[:300] + " ..."
+    try:
+        sys.stderr.write(
+            f"internal error: {type(exc).__name__}: {detail}; please report this with the "
+            f"command and input used (set {DEBUG_VARIABLE}=1 to see where it happened)\n"
+        )
+        sys.stderr.flush()
+    except OSError:
+        pass
+    sys.exit(3)

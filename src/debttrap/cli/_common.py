@@ -6,20 +6,26 @@ import errno
 import json
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-import numpy as np
 from rich.console import Console
 
+from debttrap._numeric import jsonable
 from debttrap.errors import InputError
 
 __all__ = [
+    "DEFAULT_FIRST_YEAR",
+    "FIRST_YEAR_MAX",
+    "FIRST_YEAR_MIN",
+    "check_first_year",
+    "check_iso3_flag",
     "check_out_file",
     "check_out_folder",
     "console",
@@ -28,33 +34,15 @@ __all__ = [
     "jsonable",
     "output_set",
     "print_json",
+    "project_paths_bytes",
+    "refuse_flag",
+    "simulation_bytes",
     "write_bytes_atomic",
     "write_text_atomic",
 ]
 
 console = Console()
 err_console = Console(stderr=True)
-
-
-def jsonable(obj: Any) -> Any:
-    """Convert numpy/pandas scalars, arrays and mappings into plain JSON values.
-
-    Non-finite floats become ``null``; mapping keys become strings (years too).
-    """
-    if isinstance(obj, Mapping):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, (np.bool_, bool)):
-        return bool(obj)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        f = float(obj)
-        return f if math.isfinite(f) else None
-    return obj
 
 
 def print_json(obj: Any) -> None:
@@ -79,6 +67,98 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# --------------------------------------------------------------------------- flag checks
+
+#: The first projection years the bundled data can build a country for: its history must lie
+#: inside the bundled WEO, whose last year is the latest. The same as the open-data builder's
+#: (a test holds them together; kept here so that checking a flag does not load pandas).
+FIRST_YEAR_MIN = 2005
+FIRST_YEAR_MAX = 2029
+#: The first projection year when none is given (the open-data builder's default).
+DEFAULT_FIRST_YEAR = 2024
+
+_ISO3_FLAG = re.compile(r"^[A-Za-z]{3}$")
+
+
+def check_first_year(year: int, *, flag: str = "--first-year") -> int:
+    """``year`` if the bundled data can build a country from it; else one line naming ``flag``.
+
+    The same range :func:`debttrap.opendata.build_country` accepts, checked before any work
+    (``dsa --all --first-year 1800`` once failed 71 times and wrote the errors as a table).
+    """
+    if isinstance(year, bool) or not FIRST_YEAR_MIN <= int(year) <= FIRST_YEAR_MAX:
+        raise InputError(
+            f"{year} is outside {FIRST_YEAR_MIN}-{FIRST_YEAR_MAX}, the years the bundled data "
+            "can build a country for",
+            field=flag,
+        )
+    return int(year)
+
+
+def check_iso3_flag(code: str, *, flag: str) -> str:
+    """``code`` in capitals if it looks like an ISO3 country code; else one line naming ``flag``."""
+    if not _ISO3_FLAG.match(code.strip()):
+        raise InputError(f"'{code}' is not an ISO3 country code (e.g. ZMB)", field=flag)
+    return code.strip().upper()
+
+
+def refuse_flag(flag: str, why: str) -> NoReturn:
+    """A flag that does not apply to the input given: refused, never ignored."""
+    raise InputError(f"does not apply here: {why}", field=flag)
+
+
+# --------------------------------------------------------------------------- memory estimates
+
+
+def simulation_bytes(
+    n_paths: int, n_years: int, *, extra_fans: int = 0, workers: int = 1,
+    block_size: int = 4096,
+) -> int:
+    """The memory a stochastic run plans to use, bytes, by the engine's own accounting
+    (:attr:`debttrap.stochastic.results.SimulationResult.memory_bytes`).
+
+    The main variant and each of ``extra_fans`` further fan variants hold their paths as
+    float32 (at most ``FAN_SAMPLE_PATHS`` of them, a systematic sample beyond), the main one
+    twice over while its quantiles are taken; each worker holds one block's shocks, kernel
+    outputs and residual cohorts (see :mod:`debttrap.stochastic.simulate`).
+    """
+    from debttrap.stochastic.kernel import N_OUT
+    from debttrap.stochastic.shocks import SHOCK_VARIABLES
+    from debttrap.stochastic.simulate import FAN_SAMPLE_PATHS
+
+    stride = 1 if n_paths <= FAN_SAMPLE_PATHS else -(-n_paths // FAN_SAMPLE_PATHS)
+    kept = -(-n_paths // stride)
+    one_variant = 4 * kept * n_years * N_OUT
+    n_blocks = -(-n_paths // block_size)
+    per_block = block_size * n_years * (len(SHOCK_VARIABLES) + 2 * N_OUT + n_years + 8) * 8
+    fans = one_variant * (extra_fans + 1) if extra_fans else 0
+    return int(2 * one_variant + fans + per_block * min(workers, n_blocks))
+
+
+def _project_years(offer: Any) -> int:
+    """The years a project's Monte Carlo spans: construction to the later of the last
+    operating year and the last loan's maturity."""
+    project = offer.project
+    first = min([project.construction_start_year, *(ln.signing_year for ln in offer.loans)])
+    last = max([project.last_operating_year,
+                *(math.ceil(ln.signing_year + ln.maturity_years) for ln in offer.loans)])
+    return int(last - first + 1)
+
+
+def project_paths_bytes(offers: Any, n_paths: int, *, kept: bool = True) -> int:
+    """The memory the project Monte Carlo of ``offers`` needs, bytes.
+
+    Each offer with a project has paths of net revenue and debt-service cover (float64,
+    paths x years), kept for every offer when ``kept`` (an assessment) or one offer at a time;
+    building one takes about four such arrays at once.
+    """
+    spans = [_project_years(o) for o in offers if getattr(o, "project", None) is not None]
+    if not spans:
+        return 0
+    held = 2 * sum(spans) if kept else 2 * max(spans)
+    return int(8 * n_paths * (held + 4 * max(spans) + 4))
 
 
 # --------------------------------------------------------------------------- --out checks
@@ -150,16 +230,18 @@ def check_out_folder(out: Path, *, flag: str = "--out") -> Path:
     return out
 
 
-def check_out_file(out: Path, suffixes: tuple[str, ...], *, flag: str = "--out") -> Path:
+def check_out_file(
+    out: Path, suffixes: tuple[str, ...] | None, *, flag: str = "--out"
+) -> Path:
     """Refuse, before any work, an output file that cannot be written (as :func:`check_out_folder`).
 
-    ``suffixes`` are the endings accepted (``(".csv", ".parquet")``).
+    ``suffixes`` are the endings accepted (``(".csv", ".parquet")``); None accepts any.
     """
     if not str(out).strip():
         raise InputError("is empty; give a file name", field=flag)
     _refuse_system_location(out, flag)
     suffix = out.suffix.lower()
-    if suffix not in suffixes:
+    if suffixes is not None and suffix not in suffixes:
         raise InputError(
             f"unsupported file type '{out.suffix or '(none)'}' (use {' or '.join(suffixes)})",
             field=flag,

@@ -102,7 +102,7 @@ def country_for_dsa(iso3: str, first_year: int) -> tuple[Country, StressSettings
             hit = _read(path)
             if hit is not None:
                 return hit
-    from debttrap.cli._common import jsonable
+    from debttrap._numeric import jsonable
     from debttrap.cli.country import country_document, resolve_dsa_inputs
 
     country, settings, built = resolve_dsa_inputs(code, first_year)

@@ -24,6 +24,8 @@ from debttrap.cli._common import (
     jsonable,
     output_set,
     print_json,
+    project_paths_bytes,
+    simulation_bytes,
     write_bytes_atomic,
     write_text_atomic,
 )
@@ -31,6 +33,7 @@ from debttrap.cli._progress import working
 from debttrap.cli._table import Cell, TableSpec, print_table
 from debttrap.errors import InputError
 from debttrap.io.scenario import check_n_paths
+from debttrap.validation import check_memory
 
 _STYLE = {"low": "bold green", "moderate": "bold yellow", "high": "bold red"}
 
@@ -61,6 +64,32 @@ def _print_table(a: Any) -> None:
             console.print(f"[dim]    not evaluated: {', '.join(o.verdict.not_evaluated)}[/dim]")
     for note in a.notes:
         console.print(f"[dim]note: {note}[/dim]")
+
+
+def _check_memory(
+    scenario: Any, paths: int | None, stochastic_paths: int, *, stochastic: bool
+) -> None:
+    """Refuse, before any work, an assessment whose paths would not fit in memory.
+
+    The project Monte Carlo keeps every offer's paths; the stochastic run holds one offer's
+    macro paths at a time. The error names the flag (or scenario setting) that weighs most.
+    """
+    n_paths = scenario.settings.n_paths if paths is None else paths
+    project = project_paths_bytes(scenario.offers, n_paths, kept=True)
+    macro = 0
+    if stochastic:
+        if isinstance(scenario.country, str):
+            n_years = scenario.settings.horizon_years + 1
+        else:
+            n_years = scenario.country.last_year - scenario.country.t + 1
+        macro = simulation_bytes(stochastic_paths, n_years)
+    if project >= macro:
+        field = "--paths" if paths is not None else "settings.n_paths"
+    else:
+        field = "--stochastic-paths"
+    parts = [f"{n_paths:,} project paths"] if project else []
+    parts += [f"{stochastic_paths:,} macro paths"] if macro else []
+    check_memory(project + macro, field, f"an assessment with {' and '.join(parts) or 'no paths'}")
 
 
 @app.command("assess")
@@ -106,6 +135,7 @@ def assess_cmd(
         check_n_paths(paths, "--paths")
     check_n_paths(stochastic_paths, "--stochastic-paths")
     scenario = load_scenario(scenario_file)
+    _check_memory(scenario, paths, stochastic_paths, stochastic=not no_stochastic)
     with working(err_console, f"assessing {scenario.name} ..."):
         result = assess(
             scenario,

@@ -25,6 +25,7 @@ import typer
 
 from debttrap.cli import app
 from debttrap.cli._common import (
+    check_first_year,
     check_out_file,
     console,
     err_console,
@@ -389,6 +390,7 @@ def country_cmd(
     """Build a country's LIC-DSF inputs from the bundled open data (WEO, IDS, DSSI, WDI, CPIA)."""
     if not _ISO3.match(iso3):
         raise InputError(f"'{iso3}' is not an ISO3 country code (e.g. ZMB)", field="ISO3")
+    first_year = check_first_year(first_year)
     if out is not None:
         check_out_file(out, (".toml", ".json"))  # before the build: a bad --out fails at once
     built = build_country(iso3, first_year)

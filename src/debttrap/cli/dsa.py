@@ -10,11 +10,14 @@ import typer
 
 from debttrap.cli import app
 from debttrap.cli._common import (
+    DEFAULT_FIRST_YEAR,
+    check_first_year,
     check_out_folder,
     console,
     err_console,
     output_set,
     print_json,
+    refuse_flag,
     write_bytes_atomic,
     write_text_atomic,
 )
@@ -200,26 +203,33 @@ def dsa_cmd(
         bool, typer.Option("--all", help="Every country the bundled data covers, as one table.")
     ] = False,
     first_year: Annotated[
-        int, typer.Option("--first-year", help="First projection year for ISO3 codes and --all.")
-    ] = 2024,
+        int | None,
+        typer.Option("--first-year", help="First projection year for ISO3 codes and --all "
+                     "(default 2024; a country file states its own)."),
+    ] = None,
 ) -> None:
     """Run the LIC-DSF (baseline, stress tests, rating) for a country file or an ISO3 code."""
     from debttrap.cli._country_cache import country_for_dsa, is_iso3
     from debttrap.errors import InputError
 
+    year = check_first_year(DEFAULT_FIRST_YEAR if first_year is None else first_year)
     if all_countries:
         if country_file is not None:
             raise InputError("give a country or --all, not both", field="--all")
         from debttrap.cli.country import run_all_cli
 
-        run_all_cli(first_year, as_json, out)
+        run_all_cli(year, as_json, out)
         return
     if country_file is None:
         raise InputError("give a country file or an ISO3 code (or --all)", field="COUNTRY")
+    iso3 = is_iso3(country_file)
+    if first_year is not None and not iso3:
+        refuse_flag("--first-year", "a country file or workbook states its own first "
+                    "projection year; --first-year is for ISO3 codes and --all")
     if out is not None:
         check_out_folder(out)  # before the work: a bad --out fails at once
-    if is_iso3(country_file):
-        country, settings = country_for_dsa(country_file, first_year)
+    if iso3:
+        country, settings = country_for_dsa(country_file, year)
     else:
         country, settings = _load_file(Path(country_file))
     res = run_dsa(country, settings)

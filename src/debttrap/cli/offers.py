@@ -18,19 +18,23 @@ import typer
 
 from debttrap.cashflows import grant_element
 from debttrap.cli import app
-from debttrap.cli._common import console, print_json
+from debttrap.cli._common import console, print_json, project_paths_bytes
 from debttrap.cli._table import TableSpec, print_table
 from debttrap.errors import InputError
 from debttrap.io.scenario import check_n_paths, load_scenario
-from debttrap.leverage.clauses import clause_profile
+from debttrap.leverage.clauses import CLAUSE_LABELS, clause_profile
+from debttrap.leverage.evidence import documented_offer
 from debttrap.leverage.exposure import creditor_exposure
 from debttrap.leverage.flows import offer_flows, package_grant_element_pct
 from debttrap.leverage.project import offer_project_economics
 from debttrap.terms.offer import Offer
+from debttrap.validation import check_memory
 
 
 def _offer_levers(offer: Offer) -> dict[str, Any]:
-    """Absolute lever figures of an offer (no country yardsticks needed)."""
+    """Absolute lever figures of an offer (no country yardsticks needed), on the clauses of
+    its contracts and standard terms (typical clauses are in the clause table, with their
+    probability)."""
     if not offer.loans:
         return {
             "acceleration_peak_usd_m": 0.0,
@@ -48,7 +52,7 @@ def _offer_levers(offer: Offer) -> dict[str, Any]:
     if offer.project is not None:
         proj_rev = pd.Series(offer.project.forecast_revenue_usd_m(flows.years), index=flows.years)
     s = creditor_exposure(
-        offer, placeholder, project_revenue_usd_m=proj_rev, flows=flows
+        documented_offer(offer), placeholder, project_revenue_usd_m=proj_rev, flows=flows
     ).summary().to_dict()
     keys = (
         "acceleration_peak_usd_m",
@@ -136,14 +140,19 @@ def offers_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Each offer's financing, project economics, clauses and levers (no DSA needed)."""
-    scenario = load_scenario(scenario_file)
     if seed is not None and seed < 0:
         raise InputError("must be 0 or more", field="--seed")
     if paths is not None:
         check_n_paths(paths, "--paths")
+    scenario = load_scenario(scenario_file)
     use_seed = scenario.settings.seed if seed is None else seed
     n_paths = scenario.settings.n_paths if paths is None else paths
     chosen = [scenario.offer(offer)] if offer is not None else list(scenario.offers)
+    check_memory(
+        project_paths_bytes(chosen, n_paths, kept=False),
+        "--paths" if paths is not None else "settings.n_paths",
+        f"the project Monte Carlo with {n_paths:,} paths",
+    )
     reports = [_offer_report(o, use_seed, n_paths) for o in chosen]
     if as_json:
         print_json(
@@ -160,33 +169,34 @@ def offers_cmd(
         )
         return
     rows: list[tuple[str, list[str]]] = [
-        ("lender", [r["lender"] for r in reports]),
-        ("loans, US$ m", [_fmt(r["loans_usd_m"]) for r in reports]),
-        ("grants, US$ m", [_fmt(r["grants_usd_m"]) for r in reports]),
-        ("grant element (IMF, package), %", [_fmt(r["grant_element_pct"]) for r in reports]),
+        ("Lender", [r["lender"] for r in reports]),
+        ("Loans, US$ m", [_fmt(r["loans_usd_m"]) for r in reports]),
+        ("Grants, US$ m", [_fmt(r["grants_usd_m"]) for r in reports]),
+        ("Grant element (IMF, package), %", [_fmt(r["grant_element_pct"]) for r in reports]),
     ]
     proj_keys = (
-        ("project cost P50, US$ m", "cost_p50_usd_m", ",.0f"),
-        ("project cost P90, US$ m", "cost_p90_usd_m", ",.0f"),
-        ("overrun to borrow P50, US$ m", "overrun_borrowed_p50_usd_m", ",.0f"),
-        ("lifetime DSCR, median", "dscr_p50_lifetime", ".2f"),
-        ("P(project services its debt), %", "prob_self_service_pct", ".1f"),
+        # the names and figures of `debttrap assess` (its side-by-side table)
+        ("Project cost P50, US$ m", "cost_p50_usd_m", ",.0f"),
+        ("Project cost P90, US$ m", "cost_p90_usd_m", ",.0f"),
+        ("Overrun on budget (mean), US$ m", "overrun_borrowed_mean_usd_m", ",.0f"),
+        ("Project DSCR, median", "dscr_p50_lifetime", ".2f"),
+        ("P(project pays its debt), %", "prob_self_service_pct", ".1f"),
     )
     for label, key, spec in proj_keys:
         rows.append(
             (label, [_fmt(r["project"][key], spec) if r["project"] else "-" for r in reports])
         )
     rows += [
-        ("due at once on acceleration, US$ m",
+        ("Due at once if accelerated, US$ m",
          [_fmt(r["levers"]["acceleration_peak_usd_m"], ",.0f") for r in reports]),
-        ("kept out of collective restructuring",
+        ("Kept out of collective restructuring",
          ["yes" if r["levers"]["keeps_out_of_restructuring"] else "no" for r in reports]),
-        ("pledged revenue peak, US$ m a year",
+        ("Pledged revenue, peak, US$ m a year",
          [_fmt(r["levers"]["pledged_revenue_peak_usd_m"]) for r in reports]),
-        ("clauses (How China Lends taxonomy)",
+        ("Clauses (How China Lends taxonomy)",
          [str(sum(1 for c in r["clauses"].values() if c["loans_with_clause"] > 0))
           for r in reports]),
-        ("conditions", [str(len(r["conditions"])) for r in reports]),
+        ("Conditions", [str(len(r["conditions"])) for r in reports]),
     ]
     table = TableSpec(["", *(r["name"] for r in reports)],
                      [[label, *values] for label, values in rows], f"{scenario.name}: offers")
@@ -194,7 +204,8 @@ def offers_cmd(
     for r in reports:
         present = [k for k, c in r["clauses"].items() if c["loans_with_clause"] > 0]
         if present:
-            console.print(f"[bold]{r['name']}[/bold] clauses: {', '.join(present)}")
+            words = [CLAUSE_LABELS.get(k, k) for k in present]
+            console.print(f"[bold]{r['name']}[/bold] clauses: {'; '.join(words)}")
         for c in r["conditions"]:
             console.print(f"[bold]{r['name']}[/bold] condition (not scored): {c['text']}")
     console.print(

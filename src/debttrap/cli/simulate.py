@@ -12,11 +12,15 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from debttrap.cli import app
 from debttrap.cli._common import (
+    check_first_year,
+    check_iso3_flag,
     check_out_folder,
     console,
     err_console,
     output_set,
     print_json,
+    refuse_flag,
+    simulation_bytes,
     write_text_atomic,
 )
 from debttrap.cli._progress import working
@@ -212,8 +216,10 @@ def simulate_cmd(
         eng = "numba"
     else:
         raise InputError(f"'{engine}' is not auto, numpy or numba", field="--engine")
-    if paths is not None and (paths < 1 or paths > 5_000_000):
-        raise InputError("must be between 1 and 5,000,000", field="--paths")
+    from debttrap.io.scenario import check_n_paths
+
+    if paths is not None:
+        check_n_paths(paths, "--paths")
     if seed is not None and seed < 0:
         raise InputError("must be >= 0", field="--seed")
     if workers < 1 or workers > 64:
@@ -226,16 +232,22 @@ def simulate_cmd(
     if not 1 <= block_years <= MAX_BLOCK_YEARS:
         raise InputError(f"must be a whole number of years from 1 to {MAX_BLOCK_YEARS}",
                          field="--block-years")
-    if first_year is not None and not 1980 <= first_year <= 2100:
-        raise InputError("must be a year from 1980 to 2100", field="--first-year")
-    if history is not None and not _ISO3.match(history):
-        raise InputError(f"'{history}' is not an ISO3 country code (e.g. ZMB)", field="--history")
+    if first_year is not None:
+        check_first_year(first_year)
+    if history is not None:
+        history = check_iso3_flag(history, flag="--history")
     if out is not None:
         check_out_folder(out)  # before the work: a bad --out fails at once
     distress = DistressRule(max_extra_financing_pct_gdp=max_gap_pct_gdp)
 
     iso3: str | None = None
     scenario = _scenario_or_none(country)
+    from_code = _ISO3.match(country) is not None and not Path(country).exists()
+    if first_year is not None and not from_code and (
+        scenario is None or not isinstance(scenario.country, str)
+    ):
+        refuse_flag("--first-year", "the country file states its own first projection year; "
+                    "--first-year is for ISO3 codes and scenarios that name one")
     if scenario is not None:
         sim_country, iso3 = _scenario_country(scenario, first_year)
         if history is None and iso3 is None:
@@ -244,8 +256,6 @@ def simulate_cmd(
             paths = scenario.settings.n_paths
         if seed is None:
             seed = scenario.settings.seed
-    from debttrap.io.scenario import check_n_paths
-
     n_paths = 10_000 if paths is None else check_n_paths(paths, "--paths")
     seed_ = 1 if seed is None else seed
 
@@ -254,7 +264,7 @@ def simulate_cmd(
 
         ctry = sim_country
         settings = StressSettings()  # as debttrap assess (run_dsa's defaults)
-    elif _ISO3.match(country) and not Path(country).exists():
+    elif from_code:
         from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
 
         iso3 = country.upper()
@@ -279,7 +289,10 @@ def simulate_cmd(
         from debttrap.stochastic.shocks import calibrate_from_history
 
         # the window debttrap assess uses
-        cal, _ = calibrate_from_history(hist_code, ctry.t, years=CALIBRATION_YEARS)
+        try:
+            cal, _ = calibrate_from_history(hist_code, ctry.t, years=CALIBRATION_YEARS)
+        except DataError as exc:  # name the flag the code came from
+            raise InputError(str(exc), field="--history" if history else "COUNTRY") from None
     else:
         try:
             weo = datasets.weo(hist_code)
@@ -308,14 +321,12 @@ def simulate_cmd(
     if all_fans and len(groups) > 1:
         fan_variants += tuple(f"without_{ci.offer_names.get(g, f'offer{g}')}" for g in groups)
 
-    from debttrap.stochastic.kernel import N_OUT
-
     n_years = len(ci.inputs.macro.years)
-    # kept paths (float32) of each fan variant, twice over while quantiles are taken
     check_memory(
-        2 * 4 * n_paths * n_years * N_OUT * len(fan_variants or ("main",)),
-        "--paths",
-        f"{n_paths:,} paths over {n_years} years",
+        simulation_bytes(n_paths, n_years, extra_fans=len(fan_variants), workers=workers),
+        "--paths" if paths is not None or scenario is None else "settings.n_paths",
+        f"{n_paths:,} paths over {n_years} years"
+        + (f" with {len(fan_variants)} fans" if len(fan_variants) > 1 else ""),
     )
 
     def run(progress: Callable[[int], None] | None = None) -> SimulationResult:

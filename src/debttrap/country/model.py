@@ -15,14 +15,20 @@ positive for net inflows; ``current_account_usd_m`` is negative for a deficit;
 
 from __future__ import annotations
 
-import math
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from debttrap._model import FrozenModel
-from debttrap.conventions import CreditorGroup, CreditorType
+from debttrap.country.debt import (
+    DomesticDebt,
+    ExistingDebtLine,
+    ExternalDebt,
+    FinancingLine,
+    LocalDebtHeldAbroad,
+)
+from debttrap.country.series import YearSeries, check_series
 from debttrap.terms.loan import Loan
 
 __all__ = [
@@ -39,20 +45,8 @@ __all__ = [
     "YearSeries",
 ]
 
-YearSeries = dict[int, float]
-
 HISTORY_YEARS = 10
-_NEG_TOL = 1e-6  # rounding noise in source data (e.g. -2e-16) is not a negative value
 DEFAULT_HORIZON_YEARS = 20
-
-
-def _check_series(name: str, values: YearSeries | None) -> YearSeries | None:
-    if values is None:
-        return None
-    for year, v in values.items():
-        if not isinstance(v, (int, float)) or not math.isfinite(float(v)):
-            raise ValueError(f"{name}[{year}] must be a finite number")
-    return {int(k): float(v) for k, v in sorted(values.items())}
 
 
 class ExternalDebtDefinition(StrEnum):
@@ -147,7 +141,7 @@ class Macro(FrozenModel):
         for name in type(self).model_fields:
             value = getattr(self, name)
             if isinstance(value, dict):
-                _check_series(name, value)
+                check_series(name, value)
         for name in ("nominal_gdp_usd_m", "real_gdp_lcu_m", "nominal_gdp_lcu_m"):
             series = getattr(self, name)
             for year, v in (series or {}).items():
@@ -164,212 +158,6 @@ class Macro(FrozenModel):
         if self.real_gdp_growth_pct is None and self.real_gdp_lcu_m is None:
             raise ValueError("give real_gdp_growth_pct or real_gdp_lcu_m")
         return self
-
-
-def _default_group(data: Any) -> Any:
-    """Fill a debt line's ``group`` from its ``creditor_group`` when the line gives none."""
-    if isinstance(data, dict) and data.get("group") is None and "creditor_group" in data:
-        try:
-            group = CreditorGroup.of_creditor_type(data["creditor_group"])
-        except ValueError:
-            return data  # the creditor_group check names the bad value
-        return {**data, "group": group}
-    return data
-
-
-class ExistingDebtLine(FrozenModel):
-    """PPG external MLT debt outstanding at the end of ``t-1``, one creditor line.
-
-    ``debt_service_usd_m``: contractual principal + interest by year (from
-    ``t``); ``principal_usd_m`` optional (gives interest and the stock path).
-    """
-
-    name: str = Field(min_length=1)
-    creditor_group: CreditorType
-    group: CreditorGroup = Field(
-        default=None,  # type: ignore[assignment]  # filled from creditor_group before checks
-        description=(
-            "Who the line is owed to, as the creditor tables group debt (china, multilateral, "
-            "paris_club, other_bilateral, bondholders, commercial_banks, other_private, "
-            "not_itemised); default: the group of the creditor type."
-        ),
-    )
-    debt_service_usd_m: YearSeries
-    principal_usd_m: YearSeries | None = None
-    source: str = ""
-
-    _group = model_validator(mode="before")(_default_group)
-
-    @field_validator("debt_service_usd_m", "principal_usd_m")
-    @classmethod
-    def _series(cls, v: YearSeries | None) -> YearSeries | None:
-        checked = _check_series("debt_service", v)
-        if checked and any(x < -_NEG_TOL for x in checked.values()):
-            raise ValueError("debt service and principal must not be negative")
-        return checked
-
-
-class LocalDebtHeldAbroad(FrozenModel):
-    """Locally issued PPG debt counted as external (residency basis): held by non-residents.
-
-    Enters the PV of external debt at face (grant element 0). Stock in LCU
-    (converted at end-of-period rates) and service in LCU (average rates).
-    """
-
-    stock_lcu_m: YearSeries = Field(default_factory=dict)
-    debt_service_lcu_m: YearSeries = Field(default_factory=dict)
-    pv_lcu_m: YearSeries = Field(
-        default_factory=dict,
-        description="PV at end of year, LCU m; default min(PV of the given service, face).",
-    )
-    interest_lcu_m: YearSeries = Field(
-        default_factory=dict,
-        description=(
-            "Interest part of the service, LCU m (optional; only for the debt-dynamics "
-            "tables' interest rows)."
-        ),
-    )
-    source: str = ""
-
-
-class ExternalDebt(FrozenModel):
-    """Existing external debt and short-term debt (Input 3 of the template)."""
-
-    ppg_mlt_outstanding_usd_m: float = Field(
-        ge=0.0, description="PPG external MLT debt at the end of t-1, US$ m."
-    )
-    existing_lines: tuple[ExistingDebtLine, ...] = ()
-    existing_principal_total_usd_m: YearSeries | None = Field(
-        default=None,
-        description="Principal due on all existing PPG MLT debt by year (stock path and interest).",
-    )
-    ppg_short_term_usd_m: YearSeries = Field(
-        default_factory=dict, description="PPG short-term external debt, end of year, US$ m."
-    )
-    short_term_interest_rate_pct: float = Field(default=0.0, ge=0.0, le=100.0)
-    private_mlt_outstanding_usd_m: YearSeries = Field(default_factory=dict)
-    private_short_term_usd_m: YearSeries = Field(default_factory=dict)
-    private_interest_usd_m: YearSeries = Field(default_factory=dict)
-    arrears_usd_m: float = Field(default=0.0, ge=0.0)
-    local_debt_held_abroad: LocalDebtHeldAbroad | None = None
-    unitemised_ppg_stock_usd_m: YearSeries | None = Field(
-        default=None,
-        description=(
-            "Calibration only: PPG external debt known to exist but not itemised, US$ m, "
-            "counted at face in PV."
-        ),
-    )
-    unitemised_ppg_debt_service_usd_m: YearSeries | None = None
-    in_arrears_or_restructuring: bool = Field(
-        default=False, description="External arrears or ongoing restructuring (GN 'in distress')."
-    )
-
-    @model_validator(mode="after")
-    def _check(self) -> ExternalDebt:
-        for name in (
-            "ppg_short_term_usd_m",
-            "private_mlt_outstanding_usd_m",
-            "private_short_term_usd_m",
-            "private_interest_usd_m",
-            "existing_principal_total_usd_m",
-        ):
-            values = _check_series(name, getattr(self, name)) or {}
-            if any(v < 0 for v in values.values()):
-                raise ValueError(f"{name} must not be negative")
-        return self
-
-
-class FinancingLine(FrozenModel):
-    """New PPG external borrowing as amounts plus terms (the template's Input 4 way).
-
-    Each year's disbursement is a unit-loan cohort: no principal in years
-    ``s … s+grace``, then ``principal_shares`` (default equal shares) in
-    ``s+grace+1 … s+maturity``; interest ``interest_rate_pct`` on the balance
-    outstanding at the end of the previous year.
-    """
-
-    name: str = Field(min_length=1)
-    creditor_group: CreditorType
-    group: CreditorGroup = Field(
-        default=None,  # type: ignore[assignment]  # filled from creditor_group before checks
-        description=(
-            "Who the line is owed to, as the creditor tables group debt (china, multilateral, "
-            "paris_club, other_bilateral, bondholders, commercial_banks, other_private, "
-            "not_itemised); default: the group of the creditor type."
-        ),
-    )
-    interest_rate_pct: float = Field(ge=0.0, le=100.0)
-    grace_years: int = Field(ge=0, le=60)
-    maturity_years: int = Field(ge=1, le=100)
-    principal_shares: tuple[float, ...] | None = Field(
-        default=None,
-        description="Share of principal repaid in each year grace+1 … maturity (IDA profiles).",
-    )
-    disbursements_usd_m: YearSeries
-    concessional: bool | None = Field(
-        default=None, description="Counted as concessional (aid); default: grant element >= 35%."
-    )
-    market_financing: bool = Field(
-        default=False, description="Commercial/market borrowing (repriced in B2/B6 market, C4)."
-    )
-    source: str = ""
-
-    _group = model_validator(mode="before")(_default_group)
-
-    @model_validator(mode="after")
-    def _check(self) -> FinancingLine:
-        if self.grace_years >= self.maturity_years:
-            raise ValueError(
-                f"grace_years ({self.grace_years}) must be shorter than maturity_years "
-                f"({self.maturity_years})"
-            )
-        if self.principal_shares is not None:
-            n = self.maturity_years - self.grace_years
-            if len(self.principal_shares) != n:
-                raise ValueError(
-                    f"principal_shares needs {n} entries (years grace+1 … maturity), "
-                    f"got {len(self.principal_shares)}"
-                )
-            if (
-                any(s < 0 for s in self.principal_shares)
-                or abs(sum(self.principal_shares) - 1.0) > 1e-6
-            ):
-                raise ValueError("principal_shares must be non-negative and sum to 1")
-        d = _check_series("disbursements_usd_m", self.disbursements_usd_m) or {}
-        if any(v < 0 for v in d.values()):
-            raise ValueError("disbursements_usd_m must not be negative")
-        return self
-
-
-class DomesticDebt(FrozenModel):
-    """Domestic public debt (face value, LCU), the public block of the DSA.
-
-    ``stock_lcu_m`` gives the baseline path (end of year, ``t … T``).
-    Stress tests add the domestic share of any extra financing need on top,
-    at ``residual_nominal_rate_pct``.
-    """
-
-    stock_lcu_m: YearSeries
-    debt_service_lcu_m: YearSeries = Field(
-        default_factory=dict, description="Baseline domestic interest + amortization, LCU m."
-    )
-    interest_lcu_m: YearSeries = Field(
-        default_factory=dict,
-        description=(
-            "Baseline domestic interest, LCU m (optional; only for the public debt-dynamics "
-            "table: the nominal domestic rate is interest / last year's stock)."
-        ),
-    )
-    in_arrears_or_restructuring: bool = False
-    source: str = ""
-
-    @field_validator("stock_lcu_m")
-    @classmethod
-    def _stock(cls, v: YearSeries) -> YearSeries:
-        checked = _check_series("stock_lcu_m", v) or {}
-        if any(x < 0 for x in checked.values()):
-            raise ValueError("domestic debt must not be negative")
-        return checked
 
 
 class CapacityInputs(FrozenModel):
@@ -572,63 +360,9 @@ class Country(FrozenModel):
                 f"last_projection_year ({last}) must be at least t+10 = {t + 10} "
                 "(the rating window)"
             )
+        _check_macro_years(self.macro, t, last)
+        _check_macro_consistency(self.macro, t, last)
         proj = range(t, last + 1)
-        m = self.macro
-
-        def need(field: str, series: YearSeries | None, years: range) -> None:
-            missing = [y for y in years if series is None or y not in series]
-            if missing:
-                span = f"{missing[0]}" if len(missing) == 1 else f"{missing[0]}…{missing[-1]}"
-                raise ValueError(
-                    f"macro.{field} is missing year(s) {span} ({len(missing)} missing); "
-                    f"it needs {years.start}…{years.stop - 1}"
-                )
-
-        need("nominal_gdp_usd_m", m.nominal_gdp_usd_m, range(t - HISTORY_YEARS, last + 1))
-        if m.real_gdp_lcu_m is not None:
-            need("real_gdp_lcu_m", m.real_gdp_lcu_m, range(t - HISTORY_YEARS - 1, last + 1))
-        else:
-            need("real_gdp_growth_pct", m.real_gdp_growth_pct, range(t - HISTORY_YEARS, last + 1))
-        need(
-            "exchange_rate_eop_lcu_per_usd", m.exchange_rate_eop_lcu_per_usd, range(t - 1, last + 1)
-        )
-        need(
-            "exchange_rate_avg_lcu_per_usd", m.exchange_rate_avg_lcu_per_usd, range(t - 1, last + 1)
-        )
-        need("exports_usd_m", m.exports_usd_m, range(t - HISTORY_YEARS - 1, last + 1))
-        need("imports_usd_m", m.imports_usd_m, proj)
-        need(
-            "net_current_transfers_usd_m",
-            m.net_current_transfers_usd_m,
-            range(t - HISTORY_YEARS, last + 1),
-        )
-        need("net_fdi_usd_m", m.net_fdi_usd_m, range(t - HISTORY_YEARS, last + 1))
-        need("government_revenue_incl_grants_lcu_m", m.government_revenue_incl_grants_lcu_m, proj)
-        need("government_grants_lcu_m", m.government_grants_lcu_m, proj)
-        need("government_primary_expenditure_lcu_m", m.government_primary_expenditure_lcu_m, proj)
-        for y in range(t - 1, last + 1):
-            eop = m.exchange_rate_eop_lcu_per_usd[y]
-            avg = m.exchange_rate_avg_lcu_per_usd[y]
-            if not (1 / 3 <= eop / avg <= 3):
-                raise ValueError(
-                    f"macro exchange rates for {y} are inconsistent: end-of-period {eop:g} vs "
-                    f"average {avg:g} LCU per US$ (more than a factor 3 apart; check the units)"
-                )
-            if m.nominal_gdp_lcu_m is not None and y in m.nominal_gdp_lcu_m and y >= t:
-                implied = m.nominal_gdp_usd_m[y] * avg
-                if abs(m.nominal_gdp_lcu_m[y] / implied - 1) > 0.005:
-                    raise ValueError(
-                        f"macro exchange rates for {y} are inconsistent: GDP "
-                        f"{m.nominal_gdp_lcu_m[y]:g} LCU m vs {m.nominal_gdp_usd_m[y]:g} US$ m "
-                        f"x {avg:g} = {implied:g}; "
-                        "fix nominal_gdp_lcu_m or exchange_rate_avg_lcu_per_usd"
-                    )
-        for y in proj:
-            rev = m.government_revenue_incl_grants_lcu_m[y] - m.government_grants_lcu_m[y]
-            if rev <= 0:
-                raise ValueError(
-                    f"macro: revenue excluding grants for {y} is {rev:g}; it must be positive"
-                )
         dd = self.domestic_debt.stock_lcu_m
         missing_dd = [y for y in proj if y not in dd]
         if missing_dd:
@@ -650,3 +384,60 @@ class Country(FrozenModel):
                     "give new external loans in USD"
                 )
         return self
+
+
+def _need(field: str, series: YearSeries | None, years: range) -> None:
+    missing = [y for y in years if series is None or y not in series]
+    if missing:
+        span = f"{missing[0]}" if len(missing) == 1 else f"{missing[0]}…{missing[-1]}"
+        raise ValueError(
+            f"macro.{field} is missing year(s) {span} ({len(missing)} missing); "
+            f"it needs {years.start}…{years.stop - 1}"
+        )
+
+
+def _check_macro_years(m: Macro, t: int, last: int) -> None:
+    """Every macro series covers the years the DSA reads (history, t-1, projections)."""
+    proj = range(t, last + 1)
+    history = range(t - HISTORY_YEARS, last + 1)
+    _need("nominal_gdp_usd_m", m.nominal_gdp_usd_m, history)
+    if m.real_gdp_lcu_m is not None:
+        _need("real_gdp_lcu_m", m.real_gdp_lcu_m, range(t - HISTORY_YEARS - 1, last + 1))
+    else:
+        _need("real_gdp_growth_pct", m.real_gdp_growth_pct, history)
+    _need("exchange_rate_eop_lcu_per_usd", m.exchange_rate_eop_lcu_per_usd, range(t - 1, last + 1))
+    _need("exchange_rate_avg_lcu_per_usd", m.exchange_rate_avg_lcu_per_usd, range(t - 1, last + 1))
+    _need("exports_usd_m", m.exports_usd_m, range(t - HISTORY_YEARS - 1, last + 1))
+    _need("imports_usd_m", m.imports_usd_m, proj)
+    _need("net_current_transfers_usd_m", m.net_current_transfers_usd_m, history)
+    _need("net_fdi_usd_m", m.net_fdi_usd_m, history)
+    _need("government_revenue_incl_grants_lcu_m", m.government_revenue_incl_grants_lcu_m, proj)
+    _need("government_grants_lcu_m", m.government_grants_lcu_m, proj)
+    _need("government_primary_expenditure_lcu_m", m.government_primary_expenditure_lcu_m, proj)
+
+
+def _check_macro_consistency(m: Macro, t: int, last: int) -> None:
+    """Exchange rates agree with each other and with GDP; revenue excluding grants is positive."""
+    for y in range(t - 1, last + 1):
+        eop = m.exchange_rate_eop_lcu_per_usd[y]
+        avg = m.exchange_rate_avg_lcu_per_usd[y]
+        if not (1 / 3 <= eop / avg <= 3):
+            raise ValueError(
+                f"macro exchange rates for {y} are inconsistent: end-of-period {eop:g} vs "
+                f"average {avg:g} LCU per US$ (more than a factor 3 apart; check the units)"
+            )
+        if m.nominal_gdp_lcu_m is not None and y in m.nominal_gdp_lcu_m and y >= t:
+            implied = m.nominal_gdp_usd_m[y] * avg
+            if abs(m.nominal_gdp_lcu_m[y] / implied - 1) > 0.005:
+                raise ValueError(
+                    f"macro exchange rates for {y} are inconsistent: GDP "
+                    f"{m.nominal_gdp_lcu_m[y]:g} LCU m vs {m.nominal_gdp_usd_m[y]:g} US$ m "
+                    f"x {avg:g} = {implied:g}; "
+                    "fix nominal_gdp_lcu_m or exchange_rate_avg_lcu_per_usd"
+                )
+    for y in range(t, last + 1):
+        rev = m.government_revenue_incl_grants_lcu_m[y] - m.government_grants_lcu_m[y]
+        if rev <= 0:
+            raise ValueError(
+                f"macro: revenue excluding grants for {y} is {rev:g}; it must be positive"
+            )

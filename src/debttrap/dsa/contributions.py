@@ -62,23 +62,39 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 
 
-def _frame(obj: object, years: NDArray[np.int64]) -> pd.DataFrame:
-    import pandas as pd
-    cols = {
-        f.name: getattr(obj, f.name)
-        for f in fields(obj)  # type: ignore[arg-type]
-        if f.name != "years"
-    }
-    if any(np.ndim(v) != 1 for v in cols.values()):
-        raise InputError("to_frame needs an unbatched table; index the batch first", field="table")
-    return pd.DataFrame(cols, index=pd.Index(years, name="year"))
+@dataclass(frozen=True, slots=True)
+class _YearTable:
+    """A table of rows on a ``years`` axis (the last axis of every row)."""
+
+    years: NDArray[np.int64]
+
+    def rows(self) -> dict[str, FloatArray]:
+        """Every row but ``years``, in the table's order."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "years"}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per year (unbatched tables only)."""
+        import pandas as pd
+
+        cols = self.rows()
+        if any(np.ndim(v) != 1 for v in cols.values()):
+            raise InputError(
+                "to_frame needs an unbatched table; index the batch first", field="table"
+            )
+        return pd.DataFrame(cols, index=pd.Index(self.years, name="year"))
+
+
+def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:
+    """``num / den``, 0 where ``den`` is 0 (a rate on last year's stock, a share of it)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out: FloatArray = np.where(den != 0, num / den, 0.0)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
-class ExternalContributions:
+class ExternalContributions(_YearTable):
     """External debt dynamics, percent of GDP (rates in percent); last axis = years."""
 
-    years: NDArray[np.int64]
     external_debt_pct_gdp: FloatArray
     ppg_external_debt_pct_gdp: FloatArray
     change_in_debt_pct_gdp: FloatArray
@@ -98,16 +114,11 @@ class ExternalContributions:
     effective_interest_rate_pct: FloatArray
     debt_stabilizing_non_interest_cad_pct_gdp: FloatArray
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per year (unbatched tables only)."""
-        return _frame(self, self.years)
-
 
 @dataclass(frozen=True, slots=True)
-class PublicContributions:
+class PublicContributions(_YearTable):
     """Public debt dynamics, percent of GDP (rates in percent); last axis = years."""
 
-    years: NDArray[np.int64]
     public_debt_pct_gdp: FloatArray
     public_external_debt_pct_gdp: FloatArray
     change_in_debt_pct_gdp: FloatArray
@@ -129,10 +140,6 @@ class PublicContributions:
     real_rate_public_pct: FloatArray
     debt_stabilizing_primary_deficit_pct_gdp: FloatArray
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per year (unbatched tables only)."""
-        return _frame(self, self.years)
-
 
 @dataclass(frozen=True, slots=True)
 class Contributions:
@@ -152,16 +159,13 @@ class Contributions:
         """``{"external": {row: {year: value}}, "public": {...}}`` (NaN -> None)."""
         out: dict[str, dict[str, dict[str, float | None]]] = {}
         for key, table in (("external", self.external), ("public", self.public)):
-            rows: dict[str, dict[str, float | None]] = {}
-            for f in fields(table):
-                if f.name == "years":
-                    continue
-                vals = np.asarray(getattr(table, f.name), dtype=float)
-                rows[f.name] = {
+            out[key] = {
+                name: {
                     str(int(y)): (float(v) if np.isfinite(v) else None)
-                    for y, v in zip(table.years, vals, strict=True)
+                    for y, v in zip(table.years, np.asarray(vals, dtype=float), strict=True)
                 }
-            out[key] = rows
+                for name, vals in table.rows().items()
+            }
         return out
 
 
@@ -204,10 +208,7 @@ def external_contributions(
     g = real_growth_pct / 100.0
     pi = usd_deflator_growth_pct / 100.0
     den = (1.0 + g) * (1.0 + pi)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        i = np.where(
-            _prev(external_debt_usd_m) != 0, interest_usd_m / _prev(external_debt_usd_m), 0.0
-        )
+    i = _ratio(interest_usd_m, _prev(external_debt_usd_m))
     interest = i * d_prev / den
     growth = -g * d_prev / den
     eps = depreciation_pct / 100.0
@@ -285,10 +286,9 @@ def public_contributions(
     pi_f = foreign_inflation_pct / 100.0
     ext_prev_usd = _prev(external_debt_usd_m)
     dom_prev = _prev(domestic_debt_lcu_m)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        i_f = np.where(ext_prev_usd != 0, external_interest_usd_m / ext_prev_usd, 0.0)
-        i_d = np.where(dom_prev != 0, domestic_interest_lcu_m / dom_prev, 0.0)
-        alpha = np.where(_prev(total) != 0, _prev(external_debt_lcu_m) / _prev(total), 0.0)
+    i_f = _ratio(external_interest_usd_m, ext_prev_usd)
+    i_d = _ratio(domestic_interest_lcu_m, dom_prev)
+    alpha = _ratio(_prev(external_debt_lcu_m), _prev(total))
     r_f = (i_f - pi_f) / (1.0 + pi_f)
     r_d = (i_d - pi) / (1.0 + pi)
     r = alpha * r_f + (1.0 - alpha) * r_d
@@ -404,8 +404,7 @@ def _external_stocks(
     ppg = np.concatenate([[ppg_prev], paths.ext_debt_nominal_usd_m])
     ext_total = ppg + private
     lc_usd = np.concatenate([[lc_prev_usd], inp.lc_external_stock_lcu_m / inp.fx_eop_lcu_per_usd])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lc_share = np.where(ext_total[:-1] != 0, lc_usd[:-1] / ext_total[:-1], 0.0)
+    lc_share = _ratio(lc_usd[:-1], ext_total[:-1])
     fxe = np.concatenate([[fxe_prev], inp.fx_eop_lcu_per_usd])
     return ppg, ext_total, lc_share, fxe
 

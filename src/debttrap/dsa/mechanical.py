@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -38,11 +38,24 @@ from debttrap.errors import InputError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MechanicalRatings", "mechanical_ratings"]
+__all__ = [
+    "BaselinePaths",
+    "MechanicalRatings",
+    "StressPaths",
+    "ThresholdsPct",
+    "mechanical_ratings",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+
+# What the rating functions take, keyed by indicator (name or enum):
+BaselinePaths: TypeAlias = Mapping[str, ArrayLike] | Mapping[Indicator, ArrayLike]
+StressPaths: TypeAlias = (
+    Mapping[str, Mapping[str, ArrayLike]] | Mapping[Indicator, Mapping[str, ArrayLike]]
+)
+ThresholdsPct: TypeAlias = Mapping[str, float] | Mapping[Indicator, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +103,9 @@ class _Prepared:
 
 
 def _prepare(
-    baseline: Mapping[str, ArrayLike] | Mapping[Indicator, ArrayLike],
-    stress: Mapping[str, Mapping[str, ArrayLike]] | Mapping[Indicator, Mapping[str, ArrayLike]],
-    thresholds: Mapping[str, float] | Mapping[Indicator, float],
+    baseline: BaselinePaths,
+    stress: StressPaths,
+    thresholds: ThresholdsPct,
     years: ArrayLike,
     first_projection_year: int,
 ) -> _Prepared:
@@ -160,9 +173,9 @@ def _mechanical(
 
 
 def mechanical_ratings(
-    baseline: Mapping[str, ArrayLike] | Mapping[Indicator, ArrayLike],
-    stress: Mapping[str, Mapping[str, ArrayLike]] | Mapping[Indicator, Mapping[str, ArrayLike]],
-    thresholds: Mapping[str, float] | Mapping[Indicator, float],
+    baseline: BaselinePaths,
+    stress: StressPaths,
+    thresholds: ThresholdsPct,
     years: ArrayLike,
     first_projection_year: int,
     *,

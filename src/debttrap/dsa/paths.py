@@ -39,7 +39,7 @@ from numpy.typing import NDArray
 
 from debttrap.cashflows import schedules
 from debttrap.cashflows.pv import npv_next_years
-from debttrap.cashflows.unit_loan import InstrumentTerms, unit_loan_profiles
+from debttrap.cashflows.unit_loan import InstrumentTerms, UnitFlows, unit_loan_profiles
 from debttrap.country.derived import DerivedSeries, derive, series_array
 from debttrap.country.model import Country, FinancingLine
 from debttrap.dsa.indicators import INDICATORS
@@ -64,7 +64,7 @@ FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
-class UnitLoanBasis:
+class UnitLoanBasis(UnitFlows):
     """Flows of one unit disbursed in year index ``s``, booked in year index ``y``.
 
     Each array is ``(L, n, n)``: instrument, disbursement year, booking year
@@ -73,17 +73,6 @@ class UnitLoanBasis:
     at the end of year ``y`` of the unit's service after ``y`` over its whole
     life (not cut at the horizon).
     """
-
-    terms: tuple[InstrumentTerms, ...]
-    discount_dec: float
-    interest: FloatArray
-    principal: FloatArray
-    balance: FloatArray
-    pv: FloatArray
-
-    @property
-    def n_instruments(self) -> int:
-        return len(self.terms)
 
     @classmethod
     def build(
@@ -211,7 +200,7 @@ def debt_paths(inp: PathInputs, basis: UnitLoanBasis) -> IndicatorPaths:
     # each unit loan's PV is capped at its own face before scaling, so that a negative
     # amount (debt a shock saves, e.g. B5's smaller trade deficit) is valued like a
     # positive one; capping the sum let it count below face where PV > face
-    pv_l = np.einsum("...ls,lsy->...ly", d, np.minimum(basis.pv, basis.balance))
+    pv_l = np.einsum("...ls,lsy->...ly", d, basis.pv_capped)
     new_interest = interest_l.sum(axis=-2)
     new_service = new_interest + principal_l.sum(axis=-2)
     new_stock = balance_l.sum(axis=-2)

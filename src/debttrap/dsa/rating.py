@@ -63,7 +63,10 @@ from debttrap.dsa.indicators import (
     StressTest,
 )
 from debttrap.dsa.mechanical import (
+    BaselinePaths,
     MechanicalRatings,
+    StressPaths,
+    ThresholdsPct,
     _mechanical,
     _prepare,
     _Prepared,
@@ -354,9 +357,9 @@ def _space(
 
 
 def rate_risk(
-    baseline: Mapping[str, ArrayLike] | Mapping[Indicator, ArrayLike],
-    stress: Mapping[str, Mapping[str, ArrayLike]] | Mapping[Indicator, Mapping[str, ArrayLike]],
-    thresholds: Mapping[str, float] | Mapping[Indicator, float],
+    baseline: BaselinePaths,
+    stress: StressPaths,
+    thresholds: ThresholdsPct,
     years: ArrayLike,
     first_projection_year: int,
     *,

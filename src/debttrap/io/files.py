@@ -104,6 +104,12 @@ def read_document(path: str | Path) -> dict[str, Any]:
             "is nested too deeply to read (tables or lists inside each other)", source=p.name
         ) from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        if "digits" in str(exc):
+            raise InputError(
+                "holds an integer of more than 4,300 digits, which cannot be read as a number "
+                "(no input needs one)",
+                source=p.name,
+            ) from None
         raise InputError(f"holds a value that cannot be read: {exc}", source=p.name) from None
     if _depth(data) > MAX_NESTING:
         raise InputError(
@@ -129,8 +135,14 @@ def _loc(loc: tuple[int | str, ...]) -> str:
 def validation_error_to_input_error(
     exc: ValidationError, *, source: str | None = None, prefix: str = ""
 ) -> InputError:
-    """Turn pydantic's multi-line report into one line naming the first bad field."""
-    err = exc.errors(include_url=False)[0]
+    """Turn pydantic's multi-line report into one line naming the first bad field.
+
+    A value the user wrote that is wrong comes before a field reported missing: a bad value can
+    stop a model from deriving the fields that depend on it (a prior's ``median_ratio = inf``
+    leaves its ``mu`` unset), and the bad value is what there is to fix.
+    """
+    errors = exc.errors(include_url=False)
+    err = next((e for e in errors if e.get("type") != "missing"), errors[0])
     loc = _loc(tuple(err.get("loc", ())))
     field = f"{prefix}.{loc}" if prefix and loc else (prefix or loc or None)
     msg = str(err.get("msg", "invalid value"))
@@ -141,7 +153,7 @@ def validation_error_to_input_error(
         msg = "unknown field (check its spelling against the documentation)"
     elif err.get("type") == "missing":
         msg = "is required but missing"
-    more = len(exc.errors()) - 1
+    more = len(errors) - 1
     if more > 0:
         msg += f" (and {more} more problem{'s' if more > 1 else ''})"
     return InputError(msg, field=field, source=source)

@@ -21,7 +21,8 @@ A scenario is a TOML (or JSON) document::
     lender_group = "china"
     conditions = ["Chinese contractor (CHEC) builds the port"]
     [[offers.loans]]                # the loan model; creditor defaults to the lender;
-    amount_m = 306.7                # may carry ppg / serviced_by_project / source / sources
+    amount_m = 306.7                # may carry ppg / serviced_by_project / typical_clauses /
+                                    # source / sources
     ...
     [[offers.grants]]
     donor = "..."
@@ -161,6 +162,15 @@ _LOAN_ROLE_PROPS: dict[str, Any] = {
         "type": "boolean",
         "default": True,
         "description": "The project's revenue is meant to service this loan.",
+    },
+    "typical_clauses": {
+        "type": "string",
+        "enum": ["", "cdb", "eximbank", "chinese", "benchmark"],
+        "default": "",
+        "description": "Where the contract text is not known: the lender type whose published "
+        "clause frequencies (How China Lends) give each clause the contract does not settle a "
+        "probability; '' (default) = only the clauses written in the contract and the creditor "
+        "type's standard terms.",
     },
     "source": {"type": "string", "description": "Where the loan's figures come from."},
     "sources": {

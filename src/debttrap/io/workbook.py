@@ -285,7 +285,10 @@ def _row_bounds(mapping: TemplateMapping) -> dict[str, tuple[int, int]]:
         bounds[key] = (max(r, row), max(c, col))
 
     for s in spec.get("scalars", []):
-        for ref in s["cells"]:
+        refs = [*s["cells"], *s.get("otherwise_cells", [])]
+        if "switch" in s:
+            refs.append(s["switch"]["cell"])
+        for ref in refs:
             see(s["sheet"], *_split_cell(ref))
     macro = spec["columns"]["macro"]
     last_col = column_index(macro["last_column"])
@@ -344,12 +347,27 @@ class _Reader:
         sheet = self.m.sheet(entry["sheet"])
         kind = entry.get("kind", "float")
         refs: Sequence[str] = entry["cells"]
+        if "switch" in entry:  # a cell that says which column the template reads
+            sw = entry["switch"]
+            text = self.book.raw(sheet, *_split_cell(sw["cell"]))
+            if str(text or "").strip().lower() != str(sw["equals"]).lower():
+                refs = entry["otherwise_cells"]
         for ref in refs:
             row, col = _split_cell(ref)
             raw = self.book.raw(sheet, row, col)
             if raw is None:
                 continue
             value = self._convert(raw, kind, sheet, ref, field, entry)
+            if "divide_by_abs_field" in entry:  # a size per unit of another field's value
+                base = _get(self.doc, str(entry["divide_by_abs_field"]))
+                if not base:
+                    self.notes.append(
+                        f"{field}: '{sheet}'!{ref} is read per unit of "
+                        f"{entry['divide_by_abs_field']}, which is zero or empty; "
+                        "debttrap's default is used"
+                    )
+                    break
+                value = value / abs(float(base) * float(entry.get("divide_by_scale", 1.0)))
             _set(self.doc, field, value)
             self.prov.append(CellRead(field, sheet, ref, value, "read"))
             return
@@ -379,6 +397,16 @@ class _Reader:
             raise WorkbookError(
                 f"{self.book.label}: {where} holds {raw!r}; "
                 f"it must be {true_word.title()} or {false_word.title()}"
+            )
+        if kind == "choice":  # a label: the first keyword it contains names the value
+            text = str(raw).strip().lower()
+            choices: Mapping[str, Any] = entry["choices"]
+            for word, value in choices.items():
+                if word in text:
+                    return value
+            raise WorkbookError(
+                f"{self.book.label}: {where} holds {raw!r}; it must name one of: "
+                + ", ".join(sorted(set(map(str, choices))))
             )
         row, col = _split_cell(ref)
         x = self.book.number(sheet, row, col, field)

@@ -277,7 +277,8 @@ class ClauseProfile:
 
     def to_frame(self) -> pd.DataFrame:
         """Rows: clause keys. Columns: label, loans_with_clause, n_loans,
-        share_of_amount_pct, the study's shares in percent (cdb, eximbank,
+        share_of_amount_pct, typical_probability_pct, expected_share_of_amount_pct,
+        the study's shares in percent (cdb, eximbank,
         chinese, chinese_2014_plus, benchmark) and its note."""
         return self.frame.copy()
 
@@ -288,13 +289,24 @@ class ClauseProfile:
 
 
 def clause_profile(offer: Offer, table: pd.DataFrame | None = None) -> ClauseProfile:
-    """The clause profile of ``offer`` (its loans' clauses) beside "How China Lends"."""
+    """The clause profile of ``offer`` beside "How China Lends".
+
+    ``loans_with_clause`` counts the loans whose contract text or standard terms carry
+    the clause; ``typical_probability_pct`` is the largest probability a loan gets
+    from the clauses typical for its lender type, and ``expected_share_of_amount_pct``
+    the share of the offer's amount that carries the clause, probability-weighted
+    (:mod:`debttrap.leverage.evidence`).
+    """
+    from debttrap.leverage.evidence import documented_offer, typical_probabilities
+
     table = hcl_table() if table is None else table
     t = _index(table)
     notes_of: dict[str, list[Any]] = {}
     if "note" in table.columns:
         for k, note in zip(table["key"].tolist(), table["note"].tolist(), strict=True):
             notes_of.setdefault(str(k), []).append(note)
+    typical = typical_probabilities(offer)
+    offer = documented_offer(offer)
     loans = offer.loans
     weights = np.array([ln.amount_m for ln in loans], dtype=np.float64) * (
         offer.usd_per_unit() if loans else np.zeros(0)
@@ -304,6 +316,8 @@ def clause_profile(offer: Offer, table: pd.DataFrame | None = None) -> ClausePro
     for key, label in CLAUSE_LABELS.items():
         pred = _PREDICATES[key]
         has = np.array([pred(ln.clauses) for ln in loans], dtype=np.bool_)
+        p_typ = np.array([tp.get(key, 0.0) for tp in typical], dtype=np.float64)
+        prob = np.where(has, 1.0, p_typ)
 
         def pct(scope: str, column: str = "chinese_share", k: str = key) -> float:
             v = _share(t, k, scope, column)
@@ -322,6 +336,11 @@ def clause_profile(offer: Offer, table: pd.DataFrame | None = None) -> ClausePro
                 "loans_with_clause": int(has.sum()),
                 "n_loans": len(loans),
                 "share_of_amount_pct": 100.0 * float(weights[has].sum()) / total
+                if total > 0
+                else float("nan"),
+                "typical_probability_pct": 100.0 * float(p_typ[~has].max())
+                if (~has).any() else 0.0,
+                "expected_share_of_amount_pct": 100.0 * float((weights * prob).sum()) / total
                 if total > 0
                 else float("nan"),
                 "hcl_cdb_pct": pct("cdb"),

@@ -49,10 +49,23 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from debttrap._numeric import read_only_copy
 from debttrap.errors import InputError
+from debttrap.leverage._exposure_parts import (
+    TRIGGERS,
+    _part_share_pct,
+    acceleration,
+    check_columns,
+    check_window,
+    clause_amounts,
+    clauses_in_force,
+    series_on,
+    share_pct,
+    shares,
+    year_table,
+)
 from debttrap.leverage.flows import OfferFlows, offer_flows
 from debttrap.terms.offer import Offer
 
@@ -60,80 +73,8 @@ __all__ = ["TRIGGERS", "Exposure", "ExposureSummary", "creditor_exposure", "shar
 
 FloatArray = NDArray[np.float64]
 
-#: Acceleration triggers of :class:`debttrap.terms.AccelerationTriggers`, in display order.
-TRIGGERS: tuple[str, ...] = (
-    "policy_change",
-    "severing_diplomatic_relations",
-    "cross_default",
-    "adverse_action_to_lender_state_entity",
-    "cross_cancellation",
-)
-
-
-def share_pct(part: ArrayLike, total: ArrayLike) -> FloatArray:
-    """``100 * part / total`` elementwise (broadcasting), NaN where ``total <= 0``."""
-    p = np.asarray(part, dtype=np.float64)
-    t = np.asarray(total, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(t > 0, 100.0 * p / np.where(t > 0, t, 1.0), np.nan)
-
-
-def _part_share_pct(part: ArrayLike, total: ArrayLike) -> FloatArray:
-    """:func:`share_pct` of a part that is included in the total: within [0, 100].
-
-    The part is one of the addends of the total, so a result above 100 is
-    floating-point noise (a sole creditor: 100 + 1e-14); it is capped here so that
-    no reader downstream sees more than 100%.
-    """
-    return np.clip(share_pct(part, total), 0.0, 100.0)
-
-
 def _peak(x: FloatArray) -> float:
     return float(np.nanmax(x)) if np.any(np.isfinite(x)) else float("nan")
-
-
-def _years_of(frame: pd.DataFrame | pd.Series, name: str) -> NDArray[np.int64]:
-    idx = frame.index
-    try:
-        years = np.asarray(idx, dtype=np.int64)
-    except (TypeError, ValueError):
-        raise InputError("the index must be calendar years (integers)", field=name) from None
-    if years.size == 0:
-        raise InputError("has no years", field=name)
-    if np.any(np.diff(years) <= 0):
-        raise InputError("years must be increasing, without repeats", field=name)
-    return years
-
-
-def _series_on(
-    values: pd.Series | Mapping[int, float] | None, years: NDArray[np.int64], name: str
-) -> FloatArray | None:
-    """A year-indexed input on ``years`` (NaN where missing)."""
-    if values is None:
-        return None
-    s = pd.Series(values, dtype="float64") if not isinstance(values, pd.Series) else values
-    if s.size:
-        _years_of(s.sort_index(), name)
-    s = s.copy()
-    s.index = s.index.astype(np.int64)
-    out = np.asarray(s.reindex(years).to_numpy(dtype=np.float64), dtype=np.float64)
-    finite = out[np.isfinite(out)]
-    if np.any(finite < 0):
-        raise InputError("must not be negative", field=name)
-    return out
-
-
-def _table(frame: pd.DataFrame, name: str) -> tuple[NDArray[np.int64], pd.DataFrame]:
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError("must be a table (year x creditor)", field=name)
-    f = frame.sort_index()
-    years = _years_of(f, name)
-    f = f.copy()
-    f.index = pd.Index(years, name="year")
-    vals = f.to_numpy(dtype=np.float64, na_value=0.0)
-    if not np.all(np.isfinite(vals)) or np.any(vals < 0):
-        raise InputError("amounts must be finite and not negative", field=name)
-    return years, f.fillna(0.0).astype(np.float64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,37 +336,27 @@ def creditor_exposure(
     the budget; they enter the "after" denominators only. ``window_years``
     (first, last) bounds the peaks of :meth:`Exposure.summary`. ``flows`` may be
     passed to reuse a computation (it must come from ``offer``).
+
+    Above the ~80-line rule only by its signature, this docstring and the
+    result's 36 named fields: the checks and the three families of figures are
+    the functions of :mod:`debttrap.leverage._exposure_parts`, called in turn.
     """
-    years, debt = _table(existing_debt_usd_m, "existing_debt_usd_m")
+    years, debt = year_table(existing_debt_usd_m, "existing_debt_usd_m")
     service: pd.DataFrame | None = None
     service_given = np.zeros(years.size, dtype=np.bool_)
     if existing_service_usd_m is not None:
-        svc_years, service = _table(existing_service_usd_m, "existing_service_usd_m")
+        svc_years, service = year_table(existing_service_usd_m, "existing_service_usd_m")
         service_given = np.isin(years, svc_years)
         service = service.reindex(years).fillna(0.0)
-    if window_years is not None:
-        w_lo, w_hi = (int(v) for v in window_years)
-        if w_hi < w_lo:
-            raise InputError(f"last year {w_hi} is before first year {w_lo}", field="window_years")
-        if not np.any((years >= w_lo) & (years <= w_hi)):
-            raise InputError(
-                f"{w_lo}-{w_hi} has no year of the debt table ({years[0]}-{years[-1]})",
-                field="window_years",
-            )
-        window_years = (w_lo, w_hi)
-    for name, cols in (("cross_default_creditors", cross_default_creditors),
-                       ("service_unknown_creditors", service_unknown_creditors)):
-        unknown = [c for c in cols if c not in debt.columns]
-        if unknown:
-            raise InputError(
-                f"'{unknown[0]}' is not a creditor column of existing_debt_usd_m", field=name
-            )
-    revenue = _series_on(government_revenue_usd_m, years, "government_revenue_usd_m")
-    exports = _series_on(exports_usd_m, years, "exports_usd_m")
-    reserves = _series_on(reserves_usd_m, years, "reserves_usd_m")
-    proj_rev = _series_on(project_revenue_usd_m, years, "project_revenue_usd_m")
-    added = _series_on(added_debt_usd_m, years, "added_debt_usd_m")
-    added_svc = _series_on(added_service_usd_m, years, "added_service_usd_m")
+    window_years = check_window(window_years, years)
+    check_columns(debt, {"cross_default_creditors": cross_default_creditors,
+                         "service_unknown_creditors": service_unknown_creditors})
+    revenue = series_on(government_revenue_usd_m, years, "government_revenue_usd_m")
+    exports = series_on(exports_usd_m, years, "exports_usd_m")
+    reserves = series_on(reserves_usd_m, years, "reserves_usd_m")
+    proj_rev = series_on(project_revenue_usd_m, years, "project_revenue_usd_m")
+    added = series_on(added_debt_usd_m, years, "added_debt_usd_m")
+    added_svc = series_on(added_service_usd_m, years, "added_service_usd_m")
     added_debt = np.zeros(years.size) if added is None else np.nan_to_num(added)
     added_service = np.zeros(years.size) if added_svc is None else np.nan_to_num(added_svc)
 
@@ -437,115 +368,28 @@ def creditor_exposure(
             raise InputError("the offer's flows do not cover the debt table's years", field="flows")
     else:
         pos = np.arange(years.size)
-
-    def on_axis(x: FloatArray) -> FloatArray:
-        return x[..., pos]
-
     ppg = f.ppg
-    bal = on_axis(f.balance_end_usd_m)  # (n, Y)
-    ds = on_axis(f.debt_service_usd_m)
+    bal = f.balance_end_usd_m[..., pos]  # (n, Y)
+    ds = f.debt_service_usd_m[..., pos]
     offer_ppg_debt = bal[ppg].sum(axis=0) if ppg.any() else np.zeros(years.size)
     offer_ppg_service = ds[ppg].sum(axis=0) if ppg.any() else np.zeros(years.size)
     offer_contingent = bal[~ppg].sum(axis=0) if (~ppg).any() else np.zeros(years.size)
 
     lender = offer.group
-    zero = np.zeros(years.size)
-    lender_debt = debt[lender].to_numpy() if lender in debt.columns else zero
-    total_debt = debt.to_numpy().sum(axis=1)
-    debt_before = _part_share_pct(lender_debt, total_debt)
-    total_after = total_debt + offer_ppg_debt + added_debt
-    debt_after = _part_share_pct(lender_debt + offer_ppg_debt, total_after)
-    note = ""
-    if service is not None:
-        lender_service = service[lender].to_numpy() if lender in service.columns else zero
-        total_service = service.to_numpy().sum(axis=1)
-        service_before = _part_share_pct(lender_service, total_service)
-        service_total_after = total_service + offer_ppg_service + added_service
-        service_after = _part_share_pct(lender_service + offer_ppg_service, service_total_after)
-        offer_service_share = np.where(
-            service_given, _part_share_pct(offer_ppg_service, service_total_after), np.nan)
-        # where the existing service is not given (e.g. t-1) the share is not known
-        service_before = np.where(service_given, service_before, np.nan)
-        service_after = np.where(service_given, service_after, np.nan)
-        if service_unknown_creditors:
-            unsched = debt[list(service_unknown_creditors)].to_numpy().sum(axis=1)
-            blind = unsched > 0
-            if blind.any():
-                service_before = np.where(blind, np.nan, service_before)
-                service_after = np.where(blind, np.nan, service_after)
-                offer_service_share = np.where(blind, np.nan, offer_service_share)
-                k = int(np.argmax(unsched))
-                pct = float(_part_share_pct(unsched, total_debt)[k])
-                note = (
-                    f"existing debt service not known: {', '.join(service_unknown_creditors)} "
-                    f"(up to US$ {unsched[k]:,.0f} m, {pct:.0f}% of PPG external debt) has no "
-                    "service schedule"
-                )
-    else:
-        service_before = service_after = np.full(years.size, np.nan)
-        offer_service_share = np.full(years.size, np.nan)
-        note = "no existing debt service by creditor was given"
-
-    # A loan's clauses bind from signing until its last flow.
-    sign = np.array([ln.signing_year for ln in offer.loans], dtype=np.int64)
-    live = (f.debt_service_usd_m + f.balance_end_usd_m) > 0  # (n, Yf)
-    last_idx = live.shape[1] - 1 - np.argmax(live[:, ::-1], axis=1) if live.size else sign
-    last_flow = np.where(live.any(axis=1), f.years[last_idx], sign) if live.size else sign
-    active = (years[None, :] >= sign[:, None]) & (years[None, :] <= last_flow[:, None])  # (n, Y)
-    clauses = [ln.clauses for ln in offer.loans]
-
-    def per_loan(values: list[float]) -> FloatArray:
-        return np.asarray(values, dtype=np.float64).reshape(-1, 1) * active
-
-    pledged = per_loan([c.pledged_revenue_usd_m_per_year for c in clauses]).sum(axis=0)
-    account_share = per_loan(
-        [c.account_revenue_share_pct if c.lender_controlled_account else 0.0 for c in clauses]
+    sh = shares(
+        lender, debt, service, service_given,
+        offer_ppg_debt=offer_ppg_debt, offer_ppg_service=offer_ppg_service,
+        added_debt=added_debt, added_service=added_service,
+        service_unknown_creditors=service_unknown_creditors,
     )
-    if proj_rev is not None and account_share.size:
-        # one project, one account: the largest share in force routes the revenue
-        pledged = pledged + np.nan_to_num(proj_rev) * account_share.max(axis=0) / 100.0
-    cash_held = per_loan([c.minimum_account_balance_usd_m for c in clauses]).sum(axis=0)
-    collateral = per_loan([c.collateral_assets_usd_m for c in clauses]).sum(axis=0)
+    clauses = [ln.clauses for ln in offer.loans]
+    amounts = clause_amounts(clauses, clauses_in_force(offer, f, years), proj_rev)
+    acc = acceleration(clauses, bal, ppg, debt, cross_default_creditors)
 
     def pct_of(x: FloatArray, base: FloatArray | None) -> FloatArray:
         return share_pct(x, base) if base is not None else np.full(years.size, np.nan)
 
-    accel: dict[str, FloatArray] = {}
-    has_trigger = np.zeros(len(offer.loans), dtype=np.bool_)
-    cross = np.array([c.acceleration.cross_default for c in clauses], dtype=np.bool_)
-    present: list[str] = []
-    cascade = np.zeros(years.size)
-    cd_stock = (
-        debt[list(cross_default_creditors)].to_numpy().sum(axis=1)
-        if cross_default_creditors
-        else zero
-    )
-    for t in TRIGGERS:
-        m = np.array([getattr(c.acceleration, t) for c in clauses], dtype=np.bool_) & ppg
-        accel[t] = read_only_copy(bal[m].sum(axis=0) if m.any() else zero)
-        if m.any():
-            present.append(t)
-            has_trigger |= m
-            # the triggered loans, the offer's own cross-default loans, and the other
-            # creditors' debt that cross-defaults once the offer's debt is in default
-            hit = (m | cross) & ppg
-            cascade = np.maximum(cascade, bal[hit].sum(axis=0) + cd_stock)
-    accel_max = np.max(np.vstack([accel[t] for t in TRIGGERS]), axis=0)
-    cascade = np.where(accel_max > 0, cascade, 0.0)
-    own = has_trigger & ppg
-    offer_accel = bal[own].sum(axis=0) if own.any() else zero
-
-    npc = np.array([c.no_paris_club for c in clauses], dtype=np.bool_) & ppg
-    npc_debt = bal[npc].sum(axis=0) if npc.any() else zero
-
-    # lever clauses let the lender act on policy (docs/method.md): every trigger but cross-default
-    levers = [f"acceleration.{t}" for t in present if t != "cross_default"]
-    if any(c.lender_controlled_account for c in clauses):
-        levers.append("lender_controlled_account")
-    if npc.any():
-        levers.append("no_paris_club")
-
-    all_bal = bal.sum(axis=0) if bal.shape[0] else zero
+    all_bal = bal.sum(axis=0) if bal.shape[0] else np.zeros(years.size)
     return Exposure(
         offer=offer.name,
         lender=lender,
@@ -553,35 +397,35 @@ def creditor_exposure(
         offer_ppg_debt_usd_m=read_only_copy(offer_ppg_debt),
         offer_ppg_service_usd_m=read_only_copy(offer_ppg_service),
         offer_contingent_debt_usd_m=read_only_copy(offer_contingent),
-        lender_debt_share_before_pct=read_only_copy(debt_before),
-        lender_debt_share_after_pct=read_only_copy(debt_after),
-        lender_service_share_before_pct=read_only_copy(service_before),
-        lender_service_share_after_pct=read_only_copy(service_after),
-        pledged_revenue_usd_m=read_only_copy(pledged),
-        pledged_pct_of_revenue=read_only_copy(pct_of(pledged, revenue)),
-        pledged_pct_of_exports=read_only_copy(pct_of(pledged, exports)),
-        account_cash_held_usd_m=read_only_copy(cash_held),
-        acceleration_usd_m=MappingProxyType(accel),
-        acceleration_max_usd_m=read_only_copy(accel_max),
-        acceleration_with_cross_default_usd_m=read_only_copy(cascade),
-        acceleration_pct_of_reserves=read_only_copy(pct_of(cascade, reserves)),
-        acceleration_pct_of_exports=read_only_copy(pct_of(cascade, exports)),
+        lender_debt_share_before_pct=read_only_copy(sh.debt_before),
+        lender_debt_share_after_pct=read_only_copy(sh.debt_after),
+        lender_service_share_before_pct=read_only_copy(sh.service_before),
+        lender_service_share_after_pct=read_only_copy(sh.service_after),
+        pledged_revenue_usd_m=read_only_copy(amounts.pledged),
+        pledged_pct_of_revenue=read_only_copy(pct_of(amounts.pledged, revenue)),
+        pledged_pct_of_exports=read_only_copy(pct_of(amounts.pledged, exports)),
+        account_cash_held_usd_m=read_only_copy(amounts.cash_held),
+        acceleration_usd_m=MappingProxyType(acc.by_trigger),
+        acceleration_max_usd_m=read_only_copy(acc.largest),
+        acceleration_with_cross_default_usd_m=read_only_copy(acc.with_cross_default),
+        acceleration_pct_of_reserves=read_only_copy(pct_of(acc.with_cross_default, reserves)),
+        acceleration_pct_of_exports=read_only_copy(pct_of(acc.with_cross_default, exports)),
         cross_default_creditors=tuple(cross_default_creditors),
-        no_paris_club_usd_m=read_only_copy(npc_debt),
+        no_paris_club_usd_m=read_only_copy(acc.no_paris_club),
         no_paris_club_pct_of_ppg_external=read_only_copy(
-            _part_share_pct(npc_debt, total_after)
+            _part_share_pct(acc.no_paris_club, sh.total_debt_after)
         ),
-        collateral_usd_m=read_only_copy(collateral),
-        collateral_cover_pct=read_only_copy(share_pct(collateral, all_bal)),
-        triggers_present=tuple(present),
-        keeps_out_of_restructuring=bool(npc.any()),
-        lever_clauses=tuple(levers),
-        service_share_note=note,
+        collateral_usd_m=read_only_copy(amounts.collateral),
+        collateral_cover_pct=read_only_copy(share_pct(amounts.collateral, all_bal)),
+        triggers_present=acc.triggers_present,
+        keeps_out_of_restructuring=acc.keeps_out_of_restructuring,
+        lever_clauses=acc.lever_clauses,
+        service_share_note=sh.note,
         added_debt_usd_m=read_only_copy(added_debt),
         window_years=window_years,
-        offer_debt_share_pct=read_only_copy(_part_share_pct(offer_ppg_debt, total_after)),
-        offer_service_share_pct=read_only_copy(offer_service_share),
-        offer_accelerable_usd_m=read_only_copy(offer_accel),
-        offer_accelerable_pct_of_reserves=read_only_copy(pct_of(offer_accel, reserves)),
-        offer_accelerable_pct_of_exports=read_only_copy(pct_of(offer_accel, exports)),
+        offer_debt_share_pct=read_only_copy(_part_share_pct(offer_ppg_debt, sh.total_debt_after)),
+        offer_service_share_pct=read_only_copy(sh.offer_service),
+        offer_accelerable_usd_m=read_only_copy(acc.offer_accelerable),
+        offer_accelerable_pct_of_reserves=read_only_copy(pct_of(acc.offer_accelerable, reserves)),
+        offer_accelerable_pct_of_exports=read_only_copy(pct_of(acc.offer_accelerable, exports)),
     )

@@ -8,6 +8,8 @@ everything downstream is in US$ millions on one year axis.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -19,7 +21,13 @@ from debttrap.cashflows import AnnualFlows, grant_element, schedules
 from debttrap.errors import InputError
 from debttrap.terms.offer import Offer
 
-__all__ = ["OfferFlows", "offer_flows", "package_grant_element_pct", "usd_annual_flows"]
+__all__ = [
+    "OfferFlows",
+    "offer_flows",
+    "package_grant_element_pct",
+    "usd_annual_flows",
+    "weighted_grant_element_pct",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -148,6 +156,20 @@ def offer_flows(
     )
 
 
+def weighted_grant_element_pct(
+    amounts_usd_m: Sequence[float], grant_elements_pct: Sequence[float], grants_usd_m: float
+) -> float:
+    """A package's grant element, percent: its loans' weighted by US$ face, grants at 100%.
+
+    NaN where the package holds nothing (no loan amount and no grant).
+    """
+    total = math.fsum(amounts_usd_m) + grants_usd_m
+    if total <= 0.0:
+        return float("nan")
+    part = math.fsum(a * g for a, g in zip(amounts_usd_m, grant_elements_pct, strict=True))
+    return float((part + 100.0 * grants_usd_m) / total)
+
+
 def package_grant_element_pct(
     offer: Offer, method: str = "imf", income_group: str | None = None
 ) -> float:
@@ -157,13 +179,11 @@ def package_grant_element_pct(
     under ``method`` (``"imf"``: 5%; ``"oecd-dac"``: by income group); the
     package figure is their average weighted by commitments in US$, with the
     grants counted as 100% grant element — the package view of the IMF Debt
-    Limits Policy.
+    Limits Policy (:func:`weighted_grant_element_pct`).
     """
     weights = [ln.amount_m * fx for ln, fx in zip(offer.loans, offer.usd_per_unit(), strict=True)]
     ges = [
         grant_element(ln, method=method, income_group=income_group).grant_element_pct
         for ln in offer.loans
     ]
-    total = sum(weights) + offer.grants_usd_m
-    loans_part = sum(w * g for w, g in zip(weights, ges, strict=True))
-    return float((loans_part + 100.0 * offer.grants_usd_m) / total)
+    return weighted_grant_element_pct(weights, ges, offer.grants_usd_m)

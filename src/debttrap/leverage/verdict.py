@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
@@ -48,6 +48,7 @@ from debttrap.leverage.exposure import Exposure, ExposureSummary
 
 __all__ = [
     "RULES",
+    "ClauseSensitivity",
     "IndicatorChange",
     "RuleOutcome",
     "Thresholds",
@@ -56,6 +57,7 @@ __all__ = [
     "VerdictInputs",
     "indicator_change",
     "judge",
+    "judge_clause_draws",
     "verdict_inputs",
 ]
 
@@ -375,12 +377,49 @@ class RuleOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class ClauseSensitivity:
+    """How the verdict depends on the clauses that are only typical for the lender type.
+
+    ``without_typical``: the verdict on the contract text and the creditor type's
+    standard terms alone; ``with_typical``: with every typical clause present;
+    ``distribution_pct``: the share of the drawn contract profiles (typical clauses
+    at their published frequencies) that get each verdict; ``rule_fired_pct``: how
+    often each rule fires over the draws; ``expected``: probability-weighted
+    exposure figures (means over the draws).
+    """
+
+    without_typical: TrapRisk
+    with_typical: TrapRisk
+    distribution_pct: Mapping[str, float]
+    rule_fired_pct: Mapping[str, float]
+    expected: Mapping[str, float | None]
+    n_draws: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "without_typical_clauses": self.without_typical.value,
+            "with_typical_clauses": self.with_typical.value,
+            "verdict_over_clause_draws_pct": {k: round(v, 9)
+                                              for k, v in self.distribution_pct.items()},
+            "rule_fired_over_clause_draws_pct": {k: round(v, 9)
+                                                 for k, v in self.rule_fired_pct.items()},
+            "probability_weighted": dict(self.expected),
+            "n_draws": self.n_draws,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Verdict:
-    """The verdict on one offer and every rule behind it."""
+    """The verdict on one offer and every rule behind it.
+
+    ``clauses`` says how the verdict depends on typical (not contractual) clauses;
+    None where every clause of the offer is in its contracts or standard terms.
+    """
 
     offer: str
     trap_risk: TrapRisk
     checks: tuple[RuleOutcome, ...]
+    clauses: ClauseSensitivity | None = None
 
     @property
     def reasons(self) -> tuple[RuleOutcome, ...]:
@@ -408,6 +447,8 @@ class Verdict:
             "checks": [c.to_dict() for c in self.checks],
             "not_evaluated": list(self.not_evaluated),
             "complete": self.complete,
+            **({"typical_clauses": self.clauses.to_dict()} if self.clauses is not None
+               else {}),
         }
 
 
@@ -923,6 +964,85 @@ def judge(inputs: VerdictInputs, thresholds: Thresholds | None = None) -> Verdic
     t = thresholds if thresholds is not None else Thresholds()
     checks = tuple(_negligible(rule(inputs, t), inputs, t) for rule in RULES)
     return Verdict(offer=inputs.offer, trap_risk=_combine(checks, t), checks=checks)
+
+
+_RANK: dict[str | None, int] = {None: 0, "moderate": 1, "high": 2}
+
+#: Probability-weighted figures reported over the clause draws (VerdictInputs fields).
+_EXPECTED = (
+    "offer_accelerable_pct_of_reserves_peak",
+    "offer_accelerable_pct_of_exports_peak",
+    "pledged_pct_of_revenue_peak",
+    "pledged_pct_of_exports_peak",
+)
+
+
+def _state_of(c: RuleOutcome) -> str:
+    return c.status.replace("_", " ") + (f" ({c.severity})" if c.severity else "")
+
+
+def judge_clause_draws(
+    draws: Sequence[tuple[VerdictInputs, float]],
+    *,
+    without_typical: VerdictInputs,
+    with_typical: VerdictInputs,
+    n_draws: int,
+    thresholds: Thresholds | None = None,
+) -> Verdict:
+    """The verdict when some clauses are only typical: each rule at its median severity.
+
+    ``draws`` are the inputs of each distinct contract profile drawn from the typical
+    clause frequencies, with its weight (weights add up to 1). A rule fires at the
+    most severe level it reaches in more than half of the draws (more likely than
+    not); its detail says how often it fires, and what it is on the contract text
+    and standard terms alone and with every typical clause. The verdict is then
+    combined as :func:`judge` does; :attr:`Verdict.clauses` carries the verdict
+    without and with the typical clauses and its distribution over the draws.
+    """
+    if not draws:
+        raise ValueError("no clause draws")
+    t = thresholds if thresholds is not None else Thresholds()
+    judged = [(judge(i, t), w) for i, w in draws]
+    doc, typ = judge(without_typical, t), judge(with_typical, t)
+    checks: list[RuleOutcome] = []
+    fired_pct: dict[str, float] = {}
+    for j, base in enumerate(doc.checks):
+        outs = [(v.checks[j], w) for v, w in judged]
+        p_mod = sum(w for c, w in outs if _RANK[c.severity] >= 1 and c.status == "fired")
+        p_high = sum(w for c, w in outs if c.severity == "high" and c.status == "fired")
+        level = 2 if p_high > 0.5 else 1 if p_mod > 0.5 else 0
+        same = [(c, w) for c, w in outs
+                if (_RANK[c.severity] if c.status == "fired" else 0) == level]
+        rep = max(same, key=lambda cw: cw[1])[0] if same else base
+        fired_pct[base.rule] = 100.0 * p_mod
+        states = {(c.status, c.severity) for c, _ in outs} | {
+            (base.status, base.severity), (typ.checks[j].status, typ.checks[j].severity)}
+        if len(states) > 1:
+            rep = dataclasses.replace(rep, detail=(
+                f"{rep.detail}. Clause evidence: fires in {100.0 * p_mod:.0f}% of "
+                f"{n_draws:,} contract profiles drawn at the typical clauses' published "
+                f"frequencies ({100.0 * p_high:.0f}% high); on the contract text and standard "
+                f"terms alone: {_state_of(base)}; with every typical clause: "
+                f"{_state_of(typ.checks[j])}"))
+        checks.append(rep)
+    dist = {r.value: 0.0 for r in TrapRisk}
+    for v, w in judged:
+        dist[v.trap_risk.value] += 100.0 * w
+    expected: dict[str, float | None] = {}
+    for name in _EXPECTED:
+        vals = [(getattr(i, name), w) for i, w in draws]
+        known = [(float(x), w) for x, w in vals if x is not None]
+        total = sum(w for _, w in known)
+        expected[name] = (sum(x * w for x, w in known) / total) if total > 0 else None
+    out = tuple(checks)
+    return Verdict(
+        offer=without_typical.offer, trap_risk=_combine(out, t), checks=out,
+        clauses=ClauseSensitivity(
+            without_typical=doc.trap_risk, with_typical=typ.trap_risk,
+            distribution_pct=dist, rule_fired_pct=fired_pct, expected=expected,
+            n_draws=n_draws,
+        ),
+    )
 
 
 def verdict_inputs(

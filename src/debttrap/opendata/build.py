@@ -28,9 +28,11 @@ from debttrap.opendata._series import FloatArray, as_series
 from debttrap.opendata.capacity import capacity_inputs
 from debttrap.opendata.currency import currency_shares
 from debttrap.opendata.debt import DebtPaths, debt_paths
+from debttrap.opendata.external import record_commodity
 from debttrap.opendata.macro import HISTORY_YEARS, WEO_LAST_YEAR, MacroPaths, macro_paths
 from debttrap.opendata.provenance import (
     DSSI,
+    IDS,
     WEO,
     BuiltCountry,
     Provenance,
@@ -112,16 +114,21 @@ def _domestic_debt(mac: MacroPaths, debt: DebtPaths, rec: Provenance) -> FloatAr
     return np.asarray(np.maximum(mac.gross_debt_pct / 100.0 * mac.gdp_lcu - ext_lcu, 0.0))
 
 
-def _gaps_left(rec: Provenance) -> None:
+def _gaps_left(rec: Provenance, market: bool) -> None:
     rec.assume(
-        "OD14 short-term external debt, private external debt, arrears stocks and locally "
-        "issued debt held abroad are not in the bundled data and are set to 0; IMF credit is "
-        "not part of IDS PPG debt and is left out"
+        "OD14 private external debt, arrears stocks and locally issued debt held abroad are "
+        "not in the bundled data and are set to 0"
+    )
+    rec.source(
+        "market_access",
+        f"{IDS}: bonds outstanding (DT.DOD.PBND.CD) at the last IDS year "
+        + ("> 0: market access" if market else "= 0: no market access"),
     )
     rec.assume(
         "OD15 tailored tests: default contingent-liability shock (7% of GDP); natural-disaster "
-        "and commodity-price tests off (no data); market-financing test (C4) on when the "
-        "country has bonds outstanding"
+        "test off (no data); market access, the market variants B2.1/B6.1 and the "
+        "market-financing test (C4) on when the country has bonds outstanding (IDS)"
+        + (" (bonds outstanding: on)" if market else " (no bonds outstanding: off)")
     )
 
 
@@ -191,7 +198,8 @@ def build_country(
         if evidence
         else f"debt-distress-events: no recorded episode for {t}",
     )
-    _gaps_left(rec)
+    _gaps_left(rec, debt.market)
+    commodity_hist, commodity_fall = record_commodity(debt.facts, t, rec)
     capacity, cap_detail = capacity_inputs(code, t, mac, rec)
     assumptions = rec.sorted_assumptions()
     shares, cyear = currency_shares(code, t, rec)
@@ -211,7 +219,12 @@ def build_country(
             stock_lcu_m=ser(dom, "fx"), source=rec.sources["domestic_debt.stock_lcu_m"]
         ),
         capacity=capacity,
-        tailored=TailoredTestInputs(market_financing=debt.market),
+        market_access=debt.market,
+        tailored=TailoredTestInputs(
+            market_financing=debt.market,
+            commodity_exports_share_history_pct=commodity_hist,
+            commodity_price_shock_pct=commodity_fall,
+        ),
         notes=notes_text(code, t, rec.sources, assumptions, evidence),
     )
     creditors = view.with_projected_service(

@@ -22,8 +22,9 @@ from debttrap.country.model import ExistingDebtLine, FinancingLine
 from debttrap.errors import DataError
 from debttrap.opendata._series import FloatArray, IntArray, as_series, years_between
 from debttrap.opendata.amortization import DSSI_LAST_YEAR, LegacySchedule, legacy_schedule
+from debttrap.opendata.external import ExternalFacts, external_facts, prgt_runoff_shares
 from debttrap.opendata.macro import MacroPaths
-from debttrap.opendata.provenance import IDS, WEO, Provenance
+from debttrap.opendata.provenance import IDS, WDIX, WEO, Provenance
 from debttrap.opendata.terms import GROUP_LABEL, GROUP_TYPE, lending_terms
 
 __all__ = ["DebtPaths", "debt_paths"]
@@ -42,6 +43,25 @@ class DebtPaths:
     disbursements: FloatArray  # total new borrowing on macro years
     service_by_group: pd.DataFrame  # year x group, t…last (existing + new)
     market: bool
+    facts: ExternalFacts
+
+
+@dataclass(frozen=True, slots=True)
+class _Fund:
+    """IMF credit outstanding at the end of the base year, run off on PRGT terms (OD16)."""
+
+    stock: float
+    balance: FloatArray  # end of each grid year
+    principal: FloatArray
+
+
+def _fund(stock: float, n: int) -> _Fund:
+    shares = prgt_runoff_shares()
+    principal = np.zeros(n)
+    m = min(n, shares.size)
+    principal[:m] = stock * shares[:m]
+    balance = np.maximum(stock - np.cumsum(principal), 0.0)
+    return _Fund(stock, balance, principal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +160,7 @@ def _split(
 
 
 def _cohorts(
-    leg: LegacySchedule, target: FloatArray, split: FloatArray, n_proj: int, n: int
+    leg: LegacySchedule, fund: _Fund, target: FloatArray, split: FloatArray, n_proj: int, n: int
 ) -> _Cohorts:
     """Disburse each year what keeps the stock at the target; their schedules on the grid."""
     terms = lending_terms()
@@ -163,7 +183,7 @@ def _cohorts(
             carried = (disb[:, :j] * prof.balance[:, ages]).sum(axis=1)
         else:
             carried = np.zeros(k)
-        outstanding = float(leg.balance[:, j].sum() + carried.sum())
+        outstanding = float(leg.balance[:, j].sum() + fund.balance[j] + carried.sum())
         need = max(0.0, float(target[j]) - outstanding)
         disb[:, j] = need * split
     new_bal = np.zeros((k, n))
@@ -273,21 +293,57 @@ def _financing_lines(
     return financing
 
 
+def _fund_line(
+    fund: _Fund, grid: IntArray, t: int, last: int, base_year: int, year: int | None
+) -> tuple[ExistingDebtLine | None, FloatArray, float]:
+    """The IMF-credit line (service from ``t``), its service on ``t … last``, balance end t-1."""
+    jt = int(np.searchsorted(grid, t))
+    bal_t1 = float(fund.balance[jt - 1]) if jt > 0 else fund.stock
+    pr = fund.principal[jt:]
+    keep = np.flatnonzero(pr > 1e-9)
+    svc = pr[: last - t + 1].copy()
+    if bal_t1 <= 1e-9 or keep.size == 0:
+        return None, svc, 0.0
+    end = int(keep[-1]) + 1
+    yrs = grid[jt : jt + end]
+    line = ExistingDebtLine(
+        name="IMF credit (PRGT terms)",
+        creditor_group=GROUP_TYPE["multilateral"],
+        group=CreditorGroup("multilateral"),
+        debt_service_usd_m=as_series(pr[:end], yrs),
+        principal_usd_m=as_series(pr[:end], yrs),
+        source=(
+            f"{WDIX}: use of IMF credit (DT.DOD.DIMF.CD) end-{year} {fund.stock:.1f} US$ m; "
+            "PRGT terms, 0% interest, 5.5 years' grace, 10 years' maturity (OD16)"
+        ),
+    )
+    return line, svc, bal_t1
+
+
 def debt_paths(
     code: str, t: int, last: int, mac: MacroPaths, view: CreditorView, rec: Provenance
 ) -> DebtPaths:
-    """Existing lines, new financing and the external stock of ``code`` (OD7-OD9)."""
+    """Existing lines, new financing and the external stock of ``code`` (OD7-OD9, OD16)."""
     base_year, stock_table = _base_stocks(code, t, view)
+    facts = external_facts(code, t, base_year, rec)
     s0 = stock_table.loc[base_year].to_numpy(dtype=np.float64)
-    total0 = float(s0.sum())
+    total0 = float(s0.sum()) + facts.imf_credit_usd_m
     grid = years_between(base_year + 1, last + LONG_TAIL_YEARS)
     leg = legacy_schedule(code, s0, grid)
+    fund = _fund(facts.imf_credit_usd_m, grid.size)
     _record_pace(leg, rec)
     proj = grid[grid <= last]
     target = _target(mac, proj, base_year, total0, rec)
     split = _split(stock_table, base_year, s0, leg, rec)
-    coh = _cohorts(leg, target, split, proj.size, grid.size)
+    coh = _cohorts(leg, fund, target, split, proj.size, grid.size)
     existing, svc_rows, outstanding_t1 = _existing_lines(leg, coh, s0, grid, t, last, base_year)
+    imf_line, imf_svc, imf_t1 = _fund_line(fund, grid, t, last, base_year, facts.imf_credit_year)
+    if imf_line is not None:
+        existing.append(imf_line)
+        outstanding_t1 += imf_t1
+        svc_rows["multilateral"] = svc_rows.get(
+            "multilateral", np.zeros(imf_svc.size)
+        ) + imf_svc
     proj_from_t = proj[proj >= t]
     financing = _financing_lines(coh, grid, proj_from_t, t, svc_rows)
     rec.source(
@@ -300,7 +356,7 @@ def debt_paths(
         f"{IDS}: stocks by creditor group end-{base_year}; schedules OD7; "
         "DSSI service due 2019-2024 calibrates the pace",
     )
-    total_stock = leg.balance.sum(axis=0) + coh.balance.sum(axis=0)
+    total_stock = leg.balance.sum(axis=0) + fund.balance + coh.balance.sum(axis=0)
     ext = np.full(mac.years.size, np.nan)
     disb_total = np.zeros(mac.years.size)
     pos = np.searchsorted(mac.years, proj)
@@ -319,4 +375,5 @@ def debt_paths(
         disbursements=disb_total,
         service_by_group=svc_frame,
         market=bool(s0[CREDITOR_GROUPS.index("bondholders")] > 0),
+        facts=facts,
     )

@@ -123,6 +123,22 @@ def _gdp(code: str, w: pd.DataFrame, t: int, last: int, rec: Provenance) -> _Gdp
     return _Gdp(years, growth, gdp_usd, gdp_lcu, defl_usd, wl, iw)
 
 
+def _extend_by_volume(
+    values_usd_m: FloatArray, last: int, volume_growth_pct: FloatArray, g: _Gdp
+) -> FloatArray:
+    """``values_usd_m`` after index ``last``: the WEO's volume growth (real GDP growth where
+    it has none) times the US$ GDP deflator to the WEO horizon (OD3), then with US$ GDP (OD1).
+    """
+    vol = np.where(np.isfinite(volume_growth_pct), volume_growth_pct, g.growth)
+    out = np.array(values_usd_m, dtype=np.float64, copy=True)
+    for i in range(last + 1, g.years.size):  # loop over time
+        if int(g.years[i]) <= g.wl:
+            out[i] = out[i - 1] * (1.0 + vol[i] / 100.0) * g.defl_usd[i]
+        else:
+            out[i] = out[i - 1] * g.gdp_usd[i] / g.gdp_usd[i - 1]
+    return out
+
+
 def _imports(
     code: str, t: int, w: pd.DataFrame, wp: pd.DataFrame, g: _Gdp, rec: Provenance
 ) -> FloatArray:
@@ -143,17 +159,12 @@ def _imports(
         src_m = f"{PWT}: -csh_m x pl_m / pl_gdpo"
     base_m = int(years[np.flatnonzero(np.isfinite(imp_pct))[-1]])
     imp_pct = fill_gaps(imp_pct, int(np.searchsorted(years, base_m)) + 1)
-    tm = column(w, "TM_RPCH", years)
-    tm = np.where(np.isfinite(tm), tm, g.growth)
-    imports = imp_pct / 100.0 * g.gdp_usd
-    for i in range(years.size):  # loop over time
-        y = int(years[i])
-        if y <= base_m:
-            continue
-        if y <= g.wl:
-            imports[i] = imports[i - 1] * (1.0 + tm[i] / 100.0) * g.defl_usd[i]
-        else:
-            imports[i] = imports[i - 1] * g.gdp_usd[i] / g.gdp_usd[i - 1]
+    imports = _extend_by_volume(
+        imp_pct / 100.0 * g.gdp_usd,
+        int(np.searchsorted(years, base_m)),
+        column(w, "TM_RPCH", years),
+        g,
+    )
     rec.source(
         "macro.imports_usd_m",
         f"{src_m} x WEO GDP, to {base_m}; then WEO TM_RPCH volume x US$ GDP deflator (OD3); "
@@ -218,14 +229,9 @@ def _published_exports(
         return None
     base = int(years[ok[-1]])
     share = fill_gaps(share, int(ok[-1]) + 1)
-    tx = column(w, "TX_RPCH", years)
-    tx = np.where(np.isfinite(tx), tx, g.growth)
-    exports = share / 100.0 * g.gdp_usd
-    for i in range(int(ok[-1]) + 1, years.size):  # loop over time
-        if int(years[i]) <= g.wl:
-            exports[i] = exports[i - 1] * (1.0 + tx[i] / 100.0) * g.defl_usd[i]
-        else:
-            exports[i] = exports[i - 1] * g.gdp_usd[i] / g.gdp_usd[i - 1]
+    exports = _extend_by_volume(
+        share / 100.0 * g.gdp_usd, int(ok[-1]), column(w, "TX_RPCH", years), g
+    )
     rec.source(
         "macro.exports_usd_m",
         f"{WDIX}: exports_gs_pct_gdp (NE.EXP.GNFS.ZS, published) x WEO GDP, to {base}; then "

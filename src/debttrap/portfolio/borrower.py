@@ -25,7 +25,7 @@ from debttrap.errors import DataError, InputError
 from debttrap.stochastic.kernel import THRESHOLD_OUTPUTS
 from debttrap.stochastic.results import DistressRule
 
-__all__ = ["BorrowerPaths", "borrower_paths", "borrower_seed", "distress_from"]
+__all__ = ["BorrowerPaths", "PackedPaths", "borrower_paths", "borrower_seed", "distress_from"]
 
 BoolArray = NDArray[np.bool_]
 FloatArray = NDArray[np.float64]
@@ -48,6 +48,40 @@ class BorrowerPaths:
     @property
     def assessed(self) -> bool:
         return self.distress is not None
+
+    def packed(self) -> PackedPaths:
+        """The same content with the distress indicator packed eight paths-years a byte (what
+        crosses a process or network boundary, and what the database stores)."""
+        n_paths = 0 if self.distress is None else int(self.distress.shape[0])
+        first = int(self.years[0]) if self.years.size else 0
+        bits = None if self.distress is None else np.packbits(self.distress.ravel()).tobytes()
+        return PackedPaths(self.iso3, self.status, self.rating, self.capacity,
+                           self.prob_distress, first, int(self.years.size), n_paths, bits)
+
+    @classmethod
+    def unpack(cls, p: PackedPaths) -> BorrowerPaths:
+        """The inverse of :meth:`packed` (bit for bit)."""
+        distress = None
+        years = np.arange(p.first_year, p.first_year + p.n_years, dtype=np.int64)
+        if p.bits is not None:
+            flat = np.unpackbits(np.frombuffer(p.bits, dtype=np.uint8))
+            distress = flat[: p.n_paths * p.n_years].reshape(p.n_paths, p.n_years).astype(bool)
+        return cls(p.iso3, p.status, p.rating, p.capacity, p.prob_distress, years, distress)
+
+
+@dataclass(frozen=True, slots=True)
+class PackedPaths:
+    """:class:`BorrowerPaths` in a compact, picklable form (see :meth:`BorrowerPaths.packed`)."""
+
+    iso3: str
+    status: str
+    rating: str
+    capacity: str
+    prob_distress: float
+    first_year: int
+    n_years: int
+    n_paths: int
+    bits: bytes | None
 
 
 def borrower_seed(seed: int, iso3: str) -> int:

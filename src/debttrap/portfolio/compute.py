@@ -13,6 +13,8 @@ Definitions (money in US$ millions; years are the simulation's calendar years):
 * **contribution** of a loan (Euler allocation of the expected shortfall): its own loss
   averaged over those same tail paths; the contributions add up to the risk exactly, and
   each is the derivative of the risk with respect to scaling the loan;
+* **expected debt service at risk** of a loan: its debt service at risk summed over the
+  years and averaged over all paths;
 * **concentration**: the Herfindahl index of exposure shares by borrower and the top 1, 5
   and 10 borrowers' shares.
 
@@ -23,7 +25,7 @@ is counted, its service is never at risk.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +35,12 @@ from numpy.typing import NDArray
 
 from debttrap.errors import InputError
 from debttrap.portfolio.book import Book
-from debttrap.portfolio.borrower import NOT_ASSESSED, BorrowerPaths, borrower_paths
+from debttrap.portfolio.borrower import (
+    NOT_ASSESSED,
+    BorrowerPaths,
+    PackedPaths,
+    borrower_paths,
+)
 from debttrap.portfolio.schedules import BookSchedule, book_schedule
 
 __all__ = ["PortfolioResult", "aggregate", "run_portfolio"]
@@ -80,6 +87,34 @@ class PortfolioResult:
         """Exposure by borrowers' risk rating (US$ m and share)."""
         g = self.borrowers.groupby("rating")["exposure_usd_m"].sum().sort_values(ascending=False)
         return pd.DataFrame({"exposure_usd_m": g, "share": g / g.sum()})
+
+    def lenders_hit(self, iso3: str | None = None) -> pd.DataFrame:
+        """Which lenders a borrower's distress would hit (every borrower when ``iso3`` is None).
+
+        One row per borrower and lender: ``exposure_usd_m``; ``share_of_borrower`` (of what
+        the borrower owes the book); ``share_of_lender`` (of the lender's exposure in the
+        book); ``expected_at_risk_usd_m`` (the lender's debt service from this borrower at
+        risk, mean over paths, summed over years); ``contribution_usd_m`` (its part of the
+        book's expected shortfall). Sorted by borrower, then exposure.
+        """
+        c = self.contributions.assign(
+            borrower_iso3=self.contributions["borrower_iso3"].replace("", "(regional)"))
+        if iso3 is not None:
+            code = iso3.strip().upper()
+            if code not in set(c["borrower_iso3"]):
+                raise InputError(f"no loan of the book goes to {code!r}", field="borrower")
+        g = c.groupby(["borrower_iso3", "lender"], sort=True)[
+            ["exposure_usd_m", "expected_at_risk_usd_m", "contribution_usd_m"]].sum()
+        frame = g.reset_index()
+        by_borrower = frame.groupby("borrower_iso3")["exposure_usd_m"].transform("sum")
+        lender_total = c.groupby("lender")["exposure_usd_m"].sum()
+        frame.insert(3, "share_of_borrower", (frame["exposure_usd_m"] / by_borrower).fillna(0.0))
+        frame.insert(4, "share_of_lender", (frame["exposure_usd_m"]
+                                            / frame["lender"].map(lender_total)).fillna(0.0))
+        if iso3 is not None:
+            frame = frame[frame["borrower_iso3"] == code]
+        return frame.sort_values(["borrower_iso3", "exposure_usd_m", "lender"],
+                                 ascending=[True, False, True]).reset_index(drop=True)
 
     def summary(self) -> dict[str, object]:
         return {
@@ -137,11 +172,13 @@ def aggregate(book: Book, paths: dict[str, BorrowerPaths], *, n_paths: int, seed
     worst = np.sort(np.argsort(-loss, kind="stable")[:n_tail])
     es = float(loss[worst].mean())
     contrib = np.zeros(len(loans))
+    expected = np.zeros(len(loans))
     for code in order:
         d = paths[code].distress
         assert d is not None
         tail_mean = d[worst].mean(axis=0)  # (Y,) share of tail paths in distress by year
         contrib[rows[code]] = ds[rows[code]] @ tail_mean
+        expected[rows[code]] = ds[rows[code]] @ d.mean(axis=0)
     exposure = loans["outstanding_usd_m"] + loans["undisbursed_usd_m"]
     borrowers = _borrowers(loans, exposure, paths)
     shares = borrowers["exposure_usd_m"] / borrowers["exposure_usd_m"].sum()
@@ -152,6 +189,7 @@ def aggregate(book: Book, paths: dict[str, BorrowerPaths], *, n_paths: int, seed
     contributions = pd.DataFrame({
         "loan_id": loans["loan_id"], "lender": loans["lender"],
         "borrower_iso3": loans["borrower_iso3"], "exposure_usd_m": exposure,
+        "expected_at_risk_usd_m": expected,
         "contribution_usd_m": contrib,
         "contribution_share": contrib / es if es > 0 else 0.0,
         "estimated": loans["estimated"],
@@ -193,6 +231,7 @@ def run_portfolio(
     workers: int = 1, done: Iterable[BorrowerPaths] = (),
     on_borrower: Callable[[BorrowerPaths], None] | None = None,
     scheduler: str | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> PortfolioResult:
     """Every borrower's paths (in ``workers`` local processes, or on the Dask cluster whose
     scheduler is at ``scheduler``, one task per borrower), then the book's results.
@@ -201,42 +240,106 @@ def run_portfolio(
     each new borrower finishes (in the calling process: progress, storage). A borrower's
     paths depend on its code and the settings only, so every way of running gives the
     same numbers.
+
+    ``stop`` is asked between borrowers (and, with local workers, every quarter second):
+    when it answers true the run ends as Ctrl-C ends it, by ``KeyboardInterrupt``, with
+    every finished borrower already handed to ``on_borrower`` and the workers stopped.
     """
     have = {p.iso3: p for p in done}
     todo = [c for c in book.borrowers if c not in have]
     args = {"n_paths": n_paths, "seed": seed, "first_year": first_year}
     if scheduler is not None:
-        for res in _on_cluster(scheduler, todo, args):
+        results: Iterable[BorrowerPaths] = _on_cluster(scheduler, todo, args)
+    elif workers <= 1 or len(todo) <= 1:
+        results = (borrower_paths(code, **args) for code in todo)
+    else:
+        results = _on_processes(todo, args, workers, stop)
+    try:
+        for res in results:
             have[res.iso3] = res
             if on_borrower is not None:
                 on_borrower(res)
-    elif workers <= 1 or len(todo) <= 1:
-        for code in todo:
-            have[code] = borrower_paths(code, **args)
-            if on_borrower is not None:
-                on_borrower(have[code])
-    else:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(borrower_paths, code, **args) for code in todo]
-            for fut in as_completed(futures):
-                res = fut.result()
-                have[res.iso3] = res
-                if on_borrower is not None:
-                    on_borrower(res)
+            if stop is not None and stop():
+                raise KeyboardInterrupt
+    finally:  # stopped (an error, Ctrl-C): the workers and the cluster's tasks go at once
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
     return aggregate(book, have, n_paths=n_paths, seed=seed, tail=tail)
 
 
+def _packed_task(code: str, n_paths: int, seed: int, first_year: int) -> PackedPaths:
+    """One borrower, computed where the task runs, sent back with its paths as bits."""
+    return borrower_paths(code, n_paths=n_paths, seed=seed, first_year=first_year).packed()
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker process: end it when the run that started it is gone (killed outright,
+    with no chance to stop its workers), instead of waiting for tasks forever."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="debttrap-parent-watch", daemon=True).start()
+
+
+def _on_processes(todo: list[str], args: dict[str, int], workers: int,
+                  stop: Callable[[], bool] | None = None) -> Iterator[BorrowerPaths]:
+    """Borrowers' paths in local worker processes, as they finish.
+
+    The calling process computes borrowers itself until one is assessed: that reads the
+    bundled data and imports the models once, and on Linux the workers are forked from it
+    and start with all of it in memory (elsewhere each worker reads it on its first task).
+    A borrower crosses the process boundary as its code (in) and its packed paths (out).
+    If the run is stopped, the borrowers not yet started are cancelled; if it is killed,
+    the workers end within a second (:func:`_watch_parent`).
+    """
+    import multiprocessing
+    import os
+    import sys
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    queue = list(todo)
+    while queue:
+        first = borrower_paths(queue.pop(0), **args)
+        yield first
+        if first.assessed:
+            break
+    if not queue:
+        return
+    ctx = (multiprocessing.get_context("fork") if sys.platform == "linux"
+           else multiprocessing.get_context())
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(queue)), mp_context=ctx,
+                               initializer=_watch_parent, initargs=(os.getpid(),))
+    try:
+        pending = {pool.submit(_packed_task, code, args["n_paths"], args["seed"],
+                               args["first_year"]) for code in queue}
+        while pending:
+            finished, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                yield BorrowerPaths.unpack(fut.result())
+            if stop is not None and stop():
+                raise KeyboardInterrupt
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _on_cluster(scheduler: str, todo: list[str],
-                args: dict[str, int]) -> Iterable[BorrowerPaths]:
-    """Borrowers' paths on an existing Dask distributed cluster, as they finish."""
+                args: dict[str, int]) -> Iterator[BorrowerPaths]:
+    """Borrowers' paths on an existing Dask distributed cluster, as they finish.
+
+    A task is the borrower's code and the settings (the workers read their own copy of the
+    bundled data); its result is the borrower's packed paths.
+    """
     from debttrap.portfolio.store import MISSING_EXTRA, missing_dependencies
 
     if missing_dependencies(distributed=True):
         raise InputError(MISSING_EXTRA, field="--scheduler")
-    import functools
-
     import distributed
 
     dist: Any = distributed  # untyped library
@@ -247,10 +350,9 @@ def _on_cluster(scheduler: str, todo: list[str],
                          f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
                          field="--scheduler") from None
     try:
-        task = functools.partial(borrower_paths, n_paths=args["n_paths"], seed=args["seed"],
-                                 first_year=args["first_year"])
-        futures = client.map(task, todo, pure=False)
+        futures = client.map(_packed_task, todo, n_paths=args["n_paths"], seed=args["seed"],
+                             first_year=args["first_year"], pure=False)
         for fut in dist.as_completed(futures):
-            yield fut.result()
+            yield BorrowerPaths.unpack(fut.result())
     finally:
         client.close()

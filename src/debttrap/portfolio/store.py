@@ -28,7 +28,7 @@ import pandas as pd
 
 from debttrap.errors import InputError
 from debttrap.portfolio.book import Book
-from debttrap.portfolio.borrower import BorrowerPaths
+from debttrap.portfolio.borrower import BorrowerPaths, PackedPaths
 from debttrap.portfolio.compute import PortfolioResult
 
 __all__ = ["MISSING_EXTRA", "BookStore", "missing_dependencies"]
@@ -109,37 +109,27 @@ class BookStore:
             "SELECT b.iso3, b.status, b.rating, b.capacity, b.prob_distress, b.n_years, "
             "b.first_year, p.n_paths, p.bits FROM borrowers b "
             "LEFT JOIN borrower_paths p USING (iso3) ORDER BY b.iso3").fetchall()
-        out = []
-        for iso3, status, rating, cap, prob, n_years, first, n_paths, bits in rows:
-            distress = None
-            years = np.zeros(0, dtype=np.int64)
-            if bits is not None:
-                flat = np.unpackbits(np.frombuffer(bits, dtype=np.uint8))[: n_paths * n_years]
-                distress = flat.reshape(n_paths, n_years).astype(bool)
-                years = np.arange(first, first + n_years, dtype=np.int64)
-            out.append(BorrowerPaths(iso3, status, rating, cap,
-                                     float("nan") if prob is None else float(prob),
-                                     years, distress))
-        return out
+        return [BorrowerPaths.unpack(PackedPaths(
+            iso3, status, rating, cap, float("nan") if prob is None else float(prob),
+            first, n_years, 0 if n_paths is None else n_paths, bits))
+            for iso3, status, rating, cap, prob, n_years, first, n_paths, bits in rows]
 
     def add(self, p: BorrowerPaths) -> None:
         """Write one borrower's rows in one transaction."""
         con = self._con
-        n_years = int(p.years.size)
-        first = int(p.years[0]) if n_years else 0
+        k = p.packed()
         con.execute("BEGIN")
         try:
             con.execute("INSERT INTO borrowers VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [p.iso3, p.status, p.rating, p.capacity,
-                         None if np.isnan(p.prob_distress) else p.prob_distress, n_years, first])
+                        [k.iso3, k.status, k.rating, k.capacity,
+                         None if np.isnan(k.prob_distress) else k.prob_distress, k.n_years,
+                         k.first_year])
             if p.distress is not None:
                 share = p.distress.mean(axis=0)
-                con.executemany("INSERT INTO borrower_years VALUES (?, ?, ?)",
-                                [[p.iso3, int(y), float(s)] for y, s in zip(p.years, share,
-                                                                          strict=True)])
+                con.execute("INSERT INTO borrower_years SELECT ?, unnest(?), unnest(?)",
+                            [k.iso3, [int(y) for y in p.years], [float(s) for s in share]])
                 con.execute("INSERT INTO borrower_paths VALUES (?, ?, ?, ?)",
-                            [p.iso3, int(p.distress.shape[0]), n_years,
-                             np.packbits(p.distress.ravel()).tobytes()])
+                            [k.iso3, k.n_paths, k.n_years, k.bits])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

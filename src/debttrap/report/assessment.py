@@ -24,7 +24,9 @@ from debttrap._numeric import format_number as _num
 from debttrap.assess import Assessment, OfferAssessment, StochasticOutlook
 from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
 from debttrap.leverage.exposure import ExposureSummary
+from debttrap.report.citations import cite_public, public_sources
 from debttrap.report.html import Figure, Section, Table, render_page
+from debttrap.report.words import GLOSSARY, field_label, name_label, plain_words
 
 __all__ = [
     "assessment_html",
@@ -100,7 +102,7 @@ def headline_html(a: Assessment) -> str:
         risk = o.verdict.trap_risk.value
         fired = o.verdict.reasons
         top = sorted(fired, key=lambda c: 0 if c.severity == "high" else 1)[:3]
-        reasons = ("; ".join(_e(c.detail) for c in top) if top
+        reasons = ("; ".join(_e(plain_words(c.detail)) for c in top) if top
                    else "no rule fired: judged safe on every rule evaluated")
         more = f" (+{len(fired) - len(top)} more)" if len(fired) > len(top) else ""
         parts.append(
@@ -114,6 +116,7 @@ def headline_html(a: Assessment) -> str:
             base = f"{_num(sw.prob_distress_pct)}% → " if sw is not None else ""
             parts.append(f"; probability of a sustained breach {base}"
                          f"{_num(o.stochastic.prob_distress_pct)}%")
+        parts.append(_e(_typical_line(o)))
         parts.append(f". <i>Because:</i> {reasons}{more}.</li>")
     parts.append(
         "</ul><p class=\"note\">The verdict follows explicit rules (section "
@@ -309,16 +312,17 @@ def _share_table(a: Assessment) -> pd.DataFrame:
     return pd.DataFrame(data, index=pd.Index(index, name="year"))
 
 
-def _project_figures(o: OfferAssessment, k: int) -> list[Figure]:
+def _cost_figure(o: OfferAssessment, k: int, names: list[str]) -> Figure:
+    """The project's simulated cost as a histogram (bin counts, not the paths themselves)."""
     econ = o.economics
-    if econ is None:
-        return []
+    assert econ is not None
     p = econ.project
-    out: list[Figure] = []
-    cost = np.asarray(econ.cost_usd_m)
-    fig = go.Figure(go.Histogram(x=cost, nbinsx=60, marker_color=_color(k), opacity=0.8,
-                                 name="simulated cost",
-                                 hovertemplate="US$ %{x:,.0f} m: %{y} paths<extra></extra>"))
+    cost = np.asarray(econ.cost_usd_m, dtype=np.float64)
+    counts, edges = np.histogram(cost[np.isfinite(cost)], bins=60)
+    centres = 0.5 * (edges[:-1] + edges[1:])
+    fig = go.Figure(go.Bar(x=np.round(centres, 3), y=counts, width=float(edges[1] - edges[0]),
+                           marker_color=_color(k), opacity=0.8, name="simulated cost",
+                           hovertemplate="US$ %{x:,.0f} m: %{y} paths<extra></extra>"))
     s = econ.summary()
     marks = [("quoted", p.quoted_cost_usd_m, "#1d2733"), ("P50", s["cost_p50_usd_m"], "#5b6876"),
              ("P90", s["cost_p90_usd_m"], _THRESHOLD_COLOR)]
@@ -330,12 +334,49 @@ def _project_figures(o: OfferAssessment, k: int) -> list[Figure]:
                            showarrow=False, xanchor="left", font={"color": color})
     fig.update_xaxes(title_text="project cost, US$ m")
     fig.update_yaxes(title_text="simulated paths")
-    fig.update_layout(showlegend=False)
-    out.append(Figure(
-        f"{o.name} — {p.name}: cost distribution ({econ.n_paths:,} paths)",
+    fig.update_layout(showlegend=False, bargap=0)
+    return Figure(
+        f"{' / '.join(names)} — {p.name}: cost distribution ({econ.n_paths:,} paths)",
         _layout(fig, 380),
-        note=f"Overrun prior: {p.priors.overrun.source}",
-    ))
+        note=f"Overrun prior: {p.priors.overrun.source}"
+        + (" The offers finance the same project with the same draws, so it is shown once."
+           if len(names) > 1 else ""),
+    )
+
+
+def _same_cost(a: OfferAssessment, b: OfferAssessment) -> bool:
+    ea, eb = a.economics, b.economics
+    if ea is None or eb is None:
+        return False
+    pa, pb = ea.project, eb.project
+    return ((pa.name, pa.quoted_cost_usd_m, pa.benchmark_cost_usd_m, pa.priors.overrun)
+            == (pb.name, pb.quoted_cost_usd_m, pb.benchmark_cost_usd_m, pb.priors.overrun)
+            and np.array_equal(np.asarray(ea.cost_usd_m), np.asarray(eb.cost_usd_m)))
+
+
+def _project_items(a: Assessment) -> list[Table | Figure | str]:
+    """Each distinct cost distribution once, then each offer's debt-service cover."""
+    out: list[Table | Figure | str] = []
+    drawn: list[OfferAssessment] = []
+    for k, o in enumerate(a.offers):
+        if o.economics is None or any(_same_cost(d, o) for d in drawn):
+            continue
+        same = [q.name for q in a.offers if q is o or _same_cost(o, q)]
+        out.append(_cost_figure(o, k, same))
+        drawn.append(o)
+    for k, o in enumerate(a.offers):
+        out += _project_figures(o, k)
+    return out
+
+
+def _project_figures(o: OfferAssessment, k: int) -> list[Figure]:
+    """The offer's debt-service cover ratio by year (none without project loans)."""
+    econ = o.economics
+    if econ is None:
+        return []
+    p = econ.project
+    s = econ.summary()
+    out: list[Figure] = []
     frame = econ.to_frame()
     has_ds = frame["debt_service_usd_m"] > 0
     if bool(has_ds.any()) and bool(np.isfinite(frame["dscr_p50"]).any()):
@@ -420,6 +461,33 @@ def _clause_table(o: OfferAssessment) -> pd.DataFrame:
     return out.set_index("clause")
 
 
+def _evidence_item(o: OfferAssessment) -> Table | str:
+    if not o.clause_evidence:
+        return f"<p><b>{_e(o.name)}</b>: no clause (no loan, or none in its contracts).</p>"
+    return Table(o.name, pd.DataFrame({
+        "loan": [e.loan for e in o.clause_evidence],
+        "clause": [e.label for e in o.clause_evidence],
+        "evidence": [e.basis for e in o.clause_evidence],
+        "probability, %": [_num(100.0 * e.probability, 0) for e in o.clause_evidence],
+        "read by a rule": ["yes" if e.counted else "no (shown)" for e in o.clause_evidence],
+        "source": [e.source for e in o.clause_evidence],
+    }).set_index("loan"))
+
+
+def _typical_line(o: OfferAssessment) -> str:
+    """How the verdict depends on clauses that are only typical (empty if none are)."""
+    c = o.verdict.clauses
+    if c is None:
+        return ""
+    dist = ", ".join(f"{_RISK_WORDS[k].lower()} {_num(v, 0)}%"
+                     for k, v in c.distribution_pct.items() if v > 0)
+    return (f"; its clauses are only typical for the lender type: "
+            f"{_RISK_WORDS[c.without_typical.value].lower()} on the contract text and "
+            f"standard terms alone, {_RISK_WORDS[c.with_typical.value].lower()} with every "
+            f"typical clause ({dist} of {c.n_draws:,} contract profiles drawn at their "
+            f"published shares)")
+
+
 def _rules_table(o: OfferAssessment) -> pd.DataFrame:
     rows = []
     for c in o.verdict.checks:
@@ -449,10 +517,69 @@ def _probability_table(a: Assessment) -> pd.DataFrame | None:
     return pd.DataFrame(data, index=index)
 
 
+def _offer_names(a: Assessment) -> list[tuple[str, list[str]]]:
+    return [(o.name, [ln.name for ln in o.offer.loans]) for o in a.offers]
+
+
 def _sources_table(a: Assessment) -> pd.DataFrame:
+    names = _offer_names(a)
     return pd.DataFrame(
-        {"field": list(a.sources.keys()), "source": list(a.sources.values())}
+        {"input": [field_label(k, names) for k in a.sources], "source": list(a.sources.values())}
     )
+
+
+class _InWords:
+    """Rewrites the report's text for people: internal names in words, public citations.
+
+    Keeps the texts it saw, so the report can list the public documents it cited.
+    """
+
+    def __init__(self, context: str) -> None:
+        self.context = context
+        self.seen: list[str] = []
+
+    def text(self, value: str) -> str:
+        self.seen.append(value)
+        return cite_public(plain_words(value), self.context)
+
+    def cell(self, value: Any) -> Any:
+        return self.text(value) if isinstance(value, str) else value
+
+    def frame(self, f: pd.DataFrame) -> pd.DataFrame:
+        g = f.map(self.cell)
+        if not isinstance(f.index, pd.RangeIndex):
+            g.index = pd.Index([self.cell(v) for v in f.index], name=f.index.name)
+        g.columns = [self.cell(c) for c in f.columns]
+        return g
+
+    def section(self, sec: Section) -> Section:
+        items: list[Table | Figure | str] = []
+        for item in sec.items:
+            if isinstance(item, Table):
+                items.append(Table(self.text(item.caption), self.frame(item.frame),
+                                   note=self.text(item.note)))
+            elif isinstance(item, Figure):
+                items.append(Figure(self.text(item.caption), item.figure,
+                                    note=self.text(item.note)))
+            else:
+                items.append(self.text(item))
+        return Section(sec.title, self.text(sec.intro), items, anchor=sec.anchor)
+
+
+def _glossary_html() -> str:
+    rows = "".join(f"<dt>{_e(term)}</dt><dd>{_e(text)}</dd>" for term, text in GLOSSARY)
+    return f'<dl class="glossary">{rows}</dl>'
+
+
+def _documents_html(words: _InWords) -> str:
+    docs = public_sources(words.seen, words.context)
+    if not docs:
+        return "<p>No published document is cited by name in the inputs.</p>"
+    items = "".join(
+        f'<li><b>{_e(d.short)}</b>: {_e(d.title)}. <a href="{_e(d.url)}">{_e(d.url)}</a></li>'
+        for d in docs
+    )
+    return f'<ol class="refs">{items}</ol>'
 
 
 # ----------------------------------------------------------------------------- page
@@ -526,9 +653,7 @@ def assessment_sections(a: Assessment) -> list[Section]:
          Table("Leverage figures at their peak in the rating window", _leverage_table(a))],
         anchor="creditors",
     ))
-    proj_items: list[Table | Figure | str] = []
-    for k, o in enumerate(a.offers):
-        proj_items += _project_figures(o, k)
+    proj_items = _project_items(a)
     if proj_items:
         sections.append(Section(
             "Project cost and debt-service cover",
@@ -550,6 +675,16 @@ def assessment_sections(a: Assessment) -> list[Section]:
         "Gelpern, Horn, Morris, Parks and Trebesch (2021), 100 Chinese and 142 other creditors' "
         "contracts. Nothing here is scored; the verdict rules read the clause flags explicitly.",
         [Table(o.name, _clause_table(o)) for o in a.offers], anchor="clauses",
+    ))
+    sections.append(Section(
+        "The evidence for each clause",
+        "Every clause of every loan enters with its evidence: in the contract (with its "
+        "source), in the standard terms of its creditor type (general conditions, bond terms, "
+        "the syndicated-loan template), or typical for the lender type with the published "
+        "share of contracts that carry it. A typical clause is a probability: the lever rules "
+        "are judged over contract profiles drawn at those shares, and fire only where they "
+        "fire in more than half of them.",
+        [_evidence_item(o) for o in a.offers], anchor="clause-evidence",
     ))
     sections.append(Section(
         "Verdict rules",
@@ -578,11 +713,24 @@ def assessment_sections(a: Assessment) -> list[Section]:
     if notes:
         src_items.append(Table("Notes", pd.DataFrame({"note": notes})))
     src_items.append(Table("Settings", pd.DataFrame(
-        {"setting": list(a.settings.keys()), "value": [str(v) for v in a.settings.values()]})))
+        {"setting": [name_label(k) for k in a.settings],
+         "value": [str(v) for v in a.settings.values()]})))
     sections.append(Section(
         "Sources and assumptions",
         "Where every input comes from, and each rule debttrap applied to fill a gap.",
         src_items, anchor="sources",
+    ))
+    code = a.inputs.get("country")
+    words = _InWords(f"{a.country.name} {code if isinstance(code, str) else ''}")
+    sections = [words.section(sec) for sec in sections]
+    sections.append(Section(
+        "Documents cited",
+        "The published documents the inputs' source notes rest on, with where to read them.",
+        [_documents_html(words)], anchor="documents",
+    ))
+    sections.append(Section(
+        "Glossary", "The terms this report uses, in brief.", [_glossary_html()],
+        anchor="glossary",
     ))
     return sections
 

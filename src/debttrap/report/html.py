@@ -6,6 +6,9 @@ rendered with jinja2 from ``templates/page.html.j2``.
 
 from __future__ import annotations
 
+import html as _html
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,7 +17,72 @@ from typing import Any
 import jinja2
 import pandas as pd
 
-__all__ = ["Figure", "Section", "Table", "render_page"]
+__all__ = ["Figure", "Section", "Table", "render_page", "table_html"]
+
+#: A cell that reads as a number: digits with separators, signs, %, arrows, a year note.
+_NUMBERISH = re.compile(r"^[\s\u00a0]*(?:US\$\s*)?[-−+]?[\d,]*\.?\d+(?:[\s\u00a0]*(?:%|[/→]|"
+                        r"[-−+]?[\d,]*\.?\d+|\(\d{4}\)|\(\d+\)|◆|pp|x))*[\s\u00a0]*$")
+#: Cells that say "no value" and so do not decide a column's alignment.
+_NEUTRAL = {"", "–", "-", "n/a", "nan", "none"}
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return f"{value:,}"
+    return str(value)
+
+
+def _neutral(cell: str) -> bool:
+    t = cell.strip().lower()
+    return t in _NEUTRAL or t.startswith("n/a")
+
+
+def _kinds(cells: list[str]) -> list[str]:
+    """Each cell's alignment: numbers right, words left; "no value" cells follow the column."""
+    numeric = [bool(_NUMBERISH.match(c)) for c in cells]
+    valued = [n for c, n in zip(cells, numeric, strict=True) if not _neutral(c)]
+    column = "num" if valued and all(valued) else "text"
+    return [column if _neutral(c) else ("num" if n else "text")
+            for c, n in zip(cells, numeric, strict=True)]
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """``frame`` as one HTML table: one header row, row labels left, numbers right-aligned.
+
+    A default 0, 1, 2… index is not shown; a named index becomes the first column with
+    its name as the header (no second header row).
+    """
+    shown = frame
+    if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
+        labels: list[str] | None = None
+        corner = ""
+    else:
+        labels = [_cell_text(v) for v in frame.index]
+        corner = "" if frame.index.name is None else str(frame.index.name)
+    columns = [str(c) for c in shown.columns]
+    cells = [[_cell_text(v) for v in shown[c].tolist()] for c in shown.columns]
+    kinds = [_kinds(col) for col in cells]
+    heads = ["num" if all(k == "num" for k in col) and col else "text" for col in kinds]
+    e = _html.escape
+    out = ['<table class="data"><thead><tr>']
+    if labels is not None:
+        out.append(f'<th class="text" scope="col">{e(corner)}</th>')
+    out += [f'<th class="{k}" scope="col">{e(c)}</th>' for c, k in zip(columns, heads,
+                                                                         strict=True)]
+    out.append("</tr></thead><tbody>")
+    for r in range(len(shown)):
+        out.append("<tr>")
+        if labels is not None:
+            out.append(f'<th class="text" scope="row">{e(labels[r])}</th>')
+        out += [f'<td class="{kind[r]}">{e(col[r])}</td>'
+                for col, kind in zip(cells, kinds, strict=True)]
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -69,7 +137,7 @@ def render_page(
         items: list[dict[str, str]] = []
         for item in section.items:
             if isinstance(item, Table):
-                html = item.frame.to_html(classes="data", border=0, na_rep="–", escape=True)
+                html = table_html(item.frame)
                 items.append(
                     {"kind": "table", "caption": item.caption, "html": html, "note": item.note}
                 )

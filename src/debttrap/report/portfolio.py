@@ -82,7 +82,7 @@ def portfolio_html(res: PortfolioResult, book: Book) -> str:
         fan.add_trace(go.Scatter(x=list(years.index), y=years[col], name=name, mode="lines"))
     fan.update_layout(yaxis_title="US$ m", height=380, margin={"t": 20})
     top = res.contributions.head(_TOP_LOANS).set_index("loan_id")
-    lenders = lenders_by_borrower(book).set_index(["borrower_iso3", "lender"])
+    lenders = res.lenders_hit().set_index(["borrower_iso3", "lender"])
     sections = [
         Section("Summary", items=(Table("The book", summary),)),
         Section("Exposure by country", items=(Figure(
@@ -100,8 +100,11 @@ def portfolio_html(res: PortfolioResult, book: Book) -> str:
             f"Top {_TOP_LOANS} loans by contribution to the expected shortfall (Euler)",
             _fmt(top, ("exposure_usd_m", "contribution_usd_m"), ("contribution_share",))),)),
         Section("Which lenders a borrower's distress would hit", items=(Table(
-            "Exposure by borrower and lender", _fmt(lenders, ("exposure_usd_m",),
-                                                    ("share_of_borrower",))),)),
+            "Every borrower's lenders: exposure, its share of what the borrower owes the book "
+            "and of the lender's own book, the lender's debt service from it at risk (mean "
+            "over paths, all years) and its part of the book's expected shortfall",
+            _fmt(lenders, ("exposure_usd_m", "expected_at_risk_usd_m", "contribution_usd_m"),
+                 ("share_of_borrower", "share_of_lender"))),)),
     ]
     return render_page(_title(res), sections, subtitle=book.source, version=__version__)
 
@@ -140,7 +143,8 @@ def portfolio_workbook(res: PortfolioResult, book: Book) -> bytes:
     _sheet(wb, "By year", res.to_frame().reset_index(), head + " — US$ m by year")
     _sheet(wb, "Borrowers", res.borrowers.reset_index(), head + " — borrowers")
     _sheet(wb, "Loans", res.contributions, head + " — every loan's contribution")
-    _sheet(wb, "Lenders by borrower", lenders_by_borrower(book), head)
+    _sheet(wb, "Lenders by borrower", res.lenders_hit(), head + " — which lenders a "
+           "borrower's distress would hit")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -19,7 +19,12 @@ FloatArray = NDArray[np.float64]
 
 
 def run_paths_naive(inputs: SimulationInputs, shocks: FloatArray) -> FloatArray:
-    """Same outputs as :func:`~debttrap.stochastic.kernel.run_paths` on all lines."""
+    """Same outputs as :func:`~debttrap.stochastic.kernel.run_paths` on all lines.
+
+    The test oracle, kept as one plain loop over paths, years and lines (a stated
+    exception to the ~80-line rule): it is read line by line against the method,
+    with no shared helper with the kernel it checks.
+    """
     mac, ln, res = inputs.macro, inputs.lines, inputs.residual
     n_paths, n_years, _ = shocks.shape
     m = ln.n_lines

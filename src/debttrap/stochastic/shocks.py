@@ -283,6 +283,22 @@ def _nearest_psd(cov: FloatArray) -> FloatArray:
     return (out + out.T) / 2.0
 
 
+def _pairwise_cov(values: FloatArray, finite: NDArray[np.bool_]) -> FloatArray:
+    """Each covariance over the years both series have (0 where fewer than two)."""
+    cov = np.empty((K, K))
+    for i in range(K):  # 6 x 6 moments, not a loop over paths
+        for j in range(i, K):
+            both = finite[:, i] & finite[:, j]
+            nb = int(both.sum())
+            if nb > 1:
+                xi = values[both, i] - values[both, i].mean()
+                xj = values[both, j] - values[both, j].mean()
+                cov[i, j] = cov[j, i] = float((xi * xj).sum() / (nb - 1))
+            else:
+                cov[i, j] = cov[j, i] = 0.0
+    return cov
+
+
 def calibrate(
     history: pd.DataFrame,
     window: tuple[int, int],
@@ -346,18 +362,7 @@ def calibrate(
                 field="window",
             )
         mean = np.nanmean(values, axis=0)
-        cov = np.empty((K, K))
-        for i in range(K):  # 6 x 6 moments, not a loop over paths
-            for j in range(i, K):
-                both = finite[:, i] & finite[:, j]
-                nb = int(both.sum())
-                if nb > 1:
-                    xi = values[both, i] - values[both, i].mean()
-                    xj = values[both, j] - values[both, j].mean()
-                    cov[i, j] = cov[j, i] = float((xi * xj).sum() / (nb - 1))
-                else:
-                    cov[i, j] = cov[j, i] = 0.0
-        cov = _nearest_psd(cov)
+        cov = _nearest_psd(_pairwise_cov(values, finite))
     deviations = values[complete] - mean
     return Calibration(
         variables=SHOCK_VARIABLES,

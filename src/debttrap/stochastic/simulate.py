@@ -209,6 +209,101 @@ def block_shocks(model: ShockModel, seed: int, n_paths: int, n_years: int,
     return plan
 
 
+def _check_run(
+    n_paths: int, seed: int, block_size: int, workers: int, fan_sample: int,
+    thresholds_pct: Mapping[str, float],
+) -> FloatArray:
+    """The run's settings checked; the thresholds in the order of ``THRESHOLD_OUTPUTS``."""
+    if not isinstance(n_paths, int) or n_paths < 1:
+        raise InputError("must be a whole number >= 1", field="paths")
+    if not isinstance(seed, int) or seed < 0:
+        raise InputError("must be a whole number >= 0", field="seed")
+    if block_size < 1:
+        raise InputError("must be >= 1", field="block_size")
+    if workers < 1:
+        raise InputError("must be >= 1", field="workers")
+    if fan_sample < 1:
+        raise InputError("must be >= 1", field="fan_sample")
+    missing = [k for k in THRESHOLD_OUTPUTS if k not in thresholds_pct]
+    if missing:
+        raise InputError(f"thresholds missing for {missing}", field="thresholds_pct")
+    return np.array([float(thresholds_pct[k]) for k in THRESHOLD_OUTPUTS])
+
+
+def _variants(
+    inputs: SimulationInputs, names: Mapping[int, str]
+) -> tuple[list[tuple[str, BoolArray]], dict[str, str | None]]:
+    """The variants run on the same draws (all offers, no offer, without each offer) as line
+    masks, and which variant measures each named offer (the run without it; with one offer,
+    no offer; None for an offer without a line)."""
+    groups = inputs.lines.groups
+    masks: list[tuple[str, BoolArray]] = [
+        ("all_offers", np.ones(inputs.lines.n_lines, dtype=np.bool_))
+    ]
+    if groups:
+        masks.append(("no_offer", inputs.lines.group < 0))
+        if len(groups) > 1:
+            for g in groups:
+                masks.append((f"without_{names.get(g, f'offer{g}')}", inputs.lines.group != g))
+    offer_variants: dict[str, str | None] = {}
+    for g, nm in sorted(names.items()):
+        if g not in groups:
+            offer_variants[nm] = None
+        elif len(groups) == 1:
+            offer_variants[nm] = "no_offer"
+        else:
+            offer_variants[nm] = f"without_{nm}"
+    return masks, offer_variants
+
+
+def _run_blocks(
+    work: Callable[[int], tuple[int, list[_Counts]]],
+    sizes: Sequence[int],
+    workers: int,
+    progress: Callable[[int], None] | None,
+) -> list[list[_Counts]]:
+    """Every block's tallies, in block order (threads finish in any order)."""
+    results: list[list[_Counts] | None] = [None] * len(sizes)
+    done = 0
+    if workers == 1:
+        for b in range(len(sizes)):
+            _, c = work(b)
+            results[b] = c
+            done += sizes[b]
+            if progress is not None:
+                progress(done)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(work, b) for b in range(len(sizes))]
+            for fut in as_completed(futures):
+                b, c = fut.result()
+                results[b] = c
+                done += sizes[b]
+                if progress is not None:
+                    progress(done)
+    return [r for r in results if r is not None]
+
+
+def _variant_result(name: str, parts: list[_Counts], n_paths: int) -> VariantResult:
+    """One variant's probabilities: its blocks' tallies added, over the number of paths."""
+    total = float(n_paths)
+
+    def tally(get: Callable[[_Counts], object]) -> FloatArray:
+        stacked: FloatArray = np.stack([np.asarray(get(p), dtype=np.float64) for p in parts])
+        summed: FloatArray = stacked.sum(axis=0) / total
+        return summed
+
+    return VariantResult(
+        name=name,
+        prob_breach_by_year=tally(lambda p: p.breach_by_year),
+        prob_breach_any=tally(lambda p: p.breach_any),
+        prob_breach_flag=tally(lambda p: p.breach_flag),
+        prob_external_breach_flag=float(tally(lambda p: p.external_flag)),
+        prob_distress=float(tally(lambda p: p.distress)),
+        prob_distress_by_year=tally(lambda p: p.distress_by_year),
+    )
+
+
 def simulate(
     inputs: SimulationInputs,
     model: ShockModel,
@@ -238,49 +333,24 @@ def simulate(
     besides the main one's (each costs as much memory as the main variant's paths).
     ``fan_sample`` bounds the paths kept for fan quantiles (see the module docstring);
     ``keep_paths`` keeps every path of the main variant (memory grows with the paths).
+
+    Longer than ~80 lines for a stated reason: the block worker and the fan reducer are
+    closures over the run's own buffers (kept paths, per-block sums), so nothing
+    outlives one run and no state is shared between runs; the checks, the variants,
+    the block loop and the tallies are functions of their own.
     """
-    if not isinstance(n_paths, int) or n_paths < 1:
-        raise InputError("must be a whole number >= 1", field="paths")
-    if not isinstance(seed, int) or seed < 0:
-        raise InputError("must be a whole number >= 0", field="seed")
-    if block_size < 1:
-        raise InputError("must be >= 1", field="block_size")
-    if workers < 1:
-        raise InputError("must be >= 1", field="workers")
-    if fan_sample < 1:
-        raise InputError("must be >= 1", field="fan_sample")
-    missing = [k for k in THRESHOLD_OUTPUTS if k not in thresholds_pct]
-    if missing:
-        raise InputError(f"thresholds missing for {missing}", field="thresholds_pct")
-    thr = np.array([float(thresholds_pct[k]) for k in THRESHOLD_OUTPUTS])
+    thr = _check_run(n_paths, seed, block_size, workers, fan_sample, thresholds_pct)
     rule = distress or DistressRule()
     n_years = inputs.macro.n_years
     n_window = min(RATING_WINDOW_YEARS, n_years)
 
-    groups = inputs.lines.groups
     names = dict(offer_names or {})
-    variant_masks: list[tuple[str, BoolArray]] = [("all_offers", np.ones(inputs.lines.n_lines,
-                                                                       dtype=np.bool_))]
-    if groups:
-        variant_masks.append(("no_offer", inputs.lines.group < 0))
-        if len(groups) > 1:
-            for g in groups:
-                variant_masks.append(
-                    (f"without_{names.get(g, f'offer{g}')}", inputs.lines.group != g))
+    variant_masks, offer_variants = _variants(inputs, names)
     prepared = [(name, prepare(inputs, mask)) for name, mask in variant_masks]
     engine = resolve_engine(engine, n_paths * n_years * len(prepared))
     kernel = _kernel_fn(engine)
     zero = np.zeros((1, n_years, model.n_variables))
     baseline = kernel(prepared[0][1], zero)[0]
-    # which variant measures each offer: the run without it (with one offer: no offer)
-    offer_variants: dict[str, str | None] = {}
-    for g, nm in sorted(names.items()):
-        if g not in groups:
-            offer_variants[nm] = None
-        elif len(groups) == 1:
-            offer_variants[nm] = "no_offer"
-        else:
-            offer_variants[nm] = f"without_{nm}"
     known = [name for name, _ in prepared]
     bad = [v for v in fan_variants if v not in known]
     if bad:
@@ -329,46 +399,11 @@ def simulate(
         q = fan_quantiles(stores[v], QUANTILE_LEVELS, workers=workers)
         return q, vsum / float(n_paths)
 
-    results: list[list[_Counts] | None] = [None] * len(plan)
-    done = 0
-    if workers == 1:
-        for b in range(len(plan)):
-            _, c = work(b)
-            results[b] = c
-            done += plan[b][1]
-            if progress is not None:
-                progress(done)
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(work, b) for b in range(len(plan))]
-            for fut in as_completed(futures):
-                b, c = fut.result()
-                results[b] = c
-                done += plan[b][1]
-                if progress is not None:
-                    progress(done)
-
-    total = float(n_paths)
-    variants = []
-    for v, (name, _) in enumerate(prepared):
-        parts = [r[v] for r in results if r is not None]
-
-        def tally(get: Callable[[_Counts], object], parts: list[_Counts] = parts) -> FloatArray:
-            stacked: FloatArray = np.stack([np.asarray(get(p), dtype=np.float64) for p in parts])
-            summed: FloatArray = stacked.sum(axis=0) / total
-            return summed
-
-        variants.append(
-            VariantResult(
-                name=name,
-                prob_breach_by_year=tally(lambda p: p.breach_by_year),
-                prob_breach_any=tally(lambda p: p.breach_any),
-                prob_breach_flag=tally(lambda p: p.breach_flag),
-                prob_external_breach_flag=float(tally(lambda p: p.external_flag)),
-                prob_distress=float(tally(lambda p: p.distress)),
-                prob_distress_by_year=tally(lambda p: p.distress_by_year),
-            )
-        )
+    results = _run_blocks(work, [size for _, size, _ in plan], workers, progress)
+    variants = [
+        _variant_result(name, [r[v] for r in results], n_paths)
+        for v, (name, _) in enumerate(prepared)
+    ]
     quantiles, mean = fan(0)
     variant_fans: dict[str, tuple[FloatArray, FloatArray, FloatArray]] = {}
     for v in extra_fan:

@@ -21,7 +21,7 @@ without a ``creditor`` is lent by the offer's ``lender``.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,7 +34,7 @@ from debttrap.terms.project import Project
 
 __all__ = ["Condition", "Grant", "LoanRole", "Offer"]
 
-_ROLE_KEYS = ("ppg", "serviced_by_project", "source", "sources")
+_ROLE_KEYS = ("ppg", "serviced_by_project", "typical_clauses", "source", "sources")
 
 
 class Grant(_Frozen):
@@ -98,6 +98,13 @@ class LoanRole(_Frozen):
     )
     serviced_by_project: bool = Field(
         default=True, description="The project's revenue is meant to service this loan."
+    )
+    typical_clauses: Literal["", "cdb", "eximbank", "chinese", "benchmark"] = Field(
+        default="",
+        description="Where the contract text is not known: the lender type whose published "
+        "clause frequencies (How China Lends) give each clause the contract does not settle "
+        "a probability; '' (default) = only the clauses written in the contract and the "
+        "creditor type's standard terms.",
     )
     source: str = ""
     sources: dict[str, str] = Field(default_factory=dict)

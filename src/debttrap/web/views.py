@@ -17,15 +17,17 @@ __all__ = ["assessment_json", "loan_rows", "result_fragments"]
 
 def assessment_json(result: Assessment) -> str:
     """What ``debttrap assess --json`` prints, for the download."""
-    from debttrap.cli._common import jsonable
+    from debttrap._numeric import jsonable
 
     return json.dumps(jsonable(result.to_dict()), indent=2) + "\n"
 
 
 def _table_html(result: Assessment) -> str:
+    from debttrap.report.html import table_html
+
     frame = result.summary_table()
     frame.index.name = "Measure"
-    return frame.to_html(classes="data", border=0, na_rep="–", escape=True)
+    return table_html(frame)
 
 
 def result_fragments(result: Assessment, rid: str) -> dict[str, Any]:

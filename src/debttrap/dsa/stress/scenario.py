@@ -184,6 +184,22 @@ def _bop_market_addon(ctx: StressContext, sh: Shock) -> tuple[FloatArray, FloatA
     return addon, addon_pv
 
 
+def _with_interest(ctx: StressContext, gap: FloatArray) -> FloatArray:
+    """A balance-of-payments gap plus the interest on the residual debt that fills it.
+
+    The template's external stress sheets move the stressed external debt by the
+    debt-dynamics identity (interest on last year's stressed stock included) and borrow
+    the difference to the baseline's stock, so the interest on the residual debt of a
+    balance-of-payments gap is itself new residual debt, year after year (its principal
+    is not re-borrowed). Linear in the gap.
+    """
+    interest = ctx.setup.basis.interest[ctx.res_idx]  # (disbursement year, booking year)
+    out = np.array(gap, dtype=float, copy=True)
+    for y in range(1, out.size):  # loop over time: each year's interest needs last year's debt
+        out[y] += out[:y] @ interest[:y, y]
+    return out
+
+
 def _finance(ctx: StressContext, sh: Shock, fg: FloatArray, fxa: FloatArray) -> FiscalFinancing:
     s = ctx.settings
     own_share = sh.fiscal_external_share is None
@@ -228,7 +244,7 @@ def apply_shock(ctx: StressContext, code: str, label: str, sh: Shock) -> StressS
     if sh.external_extra_rate_dec and sh.bop_gap_usd_m is not None:
         fg = fg + bop_addon * m.fx_avg
     fin = _finance(ctx, sh, fg, m.fx_avg)
-    gap = np.zeros(n) if sh.bop_gap_usd_m is None else sh.bop_gap_usd_m
+    gap = np.zeros(n) if sh.bop_gap_usd_m is None else _with_interest(ctx, sh.bop_gap_usd_m)
     ext_new = gap + fin.external_usd_m
     extra_dom = fin.domestic_stock_lcu_m.copy()
     acc = 0.0
@@ -258,6 +274,7 @@ def apply_shock(ctx: StressContext, code: str, label: str, sh: Shock) -> StressS
     if sh.spending_follows_gdp:  # A1: the gap is the whole primary-balance change
         spend = spend + (m.revenue_incl_lcu_m - base.revenue_incl_grants_lcu_m)
     other = ctx.other_b + (0.0 if sh.gap_is_deficit else explicit)
-    return StressScenario(
-        code, label, inputs, sh.notes, m.growth_dec, spend, other, ext_new - fin.external_usd_m
-    )
+    # the table's current-account row carries the gap itself; the interest borrowed on its
+    # residual debt is in the interest row
+    bop = np.zeros(n) if sh.bop_gap_usd_m is None else sh.bop_gap_usd_m
+    return StressScenario(code, label, inputs, sh.notes, m.growth_dec, spend, other, bop)

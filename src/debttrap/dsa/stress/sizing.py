@@ -113,6 +113,8 @@ def export_shock(
     )
     g = ctx.g_b.copy()
     for y in (1, 2):
+        if y == 2:  # t+1's exports/GDP is the test's own: shocked exports over shocked GDP
+            share_prev[2] = 100 * exports_s[1] / (ctx.gdp_b[1] * (1 + g[1]) / (1 + ctx.g_b[1]))
         e = ctx.k_inter * el * share_prev[y] / 100.0
         if x[y] < 0:
             g[y] = ctx.g_b[y] + e * x[y]

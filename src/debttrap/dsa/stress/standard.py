@@ -162,6 +162,10 @@ def _b6_shock(ctx: StressContext, market: bool) -> Shock:
     inflows_pct = 100 * (ctx.base_tr + ctx.base_fdi) / ctx.gdp_b - 100 * flows / ctx.gdp_b
     flows[1] += inflows_pct[1] / 100 * ctx.gdp_b[1] * (1 - rel[1])
     gap = gap_x + flows + depreciation_trade_gap(ctx, dep, pt)
+    if dep > 0 and ctx.n > 2:
+        # t+2's trade row is the baseline's deficit as a ratio to GDP, on B6's own GDP
+        trade_b = (ctx.der.imports_usd_m[ctx.ti + 2] - ctx.exp_b[2]) / ctx.gdp_b[2]
+        gap[2] += trade_b * ctx.gdp_b[2] * (rel[2] - 1.0)
     # the public block keeps B1 and B5's rules: LCU GDP grows with real growth, the B1
     # deflator and the pass-through of the depreciation (the template's public B6 rises as
     # its B1 and B5 do; its external sheet's US$ GDP is the one above)

@@ -1,0 +1,135 @@
+"""Fund credit, short-term debt, market access and commodity shares of built countries."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from debttrap import datasets as ds
+from debttrap.dsa.run import run_dsa
+from debttrap.opendata import BuiltCountry, build_country
+from debttrap.opendata.external import (
+    PRGT_GRACE_YEARS,
+    PRGT_MATURITY_YEARS,
+    commodity_share_history,
+    prgt_runoff_shares,
+)
+
+
+@functools.cache
+def built(code: str) -> BuiltCountry:
+    return build_country(code)
+
+
+def _discrete_prgt_runoff() -> np.ndarray:
+    """Independent oracle: monthly disbursements over ten years, each repaid in ten equal
+    semi-annual instalments at 5.5, 6.0, …, 10.0 years (IMF PRGT factsheet: zero interest,
+    5½ years' grace, 10 years' maturity); principal due in each following year / stock."""
+    months = np.arange(120)  # ages in months of the cohorts at the stock date
+    due_times = np.arange(66, 121, 6)  # instalment ages in months
+    stock = 0.0
+    due = np.zeros(10)
+    for a in months:
+        left = due_times[due_times > a]
+        stock += left.size / due_times.size
+        for d in left:
+            year = (d - a - 1) // 12  # due in year 1 … 10 after the stock date
+            due[year] += 1.0 / due_times.size
+    return due / stock
+
+
+def test_prgt_terms_are_the_funds() -> None:
+    # IMF, "Poverty Reduction and Growth Trust" factsheet: ECF/SCF credit at 0%, repaid
+    # over 5½-10 years.
+    assert (PRGT_GRACE_YEARS, PRGT_MATURITY_YEARS) == (5.5, 10.0)
+
+
+def test_prgt_runoff_matches_a_discrete_instalment_simulation() -> None:
+    shares = prgt_runoff_shares()
+    assert shares.sum() == pytest.approx(1.0, abs=1e-12)
+    assert (shares >= 0).all() and shares.size == 10
+    np.testing.assert_allclose(shares, _discrete_prgt_runoff(), atol=0.02)
+
+
+@pytest.mark.parametrize("code", ["KEN", "TCD", "SLE"])
+def test_imf_credit_is_an_existing_multilateral_line_of_the_published_stock(code: str) -> None:
+    b = built(code)
+    lines = [ln for ln in b.country.external_debt.existing_lines if ln.name.startswith("IMF")]
+    assert len(lines) == 1
+    line = lines[0]
+    assert line.group == "multilateral"
+    wx = ds.wdi_external(code, ["imf_credit_usd_m"]).set_index("year")["value"]
+    year = int(b.sources["external_debt.imf_credit_usd_m"].split("end-")[1][:4])
+    # the whole published stock is repaid, at 0% interest (service = principal)
+    assert sum(line.debt_service_usd_m.values()) <= float(wx.loc[year]) + 1e-6
+    assert line.principal_usd_m == line.debt_service_usd_m
+    assert "OD16" in line.source
+    assert any(a.startswith("OD16 IMF credit") for a in b.assumptions)
+
+
+def test_imf_credit_raises_the_external_stock_by_its_balance() -> None:
+    # The builder's external stock at t-1 holds IDS PPG debt rolled forward plus Fund credit.
+    b = built("KEN")
+    ed = b.country.external_debt
+    imf = next(ln for ln in ed.existing_lines if ln.name.startswith("IMF"))
+    others = sum(
+        sum((ln.principal_usd_m or {}).values())
+        for ln in ed.existing_lines
+        if not ln.name.startswith("IMF")
+    )
+    assert ed.ppg_mlt_outstanding_usd_m == pytest.approx(
+        others + sum((imf.principal_usd_m or {}).values()), rel=1e-9
+    )
+
+
+def test_short_term_debt_is_reported_not_counted() -> None:
+    b = built("ZMB")
+    assert "DT.DOD.DSTC.CD" in b.sources["external_debt.short_term_all_borrowers_usd_m"]
+    assert any(a.startswith("OD17 short-term external debt") for a in b.assumptions)
+    assert b.country.external_debt.ppg_short_term_usd_m == {}
+    assert "arrears" in b.sources["external_debt.arrears_usd_m"]
+
+
+@pytest.mark.parametrize(("code", "market"), [("KEN", True), ("ZMB", True), ("NPL", False)])
+def test_market_access_follows_bonds_outstanding(code: str, market: bool) -> None:
+    # Kenya and Zambia have Eurobonds outstanding (IDS bonds > 0); Nepal has none.
+    b = built(code)
+    assert b.country.market_access is market
+    assert b.country.tailored.market_financing is market
+    res = run_dsa(b.country)
+    assert ("B2.1" in res.stress and "B6.1" in res.stress) is market
+
+
+def test_commodity_share_formula() -> None:
+    # (fuel + ores/metals) % of merchandise x merchandise / exports of G&S
+    wx = pd.DataFrame(
+        {
+            "fuel_exports_pct_merch": [10.0],
+            "ores_metals_exports_pct_merch": [70.0],
+            "merch_exports_usd_m": [800.0],
+            "exports_gs_pct_gdp": [20.0],
+            "gdp_usd_m": [5000.0],
+        },
+        index=[2022],
+    )
+    assert commodity_share_history(wx, range(2022, 2023)) == {2022: pytest.approx(64.0)}
+
+
+def test_copper_exporter_zambia_runs_the_commodity_test() -> None:
+    # Copper is about 70% of Zambia's merchandise exports (WTO/UN Comtrade): C3 applies.
+    b = built("ZMB")
+    hist = b.country.tailored.commodity_exports_share_history_pct
+    assert hist is not None and set(hist) == {2021, 2022, 2023}
+    assert sum(hist.values()) / 3 >= 50.0
+    res = run_dsa(b.country)
+    assert "C3" in res.stress
+
+
+def test_non_commodity_exporter_does_not() -> None:
+    b = built("NPL")
+    hist = b.country.tailored.commodity_exports_share_history_pct
+    assert hist is None or sum(hist.values()) / 3 < 50.0
+    assert "C3" not in run_dsa(b.country).stress
