@@ -170,6 +170,19 @@ def _setting(
     )
 
 
+class _SummaryOnce:
+    """Project economics as :func:`verdict_inputs` reads them (``summary()``), computed once
+    for all of an offer's clause draws instead of once per draw."""
+
+    __slots__ = ("_summary",)
+
+    def __init__(self, summary: dict[str, Any]) -> None:
+        self._summary = summary
+
+    def summary(self) -> dict[str, Any]:
+        return dict(self._summary)
+
+
 def _offer_assessment(
     s: _Setting, index: int, written: Offer, ctx: OfferContext
 ) -> tuple[OfferAssessment, StochasticOutlook | None]:
@@ -219,6 +232,9 @@ def _offer_assessment(
             s.stochastic, offer.name,
         )
 
+    # the project's figures do not change with the clause draws: summarised once per offer
+    economics = None if ctx.economics is None else _SummaryOnce(ctx.economics.summary())
+
     def inputs_of(x: Exposure) -> VerdictInputs:
         return verdict_inputs(
             offer.name,
@@ -235,7 +251,7 @@ def _offer_assessment(
             else (stoch_without.prob_external_breach_flag_pct,
                   stoch.prob_external_breach_flag_pct),
             exposure=x,
-            economics=ctx.economics,
+            economics=economics,
             offer_size_pct_gdp=_size_pct_gdp(ppg_loans, s.derived),
         )
 
