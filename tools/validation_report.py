@@ -121,8 +121,10 @@ def reasons(
                 )
             if "ext_debt_service_to_revenue_pct" in over:
                 out.append(
-                    "revenue excluding grants follows the WDI central-government series "
-                    "(assumption OD6), which can be narrower than the DSA's coverage"
+                    "grants are WEO general-government revenue minus the WDI central-"
+                    "government revenue excluding grants, capped at net ODA received "
+                    "(assumption OD6): a coverage gap below that cap still counts as grants "
+                    "and lowers revenue excluding grants"
                 )
     prior = row.get("capacity_prior_published")
     if prior is None or (isinstance(prior, float) and pd.isna(prior)):

@@ -214,3 +214,106 @@ def test_serve_warns_off_loopback(run_cli: RunCli, monkeypatch: pytest.MonkeyPat
     assert calls == [{"host": "0.0.0.0", "port": 9, "log_level": "warning"}]
     code, _, err = run_cli(["serve", "--port", "9"])
     assert code == 0 and "warning" not in err
+
+
+def test_recompute_builds_the_country_once_and_redraws_the_fans(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Editing an offer recomputes that offer on the country prepared once (no second build
+    of the country or its reference run), and the offer's fan charts follow the edit."""
+    import debttrap.assess.core as core
+    from debttrap.web.views import result_fragments
+
+    builds: list[str] = []
+    real = core.build_country
+
+    def counting(code: str, *args: object, **kwargs: object) -> object:
+        builds.append(code)
+        return real(code, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(core, "build_country", counting)
+    bench = Workbench(EXAMPLES, options=TEST_OPTIONS)
+    wid = bench.open_country("ZMB")
+    rid, before = bench.compute(wid)
+    fans_before = next(f for f in result_fragments(before, rid)["figures"]
+                       if f["id"] == "fig-fans")
+    bench.edit_offer(wid, 0, {"loan-0-rate_pct": "9"})
+    rid, after = bench.compute(wid)
+    assert builds == ["ZMB"]
+    fans_after = next(f for f in result_fragments(after, rid)["figures"]
+                      if f["id"] == "fig-fans")
+    median = json.loads(fans_after["json"])["data"][6]  # first panel: bands, then the median
+    assert median["name"] == "median of the paths"
+    assert fans_after["json"] != fans_before["json"]
+    # a dearer loan: more debt service over the years on the median path
+    st_b, st_a = before.offers[0].stochastic, after.offers[0].stochastic
+    assert st_b is not None and st_a is not None and st_a.fan_pct and st_b.fan_pct
+    key = "ext_debt_service_to_exports_pct"
+    assert sum(st_a.fan_pct[key]["p50"]) > sum(st_b.fan_pct[key]["p50"])
+
+
+def test_prepared_country_gives_the_assessment_assess_gives() -> None:
+    from debttrap.assess import prepare
+    from debttrap.errors import InputError
+    from debttrap.io.scenario import load_scenario
+
+    scenario = load_scenario(EXAMPLES / "zambia-2015.toml")
+    kwargs = {"n_paths": TEST_OPTIONS.n_paths, "stochastic_paths": TEST_OPTIONS.stochastic_paths}
+    prepared = prepare(scenario, **kwargs)  # type: ignore[arg-type]
+    other = scenario.model_copy(update={"offers": scenario.offers[1:]})
+    reused = assess(other, prepared=prepared, **kwargs)  # type: ignore[arg-type]
+    fresh = assess(other, **kwargs)  # type: ignore[arg-type]
+    assert jsonable(reused.to_dict()) == jsonable(fresh.to_dict())
+    assert list(reused.sources) == list(fresh.sources)  # same order, offers' notes included
+    with pytest.raises(InputError, match="prepared"):
+        assess(other, prepared=prepared, n_paths=TEST_OPTIONS.n_paths + 1,
+               stochastic_paths=TEST_OPTIONS.stochastic_paths)
+
+
+def test_full_pool_answers_503_with_retry_after_over_http(tmp_path: Path) -> None:
+    """One worker, no queue, a recompute held: the next request is refused, not queued."""
+    import time
+
+    import uvicorn
+
+    from debttrap.web.app import create_app
+
+    from .conftest import free_port
+
+    app = create_app(EXAMPLES, options=TEST_OPTIONS, workers=1, queue=0)
+    bench = app.state.workbench
+    gate = threading.Event()
+    real_compute = bench.compute
+
+    def held(wid: str) -> object:
+        gate.wait(60)
+        return real_compute(wid)
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wid = _open_country(base)
+        bench.compute = held  # every recompute now waits for the gate
+        first: list[int] = []
+        worker = threading.Thread(target=lambda: first.append(
+            _post_form(f"{base}/api/w/{wid}/offer/0", {"loan-0-rate_pct": "3"})[0]))
+        worker.start()
+        time.sleep(0.5)  # the first recompute holds the only worker
+        status, headers, body = _post_form(f"{base}/api/w/{wid}/offer/0",
+                                           {"loan-0-rate_pct": "2"})
+        assert status == 503
+        assert headers["retry-after"].isdigit()
+        assert "busy" in json.loads(body)["error"]
+        gate.set()
+        worker.join(120)
+        assert first == [200]  # the held one finished normally
+    finally:
+        gate.set()
+        server.should_exit = True
+        thread.join(timeout=10)

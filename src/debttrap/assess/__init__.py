@@ -43,7 +43,7 @@ and :mod:`~debttrap.assess.core` (the orchestrator).
 
 from __future__ import annotations
 
-from debttrap.assess.core import DEFAULT_STOCHASTIC_PATHS, assess
+from debttrap.assess.core import DEFAULT_STOCHASTIC_PATHS, Prepared, assess, prepare
 from debttrap.assess.creditors import NOT_ITEMISED, OTHER_NEW
 from debttrap.assess.results import (
     Assessment,
@@ -64,8 +64,10 @@ __all__ = [
     "DebtOutlook",
     "LoanAssessment",
     "OfferAssessment",
+    "Prepared",
     "Scenario",
     "ScenarioSettings",
     "StochasticOutlook",
     "assess",
+    "prepare",
 ]

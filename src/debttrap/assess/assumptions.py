@@ -42,8 +42,11 @@ def chain_assumptions(cross_default: list[str], include_overrun: bool) -> list[s
         + " (bonds and commercial loans typically carry cross-default clauses)",
         "L4 revenue routed through a lender-controlled account: the project's forecast revenue",
         "D1 an offer's PPG loans (in US$ at the offer's rates) are added to the country's new "
-        "loans; a project company's loans (ppg = false) stay outside public debt and are shown "
-        "as contingent; grants finance spending without adding debt; budget contributions to "
+        "loans; a project company's loans (ppg = false) count as public debt where the state "
+        "stands behind them (the project's financing plan says the government bears its loan "
+        "financing, or the contract pledges public revenue: LIC-DSF coverage) and otherwise "
+        "enter the C1 contingent-liability shock of the run with the offer; grants finance "
+        "spending without adding debt; budget contributions to "
         "the project are assumed financed within the country's fiscal path",
     ]
     if include_overrun:

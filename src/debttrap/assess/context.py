@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from debttrap._numeric import read_only_copy
+from debttrap.assess.booking import count_public
 from debttrap.assess.labels import _SHORT, FloatArray
 from debttrap.assess.overrun import _overrun_loan
 from debttrap.assess.results import DebtOutlook, LoanAssessment
@@ -153,7 +154,9 @@ class OfferContext:
     """What one offer brings, computed once: loans, grant elements, flows, project, overrun.
 
     ``offer`` is the :func:`canonical_offer` (loans in a canonical order); ``loans`` lists
-    them as written. ``ppg_loans`` are the offer's PPG loans restated in US$ (what the DSA adds);
+    them as written. ``ppg_loans`` are the offer's PPG loans restated in US$ (what the DSA adds),
+    including the project-company loans the state stands behind (:mod:`.booking`);
+    ``contingent_loans`` the other project-company loans (in US$, the C1 test's);
     ``overrun`` the expected overrun on the budget as a loan (None: none or not asked).
     """
 
@@ -169,6 +172,7 @@ class OfferContext:
     flows: OfferFlows
     clauses: ClauseProfile
     notes: tuple[str, ...]
+    contingent_loans: tuple[Loan, ...] = ()
 
 
 def canonical_offer(offer: Offer) -> Offer:
@@ -206,7 +210,9 @@ def offer_context(
     """
     notes: list[str] = []
     loans = _loan_assessments(offer, income_group)
-    canon = canonical_offer(offer)
+    booking = count_public(canonical_offer(offer))
+    canon = booking.offer
+    notes.extend(booking.notes)
     econ: ProjectEconomics | None = None
     overrun: Loan | None = None
     if canon.project is not None:
@@ -232,6 +238,7 @@ def offer_context(
         flows=offer_flows(canon, int(years[0]), int(years[-1]), widen=True),
         clauses=clause_profile(canon),
         notes=tuple(notes),
+        contingent_loans=booking.contingent,
     )
 
 

@@ -55,6 +55,11 @@ from debttrap.terms.offer import Offer
 #: for a demo (the stochastic engine handles 10,000 paths in about a second).
 DEFAULT_STOCHASTIC_PATHS = 2000
 
+#: The LIC-DSF's C1 component for PPPs (Guidance Note 2018; lic-dsf-method.md, tailored
+#: tests): 35% of the PPP capital stock, applied where that stock exceeds 3% of GDP.
+C1_PPP_SHARE_PCT = 35.0
+C1_PPP_FLOOR_PCT_GDP = 3.0
+
 #: Contract profiles drawn where clauses are only typical for the lender type: a rule's
 #: firing frequency to about +/- 1.6 points (binomial, p = 0.5).
 CLAUSE_DRAWS = 1000
@@ -195,6 +200,25 @@ def _offer_assessment(
     base_loans = tuple(s.country.new_loans)
     overrun_only = base_loans + ((overrun,) if overrun is not None else ())
     with_offer = s.country.model_copy(update={"new_loans": overrun_only + ppg_loans})
+    extra_notes: tuple[str, ...] = ()
+    if ctx.contingent_loans:
+        # a project company's loans the state does not stand behind: the C1 contingent-
+        # liability shock of the run with the offer carries them (assess.booking)
+        # the LIC-DSF's C1 component for PPPs: 35% of the capital stock where it exceeds 3%
+        # of GDP (Guidance Note 2018, contingent-liability test); the project company's loans
+        # stand for the capital stock they finance
+        pct = _size_pct_gdp(ctx.contingent_loans, s.derived) or 0.0
+        add = C1_PPP_SHARE_PCT / 100.0 * pct if pct > C1_PPP_FLOOR_PCT_GDP else 0.0
+        tail = s.country.tailored
+        c1 = min(100.0, tail.contingent_liabilities_pct_gdp + add)
+        with_offer = with_offer.model_copy(update={"tailored": tail.model_copy(update={
+            "contingent_liabilities_pct_gdp": c1})})
+        extra_notes = (
+            f"C1 contingent-liability shock of the run with the offer: "
+            f"{tail.contingent_liabilities_pct_gdp:.2f}% -> {c1:.2f}% of GDP: the offer's "
+            f"project-company loans without government backing are {pct:.2f}% of GDP, and the "
+            f"LIC-DSF's C1 takes {C1_PPP_SHARE_PCT:g}% of a PPP's capital stock where it "
+            f"exceeds {C1_PPP_FLOOR_PCT_GDP:g}% of GDP",)
     outlook = _outlook(offer.name, with_offer)
     # the offer's own effect is measured against the country with the project's overrun
     # (which does not depend on who finances it) but without the offer's loans
@@ -252,7 +276,7 @@ def _offer_assessment(
                   stoch.prob_external_breach_flag_pct),
             exposure=x,
             economics=economics,
-            offer_size_pct_gdp=_size_pct_gdp(ppg_loans, s.derived),
+            offer_size_pct_gdp=_size_pct_gdp(ppg_loans + ctx.contingent_loans, s.derived),
         )
 
     # clauses enter with their evidence: the headline exposure is the contract text and
@@ -278,7 +302,7 @@ def _offer_assessment(
         pv_debt_service_usd_m=ctx.pv_debt_service_usd_m,
         grant_equivalent_usd_m=ctx.grant_equivalent_usd_m, flows=ctx.flows, outlook=outlook,
         economics=ctx.economics, exposure=exposure, clauses=ctx.clauses, verdict=verdict,
-        stochastic=stoch, overrun_loan=overrun, notes=ctx.notes,
+        stochastic=stoch, overrun_loan=overrun, notes=ctx.notes + extra_notes,
         without_offer=None if overrun is None else without, indicator_changes=changes,
         stochastic_without=stoch_without, clause_evidence=evidence,
         exposure_with_typical=exposure_typical,
@@ -307,6 +331,57 @@ def _inputs(scenario: Any, s: _Setting) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Prepared:
+    """What every offer shares — the country built, the reference run, the shock model —
+    made once by :func:`prepare` and reused by :func:`assess` (``prepared=``) for any
+    offers on the same country and settings (the workbench recomputes one offer this way).
+    """
+
+    setting: _Setting
+    sources: tuple[tuple[str, str], ...]  # the country's and the settings', not the offers'
+    assumptions: tuple[str, ...]
+    notes: tuple[str, ...]
+    options: tuple[Any, ...]  # (seed, n_paths, stochastic, paths, overrun, income group)
+
+
+def _options(scenario: Any, seed: int | None, n_paths: int | None, stochastic: bool,
+             stochastic_paths: int, include_overrun: bool,
+             income_group: str | None) -> tuple[Any, ...]:
+    settings = scenario.settings
+    seed_ = int(settings.seed if seed is None else seed)
+    n_paths_ = int(settings.n_paths if n_paths is None else n_paths)
+    _check(seed_, n_paths_, stochastic, stochastic_paths)
+    return (seed_, n_paths_, stochastic, int(stochastic_paths), include_overrun, income_group)
+
+
+def prepare(
+    scenario: Any,
+    *,
+    seed: int | None = None,
+    n_paths: int | None = None,
+    stochastic: bool = True,
+    stochastic_paths: int = DEFAULT_STOCHASTIC_PATHS,
+    include_overrun: bool = True,
+    income_group: str | None = None,
+) -> Prepared:
+    """Build what :func:`assess` shares across offers, for ``scenario``'s country and
+    settings (same keywords as :func:`assess`); its offers are not read."""
+    opts = _options(scenario, seed, n_paths, stochastic, stochastic_paths, include_overrun,
+                    income_group)
+    sources: dict[str, str] = {}
+    assumptions: list[str] = []
+    notes: list[str] = []
+    s = _setting(
+        scenario, seed=opts[0], n_paths=opts[1], stochastic=stochastic,
+        stochastic_paths=stochastic_paths, include_overrun=include_overrun,
+        income_group=income_group, sources=sources, assumptions=assumptions, notes=notes,
+    )
+    offers = set(scenario.provenance())
+    return Prepared(s, tuple((k, v) for k, v in sources.items() if k not in offers),
+                    tuple(assumptions), tuple(notes), opts)
+
+
 def assess(
     scenario: Any,
     *,
@@ -316,6 +391,7 @@ def assess(
     stochastic_paths: int = DEFAULT_STOCHASTIC_PATHS,
     include_overrun: bool = True,
     income_group: str | None = None,
+    prepared: Prepared | None = None,
 ) -> Assessment:
     """Run the chain for every offer of ``scenario`` beside the no-offer reference.
 
@@ -327,20 +403,26 @@ def assess(
     history calibrates the shocks). ``include_overrun`` adds the expected
     overrun that falls on the budget to the debt path. ``income_group``
     (``ldc``, ``lic``, ``lmic``, ``umic``) sets the OECD-DAC discount rate;
-    default: the bundled classification of the country.
+    default: the bundled classification of the country. ``prepared``: the shared part
+    made by :func:`prepare` for the same country and the same keywords (it is not
+    built again).
     """
-    settings = scenario.settings
-    seed_ = int(settings.seed if seed is None else seed)
-    n_paths_ = int(settings.n_paths if n_paths is None else n_paths)
-    _check(seed_, n_paths_, stochastic, stochastic_paths)
-    sources: dict[str, str] = {}
-    assumptions: list[str] = []
-    notes: list[str] = []
-    s = _setting(
-        scenario, seed=seed_, n_paths=n_paths_, stochastic=stochastic,
-        stochastic_paths=stochastic_paths, include_overrun=include_overrun,
-        income_group=income_group, sources=sources, assumptions=assumptions, notes=notes,
-    )
+    if prepared is None:
+        prepared = prepare(scenario, seed=seed, n_paths=n_paths, stochastic=stochastic,
+                           stochastic_paths=stochastic_paths, include_overrun=include_overrun,
+                           income_group=income_group)
+    elif prepared.options != _options(scenario, seed, n_paths, stochastic, stochastic_paths,
+                                      include_overrun, income_group):
+        raise InputError("was made with other settings than this assessment's",
+                         field="prepared")
+    seed_, n_paths_ = prepared.options[0], prepared.options[1]
+    s = prepared.setting
+    # the order _setting gives: the country's, the scenario's, then the income group's
+    sources = {k: v for k, v in prepared.sources if k != "income_group"}
+    sources.update(scenario.provenance())
+    sources.update((k, v) for k, v in prepared.sources if k == "income_group")
+    assumptions = list(prepared.assumptions)
+    notes = list(prepared.notes)
     ref_stoch: StochasticOutlook | None = None
     results: list[OfferAssessment] = []
     for i, offer in enumerate(scenario.offers):

@@ -165,6 +165,10 @@ class StochasticOutlook:
     years: NDArray[np.int64]
     distress_rule: str
     calibration_window: tuple[int, int]
+    #: The fan of each threshold indicator (percent): ``{indicator: {"p5": by year, …,
+    #: "p95": …}}`` for the variant whose fan the run kept (with the offer), else None.
+    #: For charts (the workbench's fan charts); the JSON carries the probabilities.
+    fan_pct: Mapping[str, Mapping[str, FloatArray]] | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """By year: probability of distress in that year (percent)."""

@@ -54,7 +54,15 @@ def _simulate(
     )
     window = (int(res.window_years[0]), int(res.window_years[-1]))
 
-    def outlook(v: Any, name: str) -> StochasticOutlook:
+    def fan() -> dict[str, dict[str, Any]]:
+        """The main variant's quantiles by threshold indicator (read-only arrays)."""
+        from debttrap.stochastic.results import QUANTILE_LEVELS
+
+        return {ind: {f"p{round(100 * lev)}": read_only_copy(res.quantiles[k, :, j])
+                      for k, lev in enumerate(QUANTILE_LEVELS)}
+                for j, ind in enumerate(THRESHOLD_OUTPUTS)}
+
+    def outlook(v: Any, name: str, fan_pct: Any = None) -> StochasticOutlook:
         return StochasticOutlook(
             label=name,
             n_paths=res.n_paths,
@@ -71,10 +79,11 @@ def _simulate(
             years=np.array(res.years, dtype=np.int64),
             distress_rule=res.distress_rule.describe(),
             calibration_window=st.window,
+            fan_pct=fan_pct,
         )
 
     by_name = {v.name: v for v in res.variants}
-    main = outlook(res.main, label)
+    main = outlook(res.main, label, fan())
     nothing = outlook(by_name["no_offer"], "No new offer") if "no_offer" in by_name else main
     if n_offer_loans == 0:
         without = main

@@ -38,11 +38,12 @@ from debttrap.cli._country_cache import is_iso3
 from debttrap.cli._table import Cell, TableSpec, print_table
 from debttrap.country.creditors import CREDITOR_GROUPS
 from debttrap.country.model import Country
-from debttrap.dsa.indicators import INDICATORS
+from debttrap.dsa.indicators import EXTERNAL_INDICATORS, INDICATORS
 from debttrap.dsa.run import DSAResult, run_dsa
 from debttrap.dsa.stress import StressSettings
 from debttrap.errors import DebtTrapError, InputError
 from debttrap.opendata import DEFAULT_FIRST_YEAR, BuiltCountry, build_country, dsa_countries
+from debttrap.opendata.provenance import FIELD_LABELS
 
 __all__ = [
     "all_results_table",
@@ -183,7 +184,9 @@ def write_country_file(built: BuiltCountry, path: Path) -> None:
     if _country_file_suffix(path) == ".toml":
         text = country_toml(built)
     else:
-        text = json.dumps(jsonable(country_document(built)), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(
+            jsonable(country_document(built)), indent=2, ensure_ascii=False, allow_nan=False
+        ) + "\n"
     write_text_atomic(path, text)
 
 
@@ -222,13 +225,22 @@ def summary_row(built: BuiltCountry, res: DSAResult) -> dict[str, Any]:
         "in_arrears_or_restructuring": c.external_debt.in_arrears_or_restructuring,
         "ppg_external_debt_usd_m": c.external_debt.ppg_mlt_outstanding_usd_m,
     }
+    public_ok = c.domestic_debt.evaluated
+    row["public_debt_evaluated"] = public_ok
+    if not public_ok and rating["external"] != "in_distress":
+        row["rating_overall"] = "not evaluated"
     for ind in INDICATORS:
         base = res.indicator_path(ind.value, "baseline")[window]
         mx = res.indicator_path(ind.value, "most_extreme")[window]
+        skip = ind not in EXTERNAL_INDICATORS and not public_ok
         row[f"{ind.value}_threshold"] = res.thresholds[ind.value]
-        row[f"{ind.value}_baseline_max"] = float(base.max())
-        row[f"{ind.value}_most_extreme_max"] = float(mx.max()) if mx.size else None
-        row[f"{ind.value}_most_extreme_test"] = rating["most_extreme"].get(ind.value)
+        row[f"{ind.value}_baseline_max"] = None if skip else float(base.max())
+        row[f"{ind.value}_most_extreme_max"] = (
+            float(mx.max()) if mx.size and not skip else None
+        )
+        row[f"{ind.value}_most_extreme_test"] = (
+            None if skip else rating["most_extreme"].get(ind.value)
+        )
     summary = built.creditors.summary()
     row["creditor_year"] = summary["year"]
     for g in CREDITOR_GROUPS:
@@ -243,12 +255,15 @@ def run_all(
     on_progress: Callable[[str], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Build and rate every covered country; a country the data cannot build gets an error row."""
+    from debttrap.cli.dsa import check_indicators_finite
+
     codes = list(countries) if countries is not None else list(dsa_countries())
     rows: list[dict[str, Any]] = []
     for code in codes:  # one country after another (each is vectorized inside)
         try:
             country, settings, built = resolve_dsa_inputs(code, first_year)
             res = run_dsa(country, settings)
+            check_indicators_finite(res)  # a bug gives this country an error row
             rows.append(summary_row(built, res))
         except DebtTrapError as exc:
             rows.append({"iso3": code, "status": "error", "error": str(exc)})
@@ -372,8 +387,31 @@ def _summary(built: BuiltCountry) -> dict[str, Any]:
         "currency_composition_pct": dict(built.currency_shares_pct),
         "currency_composition_year": built.currency_year,
         "sources": dict(built.sources),
+        "source_kinds": built.source_kinds(),
+        "assumed_values_moving_indicators": [
+            {"value": label, "moves": effect, "from": text}
+            for label, effect, text in built.assumed_headline_fields()
+        ],
         "assumptions": list(built.assumptions),
     }
+
+
+def _print_sources(built: BuiltCountry) -> None:
+    """Where each value comes from (published / derived / assumed) and the assumed values
+    that move an indicator."""
+    kinds = built.source_kinds()
+    print_table(console, TableSpec(
+        ["value", "kind", "from"],
+        [[FIELD_LABELS.get(k, k), kinds.get(k, "derived"), v] for k, v in built.sources.items()],
+        "Where each value comes from",
+    ))
+    moving = built.assumed_headline_fields()
+    if moving:
+        console.print("Assumed values that move an indicator:")
+        for label, effect, text in moving:
+            console.print(f"  {label} (moves {effect}): {text}")
+    else:
+        console.print("No assumed value moves a headline indicator.")
 
 
 @app.command("country")
@@ -405,12 +443,19 @@ def country_cmd(
     c = built.country
     console.print(f"[bold]{c.name}[/bold]: LIC-DSF inputs, first projection year {c.t}")
     s = built.creditors.summary()
+    rows: list[list[Cell]] = [
+        [g.replace("_", " "), f"{s['stock_usd_m'][g]:,.1f}", f"{s['stock_share_pct'][g]:.1f}"]
+        for g in CREDITOR_GROUPS
+    ]
+    for label, (year, value) in s.get("outside_ids_usd_m", {}).items():
+        rows.append([f"{label} (end-{year})", f"{value:,.1f}", ""])
     print_table(console, TableSpec(
         ["creditor group", "US$ m", "share %"],
-        [[g.replace("_", " "), f"{s['stock_usd_m'][g]:,.1f}", f"{s['stock_share_pct'][g]:.1f}"]
-         for g in CREDITOR_GROUPS],
-        f"PPG external debt by creditor, end-{s['year']} (IDS), US$ m",
+        rows,
+        f"PPG external debt by creditor, end-{s['year']} (IDS; shares of the IDS total), "
+        "with the debt outside the IDS creditor table below it, US$ m",
     ))
+    _print_sources(built)
     cap = c.capacity
     console.print(
         f"Debt-carrying capacity: published class {cap.prior_classification or 'none'}"

@@ -25,6 +25,7 @@ from debttrap.cli._progress import working
 from debttrap.cli._table import Cell, TableSpec, print_table
 from debttrap.country.model import Country
 from debttrap.dsa.indicators import (
+    EXTERNAL_INDICATORS,
     INDICATOR_LABELS,
     INDICATORS,
     STRESS_TEST_LABELS,
@@ -33,6 +34,7 @@ from debttrap.dsa.indicators import (
 from debttrap.dsa.run import DSAResult, run_dsa
 from debttrap.dsa.stress import StressSettings
 from debttrap.io.country_file import load_dsa_inputs
+from debttrap.validation import require_finite
 
 
 def scenario_label(code: str) -> str:
@@ -44,7 +46,7 @@ def scenario_label(code: str) -> str:
     return f"{code} {words[0].lower()}{words[1:]}"
 
 
-def _summary_tables(res: DSAResult) -> None:
+def _summary_tables(res: DSAResult, public_not_evaluated: str = "") -> None:
     cap = res.capacity
     score = "" if cap.ci_score is None else f", CI {cap.ci_score:.3f}"
     console.print(
@@ -53,6 +55,9 @@ def _summary_tables(res: DSAResult) -> None:
     )
     window = [y for y in res.years if y <= res.first_projection_year + 10]
     for ind in INDICATORS:
+        if public_not_evaluated and ind not in EXTERNAL_INDICATORS:
+            console.print(f"{INDICATOR_LABELS[ind]}: not evaluated — {public_not_evaluated}")
+            continue
         mx = res.rating.most_extreme[ind]
         rows: list[list[Cell]] = []
         for scen in ["baseline", *res.stress]:
@@ -65,11 +70,18 @@ def _summary_tables(res: DSAResult) -> None:
         print_table(console, TableSpec(["scenario", *(str(int(y)) for y in window)], rows, title))
     r = res.rating
     space = f" ({r.moderate_space.value} space)" if r.moderate_space is not None else ""
+    overall = (
+        f"not evaluated (public debt not evaluated; at least {r.external.value})"
+        if public_not_evaluated and r.external.value != "in_distress"
+        else r.overall.value
+    )
     console.print(
         f"Risk of external debt distress: [bold]{r.external.value}[/bold]{space}; "
-        f"overall risk of debt distress: [bold]{r.overall.value}[/bold]"
+        f"overall risk of debt distress: [bold]{overall}[/bold]"
     )
     for sig in r.signals:
+        if public_not_evaluated and sig.indicator not in EXTERNAL_INDICATORS:
+            continue
         mark = "counts" if sig.counts else "one year only (judgment)"
         console.print(
             f"  {INDICATOR_LABELS[sig.indicator]}, {scenario_label(sig.scenario)}: "
@@ -170,6 +182,21 @@ def _charts(res: DSAResult, out: Path) -> list[str]:
     return ["dsa-indicators.png", "dsa-indicators.html"]
 
 
+#: The fields of ``dsa --json`` that are null when not defined (docs/reliability.md): the
+#: historical mean and deviation of a shocked variable with fewer than two years of history
+#: (the stress test that needs it is not run, and ``stress_tests_not_run`` says so).
+DSA_NULLABLE = ("assumptions.shock_stats.*",)
+
+
+def check_indicators_finite(res: DSAResult) -> None:
+    """Every indicator path, baseline and stress tests, must be finite in every projection
+    year: a NaN there is a computation gone wrong (an internal error), never a null."""
+    for ind in INDICATORS:
+        require_finite(res.baseline.indicator(ind.value), f"the baseline path of {ind.value}")
+        for code, path in res.stress.items():
+            require_finite(path.indicator(ind.value), f"the {code} path of {ind.value}")
+
+
 def _load_file(path: Path) -> tuple[Country, StressSettings]:
     """A country file, or a filled LIC-DSF workbook read through its versioned mapping."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -233,6 +260,7 @@ def dsa_cmd(
     else:
         country, settings = _load_file(Path(country_file))
     res = run_dsa(country, settings)
+    check_indicators_finite(res)  # before anything is drawn or printed
     written: list[Path] = []
     if out is not None:
         with working(err_console, f"drawing the charts into {out} ..."), output_set(out) as stage:
@@ -242,8 +270,8 @@ def dsa_cmd(
         doc: dict[str, Any] = res.to_contract()
         if written:
             doc["charts"] = [str(p) for p in written]
-        print_json(doc)
+        print_json(doc, nullable=DSA_NULLABLE)
         return
-    _summary_tables(res)
+    _summary_tables(res, country.domestic_debt.not_evaluated_reason)
     for p in written:
         console.print(f"wrote {p}")

@@ -23,8 +23,9 @@ def serve_cmd(
         typer.Option("--examples", help="Folder of example scenarios (default: ./examples)."),
     ] = None,
     workers: Annotated[
-        int, typer.Option("--workers", help="Assessments computed at the same time.")
-    ] = 2,
+        int, typer.Option("--workers", help="Assessments computed at the same time (as many "
+                          "more wait; beyond that the app answers 503).")
+    ] = 1,
 ) -> None:
     """Open the workbench in a browser: pick a country, edit an offer, see the verdict."""
     from debttrap.web import missing_dependencies

@@ -6,7 +6,8 @@ Groups (mutually exclusive; they add up to the World Bank's PPG total):
 ``china``           every PPG claim of IDS creditor "China" (official bilateral, Chinese
                     banks, other Chinese private); Hong Kong and Macao are not included
 ``multilateral``    multilateral creditors (IDA, IBRD, AfDB, ADB, …); IMF credit is not
-                    part of PPG debt in the IDS and is left out everywhere here
+                    in the IDS creditor table: the country builder adds it as its own
+                    multilateral line and the view reports it in ``outside_ids_usd_m``
 ``paris_club``      bilateral claims of the 22 permanent Paris Club members
 ``other_bilateral`` all other official bilateral claims (non-Paris-Club, non-China)
 ``bondholders``     bonds
@@ -164,6 +165,9 @@ class CreditorView:
     service_usd_m: FloatArray
     service_kind: tuple[str, ...]
     sources: Mapping[str, str] = field(default_factory=dict)
+    outside_ids_usd_m: Mapping[str, tuple[int, float]] = field(default_factory=dict)
+    """Public external debt outside the IDS creditor table (label → (year, US$ m)): IMF
+    credit, and short-term debt reported beside it; not in the group tables."""
 
     def __post_init__(self) -> None:
         n, k = self.years.size, len(CREDITOR_GROUPS)
@@ -179,6 +183,9 @@ class CreditorView:
         object.__setattr__(self, "stock_usd_m", read_only_copy(self.stock_usd_m))
         object.__setattr__(self, "service_usd_m", read_only_copy(self.service_usd_m))
         object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
+        object.__setattr__(
+            self, "outside_ids_usd_m", MappingProxyType(dict(self.outside_ids_usd_m))
+        )
 
     # ------------------------------------------------------------------ tables
     def _frame(self, values: FloatArray) -> pd.DataFrame:
@@ -254,7 +261,22 @@ class CreditorView:
                 zip(CREDITOR_GROUPS, map(float, self.stock_share_pct[i]), strict=True)
             ),
             "sources": dict(self.sources),
+            "outside_ids_usd_m": dict(self.outside_ids_usd_m),
         }
+
+    def with_outside_ids(
+        self, stocks: Mapping[str, tuple[int, float]], sources: Mapping[str, str]
+    ) -> CreditorView:
+        """A new view that also reports debt outside the IDS creditor table (US$ m)."""
+        return CreditorView(
+            iso3=self.iso3,
+            years=self.years,
+            stock_usd_m=self.stock_usd_m,
+            service_usd_m=self.service_usd_m,
+            service_kind=self.service_kind,
+            sources={**self.sources, **sources},
+            outside_ids_usd_m={**self.outside_ids_usd_m, **stocks},
+        )
 
     def with_projected_service(
         self, service_usd_m: pd.DataFrame, *, kind: str = "projected", source: str = ""
@@ -288,6 +310,7 @@ class CreditorView:
             service_usd_m=svc.to_numpy(),
             service_kind=tuple(kinds.get(int(y), "") for y in years),
             sources=sources,
+            outside_ids_usd_m=self.outside_ids_usd_m,
         )
 
 
@@ -340,7 +363,8 @@ def creditor_view(iso3: str) -> CreditorView:
     sources = {
         "stocks": "World Bank IDS (2023 edition), DT.DOD.* by creditor, end of year, "
         "groups per debttrap.country.creditors",
-        "imf": "IMF credit is not PPG debt in the IDS and is left out",
+        "imf": "IMF credit is not in the IDS creditor table (the builder adds it, see "
+        "outside_ids_usd_m)",
     }
     service = pd.DataFrame(columns=list(CREDITOR_GROUPS), dtype=np.float64)
     dssi = dssi_groups(code)

@@ -212,7 +212,19 @@ class DomesticDebt(FrozenModel):
         ),
     )
     in_arrears_or_restructuring: bool = False
+    not_evaluated_reason: str = Field(
+        default="",
+        description=(
+            "Why the domestic debt could not be derived (empty when it was): the stock is "
+            "then a placeholder and the public-debt indicator is reported as not evaluated."
+        ),
+    )
     source: str = ""
+
+    @property
+    def evaluated(self) -> bool:
+        """False when the domestic stock is a placeholder (see ``not_evaluated_reason``)."""
+        return not self.not_evaluated_reason
 
     @field_validator("stock_lcu_m")
     @classmethod

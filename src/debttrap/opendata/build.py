@@ -33,6 +33,7 @@ from debttrap.opendata.macro import HISTORY_YEARS, WEO_LAST_YEAR, MacroPaths, ma
 from debttrap.opendata.provenance import (
     DSSI,
     IDS,
+    WDIX,
     WEO,
     BuiltCountry,
     Provenance,
@@ -98,20 +99,73 @@ def _macro_model(mac: MacroPaths, t: int, ser: _Picker) -> Macro:
     )
 
 
-def _domestic_debt(mac: MacroPaths, debt: DebtPaths, rec: Provenance) -> FloatArray:
-    """WEO gross debt minus the projected external PPG stock, in LCU m (OD13)."""
+def _domestic_debt(
+    mac: MacroPaths, debt: DebtPaths, t: int, rec: Provenance
+) -> tuple[FloatArray, str]:
+    """WEO gross debt minus the projected external PPG stock, in LCU m (OD13).
+
+    Returns the stock and, where it cannot be derived, the reason (the public-debt
+    indicator is then not evaluated).
+    """
     if mac.gross_debt_pct is None:
-        rec.assume("OD13 no WEO gross debt: domestic public debt set to 0")
-        rec.source("domestic_debt.stock_lcu_m", "none available: 0 (OD13)")
-        return np.zeros(mac.years.size)
+        reason = (
+            f"the bundled WEO publishes no general-government gross debt (GGXWDG_NGDP) for "
+            f"{t - 1}-{mac.weo_last_year}, so domestic public debt cannot be derived"
+        )
+        rec.assume(
+            f"OD13 {reason}: the domestic stock is a placeholder of 0 and the PV of public "
+            "debt / GDP indicator is NOT EVALUATED (the overall rating rests on external debt "
+            "alone)"
+        )
+        rec.source(
+            "domestic_debt.stock_lcu_m",
+            f"not derivable: no {WEO} GGXWDG_NGDP (OD13); placeholder 0, public indicator "
+            "not evaluated",
+        )
+        return np.zeros(mac.years.size), reason
     ext_lcu = np.nan_to_num(debt.external_stock) * mac.fx
+    raw = mac.gross_debt_pct / 100.0 * mac.gdp_lcu - ext_lcu
+    tol = 1e-9 * np.abs(mac.gdp_lcu)
+    floored = [
+        int(y) for y, v, e in zip(mac.years, raw, tol, strict=True) if y >= t - 1 and v <= e
+    ]
     rec.assume(
         "OD13 domestic public debt = WEO gross government debt (GGXWDG_NGDP x NGDP) minus "
         "the projected PPG external debt at the end-of-period rate, floored at 0; its "
         "service is not itemised"
+        + (
+            f"; external debt (IDS PPG plus IMF credit, which includes SDR allocations held "
+            f"by the central bank) reaches or exceeds the WEO gross debt in {len(floored)} "
+            f"year(s) between {floored[0]} and {floored[-1]}, where domestic debt is 0 and "
+            "public debt is "
+            "external debt alone (the two sources differ in coverage)"
+            if floored
+            else ""
+        )
     )
-    rec.source("domestic_debt.stock_lcu_m", f"{WEO}: GGXWDG_NGDP x NGDP minus external (OD13)")
-    return np.asarray(np.maximum(mac.gross_debt_pct / 100.0 * mac.gdp_lcu - ext_lcu, 0.0))
+    rec.source(
+        "domestic_debt.stock_lcu_m",
+        f"{WEO}: GGXWDG_NGDP x NGDP minus external (OD13)"
+        + (f"; floored at 0 in {len(floored)} year(s)" if floored else ""),
+    )
+    return np.asarray(np.maximum(raw, 0.0)), ""
+
+
+def _outside_ids(debt: DebtPaths) -> tuple[dict[str, tuple[int, float]], dict[str, str]]:
+    """IMF credit and short-term debt for the creditor view (US$ m, with their year)."""
+    f = debt.facts
+    stocks: dict[str, tuple[int, float]] = {}
+    sources: dict[str, str] = {}
+    if f.imf_credit_year is not None:
+        stocks["IMF credit (counted, multilateral, PRGT terms)"] = (
+            f.imf_credit_year, f.imf_credit_usd_m
+        )
+        sources["imf_credit"] = f"{WDIX}: DT.DOD.DIMF.CD (includes SDR allocations); OD16"
+    if f.short_term_usd_m:
+        last = max(f.short_term_usd_m)
+        stocks["short-term, all borrowers (not counted)"] = (last, f.short_term_usd_m[last])
+        sources["short_term"] = f"{WDIX}: DT.DOD.DSTC.CD, public and private together; OD17"
+    return stocks, sources
 
 
 def _gaps_left(rec: Provenance, market: bool) -> None:
@@ -190,7 +244,7 @@ def build_country(
     debt = debt_paths(code, t, last, mac, view, rec)
     ser = _Picker(mac.years, t)
     macro = _macro_model(mac, t, ser)
-    dom = _domestic_debt(mac, debt, rec)
+    dom, dom_reason = _domestic_debt(mac, debt, t, rec)
     evidence = distress_evidence(code, t)
     rec.source(
         "external_debt.in_arrears_or_restructuring",
@@ -216,7 +270,9 @@ def build_country(
         ),
         new_external_financing=debt.financing,
         domestic_debt=DomesticDebt(
-            stock_lcu_m=ser(dom, "fx"), source=rec.sources["domestic_debt.stock_lcu_m"]
+            stock_lcu_m=ser(dom, "fx"),
+            not_evaluated_reason=dom_reason,
+            source=rec.sources["domestic_debt.stock_lcu_m"],
         ),
         capacity=capacity,
         market_access=debt.market,
@@ -230,8 +286,9 @@ def build_country(
     creditors = view.with_projected_service(
         debt.service_by_group,
         kind="projected",
-        source="debttrap builder: schedules OD7 (existing) and OD8/OD9 (new borrowing)",
-    )
+        source="debttrap builder: schedules OD7 (existing), OD8/OD9 (new borrowing), OD16 "
+        "(IMF credit, in the multilateral service)",
+    ).with_outside_ids(*_outside_ids(debt))
     return BuiltCountry(
         iso3=code,
         country=country,

@@ -130,7 +130,10 @@ def external_facts(code: str, t: int, stock_year: int, rec: Provenance) -> Exter
             f"OD16 no published use of IMF credit (DT.DOD.DIMF.CD) for {code} up to "
             f"{stock_year}: Fund credit counted as 0"
         )
-        rec.source("external_debt.imf_credit_usd_m", f"{WDIX}: none published (OD16)")
+        rec.source(
+            "external_debt.imf_credit_usd_m",
+            f"none available: no use of IMF credit published in {WDIX}; 0 (OD16)",
+        )
     else:
         rec.source(
             "external_debt.imf_credit_usd_m",
@@ -165,7 +168,10 @@ def external_facts(code: str, t: int, stock_year: int, rec: Provenance) -> Exter
             "debt is set to 0 (the PV of PPG debt is understated by at most that amount)"
         )
     else:
-        rec.source("external_debt.short_term_all_borrowers_usd_m", f"{WDIX}: none published")
+        rec.source(
+            "external_debt.short_term_all_borrowers_usd_m",
+            f"none available: no short-term external debt published in {WDIX}",
+        )
         rec.assume("OD17 no published short-term external debt: PPG short-term debt set to 0")
     rec.source(
         "external_debt.arrears_usd_m",
@@ -186,7 +192,7 @@ def record_commodity(
         got = ", ".join(str(y) for y in sorted(h)) or "none"
         rec.source(
             "tailored.commodity_exports_share_history_pct",
-            f"{WDIX}: fuel/ores-and-metals shares incomplete for {t - 3}-{t - 1} "
+            f"none available: {WDIX} fuel/ores-and-metals shares incomplete for {t - 3}-{t - 1} "
             f"(years with data: {got}): C3 not triggered",
         )
         rec.assume(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from debttrap import datasets as ds
 from debttrap.errors import DataError
@@ -113,7 +114,10 @@ def _gdp(code: str, w: pd.DataFrame, t: int, last: int, rec: Provenance) -> _Gdp
     rec.source("macro.nominal_gdp_lcu_m", f"{WEO}: NGDP x 1000, {rng}; then OD1")
     rec.source("macro.real_gdp_growth_pct", f"{WEO}: NGDP_RPCH, {rng}; then OD1")
     rec.source("macro.exchange_rate_avg_lcu_per_usd", f"{WEO}: NGDP / NGDPD (implied)")
-    rec.source("macro.exchange_rate_eop_lcu_per_usd", f"{WEO}: NGDP / NGDPD (OD2)")
+    rec.source(
+        "macro.exchange_rate_eop_lcu_per_usd",
+        f"assumed: equal to the period-average rate, {WEO} NGDP / NGDPD (OD2)",
+    )
     rec.assume(
         "OD2 the WEO copy has no exchange-rate series: the period-average rate is NGDP/NGDPD "
         "and the end-of-period rate is taken equal to it"
@@ -306,7 +310,8 @@ class _Fiscal:
 
 
 def _grants_pct(
-    t: int, w: pd.DataFrame, wp: pd.DataFrame, g: _Gdp, ggr: FloatArray, rec: Provenance
+    code: str, t: int, w: pd.DataFrame, wp: pd.DataFrame, g: _Gdp, ggr: FloatArray,
+    rec: Provenance,
 ) -> float:
     """Grants in % of GDP: WEO revenue incl. grants minus WDI revenue excl. grants (OD6)."""
     years = g.years
@@ -325,24 +330,55 @@ def _grants_pct(
         )
         rec.source("macro.government_grants_lcu_m", "none available: 0 (OD6)")
         return 0.0
-    grants_pct = float(np.clip(diffs.mean(), 0.0, 0.5 * float(ggr[it])))
+    gap_pct = float(np.clip(diffs.mean(), 0.0, 0.5 * float(ggr[it])))
     span = f"{int(diff_years.min())}-{int(diff_years.max())}"
+    oda = _oda_pct(code, g, win)
+    grants_pct = gap_pct if oda is None else min(gap_pct, oda)
+    capped = oda is not None and oda < gap_pct
     rec.assume(
-        f"OD6 revenue excluding grants (the debt-service/revenue denominator) follows the "
-        f"WDI central-government series: grants = WEO general-government revenue (incl. "
-        f"grants) minus WDI revenue excluding grants, averaged over {span} "
-        f"({grants_pct:.2f}% of GDP), held as a ratio to GDP, floored at 0 and capped at "
-        "half of revenue; it also absorbs any gap between general and central government"
+        f"OD6 grants = WEO general-government revenue (incl. grants) minus WDI central-"
+        f"government revenue excluding grants, averaged over {span} ({gap_pct:.2f}% of "
+        "GDP), floored at 0 and capped at half of revenue"
+        + (
+            f", and at the net ODA the country received ({oda:.2f}% of GDP, WDI "
+            "DT.ODA.ODAT.CD, same years): the rest of the gap is the revenue of general "
+            "government outside the central government, kept in revenue excluding grants so "
+            "that revenue has the coverage of the debt (general government)"
+            if capped
+            else (
+                f" (net ODA received {oda:.2f}% of GDP bounds it and does not bind)"
+                if oda is not None
+                else " (no ODA figure to bound it: any general/central-government coverage "
+                "gap is booked as grants)"
+            )
+        )
+        + f"; held as a ratio to GDP ({grants_pct:.2f}%)"
     )
     rec.source(
         "macro.government_grants_lcu_m",
         f"{WEO} GGR_NGDP - {WDI} revenue_excl_grants_pct_gdp (GC.REV.XGRT.GD.ZS), "
-        f"mean {span} (OD6)",
+        f"mean {span}"
+        + (f", capped at {WDIX} oda_received_usd_m / GDP" if capped else "")
+        + " (OD6)",
     )
     return grants_pct
 
 
-def _fiscal(t: int, w: pd.DataFrame, wp: pd.DataFrame, g: _Gdp, rec: Provenance) -> _Fiscal:
+def _oda_pct(code: str, g: _Gdp, win: NDArray[np.bool_]) -> float | None:
+    """Net ODA received, % of GDP, mean over the years of ``win`` (None where unpublished)."""
+    try:
+        wx = ds.wdi_external(code, ["oda_received_usd_m"])
+    except DataError:
+        return None
+    oda = wx.set_index("year")["value"].reindex(g.years).to_numpy(dtype=np.float64)
+    ratio = (oda / g.gdp_usd * 100.0)[win]
+    ratio = ratio[np.isfinite(ratio)]
+    return float(max(ratio.mean(), 0.0)) if ratio.size else None
+
+
+def _fiscal(
+    code: str, t: int, w: pd.DataFrame, wp: pd.DataFrame, g: _Gdp, rec: Provenance
+) -> _Fiscal:
     """Revenue, grants and primary expenditure (LCU m) from WEO ratios and the WDI (OD6)."""
     ggr = hold_after(column(w, "GGR_NGDP", g.years), g.years, g.wl)
     pb = hold_after(column(w, "GGXONLB_NGDP", g.years), g.years, g.wl)
@@ -357,7 +393,7 @@ def _fiscal(t: int, w: pd.DataFrame, wp: pd.DataFrame, g: _Gdp, rec: Provenance)
         f"{WEO}: (GGR_NGDP - GGXONLB_NGDP) x NGDP; then OD1",
     )
     rec.source("macro.primary_balance_history_pct_gdp", f"{WEO}: GGXONLB_NGDP, t-10..t-1")
-    grants_pct = _grants_pct(t, w, wp, g, ggr, rec)
+    grants_pct = _grants_pct(code, t, w, wp, g, ggr, rec)
     return _Fiscal(revenue, grants_pct / 100.0 * g.gdp_lcu, primary_exp, pb)
 
 
@@ -370,7 +406,7 @@ def macro_paths(code: str, t: int, last: int, rec: Provenance) -> MacroPaths:
     imports = _imports(code, t, w, wp, g, rec)
     remittances = _remittances(t, wp, g, rec)
     ca, exports = _exports(code, t, w, g, imports, remittances, rec)
-    fiscal = _fiscal(t, w, wp, g, rec)
+    fiscal = _fiscal(code, t, w, wp, g, rec)
     gross_raw = column(w, "GGXWDG_NGDP", g.years)
     need = (g.years >= t - 1) & (g.years <= g.wl)
     gross_debt = None if np.isnan(gross_raw[need]).any() else hold_after(gross_raw, g.years, g.wl)

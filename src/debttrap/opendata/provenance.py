@@ -22,6 +22,8 @@ from debttrap.country.model import Country
 
 __all__ = [
     "DSSI",
+    "FIELD_LABELS",
+    "HEADLINE_EFFECT",
     "IDS",
     "PWT",
     "WDI",
@@ -31,6 +33,7 @@ __all__ = [
     "Provenance",
     "distress_evidence",
     "notes_text",
+    "source_kind",
 ]
 
 WEO = "imf-weo-2024oct"
@@ -39,6 +42,94 @@ WDI = "wb-wdi-lic-macro"
 WDIX = "wb-wdi-external"
 PWT = "pwt-9.1"
 DSSI = "wb-dssi-debt-service-by-creditor-2020"
+
+
+#: Every field a build records, in words (the text output never shows a dotted name).
+FIELD_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "macro.nominal_gdp_usd_m": "GDP in US dollars",
+        "macro.nominal_gdp_lcu_m": "GDP in local currency",
+        "macro.real_gdp_growth_pct": "real GDP growth",
+        "macro.exchange_rate_avg_lcu_per_usd": "exchange rate, period average",
+        "macro.exchange_rate_eop_lcu_per_usd": "exchange rate, end of period",
+        "macro.imports_usd_m": "imports of goods and services",
+        "macro.net_current_transfers_usd_m": "net current transfers",
+        "macro.net_fdi_usd_m": "net foreign direct investment",
+        "macro.exports_usd_m": "exports of goods and services",
+        "macro.current_account_usd_m": "current-account balance",
+        "macro.government_revenue_incl_grants_lcu_m": "government revenue including grants",
+        "macro.government_primary_expenditure_lcu_m": "government primary expenditure",
+        "macro.primary_balance_history_pct_gdp": "primary balance, history",
+        "macro.government_grants_lcu_m": "grants (revenue excluding grants = revenue - grants)",
+        "external_debt.imf_credit_usd_m": "IMF credit",
+        "external_debt.short_term_all_borrowers_usd_m": "short-term external debt, all borrowers",
+        "external_debt.arrears_usd_m": "external arrears stock",
+        "external_debt.ppg_mlt_outstanding_usd_m": "PPG external debt at end t-1",
+        "external_debt.existing_lines": "existing debt by creditor and its service",
+        "external_debt.in_arrears_or_restructuring": "arrears or restructuring on record",
+        "new_external_financing": "new external borrowing",
+        "domestic_debt.stock_lcu_m": "domestic public debt",
+        "market_access": "market access",
+        "tailored.commodity_exports_share_history_pct": "commodity share of exports",
+        "tailored.commodity_price_shock_pct": "commodity price fall (C3)",
+        "capacity.cpia": "CPIA score",
+        "capacity.real_growth_pct": "capacity: real growth average",
+        "capacity.remittances_pct_gdp": "capacity: remittances average",
+        "capacity.reserves_pct_imports": "capacity: reserve cover average",
+        "capacity.world_growth_pct": "capacity: world growth average",
+        "capacity.prior_classification": "capacity class in force",
+        "currency_composition": "currency composition of PPG debt",
+    }
+)
+
+#: What an assumed value of a field moves: the headline indicators or the stress tests.
+HEADLINE_EFFECT: Mapping[str, str] = MappingProxyType(
+    {
+        "macro.exports_usd_m": "PV of debt/exports and debt service/exports",
+        "macro.government_grants_lcu_m": "debt service/revenue",
+        "domestic_debt.stock_lcu_m": "PV of public debt/GDP",
+        "macro.exchange_rate_eop_lcu_per_usd": "PV of public debt/GDP (external debt in LCU)",
+        "external_debt.arrears_usd_m": "PV of external and public debt/GDP",
+        "external_debt.imf_credit_usd_m": "every external indicator",
+        "macro.net_fdi_usd_m": "the B4 stress test (not the baseline)",
+        "macro.net_current_transfers_usd_m": "the B4 stress test (not the baseline)",
+        "tailored.commodity_price_shock_pct": "the C3 stress test (not the baseline)",
+    }
+)
+
+_PUBLISHED = frozenset(
+    {
+        "macro.nominal_gdp_usd_m",
+        "macro.nominal_gdp_lcu_m",
+        "macro.real_gdp_growth_pct",
+        "macro.current_account_usd_m",
+        "macro.government_revenue_incl_grants_lcu_m",
+        "macro.primary_balance_history_pct_gdp",
+        "capacity.cpia",
+        "capacity.prior_classification",
+        "external_debt.in_arrears_or_restructuring",
+    }
+)
+_ASSUMED_STARTS = ("ESTIMATED", "none available", "not derivable", "assumed", "no arrears stock")
+
+
+def source_kind(key: str, text: str) -> str:
+    """``published``, ``derived`` or ``assumed`` for field ``key`` with source ``text``.
+
+    Assumed: no data behind the value (a placeholder, an estimate where nothing is
+    published, a default). Published: the series as its publisher gives it (unit
+    changes, the WEO's own projections and an OD1 extension beyond them aside).
+    Derived: computed from published series (the text says from which).
+    """
+    if text.startswith(_ASSUMED_STARTS) or "placeholder" in text:
+        return "assumed"
+    if key in _PUBLISHED or "published)" in text or "(published" in text:
+        return "published"
+    if key == "macro.imports_usd_m" and text.startswith(WDI):
+        return "published"
+    if "(OD10)" in text:
+        return "published"  # the average printed in the latest published DSA
+    return "derived"
 
 
 class Provenance:
@@ -137,6 +228,19 @@ class BuiltCountry:
         return (country_html_summary(self.country)
                 + f"<div>{len(self.sources)} sourced fields, {len(self.assumptions)} "
                 "assumptions (<code>sources</code>, <code>assumptions</code>)</div>")
+
+    def source_kinds(self) -> dict[str, str]:
+        """Each recorded field: ``published``, ``derived`` or ``assumed`` (:func:`source_kind`)."""
+        return {k: source_kind(k, v) for k, v in self.sources.items()}
+
+    def assumed_headline_fields(self) -> list[tuple[str, str, str]]:
+        """Assumed fields that move an indicator: (label, what it moves, source text)."""
+        kinds = self.source_kinds()
+        return [
+            (FIELD_LABELS.get(k, k), HEADLINE_EFFECT[k], v)
+            for k, v in self.sources.items()
+            if kinds[k] == "assumed" and k in HEADLINE_EFFECT
+        ]
 
     def to_frame(self) -> pd.DataFrame:
         """The assembled annual series by ``year`` (US$ m, LCU m, percent as named)."""

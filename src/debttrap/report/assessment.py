@@ -33,6 +33,7 @@ __all__ = [
     "assessment_sections",
     "headline_html",
     "indicator_figure",
+    "offer_fan_figure",
     "probability_figure",
 ]
 
@@ -65,6 +66,25 @@ def _e(text: Any) -> str:
 
 def _color(i: int) -> str:
     return _PALETTE[i % len(_PALETTE)]
+
+
+def _wrap(title: str, width: int = 30) -> str:
+    """A subplot title in lines of about ``width`` characters (``<br>`` between), so that
+    two panels side by side do not run their titles into each other on a narrow screen."""
+    lines: list[str] = []
+    for word in title.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def _subplots(titles: list[str], rows: int, cols: int, **kwargs: Any) -> go.Figure:
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[_wrap(t) for t in titles],
+                        **kwargs)
+    fig.update_annotations(font_size=13)
+    return fig
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:
@@ -164,35 +184,98 @@ def probability_figure(a: Assessment) -> go.Figure | None:
 def _indicator_figure(a: Assessment) -> go.Figure:
     specs = [*INDICATORS, None]
     titles = [INDICATOR_LABELS[i] for i in INDICATORS] + ["Public debt at face value, % of GDP"]
-    fig = make_subplots(rows=3, cols=2, subplot_titles=titles, vertical_spacing=0.13,
-                        horizontal_spacing=0.09)
+    fig = _subplots(titles, 3, 2, vertical_spacing=0.13, horizontal_spacing=0.09)
     variants: list[tuple[str, Any, str, str]] = [
         ("No new offer", a.reference, _REF_COLOR, "dash")
     ]
     variants += [(o.name, o.outlook, _color(k), "solid") for k, o in enumerate(a.offers)]
     years = a.reference.years
+    traces: list[go.Scatter] = []
+    rows: list[int] = []
+    cols: list[int] = []
     for j, ind in enumerate(specs):
         row, col = j // 2 + 1, j % 2 + 1
         for name, outlook, color, dash in variants:
             y = outlook.public_debt_to_gdp_pct if ind is None else outlook.path(ind.value)
-            fig.add_trace(
+            traces.append(
                 go.Scatter(x=years, y=y, name=name, legendgroup=name, showlegend=j == 0,
                            line={"color": color, "dash": dash, "width": 2},
-                           hovertemplate="%{x}: %{y:.1f}%<extra>" + _e(name) + "</extra>"),
-                row=row, col=col,
-            )
+                           hovertemplate="%{x}: %{y:.1f}%<extra>" + _e(name) + "</extra>"))
+            rows.append(row)
+            cols.append(col)
         if ind is not None:
             thr = a.reference.threshold(ind.value)
-            fig.add_trace(
+            traces.append(
                 go.Scatter(x=[years[0], years[-1]], y=[thr, thr], name="Threshold",
                            legendgroup="thr", showlegend=j == 0, mode="lines",
                            line={"color": _THRESHOLD_COLOR, "dash": "dot", "width": 1.5},
-                           hovertemplate=f"threshold {thr:g}%<extra></extra>"),
-                row=row, col=col,
-            )
-        fig.update_yaxes(title_text="percent", row=row, col=col, rangemode="tozero")
-        fig.update_xaxes(title_text="year", row=row, col=col)
+                           hovertemplate=f"threshold {thr:g}%<extra></extra>"))
+            rows.append(row)
+            cols.append(col)
+    fig.add_traces(traces, rows=rows, cols=cols)  # at once: plotly re-lays out per call
+    fig.update_yaxes(title_text="percent", rangemode="tozero")
+    fig.update_xaxes(title_text="year")
     return _layout(fig, 1150)
+
+
+_FAN_BANDS = (("p5", "p95", 0.12, "5-95th percentile"), ("p10", "p90", 0.2, "10-90th"),
+              ("p25", "p75", 0.32, "25-75th"))
+
+
+def offer_fan_figure(a: Assessment, k: int = 0) -> go.Figure | None:
+    """Fan charts of offer ``k``: each indicator's simulated spread with the offer.
+
+    Bands of the joint macro paths (5-95, 10-90, 25-75th percentiles) and their median,
+    the offer's baseline, the country's baseline without any new offer, and each panel's
+    own threshold. None where the stochastic run is off or kept no fan.
+    """
+    o = a.offers[k]
+    st = o.stochastic
+    if st is None or st.fan_pct is None:
+        return None
+    titles = [f"{INDICATOR_LABELS[i]} (threshold {a.reference.threshold(i.value):g}%)"
+              for i in INDICATORS]
+    fig = _subplots(titles, 3, 2, vertical_spacing=0.13, horizontal_spacing=0.09)
+    years = [int(y) for y in st.years]
+    ref_years = [int(y) for y in a.reference.years]
+    color = _color(k)
+    rgb = tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+    traces: list[go.Scatter] = []
+    rows: list[int] = []
+    cols: list[int] = []
+    for j, ind in enumerate(INDICATORS):
+        fan = st.fan_pct[ind.value]
+        first = j == 0
+        thr = a.reference.threshold(ind.value)
+        panel: list[go.Scatter] = []
+        for lo, hi, alpha, label in _FAN_BANDS:
+            panel.append(go.Scatter(x=years, y=fan[hi], line={"width": 0}, showlegend=False,
+                                    legendgroup=label, hoverinfo="skip"))
+            panel.append(go.Scatter(
+                x=years, y=fan[lo], line={"width": 0}, fill="tonexty",
+                fillcolor=f"rgba({rgb[0]},{rgb[1]},{rgb[2]},{alpha})", name=label,
+                legendgroup=label, showlegend=first, hoverinfo="skip"))
+        panel += [
+            go.Scatter(x=years, y=fan["p50"], name="median of the paths",
+                       legendgroup="median", showlegend=first, line={"color": color, "width": 2},
+                       hovertemplate="%{x}: %{y:.1f}%<extra>median</extra>"),
+            go.Scatter(x=ref_years, y=a.reference.path(ind.value),
+                       name="no new offer (baseline)", legendgroup="ref", showlegend=first,
+                       line={"color": _REF_COLOR, "dash": "dash", "width": 1.5},
+                       hovertemplate="%{x}: %{y:.1f}%<extra>no new offer</extra>"),
+            go.Scatter(x=[years[0], years[-1]], y=[thr, thr], mode="lines",
+                       name="threshold (each panel its own)", legendgroup="thr",
+                       showlegend=first,
+                       line={"color": _THRESHOLD_COLOR, "dash": "dot", "width": 1.5},
+                       hovertemplate=f"threshold {thr:g}%<extra></extra>"),
+        ]
+        traces += panel
+        rows += [j // 2 + 1] * len(panel)
+        cols += [j % 2 + 1] * len(panel)
+    fig.add_traces(traces, rows=rows, cols=cols)
+    fig.update_yaxes(title_text="percent", rangemode="tozero")
+    fig.update_xaxes(title_text="year", dtick=2, tickformat="d")
+    return _layout(fig, 1100)
 
 
 def _stochastic_outlooks(a: Assessment) -> list[tuple[str, StochasticOutlook]] | None:
@@ -264,8 +347,8 @@ def _composition_figure(a: Assessment) -> tuple[go.Figure, str]:
 
 
 def _share_figure(a: Assessment) -> go.Figure:
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(
-        "Lender's share of PPG external debt", "Lender's share of external debt service"))
+    fig = _subplots(["Lender's share of PPG external debt",
+                     "Lender's share of external debt service"], 1, 2)
     for k, o in enumerate(a.offers):
         ex = o.exposure
         for col, (before, after) in enumerate(
@@ -285,9 +368,6 @@ def _share_figure(a: Assessment) -> go.Figure:
     for col in (1, 2):
         fig.add_vrect(x0=min(w) - 0.5, x1=max(w) + 0.5, fillcolor="#8a94a6", opacity=0.12,
                       line_width=0, row=1, col=col)
-    fig.add_annotation(x=min(w), y=98, xref="x", yref="y", xanchor="left", showarrow=False,
-                       text=f"rating window {min(w)}-{max(w)}: peaks taken here",
-                       font={"size": 11, "color": "#4a5568"})
     return _layout(fig, 440)
 
 
@@ -640,7 +720,8 @@ def assessment_sections(a: Assessment) -> list[Section]:
          Figure("PPG external debt by creditor group", comp,
                 note=f"Before / after, in the year the offer's PPG debt peaks: {years_note}."),
          Figure("The lender's shares before and after", _share_figure(a),
-                note="Shaded: the LIC-DSF rating window; the peaks in the table below are "
+                note=f"Shaded: the LIC-DSF rating window {min(a.reference.window_years)}-"
+                f"{max(a.reference.window_years)}; the peaks in the table below are "
                 "taken there. Denominators: all PPG external debt (and its service) the DSA "
                 "carries in the year — existing debt by creditor, the baseline's other new "
                 "borrowing (no lender committed), the offer's PPG loans and the project's "

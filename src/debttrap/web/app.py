@@ -67,7 +67,8 @@ class BusyError(Exception):
 class ComputePool:
     """A thread pool that refuses work beyond ``workers + queue`` jobs instead of queueing."""
 
-    def __init__(self, workers: int = 2, queue: int = 4) -> None:
+    def __init__(self, workers: int = 1, queue: int | None = None) -> None:
+        queue = workers if queue is None else queue
         self._executor = ThreadPoolExecutor(max_workers=workers,
                                             thread_name_prefix="debttrap-web")
         self._slots = threading.BoundedSemaphore(workers + queue)
@@ -90,6 +91,21 @@ class _State:
     bench: Workbench
     pool: ComputePool
     templates: Jinja2Templates
+    #: (result id, offer on screen) -> the page's fragments (results never change)
+    fragments: dict[tuple[str, int], dict[str, Any]]
+    lock: threading.Lock
+
+    def fragments_of(self, result: Assessment, rid: str, index: int) -> dict[str, Any]:
+        key = (rid, index)
+        with self.lock:
+            found = self.fragments.get(key)
+        if found is None:
+            found = result_fragments(result, rid, index)
+            with self.lock:
+                self.fragments[key] = found
+                while len(self.fragments) > 64:  # bounded: the oldest go first
+                    self.fragments.pop(next(iter(self.fragments)))
+        return found
 
 
 def _message(exc: Exception) -> str:
@@ -101,7 +117,7 @@ def _message(exc: Exception) -> str:
 def _busy() -> Response:
     return JSONResponse(
         {"error": "the workbench is busy with other assessments; try again in a few seconds"},
-        status_code=503, headers={"Retry-After": "5"},
+        status_code=503, headers={"Retry-After": "2"},
     )
 
 
@@ -122,15 +138,15 @@ def create_app(
     examples_dir: Path | None = None,
     *,
     options: RunOptions | None = None,
-    workers: int = 2,
-    queue: int = 4,
+    workers: int = 1,
+    queue: int | None = None,
 ) -> Starlette:
     """The workbench app; ``examples_dir`` holds the example scenarios it offers."""
     templates = Jinja2Templates(env=jinja2.Environment(
         loader=jinja2.PackageLoader("debttrap.web", "templates"), autoescape=True,
     ))
     state = _State(Workbench(examples_dir, options=options), ComputePool(workers, queue),
-                   templates)
+                   templates, {}, threading.Lock())
 
     def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
         return templates.TemplateResponse(
@@ -182,14 +198,15 @@ def create_app(
         try:
             scenario = state.bench.scenario(wid)
             rid, result = await _assessed(wid)
-            fragments = await state.pool.run(lambda: result_fragments(result, rid))
+            k = request.query_params.get("offer", "0")
+            shown = int(k) if k.isdigit() and int(k) < len(scenario.offers) else 0
+            fragments = await state.pool.run(lambda: state.fragments_of(result, rid, shown))
         except BusyError:
             return HTMLResponse("<p>The workbench is busy; reload in a few seconds.</p>",
-                                status_code=503, headers={"Retry-After": "5"})
+                                status_code=503, headers={"Retry-After": "2"})
         except DebtTrapError as exc:
             return index_page(request, _message(exc), 404)
-        k = request.query_params.get("offer", "0")
-        index = int(k) if k.isdigit() and int(k) < len(scenario.offers) else 0
+        index = shown
         return page(request, "workspace.html.j2", {
             "wid": wid, "scenario": scenario, "index": index,
             "offer": scenario.offers[index], "loans": loan_rows(scenario.offers[index]),
@@ -212,7 +229,7 @@ def create_app(
                 fields = {k: v for k, v in form.items() if isinstance(v, str)}
             state.bench.edit_offer(wid, index, fields)
             rid, result = await _assessed(wid)
-            fragments = await state.pool.run(lambda: result_fragments(result, rid))
+            fragments = await state.pool.run(lambda: state.fragments_of(result, rid, index))
         except BusyError:
             return _busy()
         except (DebtTrapError, ValidationError) as exc:

@@ -30,13 +30,29 @@ def _table_html(result: Assessment) -> str:
     return table_html(frame)
 
 
-def result_fragments(result: Assessment, rid: str) -> dict[str, Any]:
-    """The verdicts, the side-by-side table, the figures (plotly JSON) and download links."""
+def result_fragments(result: Assessment, rid: str, index: int = 0) -> dict[str, Any]:
+    """The verdicts, the side-by-side table, the figures (plotly JSON) and download links.
+
+    ``index``: the offer on screen, whose fan charts are drawn.
+    """
     from debttrap._display import dsa_html_summary
-    from debttrap.report.assessment import headline_html, indicator_figure, probability_figure
+    from debttrap.report.assessment import (
+        headline_html,
+        indicator_figure,
+        offer_fan_figure,
+        probability_figure,
+    )
 
     figures = [{"id": "fig-indicators", "title": "Debt indicators, baseline, by variant",
                 "json": indicator_figure(result).to_json()}]
+    k = index if 0 <= index < len(result.offers) else 0
+    fan = offer_fan_figure(result, k) if result.offers else None
+    if fan is not None:
+        st = result.offers[k].stochastic
+        paths = f"{st.n_paths:,} joint macro paths" if st is not None else "simulated paths"
+        figures.append({"id": "fig-fans",
+                        "title": f"Fan charts with {result.offers[k].name} ({paths})",
+                        "json": fan.to_json()})
     prob = probability_figure(result)
     if prob is not None:
         figures.append({"id": "fig-probabilities",

@@ -20,12 +20,12 @@ import secrets
 import threading
 import tomllib
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from debttrap.assess import Assessment, assess
+from debttrap.assess import Assessment, Prepared, assess, prepare
 from debttrap.errors import InputError
 from debttrap.io.files import parse_model
 from debttrap.io.scenario import Scenario, load_scenario, parse_scenario
@@ -289,14 +289,15 @@ class Workbench:
         *,
         options: RunOptions | None = None,
         max_entries: int = 256,
-        assess_fn: Callable[..., Assessment] = assess,
     ) -> None:
         self.examples_dir = examples_dir
         self.options = options or RunOptions()
-        self._assess = assess_fn
         self._workspaces: _Lru[str, Scenario] = _Lru(max_entries)
+        #: the country built, its reference run and shock model, per country and settings
+        self._prepared: _Lru[str, Prepared] = _Lru(max(4, max_entries // 16))
         self._results: _Lru[str, Assessment] = _Lru(max_entries)
         self._parts: _Lru[str, Assessment] = _Lru(max_entries)
+        self._result_ids: _Lru[str, str] = _Lru(max_entries)
 
     # ------------------------------------------------------------------ what can be opened
 
@@ -373,27 +374,48 @@ class Workbench:
 
     # ------------------------------------------------------------------ computing
 
-    def _part(self, scenario: Scenario, offer: Offer) -> Assessment:
+    def _part_key(self, scenario: Scenario, offer: Offer) -> tuple[str, str]:
+        """(key of the shared part: country and settings, key of the offer's assessment)."""
         opts = self.options
         n_paths = min(scenario.settings.n_paths, opts.n_paths)
         country = (scenario.country if isinstance(scenario.country, str)
                    else scenario.country.model_dump(mode="json"))
-        key = _digest(country, scenario.settings.model_dump(mode="json"),
-                      offer.model_dump(mode="json"), dataclasses.asdict(opts), n_paths)
+        shared = _digest(country, scenario.settings.model_dump(mode="json"),
+                         dataclasses.asdict(opts), n_paths)
+        return shared, _digest(shared, offer.model_dump(mode="json"))
+
+    def _part(self, scenario: Scenario, offer: Offer) -> Assessment:
+        """One offer assessed, from the cache or on the country prepared once."""
+        opts = self.options
+        n_paths = min(scenario.settings.n_paths, opts.n_paths)
+        shared, key = self._part_key(scenario, offer)
         found = self._parts.get(key)
         if found is None:
             one = scenario.model_copy(update={"offers": (offer,)})
-            found = self._assess(one, n_paths=n_paths, stochastic=opts.stochastic,
-                                 stochastic_paths=opts.stochastic_paths)
+            kwargs: dict[str, Any] = {"n_paths": n_paths, "stochastic": opts.stochastic,
+                                      "stochastic_paths": opts.stochastic_paths}
+            prepared = self._prepared.get(shared)
+            if prepared is None:
+                prepared = prepare(one, **kwargs)
+                self._prepared.put(shared, prepared)
+            found = assess(one, prepared=prepared, **kwargs)
             self._parts.put(key, found)
         return found
 
     def compute(self, wid: str) -> tuple[str, Assessment]:
         """Assess the workspace's scenario (cached per offer); (result id, assessment)."""
         scenario = self.scenario(wid)
+        whole = _digest(scenario.name, scenario.description,
+                        [self._part_key(scenario, o)[1] for o in scenario.offers])
+        rid = self._result_ids.get(whole)
+        if rid is not None:  # nothing changed since: the same result, under the same id
+            found = self._results.get(rid)
+            if found is not None:
+                return rid, found
         result = _combine([self._part(scenario, o) for o in scenario.offers], scenario)
         rid = secrets.token_urlsafe(16)
         self._results.put(rid, result)
+        self._result_ids.put(whole, rid)
         return rid, result
 
     def result(self, rid: str) -> Assessment | None:

@@ -50,10 +50,11 @@ def commodity_shock(
     ``X = X_b (1 + s gap)``. Real growth loses ``5 |f|`` pp and revenue/GDP ``7.5 |f|`` pp
     in full for ``commodity_full_years`` (3) years from ``t+1``, then the cuts fall
     linearly to zero by the end of the gap window. Optional (``commodity_deflator_cut``):
-    the US$ GDP deflator level falls by commodity exports/GDP x the price gap. The export
-    loss is a balance-of-payments gap filled with new external debt on residual terms in
-    every year of the price gap (the template's t+1 PV rises by exactly the export loss);
-    the revenue loss is a fiscal gap financed at home, as in the other tests.
+    the US$ GDP deflator level falls by commodity exports/GDP x the price gap. The test
+    (``stress.tailored.c3``) finances the export loss of ``t+1`` and ``t+2`` with new external
+    debt on residual terms (the template's t+1 PV rises by exactly the export loss); later,
+    the baseline's trade deficit holds as a ratio to C3's GDP, as the template's C3 sheet
+    does. The revenue loss is a fiscal gap financed at home, as in the other tests.
     """
     tl = country.tailored
     t = country.t

@@ -48,12 +48,21 @@ def c3(ctx: StressContext) -> StressScenario | str:
     )
     if isinstance(c, str):
         return c
+    # the export loss is financed in the shock years t+1, t+2; after them the template's C3
+    # sheet keeps the baseline's trade deficit as a ratio to GDP, on C3's own (lower) GDP, so
+    # the later export loss is not financed and the lower GDP trims the deficit
+    gap = ctx.exp_b * (1.0 - c.export_level)
+    rel = np.cumprod(
+        (1 + c.real_growth_dec) * (1 + c.deflator_usd_dec) / ((1 + ctx.g_b) * (1 + ctx.pi_b))
+    )
+    trade_b = ctx.der.imports_usd_m[ctx.ti : ctx.ti + ctx.n] - ctx.exp_b
+    gap[3:] = (trade_b * (rel - 1.0))[3:]
     sh = Shock(
         growth_dec=c.real_growth_dec,
         deflator_usd_dec=c.deflator_usd_dec,
         export_growth_dec=c.export_growth_dec,
         revenue_ratio=c.revenue_ratio,
-        bop_gap_usd_m=ctx.exp_b * (1.0 - c.export_level),
+        bop_gap_usd_m=gap,
         notes=(
             f"price fall {100 * c.price_fall_decimal:.1f} % in t+1 on "
             f"{c.exports_share_pct:.1f} % of exports",
