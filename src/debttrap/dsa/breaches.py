@@ -77,7 +77,11 @@ def _years(years: ArrayLike) -> IntArray:
 
 def rating_window(years: ArrayLike, first_projection_year: int) -> slice:
     """Positions of ``t … t+10`` in ``years``; :class:`InputError` if not all there."""
-    yrs = _years(years)
+    return _window(_years(years), first_projection_year)
+
+
+def _window(yrs: IntArray, first_projection_year: int) -> slice:
+    """:func:`rating_window` on years :func:`_years` has already checked."""
     t = int(first_projection_year)
     last = t + RATING_WINDOW_YEARS - 1
     if t < yrs[0] or last > yrs[-1]:
@@ -174,7 +178,7 @@ def most_extreme_shock(
     whatever the mapping's order. Returns ``None`` when no candidate remains.
     """
     yrs = _years(years)
-    win = rating_window(yrs, first_projection_year)
+    win = _window(yrs, first_projection_year)
     parsed: dict[StressTest, FloatArray] = {}
     for key, values in candidates.items():
         test = parse_stress_test(key, field=f"{field}.{key}")

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -60,6 +60,7 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
+_T = TypeVar("_T", "ExternalContributions", "PublicContributions")
 
 
 @dataclass(frozen=True, slots=True)
@@ -566,14 +567,16 @@ def contributions_for(
     return Contributions(external=external, public=public)
 
 
-def _scenario_row(table: Any, k: int) -> Any:
-    """Scenario ``k`` of a batched table (arrays without the scenario axis are shared)."""
-    kw = {
-        f.name: (v[k] if f.name != "years" and np.ndim(v) == 2 else v)
-        for f in fields(table)
-        for v in (getattr(table, f.name),)
-    }
-    return type(table)(**kw)
+def _scenario_rows(table: _T, count: int) -> list[_T]:
+    """The ``count`` scenarios of a batched table (arrays without the scenario axis are
+    shared): each field split into its rows once, then one table per scenario."""
+    names = [f.name for f in fields(table)]
+    columns = []
+    for name in names:
+        v = getattr(table, name)
+        columns.append(list(v) if name != "years" and np.ndim(v) == 2 else [v] * count)
+    cls = type(table)
+    return [cls(**dict(zip(names, row, strict=True))) for row in zip(*columns, strict=True)]
 
 
 def _per_scenario(
@@ -698,6 +701,8 @@ def contributions_batch(
         other_flows_lcu_m=_per_scenario(other_flows_lcu_m, der.other_flows_lcu_m[sl], n),
     )
     return [
-        Contributions(external=_scenario_row(external, k), public=_scenario_row(public, k))
-        for k in range(s_count)
+        Contributions(external=e, public=p)
+        for e, p in zip(
+            _scenario_rows(external, s_count), _scenario_rows(public, s_count), strict=True
+        )
     ]

@@ -246,11 +246,14 @@ def apply_shock(ctx: StressContext, code: str, label: str, sh: Shock) -> StressS
     fin = _finance(ctx, sh, fg, m.fx_avg)
     gap = np.zeros(n) if sh.bop_gap_usd_m is None else _with_interest(ctx, sh.bop_gap_usd_m)
     ext_new = gap + fin.external_usd_m
-    extra_dom = fin.domestic_stock_lcu_m.copy()
+    extra = fin.domestic_stock_lcu_m.tolist()
+    rates = np.asarray(ctx.dom_rate, dtype=np.float64).tolist()
+    lost = np.asarray(lost_revenue, dtype=np.float64).tolist()
     acc = 0.0
     for y in range(n):  # loop over time: lost revenue is borrowed at home with interest
-        acc = acc * (1 + ctx.dom_rate[y]) + lost_revenue[y]
-        extra_dom[y] += acc
+        acc = acc * (1 + rates[y]) + lost[y]
+        extra[y] += acc
+    extra_dom = np.array(extra)
     inputs = base.replace(
         external_only_service_usd_m=fin.addon_interest_usd_m + bop_addon,
         external_only_pv_usd_m=fin.addon_pv_usd_m + bop_addon_pv,
