@@ -149,7 +149,7 @@ def plain_words(text: str) -> str:
             if key in CLAUSE_LABELS:
                 return _lower_first(CLAUSE_LABELS[key])
         if word in _FIELDS:
-            return _FIELDS[word]
+            return _lower_first(_FIELDS[word])
         return word
 
     return _SNAKE.sub(swap, text)
