@@ -26,7 +26,7 @@ from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
 from debttrap.leverage.exposure import ExposureSummary
 from debttrap.report.citations import cite_public, public_sources
 from debttrap.report.html import Figure, Section, Table, render_page
-from debttrap.report.words import GLOSSARY, field_label, name_label, plain_words
+from debttrap.report.words import GLOSSARY, field_label, lower_first, name_label, plain_words
 
 __all__ = [
     "assessment_html",
@@ -64,11 +64,16 @@ def _e(text: Any) -> str:
     return html.escape(str(text))
 
 
+def _words(name: str) -> str:
+    """A rating or status code in words: ``in_distress`` → "in distress"."""
+    return name.replace("_", " ")
+
+
 def _color(i: int) -> str:
     return _PALETTE[i % len(_PALETTE)]
 
 
-def _wrap(title: str, width: int = 30) -> str:
+def _wrap(title: str, width: int = 34) -> str:
     """A subplot title in lines of about ``width`` characters (``<br>`` between), so that
     two panels side by side do not run their titles into each other on a narrow screen."""
     lines: list[str] = []
@@ -87,11 +92,11 @@ def _subplots(titles: list[str], rows: int, cols: int, **kwargs: Any) -> go.Figu
     return fig
 
 
-def _layout(fig: go.Figure, height: int) -> go.Figure:
+def _layout(fig: go.Figure, height: int, top: int = 50) -> go.Figure:
     fig.update_layout(
         height=height,
         template="plotly_white",
-        margin={"l": 60, "r": 20, "t": 50, "b": 90},
+        margin={"l": 60, "r": 20, "t": top, "b": 90},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         font={"size": 12},
     )
@@ -107,7 +112,8 @@ def headline_html(a: Assessment) -> str:
     parts = [
         f"<p><b>{_e(a.country.name)}</b>, projections from {a.country.t}. Without any new "
         f"offer the LIC-DSF rates the risk of external debt distress "
-        f"<b>{_e(ref.rating_external)}</b> (overall: {_e(ref.rating_overall)}); debt-carrying "
+        f"<b>{_e(_words(ref.rating_external))}</b> (overall: {_e(_words(ref.rating_overall))}); "
+        f"debt-carrying "
         f"capacity {_e(ref.dsa.capacity.classification.value)}."
     ]
     if a.reference_stochastic is not None:
@@ -128,8 +134,8 @@ def headline_html(a: Assessment) -> str:
         parts.append(
             f'<li><span class="risk-{risk}">{_RISK_WORDS[risk]}</span> — <b>{_e(o.name)}</b> '
             f"({_e(o.offer.lender.name)}): grant element {_num(o.grant_element_pct)}% (IMF, "
-            f"concessional from 35%); LIC-DSF rating {_e(ref.rating_external)} → "
-            f"<b>{_e(o.rating_after)}</b>; {_e(_own_effect(o))}"
+            f"concessional from 35%); LIC-DSF rating {_e(_words(ref.rating_external))} → "
+            f"<b>{_e(_words(o.rating_after))}</b>; {_e(_own_effect(o))}"
         )
         if o.stochastic is not None:
             sw = o.stochastic_without
@@ -164,7 +170,7 @@ def _own_effect(o: OfferAssessment) -> str:
     pp = max(top.max_increase_pp or 0.0, 0.0)
     if pp < 0.05:
         return "its loans raise no indicator"
-    return (f"its loans raise {top.label.lower()} by up to {pp:.1f} pp "
+    return (f"its loans raise {lower_first(top.label)} by up to {pp:.1f} pp "
             f"({top.max_increase_pct_of_threshold:.0f}% of the threshold)")
 
 
@@ -215,7 +221,7 @@ def _indicator_figure(a: Assessment) -> go.Figure:
     fig.add_traces(traces, rows=rows, cols=cols)  # at once: plotly re-lays out per call
     fig.update_yaxes(title_text="percent", rangemode="tozero")
     fig.update_xaxes(title_text="year")
-    return _layout(fig, 1150)
+    return _layout(fig, 1150, top=80)  # room for two-line panel titles
 
 
 _FAN_BANDS = (("p5", "p95", 0.12, "5-95th percentile"), ("p10", "p90", 0.2, "10-90th"),
@@ -275,7 +281,7 @@ def offer_fan_figure(a: Assessment, k: int = 0) -> go.Figure | None:
     fig.add_traces(traces, rows=rows, cols=cols)
     fig.update_yaxes(title_text="percent", rangemode="tozero")
     fig.update_xaxes(title_text="year", dtick=2, tickformat="d")
-    return _layout(fig, 1100)
+    return _layout(fig, 1100, top=80)
 
 
 def _stochastic_outlooks(a: Assessment) -> list[tuple[str, StochasticOutlook]] | None:
@@ -368,7 +374,7 @@ def _share_figure(a: Assessment) -> go.Figure:
     for col in (1, 2):
         fig.add_vrect(x0=min(w) - 0.5, x1=max(w) + 0.5, fillcolor="#8a94a6", opacity=0.12,
                       line_width=0, row=1, col=col)
-    return _layout(fig, 440)
+    return _layout(fig, 440, top=70)
 
 
 def _share_table(a: Assessment) -> pd.DataFrame:
