@@ -141,7 +141,7 @@ def test_the_chain_below_assess_never_imports_it() -> None:
 #: The assess package's layers, bottom first: a module imports only from its own or lower
 #: layers (the orchestrator on top; the results never call back into the computation).
 _ASSESS_LAYERS = (
-    ("labels", "assumptions", "scenario", "overrun"),
+    ("labels", "assumptions", "scenario", "overrun", "booking"),
     ("creditors",),
     ("results", "summary"),
     ("context", "stochastic"),
@@ -168,8 +168,8 @@ def test_assess_layers() -> None:
 #: only from strictly lower layers; imports under ``if TYPE_CHECKING:`` are annotations, not
 #: dependencies, and do not count.
 _LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "_numeric"),
-    ("__init__", "conventions", "validation", "data_tables", "datasets"),
+    ("errors",),
+    ("__init__", "_numeric", "conventions", "validation", "data_tables", "datasets"),
     ("_model", "_display"),
     ("terms",),
     ("cashflows",),

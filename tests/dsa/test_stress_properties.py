@@ -196,3 +196,29 @@ def test_b3_exception_is_real() -> None:
         for k in ks
     ]
     assert np.any(np.diff(e1) < -1e-9)
+
+
+def test_b3_borrows_the_interest_of_its_residual_debt_by_hand() -> None:
+    """B3's residual borrowing: the export shortfall of t+1 and t+2, then, every year, the
+    interest on the residual debt raised so far (within the grace period the balance is
+    everything disbursed), at the residual rate; its principal is not re-borrowed."""
+    from debttrap.dsa.stress.context import stress_context
+    from debttrap.dsa.stress.registry import build_scenarios
+    from debttrap.dsa.stress.sizing import export_shock
+
+    c, s = illustrative()
+    ctx = stress_context(c, s)
+    _, _, gap = export_shock(ctx, s.b3_exports_sd)
+    _, base, scenarios, _ = build_scenarios(c, s)
+    b3 = next(sc for sc in scenarios if sc.code == "B3")
+    res = ctx.res_idx
+    borrowed = b3.inputs.disbursements_usd_m[res] - base.disbursements_usd_m[res]
+    r = ctx.res.rate_dec
+    assert ctx.res.grace_years >= 3
+    expected = np.zeros(5)
+    expected[1] = gap[1]
+    expected[2] = gap[2] + r * expected[1]
+    expected[3] = r * expected[1:3].sum()
+    expected[4] = r * expected[1:4].sum()
+    np.testing.assert_allclose(borrowed[:5], expected, rtol=1e-12)
+    np.testing.assert_allclose(b3.bop_gap_usd_m, gap, rtol=1e-12)  # the table's CAD row

@@ -133,3 +133,27 @@ def test_non_commodity_exporter_does_not() -> None:
     hist = b.country.tailored.commodity_exports_share_history_pct
     assert hist is None or sum(hist.values()) / 3 < 50.0
     assert "C3" not in run_dsa(b.country).stress
+
+
+def test_published_debt_figures_name_their_sources() -> None:
+    # tests/reference/opendata/published_debt_figures.csv: copied from the project's
+    # reference notes (lending-terms case facts), each row with publisher and address.
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "reference" / "opendata" / (
+        "published_debt_figures.csv"
+    )
+    table = pd.read_csv(path)
+    assert len(table) >= 4
+    assert table["publisher"].notna().all()
+    assert table["source"].str.contains("https://").sum() >= 3
+    # Zambia's government figure for public external debt, end-June 2022: US$14.87bn.
+    zmb = table[(table["iso3"] == "ZMB") & (table["measure"] == "ppg_external_debt_usd_bn")]
+    assert float(zmb["value"].iloc[0]) == 14.87
+
+
+def test_synthetic_schedules_are_labelled() -> None:
+    b = built("KEN")
+    for line in b.country.external_debt.existing_lines:
+        if not line.name.startswith("IMF"):
+            assert "SYNTHETIC schedule" in line.source

@@ -162,3 +162,19 @@ def test_principal_repaid_is_what_is_owed(out: float, und: float, rate: float,
     assert (sched.interest_usd_m >= -1e-12).all()
     np.testing.assert_allclose(sched.debt_service_usd_m,
                                sched.principal_usd_m + sched.interest_usd_m, atol=1e-9)
+
+
+def test_schedules_in_batches_equal_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine runs a large book in batches (bounded memory); a loan's flows do not
+    depend on the batch it is in."""
+    import debttrap.portfolio.schedules as schedules
+
+    book = world_bank_book(("IDA",)).select(("KEN", "UGA", "ZMB"))
+    whole = book_schedule(book)
+    monkeypatch.setattr(schedules, "CHUNK_LOANS", 7)
+    parts = book_schedule(book)
+    assert book.n_loans > 7 * 3
+    np.testing.assert_array_equal(parts.years, whole.years)
+    for name in ("debt_service_usd_m", "principal_usd_m", "interest_usd_m", "balance_usd_m"):
+        np.testing.assert_allclose(getattr(parts, name), getattr(whole, name), rtol=1e-12,
+                                   atol=1e-12)

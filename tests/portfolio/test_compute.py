@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from debttrap.portfolio import book_from_frame
 from debttrap.portfolio.borrower import BorrowerPaths, borrower_paths, distress_from
@@ -209,3 +211,39 @@ def test_packed_paths_round_trip_bit_for_bit(n: int, years: int) -> None:
                          np.zeros(0, dtype=np.int64), None)
     again = BorrowerPaths.unpack(none.packed())
     assert again.distress is None and again.years.size == 0 and not again.assessed
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    amounts=st.lists(st.tuples(st.sampled_from(["AAA", "BBB", "CCC"]), st.floats(0.0, 1e4)),
+                     min_size=1, max_size=8),
+    probs=st.tuples(st.floats(0.0, 0.5), st.floats(0.0, 0.5)),
+    tail=st.floats(0.5, 0.99), seed=st.integers(0, 2**31),
+)
+def test_book_identities_hold_for_any_book(amounts: list[tuple[str, float]],
+                                           probs: tuple[float, float], tail: float,
+                                           seed: int) -> None:
+    """Contributions add up to the expected shortfall and none is negative; the expected
+    shortfall lies between the mean loss and the whole service in the horizon; quantiles
+    rise with the level."""
+    frame = pd.DataFrame([{"loan_id": f"L{i}", "lender": "Bank", "borrower_iso3": code,
+                           "outstanding_usd_m": a, "rate_pct": 3.0,
+                           "first_repayment_date": "2025-06-30",
+                           "last_repayment_date": "2032-06-30"}
+                          for i, (code, a) in enumerate(amounts)])
+    book = book_from_frame(frame, name="t", as_of=dt.date(2023, 12, 31), source="t")
+    rng = np.random.default_rng(seed)
+    paths = {}
+    for code, p in zip(("AAA", "BBB"), probs, strict=True):
+        d = np.logical_or.accumulate(rng.random((200, YEARS.size)) < p, axis=1)
+        paths[code] = BorrowerPaths(code, "assessed", "high", "weak", float(d.any(1).mean()),
+                                    YEARS, d)
+    res = aggregate(book, paths, n_paths=200, seed=1, tail=tail)
+    c = res.contributions
+    assert c["contribution_usd_m"].sum() == pytest.approx(res.expected_shortfall_usd_m,
+                                                          rel=1e-12, abs=1e-9)
+    total = float(res.debt_service_usd_m.sum())
+    assert (c["contribution_usd_m"] >= -1e-12).all()
+    assert res.expected_shortfall_usd_m <= total + 1e-9
+    assert res.expected_shortfall_usd_m >= res.dsar_mean_usd_m.sum() - 1e-9
+    assert (np.diff(res.dsar_quantiles_usd_m, axis=0) >= -1e-9).all()

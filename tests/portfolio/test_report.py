@@ -64,3 +64,16 @@ def test_the_page_has_every_view_and_says_estimated() -> None:
     assert "ESTIMATED" in html
     assert "ESTIMATED" in pd.read_excel(io.BytesIO(portfolio_workbook(res, book)),
                                         sheet_name="Loans", header=None).iloc[0, 0]
+
+
+def test_a_statement_book_says_its_rates_are_todays() -> None:
+    """The statements' rate column is the rate at the statement's date (most IBRD loans are
+    variable-spread): the report says so under its title."""
+    from debttrap.portfolio import world_bank_book
+
+    book = world_bank_book(("IBRD",)).select(("KEN",))
+    res = aggregate(book, {}, n_paths=10, seed=1)  # no borrower assessed: nothing at risk
+    html = portfolio_html(res, book)
+    assert "not the rates at signing" in html and "no borrower assessed" in html
+    assert res.expected_shortfall_usd_m == 0.0
+    assert (res.borrowers["status"] == "not assessed").all()

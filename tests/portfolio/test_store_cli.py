@@ -56,6 +56,15 @@ def test_run_writes_a_queryable_database_and_resumes(run_cli, book_csv: Path,  #
     assert code == 0, err
     assert calls == ["UGA"]  # only the borrower not yet done
     con = duckdb.connect(str(db), read_only=True)
+    # every query documented in docs/portfolio.md runs on the file and returns rows
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "portfolio.md").read_text()
+    block = doc.split("```sql\n", 1)[1].split("```", 1)[0]
+    queries = [q.strip() for q in block.split(";") if q.strip()]
+    assert len(queries) >= 6
+    for q in queries:
+        assert con.execute(q).fetchall(), q
+    hit = con.execute(block.split(";")[3].strip()).fetchall()  # lenders KEN's distress hits
+    assert {r[0] for r in hit} == {"X", "Y"} and sum(r[1] for r in hit) == pytest.approx(12.0)
     n_borrowers = con.execute("SELECT count(*) FROM borrowers").fetchone()[0]
     total = con.execute("SELECT sum(contribution_usd_m) FROM contributions").fetchone()[0]
     es = con.execute("SELECT value FROM summary WHERE key = 'expected_shortfall_usd_m'"

@@ -74,6 +74,22 @@ def _overflow_px(driver: Any) -> int:
     ))
 
 
+def _title_overlaps(driver: Any) -> list[list[str]]:
+    """Pairs of chart titles and notes (plotly annotations) that overlap on screen."""
+    return list(driver.execute_script("""
+        const out = [];
+        for (const p of document.querySelectorAll('.js-plotly-plot')) {
+          const r = [...p.querySelectorAll('g.annotation')]
+            .map(a => [a.textContent, a.getBoundingClientRect()]);
+          for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) {
+            const a = r[i][1], b = r[j][1];
+            if (a.width && b.width && a.left < b.right - 1 && b.left < a.right - 1
+                && a.top < b.bottom - 1 && b.top < a.bottom - 1) out.push([r[i][0], r[j][0]]);
+          }
+        }
+        return out;"""))
+
+
 def _narrow(driver: Any, width: int = 390) -> None:
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": width, "height": 844, "deviceScaleFactor": 1, "mobile": True})
@@ -135,6 +151,7 @@ def test_pick_zambia_edit_the_rate_and_see_it_update(browser: Any, server: str) 
         browser.refresh()
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#fig-indicators svg.main-svg"))
         assert _overflow_px(browser) <= 0
+        assert _title_overlaps(browser) == []
     finally:
         _wide(browser)
 
@@ -198,5 +215,23 @@ def test_reports_fit_a_phone(browser: Any, reports: dict[str, Path]) -> None:
             WebDriverWait(browser, WAIT_S).until(
                 lambda d: _charts_drawn(d)[0] == _charts_drawn(d)[1])
             assert _overflow_px(browser) <= 0, name
+            assert _title_overlaps(browser) == [], name  # subplot titles side by side
     finally:
         _wide(browser)
+
+
+def test_syria_report_prints_to_a_sensible_number_of_pages(
+    browser: Any, reports: dict[str, Path],
+) -> None:
+    """The print stylesheet: sections on new pages, charts whole, links shown; A4."""
+    import base64
+    import re
+
+    browser.get(reports["syria-2025"].as_uri())
+    WebDriverWait(browser, WAIT_S).until(lambda d: _charts_drawn(d)[0] == _charts_drawn(d)[1])
+    pdf = base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {
+        "paperWidth": 8.27, "paperHeight": 11.69, "printBackground": False})["data"])
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    sections = browser.execute_script("return document.querySelectorAll('main section').length")
+    # each section starts a page; the whole report fits in a briefing pack, not a book
+    assert sections <= pages <= 40, (sections, pages)

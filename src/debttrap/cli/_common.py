@@ -10,20 +10,21 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
 from rich.console import Console
 
-from debttrap._numeric import jsonable
+from debttrap._numeric import NULLABLE_NONE, jsonable
 from debttrap.errors import InputError
 
 __all__ = [
     "DEFAULT_FIRST_YEAR",
     "FIRST_YEAR_MAX",
     "FIRST_YEAR_MIN",
+    "NULLABLE_NONE",
     "check_first_year",
     "check_iso3_flag",
     "check_out_file",
@@ -45,9 +46,13 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def print_json(obj: Any) -> None:
-    """Print JSON to stdout (plain, no colour codes), stable key order as given."""
-    sys.stdout.write(json.dumps(jsonable(obj), indent=2) + "\n")
+def print_json(obj: Any, *, nullable: Iterable[str] = NULLABLE_NONE) -> None:
+    """Print JSON to stdout (plain, no colour codes), stable key order as given.
+
+    Built whole before anything is printed; ``nullable`` as in :func:`jsonable`.
+    """
+    text = json.dumps(jsonable(obj, nullable=nullable), indent=2, allow_nan=False)
+    sys.stdout.write(text + "\n")
 
 
 def write_text_atomic(path: Path, text: str) -> None:

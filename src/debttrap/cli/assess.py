@@ -157,7 +157,7 @@ def assess_cmd(
 
         with working(err_console, f"writing the report into {out} ..."):
             page = assessment_html(result, version=__version__)
-            text = json.dumps(jsonable(doc), indent=2) + "\n"
+            text = json.dumps(jsonable(doc), indent=2, allow_nan=False) + "\n"
             with output_set(out) as stage:  # both documents or neither
                 for name, content in (("assessment.json", text), ("report.html", page)):
                     write_text_atomic(stage / name, content)

@@ -184,7 +184,9 @@ def write_country_file(built: BuiltCountry, path: Path) -> None:
     if _country_file_suffix(path) == ".toml":
         text = country_toml(built)
     else:
-        text = json.dumps(jsonable(country_document(built)), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(
+            jsonable(country_document(built)), indent=2, ensure_ascii=False, allow_nan=False
+        ) + "\n"
     write_text_atomic(path, text)
 
 
@@ -222,6 +224,11 @@ def summary_row(built: BuiltCountry, res: DSAResult) -> dict[str, Any]:
         "moderate_space": rating["moderate_space"],
         "in_arrears_or_restructuring": c.external_debt.in_arrears_or_restructuring,
         "ppg_external_debt_usd_m": c.external_debt.ppg_mlt_outstanding_usd_m,
+        "imf_credit_usd_m": sum(
+            sum((ln.principal_usd_m or {}).values())
+            for ln in c.external_debt.existing_lines
+            if ln.name.startswith("IMF credit")
+        ),
     }
     public_ok = c.domestic_debt.evaluated
     row["public_debt_evaluated"] = public_ok
@@ -253,12 +260,15 @@ def run_all(
     on_progress: Callable[[str], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Build and rate every covered country; a country the data cannot build gets an error row."""
+    from debttrap.cli.dsa import check_indicators_finite
+
     codes = list(countries) if countries is not None else list(dsa_countries())
     rows: list[dict[str, Any]] = []
     for code in codes:  # one country after another (each is vectorized inside)
         try:
             country, settings, built = resolve_dsa_inputs(code, first_year)
             res = run_dsa(country, settings)
+            check_indicators_finite(res)  # a bug gives this country an error row
             rows.append(summary_row(built, res))
         except DebtTrapError as exc:
             rows.append({"iso3": code, "status": "error", "error": str(exc)})

@@ -34,6 +34,7 @@ from debttrap.dsa.indicators import (
 from debttrap.dsa.run import DSAResult, run_dsa
 from debttrap.dsa.stress import StressSettings
 from debttrap.io.country_file import load_dsa_inputs
+from debttrap.validation import require_finite
 
 
 def scenario_label(code: str) -> str:
@@ -181,6 +182,21 @@ def _charts(res: DSAResult, out: Path) -> list[str]:
     return ["dsa-indicators.png", "dsa-indicators.html"]
 
 
+#: The fields of ``dsa --json`` that are null when not defined (docs/reliability.md): the
+#: historical mean and deviation of a shocked variable with fewer than two years of history
+#: (the stress test that needs it is not run, and ``stress_tests_not_run`` says so).
+DSA_NULLABLE = ("assumptions.shock_stats.*",)
+
+
+def check_indicators_finite(res: DSAResult) -> None:
+    """Every indicator path, baseline and stress tests, must be finite in every projection
+    year: a NaN there is a computation gone wrong (an internal error), never a null."""
+    for ind in INDICATORS:
+        require_finite(res.baseline.indicator(ind.value), f"the baseline path of {ind.value}")
+        for code, path in res.stress.items():
+            require_finite(path.indicator(ind.value), f"the {code} path of {ind.value}")
+
+
 def _load_file(path: Path) -> tuple[Country, StressSettings]:
     """A country file, or a filled LIC-DSF workbook read through its versioned mapping."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -244,6 +260,7 @@ def dsa_cmd(
     else:
         country, settings = _load_file(Path(country_file))
     res = run_dsa(country, settings)
+    check_indicators_finite(res)  # before anything is drawn or printed
     written: list[Path] = []
     if out is not None:
         with working(err_console, f"drawing the charts into {out} ..."), output_set(out) as stage:
@@ -253,7 +270,7 @@ def dsa_cmd(
         doc: dict[str, Any] = res.to_contract()
         if written:
             doc["charts"] = [str(p) for p in written]
-        print_json(doc)
+        print_json(doc, nullable=DSA_NULLABLE)
         return
     _summary_tables(res, country.domestic_debt.not_evaluated_reason)
     for p in written:

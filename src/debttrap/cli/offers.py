@@ -119,6 +119,23 @@ def _offer_report(offer: Offer, seed: int, n_paths: int) -> dict[str, Any]:
     }
 
 
+#: The fields of ``offers --json`` that are null when not defined (docs/reliability.md):
+#: a clause share the study does not publish for that lender group; the shares of an offer's
+#: loan amount (as written, and probability-weighted) when it has no loans; debt-service cover
+#: where the project services no debt (in a year, or over its life). Every other number must
+#: be finite.
+NULLABLE = (
+    "offers[].clauses.*.hcl_*_pct",
+    "offers[].clauses.*.share_of_amount_pct",
+    "offers[].clauses.*.expected_share_of_amount_pct",
+    "offers[].project.dscr_*",
+    "offers[].project.prob_self_service_pct",
+    "offers[].project.prob_lifetime_cover_pct",
+    "offers[].project_by_year.*.dscr_*",
+    "offers[].project_by_year.*.prob_dscr_ge_1_pct",
+)
+
+
 def _fmt(x: Any, spec: str = ",.1f") -> str:
     if x is None or (isinstance(x, float) and not np.isfinite(x)):
         return "-"
@@ -165,7 +182,8 @@ def offers_cmd(
                 "units": "US$ millions unless a name says otherwise; percent for _pct",
                 "offers": reports,
                 "sources": scenario.provenance(),
-            }
+            },
+            nullable=NULLABLE,
         )
         return
     rows: list[tuple[str, list[str]]] = [

@@ -46,13 +46,17 @@ def _book(arg: str) -> Any:
     return read_book(path)
 
 
+def _pct(v: float) -> str:
+    return "no borrower assessed" if v != v else f"{100 * v:.1f}%"
+
+
 def _summary(res: Any) -> None:
     est = " (ESTIMATED)" if res.estimated and "ESTIMATED" not in res.book else ""
     s = res.summary()
     console.print(f"Book {res.book}{est}: US${s['exposure_usd_m']:,.0f} m to "
                   f"{len(res.borrowers)} borrowers; {res.n_paths:,} paths, seed {res.seed}")
-    console.print(f"Exposure-weighted probability of a sustained breach (assessed borrowers): "
-                  f"{100 * s['exposure_weighted_prob_distress']:.1f}%")
+    console.print("Exposure-weighted probability of a sustained breach (assessed borrowers): "
+                  + _pct(s['exposure_weighted_prob_distress']))
     console.print(f"Expected shortfall of debt service at risk ({100 * res.tail:g}% tail): "
                   f"US${s['expected_shortfall_usd_m']:,.0f} m; concentration (HHI) "
                   f"{s['hhi']:.3f}, top borrower {100 * s['top1_share']:.1f}%, top five "

@@ -357,8 +357,12 @@ def creditor_view(iso3: str) -> CreditorView:
     code = str(iso3).strip().upper()
     groups = _all_ids_groups()
     if code not in groups:
-        ds.ids_debt_stocks(code)  # raises the DataError naming dataset and country
-        raise DataError(f"no PPG debt stocks for {code}", dataset=_IDS, series="total")
+        raise DataError(
+            f"no PPG external debt stocks by creditor for {code} (the World Bank's IDS do "
+            "not report this country)",
+            dataset=_IDS,
+            series="DT.DOD.DPPG.CD",
+        )
     grouped = groups[code]
     sources = {
         "stocks": "World Bank IDS (2023 edition), DT.DOD.* by creditor, end of year, "

@@ -246,7 +246,12 @@ def _existing_lines(
                 source=(
                     f"{IDS} end-{base_year} stock {s0[i]:.1f} US$ m"
                     + (f" + new borrowing {base_year + 1}-{t - 1} (OD8/OD9)" if borrowed else "")
-                    + f"; schedule OD7, rate {terms[g].rate_pct:g}%"
+                    + (
+                        "; SYNTHETIC schedule (OD7: equal principal at the pace of the "
+                        + ("country's DSSI table" if g in leg.calibrated else
+                           "group's median across DSSI countries")
+                        + f"), rate {terms[g].rate_pct:g}%"
+                    )
                 ),
             )
         )

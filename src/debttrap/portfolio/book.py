@@ -231,7 +231,8 @@ def world_bank_book(lenders: tuple[str, ...] = ("IBRD", "IDA")) -> Book:
     as_of = max(_STATEMENTS[lender][2] for lender in lenders)
     name = " + ".join(lenders)
     return book_from_frame(frame, name=name, as_of=as_of,
-                           source=f"World Bank statement ({name})")
+                           source=f"World Bank statement ({name}); rates are the statement's "
+                           "rates at its date, not the rates at signing")
 
 
 def statement_check(lender: str) -> pd.DataFrame:

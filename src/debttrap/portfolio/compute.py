@@ -184,8 +184,9 @@ def aggregate(book: Book, paths: dict[str, BorrowerPaths], *, n_paths: int, seed
     shares = borrowers["exposure_usd_m"] / borrowers["exposure_usd_m"].sum()
     ranked = shares.sort_values(ascending=False)
     rated = borrowers[borrowers["status"] == "assessed"]
-    ew = (float((rated["exposure_usd_m"] * rated["prob_distress"]).sum()
-                / rated["exposure_usd_m"].sum()) if len(rated) else float("nan"))
+    rated_usd_m = float(rated["exposure_usd_m"].sum())
+    ew = (float((rated["exposure_usd_m"] * rated["prob_distress"]).sum()) / rated_usd_m
+          if rated_usd_m > 0 else float("nan"))
     contributions = pd.DataFrame({
         "loan_id": loans["loan_id"], "lender": loans["lender"],
         "borrower_iso3": loans["borrower_iso3"], "exposure_usd_m": exposure,

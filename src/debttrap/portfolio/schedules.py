@@ -34,6 +34,8 @@ __all__ = ["BookSchedule", "book_schedule"]
 
 FloatArray = NDArray[np.float64]
 _DAYS_PER_YEAR = 365.25
+#: loans per batch through the cash-flow engine (bounds its working memory)
+CHUNK_LOANS = 8192
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -93,8 +95,12 @@ def book_schedule(book: Book) -> BookSchedule:
     principal = np.zeros_like(ds)
     interest = np.zeros_like(ds)
     balance = np.zeros(n)
-    idx = np.flatnonzero(live)
-    if idx.size:
+    live_idx = np.flatnonzero(live)
+    # the engine's working arrays are loans x payment dates: batches of CHUNK_LOANS keep
+    # them bounded whatever the size of the book (each loan's flows do not depend on the
+    # other loans of its batch)
+    for start in range(0, live_idx.size, CHUNK_LOANS):
+        idx = live_idx[start:start + CHUNK_LOANS]
         out = loans["outstanding_usd_m"].to_numpy()[idx]
         und = loans["undisbursed_usd_m"].to_numpy()[idx]
         late = grace_k[idx] / ppy[idx] >= 1.0  # the engine pays out before the first repayment

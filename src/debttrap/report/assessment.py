@@ -26,7 +26,7 @@ from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
 from debttrap.leverage.exposure import ExposureSummary
 from debttrap.report.citations import cite_public, public_sources
 from debttrap.report.html import Figure, Section, Table, render_page
-from debttrap.report.words import GLOSSARY, field_label, name_label, plain_words
+from debttrap.report.words import GLOSSARY, field_label, lower_first, name_label, plain_words
 
 __all__ = [
     "assessment_html",
@@ -64,15 +64,39 @@ def _e(text: Any) -> str:
     return html.escape(str(text))
 
 
+def _words(name: str) -> str:
+    """A rating or status code in words: ``in_distress`` → "in distress"."""
+    return name.replace("_", " ")
+
+
 def _color(i: int) -> str:
     return _PALETTE[i % len(_PALETTE)]
 
 
-def _layout(fig: go.Figure, height: int) -> go.Figure:
+def _wrap(title: str, width: int = 34) -> str:
+    """A subplot title in lines of about ``width`` characters (``<br>`` between), so that
+    two panels side by side do not run their titles into each other on a narrow screen."""
+    lines: list[str] = []
+    for word in title.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def _subplots(titles: list[str], rows: int, cols: int, **kwargs: Any) -> go.Figure:
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[_wrap(t) for t in titles],
+                        **kwargs)
+    fig.update_annotations(font_size=13)
+    return fig
+
+
+def _layout(fig: go.Figure, height: int, top: int = 50) -> go.Figure:
     fig.update_layout(
         height=height,
         template="plotly_white",
-        margin={"l": 60, "r": 20, "t": 50, "b": 90},
+        margin={"l": 60, "r": 20, "t": top, "b": 90},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         font={"size": 12},
     )
@@ -88,7 +112,8 @@ def headline_html(a: Assessment) -> str:
     parts = [
         f"<p><b>{_e(a.country.name)}</b>, projections from {a.country.t}. Without any new "
         f"offer the LIC-DSF rates the risk of external debt distress "
-        f"<b>{_e(ref.rating_external)}</b> (overall: {_e(ref.rating_overall)}); debt-carrying "
+        f"<b>{_e(_words(ref.rating_external))}</b> (overall: {_e(_words(ref.rating_overall))}); "
+        f"debt-carrying "
         f"capacity {_e(ref.dsa.capacity.classification.value)}."
     ]
     if a.reference_stochastic is not None:
@@ -109,8 +134,8 @@ def headline_html(a: Assessment) -> str:
         parts.append(
             f'<li><span class="risk-{risk}">{_RISK_WORDS[risk]}</span> — <b>{_e(o.name)}</b> '
             f"({_e(o.offer.lender.name)}): grant element {_num(o.grant_element_pct)}% (IMF, "
-            f"concessional from 35%); LIC-DSF rating {_e(ref.rating_external)} → "
-            f"<b>{_e(o.rating_after)}</b>; {_e(_own_effect(o))}"
+            f"concessional from 35%); LIC-DSF rating {_e(_words(ref.rating_external))} → "
+            f"<b>{_e(_words(o.rating_after))}</b>; {_e(_own_effect(o))}"
         )
         if o.stochastic is not None:
             sw = o.stochastic_without
@@ -145,7 +170,7 @@ def _own_effect(o: OfferAssessment) -> str:
     pp = max(top.max_increase_pp or 0.0, 0.0)
     if pp < 0.05:
         return "its loans raise no indicator"
-    return (f"its loans raise {top.label.lower()} by up to {pp:.1f} pp "
+    return (f"its loans raise {lower_first(top.label)} by up to {pp:.1f} pp "
             f"({top.max_increase_pct_of_threshold:.0f}% of the threshold)")
 
 
@@ -165,8 +190,7 @@ def probability_figure(a: Assessment) -> go.Figure | None:
 def _indicator_figure(a: Assessment) -> go.Figure:
     specs = [*INDICATORS, None]
     titles = [INDICATOR_LABELS[i] for i in INDICATORS] + ["Public debt at face value, % of GDP"]
-    fig = make_subplots(rows=3, cols=2, subplot_titles=titles, vertical_spacing=0.13,
-                        horizontal_spacing=0.09)
+    fig = _subplots(titles, 3, 2, vertical_spacing=0.13, horizontal_spacing=0.09)
     variants: list[tuple[str, Any, str, str]] = [
         ("No new offer", a.reference, _REF_COLOR, "dash")
     ]
@@ -197,7 +221,7 @@ def _indicator_figure(a: Assessment) -> go.Figure:
     fig.add_traces(traces, rows=rows, cols=cols)  # at once: plotly re-lays out per call
     fig.update_yaxes(title_text="percent", rangemode="tozero")
     fig.update_xaxes(title_text="year")
-    return _layout(fig, 1150)
+    return _layout(fig, 1150, top=80)  # room for two-line panel titles
 
 
 _FAN_BANDS = (("p5", "p95", 0.12, "5-95th percentile"), ("p10", "p90", 0.2, "10-90th"),
@@ -217,8 +241,7 @@ def offer_fan_figure(a: Assessment, k: int = 0) -> go.Figure | None:
         return None
     titles = [f"{INDICATOR_LABELS[i]} (threshold {a.reference.threshold(i.value):g}%)"
               for i in INDICATORS]
-    fig = make_subplots(rows=3, cols=2, subplot_titles=titles, vertical_spacing=0.13,
-                        horizontal_spacing=0.09)
+    fig = _subplots(titles, 3, 2, vertical_spacing=0.13, horizontal_spacing=0.09)
     years = [int(y) for y in st.years]
     ref_years = [int(y) for y in a.reference.years]
     color = _color(k)
@@ -258,7 +281,7 @@ def offer_fan_figure(a: Assessment, k: int = 0) -> go.Figure | None:
     fig.add_traces(traces, rows=rows, cols=cols)
     fig.update_yaxes(title_text="percent", rangemode="tozero")
     fig.update_xaxes(title_text="year", dtick=2, tickformat="d")
-    return _layout(fig, 1100)
+    return _layout(fig, 1100, top=80)
 
 
 def _stochastic_outlooks(a: Assessment) -> list[tuple[str, StochasticOutlook]] | None:
@@ -330,8 +353,8 @@ def _composition_figure(a: Assessment) -> tuple[go.Figure, str]:
 
 
 def _share_figure(a: Assessment) -> go.Figure:
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(
-        "Lender's share of PPG external debt", "Lender's share of external debt service"))
+    fig = _subplots(["Lender's share of PPG external debt",
+                     "Lender's share of external debt service"], 1, 2)
     for k, o in enumerate(a.offers):
         ex = o.exposure
         for col, (before, after) in enumerate(
@@ -351,10 +374,7 @@ def _share_figure(a: Assessment) -> go.Figure:
     for col in (1, 2):
         fig.add_vrect(x0=min(w) - 0.5, x1=max(w) + 0.5, fillcolor="#8a94a6", opacity=0.12,
                       line_width=0, row=1, col=col)
-    fig.add_annotation(x=min(w), y=98, xref="x", yref="y", xanchor="left", showarrow=False,
-                       text=f"rating window {min(w)}-{max(w)}: peaks taken here",
-                       font={"size": 11, "color": "#4a5568"})
-    return _layout(fig, 440)
+    return _layout(fig, 440, top=70)
 
 
 def _share_table(a: Assessment) -> pd.DataFrame:
@@ -724,7 +744,8 @@ def assessment_sections(a: Assessment) -> list[Section]:
          Figure("PPG external debt by creditor group", comp,
                 note=f"Before / after, in the year the offer's PPG debt peaks: {years_note}."),
          Figure("The lender's shares before and after", _share_figure(a),
-                note="Shaded: the LIC-DSF rating window; the peaks in the table below are "
+                note=f"Shaded: the LIC-DSF rating window {min(a.reference.window_years)}-"
+                f"{max(a.reference.window_years)}; the peaks in the table below are "
                 "taken there. Denominators: all PPG external debt (and its service) the DSA "
                 "carries in the year — existing debt by creditor, the baseline's other new "
                 "borrowing (no lender committed), the offer's PPG loans and the project's "

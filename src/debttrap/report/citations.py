@@ -123,7 +123,7 @@ _DOCS = (
                    "Syrian Observer, People's Assembly approves draft budget law 2025, Dec 2024",
                    "https://syrianobserver.com/society/peoples-assembly-approves-draft-budget-"
                    "law-2025.html"),
-    PublicDocument("syria-debt", "Finance minister, Jan 2025",
+    PublicDocument("syria-debt", "Al Jazeera Mubasher, Jan 2025",
                    "Caretaker finance minister Abazid on Syria's external debt (US$20-23bn), "
                    "Al Jazeera Mubasher interview, Jan 2025 (as reported)",
                    "https://manhattantribune.com/?p=41855"),
@@ -181,6 +181,27 @@ _CASES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("Zambia", "ZMB"), ("zambia-cf", "zambia-china")),
     (("Laos", "Lao", "LAO"), ("laos-rail", "laos-lowy")),
 )
+#: Within one section, the words of the citing text that pick one of its documents.
+_BY_WORD: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    "hambantota-2017": ((("concession", "2017", "CMPort", "99 years"), "hambantota-2017"),),
+    "zambia-cf": ((("Common Framework", "2023", "restructur"), "zambia-cf"),),
+    "zambia-china": ((("Chinese", "China"), "zambia-china"),),
+    "laos-lowy": ((("public debt", "deferral", "crisis"), "laos-lowy"),),
+    "syria-debt": ((("external debt", "debt stock", "US$20-23bn"), "syria-debt"),),
+    "syria-arrears": ((("arrears",), "syria-arrears"),),
+    "syria-seep": ((("IDA", "SEEP", "World Bank", "electricity"), "syria-seep"),),
+    "syria-qatar": ((("Qatar", "salary", "salaries"), "syria-qatar"),),
+}
+
+
+def _pick(keys: tuple[str, ...], context: str) -> tuple[str, ...]:
+    """Of a section's documents, those the text's words point to (all when none does)."""
+    named = [k for k in keys if k in _BY_WORD
+             and any(w in context for words, _ in _BY_WORD[k] for w in words)]
+    if not named:
+        return keys
+    # documents without keywords of their own stay (the section's main source)
+    return tuple(k for k in keys if k in named or k not in _BY_WORD)
 _SYRIA: dict[str, tuple[str, ...]] = {
     "1": ("wb-syria-rdna", "wb-syria-mfa"), "2": ("wb-syria-mfa",), "3": ("wb-syria-mfa",),
     "4": ("syria-budget",), "5": ("syria-debt", "syria-arrears"),
@@ -208,7 +229,7 @@ _EXAMPLE = re.compile(r"\b([EC]\d+)b?\b")
 def _case(context: str) -> tuple[str, ...]:
     for words, keys in _CASES:
         if any(w in context for w in words):
-            return keys
+            return _pick(keys, context)
     return ("hambantota", "zambia-cf", "laos-rail")
 
 
@@ -227,7 +248,7 @@ def _keys(doc: str, secs: str, context: str) -> list[str]:
         return ["lic-dsf-gn"]
     if doc == "syria-2025-facts":
         for s in sections or ["1"]:
-            keys += _SYRIA.get(s, ("wb-syria-rdna",))
+            keys += _pick(_SYRIA.get(s, ("wb-syria-rdna",)), context)
         return keys
     for e in examples:
         keys += _EXAMPLES.get(e, ())

@@ -58,7 +58,8 @@ def portfolio_html(res: PortfolioResult, book: Book) -> str:
     """The report page (self-contained; plotly embedded once)."""
     summary = pd.DataFrame({"value": [
         f"{float(res.borrowers['exposure_usd_m'].sum()):,.0f}", str(len(res.borrowers)),
-        f"{100 * res.exposure_weighted_prob_distress:.1f}%",
+        ("no borrower assessed" if pd.isna(res.exposure_weighted_prob_distress)
+         else f"{100 * res.exposure_weighted_prob_distress:.1f}%"),
         f"{res.expected_shortfall_usd_m:,.0f}", f"{100 * res.tail:g}%",
         f"{res.hhi:.3f}", f"{100 * res.top_shares['1']:.1f}%",
         f"{100 * res.top_shares['5']:.1f}%", f"{res.n_paths:,} (seed {res.seed})",

@@ -1,6 +1,6 @@
 """From a LIC-DSF :class:`~debttrap.country.Country` to the stochastic kernel's inputs.
 
-The DSA engine's own baseline setup (:func:`debttrap.dsa.paths.baseline_setup`)
+The DSA's own baseline setup (:func:`debttrap.dsa.paths.baseline_setup`)
 supplies every schedule, so that at zero shock the stochastic paths are the
 DSA baseline. Debt lines:
 

@@ -181,10 +181,9 @@ def _with_interest(ctx: StressContext, gap: FloatArray) -> FloatArray:
     balance-of-payments gap is itself new residual debt, year after year (its principal
     is not re-borrowed). Linear in the gap.
     """
-    interest = ctx.setup.basis.interest[ctx.res_idx]  # (disbursement year, booking year)
-    out = np.array(gap, dtype=float, copy=True)
-    for y in range(1, out.size):  # loop over time: each year's interest needs last year's debt
-        out[y] += out[:y] @ interest[:y, y]
+    # out[y] = gap[y] + sum over s < y of out[s] x interest[s, y]: a triangular system
+    interest = np.triu(ctx.setup.basis.interest[ctx.res_idx], 1)  # (disbursed, booked)
+    out: FloatArray = np.linalg.solve(np.eye(interest.shape[0]) - interest.T, gap)
     return out
 
 

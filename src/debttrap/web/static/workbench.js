@@ -12,7 +12,10 @@ function drawFigures(figures) {
     const div = document.createElement("div");
     div.id = f.id;
     div.className = "chart";
-    wrap.append(cap, div);
+    const scroll = document.createElement("div");  // narrow screens: the chart scrolls
+    scroll.className = "chart-scroll";
+    scroll.append(div);
+    wrap.append(cap, scroll);
     box.append(wrap);
     fig.layout.autosize = true;
     delete fig.layout.width;
