@@ -146,3 +146,15 @@ def test_offers_and_assess_name_the_overrun_alike(run_cli: RunCli, checkout: Pat
     assert code == 0, err
     assess_row = next(line for line in out2.splitlines() if line.startswith(label))
     assert offers_row.split()[-1] == assess_row.split()[-1]
+
+
+def test_assess_prints_words_not_field_names(run_cli: RunCli, checkout: Path) -> None:
+    """The terminal says "debt kept out of Paris Club", not ``no_paris_club``."""
+    code, out, err = run_cli(["assess", "examples/syria-2025.toml", "--paths", "300",
+                              "--no-stochastic"])
+    assert code == 0, err
+    flat = " ".join(out.split())  # prose wraps at the terminal's width
+    assert "debt kept out of Paris Club" in flat.replace("Debt kept", "debt kept")
+    for name in ("acceleration.policy_change", "no_paris_club", "lender_controlled_account",
+                 "project_not_self_financing"):
+        assert name not in flat, name
