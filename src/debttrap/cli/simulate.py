@@ -175,7 +175,14 @@ def simulate_cmd(
             "share of GDP in a year.",
         ),
     ] = None,
-    engine: Annotated[str, typer.Option("--engine", help="numpy or numba.")] = "numpy",
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="auto (compiled with numba when it is installed and the run is large), "
+            "numpy or numba.",
+        ),
+    ] = "auto",
     all_fans: Annotated[
         bool,
         typer.Option("--all-fans", help="Keep and draw the fan of every variant (all but each "
@@ -201,12 +208,14 @@ def simulate_cmd(
             f"'{method}' is not one of normal, t, bootstrap", field="--method"
         ) from None
     eng: Engine
-    if engine == "numpy":
+    if engine == "auto":
+        eng = "auto"
+    elif engine == "numpy":
         eng = "numpy"
     elif engine == "numba":
         eng = "numba"
     else:
-        raise InputError(f"'{engine}' is not numpy or numba", field="--engine")
+        raise InputError(f"'{engine}' is not auto, numpy or numba", field="--engine")
     from debttrap.io.scenario import check_n_paths
 
     if paths is not None:
