@@ -49,7 +49,6 @@ from debttrap.leverage.evidence import (
 )
 from debttrap.leverage.exposure import Exposure, creditor_exposure
 from debttrap.leverage.verdict import VerdictInputs, judge, judge_clause_draws, verdict_inputs
-from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
 from debttrap.terms.offer import Offer
 
 #: Macro paths drawn by default: enough for probabilities to about +/- 1 point, fast enough
@@ -106,6 +105,9 @@ def _country(
     settings = scenario.settings
     if isinstance(scenario.country, str):
         code = scenario.country.upper()
+        # the builder (and its tables) only for a country given by its ISO3 code
+        from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
+
         t = settings.first_projection_year or DEFAULT_FIRST_YEAR
         built = build_country(code, t, horizon_years=settings.horizon_years)
         sources.update({f"country.{k}": v for k, v in built.sources.items()})
@@ -171,6 +173,19 @@ def _setting(
         window=window, seed=seed, n_paths=n_paths, include_overrun=include_overrun,
         stochastic=st,
     )
+
+
+class _SummaryOnce:
+    """Project economics as :func:`verdict_inputs` reads them (``summary()``), computed once
+    for all of an offer's clause draws instead of once per draw."""
+
+    __slots__ = ("_summary",)
+
+    def __init__(self, summary: dict[str, Any]) -> None:
+        self._summary = summary
+
+    def summary(self) -> dict[str, Any]:
+        return dict(self._summary)
 
 
 def _offer_assessment(
@@ -241,6 +256,9 @@ def _offer_assessment(
             s.stochastic, offer.name,
         )
 
+    # the project's figures do not change with the clause draws: summarised once per offer
+    economics = None if ctx.economics is None else _SummaryOnce(ctx.economics.summary())
+
     def inputs_of(x: Exposure) -> VerdictInputs:
         return verdict_inputs(
             offer.name,
@@ -257,7 +275,7 @@ def _offer_assessment(
             else (stoch_without.prob_external_breach_flag_pct,
                   stoch.prob_external_breach_flag_pct),
             exposure=x,
-            economics=ctx.economics,
+            economics=economics,
             offer_size_pct_gdp=_size_pct_gdp(ppg_loans + ctx.contingent_loans, s.derived),
         )
 

@@ -304,6 +304,8 @@ class OfferAssessment:
         econ = self.economics
         ex = self.exposure
         flows = self.flows.to_frame()
+        econ_frame = None if econ is None else econ.to_frame()  # each frame built once
+        ex_frame = ex.to_frame()
         return {
             "name": self.name,
             "lender": self.offer.lender.name,
@@ -328,8 +330,8 @@ class OfferAssessment:
             "project": None if econ is None else {
                 k: (_f(v) if isinstance(v, float) else v) for k, v in econ.summary().items()
             },
-            "project_by_year": None if econ is None else {
-                col: _by_year(econ.years, econ.to_frame()[col].to_numpy(dtype=np.float64))
+            "project_by_year": None if econ is None or econ_frame is None else {
+                col: _by_year(econ.years, econ_frame[col].to_numpy(dtype=np.float64))
                 for col in ("debt_service_usd_m", "dscr_p10", "dscr_p50", "dscr_p90",
                             "prob_dscr_ge_1_pct", "forecast_revenue_usd_m")
             },
@@ -339,7 +341,7 @@ class OfferAssessment:
                 **{k: (_f(v) if isinstance(v, float) else v)
                    for k, v in ex.summary().to_dict().items()},
                 "by_year": {
-                    col: _by_year(ex.years, ex.to_frame()[col].to_numpy(dtype=np.float64))
+                    col: _by_year(ex.years, ex_frame[col].to_numpy(dtype=np.float64))
                     for col in ("lender_debt_share_before_pct", "lender_debt_share_after_pct",
                                 "lender_service_share_before_pct",
                                 "lender_service_share_after_pct", "pledged_pct_of_revenue",
