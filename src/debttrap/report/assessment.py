@@ -284,6 +284,22 @@ def offer_fan_figure(a: Assessment, k: int = 0) -> go.Figure | None:
     return _layout(fig, 1100, top=80)
 
 
+def _fan_items(a: Assessment) -> list[Table | Figure | str]:
+    """Each offer's fan charts (offers that add no debt of their own share the reference's
+    spread and are left out)."""
+    out: list[Table | Figure | str] = []
+    for k, o in enumerate(a.offers):
+        fig = offer_fan_figure(a, k)
+        if fig is None or not any(r.ppg for r in o.offer.roles):
+            continue
+        out.append(Figure(
+            f"{o.name}: spread of the indicators with the offer", fig,
+            note="Shaded: the 5-95th, 10-90th and 25-75th percentiles of the joint macro "
+            "paths with the offer's loans (and its expected overrun); line: their median; "
+            "dashed: the baseline without any new offer; dotted: each indicator's threshold."))
+    return out
+
+
 def _stochastic_outlooks(a: Assessment) -> list[tuple[str, StochasticOutlook]] | None:
     """(variant name, probabilities) for the reference and each offer; None unless all ran."""
     outs = [("No new offer", a.reference_stochastic)] + [(o.name, o.stochastic) for o in a.offers]
@@ -547,6 +563,24 @@ def _clause_table(o: OfferAssessment) -> pd.DataFrame:
     return out.set_index("clause")
 
 
+def _layers_table(a: Assessment) -> pd.DataFrame:
+    ext = a.country.external_debt.ppg_mlt_outstanding_usd_m
+    rows: dict[str, list[str]] = {
+        "existing external debt, US$ m": [_num(ext, 0)],
+        "rating without any offer": [a.reference.rating_external.replace("_", " ")],
+    }
+    for o in a.offers:
+        rows[o.name] = [_RISK_WORDS[o.verdict.trap_risk.value]]
+    cols = ["Documented core (default)"]
+    for x in a.debt_layers:
+        cols.append(x.name)
+        rows["existing external debt, US$ m"].append(_num(x.existing_stock_usd_m, 0))
+        rows["rating without any offer"].append(x.rating_before.replace("_", " "))
+        for o in a.offers:
+            rows[o.name].append(_RISK_WORDS[x.verdicts[o.name]])
+    return pd.DataFrame(rows, index=cols).T
+
+
 def _evidence_item(o: OfferAssessment) -> Table | str:
     if not o.clause_evidence:
         return f"<p><b>{_e(o.name)}</b>: no clause (no loan, or none in its contracts).</p>"
@@ -709,7 +743,7 @@ def assessment_sections(a: Assessment) -> list[Section]:
             "with and without an offer they cannot tell the offers apart, and the verdict reads "
             "the size and duration of the breach instead.",
             [Figure("Probability within the rating window", prob_fig),
-             Table("Probabilities, percent", prob_tab)],
+             Table("Probabilities, percent", prob_tab), *_fan_items(a)],
             anchor="probabilities",
         ))
     comp, years_note = _composition_figure(a)
@@ -773,6 +807,15 @@ def assessment_sections(a: Assessment) -> list[Section]:
         "fire in more than half of them.",
         [_evidence_item(o) for o in a.offers], anchor="clause-evidence",
     ))
+    if a.debt_layers:
+        sections.append(Section(
+            "How much the verdict depends on the less documented debt",
+            "The default run counts the documented debt only. Each labelled layer adds a "
+            "larger claim as reported, cumulatively, and the whole chain is run again "
+            "(deterministically: the probability rule is not evaluated in the layers).",
+            [Table("Verdict by layer of existing debt", _layers_table(a))],
+            anchor="debt-layers",
+        ))
     sections.append(Section(
         "Verdict rules",
         "Every rule, for every offer: whether it fired, with its numbers, threshold and source.",
