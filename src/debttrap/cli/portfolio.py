@@ -85,6 +85,12 @@ def _lenders_hit(res: Any, iso3: str) -> None:
                                    numeric=[True] * 5))
 
 
+#: The fields of ``portfolio --json`` that are null when not defined (docs/reliability.md): a
+#: borrower the bundled data cannot assess has no probability of distress, and a book with
+#: no assessed borrower no exposure-weighted one. Every other number must be finite.
+NULLABLE = ("borrowers[].prob_distress", "exposure_weighted_prob_distress")
+
+
 @app.command("portfolio")
 def portfolio_cmd(
     book: Annotated[str, typer.Argument(
@@ -218,7 +224,7 @@ def portfolio_cmd(
         doc["top_loans"] = res.contributions.head(20).to_dict(orient="records")
         if lenders_of is not None:
             doc["lenders_of"] = res.lenders_hit(lenders_of).to_dict(orient="records")
-        print_json(doc)
+        print_json(doc, nullable=NULLABLE)
         return
     _summary(res)
     if lenders_of is not None:

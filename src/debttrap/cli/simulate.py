@@ -303,12 +303,20 @@ def simulate_cmd(
         if pwt:
             hist = combine_histories(hist, history_from_pwt(datasets.pwt(hist_code), hist_code))
             missing = "pairwise"
-        cal = calibrate(
-            hist,
-            win if win is not None else (2000, 2023),
-            missing=missing,
-            source=f"IMF WEO Oct-2024{' + PWT 9.1' if pwt else ''}, {hist_code}",
-        )
+        try:
+            cal = calibrate(
+                hist,
+                win if win is not None else (2000, 2023),
+                missing=missing,
+                source=f"IMF WEO Oct-2024{' + PWT 9.1' if pwt else ''}, {hist_code}",
+            )
+        except InputError as exc:
+            if exc.field != "window":
+                raise
+            # the library's words for its arguments, said in the command's flags
+            text = str(exc).removeprefix("field 'window': ")
+            text = text.replace("use missing='pairwise'", "use --pwt (pairwise moments)")
+            raise InputError(text, field="--window" if win is not None else "--history") from None
     model = ShockModel(cal, method=meth, df=df, block_years=block_years)
     if scenario is not None:
         from debttrap.stochastic.from_country import inputs_for_offers
