@@ -103,7 +103,8 @@ def portfolio_cmd(
                                             help="First projection year.")] = 2024,
     tail: Annotated[float, typer.Option("--tail", help="Expected shortfall level, 0-1.")] = 0.95,
     workers: Annotated[int | None, typer.Option(
-        "--workers", help="Local processes (default: one per CPU core).")] = None,
+        "--workers",
+        help="Local processes (default: one per CPU core this process may use).")] = None,
     db: Annotated[Path | None, typer.Option(
         "--db", help="DuckDB file for loans, borrowers' paths and results; a rerun with the "
         "same file computes only the borrowers not yet done.")] = None,
@@ -131,7 +132,11 @@ def portfolio_cmd(
     if workers is None:
         import os
 
-        workers = max(1, min(os.cpu_count() or 1, 64))
+        # the cores this process may run on (a container or a batch job may grant fewer
+        # than the machine has)
+        cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                 else os.cpu_count() or 1)
+        workers = max(1, min(cores, 64))
     if not 1 <= workers <= 64:
         raise InputError("must be between 1 and 64", field="--workers")
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://")):

@@ -284,6 +284,22 @@ def offer_fan_figure(a: Assessment, k: int = 0) -> go.Figure | None:
     return _layout(fig, 1100, top=80)
 
 
+def _fan_items(a: Assessment) -> list[Table | Figure | str]:
+    """Each offer's fan charts (offers that add no debt of their own share the reference's
+    spread and are left out)."""
+    out: list[Table | Figure | str] = []
+    for k, o in enumerate(a.offers):
+        fig = offer_fan_figure(a, k)
+        if fig is None or not any(r.ppg for r in o.offer.roles):
+            continue
+        out.append(Figure(
+            f"{o.name}: spread of the indicators with the offer", fig,
+            note="Shaded: the 5-95th, 10-90th and 25-75th percentiles of the joint macro "
+            "paths with the offer's loans (and its expected overrun); line: their median; "
+            "dashed: the baseline without any new offer; dotted: each indicator's threshold."))
+    return out
+
+
 def _stochastic_outlooks(a: Assessment) -> list[tuple[str, StochasticOutlook]] | None:
     """(variant name, probabilities) for the reference and each offer; None unless all ran."""
     outs = [("No new offer", a.reference_stochastic)] + [(o.name, o.stochastic) for o in a.offers]
@@ -709,7 +725,7 @@ def assessment_sections(a: Assessment) -> list[Section]:
             "with and without an offer they cannot tell the offers apart, and the verdict reads "
             "the size and duration of the breach instead.",
             [Figure("Probability within the rating window", prob_fig),
-             Table("Probabilities, percent", prob_tab)],
+             Table("Probabilities, percent", prob_tab), *_fan_items(a)],
             anchor="probabilities",
         ))
     comp, years_note = _composition_figure(a)
