@@ -33,6 +33,7 @@ from debttrap.assess.creditors import (
 from debttrap.assess.labels import _by_year
 from debttrap.assess.results import (
     Assessment,
+    DebtLayerResult,
     DebtOutlook,
     OfferAssessment,
     StochasticOutlook,
@@ -40,6 +41,7 @@ from debttrap.assess.results import (
 from debttrap.assess.stochastic import _simulate, _Stochastic, stochastic_setup
 from debttrap.country.derived import derive
 from debttrap.country.model import Country
+from debttrap.dsa.indicators import INDICATORS
 from debttrap.errors import InputError
 from debttrap.leverage.evidence import (
     clause_draws,
@@ -437,6 +439,7 @@ def assess(
             s.country, s.reference.dsa, len(s.country.new_loans), 0, False, s.stochastic,
             "No new offer",
         )
+    layers = _debt_layers(scenario, s, seed_, n_paths_, include_overrun, income_group)
     return Assessment(
         scenario_name=scenario.name,
         description=getattr(scenario, "description", ""),
@@ -459,5 +462,37 @@ def assess(
         assumptions=tuple(assumptions),
         notes=tuple(notes),
         service_unknown=tuple(s.unscheduled),
+        debt_layers=layers,
     )
+
+
+def _debt_layers(
+    scenario: Any, s: _Setting, seed: int, n_paths: int, include_overrun: bool,
+    income_group: str | None,
+) -> tuple[DebtLayerResult, ...]:
+    """Each labelled alternative layer of existing debt, cumulative, run deterministically."""
+    layers = tuple(getattr(scenario, "debt_layers", ()) or ())
+    out: list[DebtLayerResult] = []
+    ext = s.country.external_debt
+    lines, stock = tuple(ext.existing_lines), float(ext.ppg_mlt_outstanding_usd_m)
+    for layer in layers:
+        lines += tuple(layer.lines)
+        stock += layer.stock_usd_m
+        country = s.country.model_copy(update={"external_debt": ext.model_copy(update={
+            "existing_lines": lines, "ppg_mlt_outstanding_usd_m": stock})})
+        variant = scenario.model_copy(update={"country": country, "debt_layers": ()})
+        a = assess(variant, seed=seed, n_paths=n_paths, stochastic=False,
+                   include_overrun=include_overrun,
+                   income_group=income_group if income_group is not None else s.income_group)
+        out.append(DebtLayerResult(
+            name=layer.name, source=layer.source, added_stock_usd_m=layer.stock_usd_m,
+            existing_stock_usd_m=stock, rating_before=a.reference.rating_external,
+            verdicts={o.name: o.verdict.trap_risk.value for o in a.offers},
+            ratings_after={o.name: o.rating_after for o in a.offers},
+            reasons={o.name: tuple(c.rule for c in o.verdict.reasons) for o in a.offers},
+            reference_peak_pct={
+                ind.value: a.reference.indicator_summary(ind.value)["baseline_peak_pct"]
+                for ind in INDICATORS},
+        ))
+    return tuple(out)
 

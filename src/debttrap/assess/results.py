@@ -377,6 +377,37 @@ def _clause_rows(profile: ClauseProfile) -> list[dict[str, Any]]:
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class DebtLayerResult:
+    """The verdicts with one more labelled layer of existing debt (cumulative)."""
+
+    name: str
+    source: str
+    added_stock_usd_m: float
+    existing_stock_usd_m: float
+    rating_before: str
+    verdicts: Mapping[str, str]  # offer -> trap risk
+    ratings_after: Mapping[str, str]  # offer -> rating with the offer
+    reasons: Mapping[str, tuple[str, ...]]  # offer -> rules that fired
+    reference_peak_pct: Mapping[str, float | None]  # indicator -> baseline peak, no offer
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "source": self.source,
+            "added_stock_usd_m": self.added_stock_usd_m,
+            "existing_stock_usd_m": self.existing_stock_usd_m,
+            "rating_before": self.rating_before,
+            "reference_peak_pct": {k: _f(v) if v is not None else None
+                                   for k, v in self.reference_peak_pct.items()},
+            "offers": [
+                {"name": k, "trap_risk": v, "rating_after": self.ratings_after[k],
+                 "reasons": list(self.reasons[k])}
+                for k, v in self.verdicts.items()
+            ],
+        }
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Assessment:
     """The country without any offer and with each offer, side by side."""
@@ -396,6 +427,9 @@ class Assessment:
     notes: tuple[str, ...] = ()
     service_unknown: tuple[str, ...] = ()
     """Creditor columns whose existing debt has no service schedule (service unknown)."""
+    debt_layers: tuple[DebtLayerResult, ...] = ()
+    """The verdicts with each labelled alternative layer of existing debt (cumulative,
+    deterministic runs), beside the default (``offers``)."""
 
     def offer(self, name: str) -> OfferAssessment:
         for o in self.offers:
@@ -499,6 +533,8 @@ class Assessment:
             "offers": [
                 {**o.to_dict(), "rating_before": ref.rating_external} for o in self.offers
             ],
+            **({"debt_layers": [x.to_dict() for x in self.debt_layers]}
+               if self.debt_layers else {}),
             "inputs": dict(self.inputs),
             "sources": dict(self.sources),
             "assumptions": list(self.assumptions),

@@ -563,6 +563,24 @@ def _clause_table(o: OfferAssessment) -> pd.DataFrame:
     return out.set_index("clause")
 
 
+def _layers_table(a: Assessment) -> pd.DataFrame:
+    ext = a.country.external_debt.ppg_mlt_outstanding_usd_m
+    rows: dict[str, list[str]] = {
+        "existing external debt, US$ m": [_num(ext, 0)],
+        "rating without any offer": [a.reference.rating_external.replace("_", " ")],
+    }
+    for o in a.offers:
+        rows[o.name] = [_RISK_WORDS[o.verdict.trap_risk.value]]
+    cols = ["Documented core (default)"]
+    for x in a.debt_layers:
+        cols.append(x.name)
+        rows["existing external debt, US$ m"].append(_num(x.existing_stock_usd_m, 0))
+        rows["rating without any offer"].append(x.rating_before.replace("_", " "))
+        for o in a.offers:
+            rows[o.name].append(_RISK_WORDS[x.verdicts[o.name]])
+    return pd.DataFrame(rows, index=cols).T
+
+
 def _evidence_item(o: OfferAssessment) -> Table | str:
     if not o.clause_evidence:
         return f"<p><b>{_e(o.name)}</b>: no clause (no loan, or none in its contracts).</p>"
@@ -789,6 +807,15 @@ def assessment_sections(a: Assessment) -> list[Section]:
         "fire in more than half of them.",
         [_evidence_item(o) for o in a.offers], anchor="clause-evidence",
     ))
+    if a.debt_layers:
+        sections.append(Section(
+            "How much the verdict depends on the less documented debt",
+            "The default run counts the documented debt only. Each labelled layer adds a "
+            "larger claim as reported, cumulatively, and the whole chain is run again "
+            "(deterministically: the probability rule is not evaluated in the layers).",
+            [Table("Verdict by layer of existing debt", _layers_table(a))],
+            anchor="debt-layers",
+        ))
     sections.append(Section(
         "Verdict rules",
         "Every rule, for every offer: whether it fired, with its numbers, threshold and source.",
