@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from debttrap.cashflows.unit_loan import _profiles
+from debttrap.cashflows.unit_loan import _flows, _profiles
 from debttrap.country.model import Country
 from debttrap.dsa.paths import PathInputs, UnitLoanBasis, debt_paths
 from debttrap.dsa.run import run_dsa
@@ -101,6 +101,7 @@ def main() -> None:
         t0 = clock()
         for _ in range(repeats):
             _profiles.cache_clear()
+            _flows.cache_clear()
             run_dsa(country, settings)
         cold = min(cold, (clock() - t0) / repeats)
     t0 = clock()

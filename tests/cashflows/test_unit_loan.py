@@ -124,13 +124,14 @@ def test_units_packed_from_the_terms_equal_units_packed_from_loans(
 
 
 def test_cached_profiles_are_read_only_and_equal_a_fresh_run() -> None:
-    from debttrap.cashflows.unit_loan import _profiles
+    from debttrap.cashflows.unit_loan import _flows, _profiles
 
     terms = [InstrumentTerms("a", 0.02, 5, 25), InstrumentTerms("b", 0.05, 3, 12)]
     first = unit_loan_profiles(terms, 21, 0.05)
     again = unit_loan_profiles(tuple(terms), 21, 0.05)
     assert again is first  # the second call is served from the cache
     _profiles.cache_clear()
+    _flows.cache_clear()
     fresh = unit_loan_profiles(terms, 21, 0.05)
     assert fresh is not first
     for name in ("interest", "principal", "balance", "pv"):

@@ -134,6 +134,21 @@ def unit_loan_profiles(
 
 
 @functools.lru_cache(maxsize=128)
+def _flows(terms: tuple[InstrumentTerms, ...]) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Interest (with fees), principal and end balance of each unit by age, over the longest
+    unit's whole life ``(L, life + 2)``, from one engine run (read-only; any discount rate
+    reuses them)."""
+    life = max(tm.maturity_years for tm in terms)
+    flows = schedules(_loan_arrays(terms)).by_calendar_year(
+        _SIGNING_YEAR, _SIGNING_YEAR + life + 1
+    )
+    out = (flows.interest + flows.fees, flows.principal.copy(), flows.balance_end.copy())
+    for a in out:
+        a.flags.writeable = False
+    return out
+
+
+@functools.lru_cache(maxsize=128)
 def _profiles(
     terms: tuple[InstrumentTerms, ...], n_ages: int, discount_dec: float
 ) -> UnitLoanProfiles:
@@ -141,12 +156,7 @@ def _profiles(
         z = np.zeros((0, n_ages))
         z.flags.writeable = False
         return UnitLoanProfiles((), discount_dec, z, z, z, z)
-    life = max(tm.maturity_years for tm in terms)
-    flows = schedules(_loan_arrays(terms)).by_calendar_year(
-        _SIGNING_YEAR, _SIGNING_YEAR + life + 1
-    )
-    interest = flows.interest + flows.fees  # (L, life + 2) by age
-    principal = flows.principal
+    interest, principal, balance = _flows(terms)  # (L, life + 2) by age
     pv = npv_next_years(interest + principal, discount_dec)
     width = max(n_ages, interest.shape[1])
 
@@ -162,6 +172,6 @@ def _profiles(
         discount_dec,
         cut(interest),
         cut(principal),
-        cut(flows.balance_end),
+        cut(balance),
         cut(pv),
     )

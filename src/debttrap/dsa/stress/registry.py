@@ -30,13 +30,15 @@ def _assumptions(ctx: StressContext, skipped: dict[str, str]) -> dict[str, objec
     """What the tests assumed (residual terms, shares, shock statistics) and what was not run."""
     s = ctx.settings
     res = ctx.res
-    res_unit = unit_loan_profiles([res], 1, s.residual_discount_rate_pct / 100.0)
+    # the residual unit's flows come from the baseline setup's engine run (one row of it;
+    # the unit's own row is the same whatever else is in the batch): only the PV is new
+    units = unit_loan_profiles(ctx.setup.basis.terms, 1, s.residual_discount_rate_pct / 100.0)
     return {
         "residual_terms": {
             "interest_rate_pct": 100 * res.rate_dec,
             "grace_years": res.grace_years,
             "maturity_years": res.maturity_years,
-            "grant_element_pct": 100.0 * (1.0 - float(res_unit.pv[0, 0])),
+            "grant_element_pct": 100.0 * (1.0 - float(units.pv[ctx.res_idx, 0])),
             "grant_element_discount_rate_pct": s.residual_discount_rate_pct,
         },
         "residual_external_share": ctx.share_ext,
