@@ -85,3 +85,14 @@ def test_a_scenario_can_be_run_ex_ante(tmp_path: Path) -> None:
     a = assess(load_scenario(f), n_paths=300, stochastic=False)
     assert any(x.startswith("X1 ex-ante projection") for x in a.assumptions)
     assert "country.ex_ante" in a.sources
+
+
+def test_an_offer_signed_before_t_is_flagged_as_possibly_counted_twice() -> None:
+    # Zambia's July 2015 Eurobond is in the World Bank's end-2015 bondholder stock; the
+    # example assesses it from 2016, so the report says it may be counted twice
+    a = assess(load_scenario(EXAMPLES / "zambia-2015.toml"), n_paths=300, stochastic=False)
+    bond = a.offer("Eurobond 2027 (2015)")
+    assert any(n.startswith("possible double counting: 'Zambia 8.97% 2027' (signed 2015)")
+               for n in bond.notes)
+    chinese = a.offer("Chinese lenders 2016-2021 (typical terms)")
+    assert not any(n.startswith("possible double counting") for n in chinese.notes)
