@@ -107,7 +107,12 @@ def _country(
     if isinstance(scenario.country, str):
         code = scenario.country.upper()
         t = settings.first_projection_year or DEFAULT_FIRST_YEAR
-        built = build_country(code, t, horizon_years=settings.horizon_years)
+        built = build_country(
+            code,
+            t,
+            horizon_years=settings.horizon_years,
+            ex_ante=settings.decision_year is not None,
+        )
         sources.update({f"country.{k}": v for k, v in built.sources.items()})
         assumptions.extend(built.assumptions)
         return built.country, code
