@@ -1,9 +1,14 @@
 """Speed of a full LIC-DSF (baseline, every stress test, capacity, thresholds, rating).
 
-Prints milliseconds per assessment for debttrap's batched array kernel and for
-the same computation written as a straightforward per-year Python loop (each
-scenario, each financing line, each year), and their ratio, measured in the
-same run. Run from the repository root: ``python bench/dsa.py [repeats]``.
+Prints CPU milliseconds per assessment (``time.process_time``, steadier than wall
+time on a shared machine) for debttrap's batched array kernel and for the same
+computation written as a straightforward per-year Python loop (each scenario,
+each financing line, each year), and their ratio, measured in the same run.
+Two debttrap figures: "first DSA" clears the per-process cache of unit-loan
+profiles before every run (what a one-off ``debttrap dsa`` pays), "repeated" keeps
+it (what an assessment running several DSAs of one country pays after the first).
+Goal (issue 14): under 5 ms. Nothing is asserted.
+Run from the repository root: ``python bench/dsa.py [repeats]``.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from debttrap.cashflows.unit_loan import _flows, _profiles
 from debttrap.country.model import Country
 from debttrap.dsa.paths import PathInputs, UnitLoanBasis, debt_paths
 from debttrap.dsa.run import run_dsa
@@ -83,35 +89,44 @@ def main() -> None:
     b3 = list(res.stress).index("B3") + 1
     np.testing.assert_allclose(loop[b3]["p1"], res.stress["B3"].pv_public_debt_to_gdp_pct)
 
+    clock = time.process_time
     run_dsa(country, settings)
-    t0 = time.perf_counter()
-    for _ in range(repeats):
-        run_dsa(country, settings)
-    fast = (time.perf_counter() - t0) / repeats
+    fast = cold = 1e9
     loop_repeats = max(3, repeats // 20)
-    t0 = time.perf_counter()
+    for _ in range(3):  # best of three rounds, interleaved
+        t0 = clock()
+        for _ in range(repeats):
+            run_dsa(country, settings)
+        fast = min(fast, (clock() - t0) / repeats)
+        t0 = clock()
+        for _ in range(repeats):
+            _profiles.cache_clear()
+            _flows.cache_clear()
+            run_dsa(country, settings)
+        cold = min(cold, (clock() - t0) / repeats)
+    t0 = clock()
     for _ in range(loop_repeats):
         loop_assessment(country, settings)
-    slow = (time.perf_counter() - t0) / loop_repeats
+    slow = (clock() - t0) / loop_repeats
     setup, base, scenarios, _ = build_scenarios(country, settings)
     items = [base, *(sc.inputs for sc in scenarios)]
     batch = stack_inputs(items)
-    t0 = time.perf_counter()
+    t0 = clock()
     for _ in range(repeats):
         debt_paths(batch, setup.basis)
-    k_fast = (time.perf_counter() - t0) / repeats
-    t0 = time.perf_counter()
+    k_fast = (clock() - t0) / repeats
+    t0 = clock()
     for _ in range(loop_repeats):
         for x in items:
             loop_indicators(x, setup.basis)
-    k_slow = (time.perf_counter() - t0) / loop_repeats
+    k_slow = (clock() - t0) / loop_repeats
     n_scen = 1 + len(res.stress)
     print(f"full LIC-DSF assessment, {n_scen} scenarios x {res.years.size} years")
-    print(f"  debttrap (batched arrays): {1000 * fast:8.2f} ms per assessment ({repeats} runs)")
-    print(
-        f"  per-year Python loop:      {1000 * slow:8.2f} ms per assessment ({loop_repeats} runs)"
-    )
-    print(f"  ratio loop / debttrap:     {slow / fast:8.1f}x")
+    print(f"  debttrap, first DSA:       {1000 * cold:8.2f} ms CPU per assessment (goal < 5 ms)")
+    print(f"  debttrap, repeated:        {1000 * fast:8.2f} ms CPU per assessment")
+    print(f"  per-year Python loop:      {1000 * slow:8.2f} ms CPU per assessment "
+          f"({loop_repeats} runs)")
+    print(f"  ratio loop / debttrap:     {slow / cold:8.1f}x (first DSA)")
     print("path kernel only (debt paths and indicators of all scenarios; setup excluded)")
     print(f"  batched kernel:            {1000 * k_fast:8.3f} ms")
     print(f"  per-year Python loop:      {1000 * k_slow:8.3f} ms")

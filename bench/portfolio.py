@@ -80,6 +80,16 @@ def _borrower_phase(book: Book, n_paths: int, workers: int
     return time.perf_counter() - t0, _cpu_s() - c0, done, each
 
 
+def _autogroup() -> str:
+    """A note when the kernel shares the CPU by session (all our processes: one share)."""
+    try:
+        on = Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
+    except OSError:
+        return ""
+    return ("; the kernel's autogroup scheduling is on: this run's processes share one "
+            "session's CPU share when other sessions are busy") if on else ""
+
+
 def _balance(costs: list[float], workers: int) -> float:
     """Efficiency of dealing tasks of these costs, in this order, to the first free worker."""
     load = [0.0] * workers
@@ -120,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         borrowers = ("BGD", "ETH", "GHA", "KEN", "NGA", "PAK", "TZA", "UGA", "ZMB", "IND",
                      "MEX", "TUR")
     print(f"cores: {os.cpu_count()}; load average before: "
-          f"{', '.join(f'{v:.1f}' for v in os.getloadavg())}; borrowers: {len(borrowers)}")
+          f"{', '.join(f'{v:.1f}' for v in os.getloadavg())}; borrowers: {len(borrowers)}"
+          f"{_autogroup()}")
     # the imports and the bundled files once, outside every timing (as in a long run)
     borrower_paths(borrowers[0], n_paths=10, seed=1, first_year=2024)
     rows = []

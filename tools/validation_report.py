@@ -119,6 +119,19 @@ def reasons(
                     "estimated from the current account (assumption OD3b): their level and "
                     "history (which sizes the B3 export shock) are less reliable"
                 )
+            imf = float(row.get("imf_credit_usd_m") or 0.0)
+            total = float(row.get("ppg_external_debt_usd_m") or 0.0)
+            service_over = any(
+                k in over
+                for k in ("ext_debt_service_to_exports_pct", "ext_debt_service_to_revenue_pct")
+            )
+            if service_over and total > 0 and imf / total >= 0.1:
+                out.append(
+                    f"IMF credit is {imf / total:.0%} of PPG external debt at end-{t - 1} and "
+                    "is repaid on PRGT terms within ten years (assumption OD16); the IDS "
+                    "figure includes SDR allocations, which carry interest but are never "
+                    "repaid, so this service is overstated"
+                )
             if "ext_debt_service_to_revenue_pct" in over:
                 out.append(
                     "grants are WEO general-government revenue minus the WDI central-"

@@ -60,8 +60,9 @@ def _distinct_dsa_runs(a: Assessment) -> int:
 
 @pytest.mark.parametrize("stochastic", [False, True])
 def test_each_dsa_runs_once(counts: collections.Counter[str], stochastic: bool) -> None:
-    a = assess(scenario("syria-2025.toml"), n_paths=200, stochastic=stochastic,
-               stochastic_paths=50)
+    # the labelled debt layers are whole extra runs (test_debt_layers_run_once_each)
+    s = scenario("syria-2025.toml").model_copy(update={"debt_layers": ()})
+    a = assess(s, n_paths=200, stochastic=stochastic, stochastic_paths=50)
     n = _distinct_dsa_runs(a)
     assert n == 7  # 3 offers, each with a project whose overrun falls on the budget
     assert counts["run_dsa"] == n
@@ -74,6 +75,14 @@ def test_each_dsa_runs_once(counts: collections.Counter[str], stochastic: bool) 
         assert a.reference_stochastic is not None
     # each loan's grant element once by each method (IMF, OECD-DAC); the package's from them
     assert counts["grant_element"] == 2 * sum(len(o.loans) for o in a.offers)
+
+
+def test_debt_layers_run_once_each(counts: collections.Counter[str]) -> None:
+    s = scenario("syria-2025.toml")
+    a = assess(s, n_paths=200, stochastic=False)
+    assert len(a.debt_layers) == len(s.debt_layers) == 2
+    # every layer is one more deterministic assessment with the same distinct DSAs
+    assert counts["run_dsa"] == _distinct_dsa_runs(a) * (1 + len(a.debt_layers))
 
 
 def _reversed_loans(s: Scenario) -> Scenario:

@@ -85,3 +85,65 @@ def test_profile_cut_after_the_pv_over_the_whole_life() -> None:
     long = unit_loan_profiles([InstrumentTerms("x", 0.02, 5, 30)], 40, 0.05)
     np.testing.assert_array_equal(short.pv[0], long.pv[0, :4])
     assert long.balance[0, 30:].tolist() == [0.0] * 10
+
+
+# ------------------------------------------------------------------ the fast path and the cache
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0.0, 0.2, allow_subnormal=False),
+            st.integers(0, 10),
+            st.integers(1, 40),
+        ).filter(lambda x: x[1] < x[2]),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_units_packed_from_the_terms_equal_units_packed_from_loans(
+    spec: list[tuple[float, int, int]],
+) -> None:
+    """The engine arrays built straight from the terms equal those of validated loans."""
+    from dataclasses import fields
+
+    from debttrap.cashflows.arrays import LoanArrays
+    from debttrap.cashflows.unit_loan import _loan, _loan_arrays
+
+    terms = [InstrumentTerms(f"u{i}", r, g, m) for i, (r, g, m) in enumerate(spec)]
+    fast = _loan_arrays(terms)
+    slow = LoanArrays.from_loans([_loan(tm) for tm in terms])
+    for f in fields(LoanArrays):
+        a, b = getattr(fast, f.name), getattr(slow, f.name)
+        if isinstance(b, np.ndarray):
+            assert isinstance(a, np.ndarray) and a.dtype == b.dtype, f.name
+            np.testing.assert_array_equal(a, b, err_msg=f.name)
+        else:
+            assert a == b, f.name
+
+
+def test_cached_profiles_are_read_only_and_equal_a_fresh_run() -> None:
+    from debttrap.cashflows.unit_loan import _flows, _profiles
+
+    terms = [InstrumentTerms("a", 0.02, 5, 25), InstrumentTerms("b", 0.05, 3, 12)]
+    first = unit_loan_profiles(terms, 21, 0.05)
+    again = unit_loan_profiles(tuple(terms), 21, 0.05)
+    assert again is first  # the second call is served from the cache
+    _profiles.cache_clear()
+    _flows.cache_clear()
+    fresh = unit_loan_profiles(terms, 21, 0.05)
+    assert fresh is not first
+    for name in ("interest", "principal", "balance", "pv"):
+        a = getattr(first, name)
+        np.testing.assert_array_equal(a, getattr(fresh, name))
+        assert not a.flags.writeable
+        with pytest.raises(ValueError):
+            a[0, 0] = 1.0
+
+
+def test_bad_terms_still_name_the_instrument() -> None:
+    from debttrap.errors import InputError
+
+    with pytest.raises(InputError, match="instrument 'odd'"):
+        unit_loan_profiles([InstrumentTerms("odd", 0.02, 30, 25)], 21, 0.05)

@@ -277,3 +277,21 @@ def test_iso3_for_name_matches_weo_names_codes_and_labelled_names() -> None:
     assert iso3_for_name("zmb") == "ZMB"
     assert iso3_for_name("Zambia (illustrative macro framework)") == "ZMB"
     assert iso3_for_name("Atlantis") is None
+
+
+def test_one_country_equals_its_rows_of_the_whole_table() -> None:
+    """Countries are split from the file as stored and their text columns converted one
+    country at a time; that must give exactly the rows (and dtypes) of the whole table."""
+    import pandas.testing as pdt
+
+    from debttrap.datasets import _files as ds
+
+    for dataset, file in (
+        ("imf-weo-2024oct", "weo.parquet"),
+        ("wb-ids-ppg-debt-stocks-by-creditor", "stocks.parquet"),
+        ("wb-dssi-debt-service-by-creditor-2020", "dssi.parquet"),
+    ):
+        whole = ds._table(dataset, file)
+        for code in ("ZMB", "KEN", "LAO"):
+            want = whole[whole["iso3"] == code].reset_index(drop=True)
+            pdt.assert_frame_equal(ds._country(dataset, file, code), want, check_exact=True)

@@ -228,7 +228,7 @@ def test_panel_builds_most_lic_dsf_countries() -> None:
             ok += 1
         except DataError as exc:
             assert str(exc).startswith("dataset '")
-    assert ok >= 55
+    assert ok >= 64  # the seven others lack a WEO projection or WDI imports (docs/data.md)
 
 
 def test_historical_first_year_where_the_weo_stops_early() -> None:

@@ -153,3 +153,22 @@ def test_grants_within_zero_and_oda(code: str) -> None:
     g = (f["grants_lcu_m"] / f["nominal_gdp_lcu_m"] * 100.0).loc[2024:]
     assert (g >= 0).all()
     assert float(np.max(g)) <= _oda_pct(code, range(2019, 2024)) + 1e-9
+
+
+@pytest.mark.parametrize("code", ["LCA", "NGA"])
+def test_reserve_cover_from_total_reserves_where_nothing_else_gives_it(code: str) -> None:
+    # St Lucia and Nigeria: no WDI imports-based reserve cover and no published DSA average;
+    # the cover is WDI total reserves (FI.RES.TOTL.CD) over the builder's imports.
+    b = built(code)
+    assert "OD10b" in b.sources["capacity.reserves_pct_imports"]
+    assert any(a.startswith("OD10b") for a in b.assumptions)
+    wx = ds.wdi_external(code, ["reserves_incl_gold_usd_m"]).set_index("year")["value"]
+    wx = wx[wx.index <= b.country.t - 1].dropna()
+    imports = b.to_frame()["imports_usd_m"]
+    cover = (wx / imports.reindex(wx.index) * 100.0).dropna()
+    lo, hi = b.capacity_detail["window"]
+    held = cover.reindex(range(int(cover.index.min()), hi + 1)).ffill()
+    expected = float(held.loc[lo:hi].mean())
+    got = b.capacity_detail["components"]["reserves_pct_imports"]
+    assert got == pytest.approx(expected, rel=1e-12)
+    assert 0.0 < got < 1000.0

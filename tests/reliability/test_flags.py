@@ -209,3 +209,24 @@ def test_the_simulation_estimate_is_the_engines_own_accounting(run_cli: RunCli) 
 
 def _no_work(*_: object, **__: object) -> None:
     raise AssertionError("the assessment ran before its memory was estimated")
+
+
+@pytest.mark.parametrize(("window", "needle"), [
+    ("1800:1900", "last year of actual data"),
+    ("2020:2021", "--pwt"),
+])
+def test_simulate_window_errors_name_the_flag(
+    window: str, needle: str, run_cli: RunCli
+) -> None:
+    """The calibration's errors named its argument ``window`` and suggested
+    ``missing='pairwise'``, a library word; the command line names its own flags."""
+    code, out, err = run_cli(["simulate", "ZMB", "--paths", "200", "--window", window])
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "field '--window'" in err and needle in err and "missing=" not in err, err
+
+
+def test_serve_flags_are_bounded(run_cli: RunCli) -> None:
+    pytest.importorskip("uvicorn")
+    for args, flag in ((["--workers", "1000"], "--workers"), (["--port", "0"], "--port")):
+        code, out, err = run_cli(["serve", *args])
+        assert code == 2 and out == "" and flag in err and err.count("\n") == 1, err

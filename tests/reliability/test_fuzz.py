@@ -255,3 +255,86 @@ def test_scenarios_short(doc: dict[str, Any]) -> None:
 @settings(max_examples=1000, deadline=None)
 def test_scenarios_long(doc: dict[str, Any]) -> None:
     _check_scenario(doc)
+
+
+# --------------------------------------------------------------------------- the command line
+# Country files and scenarios as a user would save them (JSON, so NaN and Infinity can be
+# typed), through ``debttrap dsa`` and ``debttrap offers`` in-process: exit 0 with finite
+# JSON (null only where documented), or exit 2 and one line; never 1, never 3.
+
+
+def _check_one_line_or_result(code: int, out: str, err: str) -> Any:
+    assert code in (0, 2), err
+    if code == 2:
+        assert out == "" and err.count("\n") == 1 and err.startswith("error: "), err
+        return None
+    assert err == "", err
+    assert "NaN" not in out and "Infinity" not in out, out[:500]
+    return json.loads(out)
+
+
+def _check_country_cli(doc: dict[str, Any], folder: Path, run_cli: RunCli) -> None:
+    path = folder / "country.json"
+    path.write_text(json.dumps(doc, allow_nan=True), encoding="utf-8")
+    result = _check_one_line_or_result(*run_cli(["dsa", str(path), "--json"]))
+    if result is not None:
+        for name, indicator in result["indicators"].items():
+            assert None not in indicator["baseline"].values(), name
+
+
+@given(doc=hostile_countries())
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_country_files_cli_short(doc: dict[str, Any], tmp_path: Path, run_cli: RunCli) -> None:
+    _check_country_cli(doc, tmp_path, run_cli)
+
+
+@pytest.mark.slow
+@given(doc=hostile_countries())
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_country_files_cli_long(doc: dict[str, Any], tmp_path: Path, run_cli: RunCli) -> None:
+    _check_country_cli(doc, tmp_path, run_cli)
+
+
+def _check_scenario_cli(doc: dict[str, Any], folder: Path, run_cli: RunCli) -> None:
+    path = folder / "scenario.json"
+    path.write_text(json.dumps(doc, allow_nan=True), encoding="utf-8")
+    result = _check_one_line_or_result(*run_cli(["offers", str(path), "--json",
+                                                 "--paths", "100"]))
+    if result is not None:
+        for offer in result["offers"]:
+            assert offer["grant_element_pct"] is not None
+            for loan in offer["loans"]:
+                assert loan["grant_element_pct"] is not None
+
+
+@given(doc=hostile_scenarios())
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_scenarios_cli_short(doc: dict[str, Any], tmp_path: Path, run_cli: RunCli) -> None:
+    _check_scenario_cli(doc, tmp_path, run_cli)
+
+
+@pytest.mark.slow
+@given(doc=hostile_scenarios())
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_scenarios_cli_long(doc: dict[str, Any], tmp_path: Path, run_cli: RunCli) -> None:
+    _check_scenario_cli(doc, tmp_path, run_cli)
+
+
+@pytest.mark.slow
+@given(doc=hostile_scenarios())
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_scenarios_assess_cli_long(doc: dict[str, Any], tmp_path: Path,
+                                   run_cli: RunCli) -> None:
+    """The whole assessment (no macro paths, to keep each example short)."""
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(doc, allow_nan=True), encoding="utf-8")
+    result = _check_one_line_or_result(*run_cli(["assess", str(path), "--json",
+                                                 "--no-stochastic", "--paths", "100"]))
+    if result is not None:
+        for offer in result["offers"]:
+            assert offer["verdict"]["trap_risk"] in ("low", "moderate", "high")

@@ -129,3 +129,16 @@ def test_a_nan_indicator_path_is_an_internal_error_not_a_null() -> None:
     broken = SimpleNamespace(baseline=paths(None), stress={"B3": paths("pv_ext_debt_to_gdp_pct")})
     with pytest.raises(InternalError, match="B3 path of pv_ext_debt_to_gdp_pct"):
         check_indicators_finite(broken)  # type: ignore[arg-type]
+
+
+def test_portfolio_nulls_are_the_documented_ones(run_cli: RunCli) -> None:
+    """A borrower the bundled data cannot assess (Afghanistan has no WEO GDP for the first
+    year) has no probability of distress: a documented null, not an internal error."""
+    code, out, err = run_cli(["portfolio", "ida", "--paths", "100", "--json",
+                              "--borrowers", "AFG,ZMB", "--workers", "1"])
+    assert code == 0, err
+    doc = json.loads(out)
+    by_code = {b["iso3"]: b for b in doc["borrowers"]}
+    assert by_code["AFG"]["prob_distress"] is None
+    assert by_code["ZMB"]["prob_distress"] is not None
+    assert math.isfinite(doc["exposure_weighted_prob_distress"])

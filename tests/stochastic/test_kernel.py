@@ -206,3 +206,19 @@ def test_bad_inputs_are_rejected() -> None:
                         floating=[0, 0])
     with pytest.raises(InputError, match="shocks"):
         run_paths(prepare(good), np.zeros((2, Y - 1, 6)))
+
+
+def test_auto_engine_picks_numpy_for_small_runs_and_numba_for_large_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from debttrap.stochastic import simulate as sim
+
+    small = sim.AUTO_NUMBA_MIN_PATH_YEARS - 1
+    assert sim.resolve_engine("auto", small) == "numpy"
+    monkeypatch.setattr(sim, "numba_installed", lambda: True)
+    assert sim.resolve_engine("auto", sim.AUTO_NUMBA_MIN_PATH_YEARS) == "numba"
+    monkeypatch.setattr(sim, "numba_installed", lambda: False)
+    assert sim.resolve_engine("auto", 10 * sim.AUTO_NUMBA_MIN_PATH_YEARS) == "numpy"
+    assert sim.resolve_engine("numpy", 10**9) == "numpy"
+    with pytest.raises(InputError, match="engine"):
+        sim.resolve_engine("fortran", 1)  # type: ignore[arg-type]

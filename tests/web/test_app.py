@@ -221,17 +221,18 @@ def test_recompute_builds_the_country_once_and_redraws_the_fans(
 ) -> None:
     """Editing an offer recomputes that offer on the country prepared once (no second build
     of the country or its reference run), and the offer's fan charts follow the edit."""
-    import debttrap.assess.core as core
+    import debttrap.opendata as opendata
     from debttrap.web.views import result_fragments
 
     builds: list[str] = []
-    real = core.build_country
+    real = opendata.build_country
 
     def counting(code: str, *args: object, **kwargs: object) -> object:
         builds.append(code)
         return real(code, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(core, "build_country", counting)
+    # the assessment imports it from debttrap.opendata when it builds a country
+    monkeypatch.setattr(opendata, "build_country", counting)
     bench = Workbench(EXAMPLES, options=TEST_OPTIONS)
     wid = bench.open_country("ZMB")
     rid, before = bench.compute(wid)
@@ -317,3 +318,29 @@ def test_full_pool_answers_503_with_retry_after_over_http(tmp_path: Path) -> Non
         gate.set()
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("loan-0-rate_pct", "nan"), ("loan-0-rate_pct", "inf"), ("loan-0-rate_pct", "-1e308"),
+    ("loan-0-amount_m", "1e309"), ("loan-0-amount_m", "-5"), ("loan-0-amount_m", "0"),
+    ("loan-0-grace_years", "99"), ("loan-0-maturity_years", "1e6"),
+    ("loan-0-management_fee_pct", "-3"), ("loan-0-currency", "€€€"),
+    ("loan-0-currency", "x" * 5000), ("loan-0-fx_usd_per_unit", "0"),
+    ("loan-0-rate_kind", "stepped'; --"), ("loan-0-amortization", "../../etc/passwd"),
+    ("loan-0-disbursement_shares", "1, nan"), ("loan-0-disbursement_shares", "-1, 2"),
+    ("project-quoted_cost_usd_m", "nan"), ("loan-0-clauses", "shown"),
+])
+def test_hostile_form_values_get_an_answer_never_a_crash(server: str, field: str,
+                                                         value: str) -> None:
+    """Every hostile value is refused with a message naming the field, or computed: never a
+    500, and the workspace still answers afterwards."""
+    wid = _open_country(server)
+    status, _, body = _post_form(f"{server}/api/w/{wid}/offer/0", {field: value})
+    assert status in (200, 422), (status, body[:300])
+    doc = json.loads(body)
+    if field.startswith("loan-") and any(w in value for w in ("nan", "inf", "e309", "€")):
+        assert status == 422, value  # never computed on a number that is not one
+    if status == 422:
+        assert doc["error"] and "\n" not in doc["error"]
+    page_status, _, _ = _request(f"{server}/w/{wid}")
+    assert page_status == 200

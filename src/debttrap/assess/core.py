@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,9 +31,11 @@ from debttrap.assess.creditors import (
     _loan_book,
     _unscheduled_columns,
 )
+from debttrap.assess.dependence import AssumptionEffect, verdict_dependence
 from debttrap.assess.labels import _by_year
 from debttrap.assess.results import (
     Assessment,
+    DebtLayerResult,
     DebtOutlook,
     OfferAssessment,
     StochasticOutlook,
@@ -40,6 +43,7 @@ from debttrap.assess.results import (
 from debttrap.assess.stochastic import _simulate, _Stochastic, stochastic_setup
 from debttrap.country.derived import derive
 from debttrap.country.model import Country
+from debttrap.dsa.indicators import INDICATORS
 from debttrap.errors import InputError
 from debttrap.leverage.evidence import (
     clause_draws,
@@ -49,7 +53,6 @@ from debttrap.leverage.evidence import (
 )
 from debttrap.leverage.exposure import Exposure, creditor_exposure
 from debttrap.leverage.verdict import VerdictInputs, judge, judge_clause_draws, verdict_inputs
-from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
 from debttrap.terms.offer import Offer
 
 #: Macro paths drawn by default: enough for probabilities to about +/- 1 point, fast enough
@@ -106,6 +109,9 @@ def _country(
     settings = scenario.settings
     if isinstance(scenario.country, str):
         code = scenario.country.upper()
+        # the builder (and its tables) only for a country given by its ISO3 code
+        from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
+
         t = settings.first_projection_year or DEFAULT_FIRST_YEAR
         built = build_country(
             code,
@@ -178,6 +184,19 @@ def _setting(
     )
 
 
+class _SummaryOnce:
+    """Project economics as :func:`verdict_inputs` reads them (``summary()``), computed once
+    for all of an offer's clause draws instead of once per draw."""
+
+    __slots__ = ("_summary",)
+
+    def __init__(self, summary: dict[str, Any]) -> None:
+        self._summary = summary
+
+    def summary(self) -> dict[str, Any]:
+        return dict(self._summary)
+
+
 def _offer_assessment(
     s: _Setting, index: int, written: Offer, ctx: OfferContext
 ) -> tuple[OfferAssessment, StochasticOutlook | None]:
@@ -246,6 +265,9 @@ def _offer_assessment(
             s.stochastic, offer.name,
         )
 
+    # the project's figures do not change with the clause draws: summarised once per offer
+    economics = None if ctx.economics is None else _SummaryOnce(ctx.economics.summary())
+
     def inputs_of(x: Exposure) -> VerdictInputs:
         return verdict_inputs(
             offer.name,
@@ -262,7 +284,7 @@ def _offer_assessment(
             else (stoch_without.prob_external_breach_flag_pct,
                   stoch.prob_external_breach_flag_pct),
             exposure=x,
-            economics=ctx.economics,
+            economics=economics,
             offer_size_pct_gdp=_size_pct_gdp(ppg_loans + ctx.contingent_loans, s.derived),
         )
 
@@ -292,6 +314,7 @@ def _offer_assessment(
         stochastic=stoch, overrun_loan=overrun, notes=ctx.notes + extra_notes,
         without_offer=None if overrun is None else without, indicator_changes=changes,
         stochastic_without=stoch_without, clause_evidence=evidence,
+        depends_on=verdict_dependence(verdict),
         exposure_with_typical=exposure_typical,
     )
     return result, nothing
@@ -424,6 +447,13 @@ def assess(
             s.country, s.reference.dsa, len(s.country.new_loans), 0, False, s.stochastic,
             "No new offer",
         )
+    layers = _debt_layers(scenario, s, seed_, n_paths_, include_overrun, income_group)
+    if layers:
+        last = layers[-1]
+        results = [dataclasses.replace(r, depends_on=(*r.depends_on, AssumptionEffect(
+            f"only the documented existing debt is counted (the larger claims are labelled "
+            f"layers; with all of them, US$ {last.existing_stock_usd_m:,.0f} m)", (),
+            last.verdicts[r.name], r.verdict.trap_risk.value))) for r in results]
     return Assessment(
         scenario_name=scenario.name,
         description=getattr(scenario, "description", ""),
@@ -446,5 +476,37 @@ def assess(
         assumptions=tuple(assumptions),
         notes=tuple(notes),
         service_unknown=tuple(s.unscheduled),
+        debt_layers=layers,
     )
+
+
+def _debt_layers(
+    scenario: Any, s: _Setting, seed: int, n_paths: int, include_overrun: bool,
+    income_group: str | None,
+) -> tuple[DebtLayerResult, ...]:
+    """Each labelled alternative layer of existing debt, cumulative, run deterministically."""
+    layers = tuple(getattr(scenario, "debt_layers", ()) or ())
+    out: list[DebtLayerResult] = []
+    ext = s.country.external_debt
+    lines, stock = tuple(ext.existing_lines), float(ext.ppg_mlt_outstanding_usd_m)
+    for layer in layers:
+        lines += tuple(layer.lines)
+        stock += layer.stock_usd_m
+        country = s.country.model_copy(update={"external_debt": ext.model_copy(update={
+            "existing_lines": lines, "ppg_mlt_outstanding_usd_m": stock})})
+        variant = scenario.model_copy(update={"country": country, "debt_layers": ()})
+        a = assess(variant, seed=seed, n_paths=n_paths, stochastic=False,
+                   include_overrun=include_overrun,
+                   income_group=income_group if income_group is not None else s.income_group)
+        out.append(DebtLayerResult(
+            name=layer.name, source=layer.source, added_stock_usd_m=layer.stock_usd_m,
+            existing_stock_usd_m=stock, rating_before=a.reference.rating_external,
+            verdicts={o.name: o.verdict.trap_risk.value for o in a.offers},
+            ratings_after={o.name: o.rating_after for o in a.offers},
+            reasons={o.name: tuple(c.rule for c in o.verdict.reasons) for o in a.offers},
+            reference_peak_pct={
+                ind.value: a.reference.indicator_summary(ind.value)["baseline_peak_pct"]
+                for ind in INDICATORS},
+        ))
+    return tuple(out)
 

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from debttrap._numeric import finite_or_none as _f
 from debttrap.assess.creditors import _existing_debt_frame
+from debttrap.assess.dependence import AssumptionEffect
 from debttrap.assess.labels import FloatArray, _by_year
 from debttrap.assess.summary import SUMMARY_NOTES, _summary_column, _summary_numbers
 from debttrap.country.model import Country
@@ -247,6 +248,8 @@ class OfferAssessment:
     stochastic_without: StochasticOutlook | None = None
     clause_evidence: tuple[ClauseEvidence, ...] = ()
     exposure_with_typical: Exposure | None = None
+    depends_on: tuple[AssumptionEffect, ...] = ()
+    """The assumptions the verdict rests on, each with the verdict without it."""
     """The exposure with every typical clause present (None: the offer has none);
     :attr:`exposure` is on the contract text and standard terms alone."""
     """Every clause of every loan with its evidence: in the contract, in the creditor
@@ -304,6 +307,8 @@ class OfferAssessment:
         econ = self.economics
         ex = self.exposure
         flows = self.flows.to_frame()
+        econ_frame = None if econ is None else econ.to_frame()  # each frame built once
+        ex_frame = ex.to_frame()
         return {
             "name": self.name,
             "lender": self.offer.lender.name,
@@ -319,6 +324,7 @@ class OfferAssessment:
             "rating_overall_after": self.outlook.rating_overall,
             "verdict": self.verdict.to_dict(),
             "clause_evidence": [e.to_dict() for e in self.clause_evidence],
+            "verdict_depends_on": [x.to_dict() for x in self.depends_on],
             "leverage_with_typical_clauses": None if self.exposure_with_typical is None else {
                 k: (_f(v) if isinstance(v, float) else v)
                 for k, v in self.exposure_with_typical.summary().to_dict().items()},
@@ -328,8 +334,8 @@ class OfferAssessment:
             "project": None if econ is None else {
                 k: (_f(v) if isinstance(v, float) else v) for k, v in econ.summary().items()
             },
-            "project_by_year": None if econ is None else {
-                col: _by_year(econ.years, econ.to_frame()[col].to_numpy(dtype=np.float64))
+            "project_by_year": None if econ is None or econ_frame is None else {
+                col: _by_year(econ.years, econ_frame[col].to_numpy(dtype=np.float64))
                 for col in ("debt_service_usd_m", "dscr_p10", "dscr_p50", "dscr_p90",
                             "prob_dscr_ge_1_pct", "forecast_revenue_usd_m")
             },
@@ -339,7 +345,7 @@ class OfferAssessment:
                 **{k: (_f(v) if isinstance(v, float) else v)
                    for k, v in ex.summary().to_dict().items()},
                 "by_year": {
-                    col: _by_year(ex.years, ex.to_frame()[col].to_numpy(dtype=np.float64))
+                    col: _by_year(ex.years, ex_frame[col].to_numpy(dtype=np.float64))
                     for col in ("lender_debt_share_before_pct", "lender_debt_share_after_pct",
                                 "lender_service_share_before_pct",
                                 "lender_service_share_after_pct", "pledged_pct_of_revenue",
@@ -375,6 +381,37 @@ def _clause_rows(profile: ClauseProfile) -> list[dict[str, Any]]:
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class DebtLayerResult:
+    """The verdicts with one more labelled layer of existing debt (cumulative)."""
+
+    name: str
+    source: str
+    added_stock_usd_m: float
+    existing_stock_usd_m: float
+    rating_before: str
+    verdicts: Mapping[str, str]  # offer -> trap risk
+    ratings_after: Mapping[str, str]  # offer -> rating with the offer
+    reasons: Mapping[str, tuple[str, ...]]  # offer -> rules that fired
+    reference_peak_pct: Mapping[str, float | None]  # indicator -> baseline peak, no offer
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "source": self.source,
+            "added_stock_usd_m": self.added_stock_usd_m,
+            "existing_stock_usd_m": self.existing_stock_usd_m,
+            "rating_before": self.rating_before,
+            "reference_peak_pct": {k: _f(v) if v is not None else None
+                                   for k, v in self.reference_peak_pct.items()},
+            "offers": [
+                {"name": k, "trap_risk": v, "rating_after": self.ratings_after[k],
+                 "reasons": list(self.reasons[k])}
+                for k, v in self.verdicts.items()
+            ],
+        }
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Assessment:
     """The country without any offer and with each offer, side by side."""
@@ -394,6 +431,9 @@ class Assessment:
     notes: tuple[str, ...] = ()
     service_unknown: tuple[str, ...] = ()
     """Creditor columns whose existing debt has no service schedule (service unknown)."""
+    debt_layers: tuple[DebtLayerResult, ...] = ()
+    """The verdicts with each labelled alternative layer of existing debt (cumulative,
+    deterministic runs), beside the default (``offers``)."""
 
     def offer(self, name: str) -> OfferAssessment:
         for o in self.offers:
@@ -497,6 +537,8 @@ class Assessment:
             "offers": [
                 {**o.to_dict(), "rating_before": ref.rating_external} for o in self.offers
             ],
+            **({"debt_layers": [x.to_dict() for x in self.debt_layers]}
+               if self.debt_layers else {}),
             "inputs": dict(self.inputs),
             "sources": dict(self.sources),
             "assumptions": list(self.assumptions),

@@ -12,11 +12,19 @@ from pydantic import Field, model_validator
 
 from debttrap._model import FrozenModel as _Frozen
 from debttrap.conventions import MAX_PATHS, MIN_PATHS
+from debttrap.country.debt import ExistingDebtLine
 from debttrap.country.model import Country
 from debttrap.errors import InputError
 from debttrap.terms.offer import Offer
 
-__all__ = ["HINDSIGHT_LABELS", "ISO3_PATTERN", "Scenario", "ScenarioSettings", "hindsight_notes"]
+__all__ = [
+    "HINDSIGHT_LABELS",
+    "ISO3_PATTERN",
+    "DebtLayer",
+    "Scenario",
+    "ScenarioSettings",
+    "hindsight_notes",
+]
 
 #: An ISO3 country code as a scenario names it (case-insensitive; upper-cased when built).
 ISO3_PATTERN = re.compile(r"^[A-Za-z]{3}$")
@@ -65,6 +73,33 @@ class ScenarioSettings(_Frozen):
     )
 
 
+class DebtLayer(_Frozen):
+    """A labelled alternative layer of existing external debt, run beside the default.
+
+    Layers are cumulative, in the order given: layer *k* adds its lines to the
+    country's existing debt and to those of the layers before it, so the
+    assessment shows how the verdict moves as less documented debt is counted.
+    Each line needs its principal schedule (its stock is their sum).
+    """
+
+    name: str = Field(min_length=1)
+    source: str = Field(min_length=1, description="Where the claim comes from, as reported.")
+    lines: tuple[ExistingDebtLine, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _principal(self) -> DebtLayer:
+        for ln in self.lines:
+            if not ln.principal_usd_m:
+                raise ValueError(
+                    f"debt layer '{self.name}': line '{ln.name}' needs principal_usd_m "
+                    "(its stock is the sum of its principal)")
+        return self
+
+    @property
+    def stock_usd_m(self) -> float:
+        return float(sum(sum((ln.principal_usd_m or {}).values()) for ln in self.lines))
+
+
 class Scenario(_Frozen):
     """A country and the offers to compare (the no-offer reference is always implied)."""
 
@@ -80,6 +115,11 @@ class Scenario(_Frozen):
     settings: ScenarioSettings = Field(default_factory=ScenarioSettings)
     offers: tuple[Offer, ...] = Field(min_length=1)
     sources: dict[str, str] = Field(default_factory=dict)
+    debt_layers: tuple[DebtLayer, ...] = Field(
+        default=(),
+        description="Labelled alternative layers of existing external debt (cumulative), run "
+        "beside the default and reported side by side.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Scenario:
@@ -132,6 +172,10 @@ class Scenario(_Frozen):
     def provenance(self) -> dict[str, str]:
         """Every source note in the scenario, keyed by dotted field path."""
         out: dict[str, str] = dict(self.sources)
+        for i, layer in enumerate(self.debt_layers):
+            out[f"debt_layers[{i}]"] = layer.source
+            for j, ln in enumerate(layer.lines):
+                _notes(out, f"debt_layers[{i}].lines[{j}]", ln.source, {})
         for i, offer in enumerate(self.offers):
             base = f"offers[{i}]"
             _notes(out, base, offer.source, offer.sources)

@@ -14,12 +14,14 @@ life, one year for the first flow.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from debttrap.cashflows.arrays import LoanArrays
 from debttrap.cashflows.pv import npv_next_years
 from debttrap.cashflows.schedule import schedules
 from debttrap.errors import InputError
@@ -101,32 +103,75 @@ def _loan(tm: InstrumentTerms) -> Loan:
         raise InputError(f"invalid terms: {exc}", field=f"instrument '{tm.name}'") from None
 
 
+def _loan_arrays(terms: Sequence[InstrumentTerms]) -> LoanArrays:
+    """The units as engine arrays: straight from the terms (the checks :class:`Loan` applies,
+    without building a model per unit), through :class:`Loan` for custom principal shares
+    or terms the checks refuse (so the error names the instrument)."""
+    if all(tm.principal_shares is None for tm in terms):
+        try:
+            return LoanArrays.from_arrays(
+                amount_m=1.0,
+                rate_pct=[100.0 * tm.rate_dec for tm in terms],
+                grace_years=[tm.grace_years for tm in terms],
+                maturity_years=[tm.maturity_years for tm in terms],
+                signing_year=_SIGNING_YEAR,
+            )
+        except InputError:
+            pass  # the model's own message names the instrument
+    return LoanArrays.from_loans([_loan(tm) for tm in terms])
+
+
 def unit_loan_profiles(
     terms: Sequence[InstrumentTerms], n_ages: int, discount_dec: float
 ) -> UnitLoanProfiles:
-    """Run one unit loan per instrument through the loan engine; flows by age ``0 … n_ages-1``."""
-    if not terms:
-        z = np.zeros((0, n_ages))
-        return UnitLoanProfiles((), discount_dec, z, z, z, z)
+    """Run one unit loan per instrument through the loan engine; flows by age ``0 … n_ages-1``.
+
+    The profiles are a pure function of the terms, so each set is computed once per process
+    (a small LRU cache: one assessment asks for the same units in every DSA it runs); the
+    arrays returned are read-only.
+    """
+    return _profiles(tuple(terms), int(n_ages), float(discount_dec))
+
+
+@functools.lru_cache(maxsize=128)
+def _flows(terms: tuple[InstrumentTerms, ...]) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Interest (with fees), principal and end balance of each unit by age, over the longest
+    unit's whole life ``(L, life + 2)``, from one engine run (read-only; any discount rate
+    reuses them)."""
     life = max(tm.maturity_years for tm in terms)
-    flows = schedules([_loan(tm) for tm in terms]).by_calendar_year(
+    flows = schedules(_loan_arrays(terms)).by_calendar_year(
         _SIGNING_YEAR, _SIGNING_YEAR + life + 1
     )
-    interest = flows.interest + flows.fees  # (L, life + 2) by age
-    principal = flows.principal
+    out = (flows.interest + flows.fees, flows.principal.copy(), flows.balance_end.copy())
+    for a in out:
+        a.flags.writeable = False
+    return out
+
+
+@functools.lru_cache(maxsize=128)
+def _profiles(
+    terms: tuple[InstrumentTerms, ...], n_ages: int, discount_dec: float
+) -> UnitLoanProfiles:
+    if not terms:
+        z = np.zeros((0, n_ages))
+        z.flags.writeable = False
+        return UnitLoanProfiles((), discount_dec, z, z, z, z)
+    interest, principal, balance = _flows(terms)  # (L, life + 2) by age
     pv = npv_next_years(interest + principal, discount_dec)
     width = max(n_ages, interest.shape[1])
 
     def cut(a: FloatArray) -> FloatArray:
         out = np.zeros((len(terms), width))
         out[:, : a.shape[1]] = a
-        return out[:, :n_ages]
+        kept = out[:, :n_ages]
+        kept.flags.writeable = False
+        return kept
 
     return UnitLoanProfiles(
         tuple(terms),
         discount_dec,
         cut(interest),
         cut(principal),
-        cut(flows.balance_end),
+        cut(balance),
         cut(pv),
     )

@@ -39,6 +39,8 @@ _STYLE = {"low": "bold green", "moderate": "bold yellow", "high": "bold red"}
 
 
 def _print_table(a: Any) -> None:
+    from debttrap.report.words import plain_words
+
     frame = a.summary_table()
     console.print(
         f"[bold]{a.scenario_name}[/bold] — {a.country.name}, projections from {a.country.t}"
@@ -47,7 +49,7 @@ def _print_table(a: Any) -> None:
     for idx, row in frame.iterrows():
         cells: list[Cell] = [str(idx)]
         for v in row:
-            text = str(v)
+            text = plain_words(str(v))
             cells.append(Text(text, style=_STYLE[text]) if text in _STYLE else text)
         rows.append(cells)
     print_table(console, TableSpec(["measure", *(str(c) for c in frame.columns)], rows))
@@ -57,13 +59,14 @@ def _print_table(a: Any) -> None:
         risk = o.verdict.trap_risk.value
         console.print(f"[{_STYLE[risk]}]{risk} trap risk[/] — {o.name}")
         for c in o.verdict.reasons:
-            console.print(f"  • {c.severity}: {c.detail}")
+            console.print(f"  • {c.severity}: {plain_words(c.detail)}")
         if not o.verdict.reasons:
             console.print("  • no rule fired: judged safe on every rule evaluated")
         if o.verdict.not_evaluated:
-            console.print(f"[dim]    not evaluated: {', '.join(o.verdict.not_evaluated)}[/dim]")
+            skipped = ", ".join(plain_words(n) for n in o.verdict.not_evaluated)
+            console.print(f"[dim]    not evaluated: {skipped}[/dim]")
     for note in a.notes:
-        console.print(f"[dim]note: {note}[/dim]")
+        console.print(f"[dim]note: {plain_words(note)}[/dim]")
 
 
 def _check_memory(

@@ -224,6 +224,11 @@ def summary_row(built: BuiltCountry, res: DSAResult) -> dict[str, Any]:
         "moderate_space": rating["moderate_space"],
         "in_arrears_or_restructuring": c.external_debt.in_arrears_or_restructuring,
         "ppg_external_debt_usd_m": c.external_debt.ppg_mlt_outstanding_usd_m,
+        "imf_credit_usd_m": sum(
+            sum((ln.principal_usd_m or {}).values())
+            for ln in c.external_debt.existing_lines
+            if ln.name.startswith("IMF credit")
+        ),
     }
     public_ok = c.domestic_debt.evaluated
     row["public_debt_evaluated"] = public_ok

@@ -85,6 +85,12 @@ def _lenders_hit(res: Any, iso3: str) -> None:
                                    numeric=[True] * 5))
 
 
+#: The fields of ``portfolio --json`` that are null when not defined (docs/reliability.md): a
+#: borrower the bundled data cannot assess has no probability of distress, and a book with
+#: no assessed borrower no exposure-weighted one. Every other number must be finite.
+NULLABLE = ("borrowers[].prob_distress", "exposure_weighted_prob_distress")
+
+
 @app.command("portfolio")
 def portfolio_cmd(
     book: Annotated[str, typer.Argument(
@@ -97,7 +103,8 @@ def portfolio_cmd(
                                             help="First projection year.")] = 2024,
     tail: Annotated[float, typer.Option("--tail", help="Expected shortfall level, 0-1.")] = 0.95,
     workers: Annotated[int | None, typer.Option(
-        "--workers", help="Local processes (default: one per CPU core).")] = None,
+        "--workers",
+        help="Local processes (default: one per CPU core this process may use).")] = None,
     db: Annotated[Path | None, typer.Option(
         "--db", help="DuckDB file for loans, borrowers' paths and results; a rerun with the "
         "same file computes only the borrowers not yet done.")] = None,
@@ -125,7 +132,11 @@ def portfolio_cmd(
     if workers is None:
         import os
 
-        workers = max(1, min(os.cpu_count() or 1, 64))
+        # the cores this process may run on (a container or a batch job may grant fewer
+        # than the machine has)
+        cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                 else os.cpu_count() or 1)
+        workers = max(1, min(cores, 64))
     if not 1 <= workers <= 64:
         raise InputError("must be between 1 and 64", field="--workers")
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://")):
@@ -218,7 +229,7 @@ def portfolio_cmd(
         doc["top_loans"] = res.contributions.head(20).to_dict(orient="records")
         if lenders_of is not None:
             doc["lenders_of"] = res.lenders_hit(lenders_of).to_dict(orient="records")
-        print_json(doc)
+        print_json(doc, nullable=NULLABLE)
         return
     _summary(res)
     if lenders_of is not None:

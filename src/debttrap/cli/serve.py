@@ -38,8 +38,8 @@ def serve_cmd(
         sys.exit(2)
     if not 0 < port < 65536:
         raise InputError("must be a port number between 1 and 65535", field="--port")
-    if workers < 1:
-        raise InputError("must be a whole number >= 1", field="--workers")
+    if not 1 <= workers <= 64:
+        raise InputError("must be a whole number from 1 to 64", field="--workers")
     if examples is not None and not examples.is_dir():
         raise InputError(f"'{examples}' is not a folder", field="--examples")
     folder = examples if examples is not None else Path("examples")

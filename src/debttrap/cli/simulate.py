@@ -180,7 +180,14 @@ def simulate_cmd(
             "share of GDP in a year.",
         ),
     ] = None,
-    engine: Annotated[str, typer.Option("--engine", help="numpy or numba.")] = "numpy",
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="auto (compiled with numba when it is installed and the run is large), "
+            "numpy or numba.",
+        ),
+    ] = "auto",
     all_fans: Annotated[
         bool,
         typer.Option("--all-fans", help="Keep and draw the fan of every variant (all but each "
@@ -206,12 +213,14 @@ def simulate_cmd(
             f"'{method}' is not one of normal, t, bootstrap", field="--method"
         ) from None
     eng: Engine
-    if engine == "numpy":
+    if engine == "auto":
+        eng = "auto"
+    elif engine == "numpy":
         eng = "numpy"
     elif engine == "numba":
         eng = "numba"
     else:
-        raise InputError(f"'{engine}' is not numpy or numba", field="--engine")
+        raise InputError(f"'{engine}' is not auto, numpy or numba", field="--engine")
     from debttrap.io.scenario import check_n_paths
 
     if paths is not None:
@@ -299,12 +308,20 @@ def simulate_cmd(
         if pwt:
             hist = combine_histories(hist, history_from_pwt(datasets.pwt(hist_code), hist_code))
             missing = "pairwise"
-        cal = calibrate(
-            hist,
-            win if win is not None else (2000, 2023),
-            missing=missing,
-            source=f"IMF WEO Oct-2024{' + PWT 9.1' if pwt else ''}, {hist_code}",
-        )
+        try:
+            cal = calibrate(
+                hist,
+                win if win is not None else (2000, 2023),
+                missing=missing,
+                source=f"IMF WEO Oct-2024{' + PWT 9.1' if pwt else ''}, {hist_code}",
+            )
+        except InputError as exc:
+            if exc.field != "window":
+                raise
+            # the library's words for its arguments, said in the command's flags
+            text = str(exc).removeprefix("field 'window': ")
+            text = text.replace("use missing='pairwise'", "use --pwt (pairwise moments)")
+            raise InputError(text, field="--window" if win is not None else "--history") from None
     model = ShockModel(cal, method=meth, df=df, block_years=block_years)
     if scenario is not None:
         from debttrap.stochastic.from_country import inputs_for_offers

@@ -35,7 +35,8 @@ def series_array(
     """Values of a ``{year: value}`` table on ``years`` (``default`` where absent)."""
     if series is None:
         return np.full(years.shape, default)
-    return np.array([series.get(int(y), default) for y in years], dtype=np.float64)
+    get = series.get
+    return np.array([get(y, default) for y in years.tolist()], dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ positive for net inflows; ``current_account_usd_m`` is negative for a deficit;
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Literal
 
@@ -54,6 +56,40 @@ class ExternalDebtDefinition(StrEnum):
 
     RESIDENCY = "residency"
     CURRENCY = "currency"
+
+
+#: The smallest nominal GDP a country file may give, US$ millions (a unit slip guard).
+MIN_GDP_USD_M = 1.0
+
+
+#: The smallest exports or imports a year may have, as a share of that year's GDP (a unit
+#: slip guard: the most closed economies trade several percent of GDP).
+MIN_TRADE_SHARE_OF_GDP = 1e-4
+#: Real GDP growth a country file may imply in one year, percent: from a 95% fall to a
+#: twentyfold rise (beyond anything recorded; a value outside is a typo).
+REAL_GROWTH_RANGE_PCT = (-95.0, 1900.0)
+
+
+def _check_real_growth(
+    levels: Mapping[int, float] | None, growth_pct: Mapping[int, float] | None
+) -> None:
+    """Refuse real GDP (levels or growth) implying a fall or rise no economy has had."""
+    lo, hi = REAL_GROWTH_RANGE_PCT
+    for year, g in (growth_pct or {}).items():
+        if not lo <= g <= hi:
+            raise ValueError(
+                f"real_gdp_growth_pct[{year}] = {g:g} is outside {lo:g} to {hi:g} percent"
+            )
+    years = sorted(levels or {})
+    for prev, year in itertools.pairwise(years):
+        if year != prev + 1 or levels is None:
+            continue
+        g = 100.0 * (levels[year] / levels[prev] - 1.0)
+        if not lo <= g <= hi:
+            raise ValueError(
+                f"real_gdp_lcu_m[{year}] = {levels[year]:g} implies real growth of {g:.4g}% "
+                f"from {prev} ({levels[prev]:g}); outside {lo:g} to {hi:g} percent"
+            )
 
 
 class Macro(FrozenModel):
@@ -147,6 +183,13 @@ class Macro(FrozenModel):
             for year, v in (series or {}).items():
                 if v <= 0:
                     raise ValueError(f"{name}[{year}] = {v:g}: GDP must be positive")
+        for year, v in self.nominal_gdp_usd_m.items():
+            # every ratio divides by it: a typo such as 1e-10 would give infinite indicators
+            if v < MIN_GDP_USD_M:
+                raise ValueError(
+                    f"nominal_gdp_usd_m[{year}] = {v:g}: GDP is in US$ millions and must be at "
+                    f"least {MIN_GDP_USD_M:g} (the smallest economy is about US$60 million)"
+                )
         for name in ("exchange_rate_eop_lcu_per_usd", "exchange_rate_avg_lcu_per_usd"):
             for year, v in getattr(self, name).items():
                 if v <= 0:
@@ -155,6 +198,14 @@ class Macro(FrozenModel):
             for year, v in getattr(self, name).items():
                 if v <= 0:
                     raise ValueError(f"{name}[{year}] = {v:g} must be positive")
+                gdp = self.nominal_gdp_usd_m.get(year)
+                if gdp is not None and v < MIN_TRADE_SHARE_OF_GDP * gdp:
+                    raise ValueError(
+                        f"{name}[{year}] = {v:g} is {100 * v / gdp:.2g}% of GDP; every economy "
+                        f"trades at least {100 * MIN_TRADE_SHARE_OF_GDP:g}% of its GDP (check "
+                        "the unit: US$ millions)"
+                    )
+        _check_real_growth(self.real_gdp_lcu_m, self.real_gdp_growth_pct)
         if self.real_gdp_growth_pct is None and self.real_gdp_lcu_m is None:
             raise ValueError("give real_gdp_growth_pct or real_gdp_lcu_m")
         return self

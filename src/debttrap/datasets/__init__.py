@@ -27,6 +27,7 @@ from debttrap.datasets._files import (
     DATASETS,
     DatasetInfo,
     _by_iso3,
+    _raw_table,
     countries_in,
     covered_countries,
 )
@@ -99,6 +100,7 @@ __all__ = [
 def clear_cache() -> None:
     """Forget every file read so far (the next call reads from disk again)."""
     _table.cache_clear()
+    _raw_table.cache_clear()
     _by_iso3.cache_clear()
     _world_growth.cache_clear()
     _events.cache_clear()

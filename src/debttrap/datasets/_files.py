@@ -147,6 +147,20 @@ def _path_for(dataset: str, file: str) -> resources.abc.Traversable:
 @functools.cache
 def _table(dataset: str, file: str) -> pd.DataFrame:
     """Read one bundled file (cached per process; callers must not modify the result)."""
+    return _plain_text(_raw_table(dataset, file).copy())
+
+
+def _plain_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical (dictionary-encoded) columns as plain text, in place; returns ``frame``."""
+    for col in frame.columns:
+        if isinstance(frame[col].dtype, pd.CategoricalDtype):
+            frame[col] = frame[col].astype(str)
+    return frame
+
+
+@functools.cache
+def _raw_table(dataset: str, file: str) -> pd.DataFrame:
+    """One bundled file as stored (text columns may be categorical; cached per process)."""
     ref = _path_for(dataset, file)
     try:
         with resources.as_file(ref) as path:
@@ -161,17 +175,17 @@ def _table(dataset: str, file: str) -> pd.DataFrame:
         ) from None
     except (OSError, ValueError) as exc:
         raise DataError(f"cannot read bundled file {file}: {exc}", dataset=dataset) from None
-    for col in frame.columns:
-        if isinstance(frame[col].dtype, pd.CategoricalDtype):
-            frame[col] = frame[col].astype(str)
     return frame
 
 
 @functools.cache
 def _by_iso3(dataset: str, file: str) -> dict[str, pd.DataFrame]:
-    """The file split by ``iso3`` (cached; the dict's frames are never handed out)."""
-    frame = _table(dataset, file)
-    return {str(k): g for k, g in frame.groupby("iso3", sort=True)}
+    """The file split by ``iso3`` (cached; the dict's frames are never handed out).
+
+    Split as stored: text columns become plain text per country when one is handed out
+    (:func:`_country`), so asking for one country never converts the whole table."""
+    frame = _raw_table(dataset, file)
+    return {str(k): g for k, g in frame.groupby("iso3", sort=True, observed=True)}
 
 
 def _code(iso3: str) -> str:
@@ -193,7 +207,7 @@ def _country(dataset: str, file: str, iso3: str | None, what: str = "") -> pd.Da
             f"no data for country {code}{what} (the dataset covers {len(parts)} countries)",
             dataset=dataset,
         )
-    return parts[code].reset_index(drop=True).copy()
+    return _plain_text(parts[code].reset_index(drop=True).copy())
 
 
 def _only_series(

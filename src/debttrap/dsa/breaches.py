@@ -77,7 +77,11 @@ def _years(years: ArrayLike) -> IntArray:
 
 def rating_window(years: ArrayLike, first_projection_year: int) -> slice:
     """Positions of ``t … t+10`` in ``years``; :class:`InputError` if not all there."""
-    yrs = _years(years)
+    return _window(_years(years), first_projection_year)
+
+
+def _window(yrs: IntArray, first_projection_year: int) -> slice:
+    """:func:`rating_window` on years :func:`_years` has already checked."""
     t = int(first_projection_year)
     last = t + RATING_WINDOW_YEARS - 1
     if t < yrs[0] or last > yrs[-1]:
@@ -174,7 +178,7 @@ def most_extreme_shock(
     whatever the mapping's order. Returns ``None`` when no candidate remains.
     """
     yrs = _years(years)
-    win = rating_window(yrs, first_projection_year)
+    win = _window(yrs, first_projection_year)
     parsed: dict[StressTest, FloatArray] = {}
     for key, values in candidates.items():
         test = parse_stress_test(key, field=f"{field}.{key}")
@@ -184,13 +188,19 @@ def most_extreme_shock(
     order = tuple(t for t in MOST_EXTREME_ORDER if t in parsed)
     if not order:
         return None
+    arrays = [parsed[t] for t in order]
     try:
-        stacked = np.stack(np.broadcast_arrays(*(parsed[t] for t in order)))
+        if len({a.shape for a in arrays}) == 1:
+            stacked = np.array(arrays)
+        else:
+            stacked = np.stack(np.broadcast_arrays(*arrays))
     except ValueError:
         raise InputError("stress paths have shapes that do not broadcast", field=field) from None
-    for k, t in enumerate(order):
-        _check_window(f"{field}.{t}", stacked[k][..., win])
-    ranks = ranking_value(stacked[..., win], threshold)
+    in_window = stacked[..., win]
+    if not np.isfinite(in_window).all():  # one check for all; find the culprit only if needed
+        for k, t in enumerate(order):
+            _check_window(f"{field}.{t}", stacked[k][..., win])
+    ranks = ranking_value(in_window, threshold)
     idx = np.asarray(np.argmax(ranks, axis=0), dtype=np.int64)  # first maximum wins ties
     path = np.take_along_axis(stacked, idx[None, ..., None], axis=0)[0]
     ranks.setflags(write=False)

@@ -19,11 +19,11 @@ from debttrap.dsa.breaches import (
     _as_path,
     _check_window,
     _headroom,
+    _window,
     _years,
     breach_flag,
     moderate_space,
     most_extreme_shock,
-    rating_window,
 )
 from debttrap.dsa.indicators import (
     EXTERNAL_INDICATORS,
@@ -110,7 +110,7 @@ def _prepare(
     first_projection_year: int,
 ) -> _Prepared:
     yrs = _years(years)
-    win = rating_window(yrs, first_projection_year)
+    win = _window(yrs, first_projection_year)
     thr = validate_thresholds(thresholds)
     base: dict[Indicator, FloatArray] = {}
     for key, values in baseline.items():

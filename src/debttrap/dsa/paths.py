@@ -146,6 +146,9 @@ class PathInputs:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+_INDICATOR_NAMES = frozenset(i.value for i in INDICATORS)
+
+
 @dataclass(frozen=True, slots=True)
 class IndicatorPaths:
     """Debt stocks, service, PVs and the five indicators; last axis = years."""
@@ -167,9 +170,9 @@ class IndicatorPaths:
     public_debt_service_to_revenue_pct: FloatArray
 
     def indicator(self, name: str) -> FloatArray:
-        known = [i.value for i in INDICATORS]
-        if name not in known:
-            raise InputError(f"unknown indicator (use one of {', '.join(known)})", field=name)
+        if name not in _INDICATOR_NAMES:
+            known = ", ".join(i.value for i in INDICATORS)
+            raise InputError(f"unknown indicator (use one of {known})", field=name)
         arr: FloatArray = getattr(self, str(name))
         return arr
 

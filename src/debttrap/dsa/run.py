@@ -9,18 +9,23 @@ batch; capacity, thresholds and the rating come from
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from debttrap.country.model import Country
 from debttrap.dsa.capacity import DebtCarryingCapacity, composite_indicator, debt_carrying_capacity
-from debttrap.dsa.contributions import Contributions, contributions_for
+from debttrap.dsa.contributions import (
+    Contributions,
+    contributions_batch,
+    contributions_for,
+    country_rows,
+)
 from debttrap.dsa.indicators import EXTERNAL_INDICATORS, INDICATORS, MARKET_VARIANTS, Indicator
-from debttrap.dsa.paths import BaselineSetup, IndicatorPaths, debt_paths
+from debttrap.dsa.paths import BaselineSetup, IndicatorPaths, PathInputs, debt_paths
 from debttrap.dsa.rating import Judgment, RatingResult, rate_risk
 from debttrap.dsa.stress import StressSettings, build_scenarios, stack_inputs
 from debttrap.dsa.thresholds import thresholds as threshold_values
@@ -68,6 +73,21 @@ def _index(paths: IndicatorPaths, i: int) -> IndicatorPaths:
         if name != "years":
             kw[name] = np.asarray(getattr(paths, name)[i])
     return IndicatorPaths(**kw)
+
+
+_T = TypeVar("_T", IndicatorPaths, PathInputs)
+
+
+def _rest(batch: _T) -> _T:
+    """The stress scenarios of a batch: every array with a scenario axis without row 0."""
+    return replace(
+        batch,
+        **{
+            f.name: getattr(batch, f.name)[1:]
+            for f in fields(batch)
+            if f.name != "years" and np.ndim(getattr(batch, f.name)) >= 1
+        },
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,20 +234,23 @@ def run_dsa(
     paths = debt_paths(batch, setup.basis)
     baseline = _index(paths, 0)
     stress = {sc.code: _index(paths, i + 1) for i, sc in enumerate(scenarios)}
-    stress_contrib = {
-        sc.code: contributions_for(
-            country,
-            setup,
-            stress[sc.code],
-            inputs=sc.inputs,
-            real_growth_pct=None if sc.real_growth_dec is None else 100.0 * sc.real_growth_dec,
-            primary_expenditure_lcu_m=sc.primary_expenditure_lcu_m,
-            other_flows_lcu_m=sc.other_flows_lcu_m,
-            bop_gap_usd_m=sc.bop_gap_usd_m,
-            baseline=baseline,
-        )
-        for sc in scenarios
-    }
+    rows = country_rows(country, setup)
+    tables = contributions_batch(
+        country,
+        setup,
+        _rest(paths),
+        _rest(batch),
+        real_growth_pct=[
+            None if sc.real_growth_dec is None else 100.0 * sc.real_growth_dec
+            for sc in scenarios
+        ],
+        primary_expenditure_lcu_m=[sc.primary_expenditure_lcu_m for sc in scenarios],
+        other_flows_lcu_m=[sc.other_flows_lcu_m for sc in scenarios],
+        bop_gap_usd_m=[sc.bop_gap_usd_m for sc in scenarios],
+        baseline=baseline,
+        rows=rows,
+    )
+    stress_contrib = {sc.code: tab for sc, tab in zip(scenarios, tables, strict=True)}
     cap = country_capacity(country)
     thr = threshold_values(cap.classification)
     years = base.years
@@ -259,7 +282,7 @@ def run_dsa(
         rating=rating,
         settings=s,
         settings_used=MappingProxyType(meta),
-        contributions=contributions_for(country, setup, baseline),
+        contributions=contributions_for(country, setup, baseline, rows=rows),
         stress_contributions=MappingProxyType(stress_contrib),
         setup=setup,
     )

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -129,11 +130,23 @@ def hcl_table() -> pd.DataFrame:
     return table
 
 
-def _share(table: pd.DataFrame, key: str, scope: str, column: str) -> float | None:
-    rows = table[(table["key"] == key) & (table["scope"] == scope)]
-    if rows.empty:
+_Index = dict[tuple[str, str], dict[str, Any]]
+
+
+def _index(table: pd.DataFrame) -> _Index:
+    """The table's rows by (clause key, scope), the first row of each pair: one pass over the
+    table instead of one filter per lookup."""
+    out: _Index = {}
+    for rec in table.to_dict("records"):
+        out.setdefault((str(rec["key"]), str(rec["scope"])), {str(k): v for k, v in rec.items()})
+    return out
+
+
+def _share(index: _Index, key: str, scope: str, column: str) -> float | None:
+    rec = index.get((key, scope))
+    if rec is None:
         return None
-    v = float(rows[column].iloc[0])
+    v = float(rec[column])
     return v if np.isfinite(v) else None
 
 
@@ -157,7 +170,7 @@ def clause_probabilities(
             f"unknown lender kind '{lender}' (use {', '.join(k.value for k in LenderKind)})",
             field="lender",
         ) from None
-    t = hcl_table() if table is None else table
+    t = _index(hcl_table() if table is None else table)
     out: dict[str, float] = {}
     if kind is LenderKind.BENCHMARK:
         for key in CLAUSE_LABELS:
@@ -286,7 +299,12 @@ def clause_profile(offer: Offer, table: pd.DataFrame | None = None) -> ClausePro
     """
     from debttrap.leverage.evidence import documented_offer, typical_probabilities
 
-    t = hcl_table() if table is None else table
+    table = hcl_table() if table is None else table
+    t = _index(table)
+    notes_of: dict[str, list[Any]] = {}
+    if "note" in table.columns:
+        for k, note in zip(table["key"].tolist(), table["note"].tolist(), strict=True):
+            notes_of.setdefault(str(k), []).append(note)
     typical = typical_probabilities(offer)
     offer = documented_offer(offer)
     loans = offer.loans
@@ -310,7 +328,7 @@ def clause_profile(offer: Offer, table: pd.DataFrame | None = None) -> ClausePro
                 v = None if inner is None or outer is None else inner * outer
             return float("nan") if v is None else 100.0 * v
 
-        notes = t.loc[t["key"] == key, "note"].tolist() if "note" in t.columns else []
+        notes = notes_of.get(key, [])
         rows.append(
             {
                 "clause": key,

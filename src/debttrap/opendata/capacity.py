@@ -20,7 +20,7 @@ from debttrap.country.model import CapacityInputs
 from debttrap.dsa.capacity import REMITTANCES_CAP, ci_window_years
 from debttrap.errors import DataError
 from debttrap.opendata.macro import EX_ANTE_TREND_YEARS, MacroPaths
-from debttrap.opendata.provenance import WDI, WEO, Provenance
+from debttrap.opendata.provenance import WDI, WDIX, WEO, Provenance
 
 __all__ = ["capacity_inputs"]
 
@@ -119,6 +119,36 @@ def _world_growth(t: int, ex_ante: bool, rec: Provenance) -> tuple[pd.Series, st
     return out, f"; from {t} its {t - EX_ANTE_TREND_YEARS}-{t - 1} average (OD1b)"
 
 
+def _reserve_cover_fallback(
+    code: str, t: int, window: tuple[int, ...], mac: MacroPaths,
+    comps: dict[str, float | None], src: dict[str, str], rec: Provenance,
+) -> None:
+    """Reserve cover from the WDI/IDS reserves and the builder's imports (OD10b)."""
+    try:
+        wx = ds.wdi_external(code, ["reserves_incl_gold_usd_m"]).set_index("year")["value"]
+    except DataError:
+        return
+    wx = wx[wx.index <= t - 1].dropna()
+    if wx.empty:
+        return
+    imports = pd.Series(mac.imports, index=mac.years)
+    cover = (wx / imports.reindex(wx.index) * 100.0).dropna()
+    if cover.empty:
+        return
+    full = cover.reindex(range(int(cover.index.min()), window[-1] + 1)).ffill()
+    comps["reserves_pct_imports"] = _window_mean(full, window)
+    src["reserves_pct_imports"] = (
+        f"{WDIX}: reserves_incl_gold_usd_m (FI.RES.TOTL.CD) / imports of goods and services "
+        f"(as built) x 100, to {int(cover.index.max())}, last value held to {window[-1]} (OD10b)"
+    )
+    rec.assume(
+        "OD10b reserve cover: neither the WDI's derived reserve cover (no WDI imports) nor a "
+        "published DSA's average is available; total reserves (WDI FI.RES.TOTL.CD, for a "
+        "currency-union member its own reported holdings) over the builder's imports of "
+        "goods and services are used"
+    )
+
+
 def _components(
     code: str,
     t: int,
@@ -147,6 +177,8 @@ def _components(
                 f"OD10 {key}: no WDI data; the 10-year average printed in the latest published "
                 f"DSA ({fdl_row['dsa_id']}) is used"
             )
+    if comps.get("reserves_pct_imports") is None:
+        _reserve_cover_fallback(code, t, window, mac, comps, src, rec)
     for key, text in src.items():
         rec.source(f"capacity.{key}", text)
     return comps

@@ -26,7 +26,7 @@ from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
 from debttrap.leverage.exposure import ExposureSummary
 from debttrap.report.citations import cite_public, public_sources
 from debttrap.report.html import Figure, Section, Table, render_page
-from debttrap.report.words import GLOSSARY, field_label, name_label, plain_words
+from debttrap.report.words import GLOSSARY, field_label, lower_first, name_label, plain_words
 
 __all__ = [
     "assessment_html",
@@ -64,11 +64,16 @@ def _e(text: Any) -> str:
     return html.escape(str(text))
 
 
+def _words(name: str) -> str:
+    """A rating or status code in words: ``in_distress`` → "in distress"."""
+    return name.replace("_", " ")
+
+
 def _color(i: int) -> str:
     return _PALETTE[i % len(_PALETTE)]
 
 
-def _wrap(title: str, width: int = 30) -> str:
+def _wrap(title: str, width: int = 34) -> str:
     """A subplot title in lines of about ``width`` characters (``<br>`` between), so that
     two panels side by side do not run their titles into each other on a narrow screen."""
     lines: list[str] = []
@@ -87,11 +92,11 @@ def _subplots(titles: list[str], rows: int, cols: int, **kwargs: Any) -> go.Figu
     return fig
 
 
-def _layout(fig: go.Figure, height: int) -> go.Figure:
+def _layout(fig: go.Figure, height: int, top: int = 50) -> go.Figure:
     fig.update_layout(
         height=height,
         template="plotly_white",
-        margin={"l": 60, "r": 20, "t": 50, "b": 90},
+        margin={"l": 60, "r": 20, "t": top, "b": 90},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         font={"size": 12},
     )
@@ -107,7 +112,8 @@ def headline_html(a: Assessment) -> str:
     parts = [
         f"<p><b>{_e(a.country.name)}</b>, projections from {a.country.t}. Without any new "
         f"offer the LIC-DSF rates the risk of external debt distress "
-        f"<b>{_e(ref.rating_external)}</b> (overall: {_e(ref.rating_overall)}); debt-carrying "
+        f"<b>{_e(_words(ref.rating_external))}</b> (overall: {_e(_words(ref.rating_overall))}); "
+        f"debt-carrying "
         f"capacity {_e(ref.dsa.capacity.classification.value)}."
     ]
     if a.reference_stochastic is not None:
@@ -128,8 +134,8 @@ def headline_html(a: Assessment) -> str:
         parts.append(
             f'<li><span class="risk-{risk}">{_RISK_WORDS[risk]}</span> — <b>{_e(o.name)}</b> '
             f"({_e(o.offer.lender.name)}): grant element {_num(o.grant_element_pct)}% (IMF, "
-            f"concessional from 35%); LIC-DSF rating {_e(ref.rating_external)} → "
-            f"<b>{_e(o.rating_after)}</b>; {_e(_own_effect(o))}"
+            f"concessional from 35%); LIC-DSF rating {_e(_words(ref.rating_external))} → "
+            f"<b>{_e(_words(o.rating_after))}</b>; {_e(_own_effect(o))}"
         )
         if o.stochastic is not None:
             sw = o.stochastic_without
@@ -137,6 +143,12 @@ def headline_html(a: Assessment) -> str:
             parts.append(f"; probability of a sustained breach {base}"
                          f"{_num(o.stochastic.prob_distress_pct)}%")
         parts.append(_e(_typical_line(o)))
+        moved = [d for d in o.depends_on if d.changes_verdict]
+        if moved:
+            parts.append(_e("; the verdict rests on: " + "; ".join(
+                f"{d.assumption} ({d.effect})" for d in moved)))
+        elif o.depends_on:
+            parts.append(_e("; no single assumption moves the verdict"))
         parts.append(f". <i>Because:</i> {reasons}{more}.</li>")
     parts.append(
         "</ul><p class=\"note\">The verdict follows explicit rules (section "
@@ -164,7 +176,7 @@ def _own_effect(o: OfferAssessment) -> str:
     pp = max(top.max_increase_pp or 0.0, 0.0)
     if pp < 0.05:
         return "its loans raise no indicator"
-    return (f"its loans raise {top.label.lower()} by up to {pp:.1f} pp "
+    return (f"its loans raise {lower_first(top.label)} by up to {pp:.1f} pp "
             f"({top.max_increase_pct_of_threshold:.0f}% of the threshold)")
 
 
@@ -215,7 +227,7 @@ def _indicator_figure(a: Assessment) -> go.Figure:
     fig.add_traces(traces, rows=rows, cols=cols)  # at once: plotly re-lays out per call
     fig.update_yaxes(title_text="percent", rangemode="tozero")
     fig.update_xaxes(title_text="year")
-    return _layout(fig, 1150)
+    return _layout(fig, 1150, top=80)  # room for two-line panel titles
 
 
 _FAN_BANDS = (("p5", "p95", 0.12, "5-95th percentile"), ("p10", "p90", 0.2, "10-90th"),
@@ -275,7 +287,23 @@ def offer_fan_figure(a: Assessment, k: int = 0) -> go.Figure | None:
     fig.add_traces(traces, rows=rows, cols=cols)
     fig.update_yaxes(title_text="percent", rangemode="tozero")
     fig.update_xaxes(title_text="year", dtick=2, tickformat="d")
-    return _layout(fig, 1100)
+    return _layout(fig, 1100, top=80)
+
+
+def _fan_items(a: Assessment) -> list[Table | Figure | str]:
+    """Each offer's fan charts (offers that add no debt of their own share the reference's
+    spread and are left out)."""
+    out: list[Table | Figure | str] = []
+    for k, o in enumerate(a.offers):
+        fig = offer_fan_figure(a, k)
+        if fig is None or not any(r.ppg for r in o.offer.roles):
+            continue
+        out.append(Figure(
+            f"{o.name}: spread of the indicators with the offer", fig,
+            note="Shaded: the 5-95th, 10-90th and 25-75th percentiles of the joint macro "
+            "paths with the offer's loans (and its expected overrun); line: their median; "
+            "dashed: the baseline without any new offer; dotted: each indicator's threshold."))
+    return out
 
 
 def _stochastic_outlooks(a: Assessment) -> list[tuple[str, StochasticOutlook]] | None:
@@ -368,7 +396,7 @@ def _share_figure(a: Assessment) -> go.Figure:
     for col in (1, 2):
         fig.add_vrect(x0=min(w) - 0.5, x1=max(w) + 0.5, fillcolor="#8a94a6", opacity=0.12,
                       line_width=0, row=1, col=col)
-    return _layout(fig, 440)
+    return _layout(fig, 440, top=70)
 
 
 def _share_table(a: Assessment) -> pd.DataFrame:
@@ -541,6 +569,24 @@ def _clause_table(o: OfferAssessment) -> pd.DataFrame:
     return out.set_index("clause")
 
 
+def _layers_table(a: Assessment) -> pd.DataFrame:
+    ext = a.country.external_debt.ppg_mlt_outstanding_usd_m
+    rows: dict[str, list[str]] = {
+        "existing external debt, US$ m": [_num(ext, 0)],
+        "rating without any offer": [a.reference.rating_external.replace("_", " ")],
+    }
+    for o in a.offers:
+        rows[o.name] = [_RISK_WORDS[o.verdict.trap_risk.value]]
+    cols = ["Documented core (default)"]
+    for x in a.debt_layers:
+        cols.append(x.name)
+        rows["existing external debt, US$ m"].append(_num(x.existing_stock_usd_m, 0))
+        rows["rating without any offer"].append(x.rating_before.replace("_", " "))
+        for o in a.offers:
+            rows[o.name].append(_RISK_WORDS[x.verdicts[o.name]])
+    return pd.DataFrame(rows, index=cols).T
+
+
 def _evidence_item(o: OfferAssessment) -> Table | str:
     if not o.clause_evidence:
         return f"<p><b>{_e(o.name)}</b>: no clause (no loan, or none in its contracts).</p>"
@@ -703,7 +749,7 @@ def assessment_sections(a: Assessment) -> list[Section]:
             "with and without an offer they cannot tell the offers apart, and the verdict reads "
             "the size and duration of the breach instead.",
             [Figure("Probability within the rating window", prob_fig),
-             Table("Probabilities, percent", prob_tab)],
+             Table("Probabilities, percent", prob_tab), *_fan_items(a)],
             anchor="probabilities",
         ))
     comp, years_note = _composition_figure(a)
@@ -767,6 +813,15 @@ def assessment_sections(a: Assessment) -> list[Section]:
         "fire in more than half of them.",
         [_evidence_item(o) for o in a.offers], anchor="clause-evidence",
     ))
+    if a.debt_layers:
+        sections.append(Section(
+            "How much the verdict depends on the less documented debt",
+            "The default run counts the documented debt only. Each labelled layer adds a "
+            "larger claim as reported, cumulatively, and the whole chain is run again "
+            "(deterministically: the probability rule is not evaluated in the layers).",
+            [Table("Verdict by layer of existing debt", _layers_table(a))],
+            anchor="debt-layers",
+        ))
     sections.append(Section(
         "Verdict rules",
         "Every rule, for every offer: whether it fired, with its numbers, threshold and source.",

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from debttrap.leverage.clauses import CLAUSE_LABELS
 
-__all__ = ["GLOSSARY", "field_label", "name_label", "plain_words"]
+__all__ = ["GLOSSARY", "field_label", "lower_first", "name_label", "plain_words"]
 
 #: Words for the fields whose name alone does not say it well.
 _FIELDS: dict[str, str] = {
@@ -68,6 +68,7 @@ _FIELDS: dict[str, str] = {
     "pv_public_debt_to_gdp_pct": "PV of public debt / GDP, %",
     "project_not_self_financing": "the project does not service its own loans",
     "bilateral_other": "other bilateral",
+    "in_distress": "in distress",
     "bilateral_paris_club": "Paris Club bilateral",
 }
 _WORDS = {
@@ -137,7 +138,8 @@ def field_label(path: str, offers: Sequence[tuple[str, Sequence[str]]] = ()) -> 
     return " › ".join(out)
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
+    """``text`` with a lower-case first letter, unless it starts an acronym (PV, GDP)."""
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
@@ -147,9 +149,9 @@ def plain_words(text: str) -> str:
         word = m.group(0)
         for key in (word, f"acceleration.{word}"):
             if key in CLAUSE_LABELS:
-                return _lower_first(CLAUSE_LABELS[key])
+                return lower_first(CLAUSE_LABELS[key])
         if word in _FIELDS:
-            return _lower_first(_FIELDS[word])
+            return lower_first(_FIELDS[word])
         return word
 
     return _SNAKE.sub(swap, text)

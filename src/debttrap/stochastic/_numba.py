@@ -110,7 +110,9 @@ def _kernel(
 @functools.cache
 def _compiled() -> Any:
     """Compile once per process (a pure cache of the compiled function)."""
-    return numba.njit(cache=False, nogil=True, fastmath=False)(_kernel)
+    # cache=True: the machine code is kept on disk (next to this module, or numba's cache
+    # folder where that is read-only), so later processes load it instead of compiling
+    return numba.njit(cache=True, nogil=True, fastmath=False)(_kernel)
 
 
 def run_paths_numba(k: KernelArrays, shocks: FloatArray) -> FloatArray:

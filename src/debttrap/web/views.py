@@ -24,8 +24,9 @@ def assessment_json(result: Assessment) -> str:
 
 def _table_html(result: Assessment) -> str:
     from debttrap.report.html import table_html
+    from debttrap.report.words import plain_words
 
-    frame = result.summary_table()
+    frame = result.summary_table().map(lambda v: plain_words(v) if isinstance(v, str) else v)
     frame.index.name = "Measure"
     return table_html(frame)
 

@@ -170,58 +170,72 @@ def fiscal_financing(
     )
     in_shock = np.zeros(n, dtype=bool)
     in_shock[[y for y in shock_years if y < n]] = True
-    need = np.zeros(n)
-    ext = np.zeros(n)
-    mlt = np.zeros(n)
-    mlt_shock = np.zeros(n)
-    st = np.zeros(n)
-    st_shock = np.zeros(n)
-    mlt_stock = np.zeros(n)
-    addon = np.zeros(n)
     if not np.any(gap_lcu_m):
         z = np.zeros(n)
         return FiscalFinancing(z, z, z, z, z, z, z)
+    # Python floats: 21 years of scalar recurrences cost less than NumPy calls on slices
+    svc_by_year = (r_int + r_pr).T.tolist()  # [y][s]: service in y of a unit raised in s
+    bal_by_year = r_bal.T.tolist()  # [y][s]: its balance at the end of y
+    prof = mlt_profile.tolist()
+    left = (1.0 - np.cumsum(mlt_profile)).tolist()  # share of a domestic MLT unit still owed
+    shock = in_shock.tolist()
+    gap = np.asarray(gap_lcu_m, dtype=np.float64).tolist()
+    fxa = np.asarray(fx_avg_lcu_per_usd, dtype=np.float64).tolist()
+    mlt_rate = np.asarray(domestic_mlt_rate_dec, dtype=np.float64).tolist()
+    st_rate = np.asarray(domestic_st_rate_dec, dtype=np.float64).tolist()
+    x_rate = float(external_extra_rate_dec)
+    d_rate = float(domestic_extra_rate_dec)
+    need = [0.0] * n
+    ext = [0.0] * n
+    ext_shock = [0.0] * n
+    mlt = [0.0] * n
+    mlt_shock = [0.0] * n
+    st = [0.0] * n
+    st_shock = [0.0] * n
+    mlt_stock = [0.0] * n
+    addon = [0.0] * n
     for y in range(n):  # loop over time: each year's need depends on last year's debt
-        ext_service = float(ext[:y] @ (r_int[:y, y] + r_pr[:y, y]))
-        if y > 0 and external_extra_rate_dec:
-            addon[y] = external_extra_rate_dec * float((ext[:y] * in_shock[:y]) @ r_bal[:y, y - 1])
-        amort = float(mlt[:y] @ mlt_profile[y - np.arange(y)]) if y > 0 else 0.0
+        svc = svc_by_year[y]
+        ext_service = 0.0
+        amort = 0.0
+        prev_mlt_shock = 0.0
+        for s_ in range(y):
+            ext_service += ext[s_] * svc[s_]
+            amort += mlt[s_] * prof[y - s_]
+            prev_mlt_shock += mlt_shock[s_] * left[y - 1 - s_]
+        if y > 0 and x_rate:
+            bal = bal_by_year[y - 1]
+            acc = 0.0
+            for s_ in range(y):
+                acc += ext_shock[s_] * bal[s_]
+            addon[y] = x_rate * acc
         prev_mlt = mlt_stock[y - 1] if y > 0 else 0.0
-        prev_mlt_shock = float(mlt_shock[:y] @ (1.0 - np.cumsum(mlt_profile)[y - 1 - np.arange(y)]))
-        interest_mlt = prev_mlt * domestic_mlt_rate_dec[y] + domestic_extra_rate_dec * (
-            prev_mlt_shock
-        )
+        interest_mlt = prev_mlt * mlt_rate[y] + d_rate * prev_mlt_shock
         st_prev = st[y - 1] if y > 0 else 0.0
         st_prev_shock = st_shock[y - 1] if y > 0 else 0.0
-        st_service = st_prev * (1.0 + domestic_st_rate_dec[y]) + (
-            domestic_extra_rate_dec * st_prev_shock
-        )
-        total = (
-            gap_lcu_m[y]
-            + (ext_service + addon[y]) * fx_avg_lcu_per_usd[y]
-            + amort
-            + interest_mlt
-            + st_service
-        )
+        st_service = st_prev * (1.0 + st_rate[y]) + d_rate * st_prev_shock
+        total = gap[y] + (ext_service + addon[y]) * fxa[y] + amort + interest_mlt + st_service
         need[y] = max(total, 0.0)
-        ext[y] = external_share * need[y] / fx_avg_lcu_per_usd[y]
+        ext[y] = external_share * need[y] / fxa[y]
         mlt[y] = share_mlt * need[y]
         st[y] = domestic_st_share * need[y]
-        if in_shock[y]:
+        if shock[y]:
+            ext_shock[y] = ext[y]
             mlt_shock[y] = mlt[y]
             st_shock[y] = st[y]
         mlt_stock[y] = prev_mlt + mlt[y] - amort
     addon_pv = np.zeros(n)
-    if external_extra_rate_dec and np.any(addon):
-        addon_pv = npv_next_years(addon, discount_dec)
+    if x_rate and any(addon):
+        addon_pv = npv_next_years(np.array(addon), discount_dec)
         first = min(shock_years) + 1 if shock_years else 0
         addon_pv[:first] = 0.0
+    st_a = np.array(st)
     return FiscalFinancing(
-        need_lcu_m=need,
-        external_usd_m=ext,
-        domestic_mlt_lcu_m=mlt,
-        domestic_st_lcu_m=st,
-        domestic_stock_lcu_m=mlt_stock + st,
-        addon_interest_usd_m=addon,
+        need_lcu_m=np.array(need),
+        external_usd_m=np.array(ext),
+        domestic_mlt_lcu_m=np.array(mlt),
+        domestic_st_lcu_m=st_a,
+        domestic_stock_lcu_m=np.array(mlt_stock) + st_a,
+        addon_interest_usd_m=np.array(addon),
         addon_pv_usd_m=addon_pv,
     )

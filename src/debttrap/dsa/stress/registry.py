@@ -8,8 +8,9 @@ its family's module only.
 
 from __future__ import annotations
 
+from debttrap.cashflows.unit_loan import unit_loan_profiles
 from debttrap.country.model import Country
-from debttrap.dsa.paths import BaselineSetup, PathInputs, UnitLoanBasis
+from debttrap.dsa.paths import BaselineSetup, PathInputs
 from debttrap.dsa.stress import alternative, standard, tailored
 from debttrap.dsa.stress.context import StressContext, stress_context
 from debttrap.dsa.stress.scenario import StressDefinition, StressScenario
@@ -29,13 +30,15 @@ def _assumptions(ctx: StressContext, skipped: dict[str, str]) -> dict[str, objec
     """What the tests assumed (residual terms, shares, shock statistics) and what was not run."""
     s = ctx.settings
     res = ctx.res
-    res_unit = UnitLoanBasis.build([res], 1, s.residual_discount_rate_pct / 100.0)
+    # the residual unit's flows come from the baseline setup's engine run (one row of it;
+    # the unit's own row is the same whatever else is in the batch): only the PV is new
+    units = unit_loan_profiles(ctx.setup.basis.terms, 1, s.residual_discount_rate_pct / 100.0)
     return {
         "residual_terms": {
             "interest_rate_pct": 100 * res.rate_dec,
             "grace_years": res.grace_years,
             "maturity_years": res.maturity_years,
-            "grant_element_pct": 100.0 * (1.0 - float(res_unit.pv[0, 0, 0])),
+            "grant_element_pct": 100.0 * (1.0 - float(units.pv[ctx.res_idx, 0])),
             "grant_element_discount_rate_pct": s.residual_discount_rate_pct,
         },
         "residual_external_share": ctx.share_ext,

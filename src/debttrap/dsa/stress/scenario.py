@@ -87,14 +87,26 @@ class Shock:
 def stack_inputs(items: Sequence[PathInputs]) -> PathInputs:
     """Stack unbatched inputs along a new leading (scenario) axis."""
     out: dict[str, object] = {}
-    for f in fields(PathInputs):
-        vals = [getattr(x, f.name) for x in items]
-        if f.name in ("years", "short_term_rate_dec"):
-            out[f.name] = vals[0]
-        else:
-            shape = np.broadcast_shapes(*(np.shape(v) for v in vals))
-            out[f.name] = np.stack([np.broadcast_to(v, shape) for v in vals])
+    for name in _STACKED:
+        vals = [getattr(x, name) for x in items]
+        shapes = {np.shape(v) for v in vals}
+        if len(shapes) == 1:  # the usual case: one copy, no broadcasting views
+            out[name] = np.array(vals)
+        else:  # a default of one value beside full paths: broadcast row by row
+            shape = (len(vals), *np.broadcast_shapes(*shapes))
+            stacked = np.empty(shape, dtype=np.result_type(*vals))
+            for k, v in enumerate(vals):
+                stacked[k] = v
+            out[name] = stacked
+    out["years"] = items[0].years
+    out["short_term_rate_dec"] = items[0].short_term_rate_dec
     return PathInputs(**out)  # type: ignore[arg-type]
+
+
+#: the fields of :class:`PathInputs` stacked along the scenario axis
+_STACKED: tuple[str, ...] = tuple(
+    f.name for f in fields(PathInputs) if f.name not in ("years", "short_term_rate_dec")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,11 +245,14 @@ def apply_shock(ctx: StressContext, code: str, label: str, sh: Shock) -> StressS
     fin = _finance(ctx, sh, fg, m.fx_avg)
     gap = np.zeros(n) if sh.bop_gap_usd_m is None else _with_interest(ctx, sh.bop_gap_usd_m)
     ext_new = gap + fin.external_usd_m
-    extra_dom = fin.domestic_stock_lcu_m.copy()
+    extra = fin.domestic_stock_lcu_m.tolist()
+    rates = np.asarray(ctx.dom_rate, dtype=np.float64).tolist()
+    lost = np.asarray(lost_revenue, dtype=np.float64).tolist()
     acc = 0.0
     for y in range(n):  # loop over time: lost revenue is borrowed at home with interest
-        acc = acc * (1 + ctx.dom_rate[y]) + lost_revenue[y]
-        extra_dom[y] += acc
+        acc = acc * (1 + rates[y]) + lost[y]
+        extra[y] += acc
+    extra_dom = np.array(extra)
     inputs = base.replace(
         external_only_service_usd_m=fin.addon_interest_usd_m + bop_addon,
         external_only_pv_usd_m=fin.addon_pv_usd_m + bop_addon_pv,
