@@ -110,6 +110,11 @@ def test_a_dask_cluster_gives_the_local_numbers(processes: bool) -> None:
                                   dashboard_address=None) as cluster:
         assert len(cluster.workers) == 2
         remote = run_portfolio(book, n_paths=100, seed=4, scheduler=cluster.scheduler_address)
+        got: list[str] = []
+        with pytest.raises(KeyboardInterrupt):  # asked to stop: the cluster's tasks go
+            run_portfolio(book, n_paths=100, seed=9, scheduler=cluster.scheduler_address,
+                          on_borrower=lambda p: got.append(p.iso3), stop=lambda: bool(got))
+        assert len(got) == 1
     np.testing.assert_allclose(remote.dsar_quantiles_usd_m, local.dsar_quantiles_usd_m,
                                rtol=0, atol=1e-12)
     assert remote.expected_shortfall_usd_m == pytest.approx(local.expected_shortfall_usd_m,
