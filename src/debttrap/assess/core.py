@@ -49,7 +49,7 @@ from debttrap.leverage.evidence import (
     documented_offer,
     typical_offer,
 )
-from debttrap.leverage.exposure import Exposure, creditor_exposure
+from debttrap.leverage.exposure import Exposure, creditor_exposures
 from debttrap.leverage.verdict import VerdictInputs, judge, judge_clause_draws, verdict_inputs
 from debttrap.terms.offer import Offer
 
@@ -235,8 +235,12 @@ def _offer_assessment(
     project_rev = project_revenue(offer, s.years)
 
     def exposure_of(profile: Offer) -> Exposure:
-        return creditor_exposure(
-            profile,
+        return exposures_of([profile])[0]
+
+    def exposures_of(profiles: list[Offer]) -> list[Exposure]:
+        # one check of the tables for all profiles (they differ only in their clauses)
+        return creditor_exposures(
+            profiles,
             _lender_column(s.debt, offer.group),
             _lender_column(s.service, offer.group),
             government_revenue_usd_m=s.revenue_usd_m,
@@ -291,7 +295,10 @@ def _offer_assessment(
         draws = clause_draws(offer, CLAUSE_DRAWS, seed=s.seed)
         exposure_typical = exposure_of(typical_offer(offer))
         verdict = judge_clause_draws(
-            [(inputs_of(exposure_of(d.offer)), d.weight) for d in draws],
+            [
+                (inputs_of(x), d.weight)
+                for x, d in zip(exposures_of([d.offer for d in draws]), draws, strict=True)
+            ],
             without_typical=documented,
             with_typical=inputs_of(exposure_typical),
             n_draws=CLAUSE_DRAWS,
