@@ -110,6 +110,11 @@ def test_a_dask_cluster_gives_the_local_numbers(processes: bool) -> None:
                                   dashboard_address=None) as cluster:
         assert len(cluster.workers) == 2
         remote = run_portfolio(book, n_paths=100, seed=4, scheduler=cluster.scheduler_address)
+        got: list[str] = []
+        with pytest.raises(KeyboardInterrupt):  # asked to stop: the cluster's tasks go
+            run_portfolio(book, n_paths=100, seed=9, scheduler=cluster.scheduler_address,
+                          on_borrower=lambda p: got.append(p.iso3), stop=lambda: bool(got))
+        assert len(got) == 1
     np.testing.assert_allclose(remote.dsar_quantiles_usd_m, local.dsar_quantiles_usd_m,
                                rtol=0, atol=1e-12)
     assert remote.expected_shortfall_usd_m == pytest.approx(local.expected_shortfall_usd_m,
@@ -169,3 +174,26 @@ def test_lenders_a_borrowers_distress_would_hit_on_the_command_line(run_cli, boo
     code, out, err = run_cli(args)
     assert code == 0, err
     assert "Which lenders KEN's distress would hit" in out and "83.3%" in out
+
+
+def test_a_changed_book_or_a_foreign_file_is_refused(run_cli, book_csv: Path,  # type: ignore[no-untyped-def]
+                                                      tmp_path: Path) -> None:
+    """A resumed run must be of the same loans: editing the book under the same name is
+    caught, as is a database that is not a run's."""
+    db = tmp_path / "book.duckdb"
+    args = ["portfolio", str(book_csv), "--paths", "100", "--workers", "1", "--db", str(db)]
+    code, _, err = run_cli([*args, "--borrowers", "UGA"])
+    assert code == 0, err
+    code, _, err = run_cli([*args, "--borrowers", "UGA"])  # the same: resumes, nothing to do
+    assert code == 0, err
+    changed = pd.DataFrame(ROWS)
+    changed.loc[1, "outstanding_usd_m"] = 6.0  # UGA's loan, same book name
+    changed.to_csv(book_csv, index=False)
+    code, _, err = run_cli([*args, "--borrowers", "UGA"])
+    assert code == 2 and "another version of book" in err and err.count("\n") == 1, err
+    foreign = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(foreign))
+    con.execute("CREATE TABLE run (x INTEGER)")
+    con.close()
+    code, _, err = run_cli([*args[:-1], str(foreign)])
+    assert code == 2 and "not a book run's database" in err and err.count("\n") == 1, err

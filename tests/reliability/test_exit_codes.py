@@ -72,3 +72,26 @@ def test_a_deliberate_internal_error_is_exit_3(
 def test_bad_input_is_exit_2_not_3(run_cli: RunCli) -> None:
     code, _, err = run_cli(["grant-element", str(ROOT / "examples" / "missing.toml")])
     assert code == 2 and err.startswith("error: ") and err.count("\n") == 1, err
+
+
+def test_ctrl_c_is_one_line_and_exit_130(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C once exited 0 without a word (the typer release in use returns its code 130
+    rather than raising it); an interrupted output set leaves nothing behind."""
+    _break_grant_element(monkeypatch, KeyboardInterrupt())
+    code, out, err = run_cli(["grant-element", LOAN])
+    assert code == 130 and out == "", err
+    assert err.strip().splitlines() == ["error: interrupted; nothing was written half-way"], err
+
+    import debttrap.cli.assess as cli_assess
+
+    def interrupted(path: Path, text: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_assess, "write_text_atomic", interrupted)
+    target = tmp_path / "report"
+    code, _, err = run_cli(["assess", str(ROOT / "examples" / "zambia-2015.toml"),
+                            "--no-stochastic", "--paths", "100", "--out", str(target)])
+    assert code == 130, err
+    assert list(tmp_path.iterdir()) == []

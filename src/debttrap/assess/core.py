@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from debttrap.assess.creditors import (
     _loan_book,
     _unscheduled_columns,
 )
+from debttrap.assess.dependence import AssumptionEffect, verdict_dependence
 from debttrap.assess.labels import _by_year
 from debttrap.assess.results import (
     Assessment,
@@ -314,6 +316,7 @@ def _offer_assessment(
         stochastic=stoch, overrun_loan=overrun, notes=ctx.notes + extra_notes,
         without_offer=None if overrun is None else without, indicator_changes=changes,
         stochastic_without=stoch_without, clause_evidence=evidence,
+        depends_on=verdict_dependence(verdict),
         exposure_with_typical=exposure_typical,
     )
     return result, nothing
@@ -447,6 +450,12 @@ def assess(
             "No new offer",
         )
     layers = _debt_layers(scenario, s, seed_, n_paths_, include_overrun, income_group)
+    if layers:
+        last = layers[-1]
+        results = [dataclasses.replace(r, depends_on=(*r.depends_on, AssumptionEffect(
+            f"only the documented existing debt is counted (the larger claims are labelled "
+            f"layers; with all of them, US$ {last.existing_stock_usd_m:,.0f} m)", (),
+            last.verdicts[r.name], r.verdict.trap_risk.value))) for r in results]
     return Assessment(
         scenario_name=scenario.name,
         description=getattr(scenario, "description", ""),

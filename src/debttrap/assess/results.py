@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from debttrap._numeric import finite_or_none as _f
 from debttrap.assess.creditors import _existing_debt_frame
+from debttrap.assess.dependence import AssumptionEffect
 from debttrap.assess.labels import FloatArray, _by_year
 from debttrap.assess.summary import SUMMARY_NOTES, _summary_column, _summary_numbers
 from debttrap.country.model import Country
@@ -247,6 +248,8 @@ class OfferAssessment:
     stochastic_without: StochasticOutlook | None = None
     clause_evidence: tuple[ClauseEvidence, ...] = ()
     exposure_with_typical: Exposure | None = None
+    depends_on: tuple[AssumptionEffect, ...] = ()
+    """The assumptions the verdict rests on, each with the verdict without it."""
     """The exposure with every typical clause present (None: the offer has none);
     :attr:`exposure` is on the contract text and standard terms alone."""
     """Every clause of every loan with its evidence: in the contract, in the creditor
@@ -321,6 +324,7 @@ class OfferAssessment:
             "rating_overall_after": self.outlook.rating_overall,
             "verdict": self.verdict.to_dict(),
             "clause_evidence": [e.to_dict() for e in self.clause_evidence],
+            "verdict_depends_on": [x.to_dict() for x in self.depends_on],
             "leverage_with_typical_clauses": None if self.exposure_with_typical is None else {
                 k: (_f(v) if isinstance(v, float) else v)
                 for k, v in self.exposure_with_typical.summary().to_dict().items()},

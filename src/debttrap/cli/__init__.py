@@ -207,7 +207,11 @@ def main() -> None:
             # numpy's floating-point notes (overflow, invalid value) never reach the user:
             # inputs are checked before the models run and results where they must be finite
             warnings.simplefilter("ignore", RuntimeWarning)
-            _command().main(prog_name="debttrap", standalone_mode=False)
+            code = _command().main(prog_name="debttrap", standalone_mode=False)
+        # recent typer releases turn Ctrl-C into an exit code 130 that non-standalone mode
+        # returns rather than raises (older ones raise Abort, below)
+        if isinstance(code, int) and not isinstance(code, bool) and code != 0:
+            _exit_with(code)
     except DebtTrapError as exc:
         # an internal error's message starts "internal error:" already
         prefix = "" if isinstance(exc, InternalError) else "error: "
@@ -215,9 +219,13 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
+    except typer.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            _exit_with(INTERRUPTED)
         sys.stderr.write("aborted\n")
         sys.exit(1)
+    except KeyboardInterrupt:
+        _exit_with(INTERRUPTED)
     except _USAGE_ERRORS as exc:
         # a bad flag value, an unknown option, a missing argument: one line, exit 2
         message = _usage_message(exc)
@@ -237,6 +245,20 @@ def main() -> None:
         sys.stderr.write(f"error: {validation_error_to_input_error(exc)}\n")  # type: ignore[arg-type]
         sys.exit(2)
     environment_flush_exit()
+
+
+#: The exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+INTERRUPTED = 130
+
+
+def _exit_with(code: int) -> NoReturn:
+    """Exit with ``code``; an interruption says so in one line (output sets left nothing)."""
+    if code == INTERRUPTED:
+        try:
+            sys.stderr.write("error: interrupted; nothing was written half-way\n")
+        except OSError:
+            pass
+    sys.exit(code)
 
 
 #: Set to 1 to see the traceback of an internal error (for a bug report).

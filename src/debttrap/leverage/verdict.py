@@ -66,8 +66,14 @@ __all__ = [
     "indicator_change",
     "judge",
     "judge_clause_draws",
+    "trap_risk_of",
     "verdict_inputs",
 ]
+
+
+def trap_risk_of(checks: Sequence[RuleOutcome], thresholds: Thresholds | None = None) -> TrapRisk:
+    """The verdict a set of rule outcomes gives (the combination :func:`judge` applies)."""
+    return combine(tuple(checks), thresholds if thresholds is not None else Thresholds())
 
 
 def judge(inputs: VerdictInputs, thresholds: Thresholds | None = None) -> Verdict:

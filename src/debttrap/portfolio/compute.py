@@ -242,7 +242,7 @@ def run_portfolio(
     paths depend on its code and the settings only, so every way of running gives the
     same numbers.
 
-    ``stop`` is asked between borrowers (and, with local workers, every quarter second):
+    ``stop`` is asked between borrowers and, while waiting for workers, every quarter second:
     when it answers true the run ends as Ctrl-C ends it, by ``KeyboardInterrupt``, with
     every finished borrower already handed to ``on_borrower`` and the workers stopped.
     """
@@ -250,7 +250,7 @@ def run_portfolio(
     todo = [c for c in book.borrowers if c not in have]
     args = {"n_paths": n_paths, "seed": seed, "first_year": first_year}
     if scheduler is not None:
-        results: Iterable[BorrowerPaths] = _on_cluster(scheduler, todo, args)
+        results: Iterable[BorrowerPaths] = _on_cluster(scheduler, todo, args, stop)
     elif workers <= 1 or len(todo) <= 1:
         results = (borrower_paths(code, **args) for code in todo)
     else:
@@ -330,8 +330,8 @@ def _on_processes(todo: list[str], args: dict[str, int], workers: int,
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _on_cluster(scheduler: str, todo: list[str],
-                args: dict[str, int]) -> Iterator[BorrowerPaths]:
+def _on_cluster(scheduler: str, todo: list[str], args: dict[str, int],
+                stop: Callable[[], bool] | None = None) -> Iterator[BorrowerPaths]:
     """Borrowers' paths on an existing Dask distributed cluster, as they finish.
 
     A task is the borrower's code and the settings (the workers read their own copy of the
@@ -351,9 +351,17 @@ def _on_cluster(scheduler: str, todo: list[str],
                          f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
                          field="--scheduler") from None
     try:
-        futures = client.map(_packed_task, todo, n_paths=args["n_paths"], seed=args["seed"],
-                             first_year=args["first_year"], pure=False)
-        for fut in dist.as_completed(futures):
-            yield BorrowerPaths.unpack(fut.result())
+        pending = set(client.map(_packed_task, todo, n_paths=args["n_paths"],
+                                 seed=args["seed"], first_year=args["first_year"], pure=False))
+        while pending:
+            try:
+                dist.wait(list(pending), timeout=0.25, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                pass
+            for fut in [f for f in pending if f.done()]:
+                pending.discard(fut)
+                yield BorrowerPaths.unpack(fut.result())
+            if stop is not None and stop():
+                raise KeyboardInterrupt
     finally:
         client.close()

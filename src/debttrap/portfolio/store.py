@@ -2,8 +2,9 @@
 
 Tables (see ``docs/portfolio.md`` for queries):
 
-* ``run`` (one row): book, paths, seed, first year, tail — a rerun with other settings
-  on the same file is refused;
+* ``run`` (one row): book, paths, seed, first year, tail and the SHA-256 of the book's
+  loans — a rerun with other settings, or with the book's loans changed, on the same file
+  is refused;
 * ``loans``: the book, one row per loan;
 * ``borrowers``: one row per finished borrower (status, rating, capacity, probability of a
   sustained breach);
@@ -31,7 +32,7 @@ from debttrap.portfolio.book import Book
 from debttrap.portfolio.borrower import BorrowerPaths, PackedPaths
 from debttrap.portfolio.compute import PortfolioResult
 
-__all__ = ["MISSING_EXTRA", "BookStore", "missing_dependencies"]
+__all__ = ["MISSING_EXTRA", "BookStore", "book_fingerprint", "missing_dependencies"]
 
 MISSING_EXTRA = ("the portfolio extra is not installed (pip install 'debttrap[portfolio]' "
                  "brings duckdb and dask distributed)")
@@ -47,7 +48,7 @@ def missing_dependencies(*, distributed: bool = False) -> list[str]:
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS run (book VARCHAR, n_paths INTEGER, seed BIGINT, first_year INTEGER,
-    tail DOUBLE, estimated BOOLEAN);
+    tail DOUBLE, estimated BOOLEAN, book_sha256 VARCHAR);
 CREATE TABLE IF NOT EXISTS borrowers (iso3 VARCHAR PRIMARY KEY, status VARCHAR, rating VARCHAR,
     capacity VARCHAR, prob_distress DOUBLE, n_years INTEGER, first_year INTEGER);
 CREATE TABLE IF NOT EXISTS borrower_years (iso3 VARCHAR, year INTEGER,
@@ -55,6 +56,18 @@ CREATE TABLE IF NOT EXISTS borrower_years (iso3 VARCHAR, year INTEGER,
 CREATE TABLE IF NOT EXISTS borrower_paths (iso3 VARCHAR PRIMARY KEY, n_paths INTEGER,
     n_years INTEGER, bits BLOB);
 """
+
+
+def book_fingerprint(book: Book) -> str:
+    """SHA-256 of the book's validated loans and valuation date: a resumed run must be of the
+    same loans, not only of a book of the same name."""
+    import hashlib
+
+    rows = pd.util.hash_pandas_object(book.loans, index=False).to_numpy()
+    digest = hashlib.sha256(rows.tobytes())
+    digest.update(book.as_of.isoformat().encode())
+    digest.update(",".join(book.loans.columns).encode())
+    return digest.hexdigest()
 
 
 class BookStore:
@@ -76,18 +89,29 @@ class BookStore:
         except duckdb.Error as exc:
             raise InputError(f"cannot open the database: {str(exc).splitlines()[0]}",
                              field="--db") from None
-        con.execute(_SCHEMA)
-        run = con.execute("SELECT book, n_paths, seed, first_year, tail FROM run").fetchall()
-        want = (book.name, n_paths, seed, first_year, tail)
+        try:
+            con.execute(_SCHEMA)
+            run = con.execute("SELECT book, n_paths, seed, first_year, tail, book_sha256 "
+                              "FROM run").fetchall()
+        except duckdb.Error:
+            con.close()
+            raise InputError(f"{path.name} is not a book run's database (or one of another "
+                             "version); give another --db", field="--db") from None
+        want = (book.name, n_paths, seed, first_year, tail, book_fingerprint(book))
         if run and tuple(run[0]) != want:
             con.close()
+            if tuple(run[0][:5]) == want[:5]:
+                raise InputError(
+                    f"{path.name} holds a run of another version of book {run[0][0]!r} (its "
+                    "loans or valuation date differ); give another --db", field="--db")
             raise InputError(
                 f"{path.name} holds a run of book {run[0][0]!r} with {run[0][1]} paths, seed "
                 f"{run[0][2]}, first year {run[0][3]}, tail {run[0][4]}; give another --db "
                 "or the same settings", field="--db")
         if not run:
             con.execute("BEGIN")
-            con.execute("INSERT INTO run VALUES (?, ?, ?, ?, ?, ?)", [*want, book.estimated])
+            con.execute("INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [*want[:5], book.estimated, want[5]])
             loans = book.loans
             loans["first_repayment_date"] = loans["first_repayment_date"].dt.date
             loans["last_repayment_date"] = loans["last_repayment_date"].dt.date

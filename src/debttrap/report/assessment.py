@@ -143,6 +143,12 @@ def headline_html(a: Assessment) -> str:
             parts.append(f"; probability of a sustained breach {base}"
                          f"{_num(o.stochastic.prob_distress_pct)}%")
         parts.append(_e(_typical_line(o)))
+        moved = [d for d in o.depends_on if d.changes_verdict]
+        if moved:
+            parts.append(_e("; the verdict rests on: " + "; ".join(
+                f"{d.assumption} ({d.effect})" for d in moved)))
+        elif o.depends_on:
+            parts.append(_e("; no single assumption moves the verdict"))
         parts.append(f". <i>Because:</i> {reasons}{more}.</li>")
     parts.append(
         "</ul><p class=\"note\">The verdict follows explicit rules (section "
