@@ -32,6 +32,7 @@ from debttrap.assess.creditors import (
     _unscheduled_columns,
 )
 from debttrap.assess.dependence import AssumptionEffect, verdict_dependence
+from debttrap.assess.ex_ante import RULE, ex_ante_country
 from debttrap.assess.labels import _by_year
 from debttrap.assess.results import (
     Assessment,
@@ -116,6 +117,19 @@ def _country(
         built = build_country(code, t, horizon_years=settings.horizon_years)
         sources.update({f"country.{k}": v for k, v in built.sources.items()})
         assumptions.extend(built.assumptions)
+        if getattr(settings, "ex_ante", False):
+            from debttrap.datasets.macro import world_growth_pct
+
+            wg = world_growth_pct()
+            world = {int(y): float(v) for y, v in zip(wg.index.tolist(), wg.to_numpy(),
+                                                       strict=True)}
+            country, notes = ex_ante_country(built.country, world)
+            assumptions.append(
+                f"X1 {RULE} (decision year {t - 1}); what it does: later shocks (realised "
+                "growth, prices, COVID) are not in the case, the trend of the five years before "
+                "the decision is" + ("; " + "; ".join(notes) if notes else ""))
+            sources["country.ex_ante"] = RULE
+            return country, code
         return built.country, code
     if scenario.country_file:
         sources["country"] = f"country file {scenario.country_file}"
