@@ -13,7 +13,9 @@ Each historical example declares ``settings.decision_year``. Then
   loans' largest annual service, recomputed here by hand), not what the project earned.
 
 The ex ante ratings are compared with the IMF's ratings of the time
-(``tests/reference/assess/imf-ratings-of-the-time.toml``).
+(``tests/reference/assess/imf-ratings-of-the-time.toml``). A country given in a scenario
+(not built) with ``ex_ante = true`` has its values after t-1 replaced by the rule of
+``debttrap.assess.ex_ante`` (X1), tested at the end.
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ import pytest
 
 from debttrap import datasets as ds
 from debttrap.assess import Assessment, assess
-from debttrap.assess.scenario import hindsight_notes
+from debttrap.assess.ex_ante import ex_ante_country
+from debttrap.assess.scenario import Scenario, ScenarioSettings, hindsight_notes
+from debttrap.country.model import Country
+from debttrap.dsa.run import run_dsa
 from debttrap.errors import InputError
 from debttrap.io.files import read_document
 from debttrap.io.scenario import parse_scenario
@@ -283,3 +288,72 @@ def test_laos_ex_ante_verdict_is_high_on_the_debt_limits_policy() -> None:
     assert o.verdict.trap_risk.value == "high"
     high = {c.rule for c in o.verdict.reasons if c.severity == "high"}
     assert "non_concessional" in high
+
+
+# --- a country given in the scenario: the X1 rule (debttrap.assess.ex_ante) ---------------
+
+
+def _world() -> dict[int, float]:
+    wg = ds.world_growth_pct()
+    return {int(y): float(v) for y, v in zip(wg.index.tolist(), wg.to_numpy(), strict=True)}
+
+
+@pytest.fixture(scope="module")
+def zambia_2015() -> Country:
+    """Zambia built for 2015 with the WEO's realised years (a country as a file holds it)."""
+    return build_country("ZMB", 2015, horizon_years=20).country
+
+
+def _perturbed(c: Country, after: int, factor: float) -> Country:
+    m = c.macro.model_dump()
+    for name, value in m.items():
+        if isinstance(value, dict) and value and not name.endswith("_pct"):
+            m[name] = {y: (v * factor if int(y) > after else v) for y, v in value.items()}
+        elif isinstance(value, dict) and value:
+            m[name] = {y: (v + 1.0 if int(y) > after else v) for y, v in value.items()}
+    return c.model_copy(update={"macro": type(c.macro).model_validate(m)})
+
+
+def test_no_realised_value_after_the_decision_year_enters(zambia_2015: Country) -> None:
+    world = _world()
+    base, notes = ex_ante_country(zambia_2015, world)
+    # change every realised value after t: the ex-ante country does not move at all
+    moved, _ = ex_ante_country(_perturbed(zambia_2015, 2015, 1.3), world)
+    assert moved.macro.model_dump() == base.macro.model_dump()
+    assert moved.capacity == base.capacity
+    # change the values of t itself: only the series labelled as holding t's share move
+    moved_t, _ = ex_ante_country(_perturbed(zambia_2015, 2014, 1.3), world)
+    labelled = {n.split(":")[0] for n in notes if "one year of outturn" in n}
+    changed = {k for k, v in moved_t.macro.model_dump().items()
+               if v != base.macro.model_dump()[k]}
+    assert changed <= labelled
+    # up to the decision year the data are untouched
+    for y in range(2010, 2015):
+        assert base.macro.nominal_gdp_usd_m[y] == zambia_2015.macro.nominal_gdp_usd_m[y]
+
+
+def test_ex_ante_ratings_against_the_imfs_of_the_time(zambia_2015: Country) -> None:
+    world = _world()
+    zmb, _ = ex_ante_country(zambia_2015, world)
+    # with hindsight (realised 2015-20) Zambia is high; as known in 2015 it is moderate,
+    # the IMF's May 2015 rating
+    assert run_dsa(zambia_2015).rating.to_dict()["external"] == "high"
+    assert run_dsa(zmb).rating.to_dict()["external"] == "moderate"
+    lao, _ = ex_ante_country(build_country("LAO", 2016, horizon_years=20).country, world)
+    assert run_dsa(lao).rating.to_dict()["external"] == "high"  # the IMF's 2016 rating
+
+
+def test_a_scenario_can_be_run_ex_ante(zambia_2015: Country) -> None:
+    sc = scenario("zambia-2015.toml")
+    # an ISO3 code with ex_ante alone (no decision year): built from data up to t-1
+    plain = sc.model_copy(update={"settings": sc.settings.model_copy(
+        update={"decision_year": None, "ex_ante": True})})
+    a = assess(plain, n_paths=300, stochastic=False)
+    assert any(x.startswith("OD1a ex ante") for x in a.assumptions)
+    assert "country.ex_ante" in a.sources
+    # a country given in the scenario: its values after t-1 are replaced by the X1 rule
+    given = Scenario(name="Zambia, given", country=zambia_2015,
+                     settings=ScenarioSettings(ex_ante=True), offers=sc.offers[:1])
+    a = assess(given, n_paths=300, stochastic=False)
+    assert any(x.startswith("X1 ex-ante projection") for x in a.assumptions)
+    assert "country.ex_ante" in a.sources

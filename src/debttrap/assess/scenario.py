@@ -66,10 +66,17 @@ class ScenarioSettings(_Frozen):
         default=None,
         ge=1980,
         le=2100,
-        description="For a historical case, the year of the decision it judges: the country "
-        "is then built only from data up to first_projection_year - 1 (at most this year - 1; "
-        "later years are projections by stated rules), and a source note that names a later "
-        "year must say it is a projection, forecast, plan or what-if.",
+        description="For a historical case, the year of the decision it judges: the case is "
+        "then ex ante (see ex_ante), first_projection_year may not be later than it, and a "
+        "source note that names a later year must say it is a projection, forecast, plan, "
+        "scheduled date or what-if.",
+    )
+    ex_ante: bool = Field(
+        default=False,
+        description="Use no data after t-1: a country built from the bundled data reads no "
+        "value after t-1 (later years are projections by the stated rules OD1a, OD1b, "
+        "OD7a); a country given in the scenario has its values after t-1 replaced by the "
+        "rule of debttrap.assess.ex_ante (X1). Implied by decision_year.",
     )
 
 
@@ -140,7 +147,9 @@ class Scenario(_Frozen):
         if d is None:
             return
         t = self.settings.first_projection_year
-        if isinstance(self.country, str) and (t is None or t > d):
+        if not isinstance(self.country, str):
+            t = self.country.t
+        if t is None or t > d:
             raise ValueError(
                 f"settings.first_projection_year must be at most the decision year {d} "
                 f"(it is {t if t is not None else 'not set'}): the years before it are history "
@@ -156,6 +165,11 @@ class Scenario(_Frozen):
                 f"saying it is a projection, forecast, plan or what-if{more}: use what was "
                 "known at the decision, or label the value"
             )
+
+    @property
+    def is_ex_ante(self) -> bool:
+        """True where no data after t-1 may enter (``ex_ante`` or a ``decision_year``)."""
+        return self.settings.ex_ante or self.settings.decision_year is not None
 
     @property
     def country_code(self) -> str | None:

@@ -112,7 +112,7 @@ def _scenario_country(scenario: Any, first_year: int | None) -> tuple[Any, str |
             code,
             t,
             horizon_years=scenario.settings.horizon_years,
-            ex_ante=scenario.settings.decision_year is not None,
+            ex_ante=scenario.is_ex_ante,
         )
         return built.country, code
     return scenario.country, None
