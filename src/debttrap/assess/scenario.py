@@ -43,6 +43,12 @@ class ScenarioSettings(_Frozen):
     horizon_years: int = Field(
         default=20, ge=10, le=50, description="Projection years after t (LIC-DSF: 20)."
     )
+    ex_ante: bool = Field(
+        default=False,
+        description="For a country built from the bundled data: replace every value after "
+        "the decision year t-1 by a projection from data up to t-1 (a historical case as "
+        "known at the decision; debttrap.assess.ex_ante).",
+    )
 
 
 class DebtLayer(_Frozen):
