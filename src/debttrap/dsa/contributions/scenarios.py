@@ -216,6 +216,51 @@ def _public_table(
     return public
 
 
+def _both_tables(
+    country: Country,
+    setup: BaselineSetup,
+    inp: PathInputs,
+    paths: IndicatorPaths,
+    rows: CountryRows,
+    *,
+    gdp_usd: FloatArray,
+    gdp_lcu: FloatArray,
+    ppg: FloatArray,
+    ext_total: FloatArray,
+    lc_share: FloatArray,
+    fxe: FloatArray,
+    g_pct: FloatArray,
+    pi_usd_pct: FloatArray,
+    pi_lcu_pct: FloatArray,
+    current_account_usd_m: FloatArray,
+    primary_expenditure_lcu_m: FloatArray,
+    other_flows_lcu_m: FloatArray,
+) -> tuple[ExternalContributions, PublicContributions]:
+    """Both tables of one scenario or a batch, from its stocks and macro paths."""
+    ext_interest = _external_interest(paths, rows, inp.fx_avg_lcu_per_usd)
+    external = _external_table(
+        setup, inp, gdp_usd=gdp_usd, ppg=ppg, ext_total=ext_total, ext_interest=ext_interest,
+        g_pct=g_pct, pi_usd_pct=pi_usd_pct, current_account_usd_m=current_account_usd_m,
+        lc_share=lc_share, fxe=fxe,
+    )
+    public = _public_table(
+        country,
+        setup.derived,
+        inp,
+        ppg=ppg,
+        gdp_usd=gdp_usd,
+        gdp_lcu=gdp_lcu,
+        fxe=fxe,
+        ext_interest=ext_interest,
+        g_pct=g_pct,
+        pi_lcu_pct=pi_lcu_pct,
+        primary_expenditure_lcu_m=primary_expenditure_lcu_m,
+        other_flows_lcu_m=other_flows_lcu_m,
+        rows=rows,
+    )
+    return external, public
+
+
 def contributions_for(
     country: Country,
     setup: BaselineSetup,
@@ -252,8 +297,8 @@ def contributions_for(
     ``rows``: the country's scenario-independent series (:func:`country_rows`), computed
     here when not given; pass them when tabulating many scenarios of one country.
 
-    Above ~80 lines by this docstring and the external table's fourteen named
-    arguments; the stocks at ``t-1`` and the public table are helpers of their own.
+    The stocks at ``t-1``, the external interest and both tables are helpers shared
+    with :func:`contributions_batch`; what stays here is the scenario's macro paths.
     """
     if np.ndim(paths.pv_ext_debt_usd_m) != 1:
         raise InputError("contributions need unbatched paths; index the batch first", field="paths")
@@ -282,23 +327,10 @@ def contributions_for(
         else:
             gap = np.zeros(n) if bop_gap_usd_m is None else np.asarray(bop_gap_usd_m)
             ca = ca + (baseline.ext_interest_usd_m - paths.ext_interest_usd_m) - gap
-    ext_interest = _external_interest(paths, rows, inp.fx_avg_lcu_per_usd)
-    external = _external_table(
-        setup, inp, gdp_usd=gdp_usd, ppg=ppg, ext_total=ext_total, ext_interest=ext_interest,
-        g_pct=g_pct, pi_usd_pct=pi_usd_pct, current_account_usd_m=ca, lc_share=lc_share,
-        fxe=fxe,
-    )
-    public = _public_table(
-        country,
-        der,
-        inp,
-        ppg=ppg,
-        gdp_usd=gdp_usd,
-        gdp_lcu=gdp_lcu,
-        fxe=fxe,
-        ext_interest=ext_interest,
-        g_pct=g_pct,
-        pi_lcu_pct=pi_lcu_pct,
+    external, public = _both_tables(
+        country, setup, inp, paths, rows, gdp_usd=gdp_usd, gdp_lcu=gdp_lcu, ppg=ppg,
+        ext_total=ext_total, lc_share=lc_share, fxe=fxe, g_pct=g_pct, pi_usd_pct=pi_usd_pct,
+        pi_lcu_pct=pi_lcu_pct, current_account_usd_m=ca,
         primary_expenditure_lcu_m=(
             der.primary_expenditure_lcu_m[sl]
             if primary_expenditure_lcu_m is None
@@ -309,7 +341,6 @@ def contributions_for(
             if other_flows_lcu_m is None
             else np.asarray(other_flows_lcu_m, dtype=np.float64)
         ),
-        rows=rows,
     )
     return Contributions(external=external, public=public)
 
@@ -377,28 +408,14 @@ def contributions_batch(
         + (baseline.ext_interest_usd_m - paths.ext_interest_usd_m)
         - gap
     )
-    ext_interest = _external_interest(paths, rows, inputs.fx_avg_lcu_per_usd)
-    external = _external_table(
-        setup, inputs, gdp_usd=gdp_usd, ppg=ppg, ext_total=ext_total, ext_interest=ext_interest,
-        g_pct=g_pct, pi_usd_pct=pi_usd_pct, current_account_usd_m=ca, lc_share=lc_share,
-        fxe=fxe,
-    )
-    public = _public_table(
-        country,
-        der,
-        inputs,
-        ppg=ppg,
-        gdp_usd=gdp_usd,
-        gdp_lcu=gdp_lcu,
-        fxe=fxe,
-        ext_interest=ext_interest,
-        g_pct=g_pct,
-        pi_lcu_pct=pi_lcu_pct,
+    external, public = _both_tables(
+        country, setup, inputs, paths, rows, gdp_usd=gdp_usd, gdp_lcu=gdp_lcu, ppg=ppg,
+        ext_total=ext_total, lc_share=lc_share, fxe=fxe, g_pct=g_pct, pi_usd_pct=pi_usd_pct,
+        pi_lcu_pct=pi_lcu_pct, current_account_usd_m=ca,
         primary_expenditure_lcu_m=_per_scenario(
             primary_expenditure_lcu_m, der.primary_expenditure_lcu_m[sl], n
         ),
         other_flows_lcu_m=_per_scenario(other_flows_lcu_m, der.other_flows_lcu_m[sl], n),
-        rows=rows,
     )
     return [
         Contributions(external=e, public=p)
