@@ -357,3 +357,13 @@ def test_a_scenario_can_be_run_ex_ante(zambia_2015: Country) -> None:
     a = assess(given, n_paths=300, stochastic=False)
     assert any(x.startswith("X1 ex-ante projection") for x in a.assumptions)
     assert "country.ex_ante" in a.sources
+
+
+def test_a_default_after_the_decision_is_not_known_ex_ante() -> None:
+    """Zambia's Eurobond default began in Nov 2020 (debt-distress-events): built for 2020
+    with hindsight the country is in distress from the start; ex ante, with what was known
+    at the end of 2019, it is not."""
+    assert build_country("ZMB", 2020).country.external_debt.in_arrears_or_restructuring
+    ex_ante = build_country("ZMB", 2020, ex_ante=True)
+    assert not ex_ante.country.external_debt.in_arrears_or_restructuring
+    assert ex_ante.distress_evidence == ()

@@ -239,8 +239,9 @@ def build_country(
     of any bundled series after ``first_year - 1`` is read, and every later year is a
     projection by a stated rule (OD1a growth and deflators at their 10-year average,
     ratios to GDP held; OD1b world growth likewise; OD7a the cross-country repayment
-    pace). Without it, years from ``first_year`` follow the bundled WEO (October 2024),
-    which for a past ``first_year`` holds realised values.
+    pace; arrears and restructuring episodes as they stood in ``first_year - 1``).
+    Without it, years from ``first_year`` follow the bundled WEO (October 2024), which
+    for a past ``first_year`` holds realised values.
 
     Raises :class:`DataError` (naming the dataset, series and ISO3) when the
     bundled data lack what the country needs, :class:`InputError` for a bad
@@ -256,12 +257,14 @@ def build_country(
     ser = _Picker(mac.years, t)
     macro = _macro_model(mac, t, ser)
     dom, dom_reason = _domestic_debt(mac, debt, t, rec)
-    evidence = distress_evidence(code, t)
+    # ex ante: the episodes known at the decision, those that counted for t-1
+    known = t - 1 if ex_ante else t
+    evidence = distress_evidence(code, known)
     rec.source(
         "external_debt.in_arrears_or_restructuring",
-        f"debt-distress-events: {len(evidence)} episode(s) counting for {t}"
+        f"debt-distress-events: {len(evidence)} episode(s) counting for {known}"
         if evidence
-        else f"debt-distress-events: no recorded episode for {t}",
+        else f"debt-distress-events: no recorded episode for {known}",
     )
     _gaps_left(rec, debt.market)
     commodity_hist, commodity_fall = record_commodity(debt.facts, t, rec)
