@@ -130,6 +130,14 @@ def test_history_past_the_decision_year_is_refused() -> None:
         _parse(doc)
 
 
+def test_a_command_cannot_move_the_case_past_its_decision(run_cli: Any) -> None:
+    """``simulate --first-year`` on a historical case may not put realised years in history."""
+    code, out, err = run_cli(["simulate", str(EXAMPLES / "zambia-2015.toml"),
+                              "--first-year", "2016", "--paths", "300"])
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "--first-year" in err and "decision year 2015" in err
+
+
 def _after(t: int) -> Callable[[pd.DataFrame | pd.Series], Any]:
     """Scale every value of a year after ``t - 1`` by 1.5 (index or a 'year' column)."""
 
