@@ -143,6 +143,18 @@ def main() -> None:
     print(f"kernel per path-year: {per_path_year:.0f} ns; floor measured now (copy {gbps:.1f} "
           f"GB/s, {ns_div:.2f} ns per division, ~17 divisions): {floor_ns:.0f} ns -> "
           f"{per_path_year / floor_ns:.1f}x above the floor (target within 2x)")
+    from debttrap.stochastic import _numba
+
+    if _numba.AVAILABLE:  # the compiled twin, what engine="auto" runs on large runs
+        compiled = _numba.run_paths_numba(ka, shocks_10k)  # compiles (or loads the cache)
+        assert np.allclose(compiled, run_paths(ka, shocks_10k), rtol=1e-10, atol=1e-10)
+        numba_10k = best_of(3, lambda: _numba.run_paths_numba(ka, shocks_10k))
+        nb_ns = numba_10k / (10_000 * n_years) * 1e9
+        print(f"compiled kernel (numba) per path-year: {nb_ns:.0f} ns -> "
+              f"{nb_ns / floor_ns:.1f}x above the floor, {per_path_year / nb_ns:.1f}x the "
+              f"NumPy kernel, {naive_10k / numba_10k:,.0f}x the naive loop")
+    else:
+        print("compiled kernel: numba is not installed (pip install debttrap[fast])")
 
     def run(n: int, workers: int = 1) -> object:
         return simulate(inputs, model, n_paths=n, seed=1, thresholds_pct=thr, workers=workers)

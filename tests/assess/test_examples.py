@@ -1,5 +1,9 @@
 """The chain end to end on the example scenarios, checked against what happened.
 
+The historical cases are ex ante (built from what was known at the decision,
+``test_ex_ante.py``); the checks against what happened run them ex post (``ex_post``:
+the realised years and the project's realised revenue, ``tests/reference/assess/ex-post.toml``).
+
 Facts (lending-terms.md §5, copied into tests/reference/assess/README.md):
 * Hambantota: the port's revenue did not cover its debt service (government: US$59m a year);
 * Laos: public debt passed 100% of GDP by 2022 (World Bank ~112%, IMF ~131%);
@@ -15,6 +19,7 @@ from debttrap.assess import Assessment, assess
 from debttrap.errors import DataError
 
 from .conftest import MACRO_PATHS, PROJECT_PATHS, scenario
+from .ex_post import ex_post
 
 
 def test_syria_runs_end_to_end(syria: Assessment) -> None:
@@ -64,7 +69,7 @@ def test_negative_control_is_judged_low_risk(control: Assessment) -> None:
 
 
 def test_laos_public_debt_passes_100_pct_of_gdp_by_2022() -> None:
-    a = assess(scenario("laos-railway-2016.toml"), n_paths=PROJECT_PATHS, stochastic=False)
+    a = assess(ex_post("laos-railway-2016.toml"), n_paths=PROJECT_PATHS, stochastic=False)
     (o,) = a.offers
     years = [int(y) for y in o.outlook.years]
     path = dict(zip(years, o.outlook.public_debt_to_gdp_pct.tolist(), strict=True))
@@ -80,7 +85,7 @@ def test_laos_public_debt_passes_100_pct_of_gdp_by_2022() -> None:
 
 
 def test_zambia_verdicts() -> None:
-    a = assess(scenario("zambia-2015.toml"), n_paths=PROJECT_PATHS, stochastic=False)
+    a = assess(ex_post("zambia-2015.toml"), n_paths=PROJECT_PATHS, stochastic=False)
     by = {o.name: o for o in a.offers}
     china = next(o for n, o in by.items() if n.startswith("Chinese lenders"))
     ida = next(o for n, o in by.items() if "IDA" in n)
@@ -104,7 +109,7 @@ def test_hambantota_port_revenue_does_not_cover_its_debt_service() -> None:
         build_country("LKA", 2008)
     except DataError as exc:  # the bundled WEO has no Sri Lanka projections (Oct 2024)
         pytest.xfail(f"Sri Lanka cannot be built from the bundled data: {exc}")
-    a = assess(scenario("hambantota-2007.toml"), n_paths=PROJECT_PATHS, stochastic=False)
+    a = assess(ex_post("hambantota-2007.toml"), n_paths=PROJECT_PATHS, stochastic=False)
     for o in a.offers:
         assert o.economics is not None
         s = o.economics.summary()

@@ -3,6 +3,8 @@
 Facts: lending-terms.md §5 (excerpt in ``tests/reference/leverage/``). The figures are
 read from :func:`debttrap.assess.assess` as a user gets them (project paths small: the
 leverage figures do not depend on the project draws except through the overrun loan).
+The published figures are what happened, so the cases run ex post (``ex_post``: the
+realised years; the examples themselves are ex ante, ``test_ex_ante.py``).
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ import pytest
 
 from debttrap.assess import OTHER_NEW, Assessment, OfferAssessment, assess
 
-from .conftest import scenario
+from .ex_post import ex_post
 
 PATHS = 300
 
 
 def _run(name: str) -> Assessment:
-    return assess(scenario(name), n_paths=PATHS, stochastic=False)
+    return assess(ex_post(name), n_paths=PATHS, stochastic=False)
 
 
 def _offer(a: Assessment, prefix: str) -> OfferAssessment:

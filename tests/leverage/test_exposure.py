@@ -335,3 +335,31 @@ def test_summary_is_a_frozen_typed_record_of_the_window_peaks() -> None:
     assert s.lender_debt_share_after_peak_pct == pytest.approx(
         float(np.nanmax(e.lender_debt_share_after_pct[e.in_window])))
     assert s.cross_default == ("cross_default" in s.triggers_present)
+
+
+def test_offers_checked_together_equal_each_offer_alone() -> None:
+    """Clause draws of one offer share the tables: checked once, figures equal one by one."""
+    from debttrap.leverage.exposure import creditor_exposures
+
+    profiles = [
+        _offer(),
+        _offer({"no_paris_club": True, "collateral_assets_usd_m": 300.0}),
+        _offer({"lender_controlled_account": True, "account_revenue_share_pct": 50.0,
+                "acceleration": {"cross_default": True}}),
+    ]
+    kw: dict[str, Any] = {
+        "government_revenue_usd_m": pd.Series(1000.0, index=YEARS),
+        "exports_usd_m": {y: 2000.0 for y in YEARS},
+        "reserves_usd_m": {y: 800.0 for y in YEARS},
+        "project_revenue_usd_m": {y: 40.0 for y in YEARS},
+        "cross_default_creditors": ["bondholders"],
+        "flows": offer_flows(profiles[0], YEARS[0], YEARS[-1]),
+    }
+    together = creditor_exposures(profiles, _debt(), _debt() * 0.1, **kw)
+    for profile, got in zip(profiles, together, strict=True):
+        alone = creditor_exposure(profile, _debt(), _debt() * 0.1, **kw)
+        pd.testing.assert_frame_equal(got.to_frame(), alone.to_frame(), check_exact=True)
+        assert got.summary() == alone.summary()
+    two_loans = _offer().model_copy(update={"loans": _offer().loans * 2})
+    with pytest.raises(InputError, match="offers"):
+        creditor_exposures([_offer(), two_loans], _debt())

@@ -143,9 +143,13 @@ def test_scenario_project_values_name_their_field(tmp_path: Path, run_cli: RunCl
     text = (Path(__file__).resolve().parents[2] / "examples" / "hambantota-2007.toml").read_text()
     cases = {
         "quoted_cost_usd_m": ("quoted_cost_usd_m = 360.8", "quoted_cost_usd_m = inf"),
-        "revenue_usd_m": ("revenue_usd_m = 1.81", "revenue_usd_m = inf"),
-        "demand_prior.median_ratio": ("median_ratio = 1.0, sigma = 0.0",
-                                      "median_ratio = inf, sigma = 0.0"),
+        "revenue_usd_m": ("revenue_usd_m = 58.2", "revenue_usd_m = inf"),
+        # the ex ante case has no demand prior of its own (the sector's applies): add one
+        "demand_prior.median_ratio": (
+            "overrun_on_budget_pct = 100.0",
+            "overrun_on_budget_pct = 100.0\n"
+            "demand_prior = { median_ratio = inf, sigma = 0.0, source = \"test\" }",
+        ),
         "operating_cost_usd_m": ("operating_cost_usd_m = 0.0", "operating_cost_usd_m = 1e308"),
     }
     for field, (old, new) in cases.items():

@@ -84,8 +84,9 @@ def test_scenario_gives_contributions_by_offer_name(tmp_path: Path) -> None:
         assert key in doc, key
     assert doc["scenario"].startswith("Zambia") and doc["history"] == "ZMB"
     assert doc["seed"] == 2015  # the scenario's settings.seed when --seed is not given
-    assert doc["rating_window"] == [2016, 2026]
-    assert doc["calibration"]["window"][1] == 2015  # as debttrap assess: history before t
+    # the case is ex ante (decision 2015): t = 2015, history to 2014
+    assert doc["rating_window"] == [2015, 2025]
+    assert doc["calibration"]["window"][1] == 2014  # as debttrap assess: history before t
     offers = doc["offers"]
     assert list(offers) == ["Eurobond 2027 (2015)", "Chinese lenders 2016-2021 (typical terms)",
                             "Counterfactual: US$1.25bn on IDA terms"]

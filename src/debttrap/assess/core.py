@@ -32,6 +32,7 @@ from debttrap.assess.creditors import (
     _unscheduled_columns,
 )
 from debttrap.assess.dependence import AssumptionEffect, verdict_dependence
+from debttrap.assess.ex_ante import RULE, ex_ante_country
 from debttrap.assess.labels import _by_year
 from debttrap.assess.results import (
     Assessment,
@@ -51,7 +52,7 @@ from debttrap.leverage.evidence import (
     documented_offer,
     typical_offer,
 )
-from debttrap.leverage.exposure import Exposure, creditor_exposure
+from debttrap.leverage.exposure import Exposure, creditor_exposures
 from debttrap.leverage.verdict import VerdictInputs, judge, judge_clause_draws, verdict_inputs
 from debttrap.terms.offer import Offer
 
@@ -113,12 +114,31 @@ def _country(
         from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
 
         t = settings.first_projection_year or DEFAULT_FIRST_YEAR
-        built = build_country(code, t, horizon_years=settings.horizon_years)
+        ex_ante = scenario.is_ex_ante
+        built = build_country(code, t, horizon_years=settings.horizon_years, ex_ante=ex_ante)
         sources.update({f"country.{k}": v for k, v in built.sources.items()})
         assumptions.extend(built.assumptions)
+        if ex_ante:
+            sources["country.ex_ante"] = (
+                f"built from the bundled data up to {t - 1} only; later years are projections "
+                "by the stated rules OD1a, OD1b and OD7a (docs/data.md)"
+            )
         return built.country, code
     if scenario.country_file:
         sources["country"] = f"country file {scenario.country_file}"
+    if scenario.is_ex_ante:
+        from debttrap.datasets.macro import world_growth_pct
+
+        wg = world_growth_pct()
+        world = {int(y): float(v) for y, v in zip(wg.index.tolist(), wg.to_numpy(), strict=True)}
+        country, notes = ex_ante_country(scenario.country, world)
+        t = country.t
+        assumptions.append(
+            f"X1 {RULE} (decision year {t - 1}); what it does: later shocks (realised "
+            "growth, prices, COVID) are not in the case, the trend of the five years before "
+            "the decision is" + ("; " + "; ".join(notes) if notes else ""))
+        sources["country.ex_ante"] = RULE
+        return country, None
     return scenario.country, None
 
 
@@ -237,8 +257,12 @@ def _offer_assessment(
     project_rev = project_revenue(offer, s.years)
 
     def exposure_of(profile: Offer) -> Exposure:
-        return creditor_exposure(
-            profile,
+        return exposures_of([profile])[0]
+
+    def exposures_of(profiles: list[Offer]) -> list[Exposure]:
+        # one check of the tables for all profiles (they differ only in their clauses)
+        return creditor_exposures(
+            profiles,
             _lender_column(s.debt, offer.group),
             _lender_column(s.service, offer.group),
             government_revenue_usd_m=s.revenue_usd_m,
@@ -293,7 +317,10 @@ def _offer_assessment(
         draws = clause_draws(offer, CLAUSE_DRAWS, seed=s.seed)
         exposure_typical = exposure_of(typical_offer(offer))
         verdict = judge_clause_draws(
-            [(inputs_of(exposure_of(d.offer)), d.weight) for d in draws],
+            [
+                (inputs_of(x), d.weight)
+                for x, d in zip(exposures_of([d.offer for d in draws]), draws, strict=True)
+            ],
             without_typical=documented,
             with_typical=inputs_of(exposure_typical),
             n_draws=CLAUSE_DRAWS,

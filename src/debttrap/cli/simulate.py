@@ -108,7 +108,12 @@ def _scenario_country(scenario: Any, first_year: int | None) -> tuple[Any, str |
 
         code = scenario.country.upper()
         t = first_year or scenario.settings.first_projection_year or DEFAULT_FIRST_YEAR
-        built = build_country(code, t, horizon_years=scenario.settings.horizon_years)
+        built = build_country(
+            code,
+            t,
+            horizon_years=scenario.settings.horizon_years,
+            ex_ante=scenario.is_ex_ante,
+        )
         return built.country, code
     return scenario.country, None
 

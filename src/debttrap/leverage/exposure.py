@@ -339,8 +339,51 @@ def creditor_exposure(
 
     Above the ~80-line rule only by its signature, this docstring and the
     result's 36 named fields: the checks and the three families of figures are
-    the functions of :mod:`debttrap.leverage._exposure_parts`, called in turn.
+    the functions of :mod:`debttrap.leverage._exposure_parts`, called in turn
+    (in :func:`creditor_exposures`, which this calls with one offer).
     """
+    return creditor_exposures(
+        [offer],
+        existing_debt_usd_m,
+        existing_service_usd_m,
+        government_revenue_usd_m=government_revenue_usd_m,
+        exports_usd_m=exports_usd_m,
+        reserves_usd_m=reserves_usd_m,
+        project_revenue_usd_m=project_revenue_usd_m,
+        cross_default_creditors=cross_default_creditors,
+        service_unknown_creditors=service_unknown_creditors,
+        flows=flows,
+        added_debt_usd_m=added_debt_usd_m,
+        added_service_usd_m=added_service_usd_m,
+        window_years=window_years,
+    )[0]
+
+
+def creditor_exposures(
+    offers: Sequence[Offer],
+    existing_debt_usd_m: pd.DataFrame,
+    existing_service_usd_m: pd.DataFrame | None = None,
+    *,
+    government_revenue_usd_m: pd.Series | Mapping[int, float] | None = None,
+    exports_usd_m: pd.Series | Mapping[int, float] | None = None,
+    reserves_usd_m: pd.Series | Mapping[int, float] | None = None,
+    project_revenue_usd_m: pd.Series | Mapping[int, float] | None = None,
+    cross_default_creditors: Sequence[str] = (),
+    service_unknown_creditors: Sequence[str] = (),
+    flows: OfferFlows | None = None,
+    added_debt_usd_m: pd.Series | Mapping[int, float] | None = None,
+    added_service_usd_m: pd.Series | Mapping[int, float] | None = None,
+    window_years: tuple[int, int] | None = None,
+) -> list[Exposure]:
+    """:func:`creditor_exposure` of offers that differ only in their clauses (the same lender
+    group, loans and flows: the clause draws of one offer), in order. The tables are checked,
+    aligned and shared out once; only the clause figures are worked out per offer, so each
+    result equals :func:`creditor_exposure` of that offer alone."""
+    if not offers:
+        return []
+    first = offers[0]
+    if any(o.group != first.group or len(o.loans) != len(first.loans) for o in offers):
+        raise InputError("offers must share the lender group and loans", field="offers")
     years, debt = year_table(existing_debt_usd_m, "existing_debt_usd_m")
     service: pd.DataFrame | None = None
     service_given = np.zeros(years.size, dtype=np.bool_)
@@ -361,7 +404,7 @@ def creditor_exposure(
     added_service = np.zeros(years.size) if added_svc is None else np.nan_to_num(added_svc)
 
     lo, hi = int(years[0]), int(years[-1])
-    f = flows if flows is not None else offer_flows(offer, lo, hi)
+    f = flows if flows is not None else offer_flows(first, lo, hi)
     if flows is not None:
         pos = pd.Index(f.years).get_indexer(pd.Index(years))
         if np.any(pos < 0):
@@ -375,57 +418,65 @@ def creditor_exposure(
     offer_ppg_service = ds[ppg].sum(axis=0) if ppg.any() else np.zeros(years.size)
     offer_contingent = bal[~ppg].sum(axis=0) if (~ppg).any() else np.zeros(years.size)
 
-    lender = offer.group
+    lender = first.group
     sh = shares(
         lender, debt, service, service_given,
         offer_ppg_debt=offer_ppg_debt, offer_ppg_service=offer_ppg_service,
         added_debt=added_debt, added_service=added_service,
         service_unknown_creditors=service_unknown_creditors,
     )
-    clauses = [ln.clauses for ln in offer.loans]
-    amounts = clause_amounts(clauses, clauses_in_force(offer, f, years), proj_rev)
-    acc = acceleration(clauses, bal, ppg, debt, cross_default_creditors)
 
-    def pct_of(x: FloatArray, base: FloatArray | None) -> FloatArray:
-        return share_pct(x, base) if base is not None else np.full(years.size, np.nan)
+    def one(offer: Offer) -> Exposure:
+        clauses = [ln.clauses for ln in offer.loans]
+        amounts = clause_amounts(clauses, clauses_in_force(offer, f, years), proj_rev)
+        acc = acceleration(clauses, bal, ppg, debt, cross_default_creditors)
 
-    all_bal = bal.sum(axis=0) if bal.shape[0] else np.zeros(years.size)
-    return Exposure(
-        offer=offer.name,
-        lender=lender,
-        years=np.array(years, copy=True),
-        offer_ppg_debt_usd_m=read_only_copy(offer_ppg_debt),
-        offer_ppg_service_usd_m=read_only_copy(offer_ppg_service),
-        offer_contingent_debt_usd_m=read_only_copy(offer_contingent),
-        lender_debt_share_before_pct=read_only_copy(sh.debt_before),
-        lender_debt_share_after_pct=read_only_copy(sh.debt_after),
-        lender_service_share_before_pct=read_only_copy(sh.service_before),
-        lender_service_share_after_pct=read_only_copy(sh.service_after),
-        pledged_revenue_usd_m=read_only_copy(amounts.pledged),
-        pledged_pct_of_revenue=read_only_copy(pct_of(amounts.pledged, revenue)),
-        pledged_pct_of_exports=read_only_copy(pct_of(amounts.pledged, exports)),
-        account_cash_held_usd_m=read_only_copy(amounts.cash_held),
-        acceleration_usd_m=MappingProxyType(acc.by_trigger),
-        acceleration_max_usd_m=read_only_copy(acc.largest),
-        acceleration_with_cross_default_usd_m=read_only_copy(acc.with_cross_default),
-        acceleration_pct_of_reserves=read_only_copy(pct_of(acc.with_cross_default, reserves)),
-        acceleration_pct_of_exports=read_only_copy(pct_of(acc.with_cross_default, exports)),
-        cross_default_creditors=tuple(cross_default_creditors),
-        no_paris_club_usd_m=read_only_copy(acc.no_paris_club),
-        no_paris_club_pct_of_ppg_external=read_only_copy(
-            _part_share_pct(acc.no_paris_club, sh.total_debt_after)
-        ),
-        collateral_usd_m=read_only_copy(amounts.collateral),
-        collateral_cover_pct=read_only_copy(share_pct(amounts.collateral, all_bal)),
-        triggers_present=acc.triggers_present,
-        keeps_out_of_restructuring=acc.keeps_out_of_restructuring,
-        lever_clauses=acc.lever_clauses,
-        service_share_note=sh.note,
-        added_debt_usd_m=read_only_copy(added_debt),
-        window_years=window_years,
-        offer_debt_share_pct=read_only_copy(_part_share_pct(offer_ppg_debt, sh.total_debt_after)),
-        offer_service_share_pct=read_only_copy(sh.offer_service),
-        offer_accelerable_usd_m=read_only_copy(acc.offer_accelerable),
-        offer_accelerable_pct_of_reserves=read_only_copy(pct_of(acc.offer_accelerable, reserves)),
-        offer_accelerable_pct_of_exports=read_only_copy(pct_of(acc.offer_accelerable, exports)),
-    )
+        def pct_of(x: FloatArray, base: FloatArray | None) -> FloatArray:
+            return share_pct(x, base) if base is not None else np.full(years.size, np.nan)
+
+        all_bal = bal.sum(axis=0) if bal.shape[0] else np.zeros(years.size)
+        return Exposure(
+            offer=offer.name,
+            lender=lender,
+            years=np.array(years, copy=True),
+            offer_ppg_debt_usd_m=read_only_copy(offer_ppg_debt),
+            offer_ppg_service_usd_m=read_only_copy(offer_ppg_service),
+            offer_contingent_debt_usd_m=read_only_copy(offer_contingent),
+            lender_debt_share_before_pct=read_only_copy(sh.debt_before),
+            lender_debt_share_after_pct=read_only_copy(sh.debt_after),
+            lender_service_share_before_pct=read_only_copy(sh.service_before),
+            lender_service_share_after_pct=read_only_copy(sh.service_after),
+            pledged_revenue_usd_m=read_only_copy(amounts.pledged),
+            pledged_pct_of_revenue=read_only_copy(pct_of(amounts.pledged, revenue)),
+            pledged_pct_of_exports=read_only_copy(pct_of(amounts.pledged, exports)),
+            account_cash_held_usd_m=read_only_copy(amounts.cash_held),
+            acceleration_usd_m=MappingProxyType(acc.by_trigger),
+            acceleration_max_usd_m=read_only_copy(acc.largest),
+            acceleration_with_cross_default_usd_m=read_only_copy(acc.with_cross_default),
+            acceleration_pct_of_reserves=read_only_copy(pct_of(acc.with_cross_default, reserves)),
+            acceleration_pct_of_exports=read_only_copy(pct_of(acc.with_cross_default, exports)),
+            cross_default_creditors=tuple(cross_default_creditors),
+            no_paris_club_usd_m=read_only_copy(acc.no_paris_club),
+            no_paris_club_pct_of_ppg_external=read_only_copy(
+                _part_share_pct(acc.no_paris_club, sh.total_debt_after)
+            ),
+            collateral_usd_m=read_only_copy(amounts.collateral),
+            collateral_cover_pct=read_only_copy(share_pct(amounts.collateral, all_bal)),
+            triggers_present=acc.triggers_present,
+            keeps_out_of_restructuring=acc.keeps_out_of_restructuring,
+            lever_clauses=acc.lever_clauses,
+            service_share_note=sh.note,
+            added_debt_usd_m=read_only_copy(added_debt),
+            window_years=window_years,
+            offer_debt_share_pct=read_only_copy(
+                _part_share_pct(offer_ppg_debt, sh.total_debt_after)
+            ),
+            offer_service_share_pct=read_only_copy(sh.offer_service),
+            offer_accelerable_usd_m=read_only_copy(acc.offer_accelerable),
+            offer_accelerable_pct_of_reserves=read_only_copy(
+                pct_of(acc.offer_accelerable, reserves)
+            ),
+            offer_accelerable_pct_of_exports=read_only_copy(pct_of(acc.offer_accelerable, exports)),
+        )
+
+    return [one(o) for o in offers]

@@ -85,9 +85,16 @@ class LegacySchedule:
     calibrated: tuple[str, ...]
 
 
-def legacy_schedule(code: str, s0: FloatArray, grid: IntArray) -> LegacySchedule:
-    """Repay the stocks ``s0`` (by group) on ``grid`` years (OD7); loops over time."""
-    own = dssi_pace(code)
+def legacy_schedule(
+    code: str, s0: FloatArray, grid: IntArray, *, own_pace: bool = True
+) -> LegacySchedule:
+    """Repay the stocks ``s0`` (by group) on ``grid`` years (OD7); loops over time.
+
+    ``own_pace=False`` (ex ante) ignores the country's own DSSI table, whose 2019-2024
+    service contains loans signed after an earlier decision, and uses the cross-country
+    median pace of each group.
+    """
+    own = dssi_pace(code) if own_pace else MappingProxyType({})
     med = median_pace()
     terms = lending_terms()
     pace = np.array([own.get(g, med[g]) for g in CREDITOR_GROUPS])

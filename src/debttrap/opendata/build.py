@@ -227,9 +227,21 @@ def _checked_code(iso3: str, first_year: int, horizon_years: int) -> str:
 
 
 def build_country(
-    iso3: str, first_year: int = DEFAULT_FIRST_YEAR, *, horizon_years: int = 20
+    iso3: str,
+    first_year: int = DEFAULT_FIRST_YEAR,
+    *,
+    horizon_years: int = 20,
+    ex_ante: bool = False,
 ) -> BuiltCountry:
     """Assemble the LIC-DSF inputs of ``iso3`` for first projection year ``first_year``.
+
+    ``ex_ante=True`` builds the country as it was known before ``first_year``: no value
+    of any bundled series after ``first_year - 1`` is read, and every later year is a
+    projection by a stated rule (OD1a growth and deflators at their 10-year average,
+    ratios to GDP held; OD1b world growth likewise; OD7a the cross-country repayment
+    pace; arrears and restructuring episodes as they stood in ``first_year - 1``).
+    Without it, years from ``first_year`` follow the bundled WEO (October 2024), which
+    for a past ``first_year`` holds realised values.
 
     Raises :class:`DataError` (naming the dataset, series and ISO3) when the
     bundled data lack what the country needs, :class:`InputError` for a bad
@@ -239,22 +251,24 @@ def build_country(
     t = int(first_year)
     last = t + int(horizon_years)
     rec = Provenance()
-    mac = macro_paths(code, t, last, rec)
+    mac = macro_paths(code, t, last, rec, ex_ante=ex_ante)
     view = creditor_view(code)
-    debt = debt_paths(code, t, last, mac, view, rec)
+    debt = debt_paths(code, t, last, mac, view, rec, ex_ante=ex_ante)
     ser = _Picker(mac.years, t)
     macro = _macro_model(mac, t, ser)
     dom, dom_reason = _domestic_debt(mac, debt, t, rec)
-    evidence = distress_evidence(code, t)
+    # ex ante: the episodes known at the decision, those that counted for t-1
+    known = t - 1 if ex_ante else t
+    evidence = distress_evidence(code, known)
     rec.source(
         "external_debt.in_arrears_or_restructuring",
-        f"debt-distress-events: {len(evidence)} episode(s) counting for {t}"
+        f"debt-distress-events: {len(evidence)} episode(s) counting for {known}"
         if evidence
-        else f"debt-distress-events: no recorded episode for {t}",
+        else f"debt-distress-events: no recorded episode for {known}",
     )
     _gaps_left(rec, debt.market)
     commodity_hist, commodity_fall = record_commodity(debt.facts, t, rec)
-    capacity, cap_detail = capacity_inputs(code, t, mac, rec)
+    capacity, cap_detail = capacity_inputs(code, t, mac, rec, ex_ante=ex_ante)
     assumptions = rec.sorted_assumptions()
     shares, cyear = currency_shares(code, t, rec)
     name = str(ds.weo_countries().set_index("iso3").loc[code, "name"])

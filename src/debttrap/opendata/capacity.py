@@ -19,7 +19,7 @@ from debttrap import datasets as ds
 from debttrap.country.model import CapacityInputs
 from debttrap.dsa.capacity import REMITTANCES_CAP, ci_window_years
 from debttrap.errors import DataError
-from debttrap.opendata.macro import MacroPaths
+from debttrap.opendata.macro import EX_ANTE_TREND_YEARS, MacroPaths
 from debttrap.opendata.provenance import WDI, WDIX, WEO, Provenance
 
 __all__ = ["capacity_inputs"]
@@ -103,6 +103,22 @@ def _wdi_components(
         )
 
 
+def _world_growth(t: int, ex_ante: bool, rec: Provenance) -> tuple[pd.Series, str]:
+    """World growth by year; ex ante, years from ``t`` at the mean of the ten before (OD1b)."""
+    world = ds.world_growth_pct()
+    if not ex_ante:
+        return world, ""
+    known = world.loc[t - EX_ANTE_TREND_YEARS : t - 1]
+    mean = float(known.mean())
+    out = world.copy()
+    out.loc[out.index >= t] = mean
+    rec.assume(
+        f"OD1b ex ante: world growth from {t} (in the capacity window) is its "
+        f"{t - EX_ANTE_TREND_YEARS}-{t - 1} average, {mean:.2f}%, not the realised path"
+    )
+    return out, f"; from {t} its {t - EX_ANTE_TREND_YEARS}-{t - 1} average (OD1b)"
+
+
 def _reserve_cover_fallback(
     code: str, t: int, window: tuple[int, ...], mac: MacroPaths,
     comps: dict[str, float | None], src: dict[str, str], rec: Provenance,
@@ -134,7 +150,12 @@ def _reserve_cover_fallback(
 
 
 def _components(
-    code: str, t: int, mac: MacroPaths, fdl_row: pd.Series | None, rec: Provenance
+    code: str,
+    t: int,
+    mac: MacroPaths,
+    fdl_row: pd.Series | None,
+    rec: Provenance,
+    ex_ante: bool,
 ) -> dict[str, float | None]:
     window = ci_window_years(t)
     comps: dict[str, float | None] = {}
@@ -143,9 +164,10 @@ def _components(
     comps["real_growth_pct"] = _window_mean(pd.Series(mac.growth, index=mac.years), window)
     src["real_growth_pct"] = f"{WEO}: NGDP_RPCH, {window[0]}-{window[-1]}"
     _wdi_components(code, t, window, comps, src)
-    comps["world_growth_pct"] = _window_mean(ds.world_growth_pct(), window)
+    world, rule = _world_growth(t, ex_ante, rec)
+    comps["world_growth_pct"] = _window_mean(world, window)
     src["world_growth_pct"] = (
-        f"{WEO}: PPP-weighted NGDP_RPCH of 196 countries, {window[0]}-{window[-1]}"
+        f"{WEO}: PPP-weighted NGDP_RPCH of 196 countries, {window[0]}-{window[-1]}{rule}"
     )
     for key, col in _FDL_COLUMN.items():
         if comps.get(key) is None and fdl_row is not None and not pd.isna(fdl_row[col]):
@@ -163,7 +185,7 @@ def _components(
 
 
 def capacity_inputs(
-    code: str, t: int, mac: MacroPaths, rec: Provenance
+    code: str, t: int, mac: MacroPaths, rec: Provenance, *, ex_ante: bool = False
 ) -> tuple[CapacityInputs, dict[str, Any]]:
     """The capacity inputs of ``code`` for year ``t`` and a detail record of how they were set.
 
@@ -174,7 +196,7 @@ def capacity_inputs(
     detail: dict[str, Any] = {"classification_year": t, "window": [window[0], window[-1]]}
     fdl_row = _published(code, t, detail)
     prior = None if fdl_row is None else str(fdl_row["dcc"])
-    comps = _components(code, t, mac, fdl_row, rec)
+    comps = _components(code, t, mac, fdl_row, rec, ex_ante)
     detail["components"] = comps
     if prior is not None:
         rec.source(

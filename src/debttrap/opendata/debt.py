@@ -326,17 +326,34 @@ def _fund_line(
 
 
 def debt_paths(
-    code: str, t: int, last: int, mac: MacroPaths, view: CreditorView, rec: Provenance
+    code: str,
+    t: int,
+    last: int,
+    mac: MacroPaths,
+    view: CreditorView,
+    rec: Provenance,
+    *,
+    ex_ante: bool = False,
 ) -> DebtPaths:
-    """Existing lines, new financing and the external stock of ``code`` (OD7-OD9, OD16)."""
+    """Existing lines, new financing and the external stock of ``code`` (OD7-OD9, OD16).
+
+    ``ex_ante``: the repayment pace of the existing debt is the cross-country median
+    (OD7a), not the country's own DSSI schedule of 2019-2024.
+    """
     base_year, stock_table = _base_stocks(code, t, view)
     facts = external_facts(code, t, base_year, rec)
     s0 = stock_table.loc[base_year].to_numpy(dtype=np.float64)
     total0 = float(s0.sum()) + facts.imf_credit_usd_m
     grid = years_between(base_year + 1, last + LONG_TAIL_YEARS)
-    leg = legacy_schedule(code, s0, grid)
+    leg = legacy_schedule(code, s0, grid, own_pace=not ex_ante)
     fund = _fund(facts.imf_credit_usd_m, grid.size)
     _record_pace(leg, rec)
+    if ex_ante:
+        rec.assume(
+            "OD7a ex ante: the country's own DSSI service table (2019-2024) contains loans "
+            "signed after the decision, so each creditor group's existing debt is repaid at "
+            "the median pace of that group across DSSI countries"
+        )
     proj = grid[grid <= last]
     target = _target(mac, proj, base_year, total0, rec)
     split = _split(stock_table, base_year, s0, leg, rec)
@@ -359,7 +376,11 @@ def debt_paths(
     rec.source(
         "external_debt.existing_lines",
         f"{IDS}: stocks by creditor group end-{base_year}; schedules OD7; "
-        "DSSI service due 2019-2024 calibrates the pace",
+        + (
+            "pace: median of each group across DSSI countries (OD7a)"
+            if ex_ante
+            else "DSSI service due 2019-2024 calibrates the pace"
+        ),
     )
     total_stock = leg.balance.sum(axis=0) + fund.balance + coh.balance.sum(axis=0)
     ext = np.full(mac.years.size, np.nan)

@@ -31,10 +31,13 @@ from debttrap.opendata._series import (
 )
 from debttrap.opendata.provenance import PWT, WDI, WDIX, WEO, Provenance
 
-__all__ = ["HISTORY_YEARS", "WEO_LAST_YEAR", "MacroPaths", "macro_paths"]
+__all__ = ["EX_ANTE_TREND_YEARS", "HISTORY_YEARS", "WEO_LAST_YEAR", "MacroPaths", "macro_paths"]
 
 HISTORY_YEARS = 10
 WEO_LAST_YEAR = 2029
+#: Ex ante (as known before ``t``): real growth and the GDP deflators after ``t-1`` are
+#: projected at their average over this many known years (OD1a).
+EX_ANTE_TREND_YEARS = 10
 _GDP = ("NGDPD", "NGDP", "NGDP_RPCH")
 
 
@@ -70,10 +73,22 @@ class _Gdp:
     iw: int  # its index on ``years``
 
 
-def _weo_last_year(code: str, w: pd.DataFrame, t: int, lo: int, years: IntArray) -> int:
-    """The last year with WEO GDP data; raises where ``t … t+5`` or history has gaps."""
+def _weo_last_year(
+    code: str, w: pd.DataFrame, t: int, lo: int, years: IntArray, ex_ante: bool
+) -> int:
+    """The last year with WEO GDP data; raises where ``t … t+5`` or history has gaps.
+
+    Ex ante the WEO ends at ``t-1`` by construction and only the history is checked.
+    """
     ends = [int(w[s].loc[:WEO_LAST_YEAR].dropna().index.max()) for s in _GDP if w[s].notna().any()]
     wl = min(ends) if len(ends) == 3 else lo
+    if ex_ante:
+        for s in _GDP:
+            v = column(w, s, years_between(lo, t - 1))
+            gap = np.flatnonzero(np.isnan(v))
+            if gap.size:
+                raise DataError(f"no value for {code} in {lo + int(gap[0])}", dataset=WEO, series=s)
+        return t - 1
     if wl < t + 5:
         for s in _GDP:
             v = column(w, s, years_between(lo, t + 5))
@@ -90,15 +105,20 @@ def _weo_last_year(code: str, w: pd.DataFrame, t: int, lo: int, years: IntArray)
     return wl
 
 
-def _gdp(code: str, w: pd.DataFrame, t: int, last: int, rec: Provenance) -> _Gdp:
+def _gdp(
+    code: str, w: pd.DataFrame, t: int, last: int, rec: Provenance, ex_ante: bool
+) -> _Gdp:
     lo = t - HISTORY_YEARS - 2
     years = years_between(lo, last)
-    wl = _weo_last_year(code, w, t, lo, years)
+    wl = _weo_last_year(code, w, t, lo, years, ex_ante)
     growth = column(w, "NGDP_RPCH", years)
     gdp_usd = column(w, "NGDPD", years) * 1000.0
     gdp_lcu = column(w, "NGDP", years) * 1000.0
-    # beyond the last WEO year: real growth and both GDP deflators held at that year's values
     iw = int(np.searchsorted(years, wl))
+    if ex_ante:
+        _trend_after(years, iw, growth, gdp_usd, gdp_lcu, rec)
+        return _finish_gdp(years, growth, gdp_usd, gdp_lcu, wl, iw, rec, "OD1a")
+    # beyond the last WEO year: real growth and both GDP deflators held at that year's values
     for i in range(iw + 1, years.size):  # loop over time
         growth[i] = growth[iw]
         gdp_usd[i] = gdp_usd[i - 1] * gdp_usd[iw] / gdp_usd[iw - 1]
@@ -109,10 +129,69 @@ def _gdp(code: str, w: pd.DataFrame, t: int, last: int, rec: Provenance) -> _Gdp
             f"OD1 after {wl} ({horizon}) real growth, the US$ and LCU GDP "
             f"deflators and every ratio to GDP are held at their {wl} values"
         )
+    return _finish_gdp(years, growth, gdp_usd, gdp_lcu, wl, iw, rec, "OD1")
+
+
+def _us_deflator_factor(first: int, known: int) -> float:
+    """1 + the average growth of the US GDP deflator over ``first … known`` (WEO USA)."""
+    us = ds.weo_panel("USA", ["NGDPD", "NGDP_RPCH"], required=["NGDPD", "NGDP_RPCH"])
+    gdp = us["NGDPD"].reindex(range(first - 1, known + 1)).to_numpy(dtype=np.float64)
+    real = us["NGDP_RPCH"].reindex(range(first, known + 1)).to_numpy(dtype=np.float64)
+    if np.isnan(gdp).any() or np.isnan(real).any():
+        raise DataError(f"no value for USA in {first - 1}-{known}", dataset=WEO, series="NGDPD")
+    defl = gdp[1:] / gdp[:-1] / (1.0 + real / 100.0)
+    return float(np.prod(defl) ** (1.0 / defl.size))
+
+
+def _trend_after(
+    years: IntArray,
+    iw: int,
+    growth: FloatArray,
+    gdp_usd: FloatArray,
+    gdp_lcu: FloatArray,
+    rec: Provenance,
+) -> None:
+    """Ex ante: growth and both GDP deflators after index ``iw`` by the stated rule (OD1a)."""
+    k = EX_ANTE_TREND_YEARS
+    lo = iw - k + 1
+    first, known = int(years[lo]), int(years[iw])
+    g_mean = float(np.mean(growth[lo : iw + 1]))
+    real_f = 1.0 + g_mean / 100.0
+    lcu_defl = float((gdp_lcu[iw] / gdp_lcu[lo - 1]) ** (1.0 / k)) / float(
+        np.prod(1.0 + growth[lo : iw + 1] / 100.0) ** (1.0 / k)
+    )
+    usd_defl = _us_deflator_factor(first, known)
+    for i in range(iw + 1, years.size):  # loop over time
+        growth[i] = g_mean
+        gdp_usd[i] = gdp_usd[i - 1] * real_f * usd_defl
+        gdp_lcu[i] = gdp_lcu[i - 1] * real_f * lcu_defl
+    rec.assume(
+        f"OD1a ex ante: no data after {known} is used (the case's decision year); from "
+        f"{known + 1} real growth is its {first}-{known} average ({g_mean:.2f}%), the LCU GDP "
+        f"deflator grows at its {first}-{known} average rate ({(lcu_defl - 1.0) * 100.0:.2f}% "
+        f"a year), the US$ GDP deflator at the US GDP deflator's {first}-{known} average "
+        f"({(usd_defl - 1.0) * 100.0:.2f}%: a constant real exchange rate against the "
+        f"dollar), and every ratio to GDP (revenue, primary balance, current account, gross "
+        f"debt) is held at its {known} value; a projection by rule, not the WEO forecast of "
+        "the time (not bundled)"
+    )
+
+
+def _finish_gdp(
+    years: IntArray,
+    growth: FloatArray,
+    gdp_usd: FloatArray,
+    gdp_lcu: FloatArray,
+    wl: int,
+    iw: int,
+    rec: Provenance,
+    rule: str,
+) -> _Gdp:
+    lo = int(years[0])
     rng = f"{lo}-{wl}"
-    rec.source("macro.nominal_gdp_usd_m", f"{WEO}: NGDPD x 1000, {rng}; then OD1")
-    rec.source("macro.nominal_gdp_lcu_m", f"{WEO}: NGDP x 1000, {rng}; then OD1")
-    rec.source("macro.real_gdp_growth_pct", f"{WEO}: NGDP_RPCH, {rng}; then OD1")
+    rec.source("macro.nominal_gdp_usd_m", f"{WEO}: NGDPD x 1000, {rng}; then {rule}")
+    rec.source("macro.nominal_gdp_lcu_m", f"{WEO}: NGDP x 1000, {rng}; then {rule}")
+    rec.source("macro.real_gdp_growth_pct", f"{WEO}: NGDP_RPCH, {rng}; then {rule}")
     rec.source("macro.exchange_rate_avg_lcu_per_usd", f"{WEO}: NGDP / NGDPD (implied)")
     rec.source(
         "macro.exchange_rate_eop_lcu_per_usd",
@@ -397,11 +476,20 @@ def _fiscal(
     return _Fiscal(revenue, grants_pct / 100.0 * g.gdp_lcu, primary_exp, pb)
 
 
-def macro_paths(code: str, t: int, last: int, rec: Provenance) -> MacroPaths:
-    """The macro framework of ``code`` on ``t-12 … last`` with its provenance."""
+def macro_paths(
+    code: str, t: int, last: int, rec: Provenance, *, ex_ante: bool = False
+) -> MacroPaths:
+    """The macro framework of ``code`` on ``t-12 … last`` with its provenance.
+
+    ``ex_ante``: no WEO value after ``t-1`` is read (every later year is a projection
+    by the stated rule OD1a); the WDI series are read to ``t-1`` in either mode.
+    """
     weo_series = [*_GDP, "TM_RPCH", "GGR_NGDP", "GGXONLB_NGDP", "GGXWDG_NGDP", "BCA_NGDPD"]
     w = ds.weo_panel(code, weo_series, required=["NGDPD", "NGDP", "NGDP_RPCH", "GGR_NGDP"])
-    g = _gdp(code, w, t, last, rec)
+    if ex_ante:
+        w = w.copy()
+        w.loc[w.index > t - 1] = np.nan
+    g = _gdp(code, w, t, last, rec, ex_ante)
     wp = wdi_panel(code)
     imports = _imports(code, t, w, wp, g, rec)
     remittances = _remittances(t, wp, g, rec)

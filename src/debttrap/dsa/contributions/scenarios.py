@@ -89,6 +89,14 @@ def country_rows(country: Country, setup: BaselineSetup) -> CountryRows:
     )
 
 
+def _prepend(first: float | FloatArray, rest: ArrayLike) -> FloatArray:
+    """``rest`` with ``first`` (one number, or one per leading row) before it on the last
+    axis: the ``t-1`` value of a path."""
+    tail = np.asarray(rest, dtype=np.float64)
+    head = np.broadcast_to(np.asarray(first, dtype=np.float64)[..., None], (*tail.shape[:-1], 1))
+    return np.concatenate([head, tail], axis=-1)
+
+
 def _external_stocks(
     country: Country,
     der: DerivedSeries,
@@ -97,25 +105,67 @@ def _external_stocks(
     rows: CountryRows,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """PPG and total external stock (US$ m), the local-currency share of last year's stock
-    and end-of-period rates, ``t-1 … T`` (the ``t-1`` stock rebuilt from the inputs)."""
+    and end-of-period rates, ``t-1 … T`` (the ``t-1`` stock rebuilt from the inputs); one
+    scenario, or a batch on a leading axis."""
     ed = country.external_debt
     ti = der.t_index
-    fxe_prev = der.exchange_rate_eop_lcu_per_usd[ti - 1]
-    lc_prev_usd = rows.lc_prev_usd
     ppg_prev = (
         ed.ppg_mlt_outstanding_usd_m
-        + float(inp.short_term_usd_m[0])
+        + inp.short_term_usd_m[..., 0]
         + ed.arrears_usd_m
-        + lc_prev_usd
+        + rows.lc_prev_usd
         + rows.unitemised_prev_usd_m
     )
-    private = rows.private_usd_m
-    ppg = np.concatenate([[ppg_prev], paths.ext_debt_nominal_usd_m])
-    ext_total = ppg + private
-    lc_usd = np.concatenate([[lc_prev_usd], inp.lc_external_stock_lcu_m / inp.fx_eop_lcu_per_usd])
-    lc_share = _ratio(lc_usd[:-1], ext_total[:-1])
-    fxe = np.concatenate([[fxe_prev], inp.fx_eop_lcu_per_usd])
+    ppg = _prepend(ppg_prev, paths.ext_debt_nominal_usd_m)
+    ext_total = ppg + rows.private_usd_m
+    lc_usd = _prepend(rows.lc_prev_usd, inp.lc_external_stock_lcu_m / inp.fx_eop_lcu_per_usd)
+    lc_share = _ratio(lc_usd[..., :-1], ext_total[..., :-1])
+    fxe = _prepend(der.exchange_rate_eop_lcu_per_usd[ti - 1], inp.fx_eop_lcu_per_usd)
     return ppg, ext_total, lc_share, fxe
+
+
+def _external_interest(
+    paths: IndicatorPaths, rows: CountryRows, fx_avg_lcu_per_usd: FloatArray
+) -> FloatArray:
+    """PPG external interest of the kernel plus that of local-currency debt held abroad."""
+    ext_interest = paths.ext_interest_usd_m.copy()
+    if rows.lc_interest_lcu_m is not None:
+        ext_interest = ext_interest + rows.lc_interest_lcu_m / fx_avg_lcu_per_usd
+    return ext_interest
+
+
+def _external_table(
+    setup: BaselineSetup,
+    inp: PathInputs,
+    *,
+    gdp_usd: FloatArray,
+    ppg: FloatArray,
+    ext_total: FloatArray,
+    ext_interest: FloatArray,
+    g_pct: FloatArray,
+    pi_usd_pct: FloatArray,
+    current_account_usd_m: FloatArray,
+    lc_share: FloatArray,
+    fxe: FloatArray,
+) -> ExternalContributions:
+    der = setup.derived
+    sl = slice(der.t_index, der.t_index + inp.years.size)
+    return external_contributions(
+        inp.years,
+        gdp_usd_m=gdp_usd,
+        external_debt_usd_m=ext_total,
+        ppg_external_debt_usd_m=ppg,
+        interest_usd_m=ext_interest + setup.private_interest_usd_m,
+        real_growth_pct=g_pct,
+        usd_deflator_growth_pct=pi_usd_pct,
+        exports_usd_m=inp.exports_usd_m,
+        imports_usd_m=der.imports_usd_m[sl],
+        net_transfers_usd_m=der.net_current_transfers_usd_m[sl],
+        net_fdi_usd_m=der.net_fdi_usd_m[sl],
+        current_account_usd_m=current_account_usd_m,
+        lc_share_dec=lc_share,
+        depreciation_pct=100.0 * (fxe[..., 1:] / fxe[..., :-1] - 1.0),
+    )
 
 
 def _public_table(
@@ -130,28 +180,20 @@ def _public_table(
     ext_interest: FloatArray,
     g_pct: FloatArray,
     pi_lcu_pct: FloatArray,
-    primary_expenditure_lcu_m: FloatArray | None,
-    other_flows_lcu_m: FloatArray | None,
+    primary_expenditure_lcu_m: FloatArray,
+    other_flows_lcu_m: FloatArray,
     rows: CountryRows,
 ) -> PublicContributions:
+    """The public table of one scenario or a batch (``primary_expenditure_lcu_m`` and
+    ``other_flows_lcu_m`` as the scenario has them, the baseline's where it does not)."""
     ti = der.t_index
     years = inp.years
     sl = slice(ti, ti + years.size)
-    dom = np.concatenate([rows.domestic_prev_lcu_m, inp.domestic_debt_lcu_m])
+    dom = _prepend(rows.domestic_prev_lcu_m[0], inp.domestic_debt_lcu_m)
     foreign = (
         rows.foreign_inflation_pct
         if rows.foreign_inflation_pct is not None
         else der.gdp_deflator_usd_growth_pct[sl]
-    )
-    spend = (
-        der.primary_expenditure_lcu_m[sl]
-        if primary_expenditure_lcu_m is None
-        else np.asarray(primary_expenditure_lcu_m, dtype=np.float64)
-    )
-    other = (
-        der.other_flows_lcu_m[sl]
-        if other_flows_lcu_m is None
-        else np.asarray(other_flows_lcu_m, dtype=np.float64)
     )
     public = public_contributions(
         years,
@@ -168,10 +210,55 @@ def _public_table(
         foreign_inflation_pct=foreign,
         revenue_incl_grants_lcu_m=inp.revenue_incl_grants_lcu_m,
         grants_lcu_m=der.grants_lcu_m[sl],
-        primary_expenditure_lcu_m=spend,
-        other_flows_lcu_m=other,
+        primary_expenditure_lcu_m=primary_expenditure_lcu_m,
+        other_flows_lcu_m=other_flows_lcu_m,
     )
     return public
+
+
+def _both_tables(
+    country: Country,
+    setup: BaselineSetup,
+    inp: PathInputs,
+    paths: IndicatorPaths,
+    rows: CountryRows,
+    *,
+    gdp_usd: FloatArray,
+    gdp_lcu: FloatArray,
+    ppg: FloatArray,
+    ext_total: FloatArray,
+    lc_share: FloatArray,
+    fxe: FloatArray,
+    g_pct: FloatArray,
+    pi_usd_pct: FloatArray,
+    pi_lcu_pct: FloatArray,
+    current_account_usd_m: FloatArray,
+    primary_expenditure_lcu_m: FloatArray,
+    other_flows_lcu_m: FloatArray,
+) -> tuple[ExternalContributions, PublicContributions]:
+    """Both tables of one scenario or a batch, from its stocks and macro paths."""
+    ext_interest = _external_interest(paths, rows, inp.fx_avg_lcu_per_usd)
+    external = _external_table(
+        setup, inp, gdp_usd=gdp_usd, ppg=ppg, ext_total=ext_total, ext_interest=ext_interest,
+        g_pct=g_pct, pi_usd_pct=pi_usd_pct, current_account_usd_m=current_account_usd_m,
+        lc_share=lc_share, fxe=fxe,
+    )
+    public = _public_table(
+        country,
+        setup.derived,
+        inp,
+        ppg=ppg,
+        gdp_usd=gdp_usd,
+        gdp_lcu=gdp_lcu,
+        fxe=fxe,
+        ext_interest=ext_interest,
+        g_pct=g_pct,
+        pi_lcu_pct=pi_lcu_pct,
+        primary_expenditure_lcu_m=primary_expenditure_lcu_m,
+        other_flows_lcu_m=other_flows_lcu_m,
+        rows=rows,
+    )
+    return external, public
 
 
 def contributions_for(
@@ -210,8 +297,8 @@ def contributions_for(
     ``rows``: the country's scenario-independent series (:func:`country_rows`), computed
     here when not given; pass them when tabulating many scenarios of one country.
 
-    Above ~80 lines by this docstring and the external table's fourteen named
-    arguments; the stocks at ``t-1`` and the public table are helpers of their own.
+    The stocks at ``t-1``, the external interest and both tables are helpers shared
+    with :func:`contributions_batch`; what stays here is the scenario's macro paths.
     """
     if np.ndim(paths.pv_ext_debt_usd_m) != 1:
         raise InputError("contributions need unbatched paths; index the batch first", field="paths")
@@ -223,7 +310,6 @@ def contributions_for(
     ppg, ext_total, lc_share, fxe = _external_stocks(country, der, inp, paths, rows)
     gdp_usd = der.nominal_gdp_usd_m[ti - 1 : ti + n]
     sl = slice(ti, ti + n)
-    years = inp.years
     ca = rows.current_account_usd_m
     g_pct = der.real_gdp_growth_pct[sl]
     pi_usd_pct = der.gdp_deflator_usd_growth_pct[sl]
@@ -241,39 +327,20 @@ def contributions_for(
         else:
             gap = np.zeros(n) if bop_gap_usd_m is None else np.asarray(bop_gap_usd_m)
             ca = ca + (baseline.ext_interest_usd_m - paths.ext_interest_usd_m) - gap
-    ext_interest = paths.ext_interest_usd_m.copy()
-    if rows.lc_interest_lcu_m is not None:
-        ext_interest = ext_interest + rows.lc_interest_lcu_m / inp.fx_avg_lcu_per_usd
-    external = external_contributions(
-        years,
-        gdp_usd_m=gdp_usd,
-        external_debt_usd_m=ext_total,
-        ppg_external_debt_usd_m=ppg,
-        interest_usd_m=ext_interest + setup.private_interest_usd_m,
-        real_growth_pct=g_pct,
-        usd_deflator_growth_pct=pi_usd_pct,
-        exports_usd_m=inp.exports_usd_m,
-        imports_usd_m=der.imports_usd_m[sl],
-        net_transfers_usd_m=der.net_current_transfers_usd_m[sl],
-        net_fdi_usd_m=der.net_fdi_usd_m[sl],
-        current_account_usd_m=ca,
-        lc_share_dec=lc_share,
-        depreciation_pct=100.0 * (fxe[1:] / fxe[:-1] - 1.0),
-    )
-    public = _public_table(
-        country,
-        der,
-        inp,
-        ppg=ppg,
-        gdp_usd=gdp_usd,
-        gdp_lcu=gdp_lcu,
-        fxe=fxe,
-        ext_interest=ext_interest,
-        g_pct=g_pct,
-        pi_lcu_pct=pi_lcu_pct,
-        primary_expenditure_lcu_m=primary_expenditure_lcu_m,
-        other_flows_lcu_m=other_flows_lcu_m,
-        rows=rows,
+    external, public = _both_tables(
+        country, setup, inp, paths, rows, gdp_usd=gdp_usd, gdp_lcu=gdp_lcu, ppg=ppg,
+        ext_total=ext_total, lc_share=lc_share, fxe=fxe, g_pct=g_pct, pi_usd_pct=pi_usd_pct,
+        pi_lcu_pct=pi_lcu_pct, current_account_usd_m=ca,
+        primary_expenditure_lcu_m=(
+            der.primary_expenditure_lcu_m[sl]
+            if primary_expenditure_lcu_m is None
+            else np.asarray(primary_expenditure_lcu_m, dtype=np.float64)
+        ),
+        other_flows_lcu_m=(
+            der.other_flows_lcu_m[sl]
+            if other_flows_lcu_m is None
+            else np.asarray(other_flows_lcu_m, dtype=np.float64)
+        ),
     )
     return Contributions(external=external, public=public)
 
@@ -325,38 +392,13 @@ def contributions_batch(
         raise InputError("contributions_batch needs one row of paths per scenario", field="paths")
     der = setup.derived
     rows = country_rows(country, setup) if rows is None else rows
-    ed = country.external_debt
     ti = der.t_index
     years = inputs.years
     n = years.size
     sl = slice(ti, ti + n)
-    column = np.ones((s_count, 1))
-    # the t-1 stock, as in _external_stocks
-    ppg_prev = (
-        ed.ppg_mlt_outstanding_usd_m
-        + inputs.short_term_usd_m[:, 0]
-        + ed.arrears_usd_m
-        + rows.lc_prev_usd
-        + rows.unitemised_prev_usd_m
-    )
-    ppg = np.concatenate([ppg_prev[:, None], paths.ext_debt_nominal_usd_m], axis=1)
-    ext_total = ppg + rows.private_usd_m
-    lc_usd = np.concatenate(
-        [column * rows.lc_prev_usd, inputs.lc_external_stock_lcu_m / inputs.fx_eop_lcu_per_usd],
-        axis=1,
-    )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lc_share = np.where(
-            ext_total[:, :-1] != 0, lc_usd[:, :-1] / ext_total[:, :-1], 0.0
-        )
-    fxe = np.concatenate(
-        [column * der.exchange_rate_eop_lcu_per_usd[ti - 1], inputs.fx_eop_lcu_per_usd], axis=1
-    )
-    gdp_usd = np.concatenate([column * der.nominal_gdp_usd_m[ti - 1], inputs.gdp_usd_m], axis=1)
-    gdp_lcu = np.concatenate(
-        [column * der.nominal_gdp_lcu_m[ti - 1], inputs.gdp_usd_m * inputs.fx_avg_lcu_per_usd],
-        axis=1,
-    )
+    ppg, ext_total, lc_share, fxe = _external_stocks(country, der, inputs, paths, rows)
+    gdp_usd = _prepend(der.nominal_gdp_usd_m[ti - 1], inputs.gdp_usd_m)
+    gdp_lcu = _prepend(der.nominal_gdp_lcu_m[ti - 1], inputs.gdp_usd_m * inputs.fx_avg_lcu_per_usd)
     g_pct = _per_scenario(real_growth_pct, der.real_gdp_growth_pct[sl], n)
     pi_usd_pct = 100.0 * (gdp_usd[:, 1:] / gdp_usd[:, :-1] / (1.0 + g_pct / 100.0) - 1.0)
     pi_lcu_pct = 100.0 * (gdp_lcu[:, 1:] / gdp_lcu[:, :-1] / (1.0 + g_pct / 100.0) - 1.0)
@@ -366,46 +408,10 @@ def contributions_batch(
         + (baseline.ext_interest_usd_m - paths.ext_interest_usd_m)
         - gap
     )
-    ext_interest = paths.ext_interest_usd_m.copy()
-    if rows.lc_interest_lcu_m is not None:
-        ext_interest = ext_interest + rows.lc_interest_lcu_m / inputs.fx_avg_lcu_per_usd
-    external = external_contributions(
-        years,
-        gdp_usd_m=gdp_usd,
-        external_debt_usd_m=ext_total,
-        ppg_external_debt_usd_m=ppg,
-        interest_usd_m=ext_interest + setup.private_interest_usd_m,
-        real_growth_pct=g_pct,
-        usd_deflator_growth_pct=pi_usd_pct,
-        exports_usd_m=inputs.exports_usd_m,
-        imports_usd_m=der.imports_usd_m[sl],
-        net_transfers_usd_m=der.net_current_transfers_usd_m[sl],
-        net_fdi_usd_m=der.net_fdi_usd_m[sl],
-        current_account_usd_m=ca,
-        lc_share_dec=lc_share,
-        depreciation_pct=100.0 * (fxe[:, 1:] / fxe[:, :-1] - 1.0),
-    )
-    dom = np.concatenate([column * rows.domestic_prev_lcu_m, inputs.domestic_debt_lcu_m], axis=1)
-    foreign = (
-        rows.foreign_inflation_pct
-        if rows.foreign_inflation_pct is not None
-        else der.gdp_deflator_usd_growth_pct[sl]
-    )
-    public = public_contributions(
-        years,
-        gdp_lcu_m=gdp_lcu,
-        external_debt_lcu_m=ppg / gdp_usd * gdp_lcu,
-        external_debt_usd_m=ppg,
-        domestic_debt_lcu_m=dom,
-        external_interest_usd_m=ext_interest,
-        domestic_interest_lcu_m=rows.domestic_interest_lcu_m,
-        fx_avg_lcu_per_usd=inputs.fx_avg_lcu_per_usd,
-        fx_eop_lcu_per_usd=fxe,
-        real_growth_pct=g_pct,
-        lcu_deflator_growth_pct=pi_lcu_pct,
-        foreign_inflation_pct=foreign,
-        revenue_incl_grants_lcu_m=inputs.revenue_incl_grants_lcu_m,
-        grants_lcu_m=der.grants_lcu_m[sl],
+    external, public = _both_tables(
+        country, setup, inputs, paths, rows, gdp_usd=gdp_usd, gdp_lcu=gdp_lcu, ppg=ppg,
+        ext_total=ext_total, lc_share=lc_share, fxe=fxe, g_pct=g_pct, pi_usd_pct=pi_usd_pct,
+        pi_lcu_pct=pi_lcu_pct, current_account_usd_m=ca,
         primary_expenditure_lcu_m=_per_scenario(
             primary_expenditure_lcu_m, der.primary_expenditure_lcu_m[sl], n
         ),
