@@ -11,7 +11,14 @@ read back with ``pandas.read_excel`` into the values of ``assessment.json``:
 - **Creditors**: the lender's shares of PPG external debt and service before
   and after each offer, by year; **Debt by creditor**: the reference's PPG
   external debt by creditor group;
-- **Assumptions** and **Sources**.
+- **Assumptions** and **Sources** (each input field, by its words and by its key
+  in ``assessment.json``, with its source); **Documents cited**: the published
+  documents those sources rest on, with titles and links.
+
+The free text (rules, sources, assumptions) reads as the HTML report's does: the
+model's field names in words, and the project's own reference notes, which a reader
+cannot open, cited as the public documents they compile (:mod:`debttrap.report.
+citations`, the same mapping). ``assessment.json`` keeps the source text as given.
 """
 
 from __future__ import annotations
@@ -21,20 +28,26 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from debttrap._numeric import TableGap, check_table_finite, nullable_match
 from debttrap.assess import Assessment, DebtOutlook
 from debttrap.cashflows import schedule
 from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
+from debttrap.report.citations import citation_context, cite_public, public_sources
+from debttrap.report.words import field_label, plain_words
 
 __all__ = ["SHEETS", "assessment_workbook"]
 
 #: The sheets, in order.
 SHEETS = ("Summary", "Verdict rules", "Indicators", "Loans", "Creditors", "Debt by creditor",
-          "Assumptions", "Sources")
+          "Assumptions", "Sources", "Documents cited")
 
 _MONEY = "#,##0.0"
 _PCT = "0.0"
@@ -50,6 +63,19 @@ _SHARE_COLUMNS = (
     ("offer_ppg_debt_usd_m", "Offer's PPG debt, US$ m"),
     ("offer_ppg_service_usd_m", "Offer's PPG debt service, US$ m"),
 )
+
+
+class _Cited:
+    """Free text for people, as the HTML report words it; keeps what it saw, so the
+    workbook can list the documents it cited."""
+
+    def __init__(self, a: Assessment) -> None:
+        self.context = citation_context(a.country.name, a.inputs.get("country"))
+        self.seen: list[str] = []
+
+    def __call__(self, text: str) -> str:
+        self.seen.append(text)
+        return cite_public(plain_words(text), self.context)
 
 
 def _number(value: Any) -> Any:
@@ -71,8 +97,17 @@ def _sheet(
     rows: Iterable[Sequence[Any]],
     formats: Sequence[str | None],
     widths: Sequence[int],
+    gaps: Sequence[TableGap] = (),
 ) -> Worksheet:
-    """A sheet with a bold frozen header, formatted number columns and set widths."""
+    """A sheet with a bold frozen header, formatted number columns and set widths.
+
+    The rows are checked first: an empty cell outside ``gaps`` (the sheet's documented
+    "not defined" cells), or an infinity, is an internal error and no workbook is made.
+    """
+    rows = [list(r) for r in rows]
+    frame = pd.DataFrame(rows, columns=list(header), dtype=object,
+                         index=pd.RangeIndex(2, len(rows) + 2))  # the sheet's row numbers
+    check_table_finite(frame, where=f"workbook sheet '{title}'", gaps=gaps)
     ws = wb.create_sheet(title)
     ws.append(list(header))
     for cell in ws[1]:
@@ -91,17 +126,37 @@ def _sheet(
     return ws
 
 
+#: Summary measures that may be empty for any variant (docs/reliability.md): an indicator with
+#: no baseline peak (not evaluated), a rise the offer does not cause, the probability of
+#: distress without a stochastic run, the project's figures without a project, the lender's
+#: exposure figures where the data lack a denominator (reserves, a debt stock).
+SUMMARY_GAPS = ("*: peak, %", "*: rise from the offer, pp", "P(distress), %", "Project *",
+                "P(project pays its debt), %", "Overrun on budget (mean), US$ m",
+                "Lender share of *", "Due at once*", "Lever clauses", "Trap risk")
+#: Summary measures of an offer, empty in the reference column (it has no offer).
+SUMMARY_OFFER_ONLY = ("Loans, US$ m", "Grants, US$ m", "Grant element *",
+                      "PV of debt service at 5%, US$ m")
+
+
 def _summary(wb: Workbook, a: Assessment) -> None:
     frame = a.summary_frame()
     header = ["Measure", *[str(c) for c in frame.columns]]
     rows = [[str(idx), *row.tolist()] for idx, row in frame.iterrows()]
+    measures = [str(idx) for idx in frame.index]
+
+    def rows_of(patterns: tuple[str, ...]) -> NDArray[np.bool_]:
+        return np.array([nullable_match(m, patterns) for m in measures], dtype=bool)
+
+    gaps: list[TableGap] = [("*", rows_of(SUMMARY_GAPS)),
+                            (str(frame.columns[0]), rows_of(SUMMARY_OFFER_ONLY))]
     _sheet(wb, "Summary", header, rows, [None] + [_MONEY] * frame.shape[1],
-           [42] + [24] * frame.shape[1])
+           [42] + [24] * frame.shape[1], gaps)
 
 
-def _rules(wb: Workbook, a: Assessment) -> None:
+def _rules(wb: Workbook, a: Assessment, cited: _Cited) -> None:
     rows = [
-        [o.name, c.rule, c.title, c.status, c.severity, c.value, c.threshold, c.detail, c.source]
+        [o.name, c.rule, cited(c.title), c.status, c.severity, c.value, c.threshold,
+         cited(c.detail), cited(c.source)]
         for o in a.offers for c in o.verdict.checks
     ]
     _sheet(wb, "Verdict rules",
@@ -161,7 +216,10 @@ def _creditors(wb: Workbook, a: Assessment) -> None:
     _sheet(wb, "Creditors",
            ["Offer", "Lender", "Year", *[label for _, label in _SHARE_COLUMNS]],
            rows, [None, None, _YEAR, *[_PCT] * 4, _MONEY, _MONEY],
-           [30, 30, 8, 16, 16, 16, 16, 14, 14])
+           [30, 30, 8, 16, 16, 16, 16, 14, 14],
+           # a share has no value in a year its denominator (the debt or its service by
+           # creditor) is not known or zero; assessment.json has null there
+           [("Lender share of *", None)])
     debt = a.creditor_debt_usd_m
     service = a.creditor_service_usd_m
     long = []
@@ -175,11 +233,22 @@ def _creditors(wb: Workbook, a: Assessment) -> None:
            long, [None, _YEAR, _MONEY, _MONEY], [28, 8, 20, 16])
 
 
-def _notes(wb: Workbook, a: Assessment) -> None:
-    _sheet(wb, "Assumptions", ["Assumption"], [[x] for x in (*a.assumptions, *a.notes)],
-           [None], [140])
-    _sheet(wb, "Sources", ["Field", "Source"], sorted(a.sources.items()), [None, None],
-           [50, 110])
+def _notes(wb: Workbook, a: Assessment, cited: _Cited) -> None:
+    _sheet(wb, "Assumptions", ["Assumption"],
+           [[cited(x)] for x in (*a.assumptions, *a.notes)], [None], [140])
+    offers = [(o.name, [ln.name for ln in o.offer.loans]) for o in a.offers]
+    _sheet(wb, "Sources", ["Input", "Field", "Source"],
+           [[field_label(k, offers), k, cited(v)] for k, v in a.sources.items()],
+           [None, None, None], [50, 40, 110])
+    docs = public_sources(cited.seen, cited.context)
+    ws = _sheet(wb, "Documents cited", ["Cited as", "Document", "Link"],
+                [[d.short, d.title, d.url] for d in docs]
+                or [["", "No published document is cited by name in the inputs.", ""]],
+                [None, None, None], [34, 110, 60])
+    for (cell,) in ws.iter_rows(min_row=2, min_col=3, max_col=3):
+        if cell.value:
+            cell.hyperlink = str(cell.value)
+            cell.style = "Hyperlink"
 
 
 def assessment_workbook(a: Assessment) -> bytes:
@@ -188,12 +257,13 @@ def assessment_workbook(a: Assessment) -> bytes:
     default = wb.active
     if default is not None:
         wb.remove(default)
+    cited = _Cited(a)
     _summary(wb, a)
-    _rules(wb, a)
+    _rules(wb, a, cited)
     _indicators(wb, a)
     _loans(wb, a)
     _creditors(wb, a)
-    _notes(wb, a)
+    _notes(wb, a, cited)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
