@@ -141,8 +141,9 @@ def test_the_chain_below_assess_never_imports_it() -> None:
 #: The assess package's layers, bottom first: a module imports only from its own or lower
 #: layers (the orchestrator on top; the results never call back into the computation).
 _ASSESS_LAYERS = (
-    ("labels", "assumptions", "scenario", "overrun", "booking", "dependence", "ex_ante"),
-    ("creditors",),
+    ("labels", "assumptions", "scenario", "overrun", "booking", "dependence", "ex_ante",
+     "judgement"),
+    ("creditors", "outlook"),
     ("results", "summary"),
     ("context", "stochastic"),
     ("core",),

@@ -25,11 +25,25 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from debttrap.country.model import Country
 from debttrap.terms.loan import Loan
 from debttrap.terms.offer import Offer
 from debttrap.terms.project import FinancingKind
 
-__all__ = ["Booking", "count_public"]
+__all__ = [
+    "C1_PPP_FLOOR_PCT_GDP",
+    "C1_PPP_SHARE_PCT",
+    "Booking",
+    "count_public",
+    "double_count_notes",
+    "with_contingent_c1",
+]
+
+#: The LIC-DSF's C1 component for PPPs (IMF & World Bank 2018, Guidance Note on the LIC-DSF,
+#: contingent-liability stress test): 35% of the PPP capital stock, applied where that stock
+#: exceeds 3% of GDP.
+C1_PPP_SHARE_PCT = 35.0
+C1_PPP_FLOOR_PCT_GDP = 3.0
 
 _COVERAGE = (
     "LIC-DSF coverage of public debt (IMF & World Bank 2018 Guidance Note): debt the "
@@ -88,3 +102,47 @@ def count_public(offer: Offer) -> Booking:
             f"false) but counted as public debt: {why} ({_COVERAGE})")
     return Booking(offer.model_copy(update={"loan_roles": tuple(roles)}), tuple(public),
                    tuple(contingent), tuple(notes))
+
+
+def with_contingent_c1(country: Country, contingent_pct_gdp: float) -> tuple[Country, str]:
+    """``country`` with the offer's unbacked project-company loans in its C1 shock, and a note.
+
+    The loans stand for the PPP capital stock they finance: the LIC-DSF's C1 adds
+    :data:`C1_PPP_SHARE_PCT` % of that stock where it exceeds :data:`C1_PPP_FLOOR_PCT_GDP` %
+    of GDP (``contingent_pct_gdp``: the loans' amount, % of GDP in the signing year) to the
+    country's contingent-liability shock, capped at 100% of GDP.
+    """
+    add = C1_PPP_SHARE_PCT / 100.0 * contingent_pct_gdp if (
+        contingent_pct_gdp > C1_PPP_FLOOR_PCT_GDP) else 0.0
+    tail = country.tailored
+    c1 = min(100.0, tail.contingent_liabilities_pct_gdp + add)
+    shocked = country.model_copy(update={"tailored": tail.model_copy(update={
+        "contingent_liabilities_pct_gdp": c1})})
+    note = (
+        f"C1 contingent-liability shock of the run with the offer: "
+        f"{tail.contingent_liabilities_pct_gdp:.2f}% -> {c1:.2f}% of GDP: the offer's "
+        f"project-company loans without government backing are {contingent_pct_gdp:.2f}% of "
+        f"GDP, and the LIC-DSF's C1 takes {C1_PPP_SHARE_PCT:g}% of a PPP's capital stock where "
+        f"it exceeds {C1_PPP_FLOOR_PCT_GDP:g}% of GDP"
+    )
+    return shocked, note
+
+
+def double_count_notes(offer: Offer, first_projection_year: int) -> tuple[str, ...]:
+    """A note for each loan of ``offer`` signed before a built country's first projection year.
+
+    A built country's debt at the end of t-1 comes from the World Bank's stocks, which
+    already hold a loan disbursed before t: adding it again would count it twice.
+    """
+    t = first_projection_year
+    early = [ln for ln in offer.loans if ln.signing_year < t]
+    if not early:
+        return ()
+    return (
+        "possible double counting: " + ", ".join(
+            f"'{ln.name}' (signed {ln.signing_year})" for ln in early)
+        + f" predate(s) the first projection year {t}; the bundled debt stock at the "
+        f"end of {t - 1} may already include it. Set first_projection_year to the "
+        "signing year to assess the offer as a decision (with ex_ante = true for data "
+        "known then)",
+    )

@@ -15,6 +15,7 @@ from debttrap.assess.assumptions import (
     reserves_assumption,
     window_assumption,
 )
+from debttrap.assess.booking import double_count_notes, with_contingent_c1
 from debttrap.assess.context import (
     OfferContext,
     _income_group,
@@ -33,6 +34,7 @@ from debttrap.assess.creditors import (
 )
 from debttrap.assess.dependence import AssumptionEffect, verdict_dependence
 from debttrap.assess.ex_ante import RULE, ex_ante_country
+from debttrap.assess.judgement import SummaryOnce, judge_with_evidence
 from debttrap.assess.labels import _by_year
 from debttrap.assess.results import (
     Assessment,
@@ -46,28 +48,17 @@ from debttrap.country.derived import derive
 from debttrap.country.model import Country
 from debttrap.dsa.indicators import INDICATORS
 from debttrap.errors import InputError
-from debttrap.leverage.evidence import (
-    clause_draws,
-    clause_evidence,
-    documented_offer,
-    typical_offer,
-)
 from debttrap.leverage.exposure import Exposure, creditor_exposures
-from debttrap.leverage.verdict import VerdictInputs, judge, judge_clause_draws, verdict_inputs
+from debttrap.leverage.verdict import (
+    VerdictInputs,
+    verdict_inputs,
+)
 from debttrap.terms.offer import Offer
 
 #: Macro paths drawn by default: enough for probabilities to about +/- 1 point, fast enough
 #: for a demo (the stochastic engine handles 10,000 paths in about a second).
 DEFAULT_STOCHASTIC_PATHS = 2000
 
-#: The LIC-DSF's C1 component for PPPs (Guidance Note 2018; lic-dsf-method.md, tailored
-#: tests): 35% of the PPP capital stock, applied where that stock exceeds 3% of GDP.
-C1_PPP_SHARE_PCT = 35.0
-C1_PPP_FLOOR_PCT_GDP = 3.0
-
-#: Contract profiles drawn where clauses are only typical for the lender type: a rule's
-#: firing frequency to about +/- 1.6 points (binomial, p = 0.5).
-CLAUSE_DRAWS = 1000
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -199,19 +190,6 @@ def _setting(
     )
 
 
-class _SummaryOnce:
-    """Project economics as :func:`verdict_inputs` reads them (``summary()``), computed once
-    for all of an offer's clause draws instead of once per draw."""
-
-    __slots__ = ("_summary",)
-
-    def __init__(self, summary: dict[str, Any]) -> None:
-        self._summary = summary
-
-    def summary(self) -> dict[str, Any]:
-        return dict(self._summary)
-
-
 def _offer_assessment(
     s: _Setting, index: int, written: Offer, ctx: OfferContext
 ) -> tuple[OfferAssessment, StochasticOutlook | None]:
@@ -219,43 +197,23 @@ def _offer_assessment(
 
     ``written`` is the offer as the scenario gives it (kept in the result); every figure
     comes from ``ctx`` (its canonical form, computed once).
+
+    Longer than the house limit on purpose: it is the one place where an offer's runs
+    (with the offer, without its loans, the stochastic pair) are wired to its exposure and
+    verdict, and the two closures share that run's tables; the pieces that stand alone live
+    in ``assess.booking`` and ``assess.judgement``.
     """
     offer, overrun, ppg_loans = ctx.offer, ctx.overrun, ctx.ppg_loans
     base_loans = tuple(s.country.new_loans)
     overrun_only = base_loans + ((overrun,) if overrun is not None else ())
     with_offer = s.country.model_copy(update={"new_loans": overrun_only + ppg_loans})
-    extra_notes: tuple[str, ...] = ()
-    if s.code is not None:
-        # a built country's debt at the end of t-1 comes from the World Bank's stocks, which
-        # already hold a loan disbursed before t: adding it again counts it twice
-        t = s.country.t
-        early = [ln for ln in offer.loans if ln.signing_year < t]
-        if early:
-            extra_notes += (
-                "possible double counting: " + ", ".join(
-                    f"'{ln.name}' (signed {ln.signing_year})" for ln in early)
-                + f" predate(s) the first projection year {t}; the bundled debt stock at the "
-                f"end of {t - 1} may already include it. Set first_projection_year to the "
-                "signing year to assess the offer as a decision (with ex_ante = true for data "
-                "known then)",)
+    extra_notes = double_count_notes(offer, s.country.t) if s.code is not None else ()
     if ctx.contingent_loans:
         # a project company's loans the state does not stand behind: the C1 contingent-
         # liability shock of the run with the offer carries them (assess.booking)
-        # the LIC-DSF's C1 component for PPPs: 35% of the capital stock where it exceeds 3%
-        # of GDP (Guidance Note 2018, contingent-liability test); the project company's loans
-        # stand for the capital stock they finance
-        pct = _size_pct_gdp(ctx.contingent_loans, s.derived) or 0.0
-        add = C1_PPP_SHARE_PCT / 100.0 * pct if pct > C1_PPP_FLOOR_PCT_GDP else 0.0
-        tail = s.country.tailored
-        c1 = min(100.0, tail.contingent_liabilities_pct_gdp + add)
-        with_offer = with_offer.model_copy(update={"tailored": tail.model_copy(update={
-            "contingent_liabilities_pct_gdp": c1})})
-        extra_notes = (
-            f"C1 contingent-liability shock of the run with the offer: "
-            f"{tail.contingent_liabilities_pct_gdp:.2f}% -> {c1:.2f}% of GDP: the offer's "
-            f"project-company loans without government backing are {pct:.2f}% of GDP, and the "
-            f"LIC-DSF's C1 takes {C1_PPP_SHARE_PCT:g}% of a PPP's capital stock where it "
-            f"exceeds {C1_PPP_FLOOR_PCT_GDP:g}% of GDP",)
+        with_offer, c1_note = with_contingent_c1(
+            with_offer, _size_pct_gdp(ctx.contingent_loans, s.derived) or 0.0)
+        extra_notes += (c1_note,)
     outlook = _outlook(offer.name, with_offer)
     # the offer's own effect is measured against the country with the project's overrun
     # (which does not depend on who finances it) but without the offer's loans
@@ -268,9 +226,6 @@ def _offer_assessment(
     changes = _indicator_changes(s.reference, without, outlook, overrun is not None)
     added_debt, added_service = _loan_book(overrun, s.years)
     project_rev = project_revenue(offer, s.years)
-
-    def exposure_of(profile: Offer) -> Exposure:
-        return exposures_of([profile])[0]
 
     def exposures_of(profiles: list[Offer]) -> list[Exposure]:
         # one check of the tables for all profiles (they differ only in their clauses)
@@ -298,7 +253,7 @@ def _offer_assessment(
         )
 
     # the project's figures do not change with the clause draws: summarised once per offer
-    economics = None if ctx.economics is None else _SummaryOnce(ctx.economics.summary())
+    economics = None if ctx.economics is None else SummaryOnce(ctx.economics.summary())
 
     def inputs_of(x: Exposure) -> VerdictInputs:
         return verdict_inputs(
@@ -320,26 +275,8 @@ def _offer_assessment(
             offer_size_pct_gdp=_size_pct_gdp(ppg_loans + ctx.contingent_loans, s.derived),
         )
 
-    # clauses enter with their evidence: the headline exposure is the contract text and
-    # the standard terms; typical clauses enter as draws at their published frequencies
-    evidence = clause_evidence(offer)
-    exposure = exposure_of(documented_offer(offer))
-    documented = inputs_of(exposure)
-    exposure_typical: Exposure | None = None
-    if any(e.basis == "typical" for e in evidence):
-        draws = clause_draws(offer, CLAUSE_DRAWS, seed=s.seed)
-        exposure_typical = exposure_of(typical_offer(offer))
-        verdict = judge_clause_draws(
-            [
-                (inputs_of(x), d.weight)
-                for x, d in zip(exposures_of([d.offer for d in draws]), draws, strict=True)
-            ],
-            without_typical=documented,
-            with_typical=inputs_of(exposure_typical),
-            n_draws=CLAUSE_DRAWS,
-        )
-    else:
-        verdict = judge(documented)
+    verdict, evidence, exposure, exposure_typical = judge_with_evidence(
+        offer, s.seed, exposures_of, inputs_of)
     result = OfferAssessment(
         offer=written, index=index, loans=ctx.loans, grant_element_pct=ctx.grant_element_pct,
         grant_element_oecd_dac_pct=ctx.grant_element_oecd_dac_pct,
