@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 from debttrap import __version__
 from debttrap._numeric import TableGap, check_table_finite
 from debttrap.portfolio.book import Book
-from debttrap.portfolio.compute import PortfolioResult
+from debttrap.portfolio.compute import NOT_ASSESSED_COLUMNS, PortfolioResult
 from debttrap.report.html import Figure, Section, Table, render_page
 
 __all__ = ["lenders_by_borrower", "portfolio_html", "portfolio_workbook"]
@@ -115,7 +115,7 @@ def portfolio_html(res: PortfolioResult, book: Book) -> str:
 #: bundled data cannot assess has no probability of distress, and then neither may the book.
 GAPS: dict[str, tuple[tuple[str, str | None], ...]] = {
     "Summary": (("value", "exposure_weighted_prob_distress"),),
-    "Borrowers": (("prob_distress", None),),
+    "Borrowers": tuple((c, None) for c in NOT_ASSESSED_COLUMNS),
 }
 
 
