@@ -130,6 +130,14 @@ def test_history_past_the_decision_year_is_refused() -> None:
         _parse(doc)
 
 
+def test_a_command_cannot_move_the_case_past_its_decision(run_cli: Any) -> None:
+    """``simulate --first-year`` on a historical case may not put realised years in history."""
+    code, out, err = run_cli(["simulate", str(EXAMPLES / "zambia-2015.toml"),
+                              "--first-year", "2016", "--paths", "300"])
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "--first-year" in err and "decision year 2015" in err
+
+
 def _after(t: int) -> Callable[[pd.DataFrame | pd.Series], Any]:
     """Scale every value of a year after ``t - 1`` by 1.5 (index or a 'year' column)."""
 
@@ -367,3 +375,23 @@ def test_a_default_after_the_decision_is_not_known_ex_ante() -> None:
     ex_ante = build_country("ZMB", 2020, ex_ante=True)
     assert not ex_ante.country.external_debt.in_arrears_or_restructuring
     assert ex_ante.distress_evidence == ()
+
+
+def _zambia_from(t: int) -> Any:
+    """The Zambia case run from ``t`` on the realised data (not as a decision)."""
+    doc = _doc("zambia-2015.toml")
+    doc["settings"]["first_projection_year"] = t
+    doc["settings"].pop("decision_year", None)
+    doc["settings"].pop("ex_ante", None)
+    return _parse(doc)
+
+
+def test_an_offer_signed_before_t_is_flagged_as_possibly_counted_twice() -> None:
+    # Zambia's July 2015 Eurobond is in the World Bank's end-2015 bondholder stock: assessed
+    # from 2016 (as the example first was), the report says it may be counted twice
+    a = assess(_zambia_from(2016), n_paths=300, stochastic=False)
+    bond = a.offer("Eurobond 2027 (2015)")
+    assert any(n.startswith("possible double counting: 'Zambia 8.97% 2027' (signed 2015)")
+               for n in bond.notes)
+    chinese = a.offer("Chinese lenders 2016-2021 (typical terms)")
+    assert not any(n.startswith("possible double counting") for n in chinese.notes)

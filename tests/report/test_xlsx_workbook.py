@@ -6,8 +6,11 @@ checked against the JSON's own figures, cell by cell, so the workbook says what 
 
 from __future__ import annotations
 
+import html
+import io
 import json
 import math
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,12 +21,18 @@ from openpyxl import load_workbook
 
 from debttrap.cashflows import schedule
 from debttrap.io.scenario import load_scenario
+from debttrap.report.citations import PUBLIC_DOCUMENTS
+from debttrap.report.words import plain_words
 from debttrap.report.workbook import SHEETS
 
 if TYPE_CHECKING:
     from conftest import RunCli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+#: The example scenarios (the other examples are a loan and a country file).
+SCENARIOS = sorted(p for p in EXAMPLES.glob("*.toml")
+                   if "[[offers]]" in p.read_text(encoding="utf-8"))
+PUBLIC_DOCUMENTS_BY_SHORT = {d.short: d for d in PUBLIC_DOCUMENTS.values()}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +45,8 @@ def zambia(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Pa
 
     path = tmp_path_factory.mktemp("xlsx") / "zambia.xlsx"
     args = ["debttrap", "assess", str(EXAMPLES / "zambia-2015.toml"), "--json",
-            "--paths", "300", "--stochastic-paths", "200", "--xlsx", str(path)]
+            "--paths", "300", "--stochastic-paths", "200", "--xlsx", str(path),
+            "--out", str(path.parent / "out")]  # report.html of the same run
     import contextlib
     import io
 
@@ -153,12 +163,74 @@ def test_loans_are_each_loans_schedule(zambia: tuple[dict[str, Any], Path]) -> N
                                        expected["debt_service"].to_numpy(), rtol=1e-12)
 
 
+#: The project's own reference notes: the JSON cites them, a reader cannot open them.
+NOTES = re.compile(r"lending-terms|syria-2025-facts|lic-dsf-method")
+
+
 def test_sources_and_assumptions(zambia: tuple[dict[str, Any], Path]) -> None:
+    """Every input field of assessment.json, by its key, with its source as the HTML report
+    of the same run words it: the notes cited as the public documents, listed with links."""
     doc, path = zambia
+    report = html.unescape((path.parent / "out" / "report.html").read_text(encoding="utf-8"))
     sources = pd.read_excel(path, sheet_name="Sources")
-    assert dict(zip(sources["Field"], sources["Source"], strict=True)) == doc["sources"]
+    assert list(sources["Field"]) == list(doc["sources"])  # the JSON's keys, in its order
+    documents = pd.read_excel(path, sheet_name="Documents cited")
+    listed = set(documents["Cited as"])
+    noted = 0
+    for field, label, source in zip(sources["Field"], sources["Input"], sources["Source"],
+                                    strict=True):
+        given = doc["sources"][field]
+        assert not NOTES.search(source), (field, source)
+        assert label in report and source in report, (field, label, source)
+        if NOTES.search(given):  # a note became the documents it compiles, all listed
+            cites = {d.short for d in PUBLIC_DOCUMENTS.values() if d.short in source}
+            assert cites and cites <= listed, (field, source)
+            noted += 1
+        else:
+            assert source == plain_words(given), field
+    assert noted > 0  # some of Zambia's inputs rest on the notes: the mapping was exercised
     assumptions = pd.read_excel(path, sheet_name="Assumptions")
-    assert list(assumptions["Assumption"]) == doc["assumptions"] + doc["notes"]
+    given = doc["assumptions"] + doc["notes"]
+    assert len(assumptions) == len(given)
+    for text, was in zip(assumptions["Assumption"], given, strict=True):
+        assert not NOTES.search(text) and text in report, was  # the report's words
+
+
+def _report_documents(page: str) -> list[tuple[str, str, str]]:
+    """(cited as, title, link) of each entry of the HTML report's "Documents cited"."""
+    refs = re.search(r'<ol class="refs">(.*?)</ol>', page, re.S)
+    assert refs is not None
+    return [(html.unescape(a), html.unescape(b), html.unescape(c)) for a, b, c in re.findall(
+        r'<li><b>(.*?)</b>: (.*?)\. <a href="(.*?)">', refs.group(1))]
+
+
+@pytest.mark.parametrize("example", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_no_workbook_cites_a_note_the_reader_cannot_open(example: Path) -> None:
+    """The workbook of every example cites public documents (titles and links, as the
+    HTML report lists them), never the project's reference notes, on any sheet."""
+    from debttrap import __version__
+    from debttrap.assess import assess
+    from debttrap.report.assessment import assessment_html
+    from debttrap.report.workbook import assessment_workbook
+
+    result = assess(load_scenario(example), n_paths=200, stochastic_paths=100)
+    wb = load_workbook(io.BytesIO(assessment_workbook(result)))
+    cells = [(ws.title, c.coordinate, c.value) for ws in wb.worksheets
+             for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert [c for c in cells if NOTES.search(c[2])] == []
+    assert any(NOTES.search(v) for v in result.sources.values())  # there were notes to map
+    ws = wb["Documents cited"]
+    rows = [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2)]
+    assert rows, example.stem
+    for short, title, url in rows:
+        assert PUBLIC_DOCUMENTS_BY_SHORT[short].title == title
+        assert str(url).startswith(("https://", "http://"))
+    for (cell,) in ws.iter_rows(min_row=2, min_col=3, max_col=3):
+        assert cell.hyperlink is not None and cell.hyperlink.target == cell.value
+    # the same documents, titles and links as the report lists (the report cites more
+    # text than the workbook carries, so it may list more)
+    page = assessment_html(result, version=__version__)
+    assert set(rows) <= set(_report_documents(page)), example.stem
 
 
 def test_xlsx_needs_the_suffix(run_cli: RunCli, tmp_path: Path) -> None:

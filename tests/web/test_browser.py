@@ -237,6 +237,81 @@ def test_syria_report_prints_to_a_sensible_number_of_pages(
     assert sections <= pages <= 40, (sections, pages)
 
 
+@pytest.fixture(scope="module")
+def chart_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The standalone chart pages of ``dsa ZMB --out`` and ``simulate ZMB --out``."""
+    import contextlib
+    import io
+    import sys
+    from unittest import mock
+
+    from debttrap.cli import main
+
+    folder = tmp_path_factory.mktemp("chart-pages")
+    for args in (["dsa", "ZMB", "--out", str(folder / "dsa")],
+                 ["simulate", "ZMB", "--paths", "200", "--out", str(folder / "sim")]):
+        with mock.patch.object(sys, "argv", ["debttrap", *args]), \
+                contextlib.redirect_stdout(io.StringIO()), pytest.raises(SystemExit) as exc:
+            main()
+        assert exc.value.code == 0, args
+    return {"dsa": folder / "dsa" / "dsa-indicators.html",
+            "simulate": folder / "sim" / "fan-charts.html"}
+
+
+def _page_geometry(driver: Any) -> dict[str, Any]:
+    """Where the chart's panels and titles (the page's and each panel's) fall on screen."""
+    return dict(driver.execute_script("""
+        const p = document.querySelector('.js-plotly-plot');
+        const box = r => [r.left, r.right, r.top, r.bottom];
+        const panels = [...p.querySelectorAll('.nsewdrag')]
+          .map(x => box(x.getBoundingClientRect())).filter(b => b[1] - b[0] > 1);
+        const titles = [...p.querySelectorAll('g.annotation, .gtitle')]
+          .map(a => [a.textContent, box(a.getBoundingClientRect())]);
+        const overlaps = [];
+        for (let i = 0; i < titles.length; i++) for (let j = i + 1; j < titles.length; j++) {
+          const [a, b] = [titles[i][1], titles[j][1]];
+          if (a[0] < b[1] - 1 && b[0] < a[1] - 1 && a[2] < b[3] - 1 && b[2] < a[3] - 1)
+            overlaps.push([titles[i][0], titles[j][0]]);
+        }
+        return {width: document.documentElement.clientWidth, panels: panels,
+                titles: titles, overlaps: overlaps};"""))
+
+
+def _settled(driver: Any, columns: int) -> bool:
+    g = _page_geometry(driver)
+    return len(g["panels"]) == 5 and len({round(b[0]) for b in g["panels"]}) == columns
+
+
+def test_chart_pages_fit_a_phone_and_a_desktop(browser: Any, chart_pages: dict[str, Path]) -> None:
+    """``dsa --out`` and ``simulate --out`` pages: three panels across on a desktop, one a
+    row at 390 px (switching when the window narrows, without a reload); at either width no
+    horizontal overflow, no title running into another, every title and panel on screen."""
+    browser.get_log("browser")
+    for name, page in chart_pages.items():
+        browser.get(page.as_uri())
+        WebDriverWait(browser, WAIT_S).until(lambda d: _settled(d, 3))
+        wide = _page_geometry(browser)
+        assert wide["overlaps"] == [], name
+        assert _overflow_px(browser) <= 0, name
+        _narrow(browser)
+        try:  # the open page re-lays itself out for the phone
+            WebDriverWait(browser, WAIT_S).until(lambda d: _settled(d, 1))
+            for reload in (False, True):
+                if reload:  # and a page opened on the phone starts that way
+                    browser.refresh()
+                    WebDriverWait(browser, WAIT_S).until(lambda d: _settled(d, 1))
+                g = _page_geometry(browser)
+                assert g["width"] == 390 and _overflow_px(browser) <= 0, name
+                assert g["overlaps"] == [], (name, g["overlaps"])
+                for left, right, top, _ in [b for _, b in g["titles"]] + g["panels"]:
+                    assert left >= 0 and right <= 390 and top >= 0, (name, g)
+                # the charts take the phone's width, not a third of a desktop's
+                assert all(right - left >= 0.7 * 390 for left, right, _, _ in g["panels"]), name
+        finally:
+            _wide(browser)
+        assert _console_errors(browser) == [], name
+
+
 def test_the_books_exposure_map_draws_offline(browser: Any, tmp_path: Path) -> None:
     """The book's map is drawn from the bundled country shapes: every borrower with a shape
     is a path on the map, the page asks the network for nothing and logs no error; Tonga

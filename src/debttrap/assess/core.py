@@ -225,6 +225,19 @@ def _offer_assessment(
     overrun_only = base_loans + ((overrun,) if overrun is not None else ())
     with_offer = s.country.model_copy(update={"new_loans": overrun_only + ppg_loans})
     extra_notes: tuple[str, ...] = ()
+    if s.code is not None:
+        # a built country's debt at the end of t-1 comes from the World Bank's stocks, which
+        # already hold a loan disbursed before t: adding it again counts it twice
+        t = s.country.t
+        early = [ln for ln in offer.loans if ln.signing_year < t]
+        if early:
+            extra_notes += (
+                "possible double counting: " + ", ".join(
+                    f"'{ln.name}' (signed {ln.signing_year})" for ln in early)
+                + f" predate(s) the first projection year {t}; the bundled debt stock at the "
+                f"end of {t - 1} may already include it. Set first_projection_year to the "
+                "signing year to assess the offer as a decision (with ex_ante = true for data "
+                "known then)",)
     if ctx.contingent_loans:
         # a project company's loans the state does not stand behind: the C1 contingent-
         # liability shock of the run with the offer carries them (assess.booking)

@@ -150,6 +150,8 @@ def _html(res: DSAResult, path: Path) -> None:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
+    from debttrap.report.panels import panel_page
+
     years = [int(y) for y in res.years]
     pfig = make_subplots(rows=2, cols=3, subplot_titles=[INDICATOR_LABELS[i] for i in INDICATORS])
     for k in range(len(INDICATORS)):
@@ -169,7 +171,9 @@ def _html(res: DSAResult, path: Path) -> None:
         title=f"{res.country}: LIC-DSF indicators (percent)", height=750,
         legend={"groupclick": "toggleitem"},
     )
-    write_text_atomic(path, pfig.to_html(include_plotlyjs="inline", full_html=True))
+    page = panel_page(pfig, panels=len(INDICATORS),
+                      title=f"{res.country}: LIC-DSF indicators, baseline and most extreme shock")
+    write_text_atomic(path, page)
 
 
 def _charts(res: DSAResult, out: Path) -> list[str]:

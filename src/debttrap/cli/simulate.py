@@ -254,6 +254,13 @@ def simulate_cmd(
         refuse_flag("--first-year", "the country file states its own first projection year; "
                     "--first-year is for ISO3 codes and scenarios that name one")
     if scenario is not None:
+        decided = scenario.settings.decision_year
+        if first_year is not None and decided is not None and first_year > decided:
+            raise InputError(
+                f"must be at most the scenario's decision year {decided}: the years before it "
+                "are history and would include realised values after the decision",
+                field="--first-year",
+            )
         sim_country, iso3 = _scenario_country(scenario, first_year)
         if history is None and iso3 is None:
             iso3 = datasets.iso3_for_name(sim_country.name)

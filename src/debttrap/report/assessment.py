@@ -24,7 +24,7 @@ from debttrap._numeric import format_number as _num
 from debttrap.assess import Assessment, OfferAssessment, StochasticOutlook
 from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
 from debttrap.leverage.exposure import ExposureSummary
-from debttrap.report.citations import cite_public, public_sources
+from debttrap.report.citations import citation_context, cite_public, public_sources
 from debttrap.report.html import Figure, Section, Table, render_page
 from debttrap.report.words import GLOSSARY, field_label, lower_first, name_label, plain_words
 
@@ -856,8 +856,7 @@ def assessment_sections(a: Assessment) -> list[Section]:
         "Where every input comes from, and each rule debttrap applied to fill a gap.",
         src_items, anchor="sources",
     ))
-    code = a.inputs.get("country")
-    words = _InWords(f"{a.country.name} {code if isinstance(code, str) else ''}")
+    words = _InWords(citation_context(a.country.name, a.inputs.get("country")))
     sections = [words.section(sec) for sec in sections]
     sections.append(Section(
         "Documents cited",

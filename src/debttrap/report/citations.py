@@ -15,7 +15,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["PUBLIC_DOCUMENTS", "PublicDocument", "cite_public", "public_sources"]
+__all__ = [
+    "PUBLIC_DOCUMENTS",
+    "PublicDocument",
+    "citation_context",
+    "cite_public",
+    "public_sources",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +285,12 @@ def _cited(text: str, context: str) -> tuple[str, list[str]]:
         return cite + (trail.group(1) if trail else "")
 
     return _REF.sub(swap, text), found
+
+
+def citation_context(country_name: str, code: object) -> str:
+    """The context that picks a case for an assessment: the country's name and, when the
+    scenario named one, its ISO3 code (the report and the workbook use the same)."""
+    return f"{country_name} {code if isinstance(code, str) else ''}"
 
 
 def cite_public(text: str, context: str = "") -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from debttrap.report.panels import panel_page
 from debttrap.stochastic.kernel import THRESHOLD_OUTPUTS
 from debttrap.stochastic.results import SimulationResult
 
@@ -130,6 +131,8 @@ def fan_chart_html(res: SimulationResult) -> str:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
+    from debttrap.report.words import plain_words
+
     years = [int(y) for y in res.years]
     fig = make_subplots(rows=2, cols=3, subplot_titles=[_title(res, n) for n in THRESHOLD_OUTPUTS])
     for k, name in enumerate(THRESHOLD_OUTPUTS):
@@ -217,9 +220,9 @@ def fan_chart_html(res: SimulationResult) -> str:
     fig.update_layout(
         title=(
             f"{res.country}: {res.n_paths:,} paths, seed {res.seed}, {res.method}; "
-            f"{sustained_breach_text(res)}"
+            f"{plain_words(sustained_breach_text(res))}"
         ),
         height=750,
     )
-    html: str = fig.to_html(include_plotlyjs="inline", full_html=True)
-    return html
+    return panel_page(fig, panels=len(THRESHOLD_OUTPUTS),
+                      title=f"{res.country}: stochastic debt paths (fan charts)")

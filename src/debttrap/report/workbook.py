@@ -11,7 +11,14 @@ read back with ``pandas.read_excel`` into the values of ``assessment.json``:
 - **Creditors**: the lender's shares of PPG external debt and service before
   and after each offer, by year; **Debt by creditor**: the reference's PPG
   external debt by creditor group;
-- **Assumptions** and **Sources**.
+- **Assumptions** and **Sources** (each input field, by its words and by its key
+  in ``assessment.json``, with its source); **Documents cited**: the published
+  documents those sources rest on, with titles and links.
+
+The free text (rules, sources, assumptions) reads as the HTML report's does: the
+model's field names in words, and the project's own reference notes, which a reader
+cannot open, cited as the public documents they compile (:mod:`debttrap.report.
+citations`, the same mapping). ``assessment.json`` keeps the source text as given.
 """
 
 from __future__ import annotations
@@ -29,12 +36,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from debttrap.assess import Assessment, DebtOutlook
 from debttrap.cashflows import schedule
 from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
+from debttrap.report.citations import citation_context, cite_public, public_sources
+from debttrap.report.words import field_label, plain_words
 
 __all__ = ["SHEETS", "assessment_workbook"]
 
 #: The sheets, in order.
 SHEETS = ("Summary", "Verdict rules", "Indicators", "Loans", "Creditors", "Debt by creditor",
-          "Assumptions", "Sources")
+          "Assumptions", "Sources", "Documents cited")
 
 _MONEY = "#,##0.0"
 _PCT = "0.0"
@@ -50,6 +59,19 @@ _SHARE_COLUMNS = (
     ("offer_ppg_debt_usd_m", "Offer's PPG debt, US$ m"),
     ("offer_ppg_service_usd_m", "Offer's PPG debt service, US$ m"),
 )
+
+
+class _Cited:
+    """Free text for people, as the HTML report words it; keeps what it saw, so the
+    workbook can list the documents it cited."""
+
+    def __init__(self, a: Assessment) -> None:
+        self.context = citation_context(a.country.name, a.inputs.get("country"))
+        self.seen: list[str] = []
+
+    def __call__(self, text: str) -> str:
+        self.seen.append(text)
+        return cite_public(plain_words(text), self.context)
 
 
 def _number(value: Any) -> Any:
@@ -99,9 +121,10 @@ def _summary(wb: Workbook, a: Assessment) -> None:
            [42] + [24] * frame.shape[1])
 
 
-def _rules(wb: Workbook, a: Assessment) -> None:
+def _rules(wb: Workbook, a: Assessment, cited: _Cited) -> None:
     rows = [
-        [o.name, c.rule, c.title, c.status, c.severity, c.value, c.threshold, c.detail, c.source]
+        [o.name, c.rule, cited(c.title), c.status, c.severity, c.value, c.threshold,
+         cited(c.detail), cited(c.source)]
         for o in a.offers for c in o.verdict.checks
     ]
     _sheet(wb, "Verdict rules",
@@ -175,11 +198,22 @@ def _creditors(wb: Workbook, a: Assessment) -> None:
            long, [None, _YEAR, _MONEY, _MONEY], [28, 8, 20, 16])
 
 
-def _notes(wb: Workbook, a: Assessment) -> None:
-    _sheet(wb, "Assumptions", ["Assumption"], [[x] for x in (*a.assumptions, *a.notes)],
-           [None], [140])
-    _sheet(wb, "Sources", ["Field", "Source"], sorted(a.sources.items()), [None, None],
-           [50, 110])
+def _notes(wb: Workbook, a: Assessment, cited: _Cited) -> None:
+    _sheet(wb, "Assumptions", ["Assumption"],
+           [[cited(x)] for x in (*a.assumptions, *a.notes)], [None], [140])
+    offers = [(o.name, [ln.name for ln in o.offer.loans]) for o in a.offers]
+    _sheet(wb, "Sources", ["Input", "Field", "Source"],
+           [[field_label(k, offers), k, cited(v)] for k, v in a.sources.items()],
+           [None, None, None], [50, 40, 110])
+    docs = public_sources(cited.seen, cited.context)
+    ws = _sheet(wb, "Documents cited", ["Cited as", "Document", "Link"],
+                [[d.short, d.title, d.url] for d in docs]
+                or [["", "No published document is cited by name in the inputs.", ""]],
+                [None, None, None], [34, 110, 60])
+    for (cell,) in ws.iter_rows(min_row=2, min_col=3, max_col=3):
+        if cell.value:
+            cell.hyperlink = str(cell.value)
+            cell.style = "Hyperlink"
 
 
 def assessment_workbook(a: Assessment) -> bytes:
@@ -188,12 +222,13 @@ def assessment_workbook(a: Assessment) -> bytes:
     default = wb.active
     if default is not None:
         wb.remove(default)
+    cited = _Cited(a)
     _summary(wb, a)
-    _rules(wb, a)
+    _rules(wb, a, cited)
     _indicators(wb, a)
     _loans(wb, a)
     _creditors(wb, a)
-    _notes(wb, a)
+    _notes(wb, a, cited)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
