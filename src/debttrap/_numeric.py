@@ -6,15 +6,20 @@ import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from debttrap.errors import InternalError
 
+if TYPE_CHECKING:  # pandas is loaded only by what builds a table
+    import pandas as pd
+
 __all__ = [
     "NULLABLE_NONE",
+    "TableGap",
+    "check_table_finite",
     "finite_or_none",
     "format_number",
     "jsonable",
@@ -99,3 +104,65 @@ def _jsonable(obj: Any, path: str, patterns: tuple[str, ...]) -> Any:
             "is required"
         )
     return obj
+
+
+#: A documented gap of a table: the columns ``pattern`` names (``*`` matches anything) may be
+#: empty in the rows ``rows`` marks (a boolean per row), or in every row when ``rows`` is None.
+TableGap: TypeAlias = tuple[str, NDArray[np.bool_] | None]
+
+
+def _missing(values: NDArray[Any]) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Which cells are NaN and which are infinite (None, a value the model left out on
+    purpose, is neither: as in :func:`jsonable`)."""
+    if values.dtype.kind in "fc":
+        return np.isnan(values), np.isinf(values)
+    if values.dtype.kind != "O":  # integers, booleans, text, dates: never empty or infinite
+        none = np.zeros(values.shape, dtype=bool)
+        return none, none
+    empty = np.fromiter(
+        (isinstance(v, float | np.floating) and math.isnan(v) for v in values),
+        dtype=bool, count=len(values))
+    inf = np.fromiter(
+        (isinstance(v, float | np.floating) and math.isinf(v) for v in values),
+        dtype=bool, count=len(values))
+    return empty, inf
+
+
+def check_table_finite(
+    frame: pd.DataFrame, *, where: str, gaps: Iterable[TableGap] = ()
+) -> None:
+    """Refuse to write a table with a cell that must hold a number and does not.
+
+    A NaN (an empty cell once written) is allowed only where one of ``gaps`` names its column
+    and row (the documented "not defined" and "not evaluated" cells, docs/reliability.md); an
+    infinity never is; None, a value the model leaves out on purpose, stays empty (as in
+    :func:`jsonable`; pandas turns it into NaN in a column of numbers, so such columns are
+    listed in ``gaps``). Text columns are not checked: an empty label is not a number gone
+    wrong. Anything else raises :class:`InternalError` naming ``where`` (the
+    file or sheet), the column and the row: the table is not written with a blank where a
+    result should be. Every CSV, Parquet and Excel writer calls this before writing.
+    """
+    import pandas as pd
+
+    gaps = tuple(gaps)
+    n = len(frame)
+    for j, column in enumerate(frame.columns):
+        name = str(column)
+        series = frame.iloc[:, j]
+        if isinstance(series.dtype, pd.StringDtype):
+            continue  # text: an empty cell is a missing label, never a number gone wrong
+        empty, inf = _missing(series.to_numpy())
+        if not (empty.any() or inf.any()):
+            continue
+        allowed = np.zeros(n, dtype=bool)
+        for pattern, rows in gaps:
+            if nullable_match(name, (pattern,)):
+                allowed |= True if rows is None else np.asarray(rows, dtype=bool)
+        bad = inf | (empty & ~allowed)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            what = "infinite" if inf[i] else "not a number (nan)"
+            raise InternalError(
+                f"{where}: the result field '{name}' came out {what} in row "
+                f"{frame.index[i]!s} where a finite number is required"
+            )

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from rich.console import Console
 
-from debttrap._numeric import NULLABLE_NONE, jsonable
+from debttrap._numeric import NULLABLE_NONE, check_table_finite, jsonable
 from debttrap.errors import InputError
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "check_iso3_flag",
     "check_out_file",
     "check_out_folder",
+    "check_table_finite",
     "console",
     "environment_error_exit",
     "err_console",

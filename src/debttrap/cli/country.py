@@ -23,6 +23,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
+from debttrap._numeric import TableGap, check_table_finite
 from debttrap.cli import app
 from debttrap.cli._common import (
     check_first_year,
@@ -46,6 +47,7 @@ from debttrap.opendata import DEFAULT_FIRST_YEAR, BuiltCountry, build_country, d
 from debttrap.opendata.provenance import FIELD_LABELS
 
 __all__ = [
+    "all_results_gaps",
     "all_results_table",
     "country_document",
     "country_toml",
@@ -283,8 +285,38 @@ def all_results_table(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     return frame.set_index("iso3")
 
 
-def write_table(frame: pd.DataFrame, path: Path) -> None:
-    """CSV or Parquet by suffix, written whole (nothing half-written)."""
+def all_results_gaps(frame: pd.DataFrame) -> tuple[TableGap, ...]:
+    """The cells of the ``--all`` table that may be empty, and why (docs/reliability.md).
+
+    A country that could not be rated keeps only ``status`` and ``error``; the composite
+    indicator score is empty where the capacity classification is given rather than scored;
+    the published prior classification where none is published; ``moderate_space`` where the
+    external rating is not moderate; the public-debt peaks and test where public debt is not
+    evaluated. Any other empty cell is an error (:func:`check_table_finite`).
+    """
+    def column(name: str) -> pd.Series:
+        return frame[name] if name in frame.columns else pd.Series(None, index=frame.index)
+
+    failed = (column("status") == "error").to_numpy()
+    not_moderate = (column("rating_external") != "moderate").to_numpy()
+    public_skipped = (column("public_debt_evaluated") != True).to_numpy()  # noqa: E712
+    gaps: list[TableGap] = [("*", failed), ("ci_score", None),
+                            ("capacity_prior_published", None),
+                            ("moderate_space", not_moderate)]
+    for ind in INDICATORS:
+        if ind not in EXTERNAL_INDICATORS:
+            gaps += [(f"{ind.value}_baseline_max", public_skipped),
+                     (f"{ind.value}_most_extreme_*", public_skipped)]
+    return tuple(gaps)
+
+
+def write_table(frame: pd.DataFrame, path: Path, *, gaps: Sequence[TableGap] = ()) -> None:
+    """CSV or Parquet by suffix, written whole (nothing half-written).
+
+    Checked first (:func:`check_table_finite`): an empty cell outside ``gaps``, or an
+    infinity, is an internal error and nothing is written.
+    """
+    check_table_finite(frame, where=path.name, gaps=gaps)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         buf = io.StringIO()
@@ -335,17 +367,16 @@ def run_all_cli(first_year: int, as_json: bool, out: Path | None) -> None:
             field="--first-year",
         )
     frame = all_results_table(rows)
+    doc = (jsonable({  # checked before the table is written: all or nothing
+        "first_projection_year": first_year,
+        "countries": len(rows),
+        "ok": sum(1 for r in rows if r.get("status") == "ok"),
+        "rows": [jsonable(r) for r in rows],
+    }) if as_json else None)
     if out is not None:
-        write_table(frame, out)
-    if as_json:
-        print_json(
-            {
-                "first_projection_year": first_year,
-                "countries": len(rows),
-                "ok": sum(1 for r in rows if r.get("status") == "ok"),
-                "rows": [jsonable(r) for r in rows],
-            }
-        )
+        write_table(frame, out, gaps=all_results_gaps(frame))
+    if doc is not None:
+        print_json(doc)
         return
     cells: list[list[Cell]] = []
     for r in rows:

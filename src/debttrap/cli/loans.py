@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from debttrap.cashflows import grant_element, schedule
 from debttrap.cli import app
-from debttrap.cli._common import console, print_json
+from debttrap.cli._common import check_table_finite, console, print_json
 from debttrap.cli._table import Cell, TableSpec, print_table
 from debttrap.errors import InputError
 from debttrap.io.files import load_loan, validation_error_to_input_error
@@ -62,6 +62,7 @@ def schedule_cmd(
     sched = schedule(loan)
     frame = sched.by_year() if by_year else sched.to_frame()
     if as_csv:
+        check_table_finite(frame, where="the schedule")  # no documented gaps
         buf = io.StringIO()
         frame.to_csv(buf, float_format="%.10g")
         sys.stdout.write(buf.getvalue())

@@ -15,6 +15,7 @@ from debttrap.cli._common import (
     check_first_year,
     check_iso3_flag,
     check_out_folder,
+    check_table_finite,
     console,
     err_console,
     output_set,
@@ -385,7 +386,9 @@ def simulate_cmd(
 
         with working(err_console, f"drawing the fan charts into {out} ..."):
             html = fan_chart_html(res)
-            csv = res.to_frame().to_csv(float_format="%.6g")
+            table = res.to_frame()
+            check_table_finite(table, where="fan-charts.csv")  # no documented gaps
+            csv = table.to_csv(float_format="%.6g")
             with output_set(out) as stage:  # all three files or none
                 fan_chart_png(res, stage / "fan-charts.png")
                 write_text_atomic(stage / "fan-charts.html", html)

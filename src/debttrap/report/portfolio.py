@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from debttrap import __version__
+from debttrap._numeric import TableGap, check_table_finite
 from debttrap.portfolio.book import Book
 from debttrap.portfolio.compute import PortfolioResult
 from debttrap.report.html import Figure, Section, Table, render_page
@@ -121,7 +122,21 @@ def portfolio_html(res: PortfolioResult, book: Book) -> str:
     return render_page(_title(res), sections, subtitle=book.source, version=__version__)
 
 
+#: The workbook's documented empty cells by sheet (docs/reliability.md): a borrower the
+#: bundled data cannot assess has no probability of distress, and then neither may the book.
+GAPS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "Summary": (("value", "exposure_weighted_prob_distress"),),
+    "Borrowers": (("prob_distress", None),),
+}
+
+
 def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, heading: str) -> None:
+    gaps: list[TableGap] = []
+    for column, item in GAPS.get(title, ()):
+        rows = None if item is None else (frame["item"] == item).to_numpy()
+        gaps.append((column, rows))
+    numbered = frame.set_axis(pd.RangeIndex(3, len(frame) + 3))  # the sheet's row numbers
+    check_table_finite(numbered, where=f"workbook sheet '{title}'", gaps=gaps)
     ws = wb.create_sheet(title)
     ws.append([heading])
     ws["A1"].font = Font(bold=True)

@@ -28,11 +28,15 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from debttrap._numeric import TableGap, check_table_finite, nullable_match
 from debttrap.assess import Assessment, DebtOutlook
 from debttrap.cashflows import schedule
 from debttrap.dsa.indicators import INDICATOR_LABELS, INDICATORS
@@ -93,8 +97,17 @@ def _sheet(
     rows: Iterable[Sequence[Any]],
     formats: Sequence[str | None],
     widths: Sequence[int],
+    gaps: Sequence[TableGap] = (),
 ) -> Worksheet:
-    """A sheet with a bold frozen header, formatted number columns and set widths."""
+    """A sheet with a bold frozen header, formatted number columns and set widths.
+
+    The rows are checked first: an empty cell outside ``gaps`` (the sheet's documented
+    "not defined" cells), or an infinity, is an internal error and no workbook is made.
+    """
+    rows = [list(r) for r in rows]
+    frame = pd.DataFrame(rows, columns=list(header), dtype=object,
+                         index=pd.RangeIndex(2, len(rows) + 2))  # the sheet's row numbers
+    check_table_finite(frame, where=f"workbook sheet '{title}'", gaps=gaps)
     ws = wb.create_sheet(title)
     ws.append(list(header))
     for cell in ws[1]:
@@ -113,12 +126,31 @@ def _sheet(
     return ws
 
 
+#: Summary measures that may be empty for any variant (docs/reliability.md): an indicator with
+#: no baseline peak (not evaluated), a rise the offer does not cause, the probability of
+#: distress without a stochastic run, the project's figures without a project, the lender's
+#: exposure figures where the data lack a denominator (reserves, a debt stock).
+SUMMARY_GAPS = ("*: peak, %", "*: rise from the offer, pp", "P(distress), %", "Project *",
+                "P(project pays its debt), %", "Overrun on budget (mean), US$ m",
+                "Lender share of *", "Due at once*", "Lever clauses", "Trap risk")
+#: Summary measures of an offer, empty in the reference column (it has no offer).
+SUMMARY_OFFER_ONLY = ("Loans, US$ m", "Grants, US$ m", "Grant element *",
+                      "PV of debt service at 5%, US$ m")
+
+
 def _summary(wb: Workbook, a: Assessment) -> None:
     frame = a.summary_frame()
     header = ["Measure", *[str(c) for c in frame.columns]]
     rows = [[str(idx), *row.tolist()] for idx, row in frame.iterrows()]
+    measures = [str(idx) for idx in frame.index]
+
+    def rows_of(patterns: tuple[str, ...]) -> NDArray[np.bool_]:
+        return np.array([nullable_match(m, patterns) for m in measures], dtype=bool)
+
+    gaps: list[TableGap] = [("*", rows_of(SUMMARY_GAPS)),
+                            (str(frame.columns[0]), rows_of(SUMMARY_OFFER_ONLY))]
     _sheet(wb, "Summary", header, rows, [None] + [_MONEY] * frame.shape[1],
-           [42] + [24] * frame.shape[1])
+           [42] + [24] * frame.shape[1], gaps)
 
 
 def _rules(wb: Workbook, a: Assessment, cited: _Cited) -> None:
@@ -184,7 +216,10 @@ def _creditors(wb: Workbook, a: Assessment) -> None:
     _sheet(wb, "Creditors",
            ["Offer", "Lender", "Year", *[label for _, label in _SHARE_COLUMNS]],
            rows, [None, None, _YEAR, *[_PCT] * 4, _MONEY, _MONEY],
-           [30, 30, 8, 16, 16, 16, 16, 14, 14])
+           [30, 30, 8, 16, 16, 16, 16, 14, 14],
+           # a share has no value in a year its denominator (the debt or its service by
+           # creditor) is not known or zero; assessment.json has null there
+           [("Lender share of *", None)])
     debt = a.creditor_debt_usd_m
     service = a.creditor_service_usd_m
     long = []
