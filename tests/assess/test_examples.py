@@ -91,7 +91,10 @@ def test_zambia_verdicts() -> None:
     ida = next(o for n, o in by.items() if "IDA" in n)
     assert china.verdict.trap_risk.value == "high"
     fired = {c.rule for c in china.verdict.reasons}
-    assert {"lever_concentration", "restructuring_lock", "non_concessional"} <= fired
+    assert {"lever_concentration", "non_concessional"} <= fired
+    # the Chinese contracts are not public: cross-default has no published share (How China
+    # Lends: 'most' contracts), so the restructuring lock is not assumed to fire
+    assert "restructuring_lock" not in fired
     # at the 2020 default Chinese lenders held ~40% of public external debt (lending-terms §5)
     share_2020 = dict(zip(china.exposure.years.tolist(),
                           china.exposure.lender_debt_share_after_pct.tolist(), strict=True))[2020]

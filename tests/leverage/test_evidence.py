@@ -26,7 +26,6 @@ from debttrap.leverage.evidence import (
     clause_draws,
     clause_evidence,
     documented_offer,
-    typical_offer,
 )
 from debttrap.leverage.verdict import (
     Thresholds,
@@ -85,14 +84,21 @@ def test_typical_clauses_enter_with_their_published_frequency_not_as_certainties
         == _offer("bilateral_other").loans[0].clauses
 
 
-def test_a_clause_the_contract_settles_is_not_typical() -> None:
+def test_a_clause_the_contract_carries_is_not_typical() -> None:
     o = _offer("bilateral_other", typical="chinese",
-               clauses={"no_paris_club": False, "acceleration": {"policy_change": True}})
+               clauses={"acceleration": {"policy_change": True}})
     ev = _by_clause(o)
-    assert "no_paris_club" not in ev  # the contract says it is absent
     assert ev["acceleration.policy_change"].basis == "contract"
     assert ev["acceleration.policy_change"].probability == 1.0
-    assert not typical_offer(o).loans[0].clauses.no_paris_club
+    assert ev["no_paris_club"].basis == "typical"
+
+
+def test_evidence_survives_a_round_trip_through_json() -> None:
+    # every field is set after model_dump -> model_validate: typical clauses must not vanish
+    o = _offer("bilateral_other", typical="chinese")
+    again = Offer.model_validate(o.model_dump())
+    assert [(e.clause, e.basis, e.probability) for e in clause_evidence(again)] == [
+        (e.clause, e.basis, e.probability) for e in clause_evidence(o)]
 
 
 def test_contract_clauses_carry_their_source() -> None:
@@ -117,10 +123,9 @@ def test_bond_and_bank_loans_carry_cross_default_from_their_standard_terms() -> 
         assert ev["acceleration.cross_default"].counted
         assert documented_offer(_offer(kind)).loans[0].clauses.acceleration.cross_default
     assert "collective_action" in _by_clause(_offer("bondholders"))
-    # a contract that excludes cross-default overrides the standard terms
-    o = _offer("bondholders", clauses={"acceleration": {"cross_default": False}})
-    assert "acceleration.cross_default" not in _by_clause(o)
-    assert not documented_offer(o).loans[0].clauses.acceleration.cross_default
+    # a bond whose contract writes cross-default counts it once, as in the contract
+    o = _offer("bondholders", clauses={"acceleration": {"cross_default": True}})
+    assert _by_clause(o)["acceleration.cross_default"].basis == "contract"
     # every standard-terms clause names its source
     assert all(c.source for terms in STANDARD_TERMS.values() for c in terms)
 

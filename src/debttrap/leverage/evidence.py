@@ -3,8 +3,8 @@
 Every clause of every loan enters the verdict with its evidence, coded the same
 way whoever the lender is:
 
-* **contract** — written in the loan's ``clauses`` table (a field the scenario
-  sets, true or false); its source is the loan's ``sources`` note for that
+* **contract** — written in the loan's ``clauses`` table (a clause the contract
+  carries: a true flag or an amount above zero); its source is the loan's ``sources`` note for that
   clause (``clauses.<field>``, else ``clauses``, else the loan's source).
   Certain.
 * **standard terms** — the published standard terms of the loan's *creditor
@@ -161,13 +161,14 @@ def _label(key: str) -> str:
 
 
 def _settled(c: Clauses) -> set[str]:
-    """The clause keys the contract text settles (fields the scenario set, true or false)."""
-    out = {k for k in c.model_fields_set if k in _FLAGS}
-    if "acceleration" in c.model_fields_set:
-        out |= {f"acceleration.{k}" for k in c.acceleration.model_fields_set}
-    if "account_revenue_share_pct" in c.model_fields_set:
+    """The clause keys the contract text settles: the clauses it carries (true flags,
+    amounts above zero). A flag left false is not read as "absent by contract": after a
+    round trip through JSON every field is set, so only what is present can be told apart."""
+    out = {k for k in _FLAGS if getattr(c, k)}
+    out |= {f"acceleration.{k}" for k, on in c.acceleration.model_dump().items() if on}
+    if c.account_revenue_share_pct > 0.0:
         out.add("account_all_project_revenue")
-    if "collateral_assets_usd_m" in c.model_fields_set:
+    if c.collateral_assets_usd_m > 0.0:
         out.add("collateral_physical_asset")
     return out
 
