@@ -344,3 +344,35 @@ def test_hostile_form_values_get_an_answer_never_a_crash(server: str, field: str
         assert doc["error"] and "\n" not in doc["error"]
     page_status, _, _ = _request(f"{server}/w/{wid}")
     assert page_status == 200
+
+
+def test_a_download_with_a_nan_result_is_one_line_not_a_file(
+    server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workbook wrote a NaN as an empty cell; the download is now refused with the
+    internal error's one line (status 500) and no file (issue 13)."""
+    import numpy as np
+    import pandas as pd
+
+    from debttrap.assess.results import Assessment
+
+    wid = _open_country(server)
+    status, _, body = _post_form(f"{server}/api/w/{wid}/offer/0", {
+        "loan-0-rate_kind": "fixed", "loan-0-rate_pct": "1.5", "loan-0-grace_years": "5",
+        "loan-0-maturity_years": "20",
+    })
+    assert status == 200
+    url = server + json.loads(body)["downloads"]["workbook.xlsx"]
+    real = Assessment.summary_frame
+
+    def poisoned(self: Assessment) -> pd.DataFrame:
+        frame = real(self)
+        frame.loc["Grant element (IMF), %", frame.columns[1]] = np.nan
+        return frame
+
+    monkeypatch.setattr(Assessment, "summary_frame", poisoned)
+    status, headers, doc = _request(url)
+    text = doc.decode()
+    assert status == 500 and "attachment" not in headers.get("content-disposition", "")
+    assert text.startswith("internal error: ") and text.count("\n") == 1, text
+    assert "workbook sheet 'Summary'" in text and "(Grant element (IMF), %)" in text, text

@@ -98,6 +98,7 @@ def _sheet(
     formats: Sequence[str | None],
     widths: Sequence[int],
     gaps: Sequence[TableGap] = (),
+    row_labels: Sequence[str] | None = None,
 ) -> Worksheet:
     """A sheet with a bold frozen header, formatted number columns and set widths.
 
@@ -105,8 +106,9 @@ def _sheet(
     "not defined" cells), or an infinity, is an internal error and no workbook is made.
     """
     rows = [list(r) for r in rows]
-    frame = pd.DataFrame(rows, columns=list(header), dtype=object,
-                         index=pd.RangeIndex(2, len(rows) + 2))  # the sheet's row numbers
+    labels = (pd.RangeIndex(2, len(rows) + 2) if row_labels is None  # the sheet's rows
+              else pd.Index([f"{i} ({r})" for i, r in enumerate(row_labels, start=2)]))
+    frame = pd.DataFrame(rows, columns=list(header), dtype=object, index=labels)
     check_table_finite(frame, where=f"workbook sheet '{title}'", gaps=gaps)
     ws = wb.create_sheet(title)
     ws.append(list(header))
@@ -150,7 +152,7 @@ def _summary(wb: Workbook, a: Assessment) -> None:
     gaps: list[TableGap] = [("*", rows_of(SUMMARY_GAPS)),
                             (str(frame.columns[0]), rows_of(SUMMARY_OFFER_ONLY))]
     _sheet(wb, "Summary", header, rows, [None] + [_MONEY] * frame.shape[1],
-           [42] + [24] * frame.shape[1], gaps)
+           [42] + [24] * frame.shape[1], gaps, row_labels=measures)
 
 
 def _rules(wb: Workbook, a: Assessment, cited: _Cited) -> None:

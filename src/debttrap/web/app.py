@@ -246,6 +246,8 @@ def create_app(
             content = await state.pool.run(lambda: _document(result, name))
         except BusyError:
             return _busy()
+        except DebtTrapError as exc:  # a result that must be finite was not: no file, a line
+            return Response(f"{exc}\n", status_code=500, media_type="text/plain")
         return Response(content, media_type=_DOWNLOADS[name], headers={
             "Content-Disposition": f'attachment; filename="{name}"'})
 
