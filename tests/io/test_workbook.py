@@ -369,7 +369,11 @@ EXPECTED_MOVES: dict[str, tuple[list[str], set[str], set[str]]] = {
 
 # Where the DSA engine (not the reader: the fields are right, see the test above) moves
 # a different set of scenarios than Excel. Strict: the test fails once the engine agrees.
-ENGINE_GAPS: dict[str, str] = {}
+ENGINE_GAPS = {
+    "higher_resfin_domestic_st_share": "Excel's public B1, B5, B6 and C3 move with the "
+    "domestic shares; debttrap finances their revenue loss at home at one rate (the "
+    "template's rule fits neither the whole Input 7 mix nor its domestic part; docs/dsa.md)",
+}
 
 
 def test_every_preset_is_covered() -> None:

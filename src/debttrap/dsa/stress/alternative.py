@@ -105,7 +105,7 @@ def _check_custom_years(ctx: StressContext, cu: CustomScenario) -> None:
 
 def a2(ctx: StressContext) -> StressScenario | str:
     """User deltas against the baseline; balance-of-payments deltas are financed abroad on
-    residual terms, spending, grants and revenue by the Input 7 mix."""
+    residual terms, spending and grants by the Input 7 mix, revenue at home."""
     cu = ctx.settings.custom
     if cu is None:
         return "no customized scenario ([stress.custom])"

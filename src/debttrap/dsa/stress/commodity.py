@@ -54,7 +54,7 @@ def commodity_shock(
     (``stress.tailored.c3``) finances the export loss of ``t+1`` and ``t+2`` with new external
     debt on residual terms (the template's t+1 PV rises by exactly the export loss); later,
     the baseline's trade deficit holds as a ratio to C3's GDP, as the template's C3 sheet
-    does. The revenue loss is a public financing need met by the Input 7 mix, as in B1.
+    does. The revenue loss is a fiscal gap financed at home, as in the other tests.
     """
     tl = country.tailored
     t = country.t

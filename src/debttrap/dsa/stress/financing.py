@@ -133,7 +133,6 @@ def fiscal_financing(
     external_extra_rate_dec: float = 0.0,
     discount_dec: float = 0.05,
     shock_years: tuple[int, ...] = (1, 2),
-    signed: bool = False,
 ) -> FiscalFinancing:
     """Fill an extra public gross financing need with the residual-financing mix (§4.3).
 
@@ -147,10 +146,8 @@ def fiscal_financing(
     domestic MLT interest and amortization (equal shares over years
     ``grace+1 … maturity``), and the previous year's domestic short-term
     stock with its interest (short-term debt is rolled over). A need below
-    zero borrows nothing (``signed``: it saves debt in the same mix, for a gap
-    that can turn into a gain, as lost revenue under a depreciation). The need
-    is split: ``external_share`` external MLT, ``domestic_st_share`` domestic
-    short-term, the rest domestic MLT.
+    zero borrows nothing. The need is split: ``external_share`` external MLT,
+    ``domestic_st_share`` domestic short-term, the rest domestic MLT.
 
     B2 interactions: ``domestic_extra_rate_dec`` raises the rate on domestic
     residual debt raised in the shock years; ``external_extra_rate_dec`` (market
@@ -218,7 +215,7 @@ def fiscal_financing(
         st_prev_shock = st_shock[y - 1] if y > 0 else 0.0
         st_service = st_prev * (1.0 + st_rate[y]) + d_rate * st_prev_shock
         total = gap[y] + (ext_service + addon[y]) * fxa[y] + amort + interest_mlt + st_service
-        need[y] = total if signed else max(total, 0.0)
+        need[y] = max(total, 0.0)
         ext[y] = external_share * need[y] / fxa[y]
         mlt[y] = share_mlt * need[y]
         st[y] = domestic_st_share * need[y]

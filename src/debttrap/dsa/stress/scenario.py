@@ -56,11 +56,10 @@ class Shock:
     false books it as another debt-creating flow, as C1 and C2);
     ``domestic_extra_rate_dec``/``external_extra_rate_dec`` are the B2
     interactions; ``market`` moves new market borrowing to stressed terms (C4).
-    The revenue lost with lower GDP is financed by the Input 7 mix (its external part as
-    public debt only) unless
+    The revenue lost with lower GDP is financed at home unless
     ``finance_lost_revenue`` is false; ``exports_follow_gdp`` and
     ``spending_follows_gdp`` are A1's rules. ``public_gdp_lcu_m`` is the GDP in LCU of
-    the public block (the revenue lost and the public ratio) where it differs from
+    the public block (revenue lost at home and the public ratio) where it differs from
     the shocked US$ GDP x the shocked rate (B6).
     """
 
@@ -150,8 +149,8 @@ def _shocked_macro(ctx: StressContext, sh: Shock) -> _Macro:
 
 
 def _lost_revenue(ctx: StressContext, sh: Shock, m: _Macro) -> FloatArray:
-    """The revenue loss against baseline (spending held at its baseline level), a public
-    financing need (:func:`_lost_revenue_debt_lcu_m`)."""
+    """The revenue loss against baseline (spending held at its baseline level), a fiscal
+    gap financed domestically."""
     n = ctx.n
     gdp_lcu = m.gdp_lcu_m if sh.public_gdp_lcu_m is None else sh.public_gdp_lcu_m
     lost = np.where(
@@ -220,41 +219,6 @@ def _finance(ctx: StressContext, sh: Shock, fg: FloatArray, fxa: FloatArray) -> 
     )
 
 
-def _lost_revenue_debt_lcu_m(ctx: StressContext, lost: FloatArray, m: _Macro) -> FloatArray:
-    """Public debt (LCU, at the end of each year) that finances the revenue lost with
-    lower GDP (B1, B5, B6, C3, A2's revenue deltas).
-
-    The loss goes through the whole Input 7 mix like any public financing need (external
-    MLT on residual terms, domestic short-term rolled over, domestic MLT), its sign kept:
-    a revenue gain (B5's depreciation year) saves debt in the same mix. The external part
-    is public debt only: the template's external stress sheets borrow nothing for it (the
-    B1 sheet's residual borrowing row is zero and Excel's external B1 paths equal
-    debttrap's), so it enters the public ratio at its PV (capped at face, like all
-    residual debt) at the test's end-of-period rate and never the external indicators.
-    """
-    if not np.any(lost):
-        return np.zeros(ctx.n)
-    s = ctx.settings
-    fin = fiscal_financing(
-        lost,
-        m.fx_avg,
-        ctx.setup.basis,
-        ctx.res_idx,
-        external_share=ctx.share_ext,
-        domestic_st_share=ctx.share_st,
-        domestic_mlt_rate_dec=ctx.dom_rate,
-        domestic_st_rate_dec=ctx.dom_st_rate,
-        domestic_mlt_grace_years=s.residual_domestic_mlt_grace_years,
-        domestic_mlt_maturity_years=s.residual_domestic_mlt_maturity_years,
-        discount_dec=ctx.r_disc,
-        signed=True,
-    )
-    basis = ctx.setup.basis
-    unit_pv = np.minimum(basis.pv[ctx.res_idx], basis.balance[ctx.res_idx])  # (disbursed, year)
-    external_lcu: FloatArray = (fin.external_usd_m @ unit_pv) * m.fx_eop
-    return fin.domestic_stock_lcu_m + external_lcu
-
-
 def _disbursements(ctx: StressContext, sh: Shock, ext_new: FloatArray) -> FloatArray:
     """Baseline disbursements plus the residual borrowing; C4 moves market lines to their
     stressed twins in ``t+1 … t+market_years``."""
@@ -281,7 +245,14 @@ def apply_shock(ctx: StressContext, code: str, label: str, sh: Shock) -> StressS
     fin = _finance(ctx, sh, fg, m.fx_avg)
     gap = np.zeros(n) if sh.bop_gap_usd_m is None else _with_interest(ctx, sh.bop_gap_usd_m)
     ext_new = gap + fin.external_usd_m
-    extra_dom = fin.domestic_stock_lcu_m + _lost_revenue_debt_lcu_m(ctx, lost_revenue, m)
+    extra = fin.domestic_stock_lcu_m.tolist()
+    rates = np.asarray(ctx.dom_rate, dtype=np.float64).tolist()
+    lost = np.asarray(lost_revenue, dtype=np.float64).tolist()
+    acc = 0.0
+    for y in range(n):  # loop over time: lost revenue is borrowed at home with interest
+        acc = acc * (1 + rates[y]) + lost[y]
+        extra[y] += acc
+    extra_dom = np.array(extra)
     inputs = base.replace(
         external_only_service_usd_m=fin.addon_interest_usd_m + bop_addon,
         external_only_pv_usd_m=fin.addon_pv_usd_m + bop_addon_pv,

@@ -22,9 +22,8 @@ class CustomScenario(BaseModel):
     depreciation of the LCU against the baseline level in that year (levels,
     not cumulated; pass-through as B5). Financing as the standard tests:
     balance-of-payments deltas (imports, transfers, FDI) by new external debt
-    on residual terms; spending, grants and revenue deltas by the Input 7 mix
-    (the external part of a revenue delta as public debt only). A2 is a
-    candidate for the most extreme shock.
+    on residual terms; spending and grants deltas by the Input 7 mix; revenue
+    deltas at home. A2 is a candidate for the most extreme shock.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
