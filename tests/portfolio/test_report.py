@@ -36,7 +36,12 @@ def _case(estimated: bool):  # type: ignore[no-untyped-def]
 def test_workbook_reads_back_into_the_results() -> None:
     book, res = _case(False)
     sheets = pd.read_excel(io.BytesIO(portfolio_workbook(res, book)), sheet_name=None, header=1)
-    assert set(sheets) == {"Summary", "By year", "Borrowers", "Loans", "Lenders by borrower"}
+    assert set(sheets) == {"Summary", "By year", "Borrowers", "Exposure by country", "Loans",
+                           "Lenders by borrower"}
+    by_country = sheets["Exposure by country"].set_index("borrower")
+    assert by_country["exposure_usd_m"].to_dict() == pytest.approx(
+        res.borrowers["exposure_usd_m"].to_dict(), rel=1e-12)
+    assert by_country["on_map"].tolist() == ["no", "no"]  # AAA, BBB: not countries
     assert sheets["Loans"]["contribution_usd_m"].sum() == pytest.approx(
         res.expected_shortfall_usd_m, rel=1e-12)
     np.testing.assert_allclose(sheets["By year"]["dsar_p95_usd_m"],
@@ -77,3 +82,17 @@ def test_a_statement_book_says_its_rates_are_todays() -> None:
     assert "not the rates at signing" in html and "no borrower assessed" in html
     assert res.expected_shortfall_usd_m == 0.0
     assert (res.borrowers["status"] == "not assessed").all()
+
+
+def test_the_map_is_drawn_from_bundled_shapes_and_lists_the_borrowers_it_cannot_draw() -> None:
+    """Tonga has no shape at 1:110m: it is listed under the map, with its exposure."""
+    from debttrap.portfolio import world_bank_book
+
+    book = world_bank_book(("IDA",)).select(("KEN", "TON"))
+    res = aggregate(book, {}, n_paths=10, seed=1)
+    html = portfolio_html(res, book)
+    assert '"featureidkey":"properties.iso3"' in html
+    assert "Borrowers not on the map" in html and "Tonga" in html
+    assert f"{res.borrowers.loc['TON', 'exposure_usd_m']:,.1f}" in html
+    # plotly.js is handed an empty base-map topology inline instead of fetching one
+    assert '"topojsonURL": "data:application/json,' in html

@@ -259,3 +259,29 @@ def test_every_gap_of_the_dsa_all_table_is_documented() -> None:
             if pattern.endswith("_*") else [pattern]
         for name in names:
             assert any(f"`{name}`" in r for r in rows), name
+
+
+def test_portfolio_store_gets_no_result_tables_from_a_nan(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--db`` keeps the borrowers done (to resume) but no result table with a NaN in it."""
+    import duckdb
+
+    from debttrap.portfolio.compute import PortfolioResult
+
+    real = PortfolioResult.to_frame
+
+    def poisoned(self: PortfolioResult) -> pd.DataFrame:
+        frame = real(self)
+        frame.iloc[0, frame.columns.get_loc("debt_service_usd_m")] = np.nan
+        return frame
+
+    monkeypatch.setattr(PortfolioResult, "to_frame", poisoned)
+    db = tmp_path / "book.duckdb"
+    code, stdout, err = run_cli(["portfolio", "ida", "--paths", "100", "--borrowers", "AFG,ZMB",
+                                 "--workers", "1", "--json", "--db", str(db)])
+    assert_internal_error(code, stdout, err, "debt_service_usd_m")
+    assert "book_years" in err
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+    assert "book_years" not in tables and "book_borrowers" not in tables

@@ -310,3 +310,33 @@ def test_chart_pages_fit_a_phone_and_a_desktop(browser: Any, chart_pages: dict[s
         finally:
             _wide(browser)
         assert _console_errors(browser) == [], name
+
+
+def test_the_books_exposure_map_draws_offline(browser: Any, tmp_path: Path) -> None:
+    """The book's map is drawn from the bundled country shapes: every borrower with a shape
+    is a path on the map, the page asks the network for nothing and logs no error; Tonga
+    (no shape at 1:110m) is listed under it."""
+    from debttrap.portfolio import aggregate, world_bank_book
+    from debttrap.report.portfolio import portfolio_html
+
+    book = world_bank_book(("IDA",)).select(("KEN", "TON", "ZMB", "NPL"))
+    res = aggregate(book, {}, n_paths=10, seed=1)
+    page = tmp_path / "book.html"
+    page.write_text(portfolio_html(res, book), encoding="utf-8")
+    browser.get_log("browser")  # what earlier pages logged
+    browser.get(page.as_uri())
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: d.execute_script("return document.readyState") == "complete")
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: _charts_drawn(d)[0] == _charts_drawn(d)[1])
+    paths = browser.execute_script(
+        "const t = [...document.querySelectorAll('g.trace.choropleth')];"
+        "return t.map(g => g.querySelectorAll('path.choroplethlocation').length);")
+    assert paths == [174, 3]  # the world in grey; Kenya, Zambia and Nepal by exposure
+    fetched = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name);")
+    assert [u for u in fetched if not u.startswith(("file:", "data:"))] == []
+    assert _console_errors(browser) == []
+    listed = browser.find_element(By.XPATH, "//*[contains(text(), 'Borrowers not on the map')]"
+                                  "/ancestor::*[.//table][1]//table").text
+    assert "Tonga" in listed and "Kenya" not in listed

@@ -43,7 +43,11 @@ from debttrap.portfolio.borrower import (
 )
 from debttrap.portfolio.schedules import BookSchedule, book_schedule
 
-__all__ = ["PortfolioResult", "aggregate", "run_portfolio"]
+__all__ = ["NOT_ASSESSED_COLUMNS", "PortfolioResult", "aggregate", "run_portfolio"]
+
+#: Columns a borrower the bundled data cannot assess leaves empty (docs/reliability.md):
+#: the only documented empty cells of the book's result tables.
+NOT_ASSESSED_COLUMNS = ("prob_distress",)
 
 FloatArray = NDArray[np.float64]
 QUANTILES: tuple[float, ...] = (0.5, 0.9, 0.95, 0.99)

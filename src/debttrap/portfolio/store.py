@@ -27,10 +27,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from debttrap._numeric import check_table_finite
 from debttrap.errors import InputError
 from debttrap.portfolio.book import Book
 from debttrap.portfolio.borrower import BorrowerPaths, PackedPaths
-from debttrap.portfolio.compute import PortfolioResult
+from debttrap.portfolio.compute import NOT_ASSESSED_COLUMNS, PortfolioResult
 
 __all__ = ["MISSING_EXTRA", "BookStore", "book_fingerprint", "missing_dependencies"]
 
@@ -169,6 +170,9 @@ class BookStore:
             "summary": pd.DataFrame([{"key": k, "value": json.dumps(v)}
                                      for k, v in res.summary().items()]),
         }
+        for name, frame in frames.items():  # checked first: no result table on a NaN
+            check_table_finite(frame, where=f"the store's table {name}",
+                               gaps=[(c, None) for c in NOT_ASSESSED_COLUMNS])
         con.execute("BEGIN")
         for name, frame in frames.items():
             con.register("result_frame", frame)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html as _html
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -101,6 +101,8 @@ class Figure:
     caption: str
     figure: Any  # plotly.graph_objects.Figure
     note: str = ""
+    #: plotly config added to the page's (a map's ``topojsonURL``, for one)
+    config: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ def render_page(
             elif isinstance(item, Figure):
                 html = item.figure.to_html(
                     full_html=False, include_plotlyjs="inline" if first_fig else False,
-                    config={"responsive": True, "displaylogo": False},
+                    config={"responsive": True, "displaylogo": False, **item.config},
                     default_width="100%",
                 )
                 first_fig = False

@@ -1,7 +1,8 @@
 """The book's report: one self-contained HTML page and an Excel workbook.
 
-Sections and sheets: the summary; exposure by country (a bar chart: a map would fetch its
-shapes from the network, and the page works offline); borrowers by risk; debt service at
+Sections and sheets: the summary; exposure by country (a map drawn from the bundled country
+shapes, so the page needs no network, the borrowers it cannot draw listed under it, and a bar
+chart coloured by risk rating); borrowers by risk; debt service at
 risk by year; the loans adding most to the book's risk; which lenders a borrower's distress
 would hit (every borrower, exposure by lender). An estimated book says ESTIMATED in the
 title of the page and of every sheet's first row.
@@ -20,8 +21,9 @@ from openpyxl.styles import Font
 from debttrap import __version__
 from debttrap._numeric import TableGap, check_table_finite
 from debttrap.portfolio.book import Book
-from debttrap.portfolio.compute import PortfolioResult
+from debttrap.portfolio.compute import NOT_ASSESSED_COLUMNS, PortfolioResult
 from debttrap.report.html import Figure, Section, Table, render_page
+from debttrap.report.world_map import MAP_CONFIG, exposure_by_country, exposure_map
 
 __all__ = ["lenders_by_borrower", "portfolio_html", "portfolio_workbook"]
 
@@ -75,6 +77,7 @@ def portfolio_html(res: PortfolioResult, book: Book) -> str:
                                          "#67a9cf" if r == "low" else "#999999"
                                          for r in b["rating"]]))
     bar.update_layout(yaxis_title="US$ m", height=380, margin={"t": 20})
+    world = exposure_map(b)
     years = res.to_frame()
     fan = go.Figure()
     for col, name in (("debt_service_usd_m", "contractual debt service"),
@@ -87,9 +90,17 @@ def portfolio_html(res: PortfolioResult, book: Book) -> str:
     lenders = res.lenders_hit().set_index(["borrower_iso3", "lender"])
     sections = [
         Section("Summary", items=(Table("The book", summary),)),
-        Section("Exposure by country", items=(Figure(
-            "Outstanding plus undisbursed by borrower (colour: LIC-DSF risk rating; grey: "
-            "not assessed)", bar),)),
+        Section("Exposure by country", items=(
+            Figure("Outstanding plus undisbursed by borrower, US$ m (grey: no exposure; "
+                   "hover for the LIC-DSF risk rating)", world.figure,
+                   note="Country shapes: Natural Earth, 1:110m (public domain).",
+                   config=MAP_CONFIG),
+            *((Table("Borrowers not on the map (no shape at this scale, or no country)",
+                     _fmt(world.not_drawn, ("exposure_usd_m",))),)
+              if len(world.not_drawn) else ()),
+            Figure("Outstanding plus undisbursed by borrower (colour: LIC-DSF risk rating; "
+                   "grey: not assessed)", bar),
+        )),
         Section("Borrowers by risk", items=(
             Table("Exposure by risk rating", _fmt(res.by_risk(), ("exposure_usd_m",),
                                                   ("share",))),
@@ -115,7 +126,7 @@ def portfolio_html(res: PortfolioResult, book: Book) -> str:
 #: bundled data cannot assess has no probability of distress, and then neither may the book.
 GAPS: dict[str, tuple[tuple[str, str | None], ...]] = {
     "Summary": (("value", "exposure_weighted_prob_distress"),),
-    "Borrowers": (("prob_distress", None),),
+    "Borrowers": tuple((c, None) for c in NOT_ASSESSED_COLUMNS),
 }
 
 
@@ -146,7 +157,8 @@ def _cell(v: Any) -> Any:
 
 
 def portfolio_workbook(res: PortfolioResult, book: Book) -> bytes:
-    """The Excel workbook: Summary, By year, Borrowers, Loans, Lenders by borrower."""
+    """The Excel workbook: Summary, By year, Borrowers, Exposure by country, Loans, Lenders
+    by borrower."""
     wb = Workbook()
     default = wb.active
     if default is not None:
@@ -158,6 +170,10 @@ def portfolio_workbook(res: PortfolioResult, book: Book) -> bytes:
     _sheet(wb, "Summary", summary, head)
     _sheet(wb, "By year", res.to_frame().reset_index(), head + " — US$ m by year")
     _sheet(wb, "Borrowers", res.borrowers.reset_index(), head + " — borrowers")
+    by_country = exposure_by_country(res.borrowers).drop(columns="map_iso3").reset_index()
+    by_country["on_map"] = by_country["on_map"].map({True: "yes", False: "no"})
+    _sheet(wb, "Exposure by country", by_country, head + " — exposure by country (the "
+           "report's map; 'no': no shape at 1:110m, or no country)")
     _sheet(wb, "Loans", res.contributions, head + " — every loan's contribution")
     _sheet(wb, "Lenders by borrower", res.lenders_hit(), head + " — which lenders a "
            "borrower's distress would hit")
