@@ -340,3 +340,66 @@ def test_the_books_exposure_map_draws_offline(browser: Any, tmp_path: Path) -> N
     listed = browser.find_element(By.XPATH, "//*[contains(text(), 'Borrowers not on the map')]"
                                   "/ancestor::*[.//table][1]//table").text
     assert "Tonga" in listed and "Kenya" not in listed
+
+
+def _phone_layout(driver: Any) -> dict[str, Any]:
+    """Where the page's tables, their scroll boxes and its charts fall at the current width."""
+    return dict(driver.execute_script("""
+        const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; };
+        const tables = [...document.querySelectorAll('table.data')].map(t => {
+          const s = t.closest('.scroll');
+          return {caption: (t.closest('figure, div, section') || t).textContent.slice(0, 60),
+                  table: box(t), box: s ? box(s) : null,
+                  scrolls: s ? s.scrollWidth > s.clientWidth : false};
+        });
+        const charts = [...document.querySelectorAll('.js-plotly-plot')].map(p => ({
+          div: box(p), svg: box(p.querySelector('svg.main-svg'))}));
+        return {width: document.documentElement.clientWidth, tables: tables, charts: charts};"""))
+
+
+def test_the_portfolio_report_fits_a_phone(browser: Any, tmp_path: Path) -> None:
+    """The book's report opened at 390 px: the page itself never scrolls sideways; a table
+    wider than the phone (the lenders by borrower, with its long headers) scrolls inside its
+    own box, which stays on screen; the map, the bar chart and the debt-service chart take
+    the phone's width (not the desktop's 1280 px, not a sliver); no chart title or note runs
+    into another; nothing in the console."""
+    from debttrap.portfolio import aggregate, world_bank_book
+    from debttrap.report.portfolio import portfolio_html
+
+    book = world_bank_book(("IDA",)).select(("KEN", "TON", "ZMB", "NPL"))
+    res = aggregate(book, {}, n_paths=10, seed=1)
+    page = tmp_path / "book.html"
+    page.write_text(portfolio_html(res, book), encoding="utf-8")
+    browser.get_log("browser")  # what earlier pages logged
+    _narrow(browser)
+    try:
+        for reload in (False, True):
+            if reload:
+                browser.refresh()
+            else:
+                browser.get(page.as_uri())
+            WebDriverWait(browser, WAIT_S).until(
+                lambda d: d.execute_script("return document.readyState") == "complete")
+            WebDriverWait(browser, WAIT_S).until(
+                lambda d: _charts_drawn(d)[0] == _charts_drawn(d)[1])
+            g = _phone_layout(browser)
+            assert g["width"] == 390
+            assert _overflow_px(browser) <= 0
+            assert _title_overlaps(browser) == []
+            # map, bar chart, debt service at risk by year
+            assert len(g["charts"]) == 3, g["charts"]
+            for c in g["charts"]:
+                for left, right in (c["div"], c["svg"]):
+                    assert left >= 0 and right <= 390, c
+                    assert right - left >= 0.7 * 390, c
+            assert len(g["tables"]) >= 6, g["tables"]
+            for t in g["tables"]:
+                assert t["box"] is not None, t  # every table sits in its own scroll box
+                left, right = t["box"]
+                assert left >= 0 and right <= 390, t
+            # the page is tested with at least one table too wide for the phone
+            wide = [t for t in g["tables"] if t["table"][1] - t["table"][0] > 390]
+            assert wide and all(t["scrolls"] for t in wide), g["tables"]
+    finally:
+        _wide(browser)
+    assert _console_errors(browser) == []

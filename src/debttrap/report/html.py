@@ -103,6 +103,9 @@ class Figure:
     note: str = ""
     #: plotly config added to the page's (a map's ``topojsonURL``, for one)
     config: Mapping[str, Any] = field(default_factory=dict)
+    #: True: a single-panel chart that shrinks to the page's width, down to a phone's; False:
+    #: the chart keeps 560 px (panels side by side stay legible) and scrolls sideways in its box
+    fluid: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,8 @@ def render_page(
                 )
                 first_fig = False
                 items.append(
-                    {"kind": "figure", "caption": item.caption, "html": html, "note": item.note}
+                    {"kind": "figure", "caption": item.caption, "html": html, "note": item.note,
+                     "plot_class": "plot fluid" if item.fluid else "plot"}
                 )
             else:
                 items.append({"kind": "text", "caption": "", "html": str(item), "note": ""})

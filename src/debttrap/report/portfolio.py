@@ -85,7 +85,9 @@ def portfolio_html(res: PortfolioResult, book: Book) -> str:
                       ("dsar_p95_usd_m", "at risk: 95th percentile"),
                       ("dsar_p99_usd_m", "at risk: 99th percentile")):
         fan.add_trace(go.Scatter(x=list(years.index), y=years[col], name=name, mode="lines"))
-    fan.update_layout(yaxis_title="US$ m", height=380, margin={"t": 20})
+    # the legend under the plot, so that on a phone it does not take the plot's width
+    fan.update_layout(yaxis_title="US$ m", height=420, margin={"t": 20, "r": 20},
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.12})
     top = res.contributions.head(_TOP_LOANS).set_index("loan_id")
     lenders = res.lenders_hit().set_index(["borrower_iso3", "lender"])
     sections = [
@@ -94,12 +96,12 @@ def portfolio_html(res: PortfolioResult, book: Book) -> str:
             Figure("Outstanding plus undisbursed by borrower, US$ m (grey: no exposure; "
                    "hover for the LIC-DSF risk rating)", world.figure,
                    note="Country shapes: Natural Earth, 1:110m (public domain).",
-                   config=MAP_CONFIG),
+                   config=MAP_CONFIG, fluid=True),
             *((Table("Borrowers not on the map (no shape at this scale, or no country)",
                      _fmt(world.not_drawn, ("exposure_usd_m",))),)
               if len(world.not_drawn) else ()),
             Figure("Outstanding plus undisbursed by borrower (colour: LIC-DSF risk rating; "
-                   "grey: not assessed)", bar),
+                   "grey: not assessed)", bar, fluid=True),
         )),
         Section("Borrowers by risk", items=(
             Table("Exposure by risk rating", _fmt(res.by_risk(), ("exposure_usd_m",),
@@ -108,7 +110,7 @@ def portfolio_html(res: PortfolioResult, book: Book) -> str:
         )),
         Section("Debt service at risk by year", items=(Figure(
             "Contractual debt service and its part owed by borrowers in distress, quantiles "
-            "over paths", fan),)),
+            "over paths", fan, fluid=True),)),
         Section("Loans adding most to the book's risk", items=(Table(
             f"Top {_TOP_LOANS} loans by contribution to the expected shortfall (Euler)",
             _fmt(top, ("exposure_usd_m", "contribution_usd_m"), ("contribution_share",))),)),

@@ -288,7 +288,11 @@ def exposure_map(borrowers: pd.DataFrame, shapes: WorldShapes | None = None) -> 
         hovertemplate="%{customdata[0]}<br>exposure US$ %{z:,.1f} m<br>LIC-DSF risk "
                       "rating: %{customdata[1]}<extra></extra>",
         colorscale=_EXPOSURE_COLOURS, marker_line_color="#ffffff", marker_line_width=0.5,
-        colorbar={"title": {"text": "US$ m"}}, name="exposure"))
+        # the scale under the map, so that on a phone it does not take the map's width
+        colorbar={"title": {"text": "US$ m", "side": "top"}, "orientation": "h",
+                  "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top",
+                  "thickness": 12, "len": 0.8},
+        name="exposure"))
     fig.update_geos(visible=False, showframe=False, projection_type="natural earth",
                     lataxis_range=[-58, 85])
     fig.update_layout(height=460, margin={"t": 10, "b": 10, "l": 10, "r": 10})
