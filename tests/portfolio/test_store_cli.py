@@ -160,6 +160,21 @@ def test_missing_extra_is_one_line(run_cli, book_csv: Path, tmp_path: Path,  # t
     assert code == 2 and "pip install 'debttrap[portfolio]'" in err
 
 
+def test_missing_extra_for_a_cluster_is_refused_before_any_work(  # type: ignore[no-untyped-def]
+        run_cli, book_csv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import debttrap.portfolio.borrower as borrower
+    import debttrap.portfolio.store as store
+
+    def no_work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a borrower was computed before the missing extra was named")
+
+    monkeypatch.setattr(store, "missing_dependencies", lambda **kw: ["distributed"])
+    monkeypatch.setattr(borrower, "borrower_paths", no_work)
+    code, _, err = run_cli(["portfolio", str(book_csv), "--scheduler", "tcp://127.0.0.1:1"])
+    assert code == 2 and err.count("\n") == 1
+    assert "field '--scheduler'" in err and "pip install 'debttrap[portfolio]'" in err
+
+
 def test_lenders_a_borrowers_distress_would_hit_on_the_command_line(run_cli, book_csv: Path  # type: ignore[no-untyped-def]
                                                                     ) -> None:
     args = ["portfolio", str(book_csv), "--paths", "100", "--workers", "1", "--lenders-of", "ken"]

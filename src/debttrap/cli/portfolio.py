@@ -142,6 +142,13 @@ def portfolio_cmd(
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://")):
         raise InputError(f"'{scheduler}' is not an address like tcp://HOST:PORT",
                          field="--scheduler")
+    if scheduler is not None or db is not None:
+        # the portfolio extra, before any borrower is computed (the library checks again)
+        from debttrap.portfolio import store as _store
+
+        if _store.missing_dependencies(distributed=scheduler is not None):
+            raise InputError(_store.MISSING_EXTRA,
+                             field="--scheduler" if scheduler is not None else "--db")
     if out is not None:
         check_out_folder(out)  # before the work: a bad --out fails at once
     if db is not None:
