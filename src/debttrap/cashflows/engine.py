@@ -398,10 +398,14 @@ def _run_block(
         sink.nom_disb[lo : lo + size] += cash0
         sink.nom_serv[lo : lo + size] += service0
 
+    prev_all = bal  # balances after the previous date: the schedule's own numbers when kept
     for k in range(1, k_max + 1):
         m = int(live[k])
         m_next = int(live[k + 1])
-        b = bal[:m]
+        pos = int(start[k])
+        prev = prev_all[:m]
+        cur = sink.balance[pos : pos + m] if sink.balance is not None else prev
+        b = prev  # the balance during the period: prev, or cur once interest is capitalized
         capitalizing = cap is not None and k <= cap_until
         # -- interest and commitment fee for the period ((k-1)/a, k/a]
         q = interest = due = None
@@ -416,7 +420,7 @@ def _run_block(
                 assert cap is not None
                 capitalized = due * (cap[:m] * (k <= grace[:m]))
                 interest = due - capitalized
-                b += capitalized
+                b = np.add(prev, capitalized, out=cur)
             else:
                 interest = due
         cf = None
@@ -425,8 +429,7 @@ def _run_block(
         # -- principal, written straight into the schedule where one is kept
         first = first_at[k]
         if first.size:
-            repay_base[first] = bal[first]
-        pos = int(start[k])
+            repay_base[first] = b[first]
         principal = (
             sink.principal[pos : pos + m] if sink.principal is not None else scratch[:m]
         )
@@ -440,7 +443,7 @@ def _run_block(
             if first.size:
                 repaying[first] = 1.0
                 remaining = (n_per[first] - k + 1).astype(np.float64)
-                level[first] = _annuity_level(bal[first], q[first], remaining)
+                level[first] = _annuity_level(b[first], q[first], remaining)
             np.subtract(level[:m], due, out=principal)
             principal *= repaying[:m]
             np.minimum(principal, b, out=principal)
@@ -460,7 +463,7 @@ def _run_block(
                     redo = first[is_annuity[first] > 0]
                 if redo.size:
                     remaining = (n_per[redo] - k + 1).astype(np.float64)
-                    level[redo] = _annuity_level(bal[redo], q[redo], remaining)
+                    level[redo] = _annuity_level(b[redo], q[redo], remaining)
                 principal += is_annuity[:m] * (level[:m] - due)
             if custom_idx.size and custom is not None:
                 ci = custom_idx[: np.searchsorted(custom_idx, m)]
@@ -470,15 +473,14 @@ def _run_block(
             np.minimum(principal, b, out=principal)
         if m_next < m:  # maturing today: whatever is left
             principal[m_next:] = b[m_next:]
-        b -= principal
+        np.subtract(b, principal, out=cur)
         # -- disbursement at integer years, after the date's payments
         cash = None
         if k in disb_steps:
             face = amount[:m] * shares[:m, k // a]
-            b += face
+            cur += face
             cash = face * price[:m]
-        if sink.balance is not None:
-            sink.balance[pos : pos + m] = b
+        prev_all = cur
         if accumulate:
             assert interest is not None
             serv = np.add(interest, principal, out=serv_buf[:m])
