@@ -20,6 +20,7 @@ printing ``null``.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import sys
@@ -130,6 +131,17 @@ def _numeric_kind(annotation: Any) -> str | None:
     return None
 
 
+@functools.cache
+def _field_kinds(model: type[BaseModel]) -> dict[str, tuple[str | None, tuple[str, ...]]]:
+    """Each field's :func:`_numeric_kind` and the keys it may be given under (name, alias),
+    read once per model class: a class's fields do not change once it validates."""
+    out: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+    for name, field in model.model_fields.items():
+        keys = (name,) if field.alias is None or field.alias == name else (name, field.alias)
+        out[name] = (_numeric_kind(field.annotation), keys)
+    return out
+
+
 class NotANumber:
     """Stands in for a ``true``/``false`` given where a number goes, so that the field's own
     validation fails there (naming the field) instead of reading it as 1 or 0."""
@@ -186,11 +198,11 @@ class NumbersChecked(BaseModel):
         if not isinstance(data, Mapping):
             return data
         out = dict(data)
-        for name, field in cls.model_fields.items():
-            if _numeric_kind(field.annotation) is None:
+        for kind, keys in _field_kinds(cls).values():
+            if kind is None:
                 continue
-            for key in (name, field.alias):
-                if key is not None and key in out:
+            for key in keys:
+                if key in out:
                     out[key] = _without_bools(out[key])
         return out
 
@@ -201,8 +213,8 @@ class NumbersChecked(BaseModel):
             return value
         if isinstance(value, (str, BaseModel)) or value is None:
             return value
-        field = cls.model_fields.get(info.field_name)
-        if field is None or _numeric_kind(field.annotation) != "float":
+        kind = _field_kinds(cls).get(info.field_name)
+        if kind is None or kind[0] != "float":
             return value
         problem = _first_problem(value)
         if problem is not None:

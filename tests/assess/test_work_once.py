@@ -18,7 +18,7 @@ import pytest
 import debttrap.assess
 import debttrap.stochastic.from_country  # noqa: F401
 from debttrap import cashflows
-from debttrap.assess import Assessment, assess
+from debttrap.assess import Assessment, assess, context
 from debttrap.dsa import paths, run
 from debttrap.io.scenario import Scenario
 
@@ -47,15 +47,16 @@ def _wrap_everywhere(
 def counts(monkeypatch: pytest.MonkeyPatch) -> Iterator[collections.Counter[str]]:
     c: collections.Counter[str] = collections.Counter()
     for f in (run.run_dsa, run.build_scenarios, run.country_capacity, paths.baseline_setup,
-              paths.debt_paths, cashflows.grant_element):
+              paths.debt_paths, cashflows.grant_element, context.offer_context):
         _wrap_everywhere(monkeypatch, c, f)
     yield c
 
 
 def _distinct_dsa_runs(a: Assessment) -> int:
-    """The reference, then per offer: with it, and without its loans where an overrun
-    makes that a different country (otherwise the reference is reused)."""
-    return 1 + sum(1 + (o.overrun_loan is not None) for o in a.offers)
+    """The reference, then per offer: with it where its loans change the country (an offer
+    of grants alone leaves it as it is without them), and without its loans where an
+    overrun makes that a different country (otherwise the reference is reused)."""
+    return 1 + sum(bool(o.loans) + (o.overrun_loan is not None) for o in a.offers)
 
 
 @pytest.mark.parametrize("stochastic", [False, True])
@@ -64,7 +65,9 @@ def test_each_dsa_runs_once(counts: collections.Counter[str], stochastic: bool) 
     s = scenario("syria-2025.toml").model_copy(update={"debt_layers": ()})
     a = assess(s, n_paths=200, stochastic=stochastic, stochastic_paths=50)
     n = _distinct_dsa_runs(a)
-    assert n == 7  # 3 offers, each with a project whose overrun falls on the budget
+    # 3 offers, each with a project whose overrun falls on the budget; offer B is grants
+    # alone, so its run with the offer is its run without its loans (done once)
+    assert n == 6
     assert counts["run_dsa"] == n
     assert counts["build_scenarios"] == n  # one stress battery per DSA
     assert counts["debt_paths"] == n  # one batched kernel call per DSA
@@ -83,6 +86,10 @@ def test_debt_layers_run_once_each(counts: collections.Counter[str]) -> None:
     assert len(a.debt_layers) == len(s.debt_layers) == 2
     # every layer is one more deterministic assessment with the same distinct DSAs
     assert counts["run_dsa"] == _distinct_dsa_runs(a) * (1 + len(a.debt_layers))
+    # an offer's context (loans, grant elements, project Monte Carlo, overrun) does not
+    # depend on the existing debt: the layers reuse the main run's
+    assert counts["offer_context"] == len(a.offers)
+    assert counts["grant_element"] == 2 * sum(len(o.loans) for o in a.offers)
 
 
 def _reversed_loans(s: Scenario) -> Scenario:

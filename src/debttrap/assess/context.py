@@ -242,6 +242,52 @@ def offer_context(
     )
 
 
+class RunOnce:
+    """What one assessment computes once and reads again, its debt layers included: each
+    offer's context and each distinct LIC-DSF run (keyed by the country's full JSON, so two
+    runs share a result only when every input is the same: an offer without PPG loans
+    leaves the country as it is without them).
+
+    :func:`debttrap.assess.assess` makes one per call and passes it down; nothing outlives
+    the assessment.
+    """
+
+    __slots__ = ("_contexts", "_runs")
+
+    def __init__(self) -> None:
+        self._contexts: dict[tuple[Any, ...], OfferContext] = {}
+        self._runs: dict[str, tuple[DSAResult, FloatArray]] = {}
+
+    def outlook(self, label: str, country: Country) -> DebtOutlook:
+        """:func:`_outlook` of ``country``, run once per distinct country."""
+        key = country.model_dump_json()
+        done = self._runs.get(key)
+        if done is None:
+            out = _outlook(label, country)
+            self._runs[key] = (out.dsa, out.public_debt_to_gdp_pct)
+            return out
+        return DebtOutlook(label=label, dsa=done[0], public_debt_to_gdp_pct=done[1])
+
+    def remember(self, country: Country, outlook: DebtOutlook) -> None:
+        """Record a run made elsewhere (the reference of a prepared setting)."""
+        self._runs.setdefault(country.model_dump_json(),
+                              (outlook.dsa, outlook.public_debt_to_gdp_pct))
+
+    def context(
+        self, offer: Offer, years: np.ndarray, *, income_group: str, seed: int, n_paths: int,
+        include_overrun: bool,
+    ) -> OfferContext:
+        """:func:`offer_context`, built once per distinct offer and settings."""
+        key = (offer.model_dump_json(), np.asarray(years, dtype=np.int64).tobytes(),
+               income_group, seed, n_paths, include_overrun)
+        ctx = self._contexts.get(key)
+        if ctx is None:
+            ctx = self._contexts[key] = offer_context(
+                offer, years, income_group=income_group, seed=seed, n_paths=n_paths,
+                include_overrun=include_overrun)
+        return ctx
+
+
 def project_revenue(offer: Offer, years: np.ndarray) -> pd.Series | None:
     """The project's forecast revenue on ``years`` (US$ m), None without a project."""
     if offer.project is None:

@@ -18,11 +18,11 @@ from debttrap.assess.assumptions import (
 from debttrap.assess.booking import double_count_notes, with_contingent_c1
 from debttrap.assess.context import (
     OfferContext,
+    RunOnce,
     _income_group,
     _indicator_changes,
     _outlook,
     _size_pct_gdp,
-    offer_context,
     project_revenue,
 )
 from debttrap.assess.creditors import (
@@ -191,7 +191,7 @@ def _setting(
 
 
 def _offer_assessment(
-    s: _Setting, index: int, written: Offer, ctx: OfferContext
+    s: _Setting, index: int, written: Offer, ctx: OfferContext, runs: RunOnce
 ) -> tuple[OfferAssessment, StochasticOutlook | None]:
     """One offer beside the reference; also the no-offer stochastic outlook of its run.
 
@@ -214,12 +214,12 @@ def _offer_assessment(
         with_offer, c1_note = with_contingent_c1(
             with_offer, _size_pct_gdp(ctx.contingent_loans, s.derived) or 0.0)
         extra_notes += (c1_note,)
-    outlook = _outlook(offer.name, with_offer)
+    outlook = runs.outlook(offer.name, with_offer)
     # the offer's own effect is measured against the country with the project's overrun
     # (which does not depend on who finances it) but without the offer's loans
     without: DebtOutlook = s.reference
     if overrun is not None:
-        without = _outlook(
+        without = runs.outlook(
             f"{offer.name}: without its loans",
             s.country.model_copy(update={"new_loans": overrun_only}),
         )
@@ -389,6 +389,17 @@ def assess(
     made by :func:`prepare` for the same country and the same keywords (it is not
     built again).
     """
+    return _assess(scenario, seed=seed, n_paths=n_paths, stochastic=stochastic,
+                   stochastic_paths=stochastic_paths, include_overrun=include_overrun,
+                   income_group=income_group, prepared=prepared, runs=RunOnce())
+
+
+def _assess(
+    scenario: Any, *, seed: int | None, n_paths: int | None, stochastic: bool,
+    stochastic_paths: int, include_overrun: bool, income_group: str | None,
+    prepared: Prepared | None, runs: RunOnce,
+) -> Assessment:
+    """:func:`assess`, reading and filling ``runs`` (shared with its debt layers' runs)."""
     if prepared is None:
         prepared = prepare(scenario, seed=seed, n_paths=n_paths, stochastic=stochastic,
                            stochastic_paths=stochastic_paths, include_overrun=include_overrun,
@@ -399,6 +410,7 @@ def assess(
                          field="prepared")
     seed_, n_paths_ = prepared.options[0], prepared.options[1]
     s = prepared.setting
+    runs.remember(s.country, s.reference)
     # the order _setting gives: the country's, the scenario's, then the income group's
     sources = {k: v for k, v in prepared.sources if k != "income_group"}
     sources.update(scenario.provenance())
@@ -408,9 +420,9 @@ def assess(
     ref_stoch: StochasticOutlook | None = None
     results: list[OfferAssessment] = []
     for i, offer in enumerate(scenario.offers):
-        ctx = offer_context(offer, s.years, income_group=s.income_group, seed=seed_,
-                            n_paths=n_paths_, include_overrun=include_overrun)
-        result, nothing = _offer_assessment(s, i, offer, ctx)
+        ctx = runs.context(offer, s.years, income_group=s.income_group, seed=seed_,
+                           n_paths=n_paths_, include_overrun=include_overrun)
+        result, nothing = _offer_assessment(s, i, offer, ctx, runs)
         results.append(result)
         if ref_stoch is None and nothing is not None:
             ref_stoch = nothing
@@ -419,7 +431,7 @@ def assess(
             s.country, s.reference.dsa, len(s.country.new_loans), 0, False, s.stochastic,
             "No new offer",
         )
-    layers = _debt_layers(scenario, s, seed_, n_paths_, include_overrun, income_group)
+    layers = _debt_layers(scenario, s, seed_, n_paths_, include_overrun, income_group, runs)
     if layers:
         last = layers[-1]
         results = [dataclasses.replace(r, depends_on=(*r.depends_on, AssumptionEffect(
@@ -454,9 +466,10 @@ def assess(
 
 def _debt_layers(
     scenario: Any, s: _Setting, seed: int, n_paths: int, include_overrun: bool,
-    income_group: str | None,
+    income_group: str | None, runs: RunOnce,
 ) -> tuple[DebtLayerResult, ...]:
-    """Each labelled alternative layer of existing debt, cumulative, run deterministically."""
+    """Each labelled alternative layer of existing debt, cumulative, run deterministically
+    (each offer's context is the main run's: ``runs``)."""
     layers = tuple(getattr(scenario, "debt_layers", ()) or ())
     out: list[DebtLayerResult] = []
     ext = s.country.external_debt
@@ -467,9 +480,10 @@ def _debt_layers(
         country = s.country.model_copy(update={"external_debt": ext.model_copy(update={
             "existing_lines": lines, "ppg_mlt_outstanding_usd_m": stock})})
         variant = scenario.model_copy(update={"country": country, "debt_layers": ()})
-        a = assess(variant, seed=seed, n_paths=n_paths, stochastic=False,
-                   include_overrun=include_overrun,
-                   income_group=income_group if income_group is not None else s.income_group)
+        a = _assess(variant, seed=seed, n_paths=n_paths, stochastic=False,
+                    stochastic_paths=DEFAULT_STOCHASTIC_PATHS, include_overrun=include_overrun,
+                    income_group=income_group if income_group is not None else s.income_group,
+                    prepared=None, runs=runs)
         out.append(DebtLayerResult(
             name=layer.name, source=layer.source, added_stock_usd_m=layer.stock_usd_m,
             existing_stock_usd_m=stock, rating_before=a.reference.rating_external,

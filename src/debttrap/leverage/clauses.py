@@ -20,6 +20,7 @@ read clause flags explicitly.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -115,6 +116,12 @@ _PREDICATES: dict[str, Callable[[Clauses], bool]] = {
 
 def hcl_table() -> pd.DataFrame:
     """The packaged "How China Lends" frequencies (a fresh copy on each call)."""
+    return _read_hcl().copy()
+
+
+@functools.cache
+def _read_hcl() -> pd.DataFrame:
+    """The packaged table, read once per process (callers get copies or the index)."""
     ref = resources.files("debttrap").joinpath("data", _DATASET, "clauses.parquet")
     try:
         with resources.as_file(ref) as path:
@@ -131,6 +138,12 @@ def hcl_table() -> pd.DataFrame:
 
 
 _Index = dict[tuple[str, str], dict[str, Any]]
+
+
+@functools.cache
+def _packaged_index() -> _Index:
+    """:func:`_index` of the packaged table, built once per process (read only)."""
+    return _index(_read_hcl())
 
 
 def _index(table: pd.DataFrame) -> _Index:
@@ -170,7 +183,7 @@ def clause_probabilities(
             f"unknown lender kind '{lender}' (use {', '.join(k.value for k in LenderKind)})",
             field="lender",
         ) from None
-    t = _index(hcl_table() if table is None else table)
+    t = _packaged_index() if table is None else _index(table)
     out: dict[str, float] = {}
     if kind is LenderKind.BENCHMARK:
         for key in CLAUSE_LABELS:
@@ -299,8 +312,10 @@ def clause_profile(offer: Offer, table: pd.DataFrame | None = None) -> ClausePro
     """
     from debttrap.leverage.evidence import documented_offer, typical_probabilities
 
-    table = hcl_table() if table is None else table
-    t = _index(table)
+    if table is None:  # the packaged table is only read here, never changed
+        table, t = _read_hcl(), _packaged_index()
+    else:
+        t = _index(table)
     notes_of: dict[str, list[Any]] = {}
     if "note" in table.columns:
         for k, note in zip(table["key"].tolist(), table["note"].tolist(), strict=True):
