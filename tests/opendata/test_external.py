@@ -14,8 +14,12 @@ from debttrap.opendata import BuiltCountry, build_country
 from debttrap.opendata.external import (
     PRGT_GRACE_YEARS,
     PRGT_MATURITY_YEARS,
+    SDR_ALLOCATED_2021_BN,
+    SDR_ALLOCATED_BEFORE_2021_BN,
+    SDR_INTEREST_RATE_PCT,
     commodity_share_history,
     prgt_runoff_shares,
+    sdr_allocations_estimate,
 )
 
 
@@ -71,18 +75,73 @@ def test_imf_credit_is_an_existing_multilateral_line_of_the_published_stock(code
 
 
 def test_imf_credit_raises_the_external_stock_by_its_balance() -> None:
-    # The builder's external stock at t-1 holds IDS PPG debt rolled forward plus Fund credit.
+    # The builder's external stock at t-1 holds IDS PPG debt rolled forward plus Fund credit
+    # plus the SDR allocations, which are never repaid (no principal) and whose yearly
+    # service is interest at the SDR rate on the allocation.
     b = built("KEN")
     ed = b.country.external_debt
     imf = next(ln for ln in ed.existing_lines if ln.name.startswith("IMF"))
+    sdr = next(ln for ln in ed.existing_lines if ln.name.startswith("SDR allocations"))
+    assert not any((sdr.principal_usd_m or {}).values())
+    interest = set(np.round(list(sdr.debt_service_usd_m.values()), 9))
+    assert len(interest) == 1
+    allocations = interest.pop() / (SDR_INTEREST_RATE_PCT / 100.0)
     others = sum(
         sum((ln.principal_usd_m or {}).values())
         for ln in ed.existing_lines
-        if not ln.name.startswith("IMF")
+        if not ln.name.startswith(("IMF", "SDR"))
     )
     assert ed.ppg_mlt_outstanding_usd_m == pytest.approx(
-        others + sum((imf.principal_usd_m or {}).values()), rel=1e-9
+        others + sum((imf.principal_usd_m or {}).values()) + allocations, rel=1e-9
     )
+
+
+def _series(values: dict[int, float]) -> pd.Series:
+    return pd.Series(values, dtype=float)
+
+
+def test_sdr_allocations_of_a_member_without_fund_credit_are_its_steps() -> None:
+    # A member with no Fund credit: the series is its allocations alone, a level P held
+    # since 2009 and a step A in 2021 in the aggregate ratio (IMF: SDR 456.5bn in 2021
+    # against 204.2bn before). The estimate is P + A, all of the stock.
+    p = 40.0
+    a = p * SDR_ALLOCATED_2021_BN / SDR_ALLOCATED_BEFORE_2021_BN
+    s = _series({y: p for y in range(2009, 2021)} | {y: p + a for y in range(2021, 2024)})
+    est, rule = sdr_allocations_estimate(s, 2023)
+    assert est == pytest.approx(p + a)
+    assert "2021 step" in rule
+
+
+def test_sdr_allocations_are_bounded_against_fund_credit_disbursed_in_the_step_year() -> None:
+    # Allocations P = 40 before 2021; in 2021 the member draws 300 of Fund credit besides
+    # its allocation A: the step (A + 300) is bounded by 2.24 x the 2010-2020 low.
+    p = 40.0
+    ratio = SDR_ALLOCATED_2021_BN / SDR_ALLOCATED_BEFORE_2021_BN
+    a = p * ratio
+    s = _series({y: p for y in range(2009, 2021)} | {2021: p + a + 300.0, 2022: p + a + 300.0})
+    est, _ = sdr_allocations_estimate(s, 2022)
+    assert est == pytest.approx(p + a)
+    # Fund credit held through the 2010s (low = 140) does not count as allocations
+    # beyond the step's share (A / 2.24).
+    s2 = _series({y: p + 100.0 for y in range(2009, 2021)} | {2021: p + 100.0 + a})
+    est2, _ = sdr_allocations_estimate(s2, 2021)
+    assert est2 == pytest.approx(a + a / ratio)
+
+
+def test_sdr_allocations_never_exceed_the_stock_since_the_allocation() -> None:
+    s = _series({2019: 10.0, 2020: 10.0, 2021: 100.0, 2022: 60.0})
+    est, _ = sdr_allocations_estimate(s, 2022)
+    assert est <= 60.0 + 1e-12
+
+
+def test_sdr_allocations_before_2021_use_the_2009_step_and_no_later_value() -> None:
+    # ex ante (stock year 2014): the 2009 step scaled to all earlier allocations; the
+    # 2021 value must not be read.
+    s = _series({2008: 20.0, 2009: 120.0, 2014: 130.0, 2021: 1e6})
+    est, rule = sdr_allocations_estimate(s, 2014)
+    assert est == pytest.approx(100.0 * 204.2 / 182.7)
+    assert "2009 step" in rule
+    assert sdr_allocations_estimate(_series({2015: 5.0}), 2016)[0] == 0.0
 
 
 def test_short_term_debt_is_reported_not_counted() -> None:
@@ -155,5 +214,5 @@ def test_published_debt_figures_name_their_sources() -> None:
 def test_synthetic_schedules_are_labelled() -> None:
     b = built("KEN")
     for line in b.country.external_debt.existing_lines:
-        if not line.name.startswith("IMF"):
+        if not line.name.startswith(("IMF", "SDR")):
             assert "SYNTHETIC schedule" in line.source

@@ -158,9 +158,18 @@ def _outside_ids(debt: DebtPaths) -> tuple[dict[str, tuple[int, float]], dict[st
     sources: dict[str, str] = {}
     if f.imf_credit_year is not None:
         stocks["IMF credit (counted, multilateral, PRGT terms)"] = (
-            f.imf_credit_year, f.imf_credit_usd_m
+            f.imf_credit_year, f.fund_credit_usd_m
         )
-        sources["imf_credit"] = f"{WDIX}: DT.DOD.DIMF.CD (includes SDR allocations); OD16"
+        sources["imf_credit"] = (
+            f"{WDIX}: DT.DOD.DIMF.CD less the SDR allocations it includes; OD16"
+        )
+        if f.sdr_allocations_usd_m > 0:
+            stocks["SDR allocations (counted, multilateral, interest only)"] = (
+                f.imf_credit_year, f.sdr_allocations_usd_m
+            )
+            sources["sdr_allocations"] = (
+                f"{WDIX}: estimated in DT.DOD.DIMF.CD ({f.sdr_allocations_rule}); OD16a"
+            )
     if f.short_term_usd_m:
         last = max(f.short_term_usd_m)
         stocks["short-term, all borrowers (not counted)"] = (last, f.short_term_usd_m[last])
@@ -221,7 +230,9 @@ def _checked_code(iso3: str, first_year: int, horizon_years: int) -> str:
         raise InputError("the horizon must be 10 to 40 years", field="horizon_years")
     if code not in ds.countries_in(WEO):
         raise DataError(
-            f"no data for country {code} (not an ISO3 code the bundled WEO covers)", dataset=WEO
+            f"no data for country {code} (not an ISO3 code the bundled WEO covers)",
+            dataset=WEO,
+            file="weo.parquet",
         )
     return code
 
@@ -301,7 +312,7 @@ def build_country(
         debt.service_by_group,
         kind="projected",
         source="debttrap builder: schedules OD7 (existing), OD8/OD9 (new borrowing), OD16 "
-        "(IMF credit, in the multilateral service)",
+        "(IMF credit, in the multilateral service), OD16a (interest on SDR allocations)",
     ).with_outside_ids(*_outside_ids(debt))
     return BuiltCountry(
         iso3=code,

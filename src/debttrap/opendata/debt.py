@@ -22,7 +22,12 @@ from debttrap.country.model import ExistingDebtLine, FinancingLine
 from debttrap.errors import DataError
 from debttrap.opendata._series import FloatArray, IntArray, as_series, years_between
 from debttrap.opendata.amortization import DSSI_LAST_YEAR, LegacySchedule, legacy_schedule
-from debttrap.opendata.external import ExternalFacts, external_facts, prgt_runoff_shares
+from debttrap.opendata.external import (
+    SDR_INTEREST_RATE_PCT,
+    ExternalFacts,
+    external_facts,
+    prgt_runoff_shares,
+)
 from debttrap.opendata.macro import MacroPaths
 from debttrap.opendata.provenance import IDS, WDIX, WEO, Provenance
 from debttrap.opendata.terms import GROUP_LABEL, GROUP_TYPE, lending_terms
@@ -48,20 +53,24 @@ class DebtPaths:
 
 @dataclass(frozen=True, slots=True)
 class _Fund:
-    """IMF credit outstanding at the end of the base year, run off on PRGT terms (OD16)."""
+    """IMF credit outstanding at the end of the base year, run off on PRGT terms (OD16),
+    and the SDR allocations in the same IDS stock, interest only (OD16a)."""
 
-    stock: float
-    balance: FloatArray  # end of each grid year
+    stock: float  # Fund credit proper
+    balance: FloatArray  # end of each grid year, allocations included
     principal: FloatArray
+    allocations: float = 0.0
+    allocation_interest: FloatArray | None = None
 
 
-def _fund(stock: float, n: int) -> _Fund:
+def _fund(stock: float, n: int, allocations: float = 0.0) -> _Fund:
     shares = prgt_runoff_shares()
     principal = np.zeros(n)
     m = min(n, shares.size)
     principal[:m] = stock * shares[:m]
-    balance = np.maximum(stock - np.cumsum(principal), 0.0)
-    return _Fund(stock, balance, principal)
+    balance = np.maximum(stock - np.cumsum(principal), 0.0) + allocations
+    interest = np.full(n, allocations * SDR_INTEREST_RATE_PCT / 100.0)
+    return _Fund(stock, balance, principal, allocations, interest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +87,17 @@ class _Cohorts:
 def _base_stocks(code: str, t: int, view: CreditorView) -> tuple[int, pd.DataFrame]:
     stock_table = view.stock_table()
     if stock_table.empty:
-        raise DataError(f"no PPG debt stocks for {code}", dataset=IDS, series="total")
+        raise DataError(
+            f"no PPG debt stocks for {code}", dataset=IDS, series="total", file="stocks.parquet"
+        )
     base_year = min(t - 1, int(stock_table.index.max()))
     if base_year not in stock_table.index:
-        raise DataError(f"no PPG debt stock for {code} in {base_year}", dataset=IDS, series="total")
+        raise DataError(
+            f"no PPG debt stock for {code} in {base_year}",
+            dataset=IDS,
+            series="total",
+            file="stocks.parquet",
+        )
     return base_year, stock_table
 
 
@@ -300,29 +316,53 @@ def _financing_lines(
 
 def _fund_line(
     fund: _Fund, grid: IntArray, t: int, last: int, base_year: int, year: int | None
-) -> tuple[ExistingDebtLine | None, FloatArray, float]:
-    """The IMF-credit line (service from ``t``), its service on ``t … last``, balance end t-1."""
+) -> tuple[list[ExistingDebtLine], FloatArray, float]:
+    """The IMF-credit and SDR-allocation lines (service from ``t``), their service on
+    ``t … last``, their balance at end t-1."""
     jt = int(np.searchsorted(grid, t))
-    bal_t1 = float(fund.balance[jt - 1]) if jt > 0 else fund.stock
+    bal_t1 = float(fund.balance[jt - 1]) if jt > 0 else fund.stock + fund.allocations
     pr = fund.principal[jt:]
     keep = np.flatnonzero(pr > 1e-9)
     svc = pr[: last - t + 1].copy()
-    if bal_t1 <= 1e-9 or keep.size == 0:
-        return None, svc, 0.0
-    end = int(keep[-1]) + 1
-    yrs = grid[jt : jt + end]
-    line = ExistingDebtLine(
-        name="IMF credit (PRGT terms)",
-        creditor_group=GROUP_TYPE["multilateral"],
-        group=CreditorGroup("multilateral"),
-        debt_service_usd_m=as_series(pr[:end], yrs),
-        principal_usd_m=as_series(pr[:end], yrs),
-        source=(
-            f"{WDIX}: use of IMF credit (DT.DOD.DIMF.CD) end-{year} {fund.stock:.1f} US$ m; "
-            "PRGT terms, 0% interest, 5.5 years' grace, 10 years' maturity (OD16)"
-        ),
-    )
-    return line, svc, bal_t1
+    lines: list[ExistingDebtLine] = []
+    if keep.size:
+        end = int(keep[-1]) + 1
+        yrs = grid[jt : jt + end]
+        lines.append(
+            ExistingDebtLine(
+                name="IMF credit (PRGT terms)",
+                creditor_group=GROUP_TYPE["multilateral"],
+                group=CreditorGroup("multilateral"),
+                debt_service_usd_m=as_series(pr[:end], yrs),
+                principal_usd_m=as_series(pr[:end], yrs),
+                source=(
+                    f"{WDIX}: use of IMF credit (DT.DOD.DIMF.CD) end-{year} less SDR "
+                    f"allocations (OD16a): {fund.stock:.1f} US$ m; PRGT terms, 0% interest, "
+                    "5.5 years' grace, 10 years' maturity (OD16)"
+                ),
+            )
+        )
+    if fund.allocations > 1e-9 and fund.allocation_interest is not None:
+        intr = fund.allocation_interest[jt:]
+        svc = svc + intr[: last - t + 1]
+        yrs = grid[jt:]
+        lines.append(
+            ExistingDebtLine(
+                name="SDR allocations (interest only)",
+                creditor_group=GROUP_TYPE["multilateral"],
+                group=CreditorGroup("multilateral"),
+                debt_service_usd_m=as_series(intr, yrs),
+                principal_usd_m=as_series(np.zeros(intr.size), yrs),
+                source=(
+                    f"{WDIX}: SDR allocations estimated in DT.DOD.DIMF.CD end-{year} "
+                    f"{fund.allocations:.1f} US$ m (OD16a); never repaid, interest at the SDR "
+                    f"rate {SDR_INTEREST_RATE_PCT:g}%"
+                ),
+            )
+        )
+    if bal_t1 <= 1e-9 or not lines:
+        return [], svc, 0.0
+    return lines, svc, bal_t1
 
 
 def debt_paths(
@@ -346,7 +386,7 @@ def debt_paths(
     total0 = float(s0.sum()) + facts.imf_credit_usd_m
     grid = years_between(base_year + 1, last + LONG_TAIL_YEARS)
     leg = legacy_schedule(code, s0, grid, own_pace=not ex_ante)
-    fund = _fund(facts.imf_credit_usd_m, grid.size)
+    fund = _fund(facts.fund_credit_usd_m, grid.size, facts.sdr_allocations_usd_m)
     _record_pace(leg, rec)
     if ex_ante:
         rec.assume(
@@ -359,9 +399,9 @@ def debt_paths(
     split = _split(stock_table, base_year, s0, leg, rec)
     coh = _cohorts(leg, fund, target, split, proj.size, grid.size)
     existing, svc_rows, outstanding_t1 = _existing_lines(leg, coh, s0, grid, t, last, base_year)
-    imf_line, imf_svc, imf_t1 = _fund_line(fund, grid, t, last, base_year, facts.imf_credit_year)
-    if imf_line is not None:
-        existing.append(imf_line)
+    imf_lines, imf_svc, imf_t1 = _fund_line(fund, grid, t, last, base_year, facts.imf_credit_year)
+    if imf_lines:
+        existing.extend(imf_lines)
         outstanding_t1 += imf_t1
         svc_rows["multilateral"] = svc_rows.get(
             "multilateral", np.zeros(imf_svc.size)

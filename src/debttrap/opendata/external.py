@@ -3,11 +3,13 @@
 All from the bundled WDI/IDS external series (``wb-wdi-external``):
 
 - **IMF credit** (DT.DOD.DIMF.CD, "use of IMF credit", which in the IDS includes the
-  SDR allocations) counts as public external debt in the LIC-DSF. The bundle does not
-  split it by facility, so it is repaid on the Fund's concessional (PRGT) terms: no
-  interest, 5½ years' grace, 10 years' maturity, equal semi-annual instalments (OD16).
-  Outstanding credit is taken as disbursed evenly over the ten years before the stock
-  year, so it runs off on :func:`prgt_runoff_shares`.
+  SDR allocations) counts as public external debt in the LIC-DSF. The allocations are
+  estimated from the series itself (:func:`sdr_allocations_estimate`, OD16a) and carry
+  interest only, at the SDR rate, never principal; the rest is Fund credit proper. The
+  bundle does not split that by facility, so it is repaid on the Fund's concessional
+  (PRGT) terms: no interest, 5½ years' grace, 10 years' maturity, equal semi-annual
+  instalments (OD16). Outstanding credit is taken as disbursed evenly over the ten years
+  before the stock year, so it runs off on :func:`prgt_runoff_shares`.
 - **Short-term external debt** (DT.DOD.DSTC.CD) is published for all borrowers together,
   public and private; it is reported beside the PPG debt, not counted in it (OD17).
 - **Commodity exports** (fuel + ores and metals, % of merchandise exports, times
@@ -34,10 +36,21 @@ __all__ = [
     "external_facts",
     "prgt_runoff_shares",
     "record_commodity",
+    "sdr_allocations_estimate",
 ]
 
 PRGT_GRACE_YEARS = 5.5
 PRGT_MATURITY_YEARS = 10.0
+#: Interest on SDR allocations: the SDR interest rate, near 3% through 2025 (IMF, "SDR
+#: interest rate", weekly; a weighted average of 3-month rates of the basket currencies).
+SDR_INTEREST_RATE_PCT = 3.0
+#: General SDR allocations, SDR bn (IMF, "Special Drawing Rights" factsheet): cumulative
+#: before August 2021 (1970-72 and 1979-81: 21.4; 2009 general 161.2 and special 21.5), and
+#: the general allocation of 23 August 2021 (about 95.8% of each member's quota).
+SDR_ALLOCATED_BEFORE_2021_BN = 204.2
+SDR_ALLOCATED_2021_BN = 456.5
+#: Of the allocations before 2021, those of August-September 2009 (general + special).
+SDR_ALLOCATED_2009_BN = 182.7
 #: The C3 price fall used when no price forecast band is given: the LIC-DSF template's
 #: sample case (export-share-weighted fall of 23% in t+1).
 DEFAULT_COMMODITY_PRICE_FALL_PCT = -23.0
@@ -70,10 +83,17 @@ def prgt_runoff_shares(
 class ExternalFacts:
     """Facts of one country from the WDI/IDS external series (US$ m, percent)."""
 
-    imf_credit_usd_m: float
+    imf_credit_usd_m: float  # the published stock, SDR allocations included
     imf_credit_year: int | None
     short_term_usd_m: dict[int, float]
     commodity_share_pct: dict[int, float]
+    sdr_allocations_usd_m: float = 0.0  # estimated part of imf_credit_usd_m (OD16a)
+    sdr_allocations_rule: str = ""
+
+    @property
+    def fund_credit_usd_m(self) -> float:
+        """Fund credit proper: the published stock less the estimated SDR allocations."""
+        return max(self.imf_credit_usd_m - self.sdr_allocations_usd_m, 0.0)
 
 
 def _panel(code: str) -> pd.DataFrame:
@@ -114,17 +134,74 @@ def commodity_share_history(wx: pd.DataFrame, years: range) -> dict[int, float]:
     return out
 
 
+def sdr_allocations_estimate(series: pd.Series, stock_year: int) -> tuple[float, str]:
+    """SDR allocations in the IDS "use of IMF credit" stock at end ``stock_year`` (US$ m).
+
+    Allocations are proportional to quota and never amortise, so the series (whose years
+    are its index) shows them as steps that stay: (1) the step of 2021 (``S2021 - S2020``)
+    estimates the August 2021 allocation ``A21``; (2) the lowest value of 2010-2020
+    bounds the allocations held before 2021 ``P`` from above. Across the membership the
+    2021 allocation was 2.24 times the cumulative earlier ones (456.5 / 204.2 SDR bn),
+    which gives each estimate a second bound from the other: ``A21 = min(step, 2.24 x
+    low)``, ``P = min(low, step / 2.24)``. Before 2021 the 2009 step (2009 general and
+    special allocations, 182.7 of the 204.2 SDR bn) scaled to all earlier allocations
+    takes the place of (1). Fund credit disbursed in the step year inflates a step and
+    repayments deflate it; the bounds limit both. The estimate never exceeds the lowest
+    value of the series since the allocation year (allocations are not repaid). Returns
+    the estimate and the rule's words; (0, reason) where the series lacks the years.
+    """
+    s = series.dropna()
+    s = s[s.index <= stock_year]
+    have = {int(str(y)) for y in s.index}
+
+    def val(y: int) -> float:
+        return float(s.loc[y])
+
+    ratio = SDR_ALLOCATED_2021_BN / SDR_ALLOCATED_BEFORE_2021_BN
+    if stock_year >= 2021 and {2020, 2021} <= have:
+        step = max(val(2021) - val(2020), 0.0)
+        early = [val(y) for y in range(2010, 2021) if y in have]
+        low = min(early) if early else 0.0
+        a21 = min(step, ratio * low) if early else step
+        before = min(low, step / ratio)
+        cap = min(val(y) for y in range(2021, stock_year + 1) if y in have)
+        est = min(a21 + before, cap)
+        rule = (
+            f"2021 step {step:.1f} and lowest 2010-2020 stock {low:.1f} US$ m: allocation of "
+            f"2021 {a21:.1f}, earlier allocations {before:.1f}"
+        )
+        return est, rule
+    if stock_year >= 2009 and {2008, 2009} <= have:
+        step = max(val(2009) - val(2008), 0.0)
+        scaled = step * SDR_ALLOCATED_BEFORE_2021_BN / SDR_ALLOCATED_2009_BN
+        cap = min(val(y) for y in range(2009, stock_year + 1) if y in have)
+        est = min(scaled, cap)
+        rule = (
+            f"2009 step {step:.1f} US$ m scaled to all allocations before 2021 "
+            f"(x {SDR_ALLOCATED_BEFORE_2021_BN / SDR_ALLOCATED_2009_BN:.3f})"
+        )
+        return est, rule
+    if stock_year < 2009:
+        return 0.0, (
+            "stock year before the 2009 allocations: the small earlier allocations (SDR 21.4 "
+            "bn across the membership) are not separated"
+        )
+    return 0.0, "the series lacks the allocation years: no allocations separated"
+
+
 def external_facts(code: str, t: int, stock_year: int, rec: Provenance) -> ExternalFacts:
     """IMF credit at end ``stock_year``, short-term debt and commodity shares to ``t-1``."""
     wx = _panel(code)
     imf = 0.0
     imf_year: int | None = None
+    alloc, alloc_rule = 0.0, ""
     if "imf_credit_usd_m" in wx.columns:
         s = wx["imf_credit_usd_m"].dropna()
         s = s[s.index <= stock_year]
         if not s.empty and int(s.index.max()) >= stock_year - 2:
             imf_year = int(s.index.max())
             imf = float(s.iloc[-1])
+            alloc, alloc_rule = sdr_allocations_estimate(s, imf_year)
     if imf_year is None:
         rec.assume(
             f"OD16 no published use of IMF credit (DT.DOD.DIMF.CD) for {code} up to "
@@ -141,13 +218,22 @@ def external_facts(code: str, t: int, stock_year: int, rec: Provenance) -> Exter
             f"{imf:.1f} US$ m",
         )
         rec.assume(
-            f"OD16 IMF credit ({imf:.1f} US$ m at end-{imf_year}, IDS 'use of IMF credit', "
-            "which includes SDR allocations) is public external debt owed to a multilateral "
-            "creditor, repaid on PRGT terms (0% interest, 5.5 years' grace, 10 years' "
-            "maturity) as if disbursed evenly over the previous ten years; the bundle does "
-            "not split PRGT from GRA credit (charges near the SDR rate plus 1 point, "
-            "repaid in 3.25-5 years), so for countries that also borrow from the GRA the "
-            "PV and the service of Fund credit are understated"
+            f"OD16 IMF credit ({imf - alloc:.1f} US$ m at end-{imf_year}: IDS 'use of IMF "
+            f"credit' {imf:.1f} less the SDR allocations it includes, OD16a) is public "
+            "external debt owed to a multilateral creditor, repaid on PRGT terms (0% "
+            "interest, 5.5 years' grace, 10 years' maturity) as if disbursed evenly over the "
+            "previous ten years; the bundle does not split PRGT from GRA credit (charges "
+            "near the SDR rate plus 1 point, repaid in 3.25-5 years), so for countries that "
+            "also borrow from the GRA the PV and the service of Fund credit are understated"
+        )
+        rec.assume(
+            f"OD16a SDR allocations in the IDS Fund-credit stock, estimated at {alloc:.1f} "
+            f"US$ m at end-{imf_year} ({alloc_rule}), stay public external debt (LIC-DSF "
+            "guidance on the 2021 allocation) but are never repaid: their service is "
+            f"interest only, at the SDR rate ({SDR_INTEREST_RATE_PCT:g}%) on the whole "
+            "allocation, an upper bound (the DSA counts only interest on allocations in "
+            "excess of SDR holdings, which the bundle lacks); their PV is that interest "
+            "discounted like all debt service"
         )
     short: dict[int, float] = {}
     if "ext_debt_short_term_usd_m" in wx.columns:
@@ -179,7 +265,7 @@ def external_facts(code: str, t: int, stock_year: int, rec: Provenance) -> Exter
         "arrears episodes come from debt-distress-events",
     )
     commodity = commodity_share_history(wx, range(t - 3, t))
-    return ExternalFacts(imf, imf_year, short, commodity)
+    return ExternalFacts(imf, imf_year, short, commodity, alloc, alloc_rule)
 
 
 def record_commodity(
