@@ -267,7 +267,7 @@ def _run_numpy(
     accumulate = log_v is not None
     m_pv = n if accumulate else 0
     sink = _Sink(
-        principal=np.empty(layout.n_flat) if store else None,
+        principal=np.empty(layout.n_principal) if store else None,
         balance=np.empty(layout.n_flat) if store else None,
         log_v=None if log_v is None else log_v[order],
         scalar_v=accumulate and bool(np.all(log_v == log_v[0])),  # type: ignore[index]
@@ -430,9 +430,10 @@ def _run_block(
         first = first_at[k]
         if first.size:
             repay_base[first] = b[first]
-        principal = (
-            sink.principal[pos : pos + m] if sink.principal is not None else scratch[:m]
-        )
+        if sink.principal is not None and block.pbase >= 0:
+            principal = sink.principal[block.principal_slice(k)]
+        else:  # not kept (equal principal and bullet recompute it), or no schedule kept
+            principal = scratch[:m]
         if fast == _CODE_EQUAL:
             np.multiply(repay_base[:m], eq_weight[:m], out=principal)
             np.minimum(principal, b, out=principal)
