@@ -197,6 +197,16 @@ CHANGES: tuple[tuple[str, str, str, str], ...] = (
         "allocations); no other rating moved; the baseline peaks of DS/exports and "
         "DS/revenue fall in all 30 countries, PV/GDP in 21",
     ),
+    (
+        "A projected fall of the WEO's revenue including grants is a fall of grants (OD6a): "
+        "revenue excluding grants held at its ratio of t-1",
+        "19 → 20 of 30",
+        "29 → 29 of 30",
+        "VUT high → moderate (now agrees: DS/revenue 124% → 75% of threshold); DS/revenue "
+        "also lower for TON (306% → 83%; still high on PV/exports), CMR, COG, KHM, MDG, TJK, "
+        "UZB; "
+        "no other rating moved",
+    ),
 )
 
 

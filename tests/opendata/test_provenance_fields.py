@@ -140,7 +140,8 @@ def test_grants_never_exceed_net_oda_received() -> None:
     # coverage (general government), kept in revenue excluding grants.
     b = built("UZB")
     f = b.to_frame()
-    grants_pct = float((f["grants_lcu_m"] / f["nominal_gdp_lcu_m"] * 100.0).loc[2024])
+    # (the OD6 ratio, in the history; a projected fall of revenue lowers it, OD6a)
+    grants_pct = float((f["grants_lcu_m"] / f["nominal_gdp_lcu_m"] * 100.0).loc[2023])
     oda = _oda_pct("UZB", range(2019, 2024))
     assert grants_pct == pytest.approx(oda, rel=1e-9)
     od6 = next(a for a in b.assumptions if a.startswith("OD6"))
@@ -172,3 +173,29 @@ def test_reserve_cover_from_total_reserves_where_nothing_else_gives_it(code: str
     got = b.capacity_detail["components"]["reserves_pct_imports"]
     assert got == pytest.approx(expected, rel=1e-12)
     assert 0.0 < got < 1000.0
+
+
+def test_a_projected_fall_of_revenue_is_a_fall_of_grants() -> None:
+    # Vanuatu: the WEO projects revenue including grants at about 30% of GDP from 2025
+    # after 39% in 2023 (grants are projected from donor commitments). Revenue excluding
+    # grants stays at its 2023 ratio wherever revenue is above it; grants take the fall
+    # and never rise above their historical ratio (OD6a).
+    b = built("VUT")
+    f = b.to_frame()
+    ggr = ds.weo_panel("VUT", ["GGR_NGDP"])["GGR_NGDP"]
+    grants = f["grants_lcu_m"] / f["nominal_gdp_lcu_m"] * 100.0
+    hist = float(grants.loc[2019])
+    own_hist = float(ggr.loc[2023]) - hist
+    for y in range(2025, 2030):
+        expected = min(max(float(ggr.loc[y]) - own_hist, 0.0), hist)
+        assert float(grants.loc[y]) == pytest.approx(expected, abs=1e-9)
+    assert float(grants.loc[2026]) < hist
+    assert any(a.startswith("OD6a") for a in b.assumptions)
+
+
+def test_a_projected_rise_of_revenue_stays_own_revenue() -> None:
+    # Kenya: the WEO projects revenue rising from 17% to about 20% of GDP; grants stay at
+    # their ratio to GDP and the rise is the government's own revenue.
+    f = built("KEN").to_frame()
+    grants = (f["grants_lcu_m"] / f["nominal_gdp_lcu_m"] * 100.0).loc[2024:2029]
+    assert float(grants.max() - grants.min()) < 1e-9

@@ -473,7 +473,36 @@ def _fiscal(
     )
     rec.source("macro.primary_balance_history_pct_gdp", f"{WEO}: GGXONLB_NGDP, t-10..t-1")
     grants_pct = _grants_pct(code, t, w, wp, g, ggr, rec)
-    return _Fiscal(revenue, grants_pct / 100.0 * g.gdp_lcu, primary_exp, pb)
+    grants = _grants_path(t, g, ggr, grants_pct, rec)
+    return _Fiscal(revenue, grants / 100.0 * g.gdp_lcu, primary_exp, pb)
+
+
+def _grants_path(
+    t: int, g: _Gdp, ggr: FloatArray, grants_pct: float, rec: Provenance
+) -> FloatArray:
+    """Grants in % of GDP by year: ``grants_pct``, less a projected fall of revenue (OD6a).
+
+    Revenue excluding grants is held at its ratio to GDP in ``t-1`` (WEO revenue less
+    grants) wherever the WEO projects revenue including grants below its ``t-1`` ratio:
+    the fall is a fall of grants (down to 0), not of the government's own revenue. A
+    projected rise of revenue stays own revenue (grants held at their ratio).
+    """
+    out = np.full(g.years.size, grants_pct)
+    it = int(np.searchsorted(g.years, t - 1))
+    if grants_pct <= 0.0 or it >= g.years.size or not np.isfinite(ggr[it]):
+        return out
+    own = float(ggr[it]) - grants_pct
+    proj = g.years >= t
+    out[proj] = np.clip(ggr[proj] - own, 0.0, grants_pct)
+    low = [int(y) for y, v in zip(g.years[proj], out[proj], strict=True) if v < grants_pct - 1e-9]
+    if low:
+        rec.assume(
+            f"OD6a where the WEO projects revenue including grants below its {t - 1} ratio "
+            f"to GDP, the fall is taken from grants (revenue excluding grants held at "
+            f"{own:.2f}% of GDP, its {t - 1} ratio; grants down to 0): in {len(low)} year(s) "
+            f"from {low[0]}, grants fall to {float(out[proj].min()):.2f}% of GDP at the lowest"
+        )
+    return out
 
 
 def macro_paths(
