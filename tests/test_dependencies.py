@@ -25,8 +25,13 @@ DISTRIBUTION_OF = {"yaml": "pyyaml", "QuantLib": "quantlib", "sklearn": "scikit-
 USED_WITHOUT_IMPORT = {"pyarrow"}
 
 #: optional imports, guarded by ``try: ... except ImportError``, and the extra declaring them
-OPTIONAL = {"numba": "fast", "starlette": "web", "uvicorn": "web", "duckdb": "portfolio",
+OPTIONAL = {"starlette": "web", "uvicorn": "web", "duckdb": "portfolio",
             "distributed": "portfolio"}
+#: declared in ``[project.dependencies]`` but still imported only behind an ImportError guard
+#: or inside a function: numba's import costs start-up time that commands not running a
+#: compiled kernel must not pay, and where it cannot be installed (no wheel for the
+#: platform) the NumPy kernels run instead (tests/stochastic/test_simulate.py checks that)
+GUARDED_CORE = {"numba"}
 #: packages entered only after checking that their extra is installed
 #: (``debttrap serve`` calls ``debttrap.web.missing_dependencies()`` first): their modules
 #: may import that extra's modules at the top; every other module may not.
@@ -110,8 +115,15 @@ def test_web_package_init_checks_its_extra() -> None:
     assert isinstance(missing_dependencies(), list)
 
 
+def test_guarded_core_dependencies_are_declared_core() -> None:
+    core = {_name(r) for r in _project()["dependencies"]}  # type: ignore[attr-defined]
+    assert GUARDED_CORE <= core
+    assert not GUARDED_CORE & OPTIONAL.keys()
+
+
 def test_optional_imports_are_guarded() -> None:
-    """At module level an optional module is imported only inside ``try`` blocks that catch
+    """At module level an optional module (or a :data:`GUARDED_CORE` one) is imported only
+    inside ``try`` blocks that catch
     ImportError, so every module of the package imports without it; inside a function the
     import runs only after the caller has checked that the module is there."""
     offenders = []
@@ -137,7 +149,8 @@ def test_optional_imports_are_guarded() -> None:
                     if isinstance(node, ast.Import)
                     else [node.module or ""]
                 )
-                if any(n.split(".")[0] in OPTIONAL for n in names) and id(node) not in guarded:
+                lazy = OPTIONAL.keys() | GUARDED_CORE
+                if any(n.split(".")[0] in lazy for n in names) and id(node) not in guarded:
                     if _entered_after_check(path, names):
                         continue
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")

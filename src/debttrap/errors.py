@@ -42,16 +42,27 @@ class InputError(DebtTrapError, ValueError):
 class DataError(DebtTrapError):
     """Bundled or user-supplied data is missing or malformed (names the file and field)."""
 
-    def __init__(self, message: str, *, dataset: str | None = None, series: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        dataset: str | None = None,
+        series: str | None = None,
+        file: str | None = None,
+    ):
         self.dataset = dataset
         self.series = series
+        self.file = file
         parts = []
         if dataset:
             parts.append(f"dataset '{dataset}'")
         if series:
             parts.append(f"series '{series}'")
         prefix = ", ".join(parts)
-        super().__init__(f"{prefix}: {message}" if prefix else message)
+        text = f"{prefix}: {message}" if prefix else message
+        if file:  # a bundled file: its path under the package's data folder
+            text += f" (file data/{dataset}/{file})" if dataset else f" (file {file})"
+        super().__init__(text)
 
 
 class WorkbookError(DataError):

@@ -45,7 +45,8 @@ def test_country_json_summary(run_cli: RunCli) -> None:
     ("args", "needle"),
     [
         (["country", "XYZ"], "dataset 'imf-weo-2024oct'"),
-        (["country", "AFG"], "series 'NGDPD'"),
+        (["country", "ERI"], "series 'NGDPD'"),
+        (["country", "SSD"], "(file data/wb-ids-ppg-debt-stocks-by-creditor/stocks.parquet)"),
         (["country", "Zambia"], "ISO3"),
         (["country", "ZMB", "--out", "OUT.txt"], "--out"),
         (["country", "ZMB", "--first-year", "1990"], "field '--first-year'"),

@@ -43,7 +43,33 @@ def test_numba_engine_gives_the_numpy_results() -> None:
     a = simulate(inp, _model(), engine="numpy", **kw)  # type: ignore[arg-type]
     b = simulate(inp, _model(), engine="numba", **kw)  # type: ignore[arg-type]
     assert a.paths is not None and b.paths is not None
-    np.testing.assert_allclose(a.paths, b.paths, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(a.paths, b.paths, rtol=1e-12, atol=1e-12)
+
+
+def test_without_numba_the_numpy_kernel_runs() -> None:
+    """Where numba cannot be imported, ``engine="auto"`` runs the NumPy kernel at any size
+    and ``engine="numba"`` says what to do; nothing else of the package needs numba."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['numba'] = None\n"
+        "from debttrap.stochastic import simulate as sim\n"
+        "from debttrap.errors import InputError\n"
+        "assert sim.resolve_engine('auto', 10**12) == 'numpy'\n"
+        "from debttrap.stochastic import _numba\n"
+        "assert not _numba.AVAILABLE\n"
+        "try:\n"
+        "    sim._kernel_fn('numba')\n"
+        "except InputError as e:\n"
+        "    assert 'numba is not installed' in str(e)\n"
+        "else:\n"
+        "    raise AssertionError('no error')\n"
+        "import debttrap.cli\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
 
 
 def test_probabilities_follow_their_definitions() -> None:

@@ -362,6 +362,7 @@ def creditor_view(iso3: str) -> CreditorView:
             "not report this country)",
             dataset=_IDS,
             series="DT.DOD.DPPG.CD",
+            file="stocks.parquet",
         )
     grouped = groups[code]
     sources = {

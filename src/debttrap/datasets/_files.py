@@ -206,6 +206,7 @@ def _country(dataset: str, file: str, iso3: str | None, what: str = "") -> pd.Da
         raise DataError(
             f"no data for country {code}{what} (the dataset covers {len(parts)} countries)",
             dataset=dataset,
+            file=file,
         )
     return _plain_text(parts[code].reset_index(drop=True).copy())
 

@@ -79,7 +79,7 @@ def weo_panel(iso3: str, series: Sequence[str], *, required: Sequence[str] = ())
     wide.columns.name = None
     for s in required:
         if wide[s].isna().all():
-            raise DataError(f"no values for {code}", dataset=WEO, series=s)
+            raise DataError(f"no values for {code}", dataset=WEO, series=s, file="weo.parquet")
     return wide
 
 

@@ -230,7 +230,9 @@ def _checked_code(iso3: str, first_year: int, horizon_years: int) -> str:
         raise InputError("the horizon must be 10 to 40 years", field="horizon_years")
     if code not in ds.countries_in(WEO):
         raise DataError(
-            f"no data for country {code} (not an ISO3 code the bundled WEO covers)", dataset=WEO
+            f"no data for country {code} (not an ISO3 code the bundled WEO covers)",
+            dataset=WEO,
+            file="weo.parquet",
         )
     return code
 

@@ -149,6 +149,39 @@ def _reserve_cover_fallback(
     )
 
 
+def _cpia_fallback(
+    t: int, window: tuple[int, ...], comps: dict[str, float | None], src: dict[str, str],
+    rec: Provenance,
+) -> None:
+    """No CPIA and no published DSA: the median CPIA of the rated countries (OD10c)."""
+    scores = ds.cpia()
+    scores = scores[scores["year"] <= t - 1]
+    if scores.empty:
+        return
+    means = [
+        _window_mean(
+            c.set_index("year")["cpia_score"]
+            .reindex(range(int(c["year"].min()), window[-1] + 1))
+            .ffill(),
+            window,
+        )
+        for _, c in scores.groupby("iso3")
+    ]
+    rated = [m for m in means if np.isfinite(m)]
+    if not rated:
+        return
+    comps["cpia"] = float(np.median(rated))
+    src["cpia"] = (
+        f"assumed (OD10c): the median of the {len(rated)} rated countries' CPIA averages, "
+        f"wb-wdi-cpia IQ.CPA.IRAI.XQ to {t - 1}, carried forward; mean {window[0]}-{window[-1]}"
+    )
+    rec.assume(
+        f"OD10c no CPIA score and no published DSA: the CPIA component is the median of the "
+        f"{len(rated)} countries the World Bank rates ({comps['cpia']:.2f}, same window); "
+        "the capacity class rests on it"
+    )
+
+
 def _components(
     code: str,
     t: int,
@@ -162,7 +195,12 @@ def _components(
     src: dict[str, str] = {}
     comps["cpia"] = _cpia(code, t, window, src)
     comps["real_growth_pct"] = _window_mean(pd.Series(mac.growth, index=mac.years), window)
-    src["real_growth_pct"] = f"{WEO}: NGDP_RPCH, {window[0]}-{window[-1]}"
+    src["real_growth_pct"] = (
+        f"{WEO}: NGDP_RPCH, {window[0]}-{window[-1]}"
+        if "(OD1c)" not in rec.sources.get("macro.real_gdp_growth_pct", "")
+        else f"real GDP growth as built (OD1c: WEO, then WDI, then a rule), "
+        f"{window[0]}-{window[-1]}"
+    )
     _wdi_components(code, t, window, comps, src)
     world, rule = _world_growth(t, ex_ante, rec)
     comps["world_growth_pct"] = _window_mean(world, window)
@@ -179,6 +217,8 @@ def _components(
             )
     if comps.get("reserves_pct_imports") is None:
         _reserve_cover_fallback(code, t, window, mac, comps, src, rec)
+    if comps.get("cpia") is None and fdl_row is None:
+        _cpia_fallback(t, window, comps, src, rec)
     for key, text in src.items():
         rec.source(f"capacity.{key}", text)
     return comps
@@ -231,5 +271,6 @@ def capacity_inputs(
             f"data for {', '.join(missing)}",
             dataset=WDI if "cpia" not in missing else "wb-wdi-cpia",
             series=missing[0],
+            file="wdi.parquet" if "cpia" not in missing else "cpia.parquet",
         )
     return capacity, detail

@@ -87,10 +87,17 @@ class _Cohorts:
 def _base_stocks(code: str, t: int, view: CreditorView) -> tuple[int, pd.DataFrame]:
     stock_table = view.stock_table()
     if stock_table.empty:
-        raise DataError(f"no PPG debt stocks for {code}", dataset=IDS, series="total")
+        raise DataError(
+            f"no PPG debt stocks for {code}", dataset=IDS, series="total", file="stocks.parquet"
+        )
     base_year = min(t - 1, int(stock_table.index.max()))
     if base_year not in stock_table.index:
-        raise DataError(f"no PPG debt stock for {code} in {base_year}", dataset=IDS, series="total")
+        raise DataError(
+            f"no PPG debt stock for {code} in {base_year}",
+            dataset=IDS,
+            series="total",
+            file="stocks.parquet",
+        )
     return base_year, stock_table
 
 

@@ -29,6 +29,7 @@ from debttrap.opendata._series import (
     wdi_panel,
     years_between,
 )
+from debttrap.opendata.gaps import fill_weo_gaps
 from debttrap.opendata.provenance import PWT, WDI, WDIX, WEO, Provenance
 
 __all__ = ["EX_ANTE_TREND_YEARS", "HISTORY_YEARS", "WEO_LAST_YEAR", "MacroPaths", "macro_paths"]
@@ -87,21 +88,36 @@ def _weo_last_year(
             v = column(w, s, years_between(lo, t - 1))
             gap = np.flatnonzero(np.isnan(v))
             if gap.size:
-                raise DataError(f"no value for {code} in {lo + int(gap[0])}", dataset=WEO, series=s)
+                raise DataError(
+                    f"no value for {code} in {lo + int(gap[0])}",
+                    dataset=WEO,
+                    series=s,
+                    file="weo.parquet",
+                )
         return t - 1
     if wl < t + 5:
         for s in _GDP:
             v = column(w, s, years_between(lo, t + 5))
             gap = np.flatnonzero(np.isnan(v))
             if gap.size:
-                raise DataError(f"no value for {code} in {lo + int(gap[0])}", dataset=WEO, series=s)
+                raise DataError(
+                    f"no value for {code} in {lo + int(gap[0])}",
+                    dataset=WEO,
+                    series=s,
+                    file="weo.parquet",
+                )
     in_weo = years <= wl
     for s in (*_GDP, "GGR_NGDP", "GGXONLB_NGDP", "BCA_NGDPD"):
         v = column(w, s, years)
         first = lo if s in _GDP else t
         gap = np.flatnonzero(np.isnan(v) & in_weo & (years >= first))
         if gap.size:
-            raise DataError(f"no value for {code} in {int(years[gap[0]])}", dataset=WEO, series=s)
+            raise DataError(
+                f"no value for {code} in {int(years[gap[0]])}",
+                dataset=WEO,
+                series=s,
+                file="weo.parquet",
+            )
     return wl
 
 
@@ -138,7 +154,12 @@ def _us_deflator_factor(first: int, known: int) -> float:
     gdp = us["NGDPD"].reindex(range(first - 1, known + 1)).to_numpy(dtype=np.float64)
     real = us["NGDP_RPCH"].reindex(range(first, known + 1)).to_numpy(dtype=np.float64)
     if np.isnan(gdp).any() or np.isnan(real).any():
-        raise DataError(f"no value for USA in {first - 1}-{known}", dataset=WEO, series="NGDPD")
+        raise DataError(
+            f"no value for USA in {first - 1}-{known}",
+            dataset=WEO,
+            series="NGDPD",
+            file="weo.parquet",
+        )
     defl = gdp[1:] / gdp[:-1] / (1.0 + real / 100.0)
     return float(np.prod(defl) ** (1.0 / defl.size))
 
@@ -222,10 +243,84 @@ def _extend_by_volume(
     return out
 
 
+def _current_account(w: pd.DataFrame, g: _Gdp) -> FloatArray:
+    """Current-account balance (US$ m): WEO BCA_NGDPD x GDP, held after the WEO (OD1)."""
+    ca_pct = hold_after(column(w, "BCA_NGDPD", g.years), g.years, g.wl)
+    return fill_gaps(ca_pct, g.years.size) / 100.0 * g.gdp_usd
+
+
+def _imports_from_merchandise(
+    code: str, t: int, w: pd.DataFrame, wp: pd.DataFrame, g: _Gdp, rec: Provenance
+) -> tuple[FloatArray, str]:
+    """OD3c: no imports published: the current-account identity on estimated exports.
+
+    Exports of goods and services = published merchandise exports (WDI TX.VAL.MRCH.CD.WT)
+    / their share of exports of goods and services in the last year the WDI publishes
+    both; imports = exports - current account (WEO) + remittances (OD4). Returns imports
+    and the source text of exports. Raises :class:`DataError` without merchandise exports
+    in the five years before ``t``.
+    """
+    years = g.years
+    need = ["merch_exports_usd_m", "exports_gs_pct_gdp", "gdp_usd_m"]
+    try:
+        wx = ds.wdi_external(code, need).pivot_table(
+            index="year", columns="series", values="value"
+        )
+    except DataError:
+        wx = pd.DataFrame()
+    merch = column(wx, "merch_exports_usd_m", years)
+    merch[years > t - 1] = np.nan
+    ok = np.flatnonzero(np.isfinite(merch))
+    both = wx.reindex(columns=need).dropna()
+    both = both[both.index <= t - 1]
+    if ok.size == 0 or int(years[ok[-1]]) < t - 5 or both.empty:
+        raise DataError(
+            f"no imports of goods and services for {code} in the five years before {t}, "
+            "nor merchandise exports to estimate them from",
+            dataset=WDIX,
+            series="imports_gs_pct_gdp",
+            file="series.parquet",
+        )
+    yb = int(both.index.max())
+    merch_b, x_pct, gdp_b = both.loc[yb].to_numpy(dtype=np.float64)
+    share = merch_b / (x_pct / 100.0 * gdp_b)
+    base = int(ok[-1])
+    ratio = fill_gaps(merch / share / g.gdp_usd, base + 1)
+    exports = _extend_by_volume(ratio * g.gdp_usd, base, column(w, "TX_RPCH", years), g)
+    remittances = _remittances(t, wp, g, Provenance())  # recorded where it is built
+    imports = np.maximum(exports - _current_account(w, g) + remittances, 0.01 * g.gdp_usd)
+    last = int(years[base])
+    rec.source(
+        "macro.imports_usd_m",
+        f"ESTIMATED, no published value: exports (OD3c) - current account ({WEO} BCA_NGDPD) "
+        "+ remittances (OD4), floored at 1% of GDP",
+    )
+    rec.assume(
+        f"OD3c ESTIMATED trade: the WDI publishes no imports of goods and services for "
+        f"{code} in the five years before {t}; "
+        f"exports are the published merchandise exports (WDI TX.VAL.MRCH.CD.WT, to {last}) "
+        f"divided by their share of exports of goods and services in {yb}, the last year the "
+        f"WDI publishes both ({100 * share:.1f}%), then WEO export volumes x US$ GDP "
+        "deflator; imports follow from the current account: imports = exports - current "
+        "account (WEO) + remittances"
+    )
+    src_x = (
+        f"ESTIMATED, no published value: {WDIX} merch_exports_usd_m (TX.VAL.MRCH.CD.WT, "
+        f"published) to {last} / the merchandise share of exports of goods and services in "
+        f"{yb} ({100 * share:.1f}%), then WEO TX_RPCH volume x US$ GDP deflator (OD3c); then "
+        "OD1"
+    )
+    return imports, src_x
+
+
 def _imports(
     code: str, t: int, w: pd.DataFrame, wp: pd.DataFrame, g: _Gdp, rec: Provenance
-) -> FloatArray:
-    """Imports of goods and services (US$ m): WDI (or PWT) share of GDP, then WEO volumes."""
+) -> tuple[FloatArray, str]:
+    """Imports of goods and services (US$ m): WDI (or PWT) share of GDP, then WEO volumes.
+
+    Where neither publishes them, OD3c (:func:`_imports_from_merchandise`); the second
+    value is then the source text of exports (else empty).
+    """
     years = g.years
     imp_pct = column(wp, "imports_gs_pct_gdp", years)
     imp_pct[years > t - 1] = np.nan
@@ -233,11 +328,13 @@ def _imports(
         src_m = f"{WDI}: imports_gs_pct_gdp (NE.IMP.GNFS.ZS)"
     else:
         pw = pwt_panel(code, PWT)
-        if pw.empty:
-            raise DataError(f"no imports for {code}", dataset=WDI, series="imports_gs_pct_gdp")
-        share_m = (-pw["csh_m"] * pw["pl_m"] / pw["pl_gdpo"] * 100.0).dropna()
+        share_m = (
+            (-pw["csh_m"] * pw["pl_m"] / pw["pl_gdpo"] * 100.0).dropna()
+            if not pw.empty
+            else pd.Series(dtype=np.float64)
+        )
         if share_m.empty:
-            raise DataError(f"no imports for {code}", dataset=WDI, series="imports_gs_pct_gdp")
+            return _imports_from_merchandise(code, t, w, wp, g, rec)
         imp_pct = share_m.reindex(years).to_numpy(dtype=np.float64)
         src_m = f"{PWT}: -csh_m x pl_m / pl_gdpo"
     base_m = int(years[np.flatnonzero(np.isfinite(imp_pct))[-1]])
@@ -253,7 +350,7 @@ def _imports(
         f"{src_m} x WEO GDP, to {base_m}; then WEO TM_RPCH volume x US$ GDP deflator (OD3); "
         "then OD1",
     )
-    return imports
+    return imports, ""
 
 
 def _remittances(t: int, wp: pd.DataFrame, g: _Gdp, rec: Provenance) -> FloatArray:
@@ -340,9 +437,7 @@ def _exports(
     """Current account and exports (US$ m): published where the WDI has them (OD3), else
     exports = imports + CA − remittances (OD3b, flagged)."""
     years, gdp_usd = g.years, g.gdp_usd
-    ca_pct = hold_after(column(w, "BCA_NGDPD", years), years, g.wl)
-    ca_pct = fill_gaps(ca_pct, years.size)
-    ca = ca_pct / 100.0 * gdp_usd
+    ca = _current_account(w, g)
     rec.source("macro.current_account_usd_m", f"{WEO}: BCA_NGDPD x GDP; then OD1")
     published = _published_exports(code, t, w, g, rec)
     if published is not None:
@@ -514,16 +609,26 @@ def macro_paths(
     by the stated rule OD1a); the WDI series are read to ``t-1`` in either mode.
     """
     weo_series = [*_GDP, "TM_RPCH", "GGR_NGDP", "GGXONLB_NGDP", "GGXWDG_NGDP", "BCA_NGDPD"]
+    weo_series.append("GGXCNL_NGDP")  # OD1d: the overall balance where no primary one is
     w = ds.weo_panel(code, weo_series, required=["NGDPD", "NGDP", "NGDP_RPCH", "GGR_NGDP"])
+    gap_sources: dict[str, str] = {}
     if ex_ante:
         w = w.copy()
         w.loc[w.index > t - 1] = np.nan
+    else:
+        w, gap_sources = fill_weo_gaps(
+            code, w, t, t - HISTORY_YEARS - 2, WEO_LAST_YEAR, rec
+        )
     g = _gdp(code, w, t, last, rec, ex_ante)
     wp = wdi_panel(code)
-    imports = _imports(code, t, w, wp, g, rec)
+    imports, exports_source = _imports(code, t, w, wp, g, rec)
     remittances = _remittances(t, wp, g, rec)
     ca, exports = _exports(code, t, w, g, imports, remittances, rec)
+    if exports_source:  # OD3c: the identity gives back the exports imports were built on
+        rec.source("macro.exports_usd_m", exports_source)
     fiscal = _fiscal(code, t, w, wp, g, rec)
+    for key, text in gap_sources.items():  # OD1c/OD1d: where the WEO stops, say so
+        rec.source(key, text)
     gross_raw = column(w, "GGXWDG_NGDP", g.years)
     need = (g.years >= t - 1) & (g.years <= g.wl)
     gross_debt = None if np.isnan(gross_raw[need]).any() else hold_after(gross_raw, g.years, g.wl)

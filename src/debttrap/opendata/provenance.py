@@ -94,6 +94,11 @@ HEADLINE_EFFECT: Mapping[str, str] = MappingProxyType(
         "macro.net_fdi_usd_m": "the B4 stress test (not the baseline)",
         "macro.net_current_transfers_usd_m": "the B4 stress test (not the baseline)",
         "tailored.commodity_price_shock_pct": "the C3 stress test (not the baseline)",
+        "macro.nominal_gdp_usd_m": "every ratio to GDP",
+        "macro.real_gdp_growth_pct": "every indicator's projected path",
+        "macro.government_revenue_incl_grants_lcu_m": "debt service/revenue",
+        "macro.government_primary_expenditure_lcu_m": "PV of public debt/GDP",
+        "capacity.cpia": "the thresholds (debt-carrying capacity)",
     }
 )
 

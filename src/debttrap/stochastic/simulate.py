@@ -62,9 +62,11 @@ Engine = Literal["auto", "numpy", "numba"]
 
 #: ``engine="auto"`` runs the compiled kernel (numba) from this many path-years (paths x
 #: years x variants) on, where numba is installed. Below it NumPy: importing numba and
-#: loading its cached kernel cost about 0.3 s of CPU, which the compiled kernel (about
-#: 100-250 ns less per path-year, ``bench/simulate.py``) repays only on larger runs.
-AUTO_NUMBA_MIN_PATH_YEARS = 2_000_000
+#: loading its cached kernel cost about 0.4 s of CPU (0.1 s import, 0.28 s to load the
+#: cached machine code and type the first call), which the compiled kernel (about 100 ns
+#: less per path-year than NumPy, ``bench/simulate.py``) wins back only past about 4 million
+#: path-years (an assessment's 10,000 paths x 5 variants x 21 years are 1 million).
+AUTO_NUMBA_MIN_PATH_YEARS = 4_000_000
 
 #: LIC-DSF rating window: t … t+10 (11 years, as the template).
 RATING_WINDOW_YEARS = 11
@@ -94,8 +96,10 @@ def numba_installed() -> bool:
 
 
 def resolve_engine(engine: Engine, path_years: int) -> Literal["numpy", "numba"]:
-    """The kernel a run uses: ``auto`` is numba for runs of at least
-    :data:`AUTO_NUMBA_MIN_PATH_YEARS` path-years when numba is installed, else NumPy."""
+    """The kernel a run uses: ``auto`` is numba where it is installed and the run has at
+    least :data:`AUTO_NUMBA_MIN_PATH_YEARS` path-years, NumPy otherwise (numba missing
+    included). The choice depends on the run alone, never on what the process ran
+    before, so the same call gives the same bits."""
     if engine == "auto":
         big = path_years >= AUTO_NUMBA_MIN_PATH_YEARS
         return "numba" if big and numba_installed() else "numpy"
