@@ -47,7 +47,12 @@ def _fmt_peak(ratios: Mapping[str, float]) -> str:
 
 
 def reasons(
-    row: Mapping[str, Any], imf: str, published: pd.Timestamp, t: int, exports_estimated: bool
+    row: Mapping[str, Any],
+    imf: str,
+    published: pd.Timestamp,
+    t: int,
+    exports_estimated: bool,
+    gap_rules: bool = False,
 ) -> list[str]:
     """The reasons the data show for a disagreement (empty when the ratings agree)."""
     ours = NOTCH[str(row["rating_external"])]
@@ -61,6 +66,12 @@ def reasons(
         out.append(
             f"data vintage: the IMF's DSA was published in {published:%B %Y}; debttrap uses the "
             "WEO of October 2024 and IDS stocks of end-2022"
+        )
+    if gap_rules:
+        out.append(
+            "the WEO stops early for this country: after its last year GDP, growth and the "
+            "fiscal ratios follow the World Bank's published series, then stated rules "
+            "(OD1c/OD1d, docs/data.md), not the IMF's own projections"
         )
     if theirs == 4 and ours < 4:
         out.append(
@@ -169,12 +180,16 @@ def build_rows(first_year: int) -> tuple[pd.DataFrame, dict[str, str]]:
                 "macro.exports_usd_m", ""
             ).startswith("ESTIMATED")
             base["exports_estimated"] = estimated
+            gap_rules = built is not None and any(
+                a.startswith(("OD1c", "OD1d")) for a in built.assumptions
+            )
             base["reasons"] = reasons(
                 row,
                 str(r.risk_of_debt_distress),
                 pd.Timestamp(str(r.latest_publication)),
                 first_year,
                 estimated,
+                gap_rules,
             )
         except DebtTrapError as exc:
             errors[code] = str(exc)

@@ -433,9 +433,12 @@ def _exports(
     imports: FloatArray,
     remittances: FloatArray,
     rec: Provenance,
+    *,
+    merchandise: bool = False,
 ) -> tuple[FloatArray, FloatArray]:
     """Current account and exports (US$ m): published where the WDI has them (OD3), else
-    exports = imports + CA − remittances (OD3b, flagged)."""
+    exports = imports + CA − remittances (OD3b, flagged); ``merchandise``: the imports were
+    built from merchandise exports (OD3c), which this identity gives back (OD3c says so)."""
     years, gdp_usd = g.years, g.gdp_usd
     ca = _current_account(w, g)
     rec.source("macro.current_account_usd_m", f"{WEO}: BCA_NGDPD x GDP; then OD1")
@@ -463,6 +466,8 @@ def _exports(
         "ESTIMATED, no published value: imports + current account - remittances (OD3b)"
         + floor_src + "; then OD1",
     )
+    if merchandise:
+        return ca, exports
     rec.assume(
         "OD3b ESTIMATED exports: the WDI publishes no exports of goods and services for this "
         "country in the five years before t; they follow from the "
@@ -566,7 +571,14 @@ def _fiscal(
         "macro.government_primary_expenditure_lcu_m",
         f"{WEO}: (GGR_NGDP - GGXONLB_NGDP) x NGDP; then OD1",
     )
-    rec.source("macro.primary_balance_history_pct_gdp", f"{WEO}: GGXONLB_NGDP, t-10..t-1")
+    known = int(np.isfinite(pb[(g.years >= t - HISTORY_YEARS) & (g.years < t)]).sum())
+    rec.source(
+        "macro.primary_balance_history_pct_gdp",
+        f"{WEO}: GGXONLB_NGDP, t-10..t-1"
+        + (f" ({known} of the {HISTORY_YEARS} years published)" if known < HISTORY_YEARS else "")
+        if known
+        else f"none available: no {WEO} GGXONLB_NGDP for t-10..t-1 (the B2 test does not run)",
+    )
     grants_pct = _grants_pct(code, t, w, wp, g, ggr, rec)
     grants = _grants_path(t, g, ggr, grants_pct, rec)
     return _Fiscal(revenue, grants / 100.0 * g.gdp_lcu, primary_exp, pb)
@@ -623,7 +635,9 @@ def macro_paths(
     wp = wdi_panel(code)
     imports, exports_source = _imports(code, t, w, wp, g, rec)
     remittances = _remittances(t, wp, g, rec)
-    ca, exports = _exports(code, t, w, g, imports, remittances, rec)
+    ca, exports = _exports(
+        code, t, w, g, imports, remittances, rec, merchandise=bool(exports_source)
+    )
     if exports_source:  # OD3c: the identity gives back the exports imports were built on
         rec.source("macro.exports_usd_m", exports_source)
     fiscal = _fiscal(code, t, w, wp, g, rec)
