@@ -1,33 +1,32 @@
-"""Benchmark: schedules and grant elements of 100,000 loans, vectorized vs loan by loan.
+"""Benchmark: schedules and grant elements of many loans, against fair baselines and the floor.
 
-Builds a portfolio of mixed terms with ``LoanArrays.from_arrays`` (1, 2 or 4
-payments a year; equal principal, annuity or bullet; management and commitment
-fees; one to three disbursement tranches; some bonds issued below par; some loans
-capitalizing interest during grace), then times, in the same run:
+Builds a portfolio of mixed terms with ``LoanArrays.from_arrays`` (1, 2 or 4 payments a
+year; equal principal, annuity or bullet; management and commitment fees; one to three
+disbursement tranches; some bonds issued below par; some loans capitalizing interest
+during grace), then measures, interleaved in one process (CPU time, best of
+``--repeat``, since the machine may be shared):
 
-* the vectorized NumPy engine on all loans: ``schedules`` (every flow on the time
-  grid) plus ``grant_elements`` (present values at 5%);
-* a per-loan loop on a random sample, scaled to the full count: the engine's
-  loan-by-loan kernel run as plain Python (the same arithmetic, one loan and one
-  date at a time), and QuantLib building and pricing each loan as an amortizing
-  bond when QuantLib is installed (fixed-rate terms only: QuantLib has no
-  commitment fee or tranches, so it does less work than the engine);
-* the loan-by-loan kernel compiled by numba when numba is installed (compiled or
-  loaded from its cache before timing).
+* the engine: ``schedules`` (every flow of every loan, kept in the compact layout) plus
+  ``grant_elements`` (present values at 5%), two public calls; and the same work in one
+  pass of the kernel (``run_kernel(store=True, discount_rate=0.05)``);
+* a lean loop over loans on plain Python floats with the same features (the fairest
+  simple implementation; its present values are checked against the engine's) and
+  per-loan NumPy with closed forms (one tranche, no fees: less work), both timed on a
+  random sample and scaled to the full count; QuantLib building and pricing each sampled
+  loan as an amortizing bond when QuantLib is installed (fixed-rate terms only);
+* the machine's floor measured now: copy bandwidth of a large ``np.copyto`` (128 MB) and
+  division throughput, for writing interest, principal and balance of every own payment
+  of every loan with one division each;
+* scaling: time per loan and peak memory (tracemalloc, the engine's own allocations:
+  result and temporaries; the loans' terms are counted apart) at 10k, 100k, 300k and 1M
+  loans (``--sizes``).
 
-Fair baselines (issue 14), in the same run: a lean loop on Python floats with the
-same features (the fairest simple implementation; its present values are checked
-against the engine's), per-loan NumPy with closed forms (one tranche, no fees, so
-less work), and the machine's floor measured now (memory bandwidth by a large
-copy; division throughput) for writing three flows of each loan's own payments.
-Targets: >= 20x the lean loop and within 3x of the floor at 100k loans.
-
-It prints absolute times and ratios; nothing is asserted. Timings are the best of
-``--repeat`` runs; the first (cold) run is printed too, since fresh memory costs
-page faults. Targets (issue 2): the vectorized engine >= 50x faster than the
-per-loan loop, and 100,000 loans' schedules plus grant elements in under a second.
+Targets (issue 14): >= 20x the lean loop and within 3x of the floor at 100k loans; 1M
+loans under 1 GB and time linear in the number of loans. It prints times, ratios and
+the verdicts; nothing is asserted.
 
     python bench/schedules.py [--loans 100000] [--sample 2000] [--repeat 3] [--seed 1]
+                              [--sizes 10000,100000,300000,1000000]
 """
 
 from __future__ import annotations
@@ -40,6 +39,7 @@ import os
 import platform
 import sys
 import time
+import tracemalloc
 from collections.abc import Callable
 
 import numpy as np
@@ -77,9 +77,18 @@ def build_portfolio(n: int, rng: np.random.Generator) -> LoanArrays:
 def subset(la: LoanArrays, idx: np.ndarray) -> LoanArrays:
     """The loans ``idx`` of a batch, as their own batch."""
     keep = {
-        "amount_m", "proceeds_ratio", "disbursement_shares", "rate_dec", "management_fee_dec",
-        "commitment_fee_dec", "grace_years", "maturity_years", "payments_per_year",
-        "amortization_code", "capitalize", "signing_year",
+        "amount_m",
+        "proceeds_ratio",
+        "disbursement_shares",
+        "rate_dec",
+        "management_fee_dec",
+        "commitment_fee_dec",
+        "grace_years",
+        "maturity_years",
+        "payments_per_year",
+        "amortization_code",
+        "capitalize",
+        "signing_year",
     }
     fields = {name: getattr(la, name)[idx] for name in keep}
     return LoanArrays(
@@ -90,16 +99,32 @@ def subset(la: LoanArrays, idx: np.ndarray) -> LoanArrays:
     )
 
 
-def best_of(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """(best, first) wall time of ``repeat`` calls; results are dropped between calls."""
-    times = []
+def cpu_best(fn: Callable[[], object], repeat: int) -> float:
+    """Best CPU time of ``repeat`` calls (results dropped between calls)."""
+    best = math.inf
     for _ in range(repeat):
         gc.collect()
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         result = fn()
-        times.append(time.perf_counter() - t0)
+        best = min(best, time.process_time() - t0)
         del result
-    return min(times), times[0]
+    return best
+
+
+def engine_two_calls(la: LoanArrays) -> Callable[[], object]:
+    """What a user calls: every schedule kept, then every grant element."""
+    return lambda: (schedules(la), grant_elements(la, 5.0))
+
+
+def engine_one_pass(la: LoanArrays) -> Callable[[], object]:
+    """The same work in one pass of the kernel: schedules kept, present values on the way."""
+
+    def run() -> object:
+        sched, totals = run_kernel(la, store=True, discount_rate=0.05)
+        assert totals is not None
+        return sched, 100.0 * (1.0 - totals.pv_debt_service / totals.pv_disbursement)
+
+    return run
 
 
 def lean_loop(la: LoanArrays, idx: np.ndarray, rate: float = 0.05) -> Callable[[], object]:
@@ -111,12 +136,19 @@ def lean_loop(la: LoanArrays, idx: np.ndarray, rate: float = 0.05) -> Callable[[
     values at ``rate`` accumulated on the way: what a competent user writes without NumPy.
     """
     loans = [
-        (float(la.amount_m[i]), float(la.proceeds_ratio[i]),
-         [float(x) for x in la.disbursement_shares[i]], float(la.rate_dec[i, 0]),
-         float(la.management_fee_dec[i]), float(la.commitment_fee_dec[i]),
-         int(la.payments_per_year[i]), round(float(la.maturity_years[i]) * la.payments_per_year[i]),
-         round(float(la.grace_years[i]) * la.payments_per_year[i]),
-         int(la.amortization_code[i]), bool(la.capitalize[i]))
+        (
+            float(la.amount_m[i]),
+            float(la.proceeds_ratio[i]),
+            [float(x) for x in la.disbursement_shares[i]],
+            float(la.rate_dec[i, 0]),
+            float(la.management_fee_dec[i]),
+            float(la.commitment_fee_dec[i]),
+            int(la.payments_per_year[i]),
+            round(float(la.maturity_years[i]) * la.payments_per_year[i]),
+            round(float(la.grace_years[i]) * la.payments_per_year[i]),
+            int(la.amortization_code[i]),
+            bool(la.capitalize[i]),
+        )
         for i in idx
     ]
     log_v = -math.log1p(rate)
@@ -182,10 +214,17 @@ def lean_loop(la: LoanArrays, idx: np.ndarray, rate: float = 0.05) -> Callable[[
 def numpy_per_loan(la: LoanArrays, idx: np.ndarray, rate: float = 0.05) -> Callable[[], object]:
     """Per-loan NumPy with closed forms (fixed rate, one tranche at signing): the flows of
     one loan as arrays over its dates, then the present value as a dot product."""
-    rows = [(float(la.amount_m[i]), float(la.rate_dec[i, 0]), int(la.payments_per_year[i]),
-             round(float(la.maturity_years[i]) * la.payments_per_year[i]),
-             round(float(la.grace_years[i]) * la.payments_per_year[i]),
-             int(la.amortization_code[i])) for i in idx]
+    rows = [
+        (
+            float(la.amount_m[i]),
+            float(la.rate_dec[i, 0]),
+            int(la.payments_per_year[i]),
+            round(float(la.maturity_years[i]) * la.payments_per_year[i]),
+            round(float(la.grace_years[i]) * la.payments_per_year[i]),
+            int(la.amortization_code[i]),
+        )
+        for i in idx
+    ]
 
     def run() -> object:
         out = []
@@ -212,21 +251,52 @@ def numpy_per_loan(la: LoanArrays, idx: np.ndarray, rate: float = 0.05) -> Calla
     return run
 
 
-def floor_seconds(n_values: int, n_divisions: int) -> tuple[float, float, float]:
-    """The machine's floor for writing ``n_values`` float64 results and doing ``n_divisions``
-    divisions, measured now: (copy bandwidth GB/s, ns per division, floor seconds)."""
+def n_payments(la: LoanArrays) -> int:
+    return int(np.sum(np.rint(la.maturity_years * la.payments_per_year)))
+
+
+def machine_floor() -> tuple[float, float]:
+    """(copy rate in bytes per second of output, seconds per division), measured now."""
     size = 1 << 24  # 128 MB source, past every cache
     src = np.ones(size)
     dst = np.empty_like(src)
     np.copyto(dst, src)  # touch the pages first
-    t_copy, _ = best_of(lambda: np.copyto(dst, src), 3)
-    gbps = 2 * src.nbytes / t_copy / 1e9  # read + write
-    x = np.random.default_rng(0).uniform(1.0, 2.0, 1 << 20)
+    t_copy = cpu_best(lambda: np.copyto(dst, src), 5)
+    x = np.random.default_rng(0).uniform(1.0, 2.0, 1 << 16)  # in cache: pure throughput
     y = np.empty_like(x)
-    t_div, _ = best_of(lambda: np.divide(1.0, x, out=y), 5)
-    ns_div = t_div / x.size * 1e9
-    floor = max(8 * n_values / (gbps * 1e9 / 2), n_divisions * ns_div * 1e-9)
-    return gbps, ns_div, floor
+
+    def divide() -> None:
+        for _ in range(64):
+            np.divide(1.0, x, out=y)
+
+    t_div = cpu_best(divide, 5) / (64 * x.size)
+    return src.nbytes / t_copy, t_div
+
+
+def floor_seconds(n_pay: int, copy_rate: float, t_div: float) -> tuple[float, float]:
+    """(memory floor, arithmetic floor): write 3 flows of every payment; one division each."""
+    return 3 * 8 * n_pay / copy_rate, n_pay * t_div
+
+
+def peak_bytes(fn: Callable[[], object]) -> int:
+    """Peak traced allocation while ``fn`` runs (its result included)."""
+    gc.collect()
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    result = fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del result
+    return peak
+
+
+def terms_bytes(la: LoanArrays) -> int:
+    return sum(
+        x.nbytes
+        for x in (getattr(la, f) for f in la.__dataclass_fields__)
+        if isinstance(x, np.ndarray)
+    )
+
 
 def quantlib_loop(la: LoanArrays, idx: np.ndarray) -> Callable[[], object]:
     """Each sampled loan built and priced by QuantLib (coupons, redemptions, NPV at 5%)."""
@@ -247,18 +317,27 @@ def quantlib_loop(la: LoanArrays, idx: np.ndarray) -> Callable[[], object]:
             face = float(la.amount_m[i])
             r = float(la.rate_dec[i, 0])
             code = int(la.amortization_code[i])
-            sched = ql.Schedule(start, start + ql.Period(12 * k // a, ql.Months),
-                                ql.Period(12 // a, ql.Months), ql.NullCalendar(),
-                                ql.Unadjusted, ql.Unadjusted, ql.DateGeneration.Forward, False)
+            sched = ql.Schedule(
+                start,
+                start + ql.Period(12 * k // a, ql.Months),
+                ql.Period(12 // a, ql.Months),
+                ql.NullCalendar(),
+                ql.Unadjusted,
+                ql.Unadjusted,
+                ql.DateGeneration.Forward,
+                False,
+            )
             if code == 0:
                 rep = [face * (1.0 - j / n_rep) for j in range(n_rep)]
             elif code == 1:
-                rep = list(ql.sinkingNotionals(ql.Period(12 * n_rep // a, ql.Months),
-                                               freq[a], r, face))[:n_rep]
+                rep = list(
+                    ql.sinkingNotionals(ql.Period(12 * n_rep // a, ql.Months), freq[a], r, face)
+                )[:n_rep]
             else:
                 rep = [face] * n_rep
-            bond = ql.AmortizingFixedRateBond(0, [face] * g + rep, sched, [r], dc,
-                                              ql.Unadjusted, start)
+            bond = ql.AmortizingFixedRateBond(
+                0, [face] * g + rep, sched, [r], dc, ql.Unadjusted, start
+            )
             leg = bond.cashflows()
             flows = [(cf.date(), cf.amount()) for cf in leg]
             out.append((flows, ql.CashFlows.npv(leg, rate5, False, start, start)))
@@ -267,111 +346,141 @@ def quantlib_loop(la: LoanArrays, idx: np.ndarray) -> Callable[[], object]:
     return run
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--loans", type=int, default=20_000)
-    p.add_argument("--sample", type=int, default=500, help="loans timed in the per-loan loops")
-    p.add_argument("--repeat", type=int, default=3)
-    p.add_argument("--seed", type=int, default=1)
-    args = p.parse_args(argv)
+def compare(args: argparse.Namespace) -> None:
     rng = np.random.default_rng(args.seed)
-
-    t0 = time.perf_counter()
     la = build_portfolio(args.loans, rng)
-    t_build = time.perf_counter() - t0
     n = la.n_loans
     sample_idx = np.sort(rng.choice(n, size=min(args.sample, n), replace=False))
-    sample = subset(la, sample_idx)
-    scale = n / sample.n_loans
+    scale = n / sample_idx.size
+    n_pay = n_payments(la)
+    print(
+        f"\n{n:,} loans, {n_pay:,} own payment dates ({n_pay / n:.1f} a loan); "
+        f"per-loan loops timed on {sample_idx.size:,} loans and scaled x{scale:.0f}"
+    )
 
-    print(f"debttrap bench: schedules + grant elements of {n:,} loans")
-    print(f"  machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, NumPy {np.__version__}")
-    print(f"  portfolio: 1/2/4 payments a year, equal principal/annuity/bullet, fees, 1-3 "
-          f"tranches; time grid {la.n_steps + 1} points; built and validated in {t_build:.2f} s")
+    lean = lean_loop(la, sample_idx)
+    per_np = numpy_per_loan(la, sample_idx)
+    two = engine_two_calls(la)
+    one = engine_one_pass(la)
+    quantlib = quantlib_loop(la, sample_idx) if importlib.util.find_spec("QuantLib") else None
+    best: dict[str, float] = {}
+    rounds = []
+    for _ in range(args.repeat):  # interleaved, so a burst of load hits every contender
+        copy_rate, t_div = machine_floor()
+        rounds.append((copy_rate, t_div))
+        timings = {
+            "engine, two calls": cpu_best(two, 1),
+            "engine, one pass": cpu_best(one, 1),
+            "lean loop": cpu_best(lean, 1) * scale,
+            "NumPy per loan": cpu_best(per_np, 1) * scale,
+        }
+        if quantlib is not None:
+            timings["QuantLib"] = cpu_best(quantlib, 1) * scale
+        for key, value in timings.items():
+            best[key] = min(best.get(key, math.inf), value)
+    copy_rate = max(r[0] for r in rounds)
+    t_div = min(r[1] for r in rounds)
+    mem_floor, div_floor = floor_seconds(n_pay, copy_rate, t_div)
+    floor = max(mem_floor, div_floor)
 
-    # --- vectorized engine on everything
-    t_sched, t_sched_cold = best_of(lambda: schedules(la), args.repeat)
-    t_ge, t_ge_cold = best_of(lambda: grant_elements(la, 5.0), args.repeat)
-    t_vec = t_sched + t_ge
-    t_vec_cold = t_sched_cold + t_ge_cold
-    print("\nvectorized NumPy engine (all loans):")
-    print(f"  schedules       {t_sched:8.3f} s   (first run {t_sched_cold:.3f} s)")
-    print(f"  grant elements  {t_ge:8.3f} s   (first run {t_ge_cold:.3f} s)")
-    print(f"  total           {t_vec:8.3f} s   (first run {t_vec_cold:.3f} s)")
-
-    # --- per-loan loops on the sample, scaled
-    def python_loop() -> object:
-        run_kernel(sample, store=True, backend="python")
-        return run_kernel(sample, store=False, discount_rate=0.05, backend="python")
-
-    t_py, _ = best_of(python_loop, 1)
-    t_py_all = t_py * scale
-    print(f"\nper-loan loop, plain Python ({sample.n_loans:,} loans timed, scaled x{scale:.0f}):")
-    print(f"  {t_py:.2f} s for the sample -> {t_py_all:,.1f} s for {n:,} loans")
-
-    t_lean, _ = best_of(lean_loop(la, sample_idx), args.repeat)
-    t_lean_all = t_lean * scale
-    print(f"per-loan lean loop on Python floats, same features ({sample.n_loans:,} loans timed, "
-          f"scaled): {t_lean_all:,.2f} s for {n:,} loans")
-    lean_out = lean_loop(la, sample_idx)()
-    _, lean_ref = run_kernel(sample, store=False, discount_rate=0.05)
-    assert lean_ref is not None
+    lean_out = lean()
+    _, ref = run_kernel(subset(la, sample_idx), store=False, discount_rate=0.05)
+    assert ref is not None
     lean_pv = np.array([row[4] for row in lean_out])  # type: ignore[index, union-attr]
-    lean_gap = np.max(np.abs(lean_pv / lean_ref.pv_debt_service - 1.0))
-    print(f"  (the lean loop's present values of debt service agree with the engine's to "
-          f"{lean_gap:.1e} relative)")
-    t_np1, _ = best_of(numpy_per_loan(la, sample_idx), args.repeat)
-    t_np1_all = t_np1 * scale
-    print(f"per-loan NumPy closed forms (one tranche, no fees: less work): "
-          f"{t_np1_all:,.2f} s for {n:,} loans")
-    n_pay = int(np.sum(np.rint(la.maturity_years * la.payments_per_year)))
-    gbps, ns_div, t_floor = floor_seconds(3 * n_pay, n_pay)
-    print(f"floor measured now: copy {gbps:.1f} GB/s, {ns_div:.2f} ns per division; writing "
-          f"interest, principal and balance of the {n_pay:,} own payments and one division "
-          f"each: {t_floor:.3f} s")
+    gap = float(np.max(np.abs(lean_pv / ref.pv_debt_service - 1.0)))
 
-    t_ql_all = None
-    if importlib.util.find_spec("QuantLib") is not None:
-        t_ql, _ = best_of(quantlib_loop(la, sample_idx), 1)
-        t_ql_all = t_ql * scale
-        print(f"per-loan loop, QuantLib amortizing bonds ({sample.n_loans:,} loans timed; "
-              "fixed-rate terms, no fees or tranches):")
-        print(f"  {t_ql:.2f} s for the sample -> {t_ql_all:,.1f} s for {n:,} loans")
+    print(
+        f"floor measured now: copy {copy_rate / 1e9:.1f} GB/s of output, "
+        f"{t_div * 1e9:.2f} ns per division"
+    )
+    print(
+        f"  writing interest, principal and balance of every payment: {mem_floor:.3f} s; "
+        f"one division each: {div_floor:.3f} s; floor {floor:.3f} s"
+    )
+    print("CPU seconds, best of the interleaved rounds:")
+    for key, value in best.items():
+        print(f"  {key:<20} {value:8.3f} s")
+    print(f"  (the lean loop's present values agree with the engine's to {gap:.1e} relative)")
+    print("ratios:")
+    for engine in ("engine, two calls", "engine, one pass"):
+        t = best[engine]
+        print(f"  {engine}:")
+        lean_ratio = best["lean loop"] / t
+        print(
+            f"    vs the lean Python-float loop: {lean_ratio:6.1f}x faster "
+            f"(target >= 20x: {'met' if lean_ratio >= 20 else 'MISSED'})"
+        )
+        print(
+            f"    vs per-loan NumPy closed forms: {best['NumPy per loan'] / t:6.1f}x faster "
+            "(they do less work)"
+        )
+        if "QuantLib" in best:
+            print(
+                f"    vs QuantLib per loan:           {best['QuantLib'] / t:6.1f}x faster "
+                "(fixed rate, no fees or tranches: less work)"
+            )
+        print(
+            f"    vs the floor:                   {t / floor:6.1f}x above it "
+            f"(target within 3x: {'met' if t <= 3 * floor else 'MISSED'})"
+        )
 
-    t_nb = None
-    if importlib.util.find_spec("numba") is not None:
-        t0 = time.perf_counter()
-        run_kernel(sample, store=False, discount_rate=0.05, backend="numba")
-        t_compile = time.perf_counter() - t0
 
-        def numba_run() -> object:
-            run_kernel(la, store=True, backend="numba")
-            return run_kernel(la, store=False, discount_rate=0.05, backend="numba")
+def scaling(args: argparse.Namespace) -> None:
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    if not sizes:
+        return
+    print(
+        "\nscaling (engine, two calls; CPU time per loan, best of "
+        f"{args.repeat}; peak = the engine's own allocations, result included):"
+    )
+    print(
+        f"  {'loans':>10} {'payments':>12} {'ns/loan':>9} {'x 1st':>6} {'peak MB':>9} "
+        f"{'B/loan':>7} {'kept MB':>8} {'terms MB':>9}"
+    )
+    first = None
+    for n in sizes:
+        la = build_portfolio(n, np.random.default_rng(args.seed))
+        t = cpu_best(engine_two_calls(la), args.repeat)
+        per = t / n * 1e9
+        first = first or per
+        peak = peak_bytes(engine_two_calls(la))
+        kept = schedules(la).arrays.nbytes
+        print(
+            f"  {n:>10,} {n_payments(la):>12,} {per:>9.0f} {per / first:>6.2f} "
+            f"{peak / 1e6:>9.0f} {peak / n:>7.0f} {kept / 1e6:>8.0f} "
+            f"{terms_bytes(la) / 1e6:>9.0f}"
+        )
+        if n >= 1_000_000:
+            verdict = "met" if peak < 1e9 else "MISSED"
+            print(
+                f"  {n:,} loans: peak {peak / 1e9:.2f} GB (target < 1 GB: {verdict}); "
+                f"with the terms {(peak + terms_bytes(la)) / 1e9:.2f} GB"
+            )
+        del la
+        gc.collect()
 
-        t_nb, t_nb_cold = best_of(numba_run, args.repeat)
-        print(f"\nloan-by-loan kernel compiled by numba (all loans; compile or cache load "
-              f"{t_compile:.2f} s, not counted):")
-        print(f"  schedules + PV  {t_nb:8.3f} s   (first run {t_nb_cold:.3f} s)")
 
-    print("\nresults:")
-    ratio = t_py_all / t_vec
-    print(f"  vectorized vs plain-Python per-loan loop: {ratio:,.0f}x faster "
-          f"(target >= 50x: {'met' if ratio >= 50 else 'MISSED'})")
-    lean_ratio = t_lean_all / t_vec
-    print(f"  vectorized vs lean Python-float loop:     {lean_ratio:,.1f}x faster "
-          f"(target >= 20x: {'met' if lean_ratio >= 20 else 'MISSED'})")
-    print(f"  vectorized vs per-loan NumPy closed forms: {t_np1_all / t_vec:,.1f}x faster")
-    print(f"  vectorized vs the floor:                  {t_vec / t_floor:,.1f}x above it "
-          f"(target within 3x: {'met' if t_vec <= 3 * t_floor else 'MISSED'})")
-    if t_ql_all is not None:
-        print(f"  vectorized vs QuantLib per-loan loop:     {t_ql_all / t_vec:,.0f}x faster")
-    if t_nb is not None:
-        print(f"  numba kernel vs vectorized NumPy:         {t_vec / t_nb:,.1f}x faster")
-    verdict = "met" if t_vec < 1.0 else "MISSED"
-    cold = "met" if t_vec_cold < 1.0 else "missed"
-    print(f"  {n:,} loans' schedules + grant elements: {t_vec:.3f} s best, {t_vec_cold:.3f} s "
-          f"first run (target < 1 s: {verdict}; first run {cold})")
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--loans", type=int, default=100_000)
+    p.add_argument("--sample", type=int, default=2_000, help="loans timed in the per-loan loops")
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--sizes",
+        default="10000,100000,300000,1000000",
+        help="loan counts of the scaling run (comma-separated; empty: none)",
+    )
+    args = p.parse_args(argv)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print("debttrap bench: schedules + grant elements")
+    print(
+        f"  machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"load average {load:.1f} at the start, Python {platform.python_version()}, "
+        f"NumPy {np.__version__}"
+    )
+    compare(args)
+    scaling(args)
     return 0
 
 

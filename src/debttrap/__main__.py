@@ -1,6 +1,6 @@
 """``python -m debttrap``: the same command as the installed ``debttrap`` script."""
 
-from debttrap.cli import main
+from debttrap.cli import script
 
 if __name__ == "__main__":
-    main()
+    script()

@@ -21,6 +21,7 @@ from debttrap import cashflows
 from debttrap.assess import Assessment, assess, context
 from debttrap.dsa import paths, run
 from debttrap.io.scenario import Scenario
+from debttrap.leverage import evidence
 
 from .conftest import scenario
 
@@ -47,7 +48,8 @@ def _wrap_everywhere(
 def counts(monkeypatch: pytest.MonkeyPatch) -> Iterator[collections.Counter[str]]:
     c: collections.Counter[str] = collections.Counter()
     for f in (run.run_dsa, run.build_scenarios, run.country_capacity, paths.baseline_setup,
-              paths.debt_paths, cashflows.grant_element, context.offer_context):
+              paths.debt_paths, cashflows.grant_element, context.offer_context,
+              evidence.clause_draws):
         _wrap_everywhere(monkeypatch, c, f)
     yield c
 
@@ -90,6 +92,10 @@ def test_debt_layers_run_once_each(counts: collections.Counter[str]) -> None:
     # depend on the existing debt: the layers reuse the main run's
     assert counts["offer_context"] == len(a.offers)
     assert counts["grant_element"] == 2 * sum(len(o.loans) for o in a.offers)
+    # nor do the contract profiles drawn for clauses only typical for the lender
+    typical = sum(any(e.basis == "typical" for e in o.clause_evidence) for o in a.offers)
+    assert typical >= 1
+    assert counts["clause_draws"] == typical
 
 
 def _reversed_loans(s: Scenario) -> Scenario:

@@ -4,8 +4,8 @@ The root command lists the table ``debttrap.cli.COMMANDS`` (name, module, one-li
 and imports a command's module only when that command runs. These tests check the table
 against the modules themselves (same commands, same one-line help, the module that
 registers each) and, in a fresh interpreter, that ``--help`` imports no subcommand module
-and none of the heavy libraries (pandas, pydantic, plotly). No timing is asserted here;
-``bench/startup.py`` measures it.
+and none of the heavy libraries (NumPy, pandas, pydantic, plotly, numba). No timing is
+asserted here; ``bench/startup.py`` measures it.
 """
 
 from __future__ import annotations
@@ -71,7 +71,8 @@ def test_help_imports_no_command_module_and_no_heavy_library() -> None:
     assert "assess" in done.stdout
     commands = {f"debttrap.cli.{m}" for m, _ in cli.COMMANDS.values()}
     assert loaded & commands == set()
-    assert loaded & {"pandas", "pydantic", "plotly", "matplotlib", "pyarrow"} == set()
+    assert loaded & {"numpy", "pandas", "pydantic", "plotly", "matplotlib", "pyarrow", "numba",
+                     "scipy", "openpyxl", "duckdb"} == set()
 
 
 def _modules_after(args: list[str], env: dict[str, str] | None = None) -> set[str]:
@@ -99,3 +100,32 @@ def test_dsa_of_a_country_file_or_a_cached_code_needs_no_pandas(tmp_path: Path) 
     assert "pandas" in first  # the first run builds the country from the bundled tables
     again = _modules_after(["dsa", "MWI", "--json"], env)
     assert again & {"pandas", "pyarrow", "plotly", "matplotlib"} == set()
+
+
+def test_a_fresh_process_freezes_the_modules_it_loads() -> None:
+    """The script (and ``python -m debttrap``) holds the collector off while a command's
+    modules load, then freezes them out of later collections and turns it back on."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "lic-dsf-illustrative.toml"
+    probe = (
+        "import gc, json, sys\n"
+        f"sys.argv = ['debttrap', 'dsa', {str(example)!r}, '--json']\n"
+        "from debttrap.cli import script\n"
+        "try:\n    script()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('\\n' + json.dumps([gc.isenabled(), gc.get_freeze_count()]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    enabled, frozen = json.loads(done.stderr.strip().splitlines()[-1])
+    assert enabled
+    assert frozen > 0
+
+
+def test_main_in_process_leaves_the_collector_alone(run_cli: RunCli) -> None:
+    import gc
+
+    frozen = gc.get_freeze_count()
+    code, _, _ = run_cli(["dsa", "--help"])
+    assert code == 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen

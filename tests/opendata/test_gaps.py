@@ -98,6 +98,7 @@ def test_syria_fields_say_published_derived_or_assumed() -> None:
         "macro.government_primary_expenditure_lcu_m",
         "capacity.cpia",
         "domestic_debt.stock_lcu_m",
+        "macro.primary_balance_history_pct_gdp",  # none published after 2010: B2 not run
     ):
         assert kinds[key] == "assumed", key
     listed = {label for label, _, _ in b.assumed_headline_fields()}
@@ -153,8 +154,14 @@ def test_samoa_primary_balance_is_the_published_overall_balance() -> None:
             f.loc[y, "nominal_gdp_lcu_m"]
         ) * 100.0
         assert pb == pytest.approx(_weo("WSM", "GGXCNL_NGDP", y))
+    b = built("WSM")
     assert any(a.startswith("OD1d the WEO publishes no primary balance for WSM") for a in
-               built("WSM").assumptions)
+               b.assumptions)
+    # the history the B2 test calibrates on follows the same rule
+    hist = b.country.macro.primary_balance_history_pct_gdp or {}
+    assert sorted(hist) == list(range(2014, 2024))
+    assert hist[2020] == pytest.approx(_weo("WSM", "GGXCNL_NGDP", 2020))
+    assert b.source_kinds()["macro.primary_balance_history_pct_gdp"] == "assumed"
 
 
 @pytest.mark.parametrize("code", ["GUY", "PNG"])
@@ -178,6 +185,7 @@ def test_trade_from_published_merchandise_exports(code: str) -> None:
     assert kinds["macro.imports_usd_m"] == "assumed"
     assert b.sources["macro.exports_usd_m"].startswith("ESTIMATED")
     assert any(a.startswith("OD3c ESTIMATED trade") for a in b.assumptions)
+    assert not any(a.startswith("OD3b") for a in b.assumptions)  # OD3c states the identity
 
 
 def test_a_country_the_weo_covers_reads_no_gap_rule() -> None:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from debttrap._numeric import read_only_copy
 from debttrap.assess.booking import count_public
+from debttrap.assess.judgement import CLAUSE_DRAWS, SummaryOnce
 from debttrap.assess.labels import _SHORT, FloatArray
 from debttrap.assess.overrun import _overrun_loan
 from debttrap.assess.results import DebtOutlook, LoanAssessment
@@ -26,6 +27,7 @@ from debttrap.dsa.indicators import INDICATORS, SERVICE_INDICATORS
 from debttrap.dsa.run import DSAResult, run_dsa
 from debttrap.errors import DataError
 from debttrap.leverage.clauses import ClauseProfile, clause_profile
+from debttrap.leverage.evidence import ClauseProfileDraw, clause_draws
 from debttrap.leverage.flows import OfferFlows, offer_flows, weighted_grant_element_pct
 from debttrap.leverage.project import ProjectEconomics, offer_project_economics
 from debttrap.leverage.verdict import IndicatorChange, indicator_change
@@ -173,6 +175,8 @@ class OfferContext:
     clauses: ClauseProfile
     notes: tuple[str, ...]
     contingent_loans: tuple[Loan, ...] = ()
+    #: ``economics.summary()``, worked out once (every run of the offer reads it)
+    economics_summary: SummaryOnce | None = None
 
 
 def canonical_offer(offer: Offer) -> Offer:
@@ -239,24 +243,35 @@ def offer_context(
         clauses=clause_profile(canon),
         notes=tuple(notes),
         contingent_loans=booking.contingent,
+        economics_summary=None if econ is None else SummaryOnce(econ.summary()),
     )
 
 
 class RunOnce:
     """What one assessment computes once and reads again, its debt layers included: each
-    offer's context and each distinct LIC-DSF run (keyed by the country's full JSON, so two
-    runs share a result only when every input is the same: an offer without PPG loans
-    leaves the country as it is without them).
+    offer's context, its clause draws and each distinct LIC-DSF run (keyed by the country's
+    full JSON, so two runs share a result only when every input is the same: an offer
+    without PPG loans leaves the country as it is without them).
 
     :func:`debttrap.assess.assess` makes one per call and passes it down; nothing outlives
     the assessment.
     """
 
-    __slots__ = ("_contexts", "_runs")
+    __slots__ = ("_contexts", "_draws", "_runs")
 
     def __init__(self) -> None:
         self._contexts: dict[tuple[Any, ...], OfferContext] = {}
         self._runs: dict[str, tuple[DSAResult, FloatArray]] = {}
+        self._draws: dict[tuple[str, int], tuple[ClauseProfileDraw, ...]] = {}
+
+    def clause_draws(self, offer: Offer, seed: int) -> tuple[ClauseProfileDraw, ...]:
+        """:func:`debttrap.leverage.evidence.clause_draws` of ``offer`` (the number the
+        verdict uses), drawn once per distinct offer and seed."""
+        key = (offer.model_dump_json(), seed)
+        done = self._draws.get(key)
+        if done is None:
+            done = self._draws[key] = clause_draws(offer, CLAUSE_DRAWS, seed=seed)
+        return done
 
     def outlook(self, label: str, country: Country) -> DebtOutlook:
         """:func:`_outlook` of ``country``, run once per distinct country."""

@@ -34,7 +34,7 @@ from debttrap.assess.creditors import (
 )
 from debttrap.assess.dependence import AssumptionEffect, verdict_dependence
 from debttrap.assess.ex_ante import RULE, ex_ante_country
-from debttrap.assess.judgement import SummaryOnce, judge_with_evidence
+from debttrap.assess.judgement import judge_with_evidence
 from debttrap.assess.labels import _by_year
 from debttrap.assess.results import (
     Assessment,
@@ -253,7 +253,7 @@ def _offer_assessment(
         )
 
     # the project's figures do not change with the clause draws: summarised once per offer
-    economics = None if ctx.economics is None else SummaryOnce(ctx.economics.summary())
+    economics = ctx.economics_summary
 
     def inputs_of(x: Exposure) -> VerdictInputs:
         return verdict_inputs(
@@ -276,7 +276,7 @@ def _offer_assessment(
         )
 
     verdict, evidence, exposure, exposure_typical = judge_with_evidence(
-        offer, s.seed, exposures_of, inputs_of)
+        offer, s.seed, exposures_of, inputs_of, lambda: runs.clause_draws(offer, s.seed))
     result = OfferAssessment(
         offer=written, index=index, loans=ctx.loans, grant_element_pct=ctx.grant_element_pct,
         grant_element_oecd_dac_pct=ctx.grant_element_oecd_dac_pct,

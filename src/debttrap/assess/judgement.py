@@ -8,11 +8,12 @@ changes without and with them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from debttrap.leverage.evidence import (
     ClauseEvidence,
+    ClauseProfileDraw,
     clause_draws,
     clause_evidence,
     documented_offer,
@@ -47,6 +48,7 @@ def judge_with_evidence(
     seed: int,
     exposures_of: Callable[[list[Offer]], list[Exposure]],
     inputs_of: Callable[[Exposure], VerdictInputs],
+    make_draws: Callable[[], Sequence[ClauseProfileDraw]] | None = None,
 ) -> tuple[Verdict, tuple[ClauseEvidence, ...], Exposure, Exposure | None]:
     """The offer's verdict with its clauses entered by their evidence.
 
@@ -54,14 +56,17 @@ def judge_with_evidence(
     clauses only typical for the lender type enter as :data:`CLAUSE_DRAWS` seeded contract
     profiles at their published frequencies (``leverage.evidence``). Returns the verdict,
     the evidence of each clause, the documented exposure and, where some clause is only
-    typical, the exposure with every typical clause in.
+    typical, the exposure with every typical clause in. ``make_draws``, where given, gives
+    :func:`clause_draws` of ``offer`` (:data:`CLAUSE_DRAWS` of them, ``seed``) made once
+    for several runs of the offer.
     """
     evidence = clause_evidence(offer)
     exposure = exposures_of([documented_offer(offer)])[0]
     documented = inputs_of(exposure)
     if not any(e.basis == "typical" for e in evidence):
         return judge(documented), evidence, exposure, None
-    draws = clause_draws(offer, CLAUSE_DRAWS, seed=seed)
+    draws = (clause_draws(offer, CLAUSE_DRAWS, seed=seed) if make_draws is None
+             else make_draws())
     exposure_typical = exposures_of([typical_offer(offer)])[0]
     verdict = judge_clause_draws(
         [

@@ -39,6 +39,8 @@ that loan-by-loan kernel uncompiled: a slow reference for tests and benchmarks.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -46,6 +48,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from debttrap.cashflows.arrays import LoanArrays
+from debttrap.cashflows.compact import Block, CompactSchedule, build_layout, compact_from_dense
 from debttrap.errors import InputError
 
 __all__ = ["FLOW_NAMES", "Backend", "PVTotals", "ScheduleArrays", "run_kernel"]
@@ -169,13 +172,15 @@ def run_kernel(
     store: bool = True,
     discount_rate: float | FloatArray | None = None,
     backend: Backend = "numpy",
-) -> tuple[ScheduleArrays | None, PVTotals | None]:
+) -> tuple[CompactSchedule | None, PVTotals | None]:
     """Run the schedule kernel over all loans.
 
     Parameters
     ----------
     loans : the batch.
-    store : keep the full ``(n, S + 1)`` flow arrays (memory ``~ 8 * 8 * n * S`` bytes).
+    store : keep the schedule, in the compact layout of :mod:`debttrap.cashflows.compact`
+        (16 bytes per payment of each loan; the dense ``(n, S + 1)`` arrays on the batch's
+        grid are built only when its attributes are read).
     discount_rate : decimal annual rate (scalar or per loan); when given, present
         values at signing are accumulated on the fly with factors ``(1 + D) ** -t``.
     backend : ``"numpy"`` (default), ``"numba"`` (the compiled loan-by-loan kernel;
@@ -188,16 +193,17 @@ def run_kernel(
     """
     plan = _plan(loans)
     log_v = _log_discount(loans, discount_rate)
-    if backend == "numba":
+    if backend in ("numba", "python"):
         from debttrap.cashflows import _numba
 
-        if not _numba.available():
+        if backend == "numba" and not _numba.available():
             raise InputError("numba is not installed (pip install numba)", field="backend")
-        return _numba.run(loans, plan, store=store, log_v=log_v)
-    if backend == "python":
-        from debttrap.cashflows import _numba
-
-        return _numba.run(loans, plan, store=store, log_v=log_v, compiled=False)
+        dense, totals = _numba.run(
+            loans, plan, store=store, log_v=log_v, compiled=backend == "numba"
+        )
+        compact = None if dense is None else compact_from_dense(loans, plan.n_periods,
+                                                                plan.grace_periods, dense)
+        return compact, totals
     if backend != "numpy":
         raise InputError(
             f"unknown backend '{backend}' (use numpy, numba or python)", field="backend"
@@ -206,34 +212,6 @@ def run_kernel(
 
 
 # ------------------------------------------------------------------------ NumPy kernel
-@dataclass(slots=True)
-class _Group:
-    """The loans of one payment frequency: their indices and running state."""
-
-    sel: slice | IntArray  # which loans (a slice when the batch has one frequency)
-    a: int
-    stride: int
-    k_max: int
-    amount: FloatArray
-    n_periods: IntArray
-    grace_periods: IntArray
-    n_rep_f: FloatArray
-    q_const: FloatArray | None  # r / a when the rate is constant in time
-    eq_weight: FloatArray  # 1 / n for equal-principal loans, else 0
-    is_annuity: FloatArray  # 1.0 / 0.0
-    annuity_idx: IntArray  # local indices of annuity loans
-    custom_idx: IntArray  # local indices of custom loans
-    cap: FloatArray | None  # 1.0 where the loan capitalizes during grace
-    cap_until: int  # no capitalization after this own step
-    cfee_per: FloatArray | None  # commitment fee / a
-    first_at: list[IntArray]  # local indices whose first repayment is at own step k
-    last_at: list[IntArray]  # local indices maturing at own step k
-    balance: FloatArray
-    repay_base: FloatArray
-    level: FloatArray
-    q_prev: FloatArray
-
-
 def _by_step(steps: IntArray, k_max: int) -> list[IntArray]:
     """Local indices grouped by an own-step number (1 .. k_max)."""
     order = np.argsort(steps, kind="stable")
@@ -255,52 +233,6 @@ def undisbursed_shares(shares: FloatArray) -> FloatArray:
     return left
 
 
-def _make_groups(loans: LoanArrays, plan: _Plan) -> list[_Group]:
-    ppy = loans.payments_per_year
-    freqs = sorted({int(x) for x in np.unique(ppy)})
-    groups = []
-    rate_const = loans.rate_dec.shape[1] == 1
-    for a in freqs:
-        sel: slice | IntArray = slice(None) if len(freqs) == 1 else np.flatnonzero(ppy == a)
-        k = plan.n_periods[sel]
-        g = plan.grace_periods[sel]
-        code = loans.amortization_code[sel]
-        n_rep = plan.n_rep[sel].astype(np.float64)
-        cap_mask = loans.capitalize[sel]
-        cfee = loans.commitment_fee_dec[sel]
-        k_max = int(k.max())
-        n_g = k.shape[0]
-        amount = loans.amount_m[sel]
-        balance = amount * loans.disbursement_shares[sel, 0]
-        groups.append(
-            _Group(
-                sel=sel,
-                a=a,
-                stride=loans.steps_per_year // a,
-                k_max=k_max,
-                amount=amount,
-                n_periods=k,
-                grace_periods=g,
-                n_rep_f=n_rep,
-                q_const=(loans.rate_dec[sel, 0] / a) if rate_const else None,
-                eq_weight=np.where(code == _CODE_EQUAL, 1.0 / n_rep, 0.0),
-                is_annuity=(code == _CODE_ANNUITY).astype(np.float64),
-                annuity_idx=np.flatnonzero(code == _CODE_ANNUITY),
-                custom_idx=np.flatnonzero(code == _CODE_CUSTOM),
-                cap=cap_mask.astype(np.float64) if cap_mask.any() else None,
-                cap_until=int(g[cap_mask].max()) if cap_mask.any() else 0,
-                cfee_per=(cfee / a) if np.any(cfee > 0) else None,
-                first_at=_by_step(g + 1, k_max),
-                last_at=_by_step(k, k_max),
-                balance=balance,
-                repay_base=np.zeros(n_g),
-                level=np.zeros(n_g),
-                q_prev=np.full(n_g, np.nan),
-            )
-        )
-    return groups
-
-
 def _annuity_level(balance: FloatArray, q: FloatArray, remaining: FloatArray) -> FloatArray:
     """Level payment ``B q / (1 - (1 + q)^-m)``; ``B / m`` at a zero rate."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -308,174 +240,261 @@ def _annuity_level(balance: FloatArray, q: FloatArray, remaining: FloatArray) ->
     return np.where(q > 1e-14, lvl, balance / remaining)
 
 
+@dataclass(slots=True)
+class _Sink:
+    """Where the kernel writes: compact flows and present values, in the layout's order."""
+
+    principal: FloatArray | None
+    balance: FloatArray | None
+    log_v: FloatArray | None  # in the layout's order
+    scalar_v: bool
+    pv_disb: FloatArray
+    pv_serv: FloatArray
+    nom_disb: FloatArray
+    nom_serv: FloatArray
+
+
 def _run_numpy(
     loans: LoanArrays, plan: _Plan, *, store: bool, log_v: FloatArray | None
-) -> tuple[ScheduleArrays | None, PVTotals | None]:
-    """The NumPy kernel: one loop over the plan's time steps, all loans of a step at once.
-
-    Kept whole (a stated exception to the ~80-line rule): every step reads and
-    writes the same dozen per-loan state vectors and time-major buffers in place;
-    split into functions, each would pass all of them back and forth, and the
-    order of the period's events (disbursement, interest, fees, principal,
-    insurance, present values) would no longer read top to bottom.
-    """
+) -> tuple[CompactSchedule | None, PVTotals | None]:
+    """The NumPy kernel: the loans in blocks (see :mod:`debttrap.cashflows.compact`),
+    each block stepped through its own payment dates, all live loans of a date at once."""
+    layout = build_layout(
+        loans.payments_per_year, loans.amortization_code, plan.n_periods, loans.steps_per_year
+    )
+    order = layout.order
     n = loans.n_loans
-    big_a = loans.steps_per_year
-    n_steps = plan.n_steps
-    amount = loans.amount_m
-    price = loans.proceeds_ratio
-    shares = loans.disbursement_shares
-    j_max = shares.shape[1]
-    rate = loans.rate_dec
-    ins_dec = loans.insurance_dec
-    custom = loans.custom_shares
-
     accumulate = log_v is not None
-    scalar_v = accumulate and bool(np.all(log_v == log_v[0]))  # type: ignore[index]
-    if accumulate:
-        pv_disb = np.zeros(n)
-        pv_serv = np.zeros(n)
-        nom_disb = np.zeros(n)
-        nom_serv = np.zeros(n)
-
-    # time-major buffers: row s is grid point s; returned as (n, S + 1) views
-    if store:
-        buf = {name: np.zeros((n_steps + 1, n)) for name in FLOW_NAMES}
-        buf_balance = np.zeros((n_steps + 1, n))
-
-    # step 0: signing
-    face0 = amount * shares[:, 0]
-    cash0 = face0 * price
-    mfee = amount * loans.management_fee_dec
-    ins0 = amount * ins_dec[:, 0] if ins_dec is not None else None
-    if store:
-        buf["disbursement"][0] = cash0
-        if np.any(mfee != 0):
-            buf["management_fee"][0] = mfee
-        if ins0 is not None:
-            buf["insurance"][0] = ins0
-        buf_balance[0] = face0
-    if accumulate:
-        service0 = mfee + ins0 if ins0 is not None else mfee.copy()
-        pv_disb += cash0
-        pv_serv += service0
-        nom_disb += cash0
-        nom_serv += service0
-
-    groups = _make_groups(loans, plan)
-    undisb = undisbursed_shares(shares) if np.any(loans.commitment_fee_dec > 0) else None
-    for s in range(1, n_steps + 1):
-        for gr in groups:
-            sel = gr.sel
-            if s % gr.stride:
-                if store and s <= gr.k_max * gr.stride:
-                    buf_balance[s, sel] = gr.balance  # between its dates the balance carries
-                continue
-            k = s // gr.stride
-            if k > gr.k_max:
-                continue
-            bal = gr.balance
-            # -- interest and commitment fee for the period ((k-1)/a, k/a]
-            if gr.q_const is not None:
-                q = gr.q_const
-            else:
-                q = rate[sel, (k - 1) * gr.stride] / gr.a
-            due = bal * q
-            capitalized = None
-            if gr.cap is not None and k <= gr.cap_until:
-                capitalized = due * (gr.cap * (k <= gr.grace_periods))
-                interest = due - capitalized
-                bal += capitalized
-            else:
-                interest = due
-            cfee = None
-            if gr.cfee_per is not None and undisb is not None and (j0 := (k - 1) // gr.a) < j_max:
-                cfee = (gr.amount * undisb[sel, j0]) * gr.cfee_per
-            # -- principal
-            first = gr.first_at[k]
-            if first.size:
-                gr.repay_base[first] = bal[first]
-            in_rep = (k > gr.grace_periods) & (k < gr.n_periods)
-            principal = gr.repay_base * gr.eq_weight
-            if gr.annuity_idx.size:
-                ai = gr.annuity_idx
-                if gr.q_const is None:
-                    # re-level whenever the rate moves (and on the first repayment date)
-                    qa = q[ai]
-                    moved = (qa != gr.q_prev[ai]) | (k == gr.grace_periods[ai] + 1)
-                    gr.q_prev[ai] = qa
-                    redo = ai[moved & (k > gr.grace_periods[ai]) & (k <= gr.n_periods[ai])]
-                else:
-                    redo = first[gr.is_annuity[first] > 0]
-                if redo.size:
-                    remaining = (gr.n_periods[redo] - k + 1).astype(np.float64)
-                    gr.level[redo] = _annuity_level(bal[redo], q[redo], remaining)
-                principal += gr.is_annuity * (gr.level - due)
-            if gr.custom_idx.size and custom is not None:
-                ci = gr.custom_idx
-                rows = ci if isinstance(sel, slice) else sel[ci]
-                col = np.clip(k - gr.grace_periods[ci] - 1, 0, custom.shape[1] - 1)
-                principal[ci] += gr.repay_base[ci] * custom[rows, col]
-            principal *= in_rep
-            np.minimum(principal, bal, out=principal)
-            last = gr.last_at[k]
-            if last.size:
-                principal[last] = bal[last]
-            bal -= principal
-            # -- disbursement at integer years, after the date's payments
-            cash = None
-            if k % gr.a == 0 and (j := k // gr.a) < j_max:
-                face = gr.amount * shares[sel, j]
-                if np.any(face != 0):
-                    bal += face
-                    cash = face * price[sel]
-            ins = None
-            if ins_dec is not None:
-                ins_col = ins_dec[sel, s]
-                if np.any(ins_col != 0):
-                    ins = gr.amount * ins_col
-            if store:
-                buf["interest"][s, sel] = interest
-                buf["principal"][s, sel] = principal
-                if cfee is not None:
-                    buf["commitment_fee"][s, sel] = cfee
-                if capitalized is not None:
-                    buf["capitalized_interest"][s, sel] = capitalized
-                if cash is not None:
-                    buf["disbursement"][s, sel] = cash
-                if ins is not None:
-                    buf["insurance"][s, sel] = ins
-                buf_balance[s, sel] = bal
-            if accumulate:
-                serv = interest + principal
-                if cfee is not None:
-                    serv += cfee
-                if ins is not None:
-                    serv += ins
-                t = k / gr.a
-                if scalar_v:
-                    disc: float | FloatArray = float(np.exp(t * log_v[0]))  # type: ignore[index]
-                else:
-                    disc = np.exp(t * log_v[sel])  # type: ignore[index]
-                pv_serv[sel] += serv * disc
-                nom_serv[sel] += serv
-                if cash is not None:
-                    pv_disb[sel] += cash * disc
-                    nom_disb[sel] += cash
+    m_pv = n if accumulate else 0
+    sink = _Sink(
+        principal=np.empty(layout.n_flat) if store else None,
+        balance=np.empty(layout.n_flat) if store else None,
+        log_v=None if log_v is None else log_v[order],
+        scalar_v=accumulate and bool(np.all(log_v == log_v[0])),  # type: ignore[index]
+        pv_disb=np.zeros(m_pv),
+        pv_serv=np.zeros(m_pv),
+        nom_disb=np.zeros(m_pv),
+        nom_serv=np.zeros(m_pv),
+    )
+    undisb = (
+        undisbursed_shares(loans.disbursement_shares)
+        if accumulate and np.any(loans.commitment_fee_dec > 0)
+        else None
+    )
+    for block in layout.blocks:
+        _run_block(loans, plan, block, order[block.lo : block.hi], undisb, sink)
 
     schedule = None
     if store:
-        schedule = ScheduleArrays(
-            times_years=np.arange(n_steps + 1, dtype=np.float64) / big_a,
-            balance=buf_balance.T,
-            **{name: b.T for name, b in buf.items()},
+        assert sink.principal is not None and sink.balance is not None
+        schedule = CompactSchedule(
+            loans=loans,
+            layout=layout,
+            n_periods=plan.n_periods,
+            grace_periods=plan.grace_periods,
+            principal_own=sink.principal,
+            balance_own=sink.balance,
         )
     totals = None
     if accumulate:
+        unsorted = []
+        for x in (sink.pv_disb, sink.pv_serv, sink.nom_disb, sink.nom_serv):
+            y = np.empty(n)
+            y[order] = x
+            unsorted.append(y)
         totals = PVTotals(
-            pv_disbursement=pv_disb,
-            pv_debt_service=pv_serv,
-            nominal_disbursement=nom_disb,
-            nominal_debt_service=nom_serv,
+            pv_disbursement=unsorted[0],
+            pv_debt_service=unsorted[1],
+            nominal_disbursement=unsorted[2],
+            nominal_debt_service=unsorted[3],
         )
     return schedule, totals
+
+
+def _discount_cache(sink: _Sink, a: int) -> Callable[[int], float]:
+    """Discount factor at own step ``k`` (one rate for every loan), computed once per step."""
+    log_v0 = sink.log_v[0] if sink.log_v is not None and sink.log_v.size else np.float64(0.0)
+
+    @functools.cache
+    def factor(k: int) -> float:
+        return float(np.exp((k / a) * log_v0))
+
+    return factor
+
+
+def _run_block(
+    loans: LoanArrays,
+    plan: _Plan,
+    block: Block,
+    sel: IntArray,
+    undisb_all: FloatArray | None,
+    sink: _Sink,
+) -> None:
+    """One block of the NumPy kernel: a loop over its own dates, its live loans at once.
+
+    Kept whole (a stated exception to the ~80-line rule): every step reads and
+    writes the same dozen per-loan state vectors in place; split into functions,
+    each would pass all of them back and forth, and the order of the period's events
+    (interest, fees, principal, disbursement, insurance, present values) would no
+    longer read top to bottom. The live loans of a date are a prefix ``[:m]`` of the
+    block (longest first), and the loans maturing on it the prefix's tail. A block has
+    one amortization; at a fixed rate, equal principal, annuity and bullet take short
+    paths that do the general path's arithmetic without its no-op terms (adding 0 or
+    multiplying by 1), so the numbers are the same bits.
+    """
+    a = block.a
+    st = block.stride
+    lo = block.lo
+    k_max = block.k_max
+    live = block.live
+    start = block.start
+    amount = loans.amount_m[sel]
+    price = loans.proceeds_ratio[sel]
+    shares = loans.disbursement_shares[sel]
+    j_max = shares.shape[1]
+    n_per = plan.n_periods[sel]
+    grace = plan.grace_periods[sel]
+    code = loans.amortization_code[sel]
+    n_rep = plan.n_rep[sel].astype(np.float64)
+    cap_mask = loans.capitalize[sel]
+    cap = cap_mask.astype(np.float64) if cap_mask.any() else None
+    cap_until = int(grace[cap_mask].max()) if cap_mask.any() else 0
+    accumulate = sink.pv_disb.size > 0
+    cfee = loans.commitment_fee_dec[sel]
+    cfee_per = (cfee / a) if accumulate and np.any(cfee > 0) else None
+    undisb = undisb_all[sel] if undisb_all is not None and cfee_per is not None else None
+    rate_const = loans.rate_dec.shape[1] == 1
+    q_const = (loans.rate_dec[sel, 0] / a) if rate_const else None
+    rate = None if rate_const else loans.rate_dec[sel]
+    # the short paths (fixed rate, one amortization) and the general one
+    fast = block.code if rate_const and block.code != _CODE_CUSTOM else -1
+    eq_weight = np.where(code == _CODE_EQUAL, 1.0 / n_rep, 0.0)
+    is_annuity = (code == _CODE_ANNUITY).astype(np.float64)
+    annuity_idx = np.flatnonzero(code == _CODE_ANNUITY)
+    custom_idx = np.flatnonzero(code == _CODE_CUSTOM)
+    custom = loans.custom_shares[sel] if loans.custom_shares is not None else None
+    ins = loans.insurance_dec[sel] if accumulate and loans.insurance_dec is not None else None
+    first_at = _by_step(grace + 1, k_max)
+    disb_steps = {j * a for j in range(1, j_max) if np.any(shares[:, j] != 0)}
+    size = sel.size
+    bal = amount * shares[:, 0]
+    repay_base = np.zeros(size)
+    level = np.zeros(size)
+    repaying = np.zeros(size)  # 1.0 from the first repayment date (annuity short path)
+    q_prev = np.full(size, np.nan)
+    lv = sink.log_v[lo : lo + size] if sink.log_v is not None else None
+    scratch = np.empty(size)
+    due_buf = np.empty(size)
+    serv_buf = np.empty(size)
+    tmp_buf = np.empty(size)
+    discount = _discount_cache(sink, a)
+    if accumulate:
+        cash0 = bal * price
+        mfee = amount * loans.management_fee_dec[sel]
+        ins0 = amount * ins[:, 0] if ins is not None else None
+        service0 = mfee + ins0 if ins0 is not None else mfee
+        sink.pv_disb[lo : lo + size] += cash0
+        sink.pv_serv[lo : lo + size] += service0
+        sink.nom_disb[lo : lo + size] += cash0
+        sink.nom_serv[lo : lo + size] += service0
+
+    prev_all = bal  # balances after the previous date: the schedule's own numbers when kept
+    for k in range(1, k_max + 1):
+        m = int(live[k])
+        m_next = int(live[k + 1])
+        pos = int(start[k])
+        prev = prev_all[:m]
+        cur = sink.balance[pos : pos + m] if sink.balance is not None else prev
+        b = prev  # the balance during the period: prev, or cur once interest is capitalized
+        capitalizing = cap is not None and k <= cap_until
+        # -- interest and commitment fee for the period ((k-1)/a, k/a]
+        q = interest = due = None
+        if accumulate or capitalizing or fast not in (_CODE_EQUAL, _CODE_BULLET):
+            if q_const is not None:
+                q = q_const[:m]
+            else:
+                assert rate is not None
+                q = rate[:m, (k - 1) * st] / a
+            due = np.multiply(b, q, out=due_buf[:m])
+            if capitalizing:
+                assert cap is not None
+                capitalized = due * (cap[:m] * (k <= grace[:m]))
+                interest = due - capitalized
+                b = np.add(prev, capitalized, out=cur)
+            else:
+                interest = due
+        cf = None
+        if cfee_per is not None and undisb is not None and (j0 := (k - 1) // a) < j_max:
+            cf = (amount[:m] * undisb[:m, j0]) * cfee_per[:m]
+        # -- principal, written straight into the schedule where one is kept
+        first = first_at[k]
+        if first.size:
+            repay_base[first] = b[first]
+        principal = (
+            sink.principal[pos : pos + m] if sink.principal is not None else scratch[:m]
+        )
+        if fast == _CODE_EQUAL:
+            np.multiply(repay_base[:m], eq_weight[:m], out=principal)
+            np.minimum(principal, b, out=principal)
+        elif fast == _CODE_BULLET:
+            principal.fill(0.0)
+        elif fast == _CODE_ANNUITY:
+            assert q is not None and due is not None
+            if first.size:
+                repaying[first] = 1.0
+                remaining = (n_per[first] - k + 1).astype(np.float64)
+                level[first] = _annuity_level(b[first], q[first], remaining)
+            np.subtract(level[:m], due, out=principal)
+            principal *= repaying[:m]
+            np.minimum(principal, b, out=principal)
+        else:
+            assert q is not None and due is not None
+            in_rep = (k > grace[:m]) & (k < n_per[:m])
+            np.multiply(repay_base[:m], eq_weight[:m], out=principal)
+            if annuity_idx.size:
+                if q_const is None:
+                    # re-level whenever the rate moves (and on the first repayment date)
+                    ai = annuity_idx[: np.searchsorted(annuity_idx, m)]
+                    qa = q[ai]
+                    moved = (qa != q_prev[ai]) | (k == grace[ai] + 1)
+                    q_prev[ai] = qa
+                    redo = ai[moved & (k > grace[ai]) & (k <= n_per[ai])]
+                else:
+                    redo = first[is_annuity[first] > 0]
+                if redo.size:
+                    remaining = (n_per[redo] - k + 1).astype(np.float64)
+                    level[redo] = _annuity_level(b[redo], q[redo], remaining)
+                principal += is_annuity[:m] * (level[:m] - due)
+            if custom_idx.size and custom is not None:
+                ci = custom_idx[: np.searchsorted(custom_idx, m)]
+                col = np.clip(k - grace[ci] - 1, 0, custom.shape[1] - 1)
+                principal[ci] += repay_base[ci] * custom[ci, col]
+            principal *= in_rep
+            np.minimum(principal, b, out=principal)
+        if m_next < m:  # maturing today: whatever is left
+            principal[m_next:] = b[m_next:]
+        np.subtract(b, principal, out=cur)
+        # -- disbursement at integer years, after the date's payments
+        cash = None
+        if k in disb_steps:
+            face = amount[:m] * shares[:m, k // a]
+            cur += face
+            cash = face * price[:m]
+        prev_all = cur
+        if accumulate:
+            assert interest is not None
+            serv = np.add(interest, principal, out=serv_buf[:m])
+            if cf is not None:
+                serv += cf
+            if ins is not None:
+                ins_col = ins[:m, k * st]
+                if np.any(ins_col != 0):
+                    serv += amount[:m] * ins_col
+            assert lv is not None
+            disc = discount(k) if sink.scalar_v else np.exp((k / a) * lv[:m])
+            hi = lo + m
+            sink.pv_serv[lo:hi] += np.multiply(serv, disc, out=tmp_buf[:m])
+            sink.nom_serv[lo:hi] += serv
+            if cash is not None:
+                sink.pv_disb[lo:hi] += cash * disc
+                sink.nom_disb[lo:hi] += cash

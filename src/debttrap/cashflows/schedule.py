@@ -19,7 +19,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from debttrap.cashflows.arrays import LoanArrays
-from debttrap.cashflows.engine import FLOW_NAMES, ScheduleArrays, _read_only, run_kernel
+from debttrap.cashflows.compact import CompactSchedule
+from debttrap.cashflows.engine import FLOW_NAMES, _read_only, run_kernel
 from debttrap.terms.loan import Loan
 
 if TYPE_CHECKING:
@@ -74,10 +75,15 @@ class AnnualFlows:
 
 @dataclass(frozen=True, slots=True)
 class ScheduleBatch:
-    """Schedules of many loans on one time grid (see :mod:`debttrap.cashflows.engine`)."""
+    """Schedules of many loans, each on its own payment dates.
+
+    ``arrays`` is the compact schedule (:mod:`debttrap.cashflows.compact`); its
+    attributes ``interest``, ``balance``, ... build the dense arrays on the batch's
+    time grid when read.
+    """
 
     loans: LoanArrays
-    arrays: ScheduleArrays
+    arrays: CompactSchedule
 
     @property
     def n_loans(self) -> int:
@@ -94,30 +100,16 @@ class ScheduleBatch:
         maturity (rounded up).
         """
         la = self.loans
-        a = self.arrays
-        big_a = la.steps_per_year
-        n = la.n_loans
-        n_steps = a.times_years.size - 1
-        # years after signing: offset m holds grid steps ((m - 1) A, m A]; offset 0 is signing
-        full = n_steps // big_a
-        n_off = full + 1 + (1 if n_steps % big_a else 0)
-
-        def by_offset(x: FloatArray, out: FloatArray) -> FloatArray:
-            """(n, S+1) flows -> (n_off, n) sums by year after signing, time-major."""
-            tm = np.ascontiguousarray(x.T)  # no copy for the engine's time-major buffers
-            out[0] = tm[0]
-            if full:
-                blocks = tm[1 : 1 + full * big_a].reshape(full, big_a, n)
-                np.sum(blocks, axis=1, out=out[1 : 1 + full])
-            if n_steps % big_a:
-                np.sum(tm[1 + full * big_a :], axis=0, out=out[full + 1])
-            return out
-
         signing = la.signing_year
+        names = ("disbursement", "interest", "principal", "management_fee",
+                 "commitment_fee", "insurance", "capitalized_interest", "balance")
+        offsets = self.arrays.by_year_offset(names)  # (n_off, n) each, time-major
+        n_off = offsets["balance"].shape[0]
         lo = int(signing.min()) if first_year is None else first_year
         hi = int(signing.max()) + n_off - 1 if last_year is None else last_year
         years = np.arange(lo, hi + 1, dtype=np.int64)
         n_years = years.size
+        n = la.n_loans
         # where each signing year's offsets land: output rows [col0 + m0, col0 + m1)
         placements = []
         for year in np.unique(signing):
@@ -129,43 +121,21 @@ class ScheduleBatch:
                     slice(None) if bool(mine.all()) else np.flatnonzero(mine)
                 )
                 placements.append((col0, m0, m1, sel))
-        # one placement covering every loan and every offset: sum straight into place
-        direct = (
-            len(placements) == 1
-            and placements[0][1:3] == (0, n_off)
-            and isinstance(placements[0][3], slice)
-        )
-
-        ends = np.minimum(np.arange(n_off) * big_a, n_steps)  # last grid step of each offset year
-        bal_tm = np.ascontiguousarray(a.balance.T)
-        sources: dict[str, tuple[FloatArray, ...]] = {
-            "disbursement": (a.disbursement,),
-            "interest": (a.interest,),
-            "principal": (a.principal,),
-            "fees": (a.management_fee, a.commitment_fee, a.insurance),
-            "capitalized_interest": (a.capitalized_interest,),
+        sources = {
+            "disbursement": offsets["disbursement"],
+            "interest": offsets["interest"],
+            "principal": offsets["principal"],
+            # fees summed by year first, then added: management + commitment + insurance
+            "fees": (offsets["management_fee"] + offsets["commitment_fee"])
+            + offsets["insurance"],
+            "capitalized_interest": offsets["capitalized_interest"],
+            "balance_end": offsets["balance"],
         }
-        tmp = np.empty((n_off, n)) if not direct else None
-        extra = np.empty((n_off, n))
         out: dict[str, FloatArray] = {}
-        for name in (*sources, "balance_end"):
+        for name, target in sources.items():
             dest = np.zeros((n_years, n))  # time-major; returned transposed
-            if direct:
-                col0 = placements[0][0]
-                target = dest[col0 : col0 + n_off]
-            else:
-                assert tmp is not None
-                target = tmp
-            if name == "balance_end":
-                np.take(bal_tm, ends, axis=0, out=target)
-            else:
-                first, *more = sources[name]
-                by_offset(first, target)
-                for x in more:
-                    target += by_offset(x, extra)
-            if not direct:
-                for col0, m0, m1, sel in placements:
-                    dest[col0 + m0 : col0 + m1, sel] = target[m0:m1, sel]
+            for col0, m0, m1, sel in placements:
+                dest[col0 + m0 : col0 + m1, sel] = target[m0:m1, sel]
             out[name] = dest.T
         return AnnualFlows(years=years, **out)
 
@@ -173,18 +143,7 @@ class ScheduleBatch:
         """The schedule of loan ``i`` on its own payment dates."""
         import pandas as pd
         la = self.loans
-        stride = la.steps_per_year // int(la.payments_per_year[i])
-        last = round(float(la.maturity_years[i]) * la.steps_per_year)
-        a = self.arrays
-        # sum fine-grid flows into the loan's own periods (they only fall on its dates)
-        idx = np.arange(0, last + 1, stride)
-        data = {name: getattr(a, name)[i, : last + 1] for name in FLOW_NAMES}
-        per: dict[str, FloatArray] = {}
-        for name, values in data.items():
-            csum = np.concatenate([[0.0], np.cumsum(values)])
-            ends = csum[idx + 1]
-            starts = np.concatenate([[0.0], ends[:-1]])
-            per[name] = ends - starts
+        per = self.arrays.own_dates(i)
         per["debt_service"] = (
             per["interest"]
             + per["principal"]
@@ -192,8 +151,8 @@ class ScheduleBatch:
             + per["commitment_fee"]
             + per["insurance"]
         )
-        per["balance"] = a.balance[i, idx]
-        times = a.times_years[idx]
+        a = int(la.payments_per_year[i])
+        times = np.arange(per["balance"].size, dtype=np.float64) / a
         frame = pd.DataFrame(per, index=pd.Index(times, name="years_after_signing"))
         frame.insert(0, "year", int(la.signing_year[i]) + np.ceil(times - _TOL).astype(int))
         return Schedule(loan=source, frame=frame[["year", *_FRAME_COLUMNS]])

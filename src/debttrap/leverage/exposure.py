@@ -77,6 +77,19 @@ def _peak(x: FloatArray) -> float:
     return float(np.nanmax(x)) if np.any(np.isfinite(x)) else float("nan")
 
 
+#: The by-year figures :meth:`Exposure.summary` reports the window peak (or its year) of.
+_PEAKED = (
+    "lender_debt_share_before_pct", "lender_debt_share_after_pct",
+    "lender_service_share_before_pct", "lender_service_share_after_pct",
+    "pledged_revenue_usd_m", "pledged_pct_of_revenue", "pledged_pct_of_exports",
+    "account_cash_held_usd_m", "acceleration_max_usd_m",
+    "acceleration_with_cross_default_usd_m", "acceleration_pct_of_reserves",
+    "acceleration_pct_of_exports", "no_paris_club_usd_m", "no_paris_club_pct_of_ppg_external",
+    "collateral_usd_m", "offer_debt_share_pct", "offer_service_share_pct",
+    "offer_accelerable_pct_of_reserves", "offer_accelerable_pct_of_exports",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ExposureSummary:
     """The headline figures of an :class:`Exposure`: peaks over its window, with years.
@@ -252,54 +265,65 @@ class Exposure:
         window.
         """
         w = self.in_window
+        # every figure's window at once: one stack, one reduction per statistic (the same
+        # numbers as np.nanmax / np.nanargmax of each figure alone, which are fmax.reduce
+        # and argmax with NaN read as -inf)
+        names = [n for n in _PEAKED if getattr(self, n) is not None]
+        stack = np.stack([np.asarray(getattr(self, n), dtype=np.float64)[w] for n in names]
+                         or [np.zeros(int(w.sum()))])
+        known = np.asarray(np.isfinite(stack).any(axis=1), dtype=np.bool_)
+        if stack.shape[1]:
+            top = np.fmax.reduce(stack, axis=1)
+            at = np.argmax(np.where(np.isnan(stack), -np.inf, stack), axis=1)
+        else:
+            top = at = np.zeros(len(names))
+        window_years = self.years[w]
+        row = {n: i for i, n in enumerate(names)}
 
-        def peak(x: FloatArray | None) -> float:
-            return float("nan") if x is None else _peak(np.asarray(x)[w])
+        def peak(name: str) -> float:  # NaN where the figure is not given (None)
+            i = row.get(name)
+            return float("nan") if i is None or not known[i] else float(top[i])
 
-        def year(x: FloatArray) -> int | None:
-            xs = x[w]
-            if not np.any(np.isfinite(xs)) or float(np.nanmax(xs)) <= 0.0:
+        def year(name: str) -> int | None:
+            i = row[name]
+            if not known[i] or float(top[i]) <= 0.0:
                 return None  # not known, or zero throughout: no year to name
-            return int(self.years[w][int(np.nanargmax(xs))])
+            return int(window_years[int(at[i])])
 
         return ExposureSummary(
             offer=self.offer,
             lender=self.lender,
             window=self.window_years,
-            lender_debt_share_before_peak_pct=peak(self.lender_debt_share_before_pct),
-            lender_debt_share_after_peak_pct=peak(self.lender_debt_share_after_pct),
-            lender_debt_share_after_peak_year=year(self.lender_debt_share_after_pct),
-            lender_service_share_before_peak_pct=peak(self.lender_service_share_before_pct),
-            lender_service_share_after_peak_pct=peak(self.lender_service_share_after_pct),
-            lender_service_share_after_peak_year=year(self.lender_service_share_after_pct),
+            lender_debt_share_before_peak_pct=peak("lender_debt_share_before_pct"),
+            lender_debt_share_after_peak_pct=peak("lender_debt_share_after_pct"),
+            lender_debt_share_after_peak_year=year("lender_debt_share_after_pct"),
+            lender_service_share_before_peak_pct=peak("lender_service_share_before_pct"),
+            lender_service_share_after_peak_pct=peak("lender_service_share_after_pct"),
+            lender_service_share_after_peak_year=year("lender_service_share_after_pct"),
             service_share_note=self.service_share_note,
-            pledged_revenue_peak_usd_m=peak(self.pledged_revenue_usd_m),
-            pledged_pct_of_revenue_peak=peak(self.pledged_pct_of_revenue),
-            pledged_pct_of_revenue_peak_year=year(self.pledged_pct_of_revenue),
-            pledged_pct_of_exports_peak=peak(self.pledged_pct_of_exports),
-            account_cash_held_peak_usd_m=peak(self.account_cash_held_usd_m),
-            acceleration_peak_usd_m=peak(self.acceleration_max_usd_m),
-            acceleration_with_cross_default_peak_usd_m=peak(
-                self.acceleration_with_cross_default_usd_m
-            ),
-            acceleration_with_cross_default_peak_year=year(
-                self.acceleration_with_cross_default_usd_m
-            ),
-            acceleration_pct_of_reserves_peak=peak(self.acceleration_pct_of_reserves),
-            acceleration_pct_of_reserves_peak_year=year(self.acceleration_pct_of_reserves),
-            acceleration_pct_of_exports_peak=peak(self.acceleration_pct_of_exports),
-            acceleration_pct_of_exports_peak_year=year(self.acceleration_pct_of_exports),
+            pledged_revenue_peak_usd_m=peak("pledged_revenue_usd_m"),
+            pledged_pct_of_revenue_peak=peak("pledged_pct_of_revenue"),
+            pledged_pct_of_revenue_peak_year=year("pledged_pct_of_revenue"),
+            pledged_pct_of_exports_peak=peak("pledged_pct_of_exports"),
+            account_cash_held_peak_usd_m=peak("account_cash_held_usd_m"),
+            acceleration_peak_usd_m=peak("acceleration_max_usd_m"),
+            acceleration_with_cross_default_peak_usd_m=peak("acceleration_with_cross_default_usd_m"),
+            acceleration_with_cross_default_peak_year=year("acceleration_with_cross_default_usd_m"),
+            acceleration_pct_of_reserves_peak=peak("acceleration_pct_of_reserves"),
+            acceleration_pct_of_reserves_peak_year=year("acceleration_pct_of_reserves"),
+            acceleration_pct_of_exports_peak=peak("acceleration_pct_of_exports"),
+            acceleration_pct_of_exports_peak_year=year("acceleration_pct_of_exports"),
             triggers_present=self.triggers_present,
             cross_default_creditors=self.cross_default_creditors,
             keeps_out_of_restructuring=self.keeps_out_of_restructuring,
-            no_paris_club_peak_usd_m=peak(self.no_paris_club_usd_m),
-            no_paris_club_pct_of_ppg_external_peak=peak(self.no_paris_club_pct_of_ppg_external),
-            collateral_usd_m=peak(self.collateral_usd_m),
+            no_paris_club_peak_usd_m=peak("no_paris_club_usd_m"),
+            no_paris_club_pct_of_ppg_external_peak=peak("no_paris_club_pct_of_ppg_external"),
+            collateral_usd_m=peak("collateral_usd_m"),
             lever_clauses=self.lever_clauses,
-            offer_debt_share_peak_pct=peak(self.offer_debt_share_pct),
-            offer_service_share_peak_pct=peak(self.offer_service_share_pct),
-            offer_accelerable_pct_of_reserves_peak=peak(self.offer_accelerable_pct_of_reserves),
-            offer_accelerable_pct_of_exports_peak=peak(self.offer_accelerable_pct_of_exports),
+            offer_debt_share_peak_pct=peak("offer_debt_share_pct"),
+            offer_service_share_peak_pct=peak("offer_service_share_pct"),
+            offer_accelerable_pct_of_reserves_peak=peak("offer_accelerable_pct_of_reserves"),
+            offer_accelerable_pct_of_exports_peak=peak("offer_accelerable_pct_of_exports"),
         )
 
 

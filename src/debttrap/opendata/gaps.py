@@ -204,8 +204,8 @@ def _fill_ratio(
     words = _RATIO_WORDS[s]
     if s == "GGXONLB_NGDP" and not np.isfinite(column(w, s, years_between(1980, last))).any():
         overall = column(w, "GGXCNL_NGDP", years)
-        if np.isfinite(overall).all():
-            w.loc[t:last, s] = overall
+        if np.isfinite(overall).all():  # history too: the B2 test calibrates on it
+            w.loc[:last, s] = w.loc[:last, "GGXCNL_NGDP"].to_numpy()
             rec.assume(
                 f"OD1d the WEO publishes no primary balance for {code}: it is taken equal to "
                 "the overall balance (GGXCNL_NGDP; interest is not published), which "
@@ -257,8 +257,6 @@ def fill_weo_gaps(
         text = _fill_ratio(code, w, s, t, gdp_end, rec)
         if text is not None:
             texts[key] = text
-            if s == "GGXONLB_NGDP":
-                texts["macro.government_primary_expenditure_lcu_m"] = text.replace(
-                    "for the primary balance", "for the primary balance: revenue - balance"
-                )
+            if s == "GGXONLB_NGDP" and "GGXCNL_NGDP" in text:
+                texts["macro.primary_balance_history_pct_gdp"] = text + ", t-10..t-1"
     return w, texts

@@ -1,0 +1,461 @@
+"""Schedules in a compact layout: each loan's own payment dates, no grid shared by all.
+
+A batch of loans is stored as two numbers per loan and own payment date ``k = 1 .. K``
+(``K`` = payments per year x maturity): the principal repaid on the date and the balance
+left after the date's flows. Memory is ``16`` bytes per payment of each loan (about
+0.8 KB for a 25-year semi-annual loan), whatever the other loans of the batch look like;
+the dense ``(loans, grid points)`` arrays of :class:`~debttrap.cashflows.ScheduleArrays`
+are built only when asked for.
+
+Every other flow is a function of these two and of the loan's terms, recomputed on
+request with the very floating-point operations the kernel used, so it is bit-identical
+to what the kernel computed (``tests/cashflows/test_compact.py``):
+
+* interest due ``q B`` on the balance ``B`` left after the previous date (or at
+  signing); while a capitalizing loan is in grace it is all capitalized;
+* the commitment fee ``(amount x undisbursed share) x c / a``;
+* a disbursement at integer year ``j`` pays ``amount x share_j x issue price``;
+* management fee and the signing instalment of insurance at signing, other insurance
+  instalments on their dates.
+
+Layout (step-major, "ragged"): the loans are ordered by payment frequency, then by
+number of payments, longest first, and cut into blocks of at most :data:`BLOCK_LOANS`
+loans of one frequency. Within a block the loans still paying at own step ``k`` are a
+prefix of the block, so step ``k`` of a block is one contiguous run of
+``live[k]`` numbers starting at ``start[k]``. The engine writes each step with one slice
+copy; a loan's own dates are ``start[1 .. K] + its rank in its block``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from debttrap.cashflows.arrays import LoanArrays
+
+if TYPE_CHECKING:
+    from debttrap.cashflows.engine import ScheduleArrays
+
+__all__ = [
+    "BLOCK_LOANS",
+    "Block",
+    "CompactSchedule",
+    "Layout",
+    "build_layout",
+    "compact_from_dense",
+]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+#: loans per block: the kernel's per-loan state of a block stays in the CPU's cache
+BLOCK_LOANS = 16384
+
+_DERIVED = (
+    "disbursement",
+    "interest",
+    "principal",
+    "management_fee",
+    "commitment_fee",
+    "insurance",
+    "capitalized_interest",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Loans ``order[lo:hi]``: one payment frequency, payments in decreasing number.
+
+    ``live[k]`` loans still pay at own step ``k`` (``k = 0 .. k_max + 1``, the last 0);
+    step ``k``'s numbers sit at flat positions ``start[k] .. start[k] + live[k]``.
+    """
+
+    lo: int
+    hi: int
+    a: int
+    code: int  # amortization code of every loan of the block
+    stride: int
+    live: IntArray
+    start: IntArray
+
+    @property
+    def k_max(self) -> int:
+        return int(self.live.size - 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where each loan's own payment dates sit in the flat arrays."""
+
+    order: IntArray  # loan index at each sorted position
+    blocks: tuple[Block, ...]
+    n_flat: int  # sum of every loan's number of payments
+
+    def positions(self, i: int) -> IntArray:
+        """Flat positions of loan ``i``'s own dates ``k = 1 .. K``, in date order."""
+        p = int(np.flatnonzero(self.order == i)[0])
+        for b in self.blocks:
+            if b.lo <= p < b.hi:
+                r = p - b.lo
+                n_k = int(np.count_nonzero(b.live[1:] > r))
+                return np.asarray(b.start[1 : n_k + 1] + r, dtype=np.int64)
+        raise IndexError(i)  # pragma: no cover - every position lies in a block
+
+
+def build_layout(
+    payments_per_year: IntArray,
+    amortization_code: IntArray,
+    n_periods: IntArray,
+    steps_per_year: int,
+    block_loans: int | None = None,
+) -> Layout:
+    """Order the loans and cut them into blocks (see the module docstring)."""
+    block_loans = BLOCK_LOANS if block_loans is None else block_loans
+    ppy = payments_per_year.astype(np.int64)
+    k = n_periods.astype(np.int64)
+    group = np.searchsorted(np.array([1, 2, 4]), ppy) * 4 + amortization_code.astype(np.int64)
+    k_cap = int(k.max()) + 1 if k.size else 1
+    key = group * k_cap + (k_cap - 1 - k)
+    small = 12 * k_cap < 2**15  # a 16-bit key sorts by radix, in linear time
+    order = np.argsort(key.astype(np.int16 if small else np.int64), kind="stable")
+    group_s = group[order]
+    k_s = k[order]
+    cuts = [0, *(np.flatnonzero(np.diff(group_s)) + 1).tolist(), int(group_s.size)]
+    blocks = []
+    base = 0
+    for g0, g1 in itertools.pairwise(cuts):
+        for lo in range(g0, g1, block_loans):
+            hi = min(lo + block_loans, g1)
+            kb = k_s[lo:hi]
+            k_max = int(kb[0])
+            live = np.searchsorted(-kb, -np.arange(k_max + 2), side="right").astype(np.int64)
+            start = np.empty(k_max + 2, dtype=np.int64)
+            start[0] = base
+            start[1:] = base + np.concatenate([[0], np.cumsum(live[1 : k_max + 1])])
+            base = int(start[-1])
+            a = int(ppy[order[lo]])
+            blocks.append(
+                Block(
+                    lo=lo,
+                    hi=hi,
+                    a=a,
+                    code=int(group_s[lo] % 4),
+                    stride=steps_per_year // a,
+                    live=live,
+                    start=start,
+                )
+            )
+    return Layout(order=order, blocks=tuple(blocks), n_flat=base)
+
+
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    """The terms the derived flows need, in the layout's order."""
+
+    amount: FloatArray
+    price: FloatArray
+    shares: FloatArray
+    undisb: FloatArray
+    rate: FloatArray
+    cfee: FloatArray
+    mfee: FloatArray
+    insurance: FloatArray | None
+    capitalize: FloatArray
+    grace: IntArray
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CompactSchedule:
+    """Flows of ``n`` loans on their own payment dates (see the module docstring).
+
+    ``principal_own`` and ``balance_own`` hold, in the layout's order, the principal
+    repaid and the balance left at each loan's own dates ``k = 1 .. K``. The dense
+    attributes of :class:`~debttrap.cashflows.ScheduleArrays` (``interest``,
+    ``balance``, ``debt_service``, ...: ``(n, S + 1)`` on the batch's grid) are built on
+    each access, for consumers that need the grid; :meth:`by_year_offset` and
+    :meth:`own_dates` read the compact form directly.
+    """
+
+    loans: LoanArrays
+    layout: Layout
+    n_periods: IntArray
+    grace_periods: IntArray
+    principal_own: FloatArray
+    balance_own: FloatArray
+
+    def __post_init__(self) -> None:
+        self.principal_own.flags.writeable = False
+        self.balance_own.flags.writeable = False
+
+    @property
+    def n_loans(self) -> int:
+        return self.loans.n_loans
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the flows and the layout (the terms not counted)."""
+        lay = self.layout
+        return int(
+            self.principal_own.nbytes
+            + self.balance_own.nbytes
+            + lay.order.nbytes
+            + sum(b.live.nbytes + b.start.nbytes for b in lay.blocks)
+        )
+
+    @property
+    def times_years(self) -> FloatArray:
+        la = self.loans
+        return np.arange(la.n_steps + 1, dtype=np.float64) / la.steps_per_year
+
+    # ------------------------------------------------------------------ derivations
+    def _terms(self) -> _Terms:
+        from debttrap.cashflows.engine import undisbursed_shares
+
+        la = self.loans
+        o = self.layout.order
+        shares = la.disbursement_shares[o]
+        return _Terms(
+            amount=la.amount_m[o],
+            price=la.proceeds_ratio[o],
+            shares=shares,
+            undisb=undisbursed_shares(shares),
+            rate=la.rate_dec[o],
+            cfee=la.commitment_fee_dec[o],
+            mfee=la.management_fee_dec[o],
+            insurance=None if la.insurance_dec is None else la.insurance_dec[o],
+            capitalize=la.capitalize[o].astype(np.float64),
+            grace=self.grace_periods[o],
+        )
+
+    def _at_step(self, t: _Terms, b: Block, k: int, prev: FloatArray) -> dict[str, FloatArray]:
+        """Every flow of block ``b``'s live loans at own step ``k`` (``prev``: balances before)."""
+        m = int(b.live[k])
+        sl = slice(b.lo, b.lo + m)
+        fl = slice(int(b.start[k]), int(b.start[k]) + m)
+        a = b.a
+        if t.rate.shape[1] == 1:
+            q = t.rate[sl, 0] / a
+        else:
+            q = t.rate[sl, (k - 1) * b.stride] / a
+        due = prev[:m] * q
+        capitalized = due * (t.capitalize[sl] * (k <= t.grace[sl]))
+        out = {
+            "interest": due - capitalized,
+            "capitalized_interest": capitalized,
+            "principal": self.principal_own[fl],
+            "balance": self.balance_own[fl],
+        }
+        amount = t.amount[sl]
+        j_max = t.shares.shape[1]
+        j0 = (k - 1) // a
+        out["commitment_fee"] = (
+            (amount * t.undisb[sl, j0]) * (t.cfee[sl] / a) if j0 < j_max else np.zeros(m)
+        )
+        j = k // a
+        if k % a == 0 and j < j_max:
+            out["disbursement"] = (amount * t.shares[sl, j]) * t.price[sl]
+        else:
+            out["disbursement"] = np.zeros(m)
+        if t.insurance is not None:
+            out["insurance"] = amount * t.insurance[sl, k * b.stride]
+        else:
+            out["insurance"] = np.zeros(m)
+        out["management_fee"] = np.zeros(m)
+        return out
+
+    def _signing(self, t: _Terms) -> dict[str, FloatArray]:
+        """Flows at signing (t = 0), in the layout's order."""
+        face0 = t.amount * t.shares[:, 0]
+        zero = np.zeros(t.amount.size)
+        return {
+            "disbursement": face0 * t.price,
+            "interest": zero,
+            "principal": zero,
+            "management_fee": t.amount * t.mfee,
+            "commitment_fee": zero,
+            "insurance": zero if t.insurance is None else t.amount * t.insurance[:, 0],
+            "capitalized_interest": zero,
+            "balance": face0,
+        }
+
+    def _walk(self) -> Iterator[tuple[Block, int, dict[str, FloatArray]]]:
+        """Every block's every own step with its flows, in date order within a block."""
+        t = self._terms()
+        face0 = t.amount * t.shares[:, 0]
+        for b in self.layout.blocks:
+            prev = face0[b.lo : b.hi]
+            for k in range(1, b.k_max + 1):
+                flows = self._at_step(t, b, k, prev)
+                yield b, k, flows
+                prev = flows["balance"]
+
+    # ------------------------------------------------------------------ dense views
+    def dense(self, name: str) -> FloatArray:
+        """One flow (or ``balance``) on the batch's grid, ``(n, S + 1)``, read-only."""
+        la = self.loans
+        order = self.layout.order
+        tm = np.zeros((la.n_steps + 1, la.n_loans))  # time-major, returned transposed
+        t = self._terms()
+        signing = self._signing(t)[name]
+        tm[0, order] = signing
+        if name == "balance":
+            for b in self.layout.blocks:
+                if b.stride > 1:
+                    tm[1 : b.stride, order[b.lo : b.hi]] = signing[b.lo : b.hi]
+        for b, k, flows in self._walk():
+            m = int(b.live[k])
+            s = k * b.stride
+            tm[s, order[b.lo : b.lo + m]] = flows[name]
+            if name == "balance" and b.stride > 1:
+                m_next = int(b.live[k + 1])  # loans paying after k carry their balance
+                tm[s + 1 : s + b.stride, order[b.lo : b.lo + m_next]] = flows[name][:m_next]
+        out = tm.T
+        out.flags.writeable = False
+        return out
+
+    @property
+    def disbursement(self) -> FloatArray:
+        return self.dense("disbursement")
+
+    @property
+    def interest(self) -> FloatArray:
+        return self.dense("interest")
+
+    @property
+    def principal(self) -> FloatArray:
+        return self.dense("principal")
+
+    @property
+    def management_fee(self) -> FloatArray:
+        return self.dense("management_fee")
+
+    @property
+    def commitment_fee(self) -> FloatArray:
+        return self.dense("commitment_fee")
+
+    @property
+    def insurance(self) -> FloatArray:
+        return self.dense("insurance")
+
+    @property
+    def capitalized_interest(self) -> FloatArray:
+        return self.dense("capitalized_interest")
+
+    @property
+    def balance(self) -> FloatArray:
+        return self.dense("balance")
+
+    @property
+    def debt_service(self) -> FloatArray:
+        """Principal + interest + every fee and premium (what the borrower pays)."""
+        return (
+            self.principal
+            + self.interest
+            + self.management_fee
+            + self.commitment_fee
+            + self.insurance
+        )
+
+    # ------------------------------------------------------------------ compact readers
+    def own_dates(self, i: int) -> dict[str, FloatArray]:
+        """Loan ``i``'s flows at signing and on its own dates ``k = 1 .. K`` (``K + 1`` each)."""
+        lay = self.layout
+        p = int(np.flatnonzero(lay.order == i)[0])
+        b = next(b for b in lay.blocks if b.lo <= p < b.hi)
+        t = self._terms()
+        one = Block(
+            lo=p,
+            hi=p + 1,
+            a=b.a,
+            code=b.code,
+            stride=b.stride,
+            live=(b.live > p - b.lo).astype(np.int64),
+            start=b.start + (p - b.lo),
+        )
+        sign = self._signing(t)
+        cols: dict[str, list[FloatArray]] = {
+            name: [sign[name][p : p + 1]] for name in (*_DERIVED, "balance")
+        }
+        prev = sign["balance"][p : p + 1]
+        for k in range(1, one.k_max + 1):
+            if not one.live[k]:
+                break
+            flows = self._at_step(t, one, k, prev)
+            for name, values in flows.items():
+                cols[name].append(values)
+            prev = flows["balance"]
+        return {name: np.concatenate(v) for name, v in cols.items()}
+
+    def by_year_offset(self, names: tuple[str, ...]) -> dict[str, FloatArray]:
+        """Flows summed by year after signing (offset ``m`` holds own dates with
+        ``ceil(k / a) == m``; offset 0 is signing), each ``(n_off, n)`` time-major, loan
+        order; ``balance`` is read at each offset's end. ``n_off`` as on the grid."""
+        la = self.loans
+        big_a = la.steps_per_year
+        n_steps = la.n_steps
+        n_off = n_steps // big_a + 1 + (1 if n_steps % big_a else 0)
+        n = la.n_loans
+        order = self.layout.order
+        t = self._terms()
+        sign = self._signing(t)
+        sums = {name: np.zeros((n_off, n)) for name in names if name != "balance"}
+        for name, buf in sums.items():
+            buf[0] = sign[name]
+        bal = np.zeros((n_off, n)) if "balance" in names else None
+        if bal is not None:
+            bal[0] = sign["balance"]
+        for b, k, flows in self._walk():
+            m = int(b.live[k])
+            off = (k + b.a - 1) // b.a
+            for name, buf in sums.items():
+                buf[off, b.lo : b.lo + m] += flows[name]
+            if bal is not None and k % b.a == 0:
+                # the grid's year end m * A is own step m * a (or the last grid step)
+                bal[k // b.a, b.lo : b.lo + m] = flows["balance"]
+        if bal is not None:
+            # a partial last year ends at the last grid step S: own step S // stride
+            for b in self.layout.blocks:
+                k_end = n_steps // b.stride
+                if n_steps % big_a and k_end <= b.k_max:
+                    m = int(b.live[k_end])
+                    s0 = int(b.start[k_end])
+                    bal[n_off - 1, b.lo : b.lo + m] = self.balance_own[s0 : s0 + m]
+        out: dict[str, FloatArray] = {}
+        for name in names:
+            src = bal if name == "balance" else sums[name]
+            assert src is not None
+            dest = np.empty_like(src)
+            dest[:, order] = src
+            out[name] = dest
+        return out
+
+
+def compact_from_dense(
+    loans: LoanArrays, n_periods: IntArray, grace_periods: IntArray, dense: ScheduleArrays
+) -> CompactSchedule:
+    """The compact form of a schedule computed on the grid (the loan-by-loan kernels)."""
+    layout = build_layout(
+        loans.payments_per_year, loans.amortization_code, n_periods, loans.steps_per_year
+    )
+    principal = np.empty(layout.n_flat)
+    balance = np.empty(layout.n_flat)
+    for b in layout.blocks:
+        for k in range(1, b.k_max + 1):
+            m = int(b.live[k])
+            pos = int(b.start[k])
+            cols = layout.order[b.lo : b.lo + m]
+            principal[pos : pos + m] = dense.principal[cols, k * b.stride]
+            balance[pos : pos + m] = dense.balance[cols, k * b.stride]
+    return CompactSchedule(
+        loans=loans,
+        layout=layout,
+        n_periods=n_periods,
+        grace_periods=grace_periods,
+        principal_own=principal,
+        balance_own=balance,
+    )
