@@ -146,10 +146,11 @@ def reasons(
                 )
             if "ext_debt_service_to_revenue_pct" in over:
                 out.append(
-                    "grants are WEO general-government revenue minus the WDI central-"
-                    "government revenue excluding grants, capped at net ODA received "
-                    "(assumption OD6): a coverage gap below that cap still counts as grants "
-                    "and lowers revenue excluding grants"
+                    "grants are estimated, not published: WEO general-government revenue "
+                    "minus the WDI central-government revenue excluding grants, capped at "
+                    "net ODA received (OD6; a coverage gap below that cap still counts as "
+                    "grants), or where the WDI has no revenue the peers' share of net ODA "
+                    "(OD6b); either lowers revenue excluding grants"
                 )
     prior = row.get("capacity_prior_published")
     if prior is None or (isinstance(prior, float) and pd.isna(prior)):
@@ -199,7 +200,7 @@ def build_rows(first_year: int) -> tuple[pd.DataFrame, dict[str, str]]:
 
 
 #: What each change of the builder's rules did to the agreement, as this tool measured it on
-#: the 30 built countries just before and just after the change (first projection year
+#: the built countries just before and just after the change (first projection year
 #: 2024). A change's effect is recorded when it is made; later changes do not rewrite it.
 CHANGES: tuple[tuple[str, str, str, str], ...] = (
     (
@@ -220,6 +221,26 @@ CHANGES: tuple[tuple[str, str, str, str], ...] = (
         "AFG built (the WEO stops in 2023): low against the IMF's high of 2021 (two notches; "
         "the published DSA predates the 2021 change of regime and the data after it); no "
         "other country's inputs changed",
+    ),
+    (
+        "A projected fall of the WEO's revenue including grants is a fall of grants (OD6a): "
+        "revenue excluding grants held at its ratio of t-1",
+        "19 → 20 of 31",
+        "29 → 29 of 31",
+        "VUT high → moderate (now agrees: DS/revenue 124% → 75% of threshold); DS/revenue "
+        "also lower for TON (306% → 83%; still high on PV/exports), CMR, COG, KHM, MDG, TJK, "
+        "UZB; "
+        "no other rating moved",
+    ),
+    (
+        "Where the WDI publishes no revenue, grants are the LIC-DSF peers' median share of "
+        "net ODA booked as grants (0.52, 46 peers, 2019-2023) times the country's net ODA "
+        "(OD6b), not 0",
+        "20 → 21 of 31",
+        "29 → 30 of 31",
+        "SLE moderate → high (now agrees: DS/revenue 85% → 136% of threshold); AFG low → "
+        "moderate (within one notch of the IMF's high); DS/revenue also higher for BEN, GIN, "
+        "MRT, NER, TCD (84% → 92%, still moderate), YEM, ZWE; no other rating moved",
     ),
 )
 

@@ -140,7 +140,8 @@ def test_grants_never_exceed_net_oda_received() -> None:
     # coverage (general government), kept in revenue excluding grants.
     b = built("UZB")
     f = b.to_frame()
-    grants_pct = float((f["grants_lcu_m"] / f["nominal_gdp_lcu_m"] * 100.0).loc[2024])
+    # (the OD6 ratio, in the history; a projected fall of revenue lowers it, OD6a)
+    grants_pct = float((f["grants_lcu_m"] / f["nominal_gdp_lcu_m"] * 100.0).loc[2023])
     oda = _oda_pct("UZB", range(2019, 2024))
     assert grants_pct == pytest.approx(oda, rel=1e-9)
     od6 = next(a for a in b.assumptions if a.startswith("OD6"))
@@ -172,3 +173,56 @@ def test_reserve_cover_from_total_reserves_where_nothing_else_gives_it(code: str
     got = b.capacity_detail["components"]["reserves_pct_imports"]
     assert got == pytest.approx(expected, rel=1e-12)
     assert 0.0 < got < 1000.0
+
+
+def test_a_projected_fall_of_revenue_is_a_fall_of_grants() -> None:
+    # Vanuatu: the WEO projects revenue including grants at about 30% of GDP from 2025
+    # after 39% in 2023 (grants are projected from donor commitments). Revenue excluding
+    # grants stays at its 2023 ratio wherever revenue is above it; grants take the fall
+    # and never rise above their historical ratio (OD6a).
+    b = built("VUT")
+    f = b.to_frame()
+    ggr = ds.weo_panel("VUT", ["GGR_NGDP"])["GGR_NGDP"]
+    grants = f["grants_lcu_m"] / f["nominal_gdp_lcu_m"] * 100.0
+    hist = float(grants.loc[2019])
+    own_hist = float(ggr.loc[2023]) - hist
+    for y in range(2025, 2030):
+        expected = min(max(float(ggr.loc[y]) - own_hist, 0.0), hist)
+        assert float(grants.loc[y]) == pytest.approx(expected, abs=1e-9)
+    assert float(grants.loc[2026]) < hist
+    assert any(a.startswith("OD6a") for a in b.assumptions)
+
+
+def test_a_projected_rise_of_revenue_stays_own_revenue() -> None:
+    # Rwanda: the WEO projects revenue including grants at or above its 2023 ratio (22.3%
+    # of GDP); grants stay at their OD6 ratio to GDP and any rise is own revenue.
+    f = built("RWA").to_frame()
+    grants = (f["grants_lcu_m"] / f["nominal_gdp_lcu_m"] * 100.0).loc[2023:2029]
+    assert float(grants.iloc[0]) > 1.0
+    assert float(grants.max() - grants.min()) < 1e-9
+
+
+def test_grants_without_wdi_revenue_are_the_peers_share_of_oda() -> None:
+    # Chad: the WDI publishes no central-government revenue, so the OD6 gap cannot be
+    # formed; grants are the peers' median share of net ODA booked as grants (OD6b) times
+    # Chad's net ODA (2019-2023), not 0.
+    from debttrap.opendata.macro import peer_grants_share_of_oda
+
+    share, n = peer_grants_share_of_oda(2024)
+    assert n >= 30 and 0.0 < share < 1.0
+    b = built("TCD")
+    f = b.to_frame()
+    grants = float((f["grants_lcu_m"] / f["nominal_gdp_lcu_m"] * 100.0).loc[2023])
+    oda = ds.wdi_external("TCD", ["oda_received_usd_m"]).set_index("year")["value"]
+    gdp = ds.weo_panel("TCD", ["NGDPD"])["NGDPD"] * 1000.0
+    oda_pct = float((oda.reindex(range(2019, 2024)) / gdp.reindex(range(2019, 2024))).mean())
+    assert grants == pytest.approx(share * oda_pct * 100.0, rel=1e-9)
+    assert any(a.startswith("OD6b") for a in b.assumptions)
+    assert "OD6b" in b.sources["macro.government_grants_lcu_m"]
+
+
+def test_peer_share_reads_only_years_before_t() -> None:
+    # ex ante: the share for 2015 uses 2010-2014 only, so it differs from 2024's.
+    from debttrap.opendata.macro import peer_grants_share_of_oda
+
+    assert peer_grants_share_of_oda(2015) != peer_grants_share_of_oda(2024)

@@ -29,9 +29,9 @@ from debttrap.opendata.capacity import capacity_inputs
 from debttrap.opendata.currency import currency_shares
 from debttrap.opendata.debt import DebtPaths, debt_paths
 from debttrap.opendata.external import record_commodity
+from debttrap.opendata.gaps import peer_group
 from debttrap.opendata.macro import HISTORY_YEARS, WEO_LAST_YEAR, MacroPaths, macro_paths
 from debttrap.opendata.provenance import (
-    DSSI,
     IDS,
     WDIX,
     WEO,
@@ -52,8 +52,7 @@ def dsa_countries() -> tuple[str, ...]:
     Those in the DSSI tables (IDA-eligible) or with a published LIC DSA (FDL
     database), that also have WEO and IDS data.
     """
-    lic = ds.countries_in(DSSI) | ds.countries_in("fdl-lic-dsa-debt-carrying-capacity")
-    return tuple(sorted(lic & set(ds.covered_countries())))
+    return tuple(sorted(peer_group()))
 
 
 class _Picker:

@@ -11,6 +11,7 @@ published, flagged). Each step records its sources and assumptions in the
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +30,7 @@ from debttrap.opendata._series import (
     wdi_panel,
     years_between,
 )
-from debttrap.opendata.gaps import fill_weo_gaps
+from debttrap.opendata.gaps import fill_weo_gaps, peer_group
 from debttrap.opendata.provenance import PWT, WDI, WDIX, WEO, Provenance
 
 __all__ = ["EX_ANTE_TREND_YEARS", "HISTORY_YEARS", "WEO_LAST_YEAR", "MacroPaths", "macro_paths"]
@@ -502,13 +503,30 @@ def _grants_pct(
     diffs = diffs[np.isfinite(diffs)]
     it = int(np.searchsorted(years, t))
     if diffs.size == 0:
+        oda = _oda_pct(code, g, win)
+        share, n_peers = peer_grants_share_of_oda(t)
+        if oda is None or n_peers == 0:
+            rec.assume(
+                "OD6 no WDI revenue excluding grants in the last five years and no net ODA "
+                "to bound grants: grants set to 0 (revenue excluding grants = WEO revenue; "
+                "the debt-service/revenue ratio may be understated)"
+            )
+            rec.source("macro.government_grants_lcu_m", "none available: 0 (OD6)")
+            return 0.0
+        grants_pct = float(min(share * oda, 0.5 * float(ggr[it])))
         rec.assume(
-            "OD6 no WDI revenue excluding grants in the last five years: grants set to 0 "
-            "(revenue excluding grants = WEO revenue; the debt-service/revenue ratio may be "
-            "understated)"
+            f"OD6b no WDI revenue excluding grants in the last five years: grants are the "
+            f"median share of net ODA received that the OD6 rule gives as grants across "
+            f"{n_peers} LIC-DSF peers with both series ({share:.2f}, {t - 5}-{t - 1}) times "
+            f"this country's net ODA ({oda:.2f}% of GDP, WDI DT.ODA.ODAT.CD): "
+            f"{grants_pct:.2f}% of GDP, held as a ratio to GDP (capped at half of revenue)"
         )
-        rec.source("macro.government_grants_lcu_m", "none available: 0 (OD6)")
-        return 0.0
+        rec.source(
+            "macro.government_grants_lcu_m",
+            f"{WDIX} oda_received_usd_m / GDP x the peers' median grants/ODA share "
+            f"({share:.2f}) (OD6b)",
+        )
+        return grants_pct
     gap_pct = float(np.clip(diffs.mean(), 0.0, 0.5 * float(ggr[it])))
     span = f"{int(diff_years.min())}-{int(diff_years.max())}"
     oda = _oda_pct(code, g, win)
@@ -541,6 +559,39 @@ def _grants_pct(
         + " (OD6)",
     )
     return grants_pct
+
+
+@functools.cache
+def peer_grants_share_of_oda(t: int) -> tuple[float, int]:
+    """Median share of net ODA received that the OD6 rule books as grants, across peers.
+
+    For every LIC-DSF peer (:func:`~debttrap.opendata.gaps.peer_group`) with WEO revenue
+    (GGR_NGDP), WDI central-government revenue excluding grants and WDI net ODA in
+    ``t-5 … t-1``: ``min(max(mean gap, 0), mean ODA) / mean ODA``, all in % of GDP (the
+    WDI's GDP for ODA). Only years before ``t`` are read. Returns the median and the
+    number of peers (0 where none qualifies).
+    """
+    years = list(range(t - 5, t))
+    peers = sorted(peer_group())
+
+    def wide(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame[frame["iso3"].isin(peers) & frame["year"].isin(years)]
+        return frame.pivot_table(index="year", columns="iso3", values="value", observed=True)
+
+    ggr = wide(ds.weo(None, ["GGR_NGDP"]))
+    rev = wide(ds.wdi_macro(None, ["revenue_excl_grants_pct_gdp"]))
+    ext = ds.wdi_external(None, ["oda_received_usd_m", "gdp_usd_m"])
+    oda = wide(ext[ext["series"] == "oda_received_usd_m"]) / wide(
+        ext[ext["series"] == "gdp_usd_m"]
+    ) * 100.0
+    gap = (ggr - rev).reindex(index=years).mean()  # skips missing years
+    o = oda.reindex(index=years).mean()
+    both = pd.concat({"gap": gap, "oda": o}, axis=1).dropna()
+    both = both[both["oda"] > 0.0]
+    shares = list(np.minimum(both["gap"].clip(lower=0.0), both["oda"]) / both["oda"])
+    if not shares:
+        return 0.0, 0
+    return float(np.median(shares)), len(shares)
 
 
 def _oda_pct(code: str, g: _Gdp, win: NDArray[np.bool_]) -> float | None:
@@ -580,7 +631,36 @@ def _fiscal(
         else f"none available: no {WEO} GGXONLB_NGDP for t-10..t-1 (the B2 test does not run)",
     )
     grants_pct = _grants_pct(code, t, w, wp, g, ggr, rec)
-    return _Fiscal(revenue, grants_pct / 100.0 * g.gdp_lcu, primary_exp, pb)
+    grants = _grants_path(t, g, ggr, grants_pct, rec)
+    return _Fiscal(revenue, grants / 100.0 * g.gdp_lcu, primary_exp, pb)
+
+
+def _grants_path(
+    t: int, g: _Gdp, ggr: FloatArray, grants_pct: float, rec: Provenance
+) -> FloatArray:
+    """Grants in % of GDP by year: ``grants_pct``, less a projected fall of revenue (OD6a).
+
+    Revenue excluding grants is held at its ratio to GDP in ``t-1`` (WEO revenue less
+    grants) wherever the WEO projects revenue including grants below its ``t-1`` ratio:
+    the fall is a fall of grants (down to 0), not of the government's own revenue. A
+    projected rise of revenue stays own revenue (grants held at their ratio).
+    """
+    out = np.full(g.years.size, grants_pct)
+    it = int(np.searchsorted(g.years, t - 1))
+    if grants_pct <= 0.0 or it >= g.years.size or not np.isfinite(ggr[it]):
+        return out
+    own = float(ggr[it]) - grants_pct
+    proj = g.years >= t
+    out[proj] = np.clip(ggr[proj] - own, 0.0, grants_pct)
+    low = [int(y) for y, v in zip(g.years[proj], out[proj], strict=True) if v < grants_pct - 1e-9]
+    if low:
+        rec.assume(
+            f"OD6a where the WEO projects revenue including grants below its {t - 1} ratio "
+            f"to GDP, the fall is taken from grants (revenue excluding grants held at "
+            f"{own:.2f}% of GDP, its {t - 1} ratio; grants down to 0): in {len(low)} year(s) "
+            f"from {low[0]}, grants fall to {float(out[proj].min()):.2f}% of GDP at the lowest"
+        )
+    return out
 
 
 def macro_paths(
