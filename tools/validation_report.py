@@ -242,6 +242,16 @@ CHANGES: tuple[tuple[str, str, str, str], ...] = (
         "moderate (within one notch of the IMF's high); DS/revenue also higher for BEN, GIN, "
         "MRT, NER, TCD (84% → 92%, still moderate), YEM, ZWE; no other rating moved",
     ),
+    (
+        "Grants from the OD6 coverage gap are capped at the peers' share of net ODA "
+        "(0.52 × ODA) instead of ODA itself (OD6c): the rest of the gap is revenue of the "
+        "wider government",
+        "21 → 21 of 31",
+        "30 → 30 of 31",
+        "no rating moved; DS/revenue lower in 12 countries (TON 83% → 67%, VUT 75% → 63%, "
+        "CPV 106% → 103%); Ethiopia (not in the list) gets revenue excluding grants of 5.9% "
+        "of GDP in 2023 instead of 3.9%",
+    ),
 )
 
 

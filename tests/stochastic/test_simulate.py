@@ -10,7 +10,7 @@ from debttrap.stochastic import _numba
 from debttrap.stochastic.kernel import THRESHOLD_OUTPUTS
 from debttrap.stochastic.results import QUANTILE_LEVELS, DistressRule
 from debttrap.stochastic.shocks import ShockDistribution, ShockModel, calibrate
-from debttrap.stochastic.simulate import fan_quantiles, simulate
+from debttrap.stochastic.simulate import simulate
 
 from .conftest import THRESHOLDS_MEDIUM, make_inputs
 from .test_shocks import synthetic_history
@@ -156,27 +156,3 @@ def test_simulate_rejects_bad_arguments() -> None:
     with pytest.raises(InputError, match="engine"):
         simulate(inp, _model(), n_paths=10, seed=1, thresholds_pct=THRESHOLDS_MEDIUM,
                  engine="fortran")  # type: ignore[arg-type]
-
-
-def test_fan_quantiles_beyond_the_sample_size_come_from_a_fixed_systematic_sample() -> None:
-    """Past ``fan_sample`` paths the fan keeps every ``ceil(n / fan_sample)``-th path: its
-    quantiles are those of exactly that sample (float32, as kept), the same on one or two
-    workers; means and probabilities still use every path; memory stays bounded."""
-    inp = make_inputs()
-    kw = dict(n_paths=700, seed=4, thresholds_pct=THRESHOLDS_MEDIUM, block_size=96)
-    full = simulate(inp, _model(), keep_paths=True, **kw)  # type: ignore[arg-type]
-    sampled = simulate(inp, _model(), fan_sample=200, **kw)  # type: ignore[arg-type]
-    two = simulate(inp, _model(), fan_sample=200, workers=2, **kw)  # type: ignore[arg-type]
-    assert full.paths is not None and sampled.paths is None
-    stride = 4  # ceil(700 / 200)
-    expected = fan_quantiles(full.paths[::stride].astype(np.float32), QUANTILE_LEVELS)
-    assert np.array_equal(sampled.quantiles, expected)
-    assert np.array_equal(two.quantiles, sampled.quantiles)
-    assert np.array_equal(sampled.mean, full.mean)
-    assert np.array_equal(sampled.main.prob_breach_by_year, full.main.prob_breach_by_year)
-    assert sampled.main.prob_distress == full.main.prob_distress
-    # at or below the sample size every path is kept, as before
-    same = simulate(inp, _model(), fan_sample=700, **kw)  # type: ignore[arg-type]
-    everything = fan_quantiles(full.paths.astype(np.float32), QUANTILE_LEVELS)
-    assert np.array_equal(same.quantiles, everything)
-    assert sampled.memory_bytes < same.memory_bytes

@@ -123,24 +123,16 @@ def simulation_bytes(
     block_size: int = 4096,
 ) -> int:
     """The memory a stochastic run plans to use, bytes, by the engine's own accounting
-    (:attr:`debttrap.stochastic.results.SimulationResult.memory_bytes`).
-
-    The main variant and each of ``extra_fans`` further fan variants hold their paths as
-    float32 (at most ``FAN_SAMPLE_PATHS`` of them, a systematic sample beyond), the main one
-    twice over while its quantiles are taken; each worker holds one block's shocks, kernel
-    outputs and residual cohorts (see :mod:`debttrap.stochastic.simulate`).
+    (:attr:`debttrap.stochastic.results.SimulationResult.memory_bytes`, computed by
+    :func:`debttrap.stochastic.simulate.planned_memory_bytes`): the kept fan variants'
+    float32 paths up to ``FAN_SAMPLE_PATHS``, past it a fixed pilot and the streaming
+    quantiles' brackets, and one block's working set per worker.
     """
-    from debttrap.stochastic.kernel import N_OUT
     from debttrap.stochastic.shocks import SHOCK_VARIABLES
-    from debttrap.stochastic.simulate import FAN_SAMPLE_PATHS
+    from debttrap.stochastic.simulate import planned_memory_bytes
 
-    stride = 1 if n_paths <= FAN_SAMPLE_PATHS else -(-n_paths // FAN_SAMPLE_PATHS)
-    kept = -(-n_paths // stride)
-    one_variant = 4 * kept * n_years * N_OUT
-    n_blocks = -(-n_paths // block_size)
-    per_block = block_size * n_years * (len(SHOCK_VARIABLES) + 2 * N_OUT + n_years + 8) * 8
-    fans = one_variant * (extra_fans + 1) if extra_fans else 0
-    return int(2 * one_variant + fans + per_block * min(workers, n_blocks))
+    return planned_memory_bytes(n_paths, n_years, len(SHOCK_VARIABLES), extra_fans=extra_fans,
+                                workers=workers, block_size=block_size)
 
 
 def _project_years(offer: Any) -> int:

@@ -8,26 +8,29 @@ pool (the compiled kernel releases the GIL; NumPy mostly does).
 
 Every variant (all offers; no offer; all but one offer, when there are two or
 more) runs on the same shocks (common random numbers). Breach and distress
-counts are reduced block by block (integers: exact, order-free); the main
-variant's paths are kept as float32 for the fan-chart quantiles. Up to
-``fan_sample`` paths (default :data:`FAN_SAMPLE_PATHS`) every path is kept, so the
-quantiles are those of all paths; beyond it a fixed-size systematic sample is kept
-(every ``ceil(paths / fan_sample)``-th path, fixed by the path index alone, so the
-same whatever the workers), so memory is at most ``4 x fan_sample x years x outputs``
-bytes (twice while the quantiles are taken) at any path count, plus, per worker,
-one block's working set (the bound is stated in :attr:`SimulationResult.memory_bytes`).
+counts are reduced block by block (integers: exact, order-free). The fan-chart
+quantiles are those of every path, exactly (float32 values, as ``np.quantile``):
+up to ``fan_sample`` paths (default :data:`FAN_SAMPLE_PATHS`) every path of a kept
+variant is held as float32 and sorted; beyond it the whole blocks covering the first
+``fan_sample`` paths are held (a fixed-size pilot: the same paths for a given seed and
+block size, whatever the workers) and every later block streams into
+:class:`~debttrap.stochastic.streaming.StreamingQuantiles`, which keeps only the values
+near each wanted order statistic and an exact count of those below, so memory does not
+grow with the paths (``O(sqrt(paths))`` for the brackets; the plan is
+:func:`planned_memory_bytes`, stated in :attr:`SimulationResult.memory_bytes`).
 Means and probabilities always use every path.
 
-The reductions are arranged for speed without changing a number: tallies run
-on a years x indicators x paths comparison (contiguous rows of paths); the fan
-quantiles sort each (year, indicator) series as a contiguous row and
-interpolate as ``np.quantile`` does (:func:`fan_quantiles`); the fan means add
-the paths in path order, block by block, as before.
+The reductions are arranged for speed: tallies run on a years x indicators x paths
+comparison (contiguous rows of paths, the layout both kernels write); the fan
+quantiles sort each (year, indicator) series as a contiguous row and interpolate as
+``np.quantile`` does; the fan means add each block's rows, block by block in block
+order (the same numbers on any number of workers; within 1e-12 of a path-by-path sum).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -53,6 +56,7 @@ from debttrap.stochastic.results import (
     VariantResult,
 )
 from debttrap.stochastic.shocks import ShockModel
+from debttrap.stochastic.streaming import Z_MARGIN, StreamingQuantiles, exact_rows
 
 __all__ = ["FAN_SAMPLE_PATHS", "RATING_WINDOW_YEARS", "block_shocks", "fan_quantiles", "simulate"]
 
@@ -262,15 +266,17 @@ def _variants(
 
 def _run_blocks(
     work: Callable[[int], tuple[int, list[_Counts]]],
+    blocks: Sequence[int],
     sizes: Sequence[int],
     workers: int,
     progress: Callable[[int], None] | None,
-) -> list[list[_Counts]]:
-    """Every block's tallies, in block order (threads finish in any order)."""
-    results: list[list[_Counts] | None] = [None] * len(sizes)
-    done = 0
+    done: int = 0,
+) -> dict[int, list[_Counts]]:
+    """The tallies of ``blocks`` by block (threads finish in any order); ``progress`` gets
+    the paths finished, counted on from ``done``."""
+    results: dict[int, list[_Counts]] = {}
     if workers == 1:
-        for b in range(len(sizes)):
+        for b in blocks:
             _, c = work(b)
             results[b] = c
             done += sizes[b]
@@ -278,14 +284,44 @@ def _run_blocks(
                 progress(done)
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(work, b) for b in range(len(sizes))]
+            futures = [pool.submit(work, b) for b in blocks]
             for fut in as_completed(futures):
                 b, c = fut.result()
                 results[b] = c
                 done += sizes[b]
                 if progress is not None:
                     progress(done)
-    return [r for r in results if r is not None]
+    return results
+
+
+def planned_memory_bytes(
+    n_paths: int, n_years: int, n_variables: int, *, extra_fans: int = 0, workers: int = 1,
+    block_size: int = 4096, fan_sample: int = FAN_SAMPLE_PATHS, keep_paths: bool = False,
+) -> int:
+    """The memory a run plans to use, bytes (what :attr:`SimulationResult.memory_bytes`
+    states): each kept fan variant's float32 store (every path up to ``fan_sample``, twice
+    while it is sorted; else the pilot: the whole blocks covering the first ``fan_sample``
+    paths, sorted in place); past ``fan_sample``, the streaming quantiles' caps (8 bytes a
+    kept value); and one block's working set per worker (shocks, kernel output, its float32
+    copy, residual cohorts, a few vectors, the sort keys of the streaming quantiles)."""
+    series = n_years * N_OUT
+    n_blocks = max(1, -(-n_paths // block_size))
+    pilot = min(n_paths, -(-min(n_paths, fan_sample) // block_size) * block_size)
+    streaming = not keep_paths and pilot < n_paths
+    kept = pilot if streaming else n_paths
+    store = (8 if keep_paths else 4) * kept * series
+    fans = 1 + extra_fans
+    per_block = block_size * n_years * (n_variables + 2 * N_OUT + n_years + 8) * 8
+    if streaming:
+        per_block += block_size * series * (4 + 8 + 8)
+        caps = sum(max(2.0 * 2.0 * (Z_MARGIN * np.sqrt(q * (1 - q) * n_paths) + 4.0)
+                       * series, 1 << 16) for q in QUANTILE_LEVELS)
+        stream = int(8 * caps)
+    else:
+        stream = 0
+    # the in-memory store is sorted as a copy; the streaming pilot is sorted in place
+    copies = 1 if streaming else 2
+    return int(copies * store * fans + stream * fans + per_block * min(workers, n_blocks))
 
 
 def _variant_result(name: str, parts: list[_Counts], n_paths: int) -> VariantResult:
@@ -362,18 +398,31 @@ def simulate(
     extra_fan = [known.index(v) for v in dict.fromkeys(fan_variants) if known.index(v) != 0]
 
     plan = block_shocks(model, seed, n_paths, n_years, block_size)
-    # the main variant and each extra fan variant keep their paths and per-block sums alike;
-    # only the main one's paths may be float64 (keep_paths)
-    # every ``stride``-th path is kept for the fan quantiles (stride 1: every path)
-    stride = 1 if keep_paths or n_paths <= fan_sample else -(-n_paths // fan_sample)
-    n_kept = -(-n_paths // stride)
-    stores = {
-        v: np.empty((n_kept, n_years, N_OUT),
-                    dtype=np.float64 if keep_paths and v == 0 else np.float32)
-        for v in (0, *extra_fan)
+    sizes = [size for _, size, _ in plan]
+    n_series = n_years * N_OUT
+    kept_v = (0, *extra_fan)
+    # every path kept (keep_paths: float64, path-major; else float32, series-major) up to
+    # fan_sample paths; past it, the whole blocks covering the first fan_sample paths are
+    # kept as the pilot of the streaming quantiles, and later blocks stream into them
+    first_blocks = [b for b, (start, _, _) in enumerate(plan) if start < fan_sample]
+    n_pilot = sum(sizes[b] for b in first_blocks)
+    streaming = not keep_paths and n_pilot < n_paths
+    pilot_blocks = first_blocks if streaming else list(range(len(plan)))
+    n_store = n_pilot if streaming else n_paths
+    stores: dict[int, NDArray[np.floating]] = {
+        v: (np.empty((n_paths, n_years, N_OUT)) if keep_paths and v == 0
+            else np.empty((n_series, n_store), dtype=np.float32))
+        for v in kept_v
     }
-    block_sums = {v: [np.zeros((n_years, N_OUT)) for _ in plan] for v in stores}
-    store = stores[0]
+    block_sums = {v: [np.zeros(n_series) for _ in plan] for v in kept_v}
+    reducers: dict[int, StreamingQuantiles] = {}
+    lock = threading.Lock()
+
+    def series_major(out: FloatArray) -> FloatArray:
+        """A kernel output ``(N, Y, outputs)`` as ``(series, N)`` rows (a view where the
+        kernel wrote years x outputs x paths, as both kernels do)."""
+        rows: FloatArray = np.ascontiguousarray(out.transpose(1, 2, 0)).reshape(n_series, -1)
+        return rows
 
     def work(b: int) -> tuple[int, list[_Counts]]:
         start, size, ss = plan[b]
@@ -382,30 +431,61 @@ def simulate(
         for v, (_, ka) in enumerate(prepared):
             out = kernel(ka, shocks)
             counts.append(_count(out, thr, n_window, rule))
-            if v in stores:
-                # path-major copy: the sum over paths then runs path after path, the
-                # same additions in the same order whatever layout the kernel returns
-                flat = np.ascontiguousarray(out)
-                if stride == 1:
+            if v in kept_v:
+                if keep_paths and v == 0:
+                    # path-major: the sum over paths runs path after path
+                    flat = np.ascontiguousarray(out)
                     stores[v][start:start + size] = flat
+                    block_sums[v][b] = flat.sum(axis=0).reshape(-1)
+                    continue
+                rows = series_major(out)
+                block_sums[v][b] = rows.sum(axis=1)
+                if start < n_store:
+                    stores[v][:, start:start + size] = rows
                 else:
-                    first = -(-start // stride) * stride  # first kept path of the block
-                    kept = flat[first - start::stride]
-                    stores[v][first // stride:first // stride + kept.shape[0]] = kept
-                block_sums[v][b] = flat.sum(axis=0)
+                    with lock:  # one block at a time into the run's own reducer
+                        reducers[v].add(rows.astype(np.float32))
         return b, counts
+
+    results = _run_blocks(work, pilot_blocks, sizes, workers, progress)
+    if streaming:
+        for v in kept_v:
+            reducers[v] = StreamingQuantiles(stores[v], n_paths, QUANTILE_LEVELS)
+            del stores[v]  # the pilot's values are in the reducer now: memory stays bounded
+        rest = [b for b in range(len(plan)) if b not in set(pilot_blocks)]
+        results |= _run_blocks(work, rest, sizes, workers, progress, done=n_pilot)
+    counts_by_block = [results[b] for b in range(len(plan))]
+
+    def replay(v: int, rows: NDArray[np.intp]) -> NDArray[np.float32]:
+        """All paths' values of some series of variant ``v``, recomputed (a streaming
+        bracket missed: rare)."""
+        parts = []
+        for _, size, ss in plan:
+            shocks = model.draw(np.random.default_rng(ss), size, n_years)
+            parts.append(series_major(kernel(prepared[v][1], shocks))[rows].astype(np.float32))
+        return np.concatenate(parts, axis=1)
 
     def fan(v: int) -> tuple[FloatArray, FloatArray]:
         """Quantiles and mean of a kept variant (sums added in block order: deterministic)."""
-        vsum = np.zeros((n_years, N_OUT))
+        vsum = np.zeros(n_series)
         for part in block_sums[v]:
             vsum = vsum + part
-        q = fan_quantiles(stores[v], QUANTILE_LEVELS, workers=workers)
-        return q, vsum / float(n_paths)
+        if v in reducers:
+            q, missed = reducers[v].result()
+            if missed.any():
+                rows = np.flatnonzero(missed)
+                q[:, rows] = exact_rows(replay(v, rows), QUANTILE_LEVELS)
+            del reducers[v]
+        elif keep_paths and v == 0:
+            q = fan_quantiles(stores[v], QUANTILE_LEVELS, workers=workers).reshape(
+                len(QUANTILE_LEVELS), n_series)
+        else:
+            q = exact_rows(stores[v], QUANTILE_LEVELS)
+        shape = (len(QUANTILE_LEVELS), n_years, N_OUT)
+        return q.reshape(shape), (vsum / float(n_paths)).reshape(n_years, N_OUT)
 
-    results = _run_blocks(work, [size for _, size, _ in plan], workers, progress)
     variants = [
-        _variant_result(name, [r[v] for r in results], n_paths)
+        _variant_result(name, [r[v] for r in counts_by_block], n_paths)
         for v, (name, _) in enumerate(prepared)
     ]
     quantiles, mean = fan(0)
@@ -413,14 +493,11 @@ def simulate(
     for v in extra_fan:
         q, vmean = fan(v)
         variant_fans[known[v]] = (q, vmean, kernel(prepared[v][1], zero)[0])
-        del stores[v]
-
-    # per worker: shocks, kernel output, its path-major copy (kept variants), residual
-    # cohorts, and a few (N,) vectors
-    per_block = block_size * n_years * (model.n_variables + 2 * N_OUT + n_years + 8) * 8
-    one_variant = 4 * n_kept * n_years * N_OUT  # float32 paths of a kept fan variant
-    memory = int(2 * store.nbytes + one_variant * (len(extra_fan) + (1 if extra_fan else 0))
-                 + per_block * min(workers, len(plan)))
+        stores.pop(v, None)
+    store = stores.get(0)
+    memory = planned_memory_bytes(
+        n_paths, n_years, model.n_variables, extra_fans=len(extra_fan), workers=workers,
+        block_size=block_size, fan_sample=fan_sample, keep_paths=keep_paths)
     return SimulationResult(
         country=country,
         years=inputs.macro.years,
@@ -440,7 +517,7 @@ def simulate(
         distress_rule=rule,
         calibration=model.calibration.to_dict(),
         memory_bytes=memory,
-        paths=store if keep_paths else None,
+        paths=store if keep_paths else None,  # type: ignore[arg-type]
         offer_names=names,
         offer_variants=offer_variants,
         variant_fans=variant_fans,
