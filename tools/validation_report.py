@@ -443,12 +443,21 @@ def render(frame: pd.DataFrame, first_year: int) -> str:
         "- Data the bundle lacks and the builder sets to zero or estimates (listed as "
         "assumptions in every country file): public short-term external debt (the WDI "
         "publishes short-term debt of all borrowers together), arrears stocks, private "
-        "external debt, FDI, grants (from WDI revenue), the natural-disaster test, the "
-        "split of Fund credit between PRGT and GRA terms (all on PRGT terms, OD16), SDR "
+        "external debt, FDI, grants (from WDI revenue and net ODA, OD6-OD6c), the "
+        "natural-disaster test, the split of Fund credit between PRGT and GRA terms (all "
+        "on PRGT terms, OD16), SDR "
         "holdings and quotas (allocations are estimated from the IDS series, OD16a). Exports "
         "are published (WDI) except where none are recent (then estimated, OD3b); IMF credit "
         "(OD16), market access (bonds outstanding) and commodity export shares (C3, OD18) "
         "come from the WDI/IDS external series."
+    )
+    w(
+        "- Remittances are not added to the exports in any denominator: the 2018 framework "
+        "dropped the remittance-adjusted thresholds of the 2013 one (the project's LIC-DSF "
+        "specification, section 1.1; in the bundled FDL table 52 of 303 DSAs under the 2013 "
+        "framework used them and none of the 303 under the 2018 framework), so countries "
+        "with large remittances (Nepal, Tonga, Honduras) are rated on exports alone, as the "
+        "IMF rates them; remittances enter only the composite indicator."
     )
     w(
         "- Published DSAs add judgment (discounting marginal breaches, adding weight to "
