@@ -169,3 +169,27 @@ def test_numba_and_python_backends_give_the_compact_form_too() -> None:
     scale = float(la.amount_m.max())
     np.testing.assert_allclose(got.balance_own / scale, ref.balance_own / scale, atol=1e-12)
     np.testing.assert_allclose(got.principal_own / scale, ref.principal_own / scale, atol=1e-12)
+
+
+def test_sum_by_time_equals_the_dense_grid_summed_by_bin() -> None:
+    """Binning own dates by their time (the portfolio book's calendar years) equals the
+    dense grid's flows summed into the same bins."""
+    la = LoanArrays.from_loans(random_loans(np.random.default_rng(4), 80))
+    dense, _ = run_dense(la, _plan(la), store=True, log_v=None)
+    sched, _ = run_kernel(la)
+    assert sched is not None
+
+    def bin_of(t: float) -> int:
+        return min(int(np.floor(0.3 + t + 1e-9)), 24)
+
+    got = sched.sum_by_time(("debt_service", "principal", "interest"), bin_of, 25)
+    bins = np.array([bin_of(float(t)) for t in dense.times_years])
+    for name, values in (
+        ("debt_service", dense.debt_service),
+        ("principal", dense.principal),
+        ("interest", dense.interest),
+    ):
+        expect = np.stack([values[:, bins == j].sum(axis=1) for j in range(25)], axis=1)
+        scale = la.amount_m[:, None]
+        np.testing.assert_allclose(got[name] / scale, expect / scale, rtol=0, atol=1e-13)
+    assert np.array_equal(sched.balance_at_signing, dense.balance[:, 0])

@@ -31,7 +31,7 @@ step with one slice copy; a loan's own dates are ``start[1 .. K] + its rank in i
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -442,6 +442,54 @@ class CompactSchedule:
             for name, values in flows.items():
                 cols[name].append(values)
         return {name: np.concatenate(v) for name, v in cols.items()}
+
+    @property
+    def balance_at_signing(self) -> FloatArray:
+        """Face outstanding at signing (the first tranche), per loan."""
+        la = self.loans
+        out: FloatArray = la.amount_m * la.disbursement_shares[:, 0]
+        return out
+
+    def sum_by_time(
+        self, names: tuple[str, ...], bin_of_time: Callable[[float], int], n_bins: int
+    ) -> dict[str, FloatArray]:
+        """Each loan's flows summed into bins chosen by the date's time after signing.
+
+        ``bin_of_time(t)`` gives the bin (``0 .. n_bins - 1``) of a date ``t`` years after
+        signing (0 for signing). ``names`` are flows or ``"debt_service"`` (principal,
+        interest, management fee, commitment fee, insurance). Each result is
+        ``(n, n_bins)`` in loan order; no dense grid is built.
+        """
+        n = self.n_loans
+        t = self._terms()
+        sums = {name: np.zeros((n_bins, n)) for name in names}  # time-major, layout order
+
+        def values(flows: dict[str, FloatArray], name: str) -> FloatArray:
+            if name != "debt_service":
+                return flows[name]
+            return (
+                flows["principal"]
+                + flows["interest"]
+                + flows["management_fee"]
+                + flows["commitment_fee"]
+                + flows["insurance"]
+            )
+
+        sign = self._signing(t)
+        b0 = bin_of_time(0.0)
+        for name, buf in sums.items():
+            buf[b0] += values(sign, name)
+        for b, k, flows in self._walk():
+            m = int(b.live[k])
+            row = bin_of_time(k / b.a)
+            for name, buf in sums.items():
+                buf[row, b.lo : b.lo + m] += values(flows, name)
+        out: dict[str, FloatArray] = {}
+        for name, buf in sums.items():
+            dest = np.empty((n, n_bins))
+            dest[self.layout.order] = buf.T
+            out[name] = dest
+        return out
 
     def by_year_offset(self, names: tuple[str, ...]) -> dict[str, FloatArray]:
         """Flows summed by year after signing (offset ``m`` holds own dates with
