@@ -148,9 +148,10 @@ def reasons(
                 out.append(
                     "grants are estimated, not published: WEO general-government revenue "
                     "minus the WDI central-government revenue excluding grants, capped at "
-                    "net ODA received (OD6; a coverage gap below that cap still counts as "
-                    "grants), or where the WDI has no revenue the peers' share of net ODA "
-                    "(OD6b); either lowers revenue excluding grants"
+                    "the peers' share of net ODA received (OD6, OD6c; a coverage gap below "
+                    "that cap still counts as grants), or where the WDI has no revenue that "
+                    "share of net ODA (OD6b), at most half of revenue; either lowers revenue "
+                    "excluding grants"
                 )
     prior = row.get("capacity_prior_published")
     if prior is None or (isinstance(prior, float) and pd.isna(prior)):
