@@ -58,9 +58,9 @@ from debttrap.stochastic.simulate import simulate
 #: 3 multiply-adds on each of the (21 + 1) / 2 residual cohorts on average (66); the
 #: floors add 4 per line a shock reaches (data-dependent, not counted: a lower bound)
 FLOPS_PER_PATH_YEAR = 67 + 22 + 66
-#: divisions among them: the reciprocals of the GDP, exchange-rate and export
-#: multipliers, and revenue with grants
-DIVS_PER_PATH_YEAR = 4
+#: divisions among them: the three level multipliers' yearly factors, and the reciprocals
+#: of the GDP, exchange-rate and export multipliers and of revenue with grants
+DIVS_PER_PATH_YEAR = 7
 #: the estimate issue 14 used (before the reciprocals): about 170 operations, 17 divisions
 ISSUE_FLOPS, ISSUE_DIVS = 170, 17
 

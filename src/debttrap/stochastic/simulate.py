@@ -112,7 +112,9 @@ def resolve_engine(engine: Engine, path_years: int) -> Literal["numpy", "numba"]
     raise InputError(f"engine must be 'auto', 'numpy' or 'numba', not {engine!r}", field="engine")
 
 
-def _kernel_fn(engine: Engine) -> Callable[[KernelArrays, FloatArray], FloatArray]:
+def _kernel_fn(engine: Engine, variants: Sequence[KernelArrays] = ()
+               ) -> Callable[[KernelArrays, FloatArray], FloatArray]:
+    """The kernel of ``engine``; for numba, with each of ``variants`` planned once."""
     if engine == "numpy":
         return run_paths
     if engine == "numba":
@@ -120,7 +122,12 @@ def _kernel_fn(engine: Engine) -> Callable[[KernelArrays, FloatArray], FloatArra
 
         if not _numba.AVAILABLE:
             raise InputError("numba is not installed; use engine 'numpy'", field="engine")
-        return _numba.run_paths_numba
+        plans = {id(ka): _numba.plan(ka) for ka in variants}  # this run's own variants
+
+        def compiled(ka: KernelArrays, shocks: FloatArray) -> FloatArray:
+            return _numba.run_paths_numba(ka, shocks, plans.get(id(ka)))
+
+        return compiled
     raise InputError(f"engine must be 'numpy' or 'numba', not {engine!r}", field="engine")
 
 
@@ -388,7 +395,7 @@ def simulate(
     variant_masks, offer_variants = _variants(inputs, names)
     prepared = [(name, prepare(inputs, mask)) for name, mask in variant_masks]
     engine = resolve_engine(engine, n_paths * n_years * len(prepared))
-    kernel = _kernel_fn(engine)
+    kernel = _kernel_fn(engine, [ka for _, ka in prepared])
     zero = np.zeros((1, n_years, model.n_variables))
     baseline = kernel(prepared[0][1], zero)[0]
     known = [name for name, _ in prepared]
