@@ -52,7 +52,7 @@ except ImportError:  # pragma: no cover - numba is a dependency; the NumPy kerne
 AVAILABLE = numba is not None
 #: paths per chunk: the chunk's scratch (27 rows) and shocks (6 x years rows) of LANES
 #: floats stay in the core's caches
-LANES = 128
+LANES = 32
 _STRIDE = LANES + 8
 
 # rows of the per-year constant table (year_constants)
@@ -291,14 +291,19 @@ def plan(k: KernelArrays) -> Plan:
     return Plan(args, need)
 
 
-def run_paths_numba(k: KernelArrays, shocks: FloatArray, prepared: Plan | None = None
-                    ) -> FloatArray:
+def run_paths_numba(k: KernelArrays, shocks: FloatArray, prepared: Plan | None = None, *,
+                    out: FloatArray | None = None) -> FloatArray:
     """Compiled twin of :func:`~debttrap.stochastic.kernel.run_paths` (same inputs, same output
-    within 1e-12); ``prepared``: :func:`plan` of ``k``, when calls on ``k`` repeat."""
+    within 1e-12); ``prepared``: :func:`plan` of ``k``, when calls on ``k`` repeat; ``out``:
+    a ``(years, outputs, paths)`` float64 buffer to write into (reused between calls, it
+    spares the operating system's zeroing of fresh pages), returned as the usual view."""
     p = plan(k) if prepared is None else prepared
     sh = np.ascontiguousarray(shocks, dtype=np.float64)
     n_paths, n_years = sh.shape[0], sh.shape[1]
-    out_t = np.empty((n_years, N_OUT, n_paths))
-    _compiled()(sh, *p.args, p.need, out_t, p.need, False)
-    out: FloatArray = out_t.transpose(2, 0, 1)
-    return out
+    if out is None:
+        out = np.empty((n_years, N_OUT, n_paths))
+    elif out.shape != (n_years, N_OUT, n_paths) or not out.flags.c_contiguous:
+        raise ValueError(f"out must be a C-contiguous {(n_years, N_OUT, n_paths)} array")
+    _compiled()(sh, *p.args, p.need, out, p.need, False)
+    view: FloatArray = out.transpose(2, 0, 1)
+    return view
