@@ -148,9 +148,10 @@ def reasons(
                 out.append(
                     "grants are estimated, not published: WEO general-government revenue "
                     "minus the WDI central-government revenue excluding grants, capped at "
-                    "net ODA received (OD6; a coverage gap below that cap still counts as "
-                    "grants), or where the WDI has no revenue the peers' share of net ODA "
-                    "(OD6b); either lowers revenue excluding grants"
+                    "the peers' share of net ODA received (OD6, OD6c; a coverage gap below "
+                    "that cap still counts as grants), or where the WDI has no revenue that "
+                    "share of net ODA (OD6b), at most half of revenue; either lowers revenue "
+                    "excluding grants"
                 )
     prior = row.get("capacity_prior_published")
     if prior is None or (isinstance(prior, float) and pd.isna(prior)):
@@ -241,6 +242,16 @@ CHANGES: tuple[tuple[str, str, str, str], ...] = (
         "SLE moderate → high (now agrees: DS/revenue 85% → 136% of threshold); AFG low → "
         "moderate (within one notch of the IMF's high); DS/revenue also higher for BEN, GIN, "
         "MRT, NER, TCD (84% → 92%, still moderate), YEM, ZWE; no other rating moved",
+    ),
+    (
+        "Grants from the OD6 coverage gap are capped at the peers' share of net ODA "
+        "(0.52 × ODA) instead of ODA itself (OD6c): the rest of the gap is revenue of the "
+        "wider government",
+        "21 → 21 of 31",
+        "30 → 30 of 31",
+        "no rating moved; DS/revenue lower in 12 countries (TON 83% → 67%, VUT 75% → 63%, "
+        "CPV 106% → 103%); Ethiopia (not in the list) gets revenue excluding grants of 5.9% "
+        "of GDP in 2023 instead of 3.9%",
     ),
 )
 
@@ -433,12 +444,21 @@ def render(frame: pd.DataFrame, first_year: int) -> str:
         "- Data the bundle lacks and the builder sets to zero or estimates (listed as "
         "assumptions in every country file): public short-term external debt (the WDI "
         "publishes short-term debt of all borrowers together), arrears stocks, private "
-        "external debt, FDI, grants (from WDI revenue), the natural-disaster test, the "
-        "split of Fund credit between PRGT and GRA terms (all on PRGT terms, OD16), SDR "
+        "external debt, FDI, grants (from WDI revenue and net ODA, OD6-OD6c), the "
+        "natural-disaster test, the split of Fund credit between PRGT and GRA terms (all "
+        "on PRGT terms, OD16), SDR "
         "holdings and quotas (allocations are estimated from the IDS series, OD16a). Exports "
         "are published (WDI) except where none are recent (then estimated, OD3b); IMF credit "
         "(OD16), market access (bonds outstanding) and commodity export shares (C3, OD18) "
         "come from the WDI/IDS external series."
+    )
+    w(
+        "- Remittances are not added to the exports in any denominator: the 2018 framework "
+        "dropped the remittance-adjusted thresholds of the 2013 one (the project's LIC-DSF "
+        "specification, section 1.1; in the bundled FDL table 52 of 303 DSAs under the 2013 "
+        "framework used them and none of the 303 under the 2018 framework), so countries "
+        "with large remittances (Nepal, Tonga, Honduras) are rated on exports alone, as the "
+        "IMF rates them; remittances enter only the composite indicator."
     )
     w(
         "- Published DSAs add judgment (discounting marginal breaches, adding weight to "

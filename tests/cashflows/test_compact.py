@@ -134,7 +134,8 @@ def test_each_loans_own_dates_match_the_old_per_loan_schedule() -> None:
 
 
 def test_memory_is_each_loans_own_payments() -> None:
-    """16 bytes per own payment: a long quarterly loan does not widen the others' storage."""
+    """8 bytes per own payment (the balance), 8 more where principal is kept (annuity,
+    custom): a long quarterly loan does not widen the others' storage."""
     short = LoanArrays.from_arrays(
         amount_m=np.full(1000, 10.0), rate_pct=3.0, grace_years=0, maturity_years=1
     )
@@ -144,16 +145,18 @@ def test_memory_is_each_loans_own_payments() -> None:
         grace_years=0,
         maturity_years=np.r_[np.ones(1000), 40.0],
         payments_per_year=np.r_[np.ones(1000, dtype=int), 4],
+        amortization=np.r_[np.zeros(1000, dtype=int), 1],
     )
     s_short, _ = run_kernel(short)
     s_mixed, _ = run_kernel(mixed)
     assert s_short is not None and s_mixed is not None
-    assert s_short.principal_own.size == 1000
-    assert s_mixed.principal_own.size == 1000 + 160
-    flows = s_mixed.principal_own.nbytes + s_mixed.balance_own.nbytes
-    assert flows == 16 * (1000 + 160)
+    assert s_short.balance_own.size == 1000
+    assert s_short.principal_own.size == 0  # equal principal: recomputed from the balances
+    assert s_mixed.balance_own.size == 1000 + 160
+    assert s_mixed.principal_own.size == 160  # the annuity's
     # the dense view still has the shared grid, built on request
     assert s_mixed.interest.shape == (1001, 161)
+    assert s_mixed.principal[1000, 1:].sum() == pytest.approx(10.0)
 
 
 def test_numba_and_python_backends_give_the_compact_form_too() -> None:
@@ -162,6 +165,31 @@ def test_numba_and_python_backends_give_the_compact_form_too() -> None:
     got, _ = run_kernel(la, backend="python")
     assert ref is not None and got is not None
     assert got.principal_own.shape == ref.principal_own.shape
+    assert got.balance_own.shape == ref.balance_own.shape
     scale = float(la.amount_m.max())
     np.testing.assert_allclose(got.balance_own / scale, ref.balance_own / scale, atol=1e-12)
     np.testing.assert_allclose(got.principal_own / scale, ref.principal_own / scale, atol=1e-12)
+
+
+def test_sum_by_time_equals_the_dense_grid_summed_by_bin() -> None:
+    """Binning own dates by their time (the portfolio book's calendar years) equals the
+    dense grid's flows summed into the same bins."""
+    la = LoanArrays.from_loans(random_loans(np.random.default_rng(4), 80))
+    dense, _ = run_dense(la, _plan(la), store=True, log_v=None)
+    sched, _ = run_kernel(la)
+    assert sched is not None
+
+    def bin_of(t: float) -> int:
+        return min(int(np.floor(0.3 + t + 1e-9)), 24)
+
+    got = sched.sum_by_time(("debt_service", "principal", "interest"), bin_of, 25)
+    bins = np.array([bin_of(float(t)) for t in dense.times_years])
+    for name, values in (
+        ("debt_service", dense.debt_service),
+        ("principal", dense.principal),
+        ("interest", dense.interest),
+    ):
+        expect = np.stack([values[:, bins == j].sum(axis=1) for j in range(25)], axis=1)
+        scale = la.amount_m[:, None]
+        np.testing.assert_allclose(got[name] / scale, expect / scale, rtol=0, atol=1e-13)
+    assert np.array_equal(sched.balance_at_signing, dense.balance[:, 0])

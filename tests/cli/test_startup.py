@@ -129,3 +129,15 @@ def test_main_in_process_leaves_the_collector_alone(run_cli: RunCli) -> None:
     assert code == 0
     assert gc.isenabled()
     assert gc.get_freeze_count() == frozen
+
+
+def test_assess_json_imports_no_report_chart_or_compiler_library() -> None:
+    """``assess --json`` writes no report, chart or workbook, and its 2,000 macro paths are
+    too few to pay for loading a compiler: none of those libraries (nor debttrap's report and
+    web packages) is imported. pandas, pydantic and pyarrow are: the creditor tables, the
+    models and the bundled data need them."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "syria-2025.toml"
+    loaded = _modules_after(["assess", str(example), "--json"])
+    heavy = {"plotly", "matplotlib", "openpyxl", "duckdb", "scipy", "numba", "jinja2"}
+    assert loaded & heavy == set()
+    assert not {m for m in loaded if m.startswith(("debttrap.report", "debttrap.web"))}

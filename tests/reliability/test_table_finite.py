@@ -58,9 +58,9 @@ def test_the_check_names_the_column_and_row_and_honours_only_documented_gaps() -
 
 def _three_countries(monkeypatch: pytest.MonkeyPatch) -> None:
     # GHA rates with public debt evaluated; SOM has public debt not evaluated and a given
-    # capacity (no CI score); AFG cannot be built from the bundled data (no WEO GDP): an
+    # capacity (no CI score); ERI cannot be built from the bundled data (no GDP to t-2): an
     # error row
-    monkeypatch.setattr("debttrap.cli.country.dsa_countries", lambda: ["GHA", "SOM", "AFG"])
+    monkeypatch.setattr("debttrap.cli.country.dsa_countries", lambda: ["GHA", "SOM", "ERI"])
 
 
 def test_dsa_all_writes_the_documented_gaps_as_empty_cells(
@@ -71,7 +71,7 @@ def test_dsa_all_writes_the_documented_gaps_as_empty_cells(
     code, _, err = run_cli(["dsa", "--all", "--out", str(out)])
     assert code == 0, err
     table = pd.read_csv(out, index_col="iso3", keep_default_na=True)
-    assert table.loc["AFG", "status"] == "error" and table.loc["AFG"].drop(
+    assert table.loc["ERI", "status"] == "error" and table.loc["ERI"].drop(
         ["status", "error"]).isna().all()
     som = table.loc["SOM"]
     assert not som["public_debt_evaluated"]
@@ -219,13 +219,13 @@ def test_portfolio_workbook_writes_the_unassessed_borrower_and_refuses_a_nan(
 ) -> None:
     from debttrap.portfolio.compute import PortfolioResult
 
-    args = ["portfolio", "ida", "--paths", "100", "--borrowers", "AFG,ZMB", "--workers", "1"]
+    args = ["portfolio", "ida", "--paths", "100", "--borrowers", "ERI,ZMB", "--workers", "1"]
     good = tmp_path / "good"
     code, _, err = run_cli([*args, "--out", str(good)])
     assert code == 0, err
     borrowers = pd.read_excel(good / "book.xlsx", sheet_name="Borrowers", header=1,
                               index_col=0)
-    assert pd.isna(borrowers.loc["AFG", "prob_distress"])  # not assessed: documented
+    assert pd.isna(borrowers.loc["ERI", "prob_distress"])  # not assessed: documented
     assert np.isfinite(float(borrowers.loc["ZMB", "prob_distress"]))
 
     real = PortfolioResult.to_frame
@@ -278,7 +278,7 @@ def test_portfolio_store_gets_no_result_tables_from_a_nan(
 
     monkeypatch.setattr(PortfolioResult, "to_frame", poisoned)
     db = tmp_path / "book.duckdb"
-    code, stdout, err = run_cli(["portfolio", "ida", "--paths", "100", "--borrowers", "AFG,ZMB",
+    code, stdout, err = run_cli(["portfolio", "ida", "--paths", "100", "--borrowers", "ERI,ZMB",
                                  "--workers", "1", "--json", "--db", str(db)])
     assert_internal_error(code, stdout, err, "debt_service_usd_m")
     assert "book_years" in err

@@ -1,10 +1,12 @@
 """The cash-flow engine: schedules, present values and grant elements.
 
 Kernels are written once in plain NumPy (:mod:`debttrap.cashflows.engine`),
-vectorized over loans with a loop over time steps only.
+vectorized over loans with a loop over each loan's own payment dates only; schedules
+are kept in a compact layout (:mod:`debttrap.cashflows.compact`).
 """
 
 from debttrap.cashflows.arrays import LoanArrays
+from debttrap.cashflows.compact import CompactSchedule
 from debttrap.cashflows.engine import PVTotals, ScheduleArrays, run_kernel
 from debttrap.cashflows.grant_element import (
     GrantElement,
@@ -20,6 +22,7 @@ from debttrap.cashflows.schedule import AnnualFlows, Schedule, ScheduleBatch, sc
 
 __all__ = [
     "AnnualFlows",
+    "CompactSchedule",
     "GrantElement",
     "IncomeGroup",
     "LoanArrays",

@@ -1,35 +1,37 @@
 """Schedules in a compact layout: each loan's own payment dates, no grid shared by all.
 
-A batch of loans is stored as two numbers per loan and own payment date ``k = 1 .. K``
-(``K`` = payments per year x maturity): the principal repaid on the date and the balance
-left after the date's flows. Memory is ``16`` bytes per payment of each loan (about
-0.8 KB for a 25-year semi-annual loan), whatever the other loans of the batch look like;
-the dense ``(loans, grid points)`` arrays of :class:`~debttrap.cashflows.ScheduleArrays`
-are built only when asked for.
+A batch of loans is stored as the balance left after each loan's own payment dates
+``k = 1 .. K`` (``K`` = payments per year x maturity), plus the principal repaid on each
+date for annuity and custom loans. Memory is 8 bytes per payment of each loan (16 for
+annuities and custom shares): about 0.4 KB for a 25-year semi-annual loan, whatever the
+other loans of the batch look like. The dense ``(loans, grid points)`` arrays of
+:class:`~debttrap.cashflows.ScheduleArrays` are built only when asked for.
 
-Every other flow is a function of these two and of the loan's terms, recomputed on
-request with the very floating-point operations the kernel used, so it is bit-identical
-to what the kernel computed (``tests/cashflows/test_compact.py``):
+Every other flow is a function of these and of the loan's terms, recomputed on request
+with the very floating-point operations the kernel used, so it is bit-identical to what
+the kernel computed (``tests/cashflows/test_compact.py``):
 
 * interest due ``q B`` on the balance ``B`` left after the previous date (or at
   signing); while a capitalizing loan is in grace it is all capitalized;
+* equal principal ``min(B_g / n, B)`` from the first repayment date (``B_g`` the balance
+  then), a bullet nothing before maturity; at maturity whatever is left;
 * the commitment fee ``(amount x undisbursed share) x c / a``;
 * a disbursement at integer year ``j`` pays ``amount x share_j x issue price``;
 * management fee and the signing instalment of insurance at signing, other insurance
   instalments on their dates.
 
-Layout (step-major, "ragged"): the loans are ordered by payment frequency, then by
-number of payments, longest first, and cut into blocks of at most :data:`BLOCK_LOANS`
-loans of one frequency. Within a block the loans still paying at own step ``k`` are a
-prefix of the block, so step ``k`` of a block is one contiguous run of
-``live[k]`` numbers starting at ``start[k]``. The engine writes each step with one slice
-copy; a loan's own dates are ``start[1 .. K] + its rank in its block``.
+Layout (step-major, "ragged"): the loans are ordered by payment frequency and
+amortization, then by number of payments, longest first, and cut into blocks of at most
+:data:`BLOCK_LOANS` loans of one frequency and one amortization. Within a block the loans
+still paying at own step ``k`` are a prefix of the block, so step ``k`` of a block is one
+contiguous run of ``live[k]`` numbers starting at ``start[k]``. The engine writes each
+step with one slice copy; a loan's own dates are ``start[1 .. K] + its rank in its block``.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -55,6 +57,10 @@ IntArray = NDArray[np.int64]
 
 #: loans per block: the kernel's per-loan state of a block stays in the CPU's cache
 BLOCK_LOANS = 16384
+
+_CODE_EQUAL, _CODE_ANNUITY, _CODE_BULLET, _CODE_CUSTOM = 0, 1, 2, 3
+#: amortizations whose principal is kept; equal principal and bullet recompute theirs
+_PRINCIPAL_KEPT = (_CODE_ANNUITY, _CODE_CUSTOM)
 
 _DERIVED = (
     "disbursement",
@@ -82,6 +88,12 @@ class Block:
     stride: int
     live: IntArray
     start: IntArray
+    pbase: int  # where its principal starts in the kept principal, -1 if derived
+
+    def principal_slice(self, k: int) -> slice:
+        """Positions of own step ``k``'s principal in the kept principal (``pbase >= 0``)."""
+        p0 = self.pbase + int(self.start[k] - self.start[1])
+        return slice(p0, p0 + int(self.live[k]))
 
     @property
     def k_max(self) -> int:
@@ -95,6 +107,7 @@ class Layout:
     order: IntArray  # loan index at each sorted position
     blocks: tuple[Block, ...]
     n_flat: int  # sum of every loan's number of payments
+    n_principal: int  # payments of the loans whose principal is kept
 
     def positions(self, i: int) -> IntArray:
         """Flat positions of loan ``i``'s own dates ``k = 1 .. K``, in date order."""
@@ -128,6 +141,7 @@ def build_layout(
     cuts = [0, *(np.flatnonzero(np.diff(group_s)) + 1).tolist(), int(group_s.size)]
     blocks = []
     base = 0
+    pbase = 0
     for g0, g1 in itertools.pairwise(cuts):
         for lo in range(g0, g1, block_loans):
             hi = min(lo + block_loans, g1)
@@ -137,20 +151,25 @@ def build_layout(
             start = np.empty(k_max + 2, dtype=np.int64)
             start[0] = base
             start[1:] = base + np.concatenate([[0], np.cumsum(live[1 : k_max + 1])])
+            n_block = int(start[-1]) - base
             base = int(start[-1])
             a = int(ppy[order[lo]])
+            code = int(group_s[lo] % 4)
+            keep = code in _PRINCIPAL_KEPT
             blocks.append(
                 Block(
                     lo=lo,
                     hi=hi,
                     a=a,
-                    code=int(group_s[lo] % 4),
+                    code=code,
                     stride=steps_per_year // a,
                     live=live,
                     start=start,
+                    pbase=pbase if keep else -1,
                 )
             )
-    return Layout(order=order, blocks=tuple(blocks), n_flat=base)
+            pbase += n_block if keep else 0
+    return Layout(order=order, blocks=tuple(blocks), n_flat=base, n_principal=pbase)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,14 +186,16 @@ class _Terms:
     insurance: FloatArray | None
     capitalize: FloatArray
     grace: IntArray
+    eq_weight: FloatArray  # 1 / number of repayments
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class CompactSchedule:
     """Flows of ``n`` loans on their own payment dates (see the module docstring).
 
-    ``principal_own`` and ``balance_own`` hold, in the layout's order, the principal
-    repaid and the balance left at each loan's own dates ``k = 1 .. K``. The dense
+    ``balance_own`` holds, in the layout's order, the balance left at each loan's own
+    dates ``k = 1 .. K``; ``principal_own`` the principal repaid on them, for the blocks
+    that keep it (annuity and custom; :meth:`Block.principal_slice`). The dense
     attributes of :class:`~debttrap.cashflows.ScheduleArrays` (``interest``,
     ``balance``, ``debt_service``, ...: ``(n, S + 1)`` on the batch's grid) are built on
     each access, for consumers that need the grid; :meth:`by_year_offset` and
@@ -230,11 +251,25 @@ class CompactSchedule:
             insurance=None if la.insurance_dec is None else la.insurance_dec[o],
             capitalize=la.capitalize[o].astype(np.float64),
             grace=self.grace_periods[o],
+            eq_weight=1.0 / (self.n_periods[o] - self.grace_periods[o]).astype(np.float64),
         )
 
-    def _at_step(self, t: _Terms, b: Block, k: int, prev: FloatArray) -> dict[str, FloatArray]:
-        """Every flow of block ``b``'s live loans at own step ``k`` (``prev``: balances before)."""
+    def _at_step(
+        self,
+        t: _Terms,
+        b: Block,
+        k: int,
+        prev: FloatArray,
+        repay_base: FloatArray,
+        first: IntArray,
+    ) -> dict[str, FloatArray]:
+        """Every flow of block ``b``'s live loans at own step ``k``.
+
+        ``prev``: balances after the previous date; ``repay_base``: the block's balances at
+        their first repayment date, set here for the loans ``first`` repaying first now.
+        """
         m = int(b.live[k])
+        m_next = int(b.live[k + 1])
         sl = slice(b.lo, b.lo + m)
         fl = slice(int(b.start[k]), int(b.start[k]) + m)
         a = b.a
@@ -244,10 +279,22 @@ class CompactSchedule:
             q = t.rate[sl, (k - 1) * b.stride] / a
         due = prev[:m] * q
         capitalized = due * (t.capitalize[sl] * (k <= t.grace[sl]))
+        during = prev[:m] + capitalized  # the balance during the period
+        if first.size:
+            repay_base[first] = during[first]
+        if b.pbase >= 0:
+            principal = self.principal_own[b.principal_slice(k)]
+        else:  # the kernel's arithmetic for equal principal and bullet
+            if b.code == _CODE_EQUAL:
+                principal = repay_base[:m] * t.eq_weight[sl]
+                np.minimum(principal, during, out=principal)
+            else:
+                principal = np.zeros(m)
+            principal[m_next:] = during[m_next:]
         out = {
             "interest": due - capitalized,
             "capitalized_interest": capitalized,
-            "principal": self.principal_own[fl],
+            "principal": principal,
             "balance": self.balance_own[fl],
         }
         amount = t.amount[sl]
@@ -286,13 +333,22 @@ class CompactSchedule:
     def _walk(self) -> Iterator[tuple[Block, int, dict[str, FloatArray]]]:
         """Every block's every own step with its flows, in date order within a block."""
         t = self._terms()
-        face0 = t.amount * t.shares[:, 0]
         for b in self.layout.blocks:
-            prev = face0[b.lo : b.hi]
-            for k in range(1, b.k_max + 1):
-                flows = self._at_step(t, b, k, prev)
+            for k, flows in self._walk_block(t, b):
                 yield b, k, flows
-                prev = flows["balance"]
+
+    def _walk_block(self, t: _Terms, b: Block) -> Iterator[tuple[int, dict[str, FloatArray]]]:
+        from debttrap.cashflows.engine import _by_step
+
+        prev = t.amount[b.lo : b.hi] * t.shares[b.lo : b.hi, 0]
+        repay_base = np.zeros(b.hi - b.lo)
+        first_at = _by_step(t.grace[b.lo : b.hi] + 1, b.k_max)
+        for k in range(1, b.k_max + 1):
+            if not b.live[k]:
+                break
+            flows = self._at_step(t, b, k, prev, repay_base, first_at[k])
+            yield k, flows
+            prev = flows["balance"]
 
     # ------------------------------------------------------------------ dense views
     def dense(self, name: str) -> FloatArray:
@@ -376,20 +432,64 @@ class CompactSchedule:
             stride=b.stride,
             live=(b.live > p - b.lo).astype(np.int64),
             start=b.start + (p - b.lo),
+            pbase=b.pbase + (p - b.lo) if b.pbase >= 0 else -1,
         )
         sign = self._signing(t)
         cols: dict[str, list[FloatArray]] = {
             name: [sign[name][p : p + 1]] for name in (*_DERIVED, "balance")
         }
-        prev = sign["balance"][p : p + 1]
-        for k in range(1, one.k_max + 1):
-            if not one.live[k]:
-                break
-            flows = self._at_step(t, one, k, prev)
+        for _, flows in self._walk_block(t, one):
             for name, values in flows.items():
                 cols[name].append(values)
-            prev = flows["balance"]
         return {name: np.concatenate(v) for name, v in cols.items()}
+
+    @property
+    def balance_at_signing(self) -> FloatArray:
+        """Face outstanding at signing (the first tranche), per loan."""
+        la = self.loans
+        out: FloatArray = la.amount_m * la.disbursement_shares[:, 0]
+        return out
+
+    def sum_by_time(
+        self, names: tuple[str, ...], bin_of_time: Callable[[float], int], n_bins: int
+    ) -> dict[str, FloatArray]:
+        """Each loan's flows summed into bins chosen by the date's time after signing.
+
+        ``bin_of_time(t)`` gives the bin (``0 .. n_bins - 1``) of a date ``t`` years after
+        signing (0 for signing). ``names`` are flows or ``"debt_service"`` (principal,
+        interest, management fee, commitment fee, insurance). Each result is
+        ``(n, n_bins)`` in loan order; no dense grid is built.
+        """
+        n = self.n_loans
+        t = self._terms()
+        sums = {name: np.zeros((n_bins, n)) for name in names}  # time-major, layout order
+
+        def values(flows: dict[str, FloatArray], name: str) -> FloatArray:
+            if name != "debt_service":
+                return flows[name]
+            return (
+                flows["principal"]
+                + flows["interest"]
+                + flows["management_fee"]
+                + flows["commitment_fee"]
+                + flows["insurance"]
+            )
+
+        sign = self._signing(t)
+        b0 = bin_of_time(0.0)
+        for name, buf in sums.items():
+            buf[b0] += values(sign, name)
+        for b, k, flows in self._walk():
+            m = int(b.live[k])
+            row = bin_of_time(k / b.a)
+            for name, buf in sums.items():
+                buf[row, b.lo : b.lo + m] += values(flows, name)
+        out: dict[str, FloatArray] = {}
+        for name, buf in sums.items():
+            dest = np.empty((n, n_bins))
+            dest[self.layout.order] = buf.T
+            out[name] = dest
+        return out
 
     def by_year_offset(self, names: tuple[str, ...]) -> dict[str, FloatArray]:
         """Flows summed by year after signing (offset ``m`` holds own dates with
@@ -442,14 +542,15 @@ def compact_from_dense(
     layout = build_layout(
         loans.payments_per_year, loans.amortization_code, n_periods, loans.steps_per_year
     )
-    principal = np.empty(layout.n_flat)
+    principal = np.empty(layout.n_principal)
     balance = np.empty(layout.n_flat)
     for b in layout.blocks:
         for k in range(1, b.k_max + 1):
             m = int(b.live[k])
             pos = int(b.start[k])
             cols = layout.order[b.lo : b.lo + m]
-            principal[pos : pos + m] = dense.principal[cols, k * b.stride]
+            if b.pbase >= 0:
+                principal[b.principal_slice(k)] = dense.principal[cols, k * b.stride]
             balance[pos : pos + m] = dense.balance[cols, k * b.stride]
     return CompactSchedule(
         loans=loans,

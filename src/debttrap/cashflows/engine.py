@@ -1,9 +1,11 @@
 """The cash-flow engine: loans in, disbursement / interest / principal / fee arrays out.
 
 One kernel, written in plain NumPy, runs every loan of a batch at once: arrays
-over loans, a Python loop over time steps only. Conventions are those of
-:mod:`debttrap.terms.loan`; for a loan paying ``a`` times a year, at its payment
-date ``k / a`` (``k = 1 .. a M``):
+over loans, a Python loop over each block's own payment dates only (blocks of one
+frequency and one amortization, longest loans first; see
+:mod:`debttrap.cashflows.compact`, which also holds the schedule it keeps).
+Conventions are those of :mod:`debttrap.terms.loan`; for a loan paying ``a`` times a
+year, at its payment date ``k / a`` (``k = 1 .. a M``):
 
 * interest is ``q B`` with ``q = r / a``, ``r`` the rate in force at the start of
   the period and ``B`` the balance outstanding during it;
@@ -18,10 +20,10 @@ date ``k / a`` (``k = 1 .. a M``):
 * disbursements at integer years ``j`` are added after that date's payments;
 * the management fee and any insurance instalment due at signing are paid at 0.
 
-The batch shares a time grid of step ``1 / A`` (``A`` the largest frequency), so a
-loan paying ``a`` times a year pays at every ``A / a``-th grid point; on the grid
-points between its payment dates it has no flows and its balance carries over.
-Each frequency runs on its own dates, so a period's interest is computed once.
+The dense view of a schedule (:class:`ScheduleArrays`, built on request) puts the
+batch on a time grid of step ``1 / A`` (``A`` the largest frequency), so a loan paying
+``a`` times a year pays at every ``A / a``-th grid point; on the grid points between its
+payment dates it has no flows and its balance carries over.
 
 A flow at time ``t`` belongs to calendar year ``signing_year + ceil(t)``: the
 signing year holds what happens at signing, and a flow during the first year
@@ -30,11 +32,10 @@ disbursement in year ``s`` pays its first interest in ``s + 1``).
 
 Backends: ``run_kernel(..., backend="numpy")`` (the default) is this kernel;
 ``backend="numba"`` runs the loan-by-loan kernel of :mod:`debttrap.cashflows._numba`
-compiled by numba (an optional dependency): the same arithmetic, agreeing with
-this kernel to 1e-12, about twice as fast once compiled, but it costs seconds to
-compile the first time on a machine and about a second to load in a fresh
-process, so it pays only for repeated large batches. ``backend="python"`` runs
-that loan-by-loan kernel uncompiled: a slow reference for tests and benchmarks.
+compiled by numba: the same arithmetic one loan at a time, agreeing with this kernel
+to 1e-12; it writes the dense grid (converted to the compact form afterwards), so it is
+opt-in and not meant for large batches. ``backend="python"`` runs that loan-by-loan
+kernel uncompiled: a slow, structurally independent reference for the tests.
 """
 
 from __future__ import annotations
@@ -77,7 +78,9 @@ class ScheduleArrays:
 
     ``disbursement`` is cash received (face times issue price);
     ``balance`` is the face outstanding after the step's flows.
-    The arrays are read-only, and may be views on time-major buffers.
+    The arrays are read-only, and may be views on time-major buffers. The loan-by-loan
+    kernels write this dense form; :class:`~debttrap.cashflows.CompactSchedule` builds
+    the same attributes from its compact form on request.
     """
 
     times_years: FloatArray
@@ -267,7 +270,7 @@ def _run_numpy(
     accumulate = log_v is not None
     m_pv = n if accumulate else 0
     sink = _Sink(
-        principal=np.empty(layout.n_flat) if store else None,
+        principal=np.empty(layout.n_principal) if store else None,
         balance=np.empty(layout.n_flat) if store else None,
         log_v=None if log_v is None else log_v[order],
         scalar_v=accumulate and bool(np.all(log_v == log_v[0])),  # type: ignore[index]
@@ -430,9 +433,10 @@ def _run_block(
         first = first_at[k]
         if first.size:
             repay_base[first] = b[first]
-        principal = (
-            sink.principal[pos : pos + m] if sink.principal is not None else scratch[:m]
-        )
+        if sink.principal is not None and block.pbase >= 0:
+            principal = sink.principal[block.principal_slice(k)]
+        else:  # not kept (equal principal and bullet recompute it), or no schedule kept
+            principal = scratch[:m]
         if fast == _CODE_EQUAL:
             np.multiply(repay_base[:m], eq_weight[:m], out=principal)
             np.minimum(principal, b, out=principal)

@@ -178,7 +178,17 @@ def most_extreme_shock(
     whatever the mapping's order. Returns ``None`` when no candidate remains.
     """
     yrs = _years(years)
-    win = _window(yrs, first_projection_year)
+    return _most_extreme(candidates, threshold, yrs, _window(yrs, first_projection_year), field)
+
+
+def _most_extreme(
+    candidates: Mapping[str, ArrayLike] | Mapping[StressTest, ArrayLike],
+    threshold: float,
+    yrs: IntArray,
+    win: slice,
+    field: str,
+) -> MostExtremeShock | None:
+    """:func:`most_extreme_shock` on years and a window already checked (the rating's)."""
     parsed: dict[StressTest, FloatArray] = {}
     for key, values in candidates.items():
         test = parse_stress_test(key, field=f"{field}.{key}")
@@ -202,7 +212,10 @@ def most_extreme_shock(
             _check_window(f"{field}.{t}", stacked[k][..., win])
     ranks = ranking_value(in_window, threshold)
     idx = np.asarray(np.argmax(ranks, axis=0), dtype=np.int64)  # first maximum wins ties
-    path = np.take_along_axis(stacked, idx[None, ..., None], axis=0)[0]
+    if idx.ndim == 0:  # one path (a deterministic DSA): its winner's row
+        path = stacked[int(idx)].copy()
+    else:
+        path = np.take_along_axis(stacked, idx[None, ..., None], axis=0)[0]
     ranks.setflags(write=False)
     idx.setflags(write=False)
     path.setflags(write=False)

@@ -167,8 +167,14 @@ def parse_indicator(name: str | Indicator, *, field: str = "indicator") -> Indic
         raise InputError(f"unknown indicator {name!r}; use one of {known}", field=field) from None
 
 
+#: every stress test by its code (a member is equal to its code): found without a new enum
+_STRESS_TESTS: dict[str, StressTest] = {t.value: t for t in StressTest}
+
+
 def parse_stress_test(name: str | StressTest, *, field: str = "stress_test") -> StressTest:
     """The :class:`StressTest` called ``name`` (case-insensitive code such as ``"b3"``)."""
+    if isinstance(name, str) and name in _STRESS_TESTS:  # a code as the engine writes it
+        return _STRESS_TESTS[name]
     try:
         return StressTest(str(name).strip().upper())
     except ValueError:

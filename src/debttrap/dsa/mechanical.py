@@ -19,11 +19,11 @@ from debttrap.dsa.breaches import (
     _as_path,
     _check_window,
     _headroom,
+    _most_extreme,
     _window,
     _years,
     breach_flag,
     moderate_space,
-    most_extreme_shock,
 )
 from debttrap.dsa.indicators import (
     EXTERNAL_INDICATORS,
@@ -137,9 +137,7 @@ def _mechanical(
     for ind in INDICATORS:
         t = p.thresholds[ind]
         flags_base[ind] = breach_flag(p.baseline[ind][..., win], t)
-        m = most_extreme_shock(
-            p.stress.get(ind, {}), t, p.years, first_projection_year, field=f"stress.{ind}"
-        )
+        m = _most_extreme(p.stress.get(ind, {}), t, p.years, win, f"stress.{ind}")
         mx[ind] = m
         flags_shock[ind] = (
             np.zeros_like(flags_base[ind]) if m is None else breach_flag(m.path[..., win], t)

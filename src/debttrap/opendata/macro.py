@@ -530,20 +530,24 @@ def _grants_pct(
     gap_pct = float(np.clip(diffs.mean(), 0.0, 0.5 * float(ggr[it])))
     span = f"{int(diff_years.min())}-{int(diff_years.max())}"
     oda = _oda_pct(code, g, win)
-    grants_pct = gap_pct if oda is None else min(gap_pct, oda)
-    capped = oda is not None and oda < gap_pct
+    share, n_peers = peer_grants_share_of_oda(t)
+    bound = None if oda is None else (share * oda if n_peers else oda)
+    grants_pct = gap_pct if bound is None else min(gap_pct, bound)
+    capped = bound is not None and bound < gap_pct
     rec.assume(
         f"OD6 grants = WEO general-government revenue (incl. grants) minus WDI central-"
         f"government revenue excluding grants, averaged over {span} ({gap_pct:.2f}% of "
         "GDP), floored at 0 and capped at half of revenue"
         + (
-            f", and at the net ODA the country received ({oda:.2f}% of GDP, WDI "
-            "DT.ODA.ODAT.CD, same years): the rest of the gap is the revenue of general "
-            "government outside the central government, kept in revenue excluding grants so "
-            "that revenue has the coverage of the debt (general government)"
+            f", and at the share of net ODA received that reaches budgets as grants across "
+            f"the LIC-DSF peers ({share:.2f} x {oda:.2f}% of GDP, WDI DT.ODA.ODAT.CD, same "
+            "years; OD6c): the rest of the gap is the revenue of general government outside "
+            "the central government, kept in revenue excluding grants so that revenue has "
+            "the coverage of the debt (general government)"
             if capped
             else (
-                f" (net ODA received {oda:.2f}% of GDP bounds it and does not bind)"
+                f" (the peers' share of net ODA received, {share:.2f} x {oda:.2f}% of GDP, "
+                "bounds it and does not bind; OD6c)"
                 if oda is not None
                 else " (no ODA figure to bound it: any general/central-government coverage "
                 "gap is booked as grants)"
@@ -555,7 +559,7 @@ def _grants_pct(
         "macro.government_grants_lcu_m",
         f"{WEO} GGR_NGDP - {WDI} revenue_excl_grants_pct_gdp (GC.REV.XGRT.GD.ZS), "
         f"mean {span}"
-        + (f", capped at {WDIX} oda_received_usd_m / GDP" if capped else "")
+        + (f", capped at {share:.2f} x {WDIX} oda_received_usd_m / GDP (OD6c)" if capped else "")
         + " (OD6)",
     )
     return grants_pct

@@ -96,6 +96,11 @@ def book_schedule(book: Book) -> BookSchedule:
     interest = np.zeros_like(ds)
     balance = np.zeros(n)
     live_idx = np.flatnonzero(live)
+
+    def year_of(t: float) -> int:
+        """Column of the calendar year of a date ``t`` years after ``as_of``."""
+        return min(int(np.floor(v_frac + t + 1e-9)) - int(years[0]), years.size - 1)
+
     # the engine's working arrays are loans x payment dates: batches of CHUNK_LOANS keep
     # them bounded whatever the size of the book (each loan's flows do not depend on the
     # other loans of its batch)
@@ -118,13 +123,12 @@ def book_schedule(book: Book) -> BookSchedule:
         )
         sched, _ = run_kernel(arrays)
         assert sched is not None
-        year_of_step = np.floor(v_frac + sched.times_years + 1e-9).astype(np.int64) - years[0]
-        onehot = np.zeros((sched.times_years.size, years.size))
-        onehot[np.arange(sched.times_years.size), np.minimum(year_of_step, years.size - 1)] = 1.0
-        ds[idx] = sched.debt_service @ onehot
-        principal[idx] = sched.principal @ onehot
-        interest[idx] = sched.interest @ onehot
-        balance[idx] = sched.balance[:, 0]
+        # each loan's own dates summed by calendar year, straight from the compact schedule
+        sums = sched.sum_by_time(("debt_service", "principal", "interest"), year_of, years.size)
+        ds[idx] = sums["debt_service"]
+        principal[idx] = sums["principal"]
+        interest[idx] = sums["interest"]
+        balance[idx] = sched.balance_at_signing
     return BookSchedule(
         loan_ids=tuple(loans["loan_id"].astype(str)),
         years=years,

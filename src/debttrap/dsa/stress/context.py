@@ -71,6 +71,9 @@ class StressContext:
     other_b: FloatArray
     base_tr: FloatArray
     base_fdi: FloatArray
+    #: ``I - triu(interest of the residual unit, 1).T``: the system a balance-of-payments
+    #: gap's residual debt solves (``scenario._with_interest``), built once for every test
+    residual_carry: FloatArray
 
     @property
     def base(self) -> PathInputs:
@@ -193,4 +196,6 @@ def stress_context(country: Country, settings: StressSettings) -> StressContext:
         other_b=der.other_flows_lcu_m[sl],
         base_tr=der.net_current_transfers_usd_m[sl],
         base_fdi=der.net_fdi_usd_m[sl],
+        residual_carry=np.eye(setup.basis.interest.shape[1])
+        - np.triu(setup.basis.interest[n_lines], 1).T,
     )

@@ -194,19 +194,29 @@ def fiscal_financing(
     st_shock = [0.0] * n
     mlt_stock = [0.0] * n
     addon = [0.0] * n
+    # The sums below leave out their terms that are exactly zero (no borrowing that year, a
+    # domestic MLT unit not amortising at that age): each sum starts at +0.0, so it is never
+    # -0.0, and adding a zero would change no bit; the other terms go in the same order.
+    lo_lag = domestic_mlt_grace_years + 1  # the MLT profile is zero outside these ages
+    hi_lag = domestic_mlt_maturity_years
+    ext_years: list[int] = []  # years with external borrowing
+    ext_shock_years: list[int] = []  # shock years with external borrowing
+    mlt_shock_years: list[int] = []  # shock years with domestic MLT borrowing
     for y in range(n):  # loop over time: each year's need depends on last year's debt
         svc = svc_by_year[y]
         ext_service = 0.0
         amort = 0.0
         prev_mlt_shock = 0.0
-        for s_ in range(y):
+        for s_ in ext_years:
             ext_service += ext[s_] * svc[s_]
+        for s_ in range(max(y - hi_lag, 0), max(y - lo_lag + 1, 0)):
             amort += mlt[s_] * prof[y - s_]
+        for s_ in mlt_shock_years:
             prev_mlt_shock += mlt_shock[s_] * left[y - 1 - s_]
         if y > 0 and x_rate:
             bal = bal_by_year[y - 1]
             acc = 0.0
-            for s_ in range(y):
+            for s_ in ext_shock_years:
                 acc += ext_shock[s_] * bal[s_]
             addon[y] = x_rate * acc
         prev_mlt = mlt_stock[y - 1] if y > 0 else 0.0
@@ -219,10 +229,16 @@ def fiscal_financing(
         ext[y] = external_share * need[y] / fxa[y]
         mlt[y] = share_mlt * need[y]
         st[y] = domestic_st_share * need[y]
+        if ext[y] != 0.0:
+            ext_years.append(y)
         if shock[y]:
             ext_shock[y] = ext[y]
             mlt_shock[y] = mlt[y]
             st_shock[y] = st[y]
+            if ext[y] != 0.0:
+                ext_shock_years.append(y)
+            if mlt[y] != 0.0:
+                mlt_shock_years.append(y)
         mlt_stock[y] = prev_mlt + mlt[y] - amort
     addon_pv = np.zeros(n)
     if x_rate and any(addon):
