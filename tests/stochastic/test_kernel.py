@@ -97,7 +97,8 @@ def test_numpy_naive_and_numba_kernels_agree(inputs: SimulationInputs) -> None:
         np.testing.assert_allclose(a, c, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("n_paths", [1, 3, _numba.LANES - 1, _numba.LANES, 2 * _numba.LANES + 5])
+@pytest.mark.parametrize("n_paths",
+                         [1, 3, _numba.LANES - 1, _numba.LANES, 2 * _numba.LANES + 5, 4000])
 def test_compiled_kernel_agrees_with_numpy_within_1e12(n_paths: int) -> None:
     """The compiled kernel multiplies by reciprocals where the NumPy kernel divides, so the
     two agree to the last bits only: within 1e-12 (percent points, absolute, plus 1e-12

@@ -39,11 +39,16 @@ def test_numba_engine_gives_the_numpy_results() -> None:
     if not _numba.AVAILABLE:
         pytest.skip("numba not installed")
     inp = make_inputs()
-    kw = dict(n_paths=400, seed=1, thresholds_pct=THRESHOLDS_MEDIUM, keep_paths=True)
-    a = simulate(inp, _model(), engine="numpy", **kw)  # type: ignore[arg-type]
-    b = simulate(inp, _model(), engine="numba", **kw)  # type: ignore[arg-type]
+    # full blocks (the compiled kernel then writes into a reused buffer) and a partial one
+    kw = dict(n_paths=400, seed=1, thresholds_pct=THRESHOLDS_MEDIUM, block_size=128)
+    a = simulate(inp, _model(), engine="numpy", keep_paths=True, **kw)  # type: ignore[arg-type]
+    b = simulate(inp, _model(), engine="numba", keep_paths=True, **kw)  # type: ignore[arg-type]
     assert a.paths is not None and b.paths is not None
     np.testing.assert_allclose(a.paths, b.paths, rtol=1e-12, atol=1e-12)
+    c = simulate(inp, _model(), engine="numba", workers=2, fan_variants=("no_offer",),
+                 **kw)  # type: ignore[arg-type]
+    np.testing.assert_allclose(c.quantiles, b.quantiles, rtol=1e-6)  # float32 fan vs float64
+    assert c.main.prob_distress == b.main.prob_distress
 
 
 def test_without_numba_the_numpy_kernel_runs() -> None:

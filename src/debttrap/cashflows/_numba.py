@@ -12,7 +12,8 @@ makes it a second, structurally independent implementation:
 * run as plain Python (``run(..., compiled=False)``) it is the per-loan
   reference loop the tests and ``bench/schedules.py`` compare against.
 
-numba is optional (``debttrap[fast]``); without it only the plain-Python mode runs.
+numba is a dependency, imported only when this backend is asked for; where it cannot be
+imported only the plain-Python mode runs.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ except ImportError:  # pragma: no cover - exercised only where numba is missing
 
 
 def available() -> bool:
-    """Whether numba can be imported (it is an optional dependency: ``debttrap[fast]``)."""
+    """Whether numba can be imported (a dependency, but one a platform may lack)."""
     return importlib.util.find_spec("numba") is not None
 
 

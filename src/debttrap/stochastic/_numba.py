@@ -11,9 +11,12 @@ Same arithmetic as :func:`debttrap.stochastic.kernel.run_paths`, arranged for th
   outputs it can; the residual's balance and PV (a convolution over the cohorts) and the
   next year's residual service are one pass over the cohorts; a last loop writes the
   five outputs that need them;
-* divisions: four per path-year (the reciprocals of the GDP, exchange-rate and export
-  multipliers and of revenue with grants); every other ratio multiplies by a reciprocal
-  precomputed per year (:func:`year_constants`);
+* divisions: seven per path-year: the three level multipliers divide by their baseline
+  factor exactly as the NumPy kernel does (they compound from year to year, so a
+  reciprocal's last bit would drift), and four reciprocals (of the GDP, exchange-rate and
+  export multipliers and of revenue with grants) turn every other ratio into a
+  multiplication, with reciprocals of baseline values precomputed per year
+  (:func:`year_constants`);
 * floating-rate floors: lines sorted by headroom per year, visited only on paths whose
   rate shock reaches the lowest floor, and only up to the first line it does not reach.
 
@@ -28,6 +31,7 @@ so a zero shock gives exactly no extra financing need here too.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,7 +39,7 @@ from numpy.typing import NDArray
 
 from debttrap.stochastic.kernel import GROWTH_FLOOR, N_OUT, KernelArrays
 
-__all__ = ["AVAILABLE", "LANES", "N_CONST", "run_paths_numba", "year_constants"]
+__all__ = ["AVAILABLE", "LANES", "N_CONST", "Plan", "plan", "run_paths_numba", "year_constants"]
 
 FloatArray = NDArray[np.float64]
 
@@ -48,15 +52,15 @@ except ImportError:  # pragma: no cover - numba is a dependency; the NumPy kerne
 AVAILABLE = numba is not None
 #: paths per chunk: the chunk's scratch (27 rows) and shocks (6 x years rows) of LANES
 #: floats stay in the core's caches
-LANES = 128
+LANES = 32
 _STRIDE = LANES + 8
 
 # rows of the per-year constant table (year_constants)
-(_AG, _API, _INV_GPI, _AE, _INV_E, _AX, _INV_X, _GDP, _FX, _INV_FX, _INV_FXE, _FXE,
+(_AG, _API, _AE, _AX, _GDP, _FX, _INV_FX, _INV_FXE, _FXE,
  _INV_EXP, _REVG, _SPEND, _H_REV, _GRANTS, _DR, _NEG_DRP, _F_EFX, _F_ELCU, _F_DFX,
  _F_DLCU, _S_EFX, _S_ELCU, _S_DFX, _S_DLCU, _B_EFX, _B_ELCU, _B_DFX, _B_DLCU, _PV_EFX,
- _PV_ELCU, _INV_GDP, _REV) = range(35)
-N_CONST = 35
+ _PV_ELCU, _INV_GDP, _REV) = range(32)
+N_CONST = 32
 # rows of the kernel's scratch array, each LANES long: state, the year's intermediates,
 # and the nine outputs (in the order of OUTPUTS)
 (_MG, _MFX, _MX, _RDOM, _RDS, _XF0, _XF1, _XF2, _XF3, _RBAL, _RPV, _FXV, _FXEV, _IFXE,
@@ -71,11 +75,8 @@ def year_constants(k: KernelArrays) -> FloatArray:
     c = np.empty((N_CONST, n))
     c[_AG] = 1.0 + k.g_b
     c[_API] = 1.0 + k.pi_b
-    c[_INV_GPI] = 1.0 / ((1.0 + k.g_b) * (1.0 + k.pi_b))
     c[_AE] = 1.0 + k.e_b
-    c[_INV_E] = 1.0 / (1.0 + k.e_b)
     c[_AX] = 1.0 + k.x_b
-    c[_INV_X] = 1.0 / (1.0 + k.x_b)
     c[_GDP] = k.gdp_b
     c[_FX] = k.fx_b
     c[_INV_FX] = 1.0 / k.fx_b
@@ -161,8 +162,7 @@ def _kernel(  # pragma: no cover - compiled by numba; covered through run_paths_
                     row = (_XF0 + fl_cls[y, j]) * ln
                     for i in range(m):
                         w[row + i] += max(-h - sh[s_y + 5 * ln + i], 0.0) * pj
-            ag, api, inv_gpi = c[_AG, y], c[_API, y], c[_INV_GPI, y]
-            ae, inv_e, ax, inv_x = c[_AE, y], c[_INV_E, y], c[_AX, y], c[_INV_X, y]
+            ag, api, ae, ax = c[_AG, y], c[_API, y], c[_AE, y], c[_AX, y]
             gdp_b, fx_b, inv_fx_b = c[_GDP, y], c[_FX, y], c[_INV_FX, y]
             inv_fxe_b, fxe_b, inv_exp_b = c[_INV_FXE, y], c[_FXE, y], c[_INV_EXP, y]
             b_dlcu, b_dfx = c[_B_DLCU, y], c[_B_DFX, y]
@@ -173,11 +173,14 @@ def _kernel(  # pragma: no cover - compiled by numba; covered through run_paths_
             s0, s1, s2, s3 = c[_S_EFX, y], c[_S_ELCU, y], c[_S_DFX, y], c[_S_DLCU, y]
             inv_gdp_b = c[_INV_GDP, y]
             gfn_y = gfn[y]
+            den_g = ag * api
             for i in range(m):
+                # the level multipliers divide as the NumPy kernel does, so that they carry
+                # no rounding drift from year to year (they compound)
                 g = w[_MG * ln + i] * (max(ag + sh[s_y + i], floor)
-                                       * max(api + sh[s_y + ln + i], floor) * inv_gpi)
-                e = w[_MFX * ln + i] * (max(ae + sh[s_y + 2 * ln + i], floor) * inv_e)
-                x = w[_MX * ln + i] * (max(ax + sh[s_y + 3 * ln + i], floor) * inv_x)
+                                       * max(api + sh[s_y + ln + i], floor) / den_g)
+                e = w[_MFX * ln + i] * (max(ae + sh[s_y + 2 * ln + i], floor) / ae)
+                x = w[_MX * ln + i] * (max(ax + sh[s_y + 3 * ln + i], floor) / ax)
                 w[_MG * ln + i] = g
                 w[_MFX * ln + i] = e
                 w[_MX * ln + i] = x
@@ -261,24 +264,46 @@ def _compiled() -> Any:
     return numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")(_kernel)
 
 
-def run_paths_numba(k: KernelArrays, shocks: FloatArray) -> FloatArray:
-    """Compiled twin of :func:`~debttrap.stochastic.kernel.run_paths` (same inputs, same output
-    within 1e-12)."""
+@dataclass(frozen=True, slots=True, eq=False)
+class Plan:
+    """What the compiled kernel needs of one :class:`KernelArrays`, worked out once: the
+    per-year constants, the floored lines sorted by headroom, and the baseline financing
+    need computed by the compiled code itself."""
+
+    args: tuple[Any, ...]
+    need: FloatArray
+
+
+def plan(k: KernelArrays) -> Plan:
+    """The compiled kernel's inputs for ``k`` (pass it to every call on ``k``)."""
     if numba is None:  # pragma: no cover
         from debttrap.errors import InputError
 
         raise InputError("numba is not installed; use engine='numpy'", field="engine")
-    sh = np.ascontiguousarray(shocks, dtype=np.float64)
-    n_paths, n_years = sh.shape[0], sh.shape[1]
-    c = year_constants(k)
+    n_years = k.gdp_b.size
     head, prev, cls = _floors(k)
-    kernel = _compiled()
-    args = (c, head, prev, cls, k.unit_ds, k.unit_bal, k.unit_pv, float(k.ext_share))
+    args = (year_constants(k), head, prev, cls, k.unit_ds, k.unit_bal, k.unit_pv,
+            float(k.ext_share))
     # the baseline financing need, from one zero-shock path through this very code
     need = np.zeros(n_years)
-    kernel(np.zeros((1, n_years, 6)), *args, np.zeros(n_years),
-           np.empty((n_years, N_OUT, 1)), need, True)
-    out_t = np.empty((n_years, N_OUT, n_paths))
-    kernel(sh, *args, need, out_t, need, False)
-    out: FloatArray = out_t.transpose(2, 0, 1)
-    return out
+    _compiled()(np.zeros((1, n_years, 6)), *args, np.zeros(n_years),
+                np.empty((n_years, N_OUT, 1)), need, True)
+    return Plan(args, need)
+
+
+def run_paths_numba(k: KernelArrays, shocks: FloatArray, prepared: Plan | None = None, *,
+                    out: FloatArray | None = None) -> FloatArray:
+    """Compiled twin of :func:`~debttrap.stochastic.kernel.run_paths` (same inputs, same output
+    within 1e-12); ``prepared``: :func:`plan` of ``k``, when calls on ``k`` repeat; ``out``:
+    a ``(years, outputs, paths)`` float64 buffer to write into (reused between calls, it
+    spares the operating system's zeroing of fresh pages), returned as the usual view."""
+    p = plan(k) if prepared is None else prepared
+    sh = np.ascontiguousarray(shocks, dtype=np.float64)
+    n_paths, n_years = sh.shape[0], sh.shape[1]
+    if out is None:
+        out = np.empty((n_years, N_OUT, n_paths))
+    elif out.shape != (n_years, N_OUT, n_paths) or not out.flags.c_contiguous:
+        raise ValueError(f"out must be a C-contiguous {(n_years, N_OUT, n_paths)} array")
+    _compiled()(sh, *p.args, p.need, out, p.need, False)
+    view: FloatArray = out.transpose(2, 0, 1)
+    return view

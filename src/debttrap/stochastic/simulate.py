@@ -30,6 +30,7 @@ order (the same numbers on any number of workers; within 1e-12 of a path-by-path
 from __future__ import annotations
 
 import importlib.util
+import queue
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -112,15 +113,29 @@ def resolve_engine(engine: Engine, path_years: int) -> Literal["numpy", "numba"]
     raise InputError(f"engine must be 'auto', 'numpy' or 'numba', not {engine!r}", field="engine")
 
 
-def _kernel_fn(engine: Engine) -> Callable[[KernelArrays, FloatArray], FloatArray]:
+def _kernel_fn(engine: Engine, variants: Sequence[KernelArrays] = ()
+               ) -> Callable[..., FloatArray]:
+    """The kernel of ``engine`` as ``kernel(ka, shocks, out=None)``; for numba, with each
+    of ``variants`` planned once, and ``out`` a reusable output buffer (ignored by NumPy)."""
     if engine == "numpy":
-        return run_paths
+
+        def numpy_kernel(ka: KernelArrays, shocks: FloatArray,
+                         out: FloatArray | None = None) -> FloatArray:
+            return run_paths(ka, shocks)
+
+        return numpy_kernel
     if engine == "numba":
         from debttrap.stochastic import _numba
 
         if not _numba.AVAILABLE:
             raise InputError("numba is not installed; use engine 'numpy'", field="engine")
-        return _numba.run_paths_numba
+        plans = {id(ka): _numba.plan(ka) for ka in variants}  # this run's own variants
+
+        def compiled(ka: KernelArrays, shocks: FloatArray,
+                     out: FloatArray | None = None) -> FloatArray:
+            return _numba.run_paths_numba(ka, shocks, plans.get(id(ka)), out=out)
+
+        return compiled
     raise InputError(f"engine must be 'numpy' or 'numba', not {engine!r}", field="engine")
 
 
@@ -388,7 +403,7 @@ def simulate(
     variant_masks, offer_variants = _variants(inputs, names)
     prepared = [(name, prepare(inputs, mask)) for name, mask in variant_masks]
     engine = resolve_engine(engine, n_paths * n_years * len(prepared))
-    kernel = _kernel_fn(engine)
+    kernel = _kernel_fn(engine, [ka for _, ka in prepared])
     zero = np.zeros((1, n_years, model.n_variables))
     baseline = kernel(prepared[0][1], zero)[0]
     known = [name for name, _ in prepared]
@@ -424,12 +439,20 @@ def simulate(
         rows: FloatArray = np.ascontiguousarray(out.transpose(1, 2, 0)).reshape(n_series, -1)
         return rows
 
+    # output buffers, one per block in flight, reused by every variant and later blocks
+    # (fresh pages cost the operating system's zeroing); they live for this run only
+    buffers: queue.SimpleQueue[FloatArray] = queue.SimpleQueue()
+
     def work(b: int) -> tuple[int, list[_Counts]]:
         start, size, ss = plan[b]
         shocks = model.draw(np.random.default_rng(ss), size, n_years)
+        try:
+            buf = buffers.get_nowait()
+        except queue.Empty:
+            buf = np.empty((n_years, N_OUT, block_size))
         counts = []
         for v, (_, ka) in enumerate(prepared):
-            out = kernel(ka, shocks)
+            out = kernel(ka, shocks, buf if size == block_size else None)
             counts.append(_count(out, thr, n_window, rule))
             if v in kept_v:
                 if keep_paths and v == 0:
@@ -445,6 +468,7 @@ def simulate(
                 else:
                     with lock:  # one block at a time into the run's own reducer
                         reducers[v].add(rows.astype(np.float32))
+        buffers.put(buf)  # nothing refers to it any more: every use above copied
         return b, counts
 
     results = _run_blocks(work, pilot_blocks, sizes, workers, progress)
