@@ -58,7 +58,8 @@ def _creditor_tables(country: Country) -> tuple[pd.DataFrame, pd.DataFrame]:
     """PPG external MLT debt (end of year) and its service by creditor, t-1 … T, US$ m.
 
     Existing lines: the balance is the principal still to be repaid (their
-    schedules run until repaid); new-financing lines: unit loans on the DSA's
+    schedules run until repaid) plus any part no schedule repays (``outstanding_usd_m``
+    above the schedule's sum, e.g. SDR allocations); new-financing lines: unit loans on the DSA's
     basis, all in one column (:data:`OTHER_NEW`) whatever group the line is named
     after — it is projected borrowing that no lender has committed, so it counts in
     every denominator and in no lender's claim; the country's own new loans
@@ -80,6 +81,7 @@ def _creditor_tables(country: Country) -> tuple[pd.DataFrame, pd.DataFrame]:
         sched = ln.principal_usd_m if ln.principal_usd_m is not None else ln.debt_service_usd_m
         pr = pd.Series(sched, dtype="float64")
         remaining = np.array([float(pr[pr.index > y].sum()) for y in years])  # loop over time
+        remaining = remaining + ln.unscheduled_usd_m()  # never repaid (e.g. SDR allocations)
         svc = pd.Series(ln.debt_service_usd_m, dtype="float64").reindex(years).fillna(0.0)
         add(_group_of(ln.name), remaining, np.asarray(svc, dtype=np.float64))
     lines = country.new_external_financing
@@ -141,7 +143,8 @@ def _existing_debt_frame(country: Country) -> pd.DataFrame:
         rows.append({
             "debt": ln.name,
             "creditor": "unknown" if group == NOT_ITEMISED else group,
-            "outstanding_usd_m": float(sum(v for y, v in sched.items() if y >= t)),
+            "outstanding_usd_m": float(sum(v for y, v in sched.items() if y >= t))
+            + ln.unscheduled_usd_m(),
             "service_t_usd_m": float(ln.debt_service_usd_m.get(t, 0.0)),
             "schedule": _schedule_basis(ln.source),
             "source": ln.source,

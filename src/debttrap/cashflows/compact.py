@@ -286,8 +286,7 @@ class CompactSchedule:
             principal = self.principal_own[b.principal_slice(k)]
         else:  # the kernel's arithmetic for equal principal and bullet
             if b.code == _CODE_EQUAL:
-                principal = repay_base[:m] * t.eq_weight[sl]
-                np.minimum(principal, during, out=principal)
+                principal = repay_base[:m] * t.eq_weight[sl]  # never above the balance
             else:
                 principal = np.zeros(m)
             principal[m_next:] = during[m_next:]

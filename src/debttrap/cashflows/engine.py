@@ -378,6 +378,7 @@ def _run_block(
     custom = loans.custom_shares[sel] if loans.custom_shares is not None else None
     ins = loans.insurance_dec[sel] if accumulate and loans.insurance_dec is not None else None
     first_at = _by_step(grace + 1, k_max)
+    max_grace = int(grace.max())
     disb_steps = {j * a for j in range(1, j_max) if np.any(shares[:, j] != 0)}
     size = sel.size
     bal = amount * shares[:, 0]
@@ -438,19 +439,23 @@ def _run_block(
         else:  # not kept (equal principal and bullet recompute it), or no schedule kept
             principal = scratch[:m]
         if fast == _CODE_EQUAL:
+            # B_g / n never exceeds the balance before maturity (n - 1 instalments of it
+            # leave B_g / n up to rounding), so the general path's min(., B) is a no-op here
             np.multiply(repay_base[:m], eq_weight[:m], out=principal)
-            np.minimum(principal, b, out=principal)
         elif fast == _CODE_BULLET:
-            principal.fill(0.0)
+            if accumulate:  # its principal is needed only for the debt service
+                principal.fill(0.0)
         elif fast == _CODE_ANNUITY:
             assert q is not None and due is not None
             if first.size:
                 repaying[first] = 1.0
                 remaining = (n_per[first] - k + 1).astype(np.float64)
                 level[first] = _annuity_level(b[first], q[first], remaining)
+            # the level less the interest stays below the balance before maturity (by the
+            # balance left after the date), so the general path's min(., B) is a no-op here
             np.subtract(level[:m], due, out=principal)
-            principal *= repaying[:m]
-            np.minimum(principal, b, out=principal)
+            if k <= max_grace:  # some loans of the block are still in grace
+                principal *= repaying[:m]
         else:
             assert q is not None and due is not None
             in_rep = (k > grace[:m]) & (k < n_per[:m])
@@ -475,9 +480,16 @@ def _run_block(
                 principal[ci] += repay_base[ci] * custom[ci, col]
             principal *= in_rep
             np.minimum(principal, b, out=principal)
-        if m_next < m:  # maturing today: whatever is left
-            principal[m_next:] = b[m_next:]
-        np.subtract(b, principal, out=cur)
+        if fast == _CODE_BULLET:  # B - 0 is B, and B - B is 0: no subtraction needed
+            if accumulate and m_next < m:
+                principal[m_next:] = b[m_next:]
+            if cur is not b:
+                cur[:m_next] = b[:m_next]
+            cur[m_next:] = 0.0
+        else:
+            if m_next < m:  # maturing today: whatever is left
+                principal[m_next:] = b[m_next:]
+            np.subtract(b, principal, out=cur)
         # -- disbursement at integer years, after the date's payments
         cash = None
         if k in disb_steps:

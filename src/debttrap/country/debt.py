@@ -61,6 +61,15 @@ class ExistingDebtLine(_CreditorLine):
 
     debt_service_usd_m: YearSeries
     principal_usd_m: YearSeries | None = None
+    outstanding_usd_m: float | None = Field(
+        default=None,
+        ge=0.0,
+        description=(
+            "Balance at the end of t-1, US$ m, where the principal schedule does not repay "
+            "all of it (e.g. SDR allocations, never repaid: interest only); default: the sum "
+            "of principal_usd_m. Needs principal_usd_m."
+        ),
+    )
     source: str = ""
 
     @field_validator("debt_service_usd_m", "principal_usd_m")
@@ -70,6 +79,30 @@ class ExistingDebtLine(_CreditorLine):
         if checked and any(x < -NEG_TOL for x in checked.values()):
             raise ValueError("debt service and principal must not be negative")
         return checked
+
+    @model_validator(mode="after")
+    def _outstanding(self) -> ExistingDebtLine:
+        if self.outstanding_usd_m is None:
+            return self
+        if self.principal_usd_m is None:
+            raise ValueError(
+                f"debt line '{self.name}': outstanding_usd_m needs principal_usd_m (the "
+                "schedule that repays part of it; give an empty table for none)"
+            )
+        repaid = sum(self.principal_usd_m.values())
+        if repaid > self.outstanding_usd_m * (1.0 + 1e-9) + NEG_TOL:
+            raise ValueError(
+                f"debt line '{self.name}': its principal schedule repays {repaid:,.3f} US$ m, "
+                f"more than outstanding_usd_m {self.outstanding_usd_m:,.3f}; raise "
+                "outstanding_usd_m or drop it (default: the schedule's sum)"
+            )
+        return self
+
+    def unscheduled_usd_m(self) -> float:
+        """The part of the end-(t-1) balance that no principal in the schedule repays."""
+        if self.outstanding_usd_m is None or self.principal_usd_m is None:
+            return 0.0
+        return max(self.outstanding_usd_m - sum(self.principal_usd_m.values()), 0.0)
 
 
 class LocalDebtHeldAbroad(FrozenModel):

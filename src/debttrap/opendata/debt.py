@@ -353,6 +353,7 @@ def _fund_line(
                 group=CreditorGroup("multilateral"),
                 debt_service_usd_m=as_series(intr, yrs),
                 principal_usd_m=as_series(np.zeros(intr.size), yrs),
+                outstanding_usd_m=fund.allocations,
                 source=(
                     f"{WDIX}: SDR allocations estimated in DT.DOD.DIMF.CD end-{year} "
                     f"{fund.allocations:.1f} US$ m (OD16a); never repaid, interest at the SDR "

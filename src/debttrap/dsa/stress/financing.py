@@ -175,7 +175,8 @@ def fiscal_financing(
         return FiscalFinancing(z, z, z, z, z, z, z)
     # Python floats: 21 years of scalar recurrences cost less than NumPy calls on slices
     svc_by_year = (r_int + r_pr).T.tolist()  # [y][s]: service in y of a unit raised in s
-    bal_by_year = r_bal.T.tolist()  # [y][s]: its balance at the end of y
+    # [y][s]: its balance at the end of y (read only for the market add-on)
+    bal_by_year = r_bal.T.tolist() if external_extra_rate_dec else []
     prof = mlt_profile.tolist()
     left = (1.0 - np.cumsum(mlt_profile)).tolist()  # share of a domestic MLT unit still owed
     shock = in_shock.tolist()

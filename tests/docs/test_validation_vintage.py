@@ -1,0 +1,161 @@
+"""The validation page's vintage rule: each country is compared in its DSA's year.
+
+These tests check the tool's logic (which year, ex ante or not, how a failure is
+reported), not the agreement figures it computes.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from debttrap.dsa.run import run_dsa
+from debttrap.dsa.stress import StressSettings
+from debttrap.errors import DataError
+from debttrap.opendata import build_country
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _tool() -> ModuleType:
+    path = ROOT / "tools" / "validation_report.py"
+    spec = importlib.util.spec_from_file_location("_tool_validation_vintage", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("date", "year"),
+    [
+        ("2021-06-28", 2021),  # AFG: mid-year, its own year
+        ("2014-09-24", 2014),
+        ("2021-01-28", 2020),  # MMR: January, prepared in 2020
+        ("2024-03-04", 2023),  # FSM: March, prepared in 2023
+        ("2024-04-01", 2024),  # April: its own year
+        ("2025-12-31", 2025),
+    ],
+)
+def test_dsa_year_is_the_publication_year_or_the_year_before_in_the_first_quarter(
+    date: str, year: int
+) -> None:
+    assert _tool().dsa_year(pd.Timestamp(date)) == year
+
+
+def test_comparison_build_is_ex_ante_only_before_the_default_year() -> None:
+    tool = _tool()
+    assert tool.comparison_build(pd.Timestamp("2021-06-28"), 2024) == (2021, True)
+    assert tool.comparison_build(pd.Timestamp("2023-07-07"), 2024) == (2023, True)
+    assert tool.comparison_build(pd.Timestamp("2024-03-04"), 2024) == (2023, True)
+    assert tool.comparison_build(pd.Timestamp("2024-05-17"), 2024) == (2024, False)
+    # a DSA later than the default year: the default build (no later vintage is bundled)
+    assert tool.comparison_build(pd.Timestamp("2025-07-14"), 2024) == (2024, False)
+
+
+def _one_country_list(code: str, date: str, rating: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "iso3": [code],
+            "country": [code],
+            "risk_of_debt_distress": [rating],
+            "latest_publication": [pd.Timestamp(date)],
+            "debt_sustainability_assessment": [""],
+        }
+    )
+
+
+def test_a_dsa_of_2021_is_compared_with_the_country_built_ex_ante_for_2021(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tool = _tool()
+    calls: list[tuple[str, int, bool]] = []
+    real = tool.build_country
+
+    def spy(code: str, t: int, *, ex_ante: bool = False) -> Any:
+        calls.append((code, t, ex_ante))
+        return real(code, t, ex_ante=ex_ante)
+
+    monkeypatch.setattr(tool, "build_country", spy)
+    monkeypatch.setattr(
+        tool.ds, "imf_risk_ratings", lambda: _one_country_list("AFG", "2021-06-28", "high")
+    )
+    frame, errors = tool.build_rows(2024)
+    assert errors == {}
+    assert calls == [("AFG", 2021, True)]
+    row = frame.loc["AFG"]
+    assert (row["t"], bool(row["ex_ante"]), row["first_projection_year"]) == (2021, True, 2021)
+    # the row's rating is that of the ex-ante build, computed here directly
+    direct = build_country("AFG", 2021, ex_ante=True)
+    rating = run_dsa(direct.country, StressSettings()).rating.to_dict()["external"]
+    assert row["rating_external"] == rating
+    # the comparison at 2024 builds the same country for 2024, not ex ante
+    calls.clear()
+    frame24, _ = tool.build_rows(2024, vintage=False)
+    assert calls == [("AFG", 2024, False)]
+    assert frame24.loc["AFG", "first_projection_year"] == 2024
+
+
+def test_a_failing_ex_ante_build_is_one_line_naming_the_series_and_is_listed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tool = _tool()
+
+    def fails(code: str, t: int, *, ex_ante: bool = False) -> Any:
+        raise DataError(
+            f"no IDS stocks for {code} in {t - 1}",
+            dataset="wb-ids-ppg-debt-stocks-by-creditor",
+            series="DT.DOD.DPPG.CD",
+            file="stocks.parquet",
+        )
+
+    monkeypatch.setattr(tool, "build_country", fails)
+    monkeypatch.setattr(
+        tool.ds, "imf_risk_ratings", lambda: _one_country_list("YEM", "2014-09-24", "moderate")
+    )
+    frame, errors = tool.build_rows(2024)
+    message = errors["YEM"]
+    assert "\n" not in message
+    assert message.startswith("built ex ante for 2014: ")
+    assert "DT.DOD.DPPG.CD" in message
+    assert frame.loc["YEM", "status"] == "error"
+
+
+def test_the_vintage_rule_support_is_counted_from_the_fdl_table() -> None:
+    # independent count from the reference copy of the FDL table
+    early_prev = early = late_same = late = 0
+    with (ROOT / "tests/reference/fdl/lic_dsa_debt_carrying_capacity.csv").open() as fh:
+        for rec in csv.DictReader(fh):
+            lag = int(rec["pub_year"]) - int(rec["reference_year"])
+            if int(rec["pub_month"]) <= 3:
+                early += 1
+                early_prev += lag == 1
+            else:
+                late += 1
+                late_same += lag == 0
+    assert _tool().vintage_rule_support() == (early_prev, early, late_same, late)
+    # the rule agrees with the FDL's reference year for most DSAs of either kind
+    assert early_prev / early > 0.75 and late_same / late > 0.85
+
+
+def test_a_dsa_before_july_2018_is_flagged_as_another_framework() -> None:
+    tool = _tool()
+    row: dict[str, Any] = {"rating_external": "high", "capacity_prior_published": "weak"}
+    for kind in ("baseline", "most_extreme"):
+        for ind in tool.EXTERNAL:
+            row[f"{ind}_{kind}_max"] = 50.0
+    for ind in tool.EXTERNAL:
+        row[f"{ind}_threshold"] = 40.0
+    old = tool.reasons(row, "moderate", pd.Timestamp("2014-09-24"), 2014, False, ex_ante=True)
+    new = tool.reasons(row, "moderate", pd.Timestamp("2019-09-24"), 2019, False, ex_ante=True)
+    assert any(r.startswith("framework:") for r in old)
+    assert not any(r.startswith("framework:") for r in new)
+    assert any(r.startswith("built as known before 2014") for r in old)
