@@ -6,7 +6,8 @@ computation written as a straightforward per-year Python loop (each scenario,
 each financing line, each year), and their ratio, measured in the same run.
 Two debttrap figures: "first DSA" clears the per-process cache of unit-loan
 profiles before every run (what a one-off ``debttrap dsa`` pays), "repeated" keeps
-it (what an assessment running several DSAs of one country pays after the first).
+it (what an assessment running several DSAs of one country pays after the first); the
+unit-loan line times the units' run through the loan engine alone (the first DSA's extra).
 Goal (issue 14): under 5 ms. Nothing is asserted.
 Run from the repository root: ``python bench/dsa.py [repeats]``.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from debttrap.cashflows.unit_loan import _flows, _profiles
+from debttrap.cashflows.unit_loan import _flows, _profiles, unit_loan_profiles
 from debttrap.country.model import Country
 from debttrap.dsa.paths import PathInputs, UnitLoanBasis, debt_paths
 from debttrap.dsa.run import run_dsa
@@ -120,10 +121,19 @@ def main() -> None:
         for x in items:
             loop_indicators(x, setup.basis)
     k_slow = (clock() - t0) / loop_repeats
+    basis = setup.basis
+    t0 = clock()
+    for _ in range(repeats):  # what the first DSA adds: the units through the loan engine
+        _profiles.cache_clear()
+        _flows.cache_clear()
+        unit_loan_profiles(basis.terms, res.years.size, basis.discount_dec)
+    units = (clock() - t0) / repeats
     n_scen = 1 + len(res.stress)
     print(f"full LIC-DSF assessment, {n_scen} scenarios x {res.years.size} years")
     print(f"  debttrap, first DSA:       {1000 * cold:8.2f} ms CPU per assessment (goal < 5 ms)")
     print(f"  debttrap, repeated:        {1000 * fast:8.2f} ms CPU per assessment")
+    print(f"  of the first: unit loans:  {1000 * units:8.2f} ms CPU ({len(basis.terms)} units "
+          "through the loan engine, once per process and set of terms)")
     print(f"  per-year Python loop:      {1000 * slow:8.2f} ms CPU per assessment "
           f"({loop_repeats} runs)")
     print(f"  ratio loop / debttrap:     {slow / cold:8.1f}x (first DSA)")
