@@ -78,8 +78,9 @@ def reasons(
         out.append(
             f"built as known before {t} (ex ante, the DSA's year): history from today's "
             f"revised data to {t - 1}, not the data the IMF had; from {t} projections by "
-            "the stated rules OD1a/OD1b/OD7a (trend growth, ratios held, median repayment "
-            "pace), not the IMF's own projections"
+            "the stated rules OD1a/OD1b/OD7a-OD7b (trend growth, ratios held; the country's "
+            "own DSSI repayment pace where the DSSI tables of 2020 were known, else the "
+            "median), not the IMF's own projections"
         )
     elif published.year < t - 1:
         out.append(
@@ -209,7 +210,7 @@ def comparison_build(published: pd.Timestamp, default_year: int) -> tuple[int, b
 
     A DSA whose year is earlier than ``default_year`` is compared with the country as
     it was known then: built for that year, ex ante (no data after ``t - 1``, rules
-    OD1a/OD1b/OD7a). A DSA of ``default_year`` or later is compared with the default
+    OD1a/OD1b/OD7a-OD7b). A DSA of ``default_year`` or later is compared with the default
     build (``default_year``, the bundled WEO's projections), since no later vintage is
     bundled.
     """
@@ -342,6 +343,18 @@ CHANGES: tuple[tuple[str, str, str, str], ...] = (
         "no rating moved; DS/revenue lower in 12 countries (TON 83% → 67%, VUT 75% → 63%, "
         "CPV 106% → 103%); Ethiopia (not in the list) gets revenue excluding grants of 5.9% "
         "of GDP in 2023 instead of 3.9%",
+    ),
+    (
+        "An ex-ante build from 2021 repays the existing debt at the country's own DSSI pace "
+        "(OD7b): the DSSI tables were released in June 2020, so a decision from 2021 knew "
+        "them (OD7a's median pace stays for earlier decisions)",
+        "21 → 21 of 31 at 2024; 20 → 21 of 31 at the DSA's year",
+        "30 → 30 of 31 at 2024; 29 → 29 of 31 at the DSA's year",
+        "no build at 2024 changed (none is ex ante); at the DSA's year SEN (t = 2023) high → "
+        "moderate (now agrees: DS/revenue 129% → 104% of threshold; its DSSI schedule shows "
+        "no bond principal before 2025, so its bonds are repaid from 2025 over their "
+        "maturity instead of at the median 12.5% a year from the start); AFG "
+        "(2021) and ZWE (2022) peaks lower, ratings unchanged",
     ),
 )
 
@@ -519,7 +532,7 @@ def _vintage_lines(frame: pd.DataFrame, first_year: int) -> list[str]:
         f"publication for {e1} of the {en} dated January-March and its publication year for "
         f"{l0} of the {ln} dated later. Where t is earlier than {first_year} the country is "
         "built **ex ante** (no value of any bundled series after t-1; projections by the "
-        f"rules OD1a/OD1b/OD7a, docs/data.md); where t is {first_year} or later it is the "
+        f"rules OD1a/OD1b/OD7a-OD7b, docs/data.md); where t is {first_year} or later it is the "
         f"default build at {first_year} (the bundle has no later vintage). The DSA's **date** "
         "is metadata of the comparison — which year to compare — and is read from the "
         "ratings list for that purpose only; the published **rating** is never an input of a "

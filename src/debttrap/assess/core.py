@@ -103,6 +103,7 @@ def _country(
         code = scenario.country.upper()
         # the builder (and its tables) only for a country given by its ISO3 code
         from debttrap.opendata import DEFAULT_FIRST_YEAR, build_country
+        from debttrap.opendata.amortization import DSSI_RELEASE_YEAR
 
         t = settings.first_projection_year or DEFAULT_FIRST_YEAR
         ex_ante = scenario.is_ex_ante
@@ -112,7 +113,9 @@ def _country(
         if ex_ante:
             sources["country.ex_ante"] = (
                 f"built from the bundled data up to {t - 1} only; later years are projections "
-                "by the stated rules OD1a, OD1b and OD7a (docs/data.md)"
+                "by the stated rules OD1a, OD1b and "
+                + ("OD7b" if t - 1 >= DSSI_RELEASE_YEAR else "OD7a")
+                + " (docs/data.md)"
             )
         return built.country, code
     if scenario.country_file:

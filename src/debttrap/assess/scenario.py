@@ -75,8 +75,8 @@ class ScenarioSettings(_Frozen):
         default=False,
         description="Use no data after t-1: a country built from the bundled data reads no "
         "value after t-1 (later years are projections by the stated rules OD1a, OD1b, "
-        "OD7a); a country given in the scenario has its values after t-1 replaced by the "
-        "rule of debttrap.assess.ex_ante (X1). Implied by decision_year.",
+        "OD7a, or OD7b from 2021); a country given in the scenario has its values after "
+        "t-1 replaced by the rule of debttrap.assess.ex_ante (X1). Implied by decision_year.",
     )
 
 

@@ -29,6 +29,9 @@ __all__ = ["DSSI_LAST_YEAR", "PACE_FLOOR", "LegacySchedule", "dssi_pace", "legac
 
 PACE_FLOOR = 0.02  # calibrated principal pace at or below this: repayment deferred
 DSSI_LAST_YEAR = 2024  # last year of scheduled service in the DSSI tables
+#: The DSSI tables were released on 19 June 2020 (the dataset's PROVENANCE.md): an ex-ante
+#: build whose history ends in this year or later knew them (OD7b).
+DSSI_RELEASE_YEAR = 2020
 
 
 @functools.cache

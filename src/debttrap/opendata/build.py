@@ -249,7 +249,9 @@ def build_country(
     of any bundled series after ``first_year - 1`` is read, and every later year is a
     projection by a stated rule (OD1a growth and deflators at their 10-year average,
     ratios to GDP held; OD1b world growth likewise; OD7a the cross-country repayment
-    pace; arrears and restructuring episodes as they stood in ``first_year - 1``).
+    pace, or OD7b the country's own DSSI pace where the DSSI tables of June 2020 were
+    public before ``first_year``; arrears and restructuring episodes as they stood in
+    ``first_year - 1``).
     Without it, years from ``first_year`` follow the bundled WEO (October 2024), which
     for a past ``first_year`` holds realised values.
 

@@ -21,7 +21,12 @@ from debttrap.country.creditors import CREDITOR_GROUPS, CreditorView
 from debttrap.country.model import ExistingDebtLine, FinancingLine
 from debttrap.errors import DataError
 from debttrap.opendata._series import FloatArray, IntArray, as_series, years_between
-from debttrap.opendata.amortization import DSSI_LAST_YEAR, LegacySchedule, legacy_schedule
+from debttrap.opendata.amortization import (
+    DSSI_LAST_YEAR,
+    DSSI_RELEASE_YEAR,
+    LegacySchedule,
+    legacy_schedule,
+)
 from debttrap.opendata.external import (
     SDR_INTEREST_RATE_PCT,
     ExternalFacts,
@@ -379,21 +384,29 @@ def debt_paths(
     """Existing lines, new financing and the external stock of ``code`` (OD7-OD9, OD16).
 
     ``ex_ante``: the repayment pace of the existing debt is the cross-country median
-    (OD7a), not the country's own DSSI schedule of 2019-2024.
+    (OD7a), not the country's own DSSI schedule of 2019-2024, unless the DSSI tables were
+    released before ``t`` (OD7b: ``t - 1 >= DSSI_RELEASE_YEAR``), when the decision knew them.
     """
     base_year, stock_table = _base_stocks(code, t, view)
     facts = external_facts(code, t, base_year, rec)
     s0 = stock_table.loc[base_year].to_numpy(dtype=np.float64)
     total0 = float(s0.sum()) + facts.imf_credit_usd_m
     grid = years_between(base_year + 1, last + LONG_TAIL_YEARS)
-    leg = legacy_schedule(code, s0, grid, own_pace=not ex_ante)
+    dssi_known = not ex_ante or t - 1 >= DSSI_RELEASE_YEAR
+    leg = legacy_schedule(code, s0, grid, own_pace=dssi_known)
     fund = _fund(facts.fund_credit_usd_m, grid.size, facts.sdr_allocations_usd_m)
     _record_pace(leg, rec)
-    if ex_ante:
+    if ex_ante and not dssi_known:
         rec.assume(
             "OD7a ex ante: the country's own DSSI service table (2019-2024) contains loans "
             "signed after the decision, so each creditor group's existing debt is repaid at "
             "the median pace of that group across DSSI countries"
+        )
+    elif ex_ante:
+        rec.assume(
+            f"OD7b ex ante: the DSSI tables (released June {DSSI_RELEASE_YEAR}: service due "
+            f"2019-2024 on the debt of end-2018) were public before {t}, so the country's own "
+            "DSSI pace is used, as in a build that is not ex ante"
         )
     proj = grid[grid <= last]
     target = _target(mac, proj, base_year, total0, rec)
@@ -419,8 +432,9 @@ def debt_paths(
         f"{IDS}: stocks by creditor group end-{base_year}; schedules OD7; "
         + (
             "pace: median of each group across DSSI countries (OD7a)"
-            if ex_ante
+            if not dssi_known
             else "DSSI service due 2019-2024 calibrates the pace"
+            + (" (OD7b: released before the decision)" if ex_ante else "")
         ),
     )
     total_stock = leg.balance.sum(axis=0) + fund.balance + coh.balance.sum(axis=0)
