@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from loan_strategies import loans, random_loans
 
-from debttrap.cashflows import LoanArrays, run_kernel, schedules
+from debttrap.cashflows import LoanArrays, grant_elements, run_kernel, schedules
 from debttrap.cashflows import compact as compact_mod
 from debttrap.cashflows.engine import FLOW_NAMES, _log_discount, _plan
 from debttrap.terms import Loan
@@ -43,6 +43,12 @@ def assert_same_as_dense(la: LoanArrays, discount: float | np.ndarray) -> None:
         assert np.array_equal(getattr(got, name), getattr(ref, name)), name
         assert np.array_equal(getattr(got_too, name), getattr(ref, name)), name
     assert np.array_equal(both.balance_own, compact.balance_own)
+    # grant_elements runs the kernel without the nominal totals: the same present values
+    pct = np.asarray(discount) * 100.0
+    _, full = run_kernel(la, store=False, discount_rate=pct / 100.0)
+    assert full is not None
+    ge = grant_elements(la, pct)
+    assert np.array_equal(ge, 100.0 * (1.0 - full.pv_debt_service / full.pv_disbursement))
     old = by_calendar_year_dense(la, dense)
     new = schedules(la).by_calendar_year()
     assert np.array_equal(old.years, new.years)

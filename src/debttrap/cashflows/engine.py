@@ -52,7 +52,7 @@ from debttrap.cashflows.arrays import LoanArrays
 from debttrap.cashflows.compact import Block, CompactSchedule, build_layout, compact_from_dense
 from debttrap.errors import InputError
 
-__all__ = ["FLOW_NAMES", "Backend", "PVTotals", "ScheduleArrays", "run_kernel"]
+__all__ = ["FLOW_NAMES", "Backend", "PVTotals", "ScheduleArrays", "present_values", "run_kernel"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -253,12 +253,29 @@ class _Sink:
     scalar_v: bool
     pv_disb: FloatArray
     pv_serv: FloatArray
-    nom_disb: FloatArray
+    nom_disb: FloatArray  # empty when the nominal totals are not wanted
     nom_serv: FloatArray
 
 
+def present_values(
+    loans: LoanArrays, discount_rate: float | FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Present values at signing of each loan's disbursements and debt service (NumPy
+    kernel, no schedule kept, no nominal totals: what a grant element needs)."""
+    plan = _plan(loans)
+    log_v = _log_discount(loans, discount_rate)
+    _, totals = _run_numpy(loans, plan, store=False, log_v=log_v, nominal=False)
+    assert totals is not None
+    return totals.pv_disbursement, totals.pv_debt_service
+
+
 def _run_numpy(
-    loans: LoanArrays, plan: _Plan, *, store: bool, log_v: FloatArray | None
+    loans: LoanArrays,
+    plan: _Plan,
+    *,
+    store: bool,
+    log_v: FloatArray | None,
+    nominal: bool = True,
 ) -> tuple[CompactSchedule | None, PVTotals | None]:
     """The NumPy kernel: the loans in blocks (see :mod:`debttrap.cashflows.compact`),
     each block stepped through its own payment dates, all live loans of a date at once."""
@@ -276,8 +293,8 @@ def _run_numpy(
         scalar_v=accumulate and bool(np.all(log_v == log_v[0])),  # type: ignore[index]
         pv_disb=np.zeros(m_pv),
         pv_serv=np.zeros(m_pv),
-        nom_disb=np.zeros(m_pv),
-        nom_serv=np.zeros(m_pv),
+        nom_disb=np.zeros(m_pv if nominal else 0),
+        nom_serv=np.zeros(m_pv if nominal else 0),
     )
     undisb = (
         undisbursed_shares(loans.disbursement_shares)
@@ -302,8 +319,8 @@ def _run_numpy(
     if accumulate:
         unsorted = []
         for x in (sink.pv_disb, sink.pv_serv, sink.nom_disb, sink.nom_serv):
-            y = np.empty(n)
-            y[order] = x
+            y = np.empty(x.size)
+            y[order[: x.size]] = x
             unsorted.append(y)
         totals = PVTotals(
             pv_disbursement=unsorted[0],
@@ -363,6 +380,7 @@ def _run_block(
     cap = cap_mask.astype(np.float64) if cap_mask.any() else None
     cap_until = int(grace[cap_mask].max()) if cap_mask.any() else 0
     accumulate = sink.pv_disb.size > 0
+    nominal = sink.nom_serv.size > 0
     cfee = loans.commitment_fee_dec[sel]
     cfee_per = (cfee / a) if accumulate and np.any(cfee > 0) else None
     undisb = undisb_all[sel] if undisb_all is not None and cfee_per is not None else None
@@ -399,8 +417,9 @@ def _run_block(
         service0 = mfee + ins0 if ins0 is not None else mfee
         sink.pv_disb[lo : lo + size] += cash0
         sink.pv_serv[lo : lo + size] += service0
-        sink.nom_disb[lo : lo + size] += cash0
-        sink.nom_serv[lo : lo + size] += service0
+        if nominal:
+            sink.nom_disb[lo : lo + size] += cash0
+            sink.nom_serv[lo : lo + size] += service0
 
     prev_all = bal  # balances after the previous date: the schedule's own numbers when kept
     for k in range(1, k_max + 1):
@@ -510,7 +529,9 @@ def _run_block(
             disc = discount(k) if sink.scalar_v else np.exp((k / a) * lv[:m])
             hi = lo + m
             sink.pv_serv[lo:hi] += np.multiply(serv, disc, out=tmp_buf[:m])
-            sink.nom_serv[lo:hi] += serv
+            if nominal:
+                sink.nom_serv[lo:hi] += serv
             if cash is not None:
                 sink.pv_disb[lo:hi] += cash * disc
-                sink.nom_disb[lo:hi] += cash
+                if nominal:
+                    sink.nom_disb[lo:hi] += cash

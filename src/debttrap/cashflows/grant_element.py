@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from debttrap.cashflows.arrays import LoanArrays
-from debttrap.cashflows.engine import run_kernel
+from debttrap.cashflows.engine import present_values, run_kernel
 from debttrap.errors import InputError, InternalError
 from debttrap.terms.loan import Loan
 from debttrap.validation import require_finite
@@ -153,9 +153,8 @@ def grant_elements(
 ) -> NDArray[np.float64]:
     """Grant element (percent) of every loan in a batch; memory is O(number of loans)."""
     la = loans if isinstance(loans, LoanArrays) else LoanArrays.from_loans(loans)
-    _, totals = run_kernel(la, store=False, discount_rate=np.asarray(discount_rate_pct) / 100.0)
-    assert totals is not None
-    return np.asarray(100.0 * (1.0 - totals.pv_debt_service / totals.pv_disbursement))
+    pv_disb, pv_serv = present_values(la, np.asarray(discount_rate_pct) / 100.0)
+    return np.asarray(100.0 * (1.0 - pv_serv / pv_disb))
 
 
 def grant_element(
