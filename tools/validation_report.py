@@ -31,6 +31,7 @@ from debttrap.dsa.run import run_dsa
 from debttrap.dsa.stress import StressSettings
 from debttrap.errors import DebtTrapError
 from debttrap.opendata import BuiltCountry, build_country
+from debttrap.opendata.terms import lending_terms
 
 NOTCH = {"low": 1, "moderate": 2, "high": 3, "in debt distress": 4, "in_distress": 4}
 LABEL = {1: "low", 2: "moderate", 3: "high", 4: "in debt distress"}
@@ -50,6 +51,29 @@ def _ratios(row: Mapping[Any, Any], kind: str) -> dict[str, float]:
 def _fmt_peak(ratios: Mapping[str, float]) -> str:
     ind = max(ratios, key=lambda k: ratios[k])
     return f"{SHORT[ind]} {ratios[ind]:.0%}"
+
+
+#: Bonds are named as a reason where they are at least this share of PPG external debt.
+BOND_SHARE = 10.0
+
+
+def _bond_share(row: Mapping[str, Any]) -> float:
+    value = row.get("bondholders_share_pct")
+    return 0.0 if value is None or pd.isna(value) else float(value)
+
+
+def _bond_reason(row: Mapping[str, Any]) -> str:
+    bonds = lending_terms()["bondholders"]
+    return (
+        f"bonds are {_bond_share(row):.0f}% of PPG external debt (IDS, end-"
+        f"{int(row['creditor_year'])}); the bundle has neither their coupons nor their "
+        "maturities (no IDS interest or maturity series), so existing bonds pay the "
+        f"generic new-issue coupon of the lending terms ({bonds.rate_pct:g}%) and are "
+        "repaid at the country's DSSI pace or, where its DSSI table shows no bond "
+        f"principal to 2024, over {bonds.maturity_years:g} years from 2025 (OD7): a "
+        "country whose bonds carry lower coupons or longer maturities gets too much debt "
+        "service, one with a bullet due soon too little"
+    )
 
 
 #: The 2018 LIC-DSF applies to DSAs from July 2018 (IMF-World Bank guidance note, 2018);
@@ -125,6 +149,8 @@ def reasons(
                         "SOE or regional-market debt, arrears stocks, Fund credit on GRA terms) "
                         "or on judgment"
                     )
+            if _bond_share(row) >= BOND_SHARE:
+                out.append(_bond_reason(row))
             if theirs == 2 or (theirs == 3 and ours == 1):
                 near = {k: v for k, v in mx.items() if 0.85 <= v <= 1.0}
                 if near:
@@ -154,7 +180,9 @@ def reasons(
                 out.append(
                     "the WDI publishes no recent exports for this country, so they are "
                     "estimated from the current account (assumption OD3b): their level and "
-                    "history (which sizes the B3 export shock) are less reliable"
+                    "history (which sizes the B3 export shock) are less reliable; no other "
+                    "bundled series publishes them (the WEO slice has export volumes only, "
+                    "PWT 9.1 ends in 2017)"
                 )
             imf = float(row.get("imf_credit_usd_m") or 0.0)
             total = float(row.get("ppg_external_debt_usd_m") or 0.0)
@@ -162,6 +190,8 @@ def reasons(
                 k in over
                 for k in ("ext_debt_service_to_exports_pct", "ext_debt_service_to_revenue_pct")
             )
+            if service_over and _bond_share(row) >= BOND_SHARE:
+                out.append(_bond_reason(row))
             if service_over and total > 0 and imf / total >= 0.1:
                 out.append(
                     f"Fund credit (net of the SDR allocations estimated in the IDS stock, "
@@ -710,7 +740,9 @@ def render(frame: pd.DataFrame, first_year: int, frame24: pd.DataFrame | None = 
         "external debt, FDI, grants (from WDI revenue and net ODA, OD6-OD6c), the "
         "natural-disaster test, the split of Fund credit between PRGT and GRA terms (all "
         "on PRGT terms, OD16), SDR "
-        "holdings and quotas (allocations are estimated from the IDS series, OD16a). Exports "
+        "holdings and quotas (allocations are estimated from the IDS series, OD16a), the "
+        "coupons and maturities of existing bonds (generic new-issue terms, OD7; no IDS "
+        "interest or maturity series is bundled). Exports "
         "are published (WDI) except where none are recent (then estimated, OD3b); IMF credit "
         "(OD16), market access (bonds outstanding) and commodity export shares (C3, OD18) "
         "come from the WDI/IDS external series."

@@ -159,3 +159,24 @@ def test_a_dsa_before_july_2018_is_flagged_as_another_framework() -> None:
     assert any(r.startswith("framework:") for r in old)
     assert not any(r.startswith("framework:") for r in new)
     assert any(r.startswith("built as known before 2014") for r in old)
+
+
+def test_bonds_are_named_as_a_reason_where_they_are_a_tenth_of_the_debt() -> None:
+    tool = _tool()
+    row: dict[str, Any] = {
+        "rating_external": "high",
+        "capacity_prior_published": "medium",
+        "creditor_year": 2022,
+    }
+    for ind in tool.EXTERNAL:
+        row[f"{ind}_threshold"] = 10.0
+        row[f"{ind}_baseline_max"] = 5.0
+        row[f"{ind}_most_extreme_max"] = 5.0
+    row["ext_debt_service_to_exports_pct_baseline_max"] = 15.0  # a service breach
+    date = pd.Timestamp("2025-07-14")
+    row["bondholders_share_pct"] = 30.0
+    with_bonds = tool.reasons(row, "moderate", date, 2024, False)
+    row["bondholders_share_pct"] = 5.0
+    few_bonds = tool.reasons(row, "moderate", date, 2024, False)
+    assert any(r.startswith("bonds are 30% of PPG external debt") for r in with_bonds)
+    assert not any(r.startswith("bonds are") for r in few_bonds)
