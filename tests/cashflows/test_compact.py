@@ -117,6 +117,37 @@ def test_blocks_split_a_frequency_and_still_agree(monkeypatch: pytest.MonkeyPatc
     assert_same_as_dense(la, 0.05)
 
 
+def test_calendar_years_read_in_small_chunks_still_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The yearly sums derive a block's dates a chunk of whole years at a time: tiny chunks
+    (one year each, and a few numbers more) give the same bits as one chunk per block."""
+    la = LoanArrays.from_loans(random_loans(np.random.default_rng(7), 90))
+    whole = schedules(la).by_calendar_year()
+    monkeypatch.setattr(compact_mod, "CHUNK_VALUES", 5)
+    sched = schedules(la)
+    chunks = [list(sched.arrays._chunks(b)) for b in sched.arrays.layout.blocks]
+    assert max(len(c) for c in chunks) > 10
+    for b, c in zip(sched.arrays.layout.blocks, chunks, strict=True):
+        assert all((k0 - 1) % b.a == 0 for k0, _ in c)  # each chunk starts a year
+        assert c[0][0] == 1 and c[-1][1] == b.k_max + 1
+    assert_same_as_dense(la, 0.05)
+    small = sched.by_calendar_year()
+    for name in ANNUAL:
+        assert np.array_equal(getattr(small, name), getattr(whole, name)), name
+
+
+def test_calendar_years_of_wide_blocks_read_date_by_date_still_agree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Blocks wider than FLAT_BLOCK_LOANS are read one date at a time: the same bits."""
+    la = LoanArrays.from_loans(random_loans(np.random.default_rng(8), 90))
+    flat = schedules(la).by_calendar_year()
+    monkeypatch.setattr(compact_mod, "FLAT_BLOCK_LOANS", 0)
+    assert_same_as_dense(la, 0.05)
+    wide = schedules(la).by_calendar_year()
+    for name in ANNUAL:
+        assert np.array_equal(getattr(wide, name), getattr(flat, name)), name
+
+
 def test_each_loans_own_dates_match_the_old_per_loan_schedule() -> None:
     la = LoanArrays.from_loans(random_loans(np.random.default_rng(11), 60))
     dense, _ = run_dense(la, _plan(la), store=True, log_v=None)

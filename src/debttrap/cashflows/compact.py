@@ -57,6 +57,11 @@ IntArray = NDArray[np.int64]
 
 #: loans per block: the kernel's per-loan state of a block stays in the CPU's cache
 BLOCK_LOANS = 16384
+#: numbers per chunk when a reader derives a block's flows for many dates at once
+CHUNK_VALUES = 1 << 17
+#: blocks of at most this many loans are read many dates at once (fewer Python steps);
+#: wider blocks date by date (slices, no gathers: faster per number)
+FLAT_BLOCK_LOANS = 512
 
 _CODE_EQUAL, _CODE_ANNUITY, _CODE_BULLET, _CODE_CUSTOM = 0, 1, 2, 3
 #: amortizations whose principal is kept; equal principal and bullet recompute theirs
@@ -349,6 +354,112 @@ class CompactSchedule:
             yield k, flows
             prev = flows["balance"]
 
+    def _chunks(self, b: Block) -> Iterator[tuple[int, int]]:
+        """Own-step ranges ``[k0, k1)`` of block ``b`` holding about :data:`CHUNK_VALUES`
+        numbers each (at least one year of dates), so the flat temporaries stay small;
+        each starts a year (``k0 - 1`` a multiple of ``a``)."""
+        k_end = b.k_max + 1
+        k0 = 1
+        while k0 < k_end:
+            limit = int(b.start[k0]) + CHUNK_VALUES
+            k1 = int(np.searchsorted(b.start[k0 + 1 : k_end + 1], limit, side="right"))
+            k1 = k0 + max(k1, 1)
+            k1 = 1 + -(-(k1 - 1) // b.a) * b.a  # whole years: a year's dates in one chunk
+            yield k0, min(k1, k_end)
+            k0 = min(k1, k_end)
+
+    def _flat_steps(
+        self, t: _Terms, b: Block, k0: int, k1: int
+    ) -> tuple[IntArray, IntArray, dict[str, FloatArray]]:
+        """Every flow of block ``b`` at own steps ``k0 .. k1 - 1``, all at once.
+
+        Returns the own step and the rank in the block of each number, and the flows in
+        the flat order (flat positions ``start[k0] .. start[k1]``): the arithmetic of
+        :meth:`_at_step`, operation for operation, on every (loan, date) of the range
+        instead of one date at a time, so every number has the same bits.
+        """
+        live = b.live[k0:k1]
+        seg = b.start[k0:k1] - b.start[k0]
+        n_flat = int(b.start[k1] - b.start[k0])
+        ks = np.repeat(np.arange(k0, k1, dtype=np.int64), live)
+        r = np.arange(n_flat, dtype=np.int64) - np.repeat(seg, live)
+        s = b.lo + r  # position in the layout's order
+        a = b.a
+        lo = b.lo
+        face0 = t.amount[lo : b.hi] * t.shares[lo : b.hi, 0]
+        bal_all = self.balance_own
+        flat0 = int(b.start[k0])
+        if k0 == 1:
+            m1 = int(live[0])
+            prev = np.empty(n_flat)
+            prev[:m1] = face0[:m1]
+            prev[m1:] = bal_all[b.start[ks[m1:] - 1] + r[m1:]]
+        else:
+            prev = bal_all[b.start[ks - 1] + r]
+        one_rate = t.rate.shape[1] == 1
+        q = (t.rate[s, 0] if one_rate else t.rate[s, (ks - 1) * b.stride]) / a
+        grace = t.grace[s]
+        due = prev * q
+        capitalized = due * (t.capitalize[s] * (ks <= grace))
+        during = prev + capitalized
+        n_own = np.searchsorted(-b.live[1:], -r, side="left")  # own dates of each loan
+        maturing = ks == n_own
+        if b.pbase >= 0:
+            p0 = b.pbase + flat0 - int(b.start[1])
+            principal = self.principal_own[p0 : p0 + n_flat]
+        else:  # the kernel's arithmetic for equal principal and bullet
+            if b.code == _CODE_EQUAL:
+                base = self._repay_base(t, b)
+                repay_base = np.where(ks > grace, base[r], 0.0)
+                principal = repay_base * t.eq_weight[s]
+            else:
+                principal = np.zeros(n_flat)
+            principal[maturing] = during[maturing]
+        out = {
+            "interest": due - capitalized,
+            "capitalized_interest": capitalized,
+            "principal": principal,
+            "balance": bal_all[flat0 : flat0 + n_flat],
+        }
+        amount = t.amount[s]
+        j_max = t.shares.shape[1]
+        j0 = (ks - 1) // a
+        in_j0 = j0 < j_max
+        fee = (amount * t.undisb[s, np.minimum(j0, j_max - 1)]) * (t.cfee[s] / a)
+        out["commitment_fee"] = np.where(in_j0, fee, 0.0)
+        j = ks // a
+        paid = (ks % a == 0) & (j < j_max)
+        cash = (amount * t.shares[s, np.minimum(j, j_max - 1)]) * t.price[s]
+        out["disbursement"] = np.where(paid, cash, 0.0)
+        if t.insurance is not None:
+            out["insurance"] = amount * t.insurance[s, ks * b.stride]
+        else:
+            out["insurance"] = np.zeros(n_flat)
+        out["management_fee"] = np.zeros(n_flat)
+        return ks, r, out
+
+    def _repay_base(self, t: _Terms, b: Block) -> FloatArray:
+        """Each loan's balance during its first repayment period (own step ``G + 1``), as
+        :meth:`_at_step` computes it there; 0 for a loan without one."""
+        lo, hi = b.lo, b.hi
+        g1 = t.grace[lo:hi] + 1
+        n_own = np.searchsorted(-b.live[1:], -np.arange(hi - lo), side="left")
+        r = np.flatnonzero(g1 <= np.minimum(n_own, b.k_max))
+        k = g1[r]
+        s = lo + r
+        prev = np.where(
+            k == 1,
+            t.amount[s] * t.shares[s, 0],
+            self.balance_own[b.start[np.maximum(k - 1, 1)] + r],
+        )
+        one_rate = t.rate.shape[1] == 1
+        q = (t.rate[s, 0] if one_rate else t.rate[s, (k - 1) * b.stride]) / b.a
+        due = prev * q
+        capitalized = due * (t.capitalize[s] * (k <= t.grace[s]))
+        out = np.zeros(hi - lo)
+        out[r] = prev + capitalized
+        return out
+
     # ------------------------------------------------------------------ dense views
     def dense(self, name: str) -> FloatArray:
         """One flow (or ``balance``) on the batch's grid, ``(n, S + 1)``, read-only."""
@@ -493,7 +604,12 @@ class CompactSchedule:
     def by_year_offset(self, names: tuple[str, ...]) -> dict[str, FloatArray]:
         """Flows summed by year after signing (offset ``m`` holds own dates with
         ``ceil(k / a) == m``; offset 0 is signing), each ``(n_off, n)`` time-major, loan
-        order; ``balance`` is read at each offset's end. ``n_off`` as on the grid."""
+        order; ``balance`` is read at each offset's end. ``n_off`` as on the grid.
+
+        Each block's dates are derived a chunk of dates at a time (:meth:`_flat_steps`)
+        and summed with ``np.bincount``, which adds a loan's dates of a year in date order
+        starting from 0: the same sums, bit for bit, as adding date after date.
+        """
         la = self.loans
         big_a = la.steps_per_year
         n_steps = la.n_steps
@@ -508,14 +624,32 @@ class CompactSchedule:
         bal = np.zeros((n_off, n)) if "balance" in names else None
         if bal is not None:
             bal[0] = sign["balance"]
-        for b, k, flows in self._walk():
-            m = int(b.live[k])
-            off = (k + b.a - 1) // b.a
-            for name, buf in sums.items():
-                buf[off, b.lo : b.lo + m] += flows[name]
-            if bal is not None and k % b.a == 0:
-                # the grid's year end m * A is own step m * a (or the last grid step)
-                bal[k // b.a, b.lo : b.lo + m] = flows["balance"]
+        for b in self.layout.blocks:
+            n_b = b.hi - b.lo
+            if n_b > FLAT_BLOCK_LOANS:  # a wide block: date by date, each date in slices
+                for k, flows in self._walk_block(t, b):
+                    m = int(b.live[k])
+                    off = (k + b.a - 1) // b.a
+                    for name, buf in sums.items():
+                        buf[off, b.lo : b.lo + m] += flows[name]
+                    if bal is not None and k % b.a == 0:
+                        # the grid's year end m * A is own step m * a (or the last grid step)
+                        bal[k // b.a, b.lo : b.lo + m] = flows["balance"]
+                continue
+            for k0, k1 in self._chunks(b):
+                ks, r, flows = self._flat_steps(t, b, k0, k1)
+                off0 = (k0 + b.a - 1) // b.a
+                off1 = (k1 - 1 + b.a - 1) // b.a + 1  # the chunk's years: [off0, off1)
+                cell = ((ks + (b.a - 1)) // b.a - off0) * n_b + r
+                size = (off1 - off0) * n_b
+                for name, buf in sums.items():
+                    # no year spans two chunks: each cell is whole here
+                    total = np.bincount(cell, flows[name], minlength=size)
+                    buf[off0:off1, b.lo : b.hi] = total.reshape(off1 - off0, n_b)
+                if bal is not None:
+                    # the grid's year end m * A is own step m * a (or the last grid step)
+                    end = ks % b.a == 0
+                    bal[ks[end] // b.a, b.lo + r[end]] = flows["balance"][end]
         if bal is not None:
             # a partial last year ends at the last grid step S: own step S // stride
             for b in self.layout.blocks:
