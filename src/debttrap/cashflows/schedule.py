@@ -112,7 +112,11 @@ class ScheduleBatch:
         n = la.n_loans
         # where each signing year's offsets land: output rows [col0 + m0, col0 + m1)
         placements = []
-        for year in np.unique(signing):
+        # the signing years present (a count per year: np.unique would import numpy.ma,
+        # tens of milliseconds on the first call of a process)
+        first_signing = int(signing.min()) if signing.size else 0
+        present = np.flatnonzero(np.bincount(signing - first_signing)) + first_signing
+        for year in present.tolist():
             col0 = int(year) - lo
             m0, m1 = max(0, -col0), min(n_off, n_years - col0)
             if m1 > m0:
