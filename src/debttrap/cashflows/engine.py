@@ -228,11 +228,18 @@ def undisbursed_shares(shares: FloatArray) -> FloatArray:
     After the last tranche it is exactly zero, so no commitment fee is charged
     on rounding dust (shares sum to 1 only within 1e-6).
     """
-    left = np.maximum(1.0 - np.cumsum(shares, axis=1), 0.0)
-    nonzero = shares > 0
-    last = shares.shape[1] - 1 - np.argmax(nonzero[:, ::-1], axis=1)
-    cols = np.arange(shares.shape[1])[None, :]
-    left[cols >= last[:, None]] = 0.0
+    n, n_cols = shares.shape
+    left = np.empty((n, n_cols))
+    paid = np.zeros(n)
+    for j in range(n_cols):  # column by column: the cumulated sum's additions, in order
+        paid = paid + shares[:, j] if j else shares[:, 0].copy()
+        left[:, j] = np.maximum(1.0 - paid, 0.0)
+    # zero from the last positive tranche on (the last column when none is positive)
+    any_positive = np.any(shares > 0, axis=1)
+    none_after = np.ones(n, dtype=bool)
+    for j in range(n_cols - 1, -1, -1):
+        left[none_after & (any_positive | (j == n_cols - 1)), j] = 0.0
+        none_after &= ~(shares[:, j] > 0)
     return left
 
 
