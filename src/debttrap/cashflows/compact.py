@@ -518,17 +518,20 @@ class CompactSchedule:
 
             undisb = undisbursed_shares(shares)
             a_max = int(a.max())
-            ks = np.arange(j_max * a_max + 1)
-            freq = np.unique(a)
-            cum = np.zeros((freq.size, ks.size))
-            for i, f in enumerate(freq.tolist()):  # cumulated factors of own dates 1 .. k
-                cum[i, 1:] = np.cumsum(np.exp((ks[1:] / f) * log_v0))
-            row = np.searchsorted(freq, a)
+            width = j_max * a_max + 1
+            ks = np.arange(width)
+            # cumulated factors of own dates 1 .. k, a row per frequency (indexed by it)
+            cum = np.zeros((a_max + 1, width))
+            for f in np.flatnonzero(np.bincount(a)).tolist():
+                cum[f, 1:] = np.cumsum(np.exp((ks[1:] / f) * log_v0))
+            flat_cum = cum.ravel()
+            row = a * width
+            cfee_a = cfee / a
             for j0 in range(j_max):
                 k0 = np.minimum(j0 * a, k_own)
-                k1 = np.minimum((j0 + 1) * a, k_own)
-                factors = cum[row, k1] - cum[row, k0]
-                pv_serv += ((amount * undisb[:, j0]) * (cfee / a)) * factors
+                k1 = np.minimum(k0 + a, k_own)
+                factors = flat_cum[row + k1] - flat_cum[row + k0]
+                pv_serv += ((amount * undisb[:, j0]) * cfee_a) * factors
         return pv_disb, pv_serv
 
     def _present_values_by_date(self, log_v: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -609,18 +612,20 @@ class CompactSchedule:
         n_b = b.hi - b.lo
         k_max = b.k_max
         v = np.exp((np.arange(k_max + 2) / b.a) * log_v)
-        live = b.live[1 : k_max + 1]
-        cuts = [0, *(np.flatnonzero(np.diff(live)) + 1).tolist(), k_max]
+        weights = np.stack((v[2:], v[1:-1]))  # column k - 1: (v_(k+1), v_k)
+        live_k = b.live[1 : k_max + 1]
+        cuts = [0, *(np.flatnonzero(np.diff(live_k)) + 1).tolist(), k_max]
+        live = live_k.tolist()
+        start = b.start.tolist()
         xy = np.zeros((2, n_b))
         bal = self.balance_own
         for i0, i1 in itertools.pairwise(cuts):  # own dates k = i0 + 1 .. i1
-            m = int(live[i0])
+            m = live[i0]
             if not m:
                 break
-            p0 = int(b.start[i0 + 1])
+            p0 = start[i0 + 1]
             rect = bal[p0 : p0 + (i1 - i0) * m].reshape(i1 - i0, m)
-            weights = np.stack((v[i0 + 2 : i1 + 2], v[i0 + 1 : i1 + 1]))
-            xy[:, :m] += weights @ rect
+            xy[:, :m] += weights[:, i0:i1] @ rect
         x, y = xy
         # X took B_K with v_(K+1) on each loan's last date K, which has no next date
         k_own = self.n_periods[self.layout.order[b.lo : b.hi]]

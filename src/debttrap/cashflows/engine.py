@@ -229,17 +229,17 @@ def undisbursed_shares(shares: FloatArray) -> FloatArray:
     on rounding dust (shares sum to 1 only within 1e-6).
     """
     n, n_cols = shares.shape
+    positive = shares > 0
+    last = np.full(n, n_cols - 1)  # the last positive tranche (the last column if none)
+    for j in range(n_cols - 1):
+        last[positive[:, j]] = j
+    last[positive[:, n_cols - 1]] = n_cols - 1
     left = np.empty((n, n_cols))
-    paid = np.zeros(n)
+    paid = shares[:, 0].copy()
     for j in range(n_cols):  # column by column: the cumulated sum's additions, in order
-        paid = paid + shares[:, j] if j else shares[:, 0].copy()
-        left[:, j] = np.maximum(1.0 - paid, 0.0)
-    # zero from the last positive tranche on (the last column when none is positive)
-    any_positive = np.any(shares > 0, axis=1)
-    none_after = np.ones(n, dtype=bool)
-    for j in range(n_cols - 1, -1, -1):
-        left[none_after & (any_positive | (j == n_cols - 1)), j] = 0.0
-        none_after &= ~(shares[:, j] > 0)
+        if j:
+            paid += shares[:, j]
+        left[:, j] = np.where(j >= last, 0.0, np.maximum(1.0 - paid, 0.0))
     return left
 
 
