@@ -230,3 +230,62 @@ def test_sum_by_time_equals_the_dense_grid_summed_by_bin() -> None:
         scale = la.amount_m[:, None]
         np.testing.assert_allclose(got[name] / scale, expect / scale, rtol=0, atol=1e-13)
     assert np.array_equal(sched.balance_at_signing, dense.balance[:, 0])
+
+
+def assert_present_values_from_the_schedule(la: LoanArrays, discount: float | np.ndarray) -> None:
+    """``grant_elements`` of a kept schedule reads the balances instead of rerunning the
+    kernel: present values of disbursements bit for bit, of debt service to 1e-12 relative
+    (the same sums, rounded in another order)."""
+    batch = schedules(la)
+    _, ref = run_kernel(la, store=False, discount_rate=discount)
+    assert ref is not None
+    log_v = _log_discount(la, discount)
+    assert log_v is not None
+    pv_disb, pv_serv = batch.arrays.present_values(log_v)
+    assert np.array_equal(pv_disb, ref.pv_disbursement)
+    np.testing.assert_allclose(pv_serv, ref.pv_debt_service, rtol=1e-12, atol=0.0)
+    ge = grant_elements(batch, np.asarray(discount) * 100.0)
+    np.testing.assert_allclose(ge, grant_elements(la, np.asarray(discount) * 100.0), atol=1e-10)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    batch=st.lists(loans(), min_size=1, max_size=8),
+    discount=st.floats(0.0, 0.15),
+    per_loan=st.booleans(),
+)
+def test_present_values_of_a_kept_schedule_for_loans_with_every_feature(
+    batch: list[Loan], discount: float, per_loan: bool
+) -> None:
+    la = LoanArrays.from_loans(batch)
+    rates = np.linspace(0.0, discount, la.n_loans) if per_loan else discount
+    assert_present_values_from_the_schedule(la, rates)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(la=fixed_rate_arrays(), discount=st.floats(0.0, 0.15))
+def test_present_values_of_a_kept_schedule_at_fixed_rates(la: LoanArrays, discount: float) -> None:
+    """Fixed rates and one discount rate: the balances by matrix products, fees in closed form."""
+    assert_present_values_from_the_schedule(la, discount)
+
+
+def test_present_values_of_a_kept_schedule_in_small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compact_mod, "BLOCK_LOANS", 7)
+    rng = np.random.default_rng(11)
+    n = 300
+    ppy = rng.choice([1, 2, 4], size=n)
+    periods = rng.integers(1, 40 * ppy + 1)
+    grace = rng.integers(0, periods)
+    la = LoanArrays.from_arrays(
+        amount_m=rng.uniform(1.0, 2000.0, n),
+        rate_pct=rng.uniform(0.0, 12.0, n),
+        grace_years=grace / ppy,
+        maturity_years=periods / ppy,
+        payments_per_year=ppy,
+        amortization=rng.choice([0, 1, 2], size=n),
+        management_fee_pct=rng.choice([0.0, 0.5], size=n),
+        commitment_fee_pct=rng.choice([0.0, 0.25], size=n),
+        signing_year=rng.integers(2015, 2031, size=n),
+        capitalize_interest_during_grace=rng.random(n) < 0.2,
+    )
+    assert_present_values_from_the_schedule(la, 0.05)

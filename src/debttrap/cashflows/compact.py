@@ -460,6 +460,180 @@ class CompactSchedule:
         out[r] = prev + capitalized
         return out
 
+    # ------------------------------------------------------------------ present values
+    def present_values(self, log_v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Present values at signing of each loan's disbursements and debt service, read
+        from the kept balances (loan order; ``log_v = -log(1 + D)`` per loan).
+
+        On own date ``k`` the debt service is ``(1 + q) B_(k-1) - B_k + face_k + fee_k
+        (+ premium_k)``: interest ``q B_(k-1)`` less what is capitalized, plus principal,
+        the balance during the period (``B_(k-1)`` and the capitalized interest) less the
+        balance ``B_k`` left after the date's repayment and disbursement ``face_k``. The
+        capitalized interest cancels, so one formula serves every amortization and
+        capitalization. At a fixed rate and one discount rate the balances enter as
+        ``(1 + q) X - Y`` (:meth:`_discounted_balances`: one matrix product per run of
+        dates with the same live loans) and the fees and tranches of the first years in
+        closed form per loan; otherwise date by date (:meth:`_present_values_by_date`).
+
+        The present value of disbursements is the kernel's own arithmetic, bit for bit;
+        that of debt service agrees with :func:`~debttrap.cashflows.run_kernel`'s to
+        1e-12 relative (other roundings of the same sums; tested), not bit for bit.
+        """
+        la = self.loans
+        n = la.n_loans
+        scalar_v = bool(np.all(log_v == log_v[0])) if n else True
+        if la.rate_dec.shape[1] != 1 or not scalar_v or la.insurance_dec is not None:
+            return self._present_values_by_date(log_v)
+        order = self.layout.order
+        log_v0 = log_v[0] if n else np.float64(0.0)
+        amount = la.amount_m
+        shares = la.disbursement_shares
+        price = la.proceeds_ratio
+        a = la.payments_per_year.astype(np.int64)
+        k_own = self.n_periods
+        face0 = amount * shares[:, 0]
+        pv_disb = face0 * price
+        pv_serv = amount * la.management_fee_dec
+        # the balances: (1 + q) X - Y, block by block in the layout's order
+        part = np.empty(n)
+        for b in self.layout.blocks:
+            sel = order[b.lo : b.hi]
+            x, y = self._discounted_balances(b, face0[sel], log_v0)
+            part[b.lo : b.hi] = (1.0 + la.rate_dec[sel, 0] / b.a) * x - y
+        unsorted = np.empty(n)
+        unsorted[order] = part
+        pv_serv += unsorted
+        # tranches at integer years j, while the loan still runs (the kernel's order)
+        j_max = shares.shape[1]
+        for j in range(1, j_max):
+            paid = j * a <= k_own
+            disc = np.exp(j * log_v0)
+            face = amount * shares[:, j]
+            pv_disb += np.where(paid, (face * price) * disc, 0.0)
+            pv_serv += np.where(paid, face * disc, 0.0)
+        # commitment fees, level within each of the first years: fee x its dates' factors
+        cfee = la.commitment_fee_dec
+        if np.any(cfee > 0):
+            from debttrap.cashflows.engine import undisbursed_shares
+
+            undisb = undisbursed_shares(shares)
+            a_max = int(a.max())
+            width = j_max * a_max + 1
+            ks = np.arange(width)
+            # cumulated factors of own dates 1 .. k, a row per frequency (indexed by it)
+            cum = np.zeros((a_max + 1, width))
+            for f in np.flatnonzero(np.bincount(a)).tolist():
+                cum[f, 1:] = np.cumsum(np.exp((ks[1:] / f) * log_v0))
+            flat_cum = cum.ravel()
+            row = a * width
+            cfee_a = cfee / a
+            for j0 in range(j_max):
+                k0 = np.minimum(j0 * a, k_own)
+                k1 = np.minimum(k0 + a, k_own)
+                factors = flat_cum[row + k1] - flat_cum[row + k0]
+                pv_serv += ((amount * undisb[:, j0]) * cfee_a) * factors
+        return pv_disb, pv_serv
+
+    def _present_values_by_date(self, log_v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """:meth:`present_values` date by date: floating rates, one discount rate per loan
+        or insurance premiums."""
+        from debttrap.cashflows.engine import undisbursed_shares
+
+        la = self.loans
+        order = self.layout.order
+        shares = la.disbursement_shares[order]
+        cfee_all = la.commitment_fee_dec[order]
+        amount_all = la.amount_m[order]
+        price_all = la.proceeds_ratio[order]
+        rate = la.rate_dec[order]
+        has_cfee = bool(np.any(cfee_all > 0))
+        undisb = undisbursed_shares(shares) if has_cfee else shares
+        insurance = None if la.insurance_dec is None else la.insurance_dec[order]
+        lv = log_v[order]
+        scalar_v = bool(np.all(lv == lv[0])) if lv.size else True
+        one_rate = rate.shape[1] == 1
+        face0 = amount_all * shares[:, 0]
+        pv_disb = face0 * price_all
+        pv_serv = amount_all * la.management_fee_dec[order]
+        if insurance is not None:
+            pv_serv = pv_serv + amount_all * insurance[:, 0]
+        bal = self.balance_own
+        j_max = shares.shape[1]
+        for b in self.layout.blocks:
+            lo, hi = b.lo, b.hi
+            a = b.a
+            acc_s = pv_serv[lo:hi]
+            acc_d = pv_disb[lo:hi]
+            amount = amount_all[lo:hi]
+            lvb = lv[lo:hi]
+            cfee_per = cfee_all[lo:hi] / a if has_cfee else None
+            term_buf = np.empty(hi - lo)
+            tmp_buf = np.empty(hi - lo)
+            prev = face0[lo:hi]
+            log_v0 = lvb[0]
+            for k in range(1, b.k_max + 1):
+                m = int(b.live[k])
+                if not m:
+                    break
+                pos = int(b.start[k])
+                cur = bal[pos : pos + m]
+                col = 0 if one_rate else (k - 1) * b.stride
+                growth = 1.0 + rate[lo : lo + m, col] / a
+                term = np.multiply(prev[:m], growth, out=term_buf[:m])
+                term -= cur
+                if cfee_per is not None and (j0 := (k - 1) // a) < j_max:
+                    term += (amount[:m] * undisb[lo : lo + m, j0]) * cfee_per[:m]
+                if insurance is not None:
+                    term += amount[:m] * insurance[lo : lo + m, k * b.stride]
+                disc = np.exp((k / a) * log_v0) if scalar_v else np.exp((k / a) * lvb[:m])
+                if k % a == 0 and (j := k // a) < j_max:
+                    face = amount[:m] * shares[lo : lo + m, j]
+                    term += face
+                    acc_d[:m] += (face * price_all[lo : lo + m]) * disc
+                acc_s[:m] += np.multiply(term, disc, out=tmp_buf[:m])
+                prev = cur
+        out_d = np.empty(order.size)
+        out_s = np.empty(order.size)
+        out_d[order] = pv_disb
+        out_s[order] = pv_serv
+        return out_d, out_s
+
+    def _discounted_balances(
+        self, b: Block, face0: FloatArray, log_v: np.float64
+    ) -> tuple[FloatArray, FloatArray]:
+        """Block ``b``'s ``X = sum_k v_k B_(k-1)`` and ``Y = sum_k v_k B_k`` over each loan's
+        own dates ``k = 1 .. K`` (``v_k = exp(k / a * log_v)``, ``B_0`` at signing).
+
+        The dates at which the same loans are live form rectangles of the flat layout
+        (``live[k]`` loans for a run of dates); each is one matrix product with the
+        discount factors, so the Python cost is one step per distinct loan length, not
+        one per date. ``X`` takes ``B_k`` with ``v_(k+1)`` (the next date's factor).
+        """
+        n_b = b.hi - b.lo
+        k_max = b.k_max
+        v = np.exp((np.arange(k_max + 2) / b.a) * log_v)
+        weights = np.stack((v[2:], v[1:-1]))  # column k - 1: (v_(k+1), v_k)
+        live_k = b.live[1 : k_max + 1]
+        cuts = [0, *(np.flatnonzero(np.diff(live_k)) + 1).tolist(), k_max]
+        live = live_k.tolist()
+        start = b.start.tolist()
+        xy = np.zeros((2, n_b))
+        bal = self.balance_own
+        for i0, i1 in itertools.pairwise(cuts):  # own dates k = i0 + 1 .. i1
+            m = live[i0]
+            if not m:
+                break
+            p0 = start[i0 + 1]
+            rect = bal[p0 : p0 + (i1 - i0) * m].reshape(i1 - i0, m)
+            xy[:, :m] += weights[:, i0:i1] @ rect
+        x, y = xy
+        # X took B_K with v_(K+1) on each loan's last date K, which has no next date
+        k_own = self.n_periods[self.layout.order[b.lo : b.hi]]
+        last = bal[b.start[k_own] + np.arange(n_b)]
+        x -= v[k_own + 1] * last
+        x += v[1] * face0
+        return x, y
+
     # ------------------------------------------------------------------ dense views
     def dense(self, name: str) -> FloatArray:
         """One flow (or ``balance``) on the batch's grid, ``(n, S + 1)``, read-only."""

@@ -228,11 +228,18 @@ def undisbursed_shares(shares: FloatArray) -> FloatArray:
     After the last tranche it is exactly zero, so no commitment fee is charged
     on rounding dust (shares sum to 1 only within 1e-6).
     """
-    left = np.maximum(1.0 - np.cumsum(shares, axis=1), 0.0)
-    nonzero = shares > 0
-    last = shares.shape[1] - 1 - np.argmax(nonzero[:, ::-1], axis=1)
-    cols = np.arange(shares.shape[1])[None, :]
-    left[cols >= last[:, None]] = 0.0
+    n, n_cols = shares.shape
+    positive = shares > 0
+    last = np.full(n, n_cols - 1)  # the last positive tranche (the last column if none)
+    for j in range(n_cols - 1):
+        last[positive[:, j]] = j
+    last[positive[:, n_cols - 1]] = n_cols - 1
+    left = np.empty((n, n_cols))
+    paid = shares[:, 0].copy()
+    for j in range(n_cols):  # column by column: the cumulated sum's additions, in order
+        if j:
+            paid += shares[:, j]
+        left[:, j] = np.where(j >= last, 0.0, np.maximum(1.0 - paid, 0.0))
     return left
 
 
@@ -421,8 +428,18 @@ def _run_block(
             sink.nom_disb[lo : lo + size] += cash0
             sink.nom_serv[lo : lo + size] += service0
 
+    # schedules only, equal principal or bullet at a fixed rate: once nothing is
+    # capitalized or disbursed any more, the balances need no interest (_store_tail)
+    tail_from = k_max + 1
+    if not accumulate and sink.balance is not None and fast in (_CODE_EQUAL, _CODE_BULLET):
+        tail_from = max(cap_until, max(disb_steps, default=0)) + 1
     prev_all = bal  # balances after the previous date: the schedule's own numbers when kept
     for k in range(1, k_max + 1):
+        if k == tail_from:
+            assert sink.balance is not None
+            weight = eq_weight if fast == _CODE_EQUAL else None
+            _store_tail(block, k, prev_all, grace, weight, repay_base, sink.balance)
+            break
         m = int(live[k])
         m_next = int(live[k + 1])
         pos = int(start[k])
@@ -535,3 +552,56 @@ def _run_block(
                 sink.pv_disb[lo:hi] += cash * disc
                 if nominal:
                     sink.nom_disb[lo:hi] += cash
+
+
+def _store_tail(
+    block: Block,
+    k0: int,
+    prev: FloatArray,
+    grace: IntArray,
+    eq_weight: FloatArray | None,
+    repay_base: FloatArray,
+    balance: FloatArray,
+) -> None:
+    """The balances of an equal-principal (``eq_weight``) or bullet block from own date
+    ``k0`` on, when from then on nothing is capitalized or disbursed and no present value
+    is wanted: the kernel's arithmetic without its no-op parts.
+
+    Equal principal: ``B_k = B_(k-1) - P`` with ``P = B_g / n`` from the first repayment
+    (``B_g`` the balance then: ``repay_base`` for loans already repaying, the balance
+    before ``k0`` for the others, unchanged since), 0 before it; bullet: ``B_k =
+    B_(k-1)``, one copy per run of dates with the same live loans; at maturity 0.
+    """
+    live = block.live.tolist()
+    start = block.start.tolist()
+    k_max = block.k_max
+    if eq_weight is None:
+        k = k0
+        while k <= k_max and live[k]:
+            m = live[k]
+            k1 = k
+            while k1 < k_max and live[k1 + 1] == m:
+                k1 += 1
+            rows = balance[start[k] : start[k] + (k1 - k + 1) * m].reshape(k1 - k + 1, m)
+            rows[...] = prev[:m]
+            rows[-1, live[k1 + 1] :] = 0.0
+            prev = rows[-1]
+            k = k1 + 1
+        return
+    m0 = live[k0]
+    late = grace[:m0] + 1 >= k0  # first repayment at k0 or later: B_g is the balance now
+    instalment = np.where(late, prev[:m0], repay_base[:m0]) * eq_weight[:m0]
+    max_grace = int(grace[:m0].max()) if m0 else 0
+    step = np.empty(m0)
+    for k in range(k0, k_max + 1):
+        m = live[k]
+        if not m:
+            break
+        cur = balance[start[k] : start[k] + m]
+        if k <= max_grace:  # some loans still in grace repay nothing yet
+            np.multiply(instalment[:m], k > grace[:m], out=step[:m])
+            np.subtract(prev[:m], step[:m], out=cur)
+        else:
+            np.subtract(prev[:m], instalment[:m], out=cur)
+        cur[live[k + 1] :] = 0.0
+        prev = cur

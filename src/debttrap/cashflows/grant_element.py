@@ -23,7 +23,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from debttrap.cashflows.arrays import LoanArrays
-from debttrap.cashflows.engine import present_values, run_kernel
+from debttrap.cashflows.engine import _log_discount, present_values, run_kernel
+from debttrap.cashflows.schedule import ScheduleBatch
 from debttrap.errors import InputError, InternalError
 from debttrap.terms.loan import Loan
 from debttrap.validation import require_finite
@@ -149,9 +150,22 @@ class GrantElement:
 
 
 def grant_elements(
-    loans: Sequence[Loan] | LoanArrays, discount_rate_pct: float | NDArray[np.float64] = 5.0
+    loans: Sequence[Loan] | LoanArrays | ScheduleBatch,
+    discount_rate_pct: float | NDArray[np.float64] = 5.0,
 ) -> NDArray[np.float64]:
-    """Grant element (percent) of every loan in a batch; memory is O(number of loans)."""
+    """Grant element (percent) of every loan in a batch; memory is O(number of loans).
+
+    Given loans, the kernel runs without keeping a schedule. Given the
+    :class:`~debttrap.cashflows.ScheduleBatch` of :func:`~debttrap.cashflows.schedules`,
+    the present values are read from its kept balances instead of rerunning the kernel
+    (:meth:`~debttrap.cashflows.CompactSchedule.present_values`): several times faster,
+    equal to the kernel's to 1e-12 relative (not bit for bit).
+    """
+    if isinstance(loans, ScheduleBatch):
+        log_v = _log_discount(loans.loans, np.asarray(discount_rate_pct) / 100.0)
+        assert log_v is not None
+        pv_disb, pv_serv = loans.arrays.present_values(log_v)
+        return np.asarray(100.0 * (1.0 - pv_serv / pv_disb))
     la = loans if isinstance(loans, LoanArrays) else LoanArrays.from_loans(loans)
     pv_disb, pv_serv = present_values(la, np.asarray(discount_rate_pct) / 100.0)
     return np.asarray(100.0 * (1.0 - pv_serv / pv_disb))
