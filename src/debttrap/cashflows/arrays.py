@@ -295,7 +295,11 @@ def _check_batch(
         checks: list[tuple[str, NDArray[np.bool_], str]] = [
             ("amount_m", ~(np.isfinite(amount) & (amount > 0)), "must be a positive number"),
             ("rate_pct", ~(np.isfinite(rate) & (rate >= 0) & (rate <= 100)), "must be 0-100"),
-            ("payments_per_year", ~np.isin(ppy, (1.0, 2.0, 4.0)), "must be 1, 2 or 4"),
+            (
+                "payments_per_year",
+                ~((ppy == 1.0) | (ppy == 2.0) | (ppy == 4.0)),
+                "must be 1, 2 or 4",
+            ),
             ("grace_years", ~(np.isfinite(grace) & (grace >= 0)), "must not be negative"),
             (
                 "maturity_years",
@@ -323,7 +327,7 @@ def _check_batch(
             ),
             (
                 "amortization",
-                ~np.isin(codes, (0, 1, 2)),
+                ~((codes >= 0) & (codes <= 2)),  # integer codes 0, 1, 2
                 "must be equal-principal, annuity or bullet",
             ),
             (
@@ -343,6 +347,8 @@ def _check_batch(
         )
     )
     for field, mask, message in checks:
+        if not np.any(mask):  # the common case: cheaper than locating nothing
+            continue
         i = _first_bad(np.asarray(mask))
         if i is not None:
             raise InputError(f"{message} (loan {i})", field=field)
