@@ -289,3 +289,24 @@ def test_present_values_of_a_kept_schedule_in_small_blocks(monkeypatch: pytest.M
         capitalize_interest_during_grace=rng.random(n) < 0.2,
     )
     assert_present_values_from_the_schedule(la, 0.05)
+
+
+def test_schedules_without_capitalization_or_tranches_still_agree() -> None:
+    """Nothing capitalized or disbursed after signing: every fixed-rate block finishes in the
+    kernel's lean loop from its first date, loans in grace entering repayment inside it."""
+    rng = np.random.default_rng(3)
+    n = 400
+    ppy = rng.choice([1, 2, 4], size=n)
+    periods = rng.integers(1, 40 * ppy + 1)
+    grace = rng.integers(0, periods)
+    la = LoanArrays.from_arrays(
+        amount_m=rng.uniform(1.0, 2000.0, n),
+        rate_pct=np.where(rng.random(n) < 0.1, 0.0, rng.uniform(0.0, 12.0, n)),
+        grace_years=grace / ppy,
+        maturity_years=periods / ppy,
+        payments_per_year=ppy,
+        amortization=rng.choice([0, 1, 2], size=n),
+        signing_year=rng.integers(2015, 2031, size=n),
+    )
+    assert_same_as_dense(la, 0.05)
+    assert_present_values_from_the_schedule(la, 0.05)

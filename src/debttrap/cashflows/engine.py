@@ -70,6 +70,8 @@ FLOW_NAMES = (
 Backend = Literal["numpy", "numba", "python"]
 
 _CODE_EQUAL, _CODE_ANNUITY, _CODE_BULLET, _CODE_CUSTOM = 0, 1, 2, 3
+#: short paths whose schedule-only blocks finish in a lean loop (_store_tail)
+_TAIL_CODES = (_CODE_EQUAL, _CODE_ANNUITY, _CODE_BULLET)
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,14 +433,21 @@ def _run_block(
     # schedules only, equal principal or bullet at a fixed rate: once nothing is
     # capitalized or disbursed any more, the balances need no interest (_store_tail)
     tail_from = k_max + 1
-    if not accumulate and sink.balance is not None and fast in (_CODE_EQUAL, _CODE_BULLET):
+    if not accumulate and sink.balance is not None and fast in _TAIL_CODES:
         tail_from = max(cap_until, max(disb_steps, default=0)) + 1
     prev_all = bal  # balances after the previous date: the schedule's own numbers when kept
     for k in range(1, k_max + 1):
         if k == tail_from:
             assert sink.balance is not None
-            weight = eq_weight if fast == _CODE_EQUAL else None
-            _store_tail(block, k, prev_all, grace, weight, repay_base, sink.balance)
+            if fast == _CODE_ANNUITY:
+                assert sink.principal is not None and q_const is not None
+                _store_annuity_tail(
+                    block, k, prev_all, grace, n_per, q_const, level, sink.principal,
+                    sink.balance,
+                )  # fmt: skip
+            else:
+                weight = eq_weight if fast == _CODE_EQUAL else None
+                _store_tail(block, k, prev_all, grace, weight, repay_base, sink.balance)
             break
         m = int(live[k])
         m_next = int(live[k + 1])
@@ -604,4 +613,49 @@ def _store_tail(
         else:
             np.subtract(prev[:m], instalment[:m], out=cur)
         cur[live[k + 1] :] = 0.0
+        prev = cur
+
+
+def _store_annuity_tail(
+    block: Block,
+    k0: int,
+    prev: FloatArray,
+    grace: IntArray,
+    n_per: IntArray,
+    q: FloatArray,
+    level: FloatArray,
+    principal_out: FloatArray,
+    balance: FloatArray,
+) -> None:
+    """:func:`_store_tail` for an annuity block: principal ``L - q B_(k-1)`` from the first
+    repayment (the level ``L`` fixed then; for the loans still in grace at ``k0`` from the
+    balance before ``k0``, unchanged since), ``B_k = B_(k-1) - principal``; at maturity
+    whatever is left. The kernel's operations in its order, so the same bits."""
+    live = block.live.tolist()
+    start = block.start.tolist()
+    m0 = live[k0]
+    late = np.flatnonzero(grace[:m0] + 1 >= k0)
+    lvl = level[:m0].copy()
+    if late.size:
+        remaining = (n_per[late] - grace[late]).astype(np.float64)
+        lvl[late] = _annuity_level(prev[late], q[late], remaining)
+    max_grace = int(grace[:m0].max()) if m0 else 0
+    due = np.empty(m0)
+    for k in range(k0, block.k_max + 1):
+        m = live[k]
+        if not m:
+            break
+        m_next = live[k + 1]
+        cur = balance[start[k] : start[k] + m]
+        principal = principal_out[block.principal_slice(k)]
+        np.multiply(prev[:m], q[:m], out=due[:m])
+        if k <= max_grace:  # loans still in grace: level 0, principal times 0
+            started = k > grace[:m]
+            np.multiply(lvl[:m], started, out=principal)
+            principal -= due[:m]
+            principal *= started
+        else:
+            np.subtract(lvl[:m], due[:m], out=principal)
+        principal[m_next:] = prev[m_next:m]
+        np.subtract(prev[:m], principal, out=cur)
         prev = cur
