@@ -81,7 +81,12 @@ def npv_next_years(flows: NDArray[np.float64], discount_dec: float) -> NDArray[n
     """
     v = 1.0 / (1.0 + discount_dec)
     n = flows.shape[-1] if flows.ndim else 0
-    if flows.dtype == np.float64 and n > 1 and np.ndim(v) == 0 and flows.size <= _SCALAR_ROWS * n:
+    if (
+        flows.dtype == np.float64
+        and 1 < n <= _SCALAR_YEARS
+        and np.ndim(v) == 0
+        and flows.size <= _SCALAR_ROWS * n
+    ):
         return _npv_next_years_floats(flows, float(v))
     out = np.zeros_like(flows)
     acc = np.zeros(flows.shape[:-1])
@@ -91,8 +96,10 @@ def npv_next_years(flows: NDArray[np.float64], discount_dec: float) -> NDArray[n
     return out
 
 
-#: up to this many rows :func:`npv_next_years` runs on Python floats
+#: up to this many rows of up to this many years :func:`npv_next_years` runs on Python
+#: floats (a list of Python floats takes four times the memory of the array)
 _SCALAR_ROWS = 12
+_SCALAR_YEARS = 400
 
 
 def _npv_next_years_floats(flows: NDArray[np.float64], v: float) -> NDArray[np.float64]:

@@ -115,7 +115,10 @@ class ScheduleBatch:
         # the signing years present (a count per year: np.unique would import numpy.ma,
         # tens of milliseconds on the first call of a process)
         first_signing = int(signing.min()) if signing.size else 0
-        present = np.flatnonzero(np.bincount(signing - first_signing)) + first_signing
+        if signing.size and int(signing.max()) - first_signing > 10_000:  # not from a Loan
+            present = np.unique(signing)
+        else:
+            present = np.flatnonzero(np.bincount(signing - first_signing)) + first_signing
         for year in present.tolist():
             col0 = int(year) - lo
             m0, m1 = max(0, -col0), min(n_off, n_years - col0)
