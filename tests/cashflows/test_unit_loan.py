@@ -147,3 +147,23 @@ def test_bad_terms_still_name_the_instrument() -> None:
 
     with pytest.raises(InputError, match="instrument 'odd'"):
         unit_loan_profiles([InstrumentTerms("odd", 0.02, 30, 25)], 21, 0.05)
+
+
+def test_npv_next_years_on_python_floats_has_the_numpy_recurrences_bits() -> None:
+    """A few rows run the recurrence on Python floats, many rows as NumPy columns: the same
+    additions and multiplications in the same order, so the same bits, whatever the shape;
+    and the definition: the flows after each year, one year of discount for the first."""
+    from debttrap.cashflows import pv
+
+    rng = np.random.default_rng(3)
+    many = rng.uniform(-1.0, 5.0, (pv._SCALAR_ROWS + 8, 41))
+    big = pv.npv_next_years(many, 0.05)  # NumPy columns
+    for rows in (slice(0, 1), slice(3, 15), slice(0, pv._SCALAR_ROWS)):
+        assert np.array_equal(pv.npv_next_years(many[rows], 0.05), big[rows])
+    assert np.array_equal(pv.npv_next_years(many[7], 0.05), big[7])  # one series
+    cube = many[:12].reshape(2, 6, 41)
+    assert np.array_equal(pv.npv_next_years(cube, 0.05), big[:12].reshape(2, 6, 41))
+    row = many[5]
+    expect = [sum(row[y + k] / 1.05**k for k in range(1, 41 - y)) for y in range(41)]
+    np.testing.assert_allclose(big[5], expect, rtol=1e-12, atol=1e-12)
+    assert big[5, -1] == 0.0

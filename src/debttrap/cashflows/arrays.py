@@ -205,7 +205,9 @@ class LoanArrays:
         n = int(np.atleast_1d(amount).shape[0])
 
         def full(x: FloatArray) -> FloatArray:
-            return np.broadcast_to(np.atleast_1d(x), (n,)).astype(f64, copy=True)
+            out = np.empty(n, dtype=f64)  # an own copy, filled by broadcasting
+            out[...] = x
+            return out
 
         amount, rate, grace, maturity, ppy_f, mfee, cfee, signing_f, price, cap = (
             full(x)

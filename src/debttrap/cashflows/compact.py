@@ -423,14 +423,19 @@ class CompactSchedule:
         }
         amount = t.amount[s]
         j_max = t.shares.shape[1]
-        j0 = (ks - 1) // a
-        in_j0 = j0 < j_max
-        fee = (amount * t.undisb[s, np.minimum(j0, j_max - 1)]) * (t.cfee[s] / a)
-        out["commitment_fee"] = np.where(in_j0, fee, 0.0)
-        j = ks // a
-        paid = (ks % a == 0) & (j < j_max)
-        cash = (amount * t.shares[s, np.minimum(j, j_max - 1)]) * t.price[s]
-        out["disbursement"] = np.where(paid, cash, 0.0)
+        if t.cfee[lo : b.hi].any():
+            j0 = (ks - 1) // a
+            fee = (amount * t.undisb[s, np.minimum(j0, j_max - 1)]) * (t.cfee[s] / a)
+            out["commitment_fee"] = np.where(j0 < j_max, fee, 0.0)
+        else:  # (amount x undisbursed share) x 0 is +0.0
+            out["commitment_fee"] = np.zeros(n_flat)
+        if j_max > 1:
+            j = ks // a
+            paid = (ks % a == 0) & (j < j_max)
+            cash = (amount * t.shares[s, np.minimum(j, j_max - 1)]) * t.price[s]
+            out["disbursement"] = np.where(paid, cash, 0.0)
+        else:  # one tranche, paid at signing: nothing on the dates
+            out["disbursement"] = np.zeros(n_flat)
         if t.insurance is not None:
             out["insurance"] = amount * t.insurance[s, ks * b.stride]
         else:
