@@ -261,3 +261,19 @@ def test_window_drops_a_loan_signed_and_repaid_before_it() -> None:
     assert window.balance_end.tolist() == [[0.0, 0.0], [100.0, 0.0]]
     assert window.principal.tolist() == [[0.0, 0.0], [0.0, 100.0]]
     assert window.disbursement.tolist() == [[0.0, 0.0], [100.0, 0.0]]
+
+
+def test_undisbursed_shares_column_by_column_equal_the_cumulated_sum() -> None:
+    """The column loop adds the shares in the order ``np.cumsum`` does: the same bits, and
+    zero from the last positive tranche on (the last column for a row without one)."""
+    rng = np.random.default_rng(4)
+    for n_cols in (1, 2, 3, 6):
+        raw = rng.uniform(0.0, 1.0, (500, n_cols)) * (rng.random((500, n_cols)) < 0.6)
+        shares = raw / np.maximum(raw.sum(axis=1, keepdims=True), 1e-300)
+        shares[:3] = 0.0
+        expected = np.maximum(1.0 - np.cumsum(shares, axis=1), 0.0)
+        positive = shares > 0
+        last = n_cols - 1 - np.argmax(positive[:, ::-1], axis=1)
+        last[~positive.any(axis=1)] = n_cols - 1
+        expected[np.arange(n_cols)[None, :] >= last[:, None]] = 0.0
+        assert np.array_equal(undisbursed_shares(shares), expected)
