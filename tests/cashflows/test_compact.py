@@ -310,3 +310,36 @@ def test_schedules_without_capitalization_or_tranches_still_agree() -> None:
     )
     assert_same_as_dense(la, 0.05)
     assert_present_values_from_the_schedule(la, 0.05)
+
+
+def test_present_values_in_small_product_pieces_have_the_same_bits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The discounted balances are matrix products cut into pieces of whole 64-column
+    panels (so BLAS runs each on one thread): pieces of 64 loans give the same bits as
+    one product per run of dates."""
+    rng = np.random.default_rng(13)
+    n = 3000
+    ppy = rng.choice([1, 2, 4], size=n)
+    periods = rng.integers(1, 40 * ppy + 1)
+    grace = rng.integers(0, periods)
+    la = LoanArrays.from_arrays(
+        amount_m=rng.uniform(1.0, 2000.0, n),
+        rate_pct=rng.uniform(0.0, 12.0, n),
+        grace_years=grace / ppy,
+        maturity_years=periods / ppy,
+        payments_per_year=ppy,
+        amortization=rng.choice([0, 1, 2], size=n),
+        commitment_fee_pct=rng.choice([0.0, 0.25], size=n),
+        signing_year=rng.integers(2015, 2031, size=n),
+    )
+    batch = schedules(la)
+    log_v = _log_discount(la, 0.05)
+    assert log_v is not None
+    monkeypatch.setattr(compact_mod, "GEMM_VALUES", 1 << 40)
+    whole = batch.arrays.present_values(log_v)
+    monkeypatch.setattr(compact_mod, "GEMM_VALUES", 64)
+    pieces = batch.arrays.present_values(log_v)
+    for got, ref in zip(pieces, whole, strict=True):
+        assert np.array_equal(got, ref)
+    assert_present_values_from_the_schedule(la, 0.05)

@@ -62,6 +62,10 @@ CHUNK_VALUES = 1 << 17
 #: blocks of at most this many loans are read many dates at once (fewer Python steps);
 #: wider blocks date by date (slices, no gathers: faster per number)
 FLAT_BLOCK_LOANS = 512
+#: balances per matrix product of :meth:`CompactSchedule._discounted_balances`: at most
+#: 2 x 2**17 multiply-adds, under OpenBLAS's threshold for running a product on several
+#: threads (4 x 65536), whose waiting threads doubled the CPU time of large batches
+GEMM_VALUES = 1 << 17
 
 _CODE_EQUAL, _CODE_ANNUITY, _CODE_BULLET, _CODE_CUSTOM = 0, 1, 2, 3
 #: amortizations whose principal is kept; equal principal and bullet recompute theirs
@@ -630,7 +634,13 @@ class CompactSchedule:
                 break
             p0 = start[i0 + 1]
             rect = bal[p0 : p0 + (i1 - i0) * m].reshape(i1 - i0, m)
-            xy[:, :m] += weights[:, i0:i1] @ rect
+            w = weights[:, i0:i1]
+            # pieces of whole 64-column panels, a run of at most 256 dates: the same
+            # sums, bit for bit, as the whole product (tested), on one BLAS thread
+            step = m if i1 - i0 > 256 else max(64, GEMM_VALUES // (i1 - i0) // 64 * 64)
+            for c0 in range(0, m, step):
+                c1 = min(c0 + step, m)
+                xy[:, c0:c1] += w @ rect[:, c0:c1]
         x, y = xy
         # X took B_K with v_(K+1) on each loan's last date K, which has no next date
         k_own = self.n_periods[self.layout.order[b.lo : b.hi]]
