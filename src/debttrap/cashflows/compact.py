@@ -615,8 +615,9 @@ class CompactSchedule:
 
         The dates at which the same loans are live form rectangles of the flat layout
         (``live[k]`` loans for a run of dates); each is one matrix product with the
-        discount factors, so the Python cost is one step per distinct loan length, not
-        one per date. ``X`` takes ``B_k`` with ``v_(k+1)`` (the next date's factor).
+        discount factors (cut into pieces of :data:`GEMM_VALUES` balances), so the Python
+        cost is about one step per distinct loan length, not one per date. ``X`` takes
+        ``B_k`` with ``v_(k+1)`` (the next date's factor).
         """
         n_b = b.hi - b.lo
         k_max = b.k_max
