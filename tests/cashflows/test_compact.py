@@ -312,12 +312,14 @@ def test_schedules_without_capitalization_or_tranches_still_agree() -> None:
     assert_present_values_from_the_schedule(la, 0.05)
 
 
-def test_present_values_in_small_product_pieces_have_the_same_bits(
+def test_present_values_in_small_product_pieces_agree_with_whole_products(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The discounted balances are matrix products cut into pieces of whole 64-column
-    panels (so BLAS runs each on one thread): pieces of 64 loans give the same bits as
-    one product per run of dates."""
+    panels (so BLAS runs each on one thread): pieces of 64 loans agree with one product
+    per run of dates to 1e-13 relative. (On the x86_64 machine of docs/cashflows.md the
+    bits are the same; a BLAS kernel on another CPU may order a product's sums
+    differently, so the test holds the documented tolerance, not the bits.)"""
     rng = np.random.default_rng(13)
     n = 3000
     ppy = rng.choice([1, 2, 4], size=n)
@@ -341,5 +343,5 @@ def test_present_values_in_small_product_pieces_have_the_same_bits(
     monkeypatch.setattr(compact_mod, "GEMM_VALUES", 64)
     pieces = batch.arrays.present_values(log_v)
     for got, ref in zip(pieces, whole, strict=True):
-        assert np.array_equal(got, ref)
+        np.testing.assert_allclose(got, ref, rtol=1e-13, atol=0.0)
     assert_present_values_from_the_schedule(la, 0.05)
