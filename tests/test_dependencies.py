@@ -21,21 +21,25 @@ PKG = ROOT / "src" / "debttrap"
 DISTRIBUTION_OF = {"yaml": "pyyaml", "QuantLib": "quantlib", "sklearn": "scikit-learn"}
 
 #: declared for a reason other than an ``import`` in the package:
-#: pyarrow is the engine pandas uses to read the bundled Parquet files.
-USED_WITHOUT_IMPORT = {"pyarrow"}
+#: pyarrow is the engine pandas uses to read the bundled Parquet files; python-multipart is
+#: what Starlette parses the workbench's uploads with (``debttrap.web`` checks for it).
+USED_WITHOUT_IMPORT = {"pyarrow", "python-multipart"}
 
 #: optional imports, guarded by ``try: ... except ImportError``, and the extra declaring them
-OPTIONAL = {"starlette": "web", "uvicorn": "web", "duckdb": "portfolio",
-            "distributed": "portfolio"}
+#: (none today: every package the commands need is a dependency)
+OPTIONAL: dict[str, str] = {}
 #: declared in ``[project.dependencies]`` but still imported only behind an ImportError guard
-#: or inside a function: numba's import costs start-up time that commands not running a
-#: compiled kernel must not pay, and where it cannot be installed (no wheel for the
-#: platform) the NumPy kernels run instead (tests/stochastic/test_simulate.py checks that)
-GUARDED_CORE = {"numba"}
-#: packages entered only after checking that their extra is installed
+#: or inside a function, so commands that do not use them do not pay their import at start-up:
+#: numba (a compiled kernel; where it cannot be installed, no wheel for the platform, the
+#: NumPy kernels run instead: tests/stochastic/test_simulate.py checks that), the web
+#: workbench's Starlette and uvicorn (``debttrap serve``), the portfolio's duckdb store
+#: (``--db``) and dask distributed cluster (``--scheduler``); each feature names what to
+#: install if its package is missing from a broken environment
+GUARDED_CORE = {"numba", "starlette", "uvicorn", "duckdb", "distributed"}
+#: packages entered only after checking that their modules are installed
 #: (``debttrap serve`` calls ``debttrap.web.missing_dependencies()`` first): their modules
-#: may import that extra's modules at the top; every other module may not.
-OPTIONAL_PACKAGES = {"src/debttrap/web": "web"}
+#: may import those modules at the top; every other module may not.
+OPTIONAL_PACKAGES = {"src/debttrap/web": {"starlette", "uvicorn", "multipart"}}
 
 
 def _name(requirement: str) -> str:
@@ -97,21 +101,26 @@ def test_nothing_declared_is_unused() -> None:
 
 def _entered_after_check(path: Path, names: list[str]) -> bool:
     """True for a module of an :data:`OPTIONAL_PACKAGES` package (not its ``__init__``,
-    which does the check) importing its own extra's modules."""
+    which does the check) importing only the modules that check covers."""
     rel = path.relative_to(ROOT).as_posix()
-    for package, extra in OPTIONAL_PACKAGES.items():
+    for package, modules in OPTIONAL_PACKAGES.items():
         if rel.startswith(package + "/") and path.name != "__init__.py":
-            return all(OPTIONAL.get(n.split(".")[0]) == extra for n in names)
+            return all(n.split(".")[0] in modules for n in names)
     return False
 
 
 def test_web_package_init_checks_its_extra() -> None:
-    """``debttrap.web`` imports without the web extra and names what is missing."""
+    """``debttrap.web`` imports without its web modules and names what is missing; they are
+    dependencies, and the ``web`` extra (kept as an alias) names them too."""
     from debttrap.web import WEB_MODULES, missing_dependencies
 
     assert set(WEB_MODULES.values()) <= {
         _name(r) for r in _project()["optional-dependencies"]["web"]  # type: ignore[index]
     }
+    assert set(WEB_MODULES.values()) <= {
+        _name(r) for r in _project()["dependencies"]  # type: ignore[attr-defined]
+    }
+    assert set(WEB_MODULES) == OPTIONAL_PACKAGES["src/debttrap/web"]
     assert isinstance(missing_dependencies(), list)
 
 

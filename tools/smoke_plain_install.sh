@@ -22,6 +22,14 @@ run --version
 run --help
 run dsa ZMB --json
 run assess examples/syria-2025.toml --json
+run portfolio ida --paths 100 --workers 1 --db "$WORK/book.duckdb"
+echo "smoke: the workbench's app builds (debttrap serve's dependencies are installed)"
+"$WORK/venv/bin/python" -c "
+from debttrap.web import missing_dependencies
+assert not missing_dependencies(), missing_dependencies()
+from debttrap.web.app import create_app
+create_app(None)
+"
 echo "smoke: python -m debttrap --version"
 "$WORK/venv/bin/python" -m debttrap --version
 echo "smoke: every command ran from a plain install"

@@ -143,7 +143,7 @@ def portfolio_cmd(
         raise InputError(f"'{scheduler}' is not an address like tcp://HOST:PORT",
                          field="--scheduler")
     if scheduler is not None or db is not None:
-        # the portfolio extra, before any borrower is computed (the library checks again)
+        # duckdb / distributed, before any borrower is computed (the library checks again)
         from debttrap.portfolio import store as _store
 
         if _store.missing_dependencies(distributed=scheduler is not None):

@@ -33,7 +33,8 @@ def serve_cmd(
     missing = missing_dependencies()
     if missing:
         sys.stderr.write(
-            f"error: debttrap serve needs {', '.join(missing)}: pip install 'debttrap[web]'\n"
+            f"error: debttrap serve needs {', '.join(missing)}, missing from this "
+            "environment: reinstall debttrap, or pip install 'debttrap[web]'\n"
         )
         sys.exit(2)
     if not 0 < port < 65536:

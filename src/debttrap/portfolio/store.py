@@ -35,12 +35,12 @@ from debttrap.portfolio.compute import NOT_ASSESSED_COLUMNS, PortfolioResult
 
 __all__ = ["MISSING_EXTRA", "BookStore", "book_fingerprint", "missing_dependencies"]
 
-MISSING_EXTRA = ("the portfolio extra is not installed (pip install 'debttrap[portfolio]' "
-                 "brings duckdb and dask distributed)")
+MISSING_EXTRA = ("duckdb or dask distributed is not installed in this environment (they are "
+                 "dependencies of debttrap: reinstall it, or pip install 'debttrap[portfolio]')")
 
 
 def missing_dependencies(*, distributed: bool = False) -> list[str]:
-    """The modules of the ``portfolio`` extra that cannot be imported."""
+    """The portfolio's store and cluster modules that cannot be imported."""
     import importlib.util
 
     names = ["duckdb", *(["distributed"] if distributed else [])]
