@@ -31,7 +31,7 @@ step with one slice copy; a loan's own dates are ``start[1 .. K] + its rank in i
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,11 +45,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BLOCK_LOANS",
+    "SERVICE_FLOWS",
     "Block",
     "CompactSchedule",
     "Layout",
     "build_layout",
     "compact_from_dense",
+    "debt_service_of",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -68,6 +70,23 @@ FLAT_BLOCK_LOANS = 512
 GEMM_VALUES = 1 << 17
 
 _CODE_EQUAL, _CODE_ANNUITY, _CODE_BULLET, _CODE_CUSTOM = 0, 1, 2, 3
+
+
+#: the flows that make up debt service, in the order :func:`debt_service_of` adds them
+SERVICE_FLOWS = ("principal", "interest", "management_fee", "commitment_fee", "insurance")
+
+
+def debt_service_of(flows: Mapping[str, FloatArray]) -> FloatArray:
+    """What the borrower pays: principal + interest + management fee + commitment fee +
+    insurance premium, added in that order (so every reader of a schedule gets the same
+    bits), from ``flows`` keyed by the flow names."""
+    return (
+        flows["principal"]
+        + flows["interest"]
+        + flows["management_fee"]
+        + flows["commitment_fee"]
+        + flows["insurance"]
+    )
 #: amortizations whose principal is kept; equal principal and bullet recompute theirs
 _PRINCIPAL_KEPT = (_CODE_ANNUITY, _CODE_CUSTOM)
 
@@ -709,13 +728,7 @@ class CompactSchedule:
     @property
     def debt_service(self) -> FloatArray:
         """Principal + interest + every fee and premium (what the borrower pays)."""
-        return (
-            self.principal
-            + self.interest
-            + self.management_fee
-            + self.commitment_fee
-            + self.insurance
-        )
+        return debt_service_of({name: getattr(self, name) for name in SERVICE_FLOWS})
 
     # ------------------------------------------------------------------ compact readers
     def own_dates(self, i: int) -> dict[str, FloatArray]:
@@ -765,15 +778,7 @@ class CompactSchedule:
         sums = {name: np.zeros((n_bins, n)) for name in names}  # time-major, layout order
 
         def values(flows: dict[str, FloatArray], name: str) -> FloatArray:
-            if name != "debt_service":
-                return flows[name]
-            return (
-                flows["principal"]
-                + flows["interest"]
-                + flows["management_fee"]
-                + flows["commitment_fee"]
-                + flows["insurance"]
-            )
+            return debt_service_of(flows) if name == "debt_service" else flows[name]
 
         sign = self._signing(t)
         b0 = bin_of_time(0.0)

@@ -49,7 +49,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from debttrap.cashflows.arrays import LoanArrays
-from debttrap.cashflows.compact import Block, CompactSchedule, build_layout, compact_from_dense
+from debttrap.cashflows.compact import (
+    SERVICE_FLOWS,
+    Block,
+    CompactSchedule,
+    build_layout,
+    compact_from_dense,
+    debt_service_of,
+)
 from debttrap.errors import InputError
 
 __all__ = ["FLOW_NAMES", "Backend", "PVTotals", "ScheduleArrays", "present_values", "run_kernel"]
@@ -101,13 +108,7 @@ class ScheduleArrays:
     @property
     def debt_service(self) -> FloatArray:
         """Principal + interest + every fee and premium (what the borrower pays)."""
-        return (
-            self.principal
-            + self.interest
-            + self.management_fee
-            + self.commitment_fee
-            + self.insurance
-        )
+        return debt_service_of({name: getattr(self, name) for name in SERVICE_FLOWS})
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from debttrap.cashflows.arrays import LoanArrays
-from debttrap.cashflows.compact import CompactSchedule
+from debttrap.cashflows.compact import CompactSchedule, debt_service_of
 from debttrap.cashflows.engine import FLOW_NAMES, _read_only, run_kernel
 from debttrap.terms.loan import Loan
 
@@ -151,13 +151,7 @@ class ScheduleBatch:
         import pandas as pd
         la = self.loans
         per = self.arrays.own_dates(i)
-        per["debt_service"] = (
-            per["interest"]
-            + per["principal"]
-            + per["management_fee"]
-            + per["commitment_fee"]
-            + per["insurance"]
-        )
+        per["debt_service"] = debt_service_of(per)
         a = int(la.payments_per_year[i])
         times = np.arange(per["balance"].size, dtype=np.float64) / a
         frame = pd.DataFrame(per, index=pd.Index(times, name="years_after_signing"))
