@@ -11,6 +11,8 @@ took differences of cumulated grid sums; the new one reads the dates themselves)
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from dense_reference import by_calendar_year_dense, run_dense
@@ -73,6 +75,35 @@ def test_compact_equals_dense_for_loans_with_every_feature(
     la = LoanArrays.from_loans(batch)
     rates = np.linspace(0.0, discount, la.n_loans) if per_loan else discount
     assert_same_as_dense(la, rates)
+
+
+def random_fixed_batch(
+    seed: int, n: int, *, zero_rates: bool = False, management_fee: bool = False,
+    commitment_fee: bool = False, capitalize: bool = False,
+) -> LoanArrays:
+    """``n`` seeded fixed-rate loans (equal-principal, annuity or bullet; up to 40 years,
+    1, 2 or 4 payments a year); the flags add: a tenth of the rates at 0, management and
+    commitment fees on some loans, interest capitalized during grace on a fifth."""
+    rng = np.random.default_rng(seed)
+    ppy = rng.choice([1, 2, 4], size=n)
+    periods = rng.integers(1, 40 * ppy + 1)
+    grace = rng.integers(0, periods)
+    amount = rng.uniform(1.0, 2000.0, n)
+    rate = (np.where(rng.random(n) < 0.1, 0.0, rng.uniform(0.0, 12.0, n)) if zero_rates
+            else rng.uniform(0.0, 12.0, n))
+    amortization = rng.choice([0, 1, 2], size=n)
+    extra: dict[str, Any] = {}
+    if management_fee:
+        extra["management_fee_pct"] = rng.choice([0.0, 0.5], size=n)
+    if commitment_fee:
+        extra["commitment_fee_pct"] = rng.choice([0.0, 0.25], size=n)
+    signing_year = rng.integers(2015, 2031, size=n)
+    if capitalize:
+        extra["capitalize_interest_during_grace"] = rng.random(n) < 0.2
+    return LoanArrays.from_arrays(
+        amount_m=amount, rate_pct=rate, grace_years=grace / ppy, maturity_years=periods / ppy,
+        payments_per_year=ppy, amortization=amortization, signing_year=signing_year, **extra,
+    )
 
 
 @st.composite
@@ -271,43 +302,14 @@ def test_present_values_of_a_kept_schedule_at_fixed_rates(la: LoanArrays, discou
 
 def test_present_values_of_a_kept_schedule_in_small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(compact_mod, "BLOCK_LOANS", 7)
-    rng = np.random.default_rng(11)
-    n = 300
-    ppy = rng.choice([1, 2, 4], size=n)
-    periods = rng.integers(1, 40 * ppy + 1)
-    grace = rng.integers(0, periods)
-    la = LoanArrays.from_arrays(
-        amount_m=rng.uniform(1.0, 2000.0, n),
-        rate_pct=rng.uniform(0.0, 12.0, n),
-        grace_years=grace / ppy,
-        maturity_years=periods / ppy,
-        payments_per_year=ppy,
-        amortization=rng.choice([0, 1, 2], size=n),
-        management_fee_pct=rng.choice([0.0, 0.5], size=n),
-        commitment_fee_pct=rng.choice([0.0, 0.25], size=n),
-        signing_year=rng.integers(2015, 2031, size=n),
-        capitalize_interest_during_grace=rng.random(n) < 0.2,
-    )
+    la = random_fixed_batch(11, 300, management_fee=True, commitment_fee=True, capitalize=True)
     assert_present_values_from_the_schedule(la, 0.05)
 
 
 def test_schedules_without_capitalization_or_tranches_still_agree() -> None:
     """Nothing capitalized or disbursed after signing: every fixed-rate block finishes in the
     kernel's lean loop from its first date, loans in grace entering repayment inside it."""
-    rng = np.random.default_rng(3)
-    n = 400
-    ppy = rng.choice([1, 2, 4], size=n)
-    periods = rng.integers(1, 40 * ppy + 1)
-    grace = rng.integers(0, periods)
-    la = LoanArrays.from_arrays(
-        amount_m=rng.uniform(1.0, 2000.0, n),
-        rate_pct=np.where(rng.random(n) < 0.1, 0.0, rng.uniform(0.0, 12.0, n)),
-        grace_years=grace / ppy,
-        maturity_years=periods / ppy,
-        payments_per_year=ppy,
-        amortization=rng.choice([0, 1, 2], size=n),
-        signing_year=rng.integers(2015, 2031, size=n),
-    )
+    la = random_fixed_batch(3, 400, zero_rates=True)
     assert_same_as_dense(la, 0.05)
     assert_present_values_from_the_schedule(la, 0.05)
 
@@ -320,21 +322,7 @@ def test_present_values_in_small_product_pieces_agree_with_whole_products(
     per run of dates to 1e-13 relative. (On the x86_64 machine of docs/cashflows.md the
     bits are the same; a BLAS kernel on another CPU may order a product's sums
     differently, so the test holds the documented tolerance, not the bits.)"""
-    rng = np.random.default_rng(13)
-    n = 3000
-    ppy = rng.choice([1, 2, 4], size=n)
-    periods = rng.integers(1, 40 * ppy + 1)
-    grace = rng.integers(0, periods)
-    la = LoanArrays.from_arrays(
-        amount_m=rng.uniform(1.0, 2000.0, n),
-        rate_pct=rng.uniform(0.0, 12.0, n),
-        grace_years=grace / ppy,
-        maturity_years=periods / ppy,
-        payments_per_year=ppy,
-        amortization=rng.choice([0, 1, 2], size=n),
-        commitment_fee_pct=rng.choice([0.0, 0.25], size=n),
-        signing_year=rng.integers(2015, 2031, size=n),
-    )
+    la = random_fixed_batch(13, 3000, commitment_fee=True)
     batch = schedules(la)
     log_v = _log_discount(la, 0.05)
     assert log_v is not None
