@@ -675,7 +675,10 @@ def macro_paths(
     ``ex_ante``: no WEO value after ``t-1`` is read (every later year is a projection
     by the stated rule OD1a); the WDI series are read to ``t-1`` in either mode.
     """
-    weo_series = [*_GDP, "TM_RPCH", "GGR_NGDP", "GGXONLB_NGDP", "GGXWDG_NGDP", "BCA_NGDPD"]
+    # TX_RPCH/TM_RPCH: the export and import volumes that carry trade past t-1 (OD3)
+    weo_series = [
+        *_GDP, "TX_RPCH", "TM_RPCH", "GGR_NGDP", "GGXONLB_NGDP", "GGXWDG_NGDP", "BCA_NGDPD"
+    ]
     weo_series.append("GGXCNL_NGDP")  # OD1d: the overall balance where no primary one is
     w = ds.weo_panel(code, weo_series, required=["NGDPD", "NGDP", "NGDP_RPCH", "GGR_NGDP"])
     gap_sources: dict[str, str] = {}
