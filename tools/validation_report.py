@@ -386,6 +386,17 @@ CHANGES: tuple[tuple[str, str, str, str], ...] = (
         "maturity instead of at the median 12.5% a year from the start); AFG "
         "(2021) and ZWE (2022) peaks lower, ratings unchanged",
     ),
+    (
+        "Net FDI is the WDI's published FDI net inflows (OD5), not 0: the B4 test and B6's "
+        "flows leg lower it by one standard deviation of its history",
+        "21 → 21 of 31 at 2024; 21 → 21 of 31 at the DSA's year",
+        "30 → 31 of 31 at 2024; 29 → 30 of 31 at the DSA's year",
+        "TJK low → moderate in both views (now within one notch of the IMF's high: PV/exports "
+        "under B6.1 breaches in two years, 250% and 243% of its 240 threshold, where it "
+        "breached in one year, 244%, which does not count); no other listed rating moved; of "
+        "the countries not in the list, Nicaragua moves low → moderate (PV/GDP under B6 41% "
+        "of its 40 threshold in two years)",
+    ),
 )
 
 
@@ -737,15 +748,16 @@ def render(frame: pd.DataFrame, first_year: int, frame24: pd.DataFrame | None = 
         "- Data the bundle lacks and the builder sets to zero or estimates (listed as "
         "assumptions in every country file): public short-term external debt (the WDI "
         "publishes short-term debt of all borrowers together), arrears stocks, private "
-        "external debt, FDI, grants (from WDI revenue and net ODA, OD6-OD6c), the "
+        "external debt, official current transfers (OD4: remittances only), grants (from "
+        "WDI revenue and net ODA, OD6-OD6c), the "
         "natural-disaster test, the split of Fund credit between PRGT and GRA terms (all "
         "on PRGT terms, OD16), SDR "
         "holdings and quotas (allocations are estimated from the IDS series, OD16a), the "
         "coupons and maturities of existing bonds (generic new-issue terms, OD7; no IDS "
         "interest or maturity series is bundled). Exports "
         "are published (WDI) except where none are recent (then estimated, OD3b); IMF credit "
-        "(OD16), market access (bonds outstanding) and commodity export shares (C3, OD18) "
-        "come from the WDI/IDS external series."
+        "(OD16), net FDI (OD5), market access (bonds outstanding) and commodity export "
+        "shares (C3, OD18) come from the WDI/IDS external series."
     )
     w(
         "- Remittances are not added to the exports in any denominator: the 2018 framework "

@@ -216,3 +216,43 @@ def test_synthetic_schedules_are_labelled() -> None:
     for line in b.country.external_debt.existing_lines:
         if not line.name.startswith(("IMF", "SDR")):
             assert "SYNTHETIC schedule" in line.source
+
+
+def test_net_fdi_is_the_published_wdi_series_then_its_ratio_to_gdp() -> None:
+    # WDI BX.KLT.DINV.CD.WD, Nicaragua (wb-wdi-external): US$1,047.2m (2021),
+    # US$1,287.1m (2022), US$1,113.9m (2023).
+    b = built("NIC")
+    fdi = b.country.macro.net_fdi_usd_m
+    gdp = b.country.macro.nominal_gdp_usd_m
+    assert fdi[2021] == pytest.approx(1047.2)
+    assert fdi[2023] == pytest.approx(1113.9)
+    held = np.mean([fdi[y] / gdp[y] for y in (2021, 2022, 2023)])
+    for y in (2024, 2030, b.country.last_projection_year):
+        assert fdi[y] / gdp[y] == pytest.approx(held, rel=1e-12)
+    assert b.sources["macro.net_fdi_usd_m"].startswith("wb-wdi-external: fdi_net_inflows")
+    assert not any(a.startswith("OD5") and "set to 0" in a for a in b.assumptions)
+
+
+def test_net_fdi_ex_ante_reads_nothing_after_the_decision() -> None:
+    # Ex ante for 2021: the published 2021 value (US$1,047.2m) must not be read; 2021 is
+    # the mean ratio to GDP of 2018-2020 (WDI: US$837.6m, US$503.0m, US$746.5m).
+    b = build_country("NIC", 2021, ex_ante=True)
+    fdi = b.country.macro.net_fdi_usd_m
+    gdp = b.country.macro.nominal_gdp_usd_m
+    assert fdi[2020] == pytest.approx(746.5)
+    assert fdi[2021] != pytest.approx(1047.2)
+    held = np.mean([fdi[y] / gdp[y] for y in (2018, 2019, 2020)])
+    assert fdi[2021] / gdp[2021] == pytest.approx(held, rel=1e-12)
+
+
+def test_fdi_volatility_sizes_the_b4_shock() -> None:
+    # The B4 test lowers FDI by one standard deviation of its t-10..t-1 history
+    # (lic-dsf-method.md §4): with the published FDI the B4 path of PV of external
+    # debt/GDP lies above the one with FDI at 0 (only transfers shocked).
+    b = built("NIC")
+    zero = {y: 0.0 for y in b.country.macro.net_fdi_usd_m}
+    macro0 = b.country.macro.model_copy(update={"net_fdi_usd_m": zero})
+    no_fdi = b.country.model_copy(update={"macro": macro0})
+    with_fdi = run_dsa(b.country).stress["B4"].pv_ext_debt_to_gdp_pct
+    without = run_dsa(no_fdi).stress["B4"].pv_ext_debt_to_gdp_pct
+    assert np.nanmax(with_fdi) > np.nanmax(without) + 0.1

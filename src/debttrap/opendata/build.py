@@ -85,7 +85,7 @@ def _macro_model(mac: MacroPaths, t: int, ser: _Picker) -> Macro:
         imports_usd_m=ser(mac.imports, "proj"),
         current_account_usd_m=ser(mac.current_account, "hist"),
         net_current_transfers_usd_m=ser(mac.remittances, "hist"),
-        net_fdi_usd_m=ser(np.zeros(mac.years.size), "hist"),
+        net_fdi_usd_m=ser(mac.fdi, "hist"),
         remittances_usd_m=ser(mac.remittances, "hist"),
         government_revenue_incl_grants_lcu_m=ser(mac.revenue_lcu, "proj"),
         government_grants_lcu_m=ser(mac.grants_lcu, "proj"),

@@ -60,6 +60,7 @@ class MacroPaths:
     primary_exp_lcu: FloatArray
     primary_balance_pct: FloatArray
     current_account: FloatArray
+    fdi: FloatArray
     gross_debt_pct: FloatArray | None
     weo_last_year: int
 
@@ -354,8 +355,20 @@ def _imports(
     return imports, ""
 
 
+def _ratio_held(values_usd_m: FloatArray, g: _Gdp) -> tuple[FloatArray, int]:
+    """A flow published to some year (US$ m, NaN where not): gaps filled, later years at
+    the mean ratio to GDP of the last three published years. Returns the path and the
+    last published year (there must be one)."""
+    ratio = values_usd_m / g.gdp_usd
+    ok = np.flatnonzero(np.isfinite(ratio))
+    hold = float(np.mean(ratio[ok[-3:]]))
+    ratio = fill_gaps(ratio, int(ok[-1]) + 1)
+    ratio[ok[-1] + 1 :] = hold
+    return ratio * g.gdp_usd, int(g.years[ok[-1]])
+
+
 def _remittances(t: int, wp: pd.DataFrame, g: _Gdp, rec: Provenance) -> FloatArray:
-    """Net current transfers approximated by remittances received (US$ m); FDI at 0."""
+    """Net current transfers approximated by remittances received (US$ m)."""
     years = g.years
     rem = column(wp, "remittances_usd_m", years)
     rem[years > t - 1] = np.nan
@@ -364,27 +377,61 @@ def _remittances(t: int, wp: pd.DataFrame, g: _Gdp, rec: Provenance) -> FloatArr
         rec.assume("OD4 no WDI remittances for this country: net current transfers set to 0")
         rec.source("macro.net_current_transfers_usd_m", "none available: 0 (OD4)")
     else:
-        ratio = rem / g.gdp_usd
-        ok = np.flatnonzero(np.isfinite(ratio))
-        hold = float(np.mean(ratio[ok[-3:]]))
-        ratio = fill_gaps(ratio, int(ok[-1]) + 1)
-        ratio[ok[-1] + 1 :] = hold
-        remittances = ratio * g.gdp_usd
+        remittances, last = _ratio_held(rem, g)
         rec.source(
             "macro.net_current_transfers_usd_m",
-            f"{WDI}: remittances_usd_m (BX.TRF.PWKR.CD.DT), to {int(years[ok[-1]])}; later "
+            f"{WDI}: remittances_usd_m (BX.TRF.PWKR.CD.DT), to {last}; later "
             "years at the mean ratio to GDP of the last three (OD4)",
         )
         rec.assume(
             "OD4 net current transfers are approximated by workers' remittances received "
             "(WDI); official transfers and outward remittances are not in the bundled data"
         )
-    rec.source("macro.net_fdi_usd_m", "none available: 0 (OD5)")
-    rec.assume(
-        "OD5 net FDI is not in the bundled data and is set to 0 (so the FDI part of the B4 "
-        "stress test has no effect)"
-    )
     return remittances
+
+
+def _fdi(code: str, t: int, g: _Gdp, rec: Provenance) -> FloatArray:
+    """Net FDI (US$ m, + = inflow): WDI net inflows to ``t-1``, then their ratio to GDP (OD5).
+
+    The LIC-DSF's net FDI is the balance of payments' direct investment liabilities less
+    assets; the WDI's "FDI, net inflows" (BX.KLT.DINV.CD.WD) is the liabilities side
+    (new investment by non-residents less disinvestment), which for the PRGT countries is
+    nearly all of it. Later years hold the mean ratio to GDP of the last three published
+    years. Where the WDI has none, 0, flagged. FDI enters the B4/B6 stress tests and the
+    contributions table, never the baseline debt path.
+    """
+    years = g.years
+    try:
+        wx = ds.wdi_external(code, ["fdi_net_inflows_usd_m"])
+        fdi = column(
+            wx.pivot_table(index="year", columns="series", values="value"),
+            "fdi_net_inflows_usd_m",
+            years,
+        )
+    except DataError:
+        fdi = np.full(years.size, np.nan)
+    fdi[years > t - 1] = np.nan
+    known = np.flatnonzero(np.isfinite(fdi))
+    if known.size == 0 or int(years[known[-1]]) < t - 5:
+        rec.source("macro.net_fdi_usd_m", "none available: 0 (OD5)")
+        rec.assume(
+            f"OD5 the WDI publishes no FDI net inflows for {code} in the five years before "
+            f"{t}: net FDI is set to 0 (so the FDI part of the B4 stress test has no effect)"
+        )
+        return np.zeros(years.size)
+    path, last = _ratio_held(fdi, g)
+    rec.source(
+        "macro.net_fdi_usd_m",
+        f"{WDIX}: fdi_net_inflows_usd_m (BX.KLT.DINV.CD.WD, published), to {last}; later "
+        "years at the mean ratio to GDP of the last three (OD5)",
+    )
+    rec.assume(
+        f"OD5 net FDI is the WDI's FDI net inflows (direct investment liabilities, to {last}); "
+        "outward FDI, small in these countries, is not subtracted; later years at the mean "
+        "ratio to GDP of the last three years. It sizes the FDI leg of the B4/B6 stress "
+        "tests (its mean and standard deviation over t-10..t-1), not the baseline"
+    )
+    return path
 
 
 def _published_exports(
@@ -718,6 +765,7 @@ def macro_paths(
         primary_exp_lcu=fiscal.primary_exp_lcu,
         primary_balance_pct=fiscal.primary_balance_pct,
         current_account=ca,
+        fdi=_fdi(code, t, g, rec),
         gross_debt_pct=gross_debt,
         weo_last_year=g.wl,
     )
