@@ -103,8 +103,9 @@ class UnitLoanBasis(UnitFlows):
 class PathInputs:
     """Inputs of the path kernel; last axis = projection years ``t … T`` (``n``).
 
-    Money in millions (US$ or LCU as named). ``short_term_usd_m`` and
-    ``domestic_debt_lcu_m`` carry one extra leading year (``t-1``) at index 0.
+    Money in millions (US$ or LCU as named). ``short_term_usd_m``
+    carries one extra leading year (``t-1``) at index 0; ``domestic_debt_lcu_m`` does not
+    (``t … T``; :attr:`BaselineSetup.domestic_debt_prev_lcu_m` holds its ``t-1`` stock).
     Leading batch axes broadcast against each other. ``external_only_*`` are
     flows counted in the four external indicators but not in the public block
     (the B2/B6 market-financing interaction, which the template reports in
@@ -279,6 +280,8 @@ class BaselineSetup:
     existing_interest_usd_m: FloatArray
     private_interest_usd_m: FloatArray
     private_stock_usd_m: FloatArray
+    #: domestic public debt at the end of ``t-1`` (LCU m; NaN where the country gives none)
+    domestic_debt_prev_lcu_m: float = float("nan")
 
 
 def line_terms(line: FinancingLine) -> InstrumentTerms:
@@ -435,4 +438,5 @@ def baseline_setup(country: Country, extra_terms: Sequence[InstrumentTerms] = ()
         private_interest_usd_m=series_array(ed.private_interest_usd_m, years, 0.0),
         private_stock_usd_m=series_array(ed.private_mlt_outstanding_usd_m, years, 0.0)
         + series_array(ed.private_short_term_usd_m, years, 0.0),
+        domestic_debt_prev_lcu_m=float(dd.stock_lcu_m.get(t - 1, float("nan"))),
     )

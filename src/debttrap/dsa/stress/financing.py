@@ -80,12 +80,19 @@ def market_terms(country: Country, settings: StressSettings) -> list[InstrumentT
 
 
 def _default_external_share(setup: BaselineSetup) -> float:
-    """Share of external in baseline new borrowing over ``t … t+10`` (gross ext vs net domestic)."""
+    """Share of external in baseline new borrowing over ``t … t+10`` (gross ext vs net domestic).
+
+    Net new domestic debt of year ``y`` is the stock of ``y`` less that of ``y-1``; the
+    inputs' domestic stock starts at ``t``, so ``t``'s change needs the stock of ``t-1``
+    (taken equal to ``t``'s, no change, where the country gives none).
+    """
     n = min(11, setup.inputs.years.size)
     ext_usd = setup.inputs.disbursements_usd_m[..., :n].sum(axis=-2)
     ext = float((ext_usd * setup.inputs.fx_avg_lcu_per_usd[:n]).sum())
-    dom = setup.inputs.domestic_debt_lcu_m
-    dom_new = float(np.maximum(np.diff(dom[: n + 1]), 0.0).sum())
+    stock = setup.inputs.domestic_debt_lcu_m
+    prev = setup.domestic_debt_prev_lcu_m
+    dom = np.concatenate([[prev if np.isfinite(prev) else stock[0]], stock[:n]])
+    dom_new = float(np.maximum(np.diff(dom), 0.0).sum())
     total = ext + dom_new
     return ext / total if total > 0 else 1.0
 
