@@ -41,7 +41,7 @@ from debttrap.opendata.macro import (
     _remittances,
     exports_from_current_account,
 )
-from debttrap.opendata.provenance import Provenance
+from debttrap.opendata.provenance import PWT, Provenance
 
 __all__ = [
     "DEFAULT_FIRST_YEAR",
@@ -53,6 +53,8 @@ __all__ = [
     "ExportBacktest",
     "backtest_country",
     "backtest_exports",
+    "builder_estimator",
+    "describe",
 ]
 
 DEFAULT_FIRST_YEAR = 2015
@@ -68,7 +70,7 @@ ESTIMATORS: Mapping[str, str] = MappingProxyType(
         "od3b": "OD3b exports, imports from the WDI",
         "od3b_pwt": "OD3b exports, imports from the PWT share (to 2017), then WEO volumes",
         "pwt_imports": "imports from the PWT share (to 2017), then WEO volumes",
-        "od3c": "OD3c exports: merchandise exports / their share of exports {lag} year(s) before",
+        "od3c": "OD3c exports: merchandise exports / their share of exports {lag} before",
     }
 )
 
@@ -84,6 +86,8 @@ class BacktestRow:
     published_usd_m: float
     #: OD3b: the PWT or 1%-of-GDP floor, not the identity, gave the estimate
     floored: bool = False
+    #: OD3b: the estimate without the PWT floor (the 1%-of-GDP floor kept); NaN otherwise
+    without_pwt_floor_usd_m: float = float("nan")
 
     @property
     def ratio(self) -> float:
@@ -123,7 +127,8 @@ class ExportBacktest:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per estimate: index ``year``; ``iso3``, ``estimator``, the two values in
-        US$ m, ``ratio`` and ``floored``."""
+        US$ m, ``ratio``, ``floored`` and
+        ``without_pwt_floor_usd_m``."""
         frame = pd.DataFrame(
             {
                 "year": [r.year for r in self.rows],
@@ -133,13 +138,22 @@ class ExportBacktest:
                 "published_usd_m": [r.published_usd_m for r in self.rows],
                 "ratio": [r.ratio for r in self.rows],
                 "floored": [r.floored for r in self.rows],
+                "without_pwt_floor_usd_m": [r.without_pwt_floor_usd_m for r in self.rows],
             }
         )
         return frame.set_index("year")
 
     def estimators(self) -> tuple[str, ...]:
-        """The estimators with at least one row, in the order they were computed."""
-        return tuple(dict.fromkeys(r.estimator for r in self.rows))
+        """The estimators with at least one row: OD3b, OD3b on PWT imports, the PWT
+        imports, then OD3c by the age of its share."""
+        names = set(r.estimator for r in self.rows)
+
+        def key(name: str) -> tuple[int, int]:
+            if name.startswith("od3c_"):
+                return len(ESTIMATORS), int(name.removeprefix("od3c_"))
+            return list(ESTIMATORS).index(name), 0
+
+        return tuple(sorted(names, key=key))
 
     def per_country(self, estimator: str) -> pd.Series:
         """The median ratio over the years, by country (ISO3, sorted)."""
@@ -147,10 +161,21 @@ class ExportBacktest:
         frame = frame[frame["estimator"] == estimator]
         return frame.groupby("iso3")["ratio"].median().sort_index()
 
-    def summary(self, estimator: str, *, worst: int = 3) -> EstimatorSummary:
-        """The distribution of one estimator's ratios (:class:`EstimatorSummary`)."""
+    def summary(
+        self, estimator: str, *, worst: int = 3, without_pwt_floor: bool = False
+    ) -> EstimatorSummary:
+        """The distribution of one estimator's ratios (:class:`EstimatorSummary`).
+
+        ``without_pwt_floor``: OD3b's estimate before the PWT floor (what the identity
+        alone gives; NaN for the other estimators) instead of the rule's.
+        """
         frame = self.to_frame()
         frame = frame[frame["estimator"] == estimator]
+        if without_pwt_floor:
+            frame = frame.assign(
+                ratio=frame["without_pwt_floor_usd_m"] / frame["published_usd_m"],
+                floored=False,
+            ).dropna(subset=["ratio"])
         if frame.empty:
             raise DataError(
                 f"the back-test has no estimate for {estimator!r} in "
@@ -160,7 +185,7 @@ class ExportBacktest:
             )
         ratio = frame["ratio"].to_numpy(dtype=np.float64)
         err = np.abs(ratio - 1.0)
-        by_country = self.per_country(estimator)
+        by_country = frame.groupby("iso3")["ratio"].median().sort_index()
         far = np.abs(np.log(by_country.clip(lower=1e-9)))
         order = far.sort_values(ascending=False, kind="stable").index[:worst]
         return EstimatorSummary(
@@ -174,6 +199,17 @@ class ExportBacktest:
             within_25_pct_share=float(np.mean(err <= 0.25)),
             floored_share=float(frame["floored"].mean()),
             worst=tuple((str(c), float(by_country[c])) for c in order),
+        )
+
+
+def _check_window(first_year: int, last_year: int) -> None:
+    """The builder's history for ``t = last_year + 1`` starts at ``t - 12``."""
+    lo = last_year + 1 - HISTORY_YEARS - 2
+    if not lo <= first_year <= last_year:
+        raise InputError(
+            f"back-test window {first_year}-{last_year}: the first year must be between "
+            f"{lo} and the last year",
+            field="first_year",
         )
 
 
@@ -194,13 +230,8 @@ def backtest_country(
     ``t - 12``); raises :class:`DataError` where the builder cannot build it or the window
     starts earlier than that history.
     """
+    _check_window(first_year, last_year)
     t = last_year + 1
-    if first_year < t - HISTORY_YEARS - 2 or first_year > last_year:
-        raise InputError(
-            f"back-test window {first_year}-{last_year}: the first year must be between "
-            f"{t - HISTORY_YEARS - 2} and the last year",
-            field="first_year",
-        )
     w, g, _ = _framework(code, t, t, Provenance(), ex_ante=False)
     years = g.years
     window = (years >= first_year) & (years <= last_year)
@@ -232,6 +263,7 @@ def backtest_country(
         published: FloatArray,
         ok: np.ndarray,
         floored: np.ndarray | None = None,
+        without_floor: FloatArray | None = None,
     ) -> None:
         for i in np.flatnonzero(ok & (published > 0.0)):
             rows.append(
@@ -242,6 +274,9 @@ def backtest_country(
                     estimate_usd_m=float(estimate[i]),
                     published_usd_m=float(published[i]),
                     floored=bool(floored[i]) if floored is not None else False,
+                    without_pwt_floor_usd_m=(
+                        float(without_floor[i]) if without_floor is not None else float("nan")
+                    ),
                 )
             )
 
@@ -252,12 +287,14 @@ def backtest_country(
     if imp_ok.any():
         imports_wdi, _ = _imports_by_volume(imp_pct, w, g)
         est = exports_from_current_account(imports_wdi, ca, rem, g.gdp_usd, floor_share)
-        add("od3b", est, exports_pub, od3b_ok & imp_ok, est > imports_wdi + ca - rem)
+        bare = exports_from_current_account(imports_wdi, ca, rem, g.gdp_usd, None)
+        add("od3b", est, exports_pub, od3b_ok & imp_ok, est > imports_wdi + ca - rem, bare)
     pwt_pct = _pwt_imports_pct(code).reindex(years).to_numpy(dtype=np.float64)
     if np.isfinite(pwt_pct).any():
         imports_pwt, _ = _imports_by_volume(pwt_pct, w, g)
         est = exports_from_current_account(imports_pwt, ca, rem, g.gdp_usd, floor_share)
-        add("od3b_pwt", est, exports_pub, od3b_ok, est > imports_pwt + ca - rem)
+        bare = exports_from_current_account(imports_pwt, ca, rem, g.gdp_usd, None)
+        add("od3b_pwt", est, exports_pub, od3b_ok, est > imports_pwt + ca - rem, bare)
         if imports_wdi is not None:
             ok = window & imp_ok & _published(column(raw, "NGDPD", years))
             add("pwt_imports", imports_pwt, imports_wdi, ok)
@@ -289,6 +326,7 @@ def backtest_exports(
     cannot build is listed in ``skipped`` with the reason.
 
     ``progress`` is called with a short text before each country (for a terminal)."""
+    _check_window(first_year, last_year)
     codes = list(dsa_countries()) if countries is None else list(countries)
     rows: list[BacktestRow] = []
     skipped: dict[str, str] = {}
@@ -305,5 +343,19 @@ def backtest_exports(
 def describe(estimator: str) -> str:
     """The estimator's description in words (``od3c_5`` -> its lag spelled in)."""
     if estimator.startswith("od3c_"):
-        return ESTIMATORS["od3c"].format(lag=estimator.removeprefix("od3c_"))
+        lag = int(estimator.removeprefix("od3c_"))
+        return ESTIMATORS["od3c"].format(lag=f"{lag} year" + ("s" if lag != 1 else ""))
     return ESTIMATORS[estimator]
+
+
+def builder_estimator(sources: Mapping[str, str]) -> str | None:
+    """Which estimator of this back-test a built country's exports come from, by its
+    ``sources`` (:attr:`~debttrap.opendata.provenance.BuiltCountry.sources`): ``"od3b"``
+    (on the WDI's imports), ``"od3b_pwt"`` (on the PWT's import share), ``"od3c"``, or
+    ``None`` where the exports are published."""
+    exports = sources.get("macro.exports_usd_m", "")
+    if not exports.startswith("ESTIMATED"):
+        return None
+    if "OD3c" in exports:
+        return "od3c"
+    return "od3b_pwt" if sources.get("macro.imports_usd_m", "").startswith(PWT) else "od3b"
