@@ -290,6 +290,28 @@ def test_exports_are_the_published_series(code: str) -> None:
                b.assumptions)
 
 
+def test_projected_exports_grow_with_the_weo_export_volumes() -> None:
+    """OD3: after the last published year, exports grow with the WEO's export volumes
+    (TX_RPCH) times the US$ GDP deflator, not with GDP. Hand computation for Tanzania from
+    the published figures: WDI NE.EXP.GNFS.ZS 2023 = 17.1954 % of GDP; IMF WEO October 2024
+    NGDPD (US$ bn) 79.138, 79.867, 85.477, 92.982 for 2023-2026, NGDP_RPCH 5.433, 6.001,
+    6.300 and TX_RPCH 5.661, 6.416, 8.365 for 2024-2026. The volumes outgrow real GDP, so
+    exports rise from 17.2 % to 17.6 % of GDP by 2026 (held at 17.2 % when the volumes were
+    not read)."""
+    gdp = {2023: 79.138, 2024: 79.867, 2025: 85.477, 2026: 92.982}
+    growth = {2024: 5.433, 2025: 6.001, 2026: 6.300}
+    volume = {2024: 5.661, 2025: 6.416, 2026: 8.365}
+    expected = {2023: 0.171954 * gdp[2023] * 1000.0}
+    for y in (2024, 2025, 2026):
+        deflator = gdp[y] / gdp[y - 1] / (1.0 + growth[y] / 100.0)
+        expected[y] = expected[y - 1] * (1.0 + volume[y] / 100.0) * deflator
+    f = built("TZA").to_frame()
+    for y, x in expected.items():
+        assert float(f.loc[y, "exports_usd_m"]) == pytest.approx(x, rel=1e-4), y
+    share_2026 = float(f.loc[2026, "exports_usd_m"]) / float(f.loc[2026, "nominal_gdp_usd_m"])
+    assert share_2026 * 100 == pytest.approx(17.64, abs=0.01)
+
+
 def test_estimated_exports_are_flagged() -> None:
     """Laos: the WDI publishes no exports after 2016, so the current-account estimate is used
     and says so in the source and the assumptions."""

@@ -218,6 +218,22 @@ def test_synthetic_schedules_are_labelled() -> None:
             assert "SYNTHETIC schedule" in line.source
 
 
+def test_a_deferred_group_is_labelled_as_deferred() -> None:
+    """Tajikistan's US$500m Eurobond (IDS bonds, end-2022) pays only its coupon in the DSSI
+    table (US$35.6m a year due 2019-2024, no principal): OD7 repays it over the bondholders'
+    10-year maturity from 2025 (500 / 10 = 50 a year), and the line's source says so instead
+    of naming a repayment pace it does not use."""
+    line = next(
+        ln for ln in built("TJK").country.external_debt.existing_lines
+        if ln.name.startswith("Bondholders")
+    )
+    assert line.principal_usd_m is not None
+    assert line.principal_usd_m[2024] == 0.0
+    assert line.principal_usd_m[2025] == pytest.approx(50.0)
+    assert "no principal in the country's DSSI table to 2024" in line.source
+    assert "pace" not in line.source
+
+
 def test_net_fdi_is_the_published_wdi_series_then_its_ratio_to_gdp() -> None:
     # WDI BX.KLT.DINV.CD.WD, Nicaragua (wb-wdi-external): US$1,047.2m (2021),
     # US$1,287.1m (2022), US$1,113.9m (2023).

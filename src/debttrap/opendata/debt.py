@@ -268,9 +268,16 @@ def _existing_lines(
                     f"{IDS} end-{base_year} stock {s0[i]:.1f} US$ m"
                     + (f" + new borrowing {base_year + 1}-{t - 1} (OD8/OD9)" if borrowed else "")
                     + (
-                        "; SYNTHETIC schedule (OD7: equal principal at the pace of the "
-                        + ("country's DSSI table" if g in leg.calibrated else
-                           "group's median across DSSI countries")
+                        "; SYNTHETIC schedule (OD7: "
+                        + (
+                            f"no principal in the country's DSSI table to {DSSI_LAST_YEAR}: "
+                            f"interest only, then equal principal over {terms[g].maturity_years} "
+                            f"years from {DSSI_LAST_YEAR + 1}"
+                            if leg.deferred[i]
+                            else "equal principal at the pace of the "
+                            + ("country's DSSI table" if g in leg.calibrated else
+                               "group's median across DSSI countries")
+                        )
                         + f"), rate {terms[g].rate_pct:g}%"
                     )
                 ),

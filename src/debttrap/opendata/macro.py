@@ -791,7 +791,10 @@ def _framework(
 ) -> tuple[pd.DataFrame, _Gdp, dict[str, str]]:
     """The WEO panel (gaps filled by OD1c/OD1d, or cut after ``t-1`` ex ante), GDP on
     ``t-12 … last`` and the source texts of the fields the gap rules filled."""
-    weo_series = [*_GDP, "TM_RPCH", "GGR_NGDP", "GGXONLB_NGDP", "GGXWDG_NGDP", "BCA_NGDPD"]
+    # TX_RPCH/TM_RPCH: the export and import volumes that carry trade past t-1 (OD3)
+    weo_series = [
+        *_GDP, "TX_RPCH", "TM_RPCH", "GGR_NGDP", "GGXONLB_NGDP", "GGXWDG_NGDP", "BCA_NGDPD"
+    ]
     weo_series.append("GGXCNL_NGDP")  # OD1d: the overall balance where no primary one is
     w = ds.weo_panel(code, weo_series, required=["NGDPD", "NGDP", "NGDP_RPCH", "GGR_NGDP"])
     gap_sources: dict[str, str] = {}
