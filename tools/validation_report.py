@@ -31,6 +31,7 @@ from debttrap.dsa.run import run_dsa
 from debttrap.dsa.stress import StressSettings
 from debttrap.errors import DebtTrapError
 from debttrap.opendata import BuiltCountry, build_country
+from debttrap.opendata.export_backtest import backtest_exports, builder_estimator
 from debttrap.opendata.terms import lending_terms
 
 NOTCH = {"low": 1, "moderate": 2, "high": 3, "in debt distress": 4, "in_distress": 4}
@@ -301,6 +302,7 @@ def build_rows(first_year: int, vintage: bool = True) -> tuple[pd.DataFrame, dic
             base.update(row)
             estimated = built.sources.get("macro.exports_usd_m", "").startswith("ESTIMATED")
             base["exports_estimated"] = estimated
+            base["exports_estimator"] = builder_estimator(built.sources)
             gap_rules = any(a.startswith(("OD1c", "OD1d")) for a in built.assumptions)
             base["reasons"] = reasons(
                 row,
@@ -759,6 +761,7 @@ def render(frame: pd.DataFrame, first_year: int, frame24: pd.DataFrame | None = 
         "(OD16), net FDI (OD5), market access (bonds outstanding) and commodity export "
         "shares (C3, OD18) come from the WDI/IDS external series."
     )
+    w(estimated_exports_text(frame, frame24, first_year))
     w(
         "- Remittances are not added to the exports in any denominator: the 2018 framework "
         "dropped the remittance-adjusted thresholds of the 2013 one (the project's LIC-DSF "
@@ -778,6 +781,48 @@ def render(frame: pd.DataFrame, first_year: int, frame24: pd.DataFrame | None = 
         f"{first_year})."
     )
     return "\n".join(lines) + "\n"
+
+
+#: How the back-test names the builder's export rules, in words.
+_RULE_WORDS = {
+    "od3b": "OD3b on the WDI's imports",
+    "od3b_pwt": "OD3b on the PWT's import share",
+    "od3c": "OD3c",
+}
+
+
+def estimated_exports_text(frame: pd.DataFrame, frame24: pd.DataFrame, first_year: int) -> str:
+    """One bullet: which listed countries rest on estimated exports, and how large the
+    estimate's error typically is where it can be checked (the back-test of
+    :mod:`debttrap.opendata.export_backtest`, the numbers read from it)."""
+    users: dict[str, set[str]] = {}
+    for f in (frame, frame24):
+        ok = f[f["status"] == "ok"]
+        if "exports_estimator" not in ok.columns:
+            continue
+        for code, est in ok["exports_estimator"].dropna().items():
+            users.setdefault(str(est), set()).add(str(code))
+    bt = backtest_exports()
+    b, bp, c = bt.summary("od3b"), bt.summary("od3b_pwt"), bt.summary("od3c_10")
+    named = "; ".join(
+        f"{_RULE_WORDS[e]}: {', '.join(sorted(users[e]))}" for e in _RULE_WORDS if e in users
+    )
+    who = (
+        f"The listed countries whose exports are estimated, not published (at the DSA's year "
+        f"or at {first_year}): {named}."
+        if named
+        else "No listed country rests on estimated exports."
+    )
+    return (
+        f"- {who} Where the WDI does publish exports, the same rules miss them by more than "
+        f"25% in {1.0 - b.within_25_pct_share:.0%} of country-years on the WDI's imports "
+        f"and {1.0 - bp.within_25_pct_share:.0%} on the PWT's import share (middle half of "
+        f"estimate / published {b.q25_ratio:.2f}–{b.q75_ratio:.2f} and "
+        f"{bp.q25_ratio:.2f}–{bp.q75_ratio:.2f}; OD3c, on a merchandise share ten years "
+        f"old, in {1.0 - c.within_25_pct_share:.0%}; {bt.first_year}–{bt.last_year}, "
+        "`python tools/backtest_exports.py`, docs/data.md): an export-based breach or "
+        "margin of that size in those countries is not settled by the data."
+    )
 
 
 PUBLISHED_FIGURES = (

@@ -44,3 +44,15 @@ def test_readme_quotes_the_validation_figures() -> None:
         within = int(((ok["imf"].map(notch) - ok["rating_external"].map(notch)).abs() <= 1).sum())
         assert f"{exact} of {len(ok)} countries" in readme
         assert f"within one notch for {within} of {len(ok)}" in readme
+
+
+def test_data_md_exports_backtest_is_current() -> None:
+    tool = _tool("backtest_exports")
+    bt = tool.backtest_exports()
+    expected = tool.doc_block(bt, tool.estimated_countries(bt.last_year + 1))
+    text = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    a, b = text.index(tool.START), text.index(tool.END) + len(tool.END)
+    assert text[a:b] == expected, (
+        "the back-test in docs/data.md is stale: run "
+        "`python tools/backtest_exports.py --write-doc` and commit it"
+    )

@@ -33,7 +33,14 @@ from debttrap.opendata._series import (
 from debttrap.opendata.gaps import fill_weo_gaps, peer_group
 from debttrap.opendata.provenance import PWT, WDI, WDIX, WEO, Provenance
 
-__all__ = ["EX_ANTE_TREND_YEARS", "HISTORY_YEARS", "WEO_LAST_YEAR", "MacroPaths", "macro_paths"]
+__all__ = [
+    "EX_ANTE_TREND_YEARS",
+    "HISTORY_YEARS",
+    "WEO_LAST_YEAR",
+    "MacroPaths",
+    "exports_from_current_account",
+    "macro_paths",
+]
 
 HISTORY_YEARS = 10
 WEO_LAST_YEAR = 2029
@@ -251,6 +258,33 @@ def _current_account(w: pd.DataFrame, g: _Gdp) -> FloatArray:
     return fill_gaps(ca_pct, g.years.size) / 100.0 * g.gdp_usd
 
 
+_MERCH_NEED = ["merch_exports_usd_m", "exports_gs_pct_gdp", "gdp_usd_m"]
+
+
+def _merchandise_share(wx: pd.DataFrame, upto: int) -> tuple[float, int] | None:
+    """OD3c: merchandise exports / exports of goods and services (WDI) in the last year
+    ``<= upto`` that publishes both (and GDP), and that year; ``None`` where none does.
+
+    ``wx``: the WDI external series of one country, year x series.
+    """
+    both = wx.reindex(columns=_MERCH_NEED).dropna()
+    both = both[both.index <= upto]
+    if both.empty:
+        return None
+    yb = int(both.index.max())
+    merch_b, x_pct, gdp_b = both.loc[yb].to_numpy(dtype=np.float64)
+    return float(merch_b / (x_pct / 100.0 * gdp_b)), yb
+
+
+def _merchandise_exports(merch: FloatArray, share: float, w: pd.DataFrame, g: _Gdp) -> FloatArray:
+    """OD3c exports (US$ m): published merchandise exports (NaN where not, at least one
+    finite) / their ``share`` of exports of goods and services, gaps filled as ratios to
+    GDP, then WEO export volumes (TX_RPCH) x US$ GDP deflator after the last one."""
+    base = int(np.flatnonzero(np.isfinite(merch))[-1])
+    ratio = fill_gaps(merch / share / g.gdp_usd, base + 1)
+    return _extend_by_volume(ratio * g.gdp_usd, base, column(w, "TX_RPCH", g.years), g)
+
+
 def _imports_from_merchandise(
     code: str, t: int, w: pd.DataFrame, wp: pd.DataFrame, g: _Gdp, rec: Provenance
 ) -> tuple[FloatArray, str]:
@@ -263,9 +297,8 @@ def _imports_from_merchandise(
     in the five years before ``t``.
     """
     years = g.years
-    need = ["merch_exports_usd_m", "exports_gs_pct_gdp", "gdp_usd_m"]
     try:
-        wx = ds.wdi_external(code, need).pivot_table(
+        wx = ds.wdi_external(code, _MERCH_NEED).pivot_table(
             index="year", columns="series", values="value"
         )
     except DataError:
@@ -273,9 +306,8 @@ def _imports_from_merchandise(
     merch = column(wx, "merch_exports_usd_m", years)
     merch[years > t - 1] = np.nan
     ok = np.flatnonzero(np.isfinite(merch))
-    both = wx.reindex(columns=need).dropna()
-    both = both[both.index <= t - 1]
-    if ok.size == 0 or int(years[ok[-1]]) < t - 5 or both.empty:
+    known = _merchandise_share(wx, t - 1)
+    if ok.size == 0 or int(years[ok[-1]]) < t - 5 or known is None:
         raise DataError(
             f"no imports of goods and services for {code} in the five years before {t}, "
             "nor merchandise exports to estimate them from",
@@ -283,12 +315,9 @@ def _imports_from_merchandise(
             series="imports_gs_pct_gdp",
             file="series.parquet",
         )
-    yb = int(both.index.max())
-    merch_b, x_pct, gdp_b = both.loc[yb].to_numpy(dtype=np.float64)
-    share = merch_b / (x_pct / 100.0 * gdp_b)
+    share, yb = known
     base = int(ok[-1])
-    ratio = fill_gaps(merch / share / g.gdp_usd, base + 1)
-    exports = _extend_by_volume(ratio * g.gdp_usd, base, column(w, "TX_RPCH", years), g)
+    exports = _merchandise_exports(merch, share, w, g)
     remittances = _remittances(t, wp, g, Provenance())  # recorded where it is built
     imports = np.maximum(exports - _current_account(w, g) + remittances, 0.01 * g.gdp_usd)
     last = int(years[base])
@@ -315,6 +344,31 @@ def _imports_from_merchandise(
     return imports, src_x
 
 
+def _pwt_imports_pct(code: str) -> pd.Series:
+    """Imports of goods and services in % of GDP from the Penn World Table (-csh_m x pl_m /
+    pl_gdpo x 100, current prices), by year; empty where the PWT has none."""
+    pw = pwt_panel(code, PWT)
+    if pw.empty:
+        return pd.Series(dtype=np.float64)
+    return (-pw["csh_m"] * pw["pl_m"] / pw["pl_gdpo"] * 100.0).dropna()
+
+
+def _imports_by_volume(imp_pct: FloatArray, w: pd.DataFrame, g: _Gdp) -> tuple[FloatArray, int]:
+    """Imports (US$ m) from their ratio to GDP (%, NaN where unknown, at least one finite)
+    to its last known year, gaps filled; then WEO import volumes (TM_RPCH) x US$ GDP
+    deflator (OD3), then OD1. Returns the path and that last known year."""
+    years = g.years
+    base_m = int(years[np.flatnonzero(np.isfinite(imp_pct))[-1]])
+    imp_pct = fill_gaps(imp_pct, int(np.searchsorted(years, base_m)) + 1)
+    imports = _extend_by_volume(
+        imp_pct / 100.0 * g.gdp_usd,
+        int(np.searchsorted(years, base_m)),
+        column(w, "TM_RPCH", years),
+        g,
+    )
+    return imports, base_m
+
+
 def _imports(
     code: str, t: int, w: pd.DataFrame, wp: pd.DataFrame, g: _Gdp, rec: Provenance
 ) -> tuple[FloatArray, str]:
@@ -329,24 +383,12 @@ def _imports(
     if np.isfinite(imp_pct).any():
         src_m = f"{WDI}: imports_gs_pct_gdp (NE.IMP.GNFS.ZS)"
     else:
-        pw = pwt_panel(code, PWT)
-        share_m = (
-            (-pw["csh_m"] * pw["pl_m"] / pw["pl_gdpo"] * 100.0).dropna()
-            if not pw.empty
-            else pd.Series(dtype=np.float64)
-        )
+        share_m = _pwt_imports_pct(code)
         if share_m.empty:
             return _imports_from_merchandise(code, t, w, wp, g, rec)
         imp_pct = share_m.reindex(years).to_numpy(dtype=np.float64)
         src_m = f"{PWT}: -csh_m x pl_m / pl_gdpo"
-    base_m = int(years[np.flatnonzero(np.isfinite(imp_pct))[-1]])
-    imp_pct = fill_gaps(imp_pct, int(np.searchsorted(years, base_m)) + 1)
-    imports = _extend_by_volume(
-        imp_pct / 100.0 * g.gdp_usd,
-        int(np.searchsorted(years, base_m)),
-        column(w, "TM_RPCH", years),
-        g,
-    )
+    imports, base_m = _imports_by_volume(imp_pct, w, g)
     rec.source(
         "macro.imports_usd_m",
         f"{src_m} x WEO GDP, to {base_m}; then WEO TM_RPCH volume x US$ GDP deflator (OD3); "
@@ -473,6 +515,40 @@ def _published_exports(
     return exports
 
 
+def _pwt_export_floor(code: str) -> tuple[float, int] | None:
+    """OD3b's floor: the Penn World Table's merchandise export share of GDP (csh_x x pl_x /
+    pl_gdpo, a fraction) in its last year with a positive value, and that year."""
+    pw = pwt_panel(code, PWT)
+    if pw.empty:
+        return None
+    share_x = (pw["csh_x"] * pw["pl_x"] / pw["pl_gdpo"]).dropna()
+    share_x = share_x[share_x > 0]
+    if share_x.empty:
+        return None
+    return float(share_x.iloc[-1]), int(share_x.index[-1])
+
+
+def exports_from_current_account(
+    imports_usd_m: FloatArray,
+    current_account_usd_m: FloatArray,
+    remittances_usd_m: FloatArray,
+    gdp_usd_m: FloatArray,
+    floor_share: float | None,
+) -> FloatArray:
+    """OD3b, year by year: exports = imports + current account - remittances (US$ m),
+    floored at ``floor_share`` (the PWT merchandise export share, a fraction; ``None``:
+    no such floor) times GDP and at 1% of GDP.
+
+    The balance-of-payments identity with net primary income and the transfers other
+    than remittances taken to offset each other. The builder and the back-test
+    (:mod:`debttrap.opendata.export_backtest`) both call it.
+    """
+    exports = imports_usd_m + current_account_usd_m - remittances_usd_m
+    if floor_share is not None:
+        exports = np.maximum(exports, floor_share * gdp_usd_m)
+    return np.maximum(exports, 0.01 * gdp_usd_m)
+
+
 def _exports(
     code: str,
     t: int,
@@ -493,20 +569,16 @@ def _exports(
     published = _published_exports(code, t, w, g, rec)
     if published is not None:
         return ca, published
-    exports = imports + ca - remittances
-    floor_src = ""
-    pw = pwt_panel(code, PWT)
-    if not pw.empty:
-        share_x = (pw["csh_x"] * pw["pl_x"] / pw["pl_gdpo"]).dropna()
-        share_x = share_x[share_x > 0]
-        if not share_x.empty:
-            floor = float(share_x.iloc[-1]) * gdp_usd
-            exports = np.maximum(exports, floor)
-            floor_src = (
-                f"; floored at the merchandise export share of GDP in {PWT} "
-                f"(csh_x x pl_x / pl_gdpo, {int(share_x.index[-1])})"
-            )
-    exports = np.maximum(exports, 0.01 * gdp_usd)
+    floor = _pwt_export_floor(code)
+    exports = exports_from_current_account(
+        imports, ca, remittances, gdp_usd, None if floor is None else floor[0]
+    )
+    floor_src = (
+        ""
+        if floor is None
+        else f"; floored at the merchandise export share of GDP in {PWT} "
+        f"(csh_x x pl_x / pl_gdpo, {floor[1]})"
+    )
     for i in range(g.iw + 1, years.size):  # after the WEO horizon: ratio to GDP held
         exports[i] = exports[i - 1] * gdp_usd[i] / gdp_usd[i - 1]
     rec.source(
@@ -714,14 +786,11 @@ def _grants_path(
     return out
 
 
-def macro_paths(
-    code: str, t: int, last: int, rec: Provenance, *, ex_ante: bool = False
-) -> MacroPaths:
-    """The macro framework of ``code`` on ``t-12 … last`` with its provenance.
-
-    ``ex_ante``: no WEO value after ``t-1`` is read (every later year is a projection
-    by the stated rule OD1a); the WDI series are read to ``t-1`` in either mode.
-    """
+def _framework(
+    code: str, t: int, last: int, rec: Provenance, ex_ante: bool
+) -> tuple[pd.DataFrame, _Gdp, dict[str, str]]:
+    """The WEO panel (gaps filled by OD1c/OD1d, or cut after ``t-1`` ex ante), GDP on
+    ``t-12 … last`` and the source texts of the fields the gap rules filled."""
     # TX_RPCH/TM_RPCH: the export and import volumes that carry trade past t-1 (OD3)
     weo_series = [
         *_GDP, "TX_RPCH", "TM_RPCH", "GGR_NGDP", "GGXONLB_NGDP", "GGXWDG_NGDP", "BCA_NGDPD"
@@ -736,7 +805,18 @@ def macro_paths(
         w, gap_sources = fill_weo_gaps(
             code, w, t, t - HISTORY_YEARS - 2, WEO_LAST_YEAR, rec
         )
-    g = _gdp(code, w, t, last, rec, ex_ante)
+    return w, _gdp(code, w, t, last, rec, ex_ante), gap_sources
+
+
+def macro_paths(
+    code: str, t: int, last: int, rec: Provenance, *, ex_ante: bool = False
+) -> MacroPaths:
+    """The macro framework of ``code`` on ``t-12 … last`` with its provenance.
+
+    ``ex_ante``: no WEO value after ``t-1`` is read (every later year is a projection
+    by the stated rule OD1a); the WDI series are read to ``t-1`` in either mode.
+    """
+    w, g, gap_sources = _framework(code, t, last, rec, ex_ante)
     wp = wdi_panel(code)
     imports, exports_source = _imports(code, t, w, wp, g, rec)
     remittances = _remittances(t, wp, g, rec)
