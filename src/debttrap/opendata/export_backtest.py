@@ -2,14 +2,15 @@
 
 Where the WDI publishes no exports of goods and services, the builder estimates them
 (:mod:`.macro`): OD3b from the current-account identity (imports + current account -
-remittances, floored at the Penn World Table merchandise export share), on the WDI's
-imports or, where the WDI has none, on the PWT's import share; OD3c from published
+remittances, floored at the same year's published merchandise exports, or where none
+are published at the Penn World Table merchandise export share), on the WDI's imports
+or, where the WDI has none, on the PWT's import share; OD3c from published
 merchandise exports over their share of exports in an earlier year. This module asks
 what those rules give for countries and years where the WDI **does** publish the value,
 as if it did not, and compares the estimate with the published value.
 
 Every estimate comes from the builder's own functions (the same WEO panel and GDP,
-the same import, remittance and current-account paths, the same formula
+the same import, remittance and current-account paths, the same floor and formula
 :func:`~debttrap.opendata.macro.exports_from_current_account`), built for the first
 projection year ``last_year + 1``; a year counts only where every input of the rule
 and the value it is compared with are published for that year (nothing interpolated
@@ -32,6 +33,7 @@ from debttrap.opendata.build import dsa_countries
 from debttrap.opendata.macro import (
     HISTORY_YEARS,
     _current_account,
+    _export_floor,
     _framework,
     _imports_by_volume,
     _merchandise_exports,
@@ -48,6 +50,7 @@ __all__ = [
     "DEFAULT_LAST_YEAR",
     "DEFAULT_OD3C_LAGS",
     "ESTIMATORS",
+    "VARIANTS",
     "BacktestRow",
     "EstimatorSummary",
     "ExportBacktest",
@@ -75,6 +78,17 @@ ESTIMATORS: Mapping[str, str] = MappingProxyType(
 )
 
 
+#: OD3b's estimate with other floors than the rule's, for comparison (the rule: ``"rule"``).
+VARIANTS: Mapping[str, str] = MappingProxyType(
+    {
+        "rule": "the rule: floored at the same year's published merchandise exports",
+        "pwt_floor": "floored at the PWT merchandise export share of 2017 instead (the rule "
+        "before the amendment)",
+        "no_floor": "without a floor (the identity alone, 1% of GDP kept)",
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class BacktestRow:
     """One estimate against the published value (US$ m)."""
@@ -84,10 +98,15 @@ class BacktestRow:
     estimator: str
     estimate_usd_m: float
     published_usd_m: float
-    #: OD3b: the PWT or 1%-of-GDP floor, not the identity, gave the estimate
+    #: OD3b: the rule's floor (merchandise exports, else the PWT share; or 1% of GDP),
+    #: not the identity, gave the estimate
     floored: bool = False
-    #: OD3b: the estimate without the PWT floor (the 1%-of-GDP floor kept); NaN otherwise
-    without_pwt_floor_usd_m: float = float("nan")
+    #: OD3b: the identity alone (the 1%-of-GDP floor kept); NaN otherwise
+    without_floor_usd_m: float = float("nan")
+    #: OD3b: the identity floored at the PWT merchandise export share of 2017 and 1% of
+    #: GDP (the rule before the amendment; the identity where the PWT has no share); NaN
+    #: otherwise
+    pwt_floor_usd_m: float = float("nan")
 
     @property
     def ratio(self) -> float:
@@ -127,8 +146,7 @@ class ExportBacktest:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per estimate: index ``year``; ``iso3``, ``estimator``, the two values in
-        US$ m, ``ratio``, ``floored`` and
-        ``without_pwt_floor_usd_m``."""
+        US$ m, ``ratio``, ``floored``, ``without_floor_usd_m`` and ``pwt_floor_usd_m``."""
         frame = pd.DataFrame(
             {
                 "year": [r.year for r in self.rows],
@@ -138,7 +156,8 @@ class ExportBacktest:
                 "published_usd_m": [r.published_usd_m for r in self.rows],
                 "ratio": [r.ratio for r in self.rows],
                 "floored": [r.floored for r in self.rows],
-                "without_pwt_floor_usd_m": [r.without_pwt_floor_usd_m for r in self.rows],
+                "without_floor_usd_m": [r.without_floor_usd_m for r in self.rows],
+                "pwt_floor_usd_m": [r.pwt_floor_usd_m for r in self.rows],
             }
         )
         return frame.set_index("year")
@@ -161,20 +180,24 @@ class ExportBacktest:
         frame = frame[frame["estimator"] == estimator]
         return frame.groupby("iso3")["ratio"].median().sort_index()
 
-    def summary(
-        self, estimator: str, *, worst: int = 3, without_pwt_floor: bool = False
-    ) -> EstimatorSummary:
+    def summary(self, estimator: str, *, worst: int = 3, variant: str = "rule") -> EstimatorSummary:
         """The distribution of one estimator's ratios (:class:`EstimatorSummary`).
 
-        ``without_pwt_floor``: OD3b's estimate before the PWT floor (what the identity
-        alone gives; NaN for the other estimators) instead of the rule's.
+        ``variant`` (:data:`VARIANTS`; OD3b only, the other estimators have no row for
+        any but ``"rule"``): ``"pwt_floor"`` the identity floored at the PWT share of 2017
+        (the rule before the amendment), ``"no_floor"`` the identity alone.
         """
+        if variant not in VARIANTS:
+            raise InputError(
+                f"unknown variant {variant!r}: one of {', '.join(VARIANTS)}", field="variant"
+            )
         frame = self.to_frame()
         frame = frame[frame["estimator"] == estimator]
-        if without_pwt_floor:
+        if variant != "rule":
+            bare = frame["without_floor_usd_m"]
+            value = frame["pwt_floor_usd_m"] if variant == "pwt_floor" else bare
             frame = frame.assign(
-                ratio=frame["without_pwt_floor_usd_m"] / frame["published_usd_m"],
-                floored=False,
+                ratio=value / frame["published_usd_m"], floored=value > bare
             ).dropna(subset=["ratio"])
         if frame.empty:
             raise DataError(
@@ -253,8 +276,12 @@ def backtest_country(
         & _published(column(raw, "BCA_NGDPD", years))
         & _published(column(wp, "remittances_usd_m", years))
     )
-    floor = _pwt_export_floor(code)
-    floor_share = None if floor is None else floor[0]
+    floor = _export_floor(code, t, w, g)  # the builder's, for t: published to t-1
+    floor_usd_m = None if floor is None else floor.values_usd_m
+    if floor is not None and floor.kind == "merchandise":  # an input of the rule
+        od3b_ok &= _published(column(wx, "merch_exports_usd_m", years))
+    pwt = _pwt_export_floor(code)
+    pwt_usd_m = None if pwt is None else pwt[0] * g.gdp_usd
     rows: list[BacktestRow] = []
 
     def add(
@@ -264,7 +291,9 @@ def backtest_country(
         ok: np.ndarray,
         floored: np.ndarray | None = None,
         without_floor: FloatArray | None = None,
+        pwt_floor: FloatArray | None = None,
     ) -> None:
+        nan = float("nan")
         for i in np.flatnonzero(ok & (published > 0.0)):
             rows.append(
                 BacktestRow(
@@ -274,9 +303,8 @@ def backtest_country(
                     estimate_usd_m=float(estimate[i]),
                     published_usd_m=float(published[i]),
                     floored=bool(floored[i]) if floored is not None else False,
-                    without_pwt_floor_usd_m=(
-                        float(without_floor[i]) if without_floor is not None else float("nan")
-                    ),
+                    without_floor_usd_m=nan if without_floor is None else float(without_floor[i]),
+                    pwt_floor_usd_m=nan if pwt_floor is None else float(pwt_floor[i]),
                 )
             )
 
@@ -286,15 +314,19 @@ def backtest_country(
     imports_wdi: FloatArray | None = None
     if imp_ok.any():
         imports_wdi, _ = _imports_by_volume(imp_pct, w, g)
-        est = exports_from_current_account(imports_wdi, ca, rem, g.gdp_usd, floor_share)
-        bare = exports_from_current_account(imports_wdi, ca, rem, g.gdp_usd, None)
-        add("od3b", est, exports_pub, od3b_ok & imp_ok, est > imports_wdi + ca - rem, bare)
+        est, bare, old = (
+            exports_from_current_account(imports_wdi, ca, rem, g.gdp_usd, f)
+            for f in (floor_usd_m, None, pwt_usd_m)
+        )
+        add("od3b", est, exports_pub, od3b_ok & imp_ok, est > imports_wdi + ca - rem, bare, old)
     pwt_pct = _pwt_imports_pct(code).reindex(years).to_numpy(dtype=np.float64)
     if np.isfinite(pwt_pct).any():
         imports_pwt, _ = _imports_by_volume(pwt_pct, w, g)
-        est = exports_from_current_account(imports_pwt, ca, rem, g.gdp_usd, floor_share)
-        bare = exports_from_current_account(imports_pwt, ca, rem, g.gdp_usd, None)
-        add("od3b_pwt", est, exports_pub, od3b_ok, est > imports_pwt + ca - rem, bare)
+        est, bare, old = (
+            exports_from_current_account(imports_pwt, ca, rem, g.gdp_usd, f)
+            for f in (floor_usd_m, None, pwt_usd_m)
+        )
+        add("od3b_pwt", est, exports_pub, od3b_ok, est > imports_pwt + ca - rem, bare, old)
         if imports_wdi is not None:
             ok = window & imp_ok & _published(column(raw, "NGDPD", years))
             add("pwt_imports", imports_pwt, imports_wdi, ok)

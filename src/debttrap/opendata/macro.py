@@ -516,8 +516,9 @@ def _published_exports(
 
 
 def _pwt_export_floor(code: str) -> tuple[float, int] | None:
-    """OD3b's floor: the Penn World Table's merchandise export share of GDP (csh_x x pl_x /
-    pl_gdpo, a fraction) in its last year with a positive value, and that year."""
+    """OD3b's fallback floor: the Penn World Table's merchandise export share of GDP
+    (csh_x x pl_x / pl_gdpo, a fraction) in its last year with a positive value, and that
+    year."""
     pw = pwt_panel(code, PWT)
     if pw.empty:
         return None
@@ -528,25 +529,139 @@ def _pwt_export_floor(code: str) -> tuple[float, int] | None:
     return float(share_x.iloc[-1]), int(share_x.index[-1])
 
 
+@dataclass(frozen=True, slots=True)
+class _ExportFloor:
+    """OD3b's floor under the current-account estimate of exports, year by year.
+
+    ``values_usd_m`` is on the builder's years (NaN: no floor that year); ``kind`` is
+    ``"merchandise"`` (the same year's published merchandise exports, WDI
+    TX.VAL.MRCH.CD.WT, to ``last_year``; later years by WEO export volumes x US$ GDP
+    deflator) or ``"pwt"`` (the fallback: the Penn World Table's merchandise export share
+    of GDP in ``last_year``, times GDP). ``first_year``: the first year with a value.
+    """
+
+    values_usd_m: FloatArray
+    kind: str
+    first_year: int
+    last_year: int
+
+    def source(self) -> str:
+        """The floor in the words of a source text."""
+        if self.kind == "merchandise":
+            return (
+                f"floored at the same year's merchandise exports ({WDIX} "
+                f"merch_exports_usd_m, TX.VAL.MRCH.CD.WT, published, {self.first_year}-"
+                f"{self.last_year}; later years WEO TX_RPCH volume x US$ GDP deflator)"
+            )
+        return (
+            f"floored at the merchandise export share of GDP in {PWT} (csh_x x pl_x / "
+            f"pl_gdpo, {self.last_year}; the WDI publishes no merchandise exports in the "
+            "five years before t)"
+        )
+
+
+def _merchandise_floor(code: str, t: int, w: pd.DataFrame, g: _Gdp) -> _ExportFloor | None:
+    """OD3b's floor (as amended): published merchandise exports (WDI TX.VAL.MRCH.CD.WT,
+    US$ m) of each year from the first published one to the last before ``t`` (interior
+    gaps filled as ratios to GDP), then WEO export volumes (TX_RPCH) x US$ GDP deflator
+    as OD3c's path (:func:`_merchandise_exports` with a share of 1), then with US$ GDP;
+    no floor before the first published year. ``None`` where the WDI publishes none in
+    the five years before ``t``. Nothing after ``t-1`` is read."""
+    years = g.years
+    try:
+        wx = ds.wdi_external(code, ["merch_exports_usd_m"]).pivot_table(
+            index="year", columns="series", values="value"
+        )
+    except DataError:
+        return None
+    merch = column(wx, "merch_exports_usd_m", years)
+    merch[years > t - 1] = np.nan
+    ok = np.flatnonzero(np.isfinite(merch) & (merch > 0.0))
+    if ok.size == 0 or int(years[ok[-1]]) < t - 5:
+        return None
+    merch[merch <= 0.0] = np.nan
+    floor = _merchandise_exports(merch, 1.0, w, g)
+    floor[: ok[0]] = np.nan
+    return _ExportFloor(floor, "merchandise", int(years[ok[0]]), int(years[ok[-1]]))
+
+
+def _export_floor(code: str, t: int, w: pd.DataFrame, g: _Gdp) -> _ExportFloor | None:
+    """OD3b's floor for a build with first projection year ``t``: the published
+    merchandise exports (:func:`_merchandise_floor`), else the PWT's merchandise export
+    share of GDP (:func:`_pwt_export_floor`) times GDP, else ``None`` (1% of GDP only).
+
+    The builder and the back-test (:mod:`debttrap.opendata.export_backtest`) both call it.
+    """
+    merch = _merchandise_floor(code, t, w, g)
+    if merch is not None:
+        return merch
+    pwt = _pwt_export_floor(code)
+    if pwt is None:
+        return None
+    return _ExportFloor(pwt[0] * g.gdp_usd, "pwt", int(g.years[0]), pwt[1])
+
+
 def exports_from_current_account(
     imports_usd_m: FloatArray,
     current_account_usd_m: FloatArray,
     remittances_usd_m: FloatArray,
     gdp_usd_m: FloatArray,
-    floor_share: float | None,
+    floor_usd_m: FloatArray | None,
 ) -> FloatArray:
     """OD3b, year by year: exports = imports + current account - remittances (US$ m),
-    floored at ``floor_share`` (the PWT merchandise export share, a fraction; ``None``:
-    no such floor) times GDP and at 1% of GDP.
+    floored at ``floor_usd_m`` (US$ m: OD3b's floor, :func:`_export_floor`; NaN in a year,
+    or ``None``: no such floor) and at 1% of GDP.
 
     The balance-of-payments identity with net primary income and the transfers other
     than remittances taken to offset each other. The builder and the back-test
     (:mod:`debttrap.opendata.export_backtest`) both call it.
     """
     exports = imports_usd_m + current_account_usd_m - remittances_usd_m
-    if floor_share is not None:
-        exports = np.maximum(exports, floor_share * gdp_usd_m)
+    if floor_usd_m is not None:
+        exports = np.where(np.isfinite(floor_usd_m), np.fmax(exports, floor_usd_m), exports)
     return np.maximum(exports, 0.01 * gdp_usd_m)
+
+
+def _year_runs(years: IntArray) -> str:
+    """Years as runs: ``2014-2016, 2020``."""
+    runs: list[str] = []
+    start = prev = None
+    for y in (int(v) for v in years):
+        if prev is not None and y == prev + 1:
+            prev = y
+            continue
+        if start is not None:
+            runs.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = y
+    if start is not None:
+        runs.append(str(start) if start == prev else f"{start}-{prev}")
+    return ", ".join(runs)
+
+
+def _floor_words(floor: _ExportFloor | None, binds: IntArray, t: int) -> str:
+    """The assumption text's account of OD3b's floor and the years it gives the value."""
+    where = (
+        f"; it gives the estimate in {_year_runs(binds)}"
+        if binds.size
+        else "; it gives the estimate in no year to the WEO horizon"
+    )
+    if floor is None:
+        return (
+            "floored at 1% of GDP only (the WDI publishes no merchandise exports in the five "
+            f"years before {t} and the Penn World Table has none)" + where
+        )
+    if floor.kind == "merchandise":
+        return (
+            "floored, year by year, at the same year's published merchandise exports (WDI "
+            f"TX.VAL.MRCH.CD.WT, {floor.first_year}-{floor.last_year}; exports of goods and "
+            "services cannot be below the goods exported; later years grow with the WEO "
+            "export volumes x US$ GDP deflator) and at 1% of GDP" + where
+        )
+    return (
+        "floored at the Penn World Table's merchandise export share of GDP in "
+        f"{floor.last_year} (the WDI publishes no merchandise exports in the five years "
+        f"before {t}) and at 1% of GDP" + where
+    )
 
 
 def _exports(
@@ -561,33 +676,31 @@ def _exports(
     merchandise: bool = False,
 ) -> tuple[FloatArray, FloatArray]:
     """Current account and exports (US$ m): published where the WDI has them (OD3), else
-    exports = imports + CA − remittances (OD3b, flagged); ``merchandise``: the imports were
-    built from merchandise exports (OD3c), which this identity gives back (OD3c says so)."""
+    exports = imports + CA − remittances (OD3b, flagged) floored by :func:`_export_floor`;
+    ``merchandise``: the imports were built from merchandise exports (OD3c), which this
+    identity gives back (OD3c says so)."""
     years, gdp_usd = g.years, g.gdp_usd
     ca = _current_account(w, g)
     rec.source("macro.current_account_usd_m", f"{WEO}: BCA_NGDPD x GDP; then OD1")
     published = _published_exports(code, t, w, g, rec)
     if published is not None:
         return ca, published
-    floor = _pwt_export_floor(code)
-    exports = exports_from_current_account(
-        imports, ca, remittances, gdp_usd, None if floor is None else floor[0]
-    )
-    floor_src = (
-        ""
-        if floor is None
-        else f"; floored at the merchandise export share of GDP in {PWT} "
-        f"(csh_x x pl_x / pl_gdpo, {floor[1]})"
-    )
+    floor = _export_floor(code, t, w, g)
+    floor_usd_m = None if floor is None else floor.values_usd_m
+    exports = exports_from_current_account(imports, ca, remittances, gdp_usd, floor_usd_m)
     for i in range(g.iw + 1, years.size):  # after the WEO horizon: ratio to GDP held
         exports[i] = exports[i - 1] * gdp_usd[i] / gdp_usd[i - 1]
+    floor_src = "; floored" if floor is None else "; " + floor.source() + " and"
     rec.source(
         "macro.exports_usd_m",
         "ESTIMATED, no published value: imports + current account - remittances (OD3b)"
-        + floor_src + "; then OD1",
+        + floor_src
+        + " at 1% of GDP; then OD1",
     )
     if merchandise:
         return ca, exports
+    identity = imports + ca - remittances
+    binds = years[: g.iw + 1][exports[: g.iw + 1] > identity[: g.iw + 1]]
     rec.assume(
         "OD3b ESTIMATED exports: the WDI publishes no exports of goods and services for this "
         "country in the five years before t; they follow from the "
@@ -595,7 +708,7 @@ def _exports(
         "+ current-account balance (WEO) - remittances (WDI), i.e. net primary income and "
         "other transfers are taken to offset each other (they understate exports where "
         "profit and interest outflows are large, overstate them where official transfers "
-        "are); floored at the Penn World Table's merchandise export share of GDP and at 1%"
+        "are); " + _floor_words(floor, binds, t)
     )
     return ca, exports
 
