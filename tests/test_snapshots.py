@@ -13,32 +13,20 @@ last bits); everything else, keys, words and ``null`` included, exactly.
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import math
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from tool_modules import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 REL_TOL = 1e-12
 ABS_TOL = 1e-12
 
 
-def _tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "update_snapshots", ROOT / "tools" / "update_snapshots.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("update_snapshots", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-TOOL = _tool()
+TOOL = load_tool("update_snapshots")
 
 
 def _differences(expected: object, actual: object, where: str, out: list[str]) -> None:

@@ -399,6 +399,19 @@ CHANGES: tuple[tuple[str, str, str, str], ...] = (
         "the countries not in the list, Nicaragua moves low → moderate (PV/GDP under B6 41% "
         "of its 40 threshold in two years)",
     ),
+    (
+        "Fix: projected exports grow with the WEO's export volumes (TX_RPCH) x the US$ GDP "
+        "deflator as OD3 states; the builder had never loaded TX_RPCH, so every country's "
+        "exports were held at their t-1 ratio to GDP through the WEO horizon",
+        "21 → 21 of 31 at 2024; 21 → 21 of 31 at the DSA's year",
+        "31 → 30 of 31 at 2024; 30 → 29 of 31 at the DSA's year",
+        "TJK moderate → low in both views (its exports now grow with volumes projected by "
+        "the WEO; PV/exports under B6.1 breaches in one year only, 253% of 240, which does "
+        "not count); no other listed rating moved; of the countries not in the list, "
+        "Kyrgyzstan low → moderate (PV/GDP under B3 above 55 for nine years) and Nicaragua "
+        "moderate → low. A second fix in the same review (the stress tests' default external "
+        "share of a fiscal need counted new domestic debt one year late) moved no rating",
+    ),
 )
 
 
@@ -435,8 +448,9 @@ def change_lines() -> list[str]:
         "## What each change did",
         "",
         "Each change is a rule stated in docs/data.md with its source, applied to every "
-        "country alike; its effect was measured by this tool just before and after it, on the "
-        "builds at 2024 (the comparison at the DSA's year came later).",
+        "country alike, or a fix of code that did not do what its rule says; its effect was "
+        "measured by this tool just before and after it, on the builds at 2024 (and, from "
+        "the OD7b row on, at the DSA's year too; that comparison came later).",
         "",
         "| change | exact | within one notch | ratings that moved |",
         "|---|---|---|---|",

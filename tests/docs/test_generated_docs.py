@@ -6,26 +6,15 @@ has to regenerate them (the failure message says how).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
+
+from tool_modules import load_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _tool(name: str) -> ModuleType:
-    path = ROOT / "tools" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"_tool_{name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_validation_report_is_current() -> None:
-    tool = _tool("validation_report")
+    tool = load_tool("validation_report")
     expected, _, _ = tool.report(2024)
     committed = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
     assert committed == expected, (
@@ -34,7 +23,7 @@ def test_validation_report_is_current() -> None:
 
 
 def test_readme_quotes_the_validation_figures() -> None:
-    tool = _tool("validation_report")
+    tool = load_tool("validation_report")
     _, frame, frame24 = tool.report(2024)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     notch = tool.NOTCH
@@ -47,7 +36,7 @@ def test_readme_quotes_the_validation_figures() -> None:
 
 
 def test_data_md_exports_backtest_is_current() -> None:
-    tool = _tool("backtest_exports")
+    tool = load_tool("backtest_exports")
     bt = tool.backtest_exports()
     expected = tool.doc_block(bt, tool.estimated_countries(bt.last_year + 1))
     text = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")

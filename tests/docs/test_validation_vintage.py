@@ -7,10 +7,7 @@ reported), not the agreement figures it computes.
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pandas as pd
@@ -20,18 +17,9 @@ from debttrap.dsa.run import run_dsa
 from debttrap.dsa.stress import StressSettings
 from debttrap.errors import DataError
 from debttrap.opendata import build_country
+from tool_modules import load_tool
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _tool() -> ModuleType:
-    path = ROOT / "tools" / "validation_report.py"
-    spec = importlib.util.spec_from_file_location("_tool_validation_vintage", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize(
@@ -48,11 +36,11 @@ def _tool() -> ModuleType:
 def test_dsa_year_is_the_publication_year_or_the_year_before_in_the_first_quarter(
     date: str, year: int
 ) -> None:
-    assert _tool().dsa_year(pd.Timestamp(date)) == year
+    assert load_tool("validation_report").dsa_year(pd.Timestamp(date)) == year
 
 
 def test_comparison_build_is_ex_ante_only_before_the_default_year() -> None:
-    tool = _tool()
+    tool = load_tool("validation_report")
     assert tool.comparison_build(pd.Timestamp("2021-06-28"), 2024) == (2021, True)
     assert tool.comparison_build(pd.Timestamp("2023-07-07"), 2024) == (2023, True)
     assert tool.comparison_build(pd.Timestamp("2024-03-04"), 2024) == (2023, True)
@@ -76,7 +64,7 @@ def _one_country_list(code: str, date: str, rating: str) -> pd.DataFrame:
 def test_a_dsa_of_2021_is_compared_with_the_country_built_ex_ante_for_2021(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    tool = _tool()
+    tool = load_tool("validation_report")
     calls: list[tuple[str, int, bool]] = []
     real = tool.build_country
 
@@ -107,7 +95,7 @@ def test_a_dsa_of_2021_is_compared_with_the_country_built_ex_ante_for_2021(
 def test_a_failing_ex_ante_build_is_one_line_naming_the_series_and_is_listed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    tool = _tool()
+    tool = load_tool("validation_report")
 
     def fails(code: str, t: int, *, ex_ante: bool = False) -> Any:
         raise DataError(
@@ -141,13 +129,14 @@ def test_the_vintage_rule_support_is_counted_from_the_fdl_table() -> None:
             else:
                 late += 1
                 late_same += lag == 0
-    assert _tool().vintage_rule_support() == (early_prev, early, late_same, late)
+    support = load_tool("validation_report").vintage_rule_support()
+    assert support == (early_prev, early, late_same, late)
     # the rule agrees with the FDL's reference year for most DSAs of either kind
     assert early_prev / early > 0.75 and late_same / late > 0.85
 
 
 def test_a_dsa_before_july_2018_is_flagged_as_another_framework() -> None:
-    tool = _tool()
+    tool = load_tool("validation_report")
     row: dict[str, Any] = {"rating_external": "high", "capacity_prior_published": "weak"}
     for kind in ("baseline", "most_extreme"):
         for ind in tool.EXTERNAL:
@@ -162,7 +151,7 @@ def test_a_dsa_before_july_2018_is_flagged_as_another_framework() -> None:
 
 
 def test_bonds_are_named_as_a_reason_where_they_are_a_tenth_of_the_debt() -> None:
-    tool = _tool()
+    tool = load_tool("validation_report")
     row: dict[str, Any] = {
         "rating_external": "high",
         "capacity_prior_published": "medium",

@@ -9,7 +9,6 @@ revenue of ``tests/reference/assess/ex-post.toml`` (``_ex_post``).
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +29,7 @@ from debttrap.leverage import (
 )
 from debttrap.leverage.evidence import typical_offer
 from debttrap.terms.offer import Offer
+from tool_modules import load_module
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -41,11 +41,7 @@ def _scenario(name: str) -> Scenario:
 def _ex_post(name: str) -> Scenario:
     """The case with what happened (tests/assess/ex_post.py, loaded by its path)."""
     path = Path(__file__).resolve().parents[1] / "assess" / "ex_post.py"
-    spec = importlib.util.spec_from_file_location("_ex_post_cases", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    out: Scenario = module.ex_post(name)
+    out: Scenario = load_module(path, "_ex_post_cases").ex_post(name)
     return out
 
 

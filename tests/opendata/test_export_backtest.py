@@ -8,10 +8,6 @@ taken from the code under test.
 from __future__ import annotations
 
 import functools
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -28,6 +24,7 @@ from debttrap.opendata.export_backtest import (
     backtest_exports,
 )
 from debttrap.opendata.macro import exports_from_current_account
+from tool_modules import load_tool
 
 
 @functools.cache
@@ -184,16 +181,6 @@ def test_summary_counts_and_window() -> None:
         backtest_country("KEN", 2000, 2023)
 
 
-def _tool() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "tools" / "backtest_exports.py"
-    spec = importlib.util.spec_from_file_location("_tool_backtest_exports", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize(
     ("argv", "field"),
     [
@@ -206,7 +193,7 @@ def _tool() -> ModuleType:
 def test_tool_bad_input_is_one_line_exit_2(
     argv: list[str], field: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _tool().main(argv) == 2
+    assert load_tool("backtest_exports").main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith(f"backtest_exports: {field}")
     assert "Traceback" not in "\n".join(err)
