@@ -222,3 +222,26 @@ def test_b3_borrows_the_interest_of_its_residual_debt_by_hand() -> None:
     expected[4] = r * expected[1:4].sum()
     np.testing.assert_allclose(borrowed[:5], expected, rtol=1e-12)
     np.testing.assert_allclose(b3.bop_gap_usd_m, gap, rtol=1e-12)  # the table's CAD row
+
+
+def test_an_export_shock_that_leaves_no_exports_is_not_run_and_says_why() -> None:
+    # 50 standard deviations below the mean takes US$ export growth far below -100% in
+    # t+1: exports would turn negative and every ratio to them would be meaningless.
+    res = run_dsa(COUNTRY, SETTINGS.model_copy(update={"b3_exports_sd": 50.0}))
+    assert "B3" not in res.stress and "B6" not in res.stress
+    assert "leaves no exports" in res.not_run["B3"]
+    assert "stress.b3_exports_sd" in res.not_run["B3"]
+    assert "stress.b6_exports_sd" in res.not_run["B6"]  # B6's leg: half of B3's size
+    assert res.rating.to_dict()["external"] in {"low", "moderate", "high"}
+
+
+@settings(max_examples=8, deadline=None)
+@given(k=st.floats(0.0, 20.0))
+def test_an_export_shock_that_runs_keeps_exports_positive(k):  # type: ignore[no-untyped-def]
+    res = run_dsa(COUNTRY, SETTINGS.model_copy(update={"b3_exports_sd": k}))
+    for code in ("B3", "B6"):
+        if code in res.stress:
+            path = res.indicator_path("pv_ext_debt_to_exports_pct", code)
+            assert np.all(path[np.isfinite(path)] > 0)
+        else:
+            assert "leaves no exports" in res.not_run[code]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from debttrap.dsa.stress.context import StressContext
 
 __all__ = [
+    "SHOCK_YEARS",
     "ShockStats",
     "depreciation_trade_gap",
     "export_shock",

@@ -22,6 +22,7 @@ from debttrap.dsa.stress.context import StressContext
 from debttrap.dsa.stress.scenario import Shock, StressDefinition, StressScenario, apply_shock
 from debttrap.dsa.stress.settings import StressSettings
 from debttrap.dsa.stress.sizing import (
+    SHOCK_YEARS,
     combined_growth_shock,
     depreciation_trade_gap,
     export_shock,
@@ -29,6 +30,7 @@ from debttrap.dsa.stress.sizing import (
     growth_shock,
     primary_balance_gap,
     primary_balance_rates,
+    shock_pair,
 )
 
 __all__ = ["DEFINITIONS"]
@@ -80,7 +82,27 @@ def b2_market(ctx: StressContext) -> StressScenario | str:
     )
 
 
+def _exports_undefined(ctx: StressContext, k: float, setting: str) -> str | None:
+    """Why an export shock of ``k`` SDs cannot run, or ``None``: US$ export growth at or
+    below -100% in ``t+1`` or ``t+2`` would leave no (or negative) exports, and every ratio
+    to exports would be meaningless. The template has no such case for ordinary histories
+    (a fall of one SD below the mean stays far above -100%); it arises where the export
+    history swings by more than its own level, as estimated exports can."""
+    x1, x2 = shock_pair(100 * ctx.x_b[SHOCK_YEARS], ctx.st_x, k, ctx.settings.mode)
+    if min(x1, x2) > -100.0:
+        return None
+    return (
+        f"a shock of {k:g} x the standard deviation of US$ export growth over "
+        f"t-10 … t-1 ({ctx.st_x.sd:.1f}%, mean {ctx.st_x.mean:.1f}%) gives export growth of "
+        f"{x1:.0f}% in t+1 and {x2:.0f}% in t+2, which leaves no exports; a smaller "
+        f"stress.{setting} runs it"
+    )
+
+
 def b3(ctx: StressContext) -> StressScenario | str:
+    why = _exports_undefined(ctx, ctx.settings.b3_exports_sd, "b3_exports_sd")
+    if why is not None:
+        return why
     x, g, gap = export_shock(ctx, ctx.settings.b3_exports_sd)
     sh = Shock(growth_dec=g, export_growth_dec=x, bop_gap_usd_m=gap, finance_lost_revenue=False)
     return apply_shock(ctx, "B3", "Exports", sh)
@@ -200,12 +222,19 @@ def _b6_scenario(ctx: StressContext, code: str, label: str, market: bool) -> Str
     return sc
 
 
+def _b6_not_run(ctx: StressContext) -> str | None:
+    return _exports_undefined(ctx, b6_legs(ctx.settings).exports_sd, "b6_exports_sd")
+
+
 def b6(ctx: StressContext) -> StressScenario | str:
+    why = _b6_not_run(ctx)
+    if why is not None:
+        return why
     return _b6_scenario(ctx, "B6", "Combination of B1-B5", market=False)
 
 
 def b6_market(ctx: StressContext) -> StressScenario | str:
-    why = _market_not_run(ctx)
+    why = _market_not_run(ctx) or _b6_not_run(ctx)
     if why is not None:
         return why
     return _b6_scenario(ctx, "B6.1", "Combination of B1-B5, market financing", market=True)
