@@ -412,6 +412,32 @@ CHANGES: tuple[tuple[str, str, str, str], ...] = (
         "moderate → low. A second fix in the same review (the stress tests' default external "
         "share of a fiscal need counted new domestic debt one year late) moved no rating",
     ),
+    (
+        "OD3b as amended: the current-account estimate of exports is floored at the same "
+        "year's published merchandise exports (WDI TX.VAL.MRCH.CD.WT), not at the PWT's "
+        "merchandise share of 2017; chosen on the export back-test (docs/data.md), out of "
+        "sample on 300 half-splits of the countries, never on ratings",
+        "21 → 21 of 31 at 2024; 21 → 21 of 31 at the DSA's year",
+        "30 → 30 of 31 at 2024; 29 → 29 of 31 at the DSA's year",
+        "no rating moved in either view nor among the countries not in the list; the "
+        "export indicators of the estimated countries move (baseline peaks at 2024: Laos "
+        "PV/exports 171% → 198%, debt service/exports 31.5% → 36.7%; Myanmar PV/exports "
+        "64% → 61%; of the countries not in the list Nigeria 157% → 142% and Liberia 98% → "
+        "110%); Dominica's estimated history swings more (2018: 1.8% of GDP, where the PWT "
+        "floor had held 7.9%), so its B3 export shock would leave no exports (next row)",
+    ),
+    (
+        "An export shock that would leave no exports is not run (B3, and B6 for its export "
+        "leg) and says why: where the standard deviation of US$ export growth exceeds its "
+        "mean by 100 points, the template's shock turns exports negative and every ratio "
+        "to them meaningless",
+        "21 → 21 of 31 at 2024; 21 → 21 of 31 at the DSA's year",
+        "30 → 30 of 31 at 2024; 29 → 29 of 31 at the DSA's year",
+        "no listed rating moved (Dominica's B3 is not run, 1 SD = 142%; it stays high on its "
+        "baseline); of the countries not in the list, Timor-Leste moderate → low: its "
+        "moderate came from B3 and B6 paths with negative exports (1 SD of its oil-driven "
+        "export growth = 269%)",
+    ),
 )
 
 
