@@ -165,6 +165,39 @@ def test_assess_layers() -> None:
     assert offenders == [], f"assess modules importing a higher layer: {offenders}"
 
 
+#: The open-data builder's layers, bottom first: a module imports only from lower layers
+#: (the GDP framework under trade, both under the macro assembly, the builder on top).
+_OPENDATA_LAYERS = (
+    ("_series", "provenance", "terms"),
+    ("amortization", "currency", "external", "gaps", "gdp"),
+    ("trade",),
+    ("macro",),
+    ("capacity", "debt"),
+    ("build",),
+    ("export_backtest",),
+)
+
+
+def test_opendata_layers() -> None:
+    """Inside debttrap.opendata, no module imports one of its own or a higher layer."""
+    pkg = PKG / "opendata"
+    modules = {p.stem for p in pkg.glob("*.py")} - {"__init__"}
+    assert modules == {m for layer in _OPENDATA_LAYERS for m in layer}, (
+        "every module of debttrap.opendata has a layer in _OPENDATA_LAYERS"
+    )
+    offenders = []
+    for i, layer in enumerate(_OPENDATA_LAYERS):
+        for m in layer:
+            barred = "|".join(
+                o for above in _OPENDATA_LAYERS[i:] for o in above if o != m
+            )
+            pattern = (
+                rf"debttrap\.opendata(\.({barred})\b|$)" if barred else r"debttrap\.opendata$"
+            )
+            offenders += _imports_matching([pkg / f"{m}.py"], pattern)
+    assert offenders == [], f"opendata modules importing their own or a higher layer: {offenders}"
+
+
 #: Every top-level module and package of ``debttrap``, bottom layer first. A unit imports
 #: only from strictly lower layers; imports under ``if TYPE_CHECKING:`` are annotations, not
 #: dependencies, and do not count.

@@ -23,7 +23,7 @@ from debttrap.opendata.export_backtest import (
     backtest_country,
     backtest_exports,
 )
-from debttrap.opendata.macro import exports_from_current_account
+from debttrap.opendata.trade import exports_from_current_account
 from tool_modules import load_tool
 
 

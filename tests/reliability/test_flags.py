@@ -114,7 +114,7 @@ def test_the_first_year_range_is_the_builders() -> None:
     from debttrap.errors import InputError
     from debttrap.opendata import DEFAULT_FIRST_YEAR as BUILDER_DEFAULT
     from debttrap.opendata import build_country
-    from debttrap.opendata.macro import WEO_LAST_YEAR
+    from debttrap.opendata.gdp import WEO_LAST_YEAR
 
     assert FIRST_YEAR_MAX == WEO_LAST_YEAR and DEFAULT_FIRST_YEAR == BUILDER_DEFAULT
 

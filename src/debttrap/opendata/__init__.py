@@ -2,7 +2,8 @@
 
 ``build_country("ZMB")`` assembles the LIC-DSF inputs of a country from the
 data bundled in ``debttrap/data`` (WEO, IDS, DSSI, WDI, CPIA, published DSA
-classes): the macro framework (:mod:`.macro`), PPG external debt by creditor
+classes): the macro framework (:mod:`.macro`, from the GDP framework in :mod:`.gdp`
+and the trade and external flows in :mod:`.trade`), PPG external debt by creditor
 group with its schedules (:mod:`.debt`, :mod:`.amortization`) on typical terms
 read from a data file (:mod:`.terms`), domestic debt, capacity inputs
 (:mod:`.capacity`) and the currency composition (:mod:`.currency`). Every

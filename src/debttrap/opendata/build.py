@@ -30,7 +30,8 @@ from debttrap.opendata.currency import currency_shares
 from debttrap.opendata.debt import DebtPaths, debt_paths
 from debttrap.opendata.external import record_commodity
 from debttrap.opendata.gaps import peer_group
-from debttrap.opendata.macro import HISTORY_YEARS, WEO_LAST_YEAR, MacroPaths, macro_paths
+from debttrap.opendata.gdp import HISTORY_YEARS, WEO_LAST_YEAR
+from debttrap.opendata.macro import MacroPaths, macro_paths
 from debttrap.opendata.provenance import (
     IDS,
     WDIX,

@@ -19,7 +19,8 @@ from debttrap import datasets as ds
 from debttrap.country.model import CapacityInputs
 from debttrap.dsa.capacity import REMITTANCES_CAP, ci_window_years
 from debttrap.errors import DataError
-from debttrap.opendata.macro import EX_ANTE_TREND_YEARS, MacroPaths
+from debttrap.opendata.gdp import EX_ANTE_TREND_YEARS
+from debttrap.opendata.macro import MacroPaths
 from debttrap.opendata.provenance import WDI, WDIX, WEO, Provenance
 
 __all__ = ["capacity_inputs"]

@@ -1,7 +1,7 @@
 """How wrong the estimated trade of a built country is: a back-test against published values.
 
 Where the WDI publishes no exports of goods and services, the builder estimates them
-(:mod:`.macro`): OD3b from the current-account identity (imports + current account -
+(:mod:`.trade`): OD3b from the current-account identity (imports + current account -
 remittances, floored at the same year's published merchandise exports, or where none
 are published at the Penn World Table merchandise export share), on the WDI's imports
 or, where the WDI has none, on the PWT's import share; OD3c from published
@@ -11,7 +11,7 @@ as if it did not, and compares the estimate with the published value.
 
 Every estimate comes from the builder's own functions (the same WEO panel and GDP,
 the same import, remittance and current-account paths, the same floor and formula
-:func:`~debttrap.opendata.macro.exports_from_current_account`), built for the first
+:func:`~debttrap.opendata.trade.exports_from_current_account`), built for the first
 projection year ``last_year + 1``; a year counts only where every input of the rule
 and the value it is compared with are published for that year (nothing interpolated
 or projected). Results are ratios estimate / published.
@@ -30,20 +30,19 @@ from debttrap import datasets as ds
 from debttrap.errors import DataError, InputError
 from debttrap.opendata._series import FloatArray, column, wdi_panel
 from debttrap.opendata.build import dsa_countries
-from debttrap.opendata.macro import (
-    HISTORY_YEARS,
-    _current_account,
-    _export_floor,
-    _framework,
-    _imports_by_volume,
-    _merchandise_exports,
-    _merchandise_share,
-    _pwt_export_floor,
-    _pwt_imports_pct,
-    _remittances,
-    exports_from_current_account,
-)
+from debttrap.opendata.gdp import HISTORY_YEARS, current_account_path
+from debttrap.opendata.macro import framework
 from debttrap.opendata.provenance import PWT, Provenance
+from debttrap.opendata.trade import (
+    export_floor,
+    exports_from_current_account,
+    imports_by_volume,
+    merchandise_exports,
+    merchandise_share,
+    pwt_export_floor,
+    pwt_imports_pct,
+    remittances_path,
+)
 
 __all__ = [
     "DEFAULT_FIRST_YEAR",
@@ -255,7 +254,7 @@ def backtest_country(
     """
     _check_window(first_year, last_year)
     t = last_year + 1
-    w, g, _ = _framework(code, t, t, Provenance(), ex_ante=False)
+    w, g, _ = framework(code, t, t, Provenance(), ex_ante=False)
     years = g.years
     window = (years >= first_year) & (years <= last_year)
     raw = ds.weo_panel(code, ["NGDPD", "BCA_NGDPD"])
@@ -269,18 +268,18 @@ def backtest_country(
     x_pct = column(wx, "exports_gs_pct_gdp", years)
     exports_pub = x_pct / 100.0 * g.gdp_usd  # what OD3 uses where it is published
     base_ok = window & _published(x_pct) & _published(column(raw, "NGDPD", years))
-    ca = _current_account(w, g)
-    rem = _remittances(t, wp, g, Provenance())
+    ca = current_account_path(w, g)
+    rem = remittances_path(t, wp, g, Provenance())
     od3b_ok = (
         base_ok
         & _published(column(raw, "BCA_NGDPD", years))
         & _published(column(wp, "remittances_usd_m", years))
     )
-    floor = _export_floor(code, t, w, g)  # the builder's, for t: published to t-1
+    floor = export_floor(code, t, w, g)  # the builder's, for t: published to t-1
     floor_usd_m = None if floor is None else floor.values_usd_m
     if floor is not None and floor.kind == "merchandise":  # an input of the rule
         od3b_ok &= _published(column(wx, "merch_exports_usd_m", years))
-    pwt = _pwt_export_floor(code)
+    pwt = pwt_export_floor(code)
     pwt_usd_m = None if pwt is None else pwt[0] * g.gdp_usd
     rows: list[BacktestRow] = []
 
@@ -313,15 +312,15 @@ def backtest_country(
     imp_ok = _published(imp_pct)
     imports_wdi: FloatArray | None = None
     if imp_ok.any():
-        imports_wdi, _ = _imports_by_volume(imp_pct, w, g)
+        imports_wdi, _ = imports_by_volume(imp_pct, w, g)
         est, bare, old = (
             exports_from_current_account(imports_wdi, ca, rem, g.gdp_usd, f)
             for f in (floor_usd_m, None, pwt_usd_m)
         )
         add("od3b", est, exports_pub, od3b_ok & imp_ok, est > imports_wdi + ca - rem, bare, old)
-    pwt_pct = _pwt_imports_pct(code).reindex(years).to_numpy(dtype=np.float64)
+    pwt_pct = pwt_imports_pct(code).reindex(years).to_numpy(dtype=np.float64)
     if np.isfinite(pwt_pct).any():
-        imports_pwt, _ = _imports_by_volume(pwt_pct, w, g)
+        imports_pwt, _ = imports_by_volume(pwt_pct, w, g)
         est, bare, old = (
             exports_from_current_account(imports_pwt, ca, rem, g.gdp_usd, f)
             for f in (floor_usd_m, None, pwt_usd_m)
@@ -335,12 +334,12 @@ def backtest_country(
     for lag in od3c_lags:
         est = np.full(years.size, np.nan)
         for i in np.flatnonzero(merch_ok):
-            known = _merchandise_share(wx, int(years[i]) - lag)
+            known = merchandise_share(wx, int(years[i]) - lag)
             if known is None:
                 continue
             upto = merch.copy()
             upto[years > years[i]] = np.nan  # the builder for t = this year + 1
-            est[i] = _merchandise_exports(upto, known[0], w, g)[i]
+            est[i] = merchandise_exports(upto, known[0], w, g)[i]
         add(f"od3c_{lag}", est, exports_pub, merch_ok & np.isfinite(est))
     return tuple(rows)
 
