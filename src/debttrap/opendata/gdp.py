@@ -60,6 +60,21 @@ class GdpPaths:
     iw: int  # its index on ``years``
 
 
+def _require_gdp(code: str, w: pd.DataFrame, lo: int, hi: int) -> None:
+    """Raise :class:`DataError` naming the first WEO GDP series and year missing in
+    ``lo … hi``."""
+    for s in GDP_SERIES:
+        v = column(w, s, years_between(lo, hi))
+        gap = np.flatnonzero(np.isnan(v))
+        if gap.size:
+            raise DataError(
+                f"no value for {code} in {lo + int(gap[0])}",
+                dataset=WEO,
+                series=s,
+                file="weo.parquet",
+            )
+
+
 def _weo_last_year(
     code: str, w: pd.DataFrame, t: int, lo: int, years: IntArray, ex_ante: bool
 ) -> int:
@@ -74,28 +89,10 @@ def _weo_last_year(
     ]
     wl = min(ends) if len(ends) == 3 else lo
     if ex_ante:
-        for s in GDP_SERIES:
-            v = column(w, s, years_between(lo, t - 1))
-            gap = np.flatnonzero(np.isnan(v))
-            if gap.size:
-                raise DataError(
-                    f"no value for {code} in {lo + int(gap[0])}",
-                    dataset=WEO,
-                    series=s,
-                    file="weo.parquet",
-                )
+        _require_gdp(code, w, lo, t - 1)
         return t - 1
     if wl < t + 5:
-        for s in GDP_SERIES:
-            v = column(w, s, years_between(lo, t + 5))
-            gap = np.flatnonzero(np.isnan(v))
-            if gap.size:
-                raise DataError(
-                    f"no value for {code} in {lo + int(gap[0])}",
-                    dataset=WEO,
-                    series=s,
-                    file="weo.parquet",
-                )
+        _require_gdp(code, w, lo, t + 5)
     in_weo = years <= wl
     for s in (*GDP_SERIES, "GGR_NGDP", "GGXONLB_NGDP", "BCA_NGDPD"):
         v = column(w, s, years)
