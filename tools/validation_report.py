@@ -77,6 +77,19 @@ def _bond_reason(row: Mapping[str, Any]) -> str:
     )
 
 
+def one_year_breaches(signals: list[dict[str, Any]]) -> str:
+    """The external breaches the rating ignores because they last one year only (the
+    LIC-DSF's mechanical rule counts a breach in two or more years of t … t+10), in words;
+    empty when there are none."""
+    found = [
+        f"{SHORT[s['indicator']]} under {s['scenario']} in {s['breach_years'][0]} "
+        f"({s['values_pct'][0] / s['threshold_pct']:.0%} of its threshold)"
+        for s in signals
+        if s["scope"] == "external" and not s["counts"] and s["indicator"] in SHORT
+    ]
+    return "; ".join(found)
+
+
 #: The 2018 LIC-DSF applies to DSAs from July 2018 (IMF-World Bank guidance note, 2018);
 #: an earlier published rating was made under the 2013 framework.
 FRAMEWORK_2018 = pd.Timestamp("2018-07-01")
@@ -152,6 +165,12 @@ def reasons(
                     )
             if _bond_share(row) >= BOND_SHARE:
                 out.append(_bond_reason(row))
+            if row.get("one_year_breaches"):
+                out.append(
+                    f"a breach in one year only, which the mechanical rule ignores (it counts "
+                    f"two or more years): {row['one_year_breaches']}; the published DSA may "
+                    "bring such a breach back by judgment"
+                )
             if theirs == 2 or (theirs == 3 and ours == 1):
                 near = {k: v for k, v in mx.items() if 0.85 <= v <= 1.0}
                 if near:
@@ -161,7 +180,8 @@ def reasons(
                     )
                 else:
                     out.append(
-                        f"no stress path breaches (peak {_fmt_peak(mx)} of threshold): the "
+                        "no stress path breaches in two or more years (peak "
+                        f"{_fmt_peak(mx)} of threshold): the "
                         "published rating rests on data the bundle lacks (public short-term, "
                         "SOE or regional-market debt, arrears stocks, Fund credit on GRA terms) "
                         "or on judgment"
@@ -267,7 +287,9 @@ def rate(code: str, t: int, ex_ante: bool) -> tuple[BuiltCountry, dict[str, Any]
         try:
             built = build_country(code, t, ex_ante=ex_ante)
             res = run_dsa(built.country, StressSettings())
-            _BUILDS[key] = (built, summary_row(built, res))
+            row = summary_row(built, res)
+            row["one_year_breaches"] = one_year_breaches(res.rating.to_dict()["signals"])
+            _BUILDS[key] = (built, row)
         except DebtTrapError as exc:
             _BUILDS[key] = str(exc)
     got = _BUILDS[key]

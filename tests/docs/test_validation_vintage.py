@@ -169,3 +169,41 @@ def test_bonds_are_named_as_a_reason_where_they_are_a_tenth_of_the_debt() -> Non
     few_bonds = tool.reasons(row, "moderate", date, 2024, False)
     assert any(r.startswith("bonds are 30% of PPG external debt") for r in with_bonds)
     assert not any(r.startswith("bonds are") for r in few_bonds)
+
+
+def test_a_one_year_breach_the_rule_ignores_is_named_as_a_reason() -> None:
+    # The LIC-DSF's mechanical rule counts a breach only in two or more years of t … t+10
+    # (lic-dsf-method.md §5.1): a rating below the IMF's may rest on one ignored year.
+    tool = load_tool("validation_report")
+    signals = [
+        {  # one year, ignored: named (190 of 180 is 106%)
+            "indicator": "pv_ext_debt_to_exports_pct", "scope": "external", "scenario": "B3",
+            "threshold_pct": 180.0, "breach_years": [2026], "values_pct": [190.0],
+            "years_above": 1, "counts": False,
+        },
+        {  # counted: not a reason of this kind
+            "indicator": "pv_ext_debt_to_gdp_pct", "scope": "external", "scenario": "B1",
+            "threshold_pct": 40.0, "breach_years": [2026, 2027], "values_pct": [41.0, 42.0],
+            "years_above": 2, "counts": True,
+        },
+        {  # public debt: not an external indicator
+            "indicator": "pv_public_debt_to_gdp_pct", "scope": "public", "scenario": "B1",
+            "threshold_pct": 55.0, "breach_years": [2030], "values_pct": [56.0],
+            "years_above": 1, "counts": False,
+        },
+    ]
+    text = tool.one_year_breaches(signals)
+    assert text == "PV/exports under B3 in 2026 (106% of its threshold)"
+    row: dict[str, Any] = {
+        "rating_external": "low",
+        "one_year_breaches": text,
+        "capacity": "medium",
+        "capacity_prior_published": "medium",
+    }
+    for ind in tool.EXTERNAL:
+        row[f"{ind}_threshold"] = 100.0
+        row[f"{ind}_baseline_max"] = 50.0
+        row[f"{ind}_most_extreme_max"] = 60.0
+    why = tool.reasons(row, "moderate", pd.Timestamp("2025-06-26"), 2024, False)
+    assert any(r.startswith("a breach in one year only") and text in r for r in why)
+    assert tool.one_year_breaches(signals[1:]) == ""
