@@ -16,6 +16,7 @@ import pytest
 
 from debttrap._numeric import check_table_finite
 from debttrap.errors import InternalError
+from frame_poison import nan_in_frame
 
 if TYPE_CHECKING:
     from conftest import RunCli
@@ -141,14 +142,7 @@ def test_simulate_fan_chart_table_with_a_nan_writes_no_file_of_the_set(
 ) -> None:
     from debttrap.stochastic.results import SimulationResult
 
-    real = SimulationResult.to_frame
-
-    def poisoned(self: SimulationResult) -> pd.DataFrame:
-        frame = real(self)
-        frame.iloc[3, frame.columns.get_loc("p50")] = np.nan
-        return frame
-
-    monkeypatch.setattr(SimulationResult, "to_frame", poisoned)
+    nan_in_frame(monkeypatch, SimulationResult, "to_frame", 3, "p50")
     out = tmp_path / "fans"
     code, stdout, err = run_cli(["simulate", COUNTRY, "--history", "ZMB", "--paths", "200",
                                  "--out", str(out)])
@@ -161,16 +155,9 @@ def test_schedule_csv_with_a_nan_prints_nothing(
 ) -> None:
     from debttrap.cashflows.schedule import Schedule
 
-    real = Schedule.to_frame
-
-    def poisoned(self: Schedule) -> pd.DataFrame:
-        frame = real(self)
-        frame.iloc[-1, frame.columns.get_loc("interest")] = np.nan
-        return frame
-
     code, out, err = run_cli(["schedule", LOAN, "--csv"])
     assert code == 0 and not pd.read_csv(io.StringIO(out)).isna().any().any(), err
-    monkeypatch.setattr(Schedule, "to_frame", poisoned)
+    nan_in_frame(monkeypatch, Schedule, "to_frame", -1, "interest")
     code, out, err = run_cli(["schedule", LOAN, "--csv"])
     assert_internal_error(code, out, err, "interest")
 
@@ -192,14 +179,7 @@ def test_assess_workbook_writes_its_documented_gaps_and_refuses_a_nan(
     assert pd.isna(summary.loc["Grant element (IMF), %", "No new offer (reference)"])
     assert np.isfinite(summary.loc["Grant element (IMF), %"].iloc[1:].astype(float)).all()
 
-    real = Assessment.summary_frame
-
-    def poisoned(self: Assessment) -> pd.DataFrame:
-        frame = real(self)
-        frame.loc["Grant element (IMF), %", frame.columns[1]] = np.nan
-        return frame
-
-    monkeypatch.setattr(Assessment, "summary_frame", poisoned)
+    nan_in_frame(monkeypatch, Assessment, "summary_frame", "Grant element (IMF), %", 1)
     bad = tmp_path / "bad"
     bad.mkdir()
     code, stdout, err = run_cli([*args, "--xlsx", str(bad / "w.xlsx"), "--out",
@@ -228,14 +208,7 @@ def test_portfolio_workbook_writes_the_unassessed_borrower_and_refuses_a_nan(
     assert pd.isna(borrowers.loc["ERI", "prob_distress"])  # not assessed: documented
     assert np.isfinite(float(borrowers.loc["ZMB", "prob_distress"]))
 
-    real = PortfolioResult.to_frame
-
-    def poisoned(self: PortfolioResult) -> pd.DataFrame:
-        frame = real(self)
-        frame.iloc[0, frame.columns.get_loc("debt_service_usd_m")] = np.nan
-        return frame
-
-    monkeypatch.setattr(PortfolioResult, "to_frame", poisoned)
+    nan_in_frame(monkeypatch, PortfolioResult, "to_frame", 0, "debt_service_usd_m")
     bad = tmp_path / "bad"
     code, stdout, err = run_cli([*args, "--json", "--out", str(bad)])
     assert_internal_error(code, stdout, err, "debt_service_usd_m")
@@ -269,14 +242,7 @@ def test_portfolio_store_gets_no_result_tables_from_a_nan(
 
     from debttrap.portfolio.compute import PortfolioResult
 
-    real = PortfolioResult.to_frame
-
-    def poisoned(self: PortfolioResult) -> pd.DataFrame:
-        frame = real(self)
-        frame.iloc[0, frame.columns.get_loc("debt_service_usd_m")] = np.nan
-        return frame
-
-    monkeypatch.setattr(PortfolioResult, "to_frame", poisoned)
+    nan_in_frame(monkeypatch, PortfolioResult, "to_frame", 0, "debt_service_usd_m")
     db = tmp_path / "book.duckdb"
     code, stdout, err = run_cli(["portfolio", "ida", "--paths", "100", "--borrowers", "ERI,ZMB",
                                  "--workers", "1", "--json", "--db", str(db)])

@@ -19,6 +19,7 @@ from debttrap.assess import assess
 from debttrap.cli._common import jsonable
 from debttrap.web.app import BusyError, ComputePool
 from debttrap.web.workbench import UPLOAD_LIMIT_BYTES, Workbench, apply_offer_form
+from frame_poison import nan_in_frame
 
 from .conftest import EXAMPLES, TEST_OPTIONS
 
@@ -351,9 +352,6 @@ def test_a_download_with_a_nan_result_is_one_line_not_a_file(
 ) -> None:
     """The workbook wrote a NaN as an empty cell; the download is now refused with the
     internal error's one line (status 500) and no file (issue 13)."""
-    import numpy as np
-    import pandas as pd
-
     from debttrap.assess.results import Assessment
 
     wid = _open_country(server)
@@ -363,14 +361,7 @@ def test_a_download_with_a_nan_result_is_one_line_not_a_file(
     })
     assert status == 200
     url = server + json.loads(body)["downloads"]["workbook.xlsx"]
-    real = Assessment.summary_frame
-
-    def poisoned(self: Assessment) -> pd.DataFrame:
-        frame = real(self)
-        frame.loc["Grant element (IMF), %", frame.columns[1]] = np.nan
-        return frame
-
-    monkeypatch.setattr(Assessment, "summary_frame", poisoned)
+    nan_in_frame(monkeypatch, Assessment, "summary_frame", "Grant element (IMF), %", 1)
     status, headers, doc = _request(url)
     text = doc.decode()
     assert status == 500 and "attachment" not in headers.get("content-disposition", "")
