@@ -24,19 +24,11 @@ from debttrap.cashflows import (
     schedule,
     schedules,
 )
+from debttrap.cashflows.engine import FLOW_NAMES
 from debttrap.terms import Loan
 
 PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FLOWS = (
-    "disbursement",
-    "interest",
-    "principal",
-    "management_fee",
-    "commitment_fee",
-    "insurance",
-    "capitalized_interest",
-    "balance",
-)
+FLOWS = (*FLOW_NAMES, "balance")
 
 
 @PROPERTY

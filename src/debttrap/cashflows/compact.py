@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BLOCK_LOANS",
+    "FLOW_NAMES",
     "SERVICE_FLOWS",
     "Block",
     "CompactSchedule",
@@ -90,7 +91,8 @@ def debt_service_of(flows: Mapping[str, FloatArray]) -> FloatArray:
 #: amortizations whose principal is kept; equal principal and bullet recompute theirs
 _PRINCIPAL_KEPT = (_CODE_ANNUITY, _CODE_CUSTOM)
 
-_DERIVED = (
+#: the flows of a schedule, in the order of its tables (balance apart)
+FLOW_NAMES = (
     "disbursement",
     "interest",
     "principal",
@@ -749,7 +751,7 @@ class CompactSchedule:
         )
         sign = self._signing(t)
         cols: dict[str, list[FloatArray]] = {
-            name: [sign[name][p : p + 1]] for name in (*_DERIVED, "balance")
+            name: [sign[name][p : p + 1]] for name in (*FLOW_NAMES, "balance")
         }
         for _, flows in self._walk_block(t, one):
             for name, values in flows.items():

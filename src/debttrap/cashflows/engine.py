@@ -50,6 +50,7 @@ from numpy.typing import NDArray
 
 from debttrap.cashflows.arrays import LoanArrays
 from debttrap.cashflows.compact import (
+    FLOW_NAMES,
     SERVICE_FLOWS,
     Block,
     CompactSchedule,
@@ -64,15 +65,6 @@ __all__ = ["FLOW_NAMES", "Backend", "PVTotals", "ScheduleArrays", "present_value
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-FLOW_NAMES = (
-    "disbursement",
-    "interest",
-    "principal",
-    "management_fee",
-    "commitment_fee",
-    "insurance",
-    "capitalized_interest",
-)
 
 Backend = Literal["numpy", "numba", "python"]
 
