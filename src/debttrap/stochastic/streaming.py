@@ -113,6 +113,21 @@ def _bound_keys(bounds: F32, n_series: int) -> U64:
     return _keys(bounds, np.arange(n_series, dtype=np.int64))
 
 
+def _bracket(
+    keys: U64, lo: F32, hi: F32, n_series: int
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Where each series' bracket ``[lo, hi]`` falls among the sorted ``keys``: the first
+    key at ``lo``, the first above it, the first at ``hi`` (not before the first above
+    ``lo``) and the first above ``hi``."""
+    k_lo = _bound_keys(lo, n_series)
+    k_hi = _bound_keys(hi, n_series)
+    lo_l = np.searchsorted(keys, k_lo, "left")
+    lo_r = np.searchsorted(keys, k_lo, "right")
+    hi_l = np.maximum(np.searchsorted(keys, k_hi, "left"), lo_r)
+    hi_r = np.searchsorted(keys, k_hi, "right")
+    return lo_l, lo_r, hi_l, hi_r
+
+
 class StreamingQuantiles:
     """Exact order statistics of ``n_total`` values per series, added block by block as
     ``(series, paths)`` float32 arrays (see the module docstring). Not thread-safe: the
@@ -165,12 +180,7 @@ class StreamingQuantiles:
         top = np.searchsorted(keys, _bound_keys(np.full(s, np.inf, np.float32), s), "right")
         self.nan += row0 + b - top
         for j in range(self.q.size):
-            k_lo = _bound_keys(self.lo[j], s)
-            k_hi = _bound_keys(self.hi[j], s)
-            lo_l = np.searchsorted(keys, k_lo, "left")
-            lo_r = np.searchsorted(keys, k_lo, "right")
-            hi_l = np.maximum(np.searchsorted(keys, k_hi, "left"), lo_r)
-            hi_r = np.searchsorted(keys, k_hi, "right")
+            lo_l, lo_r, hi_l, hi_r = _bracket(keys, self.lo[j], self.hi[j], s)
             self.below[j] += lo_l - row0
             self.eq_lo[j] += lo_r - lo_l
             self.eq_hi[j] += np.where(self.hi[j] > self.lo[j], hi_r - hi_l, 0)
@@ -215,19 +225,13 @@ class StreamingQuantiles:
         old_lo = self.lo[j].copy()
         self.lo[j, s_lo] = vals[starts[s_lo] + lo_i[s_lo]]
         self.hi[j, s_hi] = vals[starts[s_hi] + hi_i[s_hi]]
-        n = self.n_series
-        k_lo = _bound_keys(self.lo[j], n)
-        k_hi = _bound_keys(self.hi[j], n)
-        lo_l = np.searchsorted(keys, k_lo, "left")
-        lo_r = np.searchsorted(keys, k_lo, "right")
-        hi_l = np.maximum(np.searchsorted(keys, k_hi, "left"), lo_r)
-        hi_r = np.searchsorted(keys, k_hi, "right")
+        lo_l, lo_r, hi_l, hi_r = _bracket(keys, self.lo[j], self.hi[j], self.n_series)
         moved_lo = self.lo[j] != old_lo
         # a moved lower bound: the old ties and the kept values below it are below now
         self.below[j] += np.where(moved_lo, self.eq_lo[j] + lo_l - starts[:-1], 0)
         self.eq_lo[j] = np.where(moved_lo, lo_r - lo_l, self.eq_lo[j])
         first = np.where(moved_lo, lo_r, starts[:-1])
-        moved_hi = np.zeros(n, dtype=np.bool_)
+        moved_hi = np.zeros(self.n_series, dtype=np.bool_)
         moved_hi[s_hi] = True
         self.eq_hi[j] = np.where(moved_hi, np.where(self.hi[j] > self.lo[j], hi_r - hi_l, 0),
                                  self.eq_hi[j])
