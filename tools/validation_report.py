@@ -460,6 +460,19 @@ CHANGES: tuple[tuple[str, str, str, str], ...] = (
         "moderate came from B3 and B6 paths with negative exports (1 SD of its oil-driven "
         "export growth = 269%)",
     ),
+    (
+        "Fix of the engine against the template: C4's 15% depreciation lowers US$ GDP only "
+        "(PV/GDP's denominator), as the template's C4 does (its overlays market-fx25 and "
+        "market-fx-passthrough-low move PV/GDP alone; docs/dsa.md); debttrap had also "
+        "converted revenue and the public block at the shocked rate, as B5 does",
+        "21 → 21 of 31 at 2024; 21 → 21 of 31 at the DSA's year",
+        "30 → 30 of 31 at 2024; 29 → 29 of 31 at the DSA's year",
+        "no rating moved in either view nor among the countries not in the list; of the 29 "
+        "built countries that run C4 at 2024 its peak debt service/revenue falls in 27 (by "
+        "up to 10.5%: Laos 83.6% → 74.8% of revenue, Kenya 21.0% → 19.4%) and its peak PV of "
+        "public debt/GDP in 23 (Zambia 57.7% → 53.2%); its PV/GDP, PV/exports and debt "
+        "service/exports do not move",
+    ),
 )
 
 

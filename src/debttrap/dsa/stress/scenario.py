@@ -56,11 +56,12 @@ class Shock:
     false books it as another debt-creating flow, as C1 and C2);
     ``domestic_extra_rate_dec``/``external_extra_rate_dec`` are the B2
     interactions; ``market`` moves new market borrowing to stressed terms (C4).
-    The revenue lost with lower GDP is financed at home unless
-    ``finance_lost_revenue`` is false; ``exports_follow_gdp`` and
-    ``spending_follows_gdp`` are A1's rules. ``public_gdp_lcu_m`` is the GDP in LCU of
-    the public block (revenue lost at home and the public ratio) where it differs from
-    the shocked US$ GDP x the shocked rate (B6).
+    ``usd_gdp_only`` confines the depreciation to US$ GDP (the template's C4): the
+    exchange rates, revenue and GDP in LCU keep their unshocked values. The revenue lost
+    with lower GDP is financed at home unless ``finance_lost_revenue`` is false;
+    ``exports_follow_gdp`` and ``spending_follows_gdp`` are A1's rules.
+    ``public_gdp_lcu_m`` is the GDP in LCU of the public block (revenue lost at home and
+    the public ratio) where it differs from the shocked US$ GDP x the shocked rate (B6, C4).
     """
 
     growth_dec: FloatArray | None = None
@@ -68,6 +69,7 @@ class Shock:
     export_growth_dec: FloatArray | None = None
     depreciation_dec: float = 0.0
     passthrough: float = 0.0
+    usd_gdp_only: bool = False
     bop_gap_usd_m: FloatArray | None = None
     fiscal_gap_lcu_m: FloatArray | None = None
     revenue_ratio: FloatArray | None = None
@@ -134,14 +136,19 @@ def _shocked_macro(ctx: StressContext, sh: Shock) -> _Macro:
     dep_path[1:] = sh.depreciation_dec
     if sh.depreciation_path_dec is not None:
         dep_path = sh.depreciation_path_dec
+    gdp_before_dep = ctx.gdp_b * rel
     rel = rel * (1 - (1 - sh.passthrough) * dep_path)
     gdp = ctx.gdp_b * rel
     exports = ctx.exp_b * np.cumprod((1 + x_s) / (1 + ctx.x_b))
     if sh.exports_follow_gdp:  # exports keep their baseline ratio to GDP (A1)
         exports = ctx.exp_b * rel
-    fxa = ctx.fxa_b * (1 + dep_path)
-    fxe = base.fx_eop_lcu_per_usd * (1 + dep_path)
-    gdp_lcu = gdp * fxa
+    if sh.usd_gdp_only:  # no revaluation, no change in LCU: only US$ GDP moves
+        fxa, fxe = ctx.fxa_b, base.fx_eop_lcu_per_usd
+        gdp_lcu = gdp_before_dep * fxa
+    else:
+        fxa = ctx.fxa_b * (1 + dep_path)
+        fxe = base.fx_eop_lcu_per_usd * (1 + dep_path)
+        gdp_lcu = gdp * fxa
     rr = ctx.rev_ratio if sh.revenue_ratio is None else sh.revenue_ratio
     revenue = rr * gdp_lcu
     revenue_incl = revenue + (base.revenue_incl_grants_lcu_m - base.revenue_excl_grants_lcu_m)

@@ -75,11 +75,15 @@ def c4(ctx: StressContext) -> StressScenario | str:
     s = ctx.settings
     if not ctx.country.tailored.market_financing:
         return "not applicable (tailored.market_financing is false)"
+    # the template's C4 depreciation lowers US$ GDP only (PV/GDP's denominator): debt, debt
+    # service, exports, revenue and the public block keep their unshocked values
     sh = Shock(
         depreciation_dec=s.market_depreciation_pct / 100.0,
         passthrough=s.market_fx_passthrough,
+        usd_gdp_only=True,
         market=True,
         finance_lost_revenue=False,
+        public_gdp_lcu_m=ctx.gdp_lcu_b,
     )
     return apply_shock(ctx, "C4", "Market financing", sh)
 
