@@ -136,14 +136,22 @@ def test_t2_debt_service_close_to_excel(derived_inputs):  # type: ignore[no-unty
 
 
 def test_pv_and_revenue_ratio_follow_excel_to_2034(derived_inputs):  # type: ignore[no-untyped-def]
-    """2024-2034 (live Excel, default case): PV/GDP and DS/revenue within 0.5 pp. The export
+    """2024-2034 (live Excel, default case): PV/GDP and DS/revenue within 0.6 pp. The export
     loss is financed in t+1 and t+2 only; after them the template's C3 sheet keeps the
     baseline's trade deficit as a ratio to C3's own GDP. Financing the loss over the whole
-    6-year fade (as before) put PV/GDP up to 5.4 pp above Excel by 2032."""
+    6-year fade (as before) put PV/GDP up to 5.4 pp above Excel by 2032.
+
+    PV/GDP is 0.51 pp below Excel from 2026 (Excel's t+2 exports are lower than the fade
+    gives, docs/dsa.md) and that gap no longer drifts: it stays within 0.05 pp over
+    2026-2030. Before the identity's valuation term (tests/dsa/test_golden.py, B3 and B4)
+    the over-borrowed interest pulled it back toward Excel (0.45 pp at most) and the bound
+    here was 0.5 pp."""
     res = _run(*derived_inputs)
     for ind in (E1, E4):
         ours = res.indicator_path(ind, "C3")[:11]
-        np.testing.assert_allclose(ours, stress_path(ind, "C3")[:11], atol=0.5, err_msg=ind)
+        np.testing.assert_allclose(ours, stress_path(ind, "C3")[:11], atol=0.6, err_msg=ind)
+    gap = res.indicator_path(E1, "C3")[:11] - stress_path(E1, "C3")[:11]
+    assert np.ptp(gap[2:7]) < 0.05
 
 
 def test_deflator_cut_option_is_off_as_excel(derived_inputs):  # type: ignore[no-untyped-def]

@@ -39,6 +39,7 @@ from debttrap.dsa.contributions.scenarios import (
     contributions_batch,
     contributions_for,
     country_rows,
+    external_valuation_dec,
 )
 from debttrap.dsa.contributions.tables import (
     Contributions,
@@ -57,5 +58,6 @@ __all__ = [
     "contributions_for",
     "country_rows",
     "external_contributions",
+    "external_valuation_dec",
     "public_contributions",
 ]

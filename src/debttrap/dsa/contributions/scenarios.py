@@ -134,6 +134,18 @@ def _external_interest(
     return ext_interest
 
 
+def external_valuation_dec(
+    country: Country, setup: BaselineSetup, paths: IndicatorPaths, rows: CountryRows
+) -> FloatArray:
+    """The valuation rate of one scenario's external debt dynamics, ``t … T`` (decimal):
+    the local-currency share of last year's external debt times that year's depreciation of
+    the LCU against the US$ (end of period), the ``lc_share x depreciation`` of the external
+    table's price-and-exchange-rate term; 0 without local-currency debt held abroad."""
+    _, _, lc_share, fxe = _external_stocks(country, setup.derived, setup.inputs, paths, rows)
+    out: FloatArray = lc_share * (fxe[..., 1:] / fxe[..., :-1] - 1.0)
+    return out
+
+
 def _external_table(
     setup: BaselineSetup,
     inp: PathInputs,
