@@ -13,6 +13,7 @@ shocks, which the plug does not calibrate); see the note in ``test_golden.py``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pandas as pd
 
 from debttrap.country import Country, LocalDebtHeldAbroad
 from debttrap.dsa.paths import baseline_setup, debt_paths
+from debttrap.dsa.run import DSAResult, run_dsa
 from debttrap.dsa.stress import StressSettings
 from debttrap.io.country_file import load_dsa_inputs
 
@@ -142,3 +144,14 @@ def with_public_rates(country: Country) -> Country:
         update={"foreign_inflation_pct": dict(zip(WINDOW, map(float, foreign), strict=True))}
     )
     return country.model_copy(update={"domestic_debt": dd, "macro": macro})
+
+
+def calibrated_runs(overlays: Mapping[str, Mapping[str, object]]) -> dict[str, DSAResult]:
+    """The calibrated example's DSA under the default settings (key ``"default"``) and under
+    each overlay's settings update (keyed by its case id)."""
+    c, s = illustrative()
+    cc = calibrated_country(c)
+    out = {"default": run_dsa(cc, s)}
+    for case, update in overlays.items():
+        out[case] = run_dsa(cc, s.model_copy(update=dict(update)))
+    return out

@@ -21,9 +21,9 @@ from functools import cache
 
 import numpy as np
 import pytest
-from golden_data import STRESS_QUANTITY, calibrated_country, illustrative, series
+from golden_data import STRESS_QUANTITY, calibrated_runs, series
 
-from debttrap.dsa.run import DSAResult, run_dsa
+from debttrap.dsa.run import DSAResult
 
 EXTERNAL = [k for k in STRESS_QUANTITY if k != "pv_public_debt_to_gdp_pct"]
 YEARS = 5  # the overlays probe 2024-2028
@@ -36,12 +36,7 @@ C4 = "C4_market_financing"
 
 @cache
 def _runs() -> dict[str, DSAResult]:
-    c, s = illustrative()
-    cc = calibrated_country(c)
-    out = {"default": run_dsa(cc, s)}
-    for case, update in OVERLAYS.items():
-        out[case] = run_dsa(cc, s.model_copy(update=update))
-    return out
+    return calibrated_runs(OVERLAYS)
 
 
 def _excel(indicator: str, case: str | None = None) -> np.ndarray:
