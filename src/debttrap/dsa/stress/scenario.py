@@ -57,11 +57,12 @@ class Shock:
     ``domestic_extra_rate_dec``/``external_extra_rate_dec`` are the B2
     interactions; ``market`` moves new market borrowing to stressed terms (C4).
     ``usd_gdp_only`` confines the depreciation to US$ GDP (the template's C4): the
-    exchange rates, revenue and GDP in LCU keep their unshocked values. The revenue lost
+    exchange rates, revenue and GDP in LCU (the public ratio's too) keep their unshocked
+    values. The revenue lost
     with lower GDP is financed at home unless ``finance_lost_revenue`` is false;
     ``exports_follow_gdp`` and ``spending_follows_gdp`` are A1's rules.
     ``public_gdp_lcu_m`` is the GDP in LCU of the public block (revenue lost at home and
-    the public ratio) where it differs from the shocked US$ GDP x the shocked rate (B6, C4).
+    the public ratio) where it differs from the shocked US$ GDP x the shocked rate (B6).
     """
 
     growth_dec: FloatArray | None = None
@@ -275,6 +276,8 @@ def apply_shock(ctx: StressContext, code: str, label: str, sh: Shock) -> StressS
     )
     if sh.public_gdp_lcu_m is not None:
         inputs = inputs.replace(public_gdp_lcu_m=sh.public_gdp_lcu_m)
+    elif sh.usd_gdp_only:  # the public ratio keeps the unshocked GDP in LCU too
+        inputs = inputs.replace(public_gdp_lcu_m=m.gdp_lcu_m)
     # for the debt-dynamics tables: an explicit fiscal gap is a higher primary deficit
     # (B2, A1, A2, refinanced market cost) or another debt-creating flow (C1, C2)
     explicit = np.zeros(n) if sh.fiscal_gap_lcu_m is None else sh.fiscal_gap_lcu_m

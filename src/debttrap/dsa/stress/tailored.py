@@ -83,7 +83,6 @@ def c4(ctx: StressContext) -> StressScenario | str:
         usd_gdp_only=True,
         market=True,
         finance_lost_revenue=False,
-        public_gdp_lcu_m=ctx.gdp_lcu_b,
     )
     return apply_shock(ctx, "C4", "Market financing", sh)
 
